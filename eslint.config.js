@@ -6,7 +6,15 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'dist', 'dist-electron', 'release', 'test-results', 'playwright-report', '.data'],
+    ignores: [
+      'node_modules',
+      'dist',
+      'dist-electron',
+      'release',
+      'test-results',
+      'playwright-report',
+      '.data',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -18,7 +26,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
@@ -35,7 +46,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'electron', 'react', 'react-dom', 'dexie', 'antd', 'fastify', 'pg', '@electric-sql/*'] },
+        {
+          patterns: [
+            'node:*',
+            'electron',
+            'react',
+            'react-dom',
+            'dexie',
+            'antd',
+            'fastify',
+            'pg',
+            '@electric-sql/*',
+          ],
+        },
       ],
     },
   },
