@@ -1,0 +1,59 @@
+// The sync engine's observable state for the UI (status bar, sync panel): a small zustand store
+// holding session state only; the outbox rows themselves are read from Dexie with live queries.
+import { createStore } from 'zustand/vanilla';
+
+/**
+ * unconfigured: no endpoint/enrollment yet; offline: the endpoint did not answer the health
+ * check; syncing: a round is running; synced: the last round finished with nothing left to
+ * send; error: the endpoint answered but refused (auth, server error) or items are parked.
+ */
+export type SyncPhase = 'unconfigured' | 'offline' | 'syncing' | 'synced' | 'error';
+
+export interface SyncProgress {
+  /** Entries to send when the round started. */
+  total: number;
+  /** Entries acknowledged (applied, duplicate, conflict or rejected) so far this round. */
+  done: number;
+}
+
+export interface SyncStatus {
+  phase: SyncPhase;
+  /** ISO time of the last round that reached the centre and finished. */
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  /** Outbox entries not yet acknowledged (pending or sending). */
+  pending: number;
+  /** ISO creation time of the oldest unacknowledged entry. */
+  oldestPendingAt: string | null;
+  /** Entries parked because the centre rejected them. */
+  rejected: number;
+  /** A short Chinese message for the last failure (shown once, not as a toast storm). */
+  lastError: string | null;
+  /** Stable code of the last failure (e.g. `unreachable`, `unauthorized`). */
+  lastErrorCode: string | null;
+  /** Epoch ms of the next scheduled attempt (back-off or timer). */
+  nextAttemptAt: number | null;
+  progress: SyncProgress | null;
+}
+
+export const initialSyncStatus: SyncStatus = {
+  phase: 'unconfigured',
+  lastSuccessAt: null,
+  lastAttemptAt: null,
+  pending: 0,
+  oldestPendingAt: null,
+  rejected: 0,
+  lastError: null,
+  lastErrorCode: null,
+  nextAttemptAt: null,
+  progress: null,
+};
+
+export type SyncStatusStore = ReturnType<typeof createSyncStatusStore>;
+
+export function createSyncStatusStore(initial: SyncStatus = initialSyncStatus) {
+  return createStore<SyncStatus>()(() => ({ ...initial }));
+}
+
+/** The app-wide store the engine started by `startSync()` writes into. */
+export const syncStatusStore = createSyncStatusStore();
