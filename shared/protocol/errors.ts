@@ -1,0 +1,91 @@
+// Stable error codes of the central endpoint: every refusal is `{ error: { code, message } }`.
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  /** 401: missing, unknown or malformed token. */
+  'E_AUTH',
+  /** 401: the device token was revoked by the administrator; the desk must enroll again. */
+  'E_TOKEN_REVOKED',
+  /** 403: a device token used on an administrator endpoint (or the reverse). */
+  'E_FORBIDDEN',
+  /** 403: the request touches another hall's data; nothing was written. */
+  'E_FORBIDDEN_HALL',
+  /** 403: push body deviceId is not the device of the token. */
+  'E_DEVICE_MISMATCH',
+  /** 413: body larger than MAX_BODY_BYTES (before or after decompression). */
+  'E_TOO_LARGE',
+  /** 413: more than MAX_PUSH_BATCH changes in one push. */
+  'E_BATCH_TOO_LARGE',
+  /** 400: malformed JSON, bad query, wrong envelope. */
+  'E_BAD_REQUEST',
+  /** 400 (or per change in push): the data does not satisfy the domain schema. */
+  'E_VALIDATION',
+  /** 415: unsupported Content-Type or Content-Encoding. */
+  'E_UNSUPPORTED_MEDIA',
+  /** 404: unknown id, or an id of another hall (not revealed). */
+  'E_NOT_FOUND',
+  /** 400: enrollment code unknown, used or expired. */
+  'E_ENROLLMENT_CODE',
+  /** 409: already exists (hall code). */
+  'E_EXISTS',
+  /** 409: the workflow does not allow this move. */
+  'E_INVALID_TRANSITION',
+  /** 409: the back office may not edit what the hall still owns (application not taken up). */
+  'E_HALL_OWNED',
+  /** 409: attachment chunk offset is not the number of bytes the server has. */
+  'E_OFFSET_MISMATCH',
+  /** 422: the attachment's bytes do not hash to its name; the upload was discarded. */
+  'E_HASH_MISMATCH',
+  /** Per change in push: the changeId was used before with a different body or device. */
+  'E_CHANGE_ID_REUSED',
+  /** Per change in push: this device already sent another change with this seq. */
+  'E_SEQ_REUSED',
+  /** 405 / 404 for unknown routes. */
+  'E_METHOD',
+  /** 503: the server is shutting down or the database is unreachable. */
+  'E_UNAVAILABLE',
+  /** 500: a bug or an unexpected database error; nothing was written (transaction rolled back). */
+  'E_INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** Optional machine-readable detail (e.g. offending changeIds, the server's received offset). */
+    details: z.unknown().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+/** HTTP status used for each code (the server's single source of truth). */
+export const errorStatus: Record<ErrorCode, number> = {
+  E_AUTH: 401,
+  E_TOKEN_REVOKED: 401,
+  E_FORBIDDEN: 403,
+  E_FORBIDDEN_HALL: 403,
+  E_DEVICE_MISMATCH: 403,
+  E_TOO_LARGE: 413,
+  E_BATCH_TOO_LARGE: 413,
+  E_BAD_REQUEST: 400,
+  E_VALIDATION: 400,
+  E_UNSUPPORTED_MEDIA: 415,
+  E_NOT_FOUND: 404,
+  E_ENROLLMENT_CODE: 400,
+  E_EXISTS: 409,
+  E_INVALID_TRANSITION: 409,
+  E_HALL_OWNED: 409,
+  E_OFFSET_MISMATCH: 409,
+  E_HASH_MISMATCH: 422,
+  E_CHANGE_ID_REUSED: 409,
+  E_SEQ_REUSED: 409,
+  E_METHOD: 404,
+  E_UNAVAILABLE: 503,
+  E_INTERNAL: 500,
+};
+
+/** Errors a client should retry later (the request may succeed unchanged). */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}

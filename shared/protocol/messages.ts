@@ -1,0 +1,367 @@
+// Request and response bodies of the central endpoint's API v1 (zod schemas + inferred types).
+// The server validates requests with these; the desk may validate responses with them.
+import { z } from 'zod';
+import { Application, Feedback } from '../domain/model';
+import { MAX_PUSH_BATCH } from './limits';
+
+const isoDateTime = z.string().datetime({ offset: true });
+const uuid = z.string().uuid();
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+/** Hall codes: short, URL-safe, chosen by the administrator (e.g. "GD-SZ-001"). */
+export const HallCode = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/);
+
+// ---------------------------------------------------------------- health
+
+export const HealthResponse = z.object({
+  ok: z.literal(true),
+  service: z.literal('halldesk-central'),
+  apiVersion: z.literal(1),
+  time: isoDateTime,
+  /** 'pglite' (embedded) or 'postgres'. */
+  db: z.enum(['pglite', 'postgres']),
+});
+export type HealthResponse = z.infer<typeof HealthResponse>;
+
+// ---------------------------------------------------------------- enrollment
+
+export const EnrollRequest = z.object({
+  /** One-time code as shown to the administrator, e.g. "K7QH-3MZP" (case and dashes ignored). */
+  code: z.string().trim().min(4).max(64),
+  deviceName: z.string().trim().min(1).max(100),
+});
+export type EnrollRequest = z.infer<typeof EnrollRequest>;
+
+export const EnrollResponse = z.object({
+  deviceId: uuid,
+  /** Bearer token for every device request. Shown once; the server keeps only its SHA-256. */
+  token: z.string(),
+  hallCode: z.string(),
+  hallName: z.string(),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+/** GET /api/v1/device: who the token belongs to and how far the server has its changes. */
+export const DeviceInfoResponse = z.object({
+  deviceId: uuid,
+  deviceName: z.string(),
+  hallCode: z.string(),
+  hallName: z.string(),
+  /** Every change of this device with seq <= ackSeq is durably processed. */
+  ackSeq: z.number().int().nonnegative(),
+  /** Highest seq ever processed from this device (> ackSeq when there are gaps). */
+  maxSeq: z.number().int().nonnegative(),
+});
+export type DeviceInfoResponse = z.infer<typeof DeviceInfoResponse>;
+
+// ---------------------------------------------------------------- push
+
+export const ChangeEntity = z.enum(['application', 'feedback', 'attachment', 'queue_event']);
+export type ChangeEntity = z.infer<typeof ChangeEntity>;
+
+/**
+ * One change as sent by a desk (the wire form of an OutboxEntry). `payload` is the full record
+ * after the change (Application, Feedback, AttachmentMeta) or the queue event object; the server
+ * validates it per entity with the schemas of shared/domain/model.ts. `create` and `update` are
+ * both upserts of the whole record on the server, so a lost or reordered create cannot wedge a
+ * later update.
+ */
+export const Change = z.object({
+  changeId: uuid,
+  seq: z.number().int().positive(),
+  entity: ChangeEntity,
+  entityId: z.string().min(1).max(100),
+  op: z.enum(['create', 'update']),
+  payload: z.unknown(),
+});
+export type Change = z.infer<typeof Change>;
+
+export const PushRequest = z.object({
+  deviceId: uuid,
+  /** At most MAX_PUSH_BATCH (more → 413 E_BATCH_TOO_LARGE). Send in seq order. */
+  changes: z.array(Change).min(1),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+export { MAX_PUSH_BATCH };
+
+export const ResultStatus = z.enum(['applied', 'duplicate', 'conflict', 'rejected']);
+export type ResultStatus = z.infer<typeof ResultStatus>;
+
+const resultBase = { changeId: uuid, seq: z.number().int() };
+
+export const AppliedResult = z.object({
+  ...resultBase,
+  status: z.literal('applied'),
+  /** Centre's version of the record after this change (applications only). */
+  serverVersion: z.number().int().optional(),
+  /**
+   * True when the change was older than one already applied from this device for the same
+   * record (arrived out of order); it was acknowledged but not written.
+   */
+  superseded: z.boolean().optional(),
+});
+export const DuplicateResult = z.object({
+  ...resultBase,
+  status: z.literal('duplicate'),
+  /** What the first delivery of this changeId resulted in. */
+  original: z.object({
+    status: z.enum(['applied', 'conflict', 'rejected']),
+    code: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  serverVersion: z.number().int().optional(),
+  /** The centre's current record, for applications whose first delivery was a conflict. */
+  current: Application.optional(),
+});
+export const ConflictResult = z.object({
+  ...resultBase,
+  status: z.literal('conflict'),
+  /** The centre's current record: the desk replaces its copy with it. */
+  current: Application,
+  /** Top-level fields of the desk's record that differ and were NOT applied (show the clerk). */
+  notApplied: z.array(z.string()),
+  reason: z.string(),
+});
+export const RejectedResult = z.object({
+  ...resultBase,
+  status: z.literal('rejected'),
+  code: z.string(),
+  reason: z.string(),
+});
+export const ChangeResult = z.discriminatedUnion('status', [
+  AppliedResult,
+  DuplicateResult,
+  ConflictResult,
+  RejectedResult,
+]);
+export type AppliedResult = z.infer<typeof AppliedResult>;
+export type DuplicateResult = z.infer<typeof DuplicateResult>;
+export type ConflictResult = z.infer<typeof ConflictResult>;
+export type RejectedResult = z.infer<typeof RejectedResult>;
+export type ChangeResult = z.infer<typeof ChangeResult>;
+
+export const PushResponse = z.object({
+  /** One result per change, in request order. */
+  results: z.array(ChangeResult),
+  /** Every change of this device with seq <= ackSeq is durably processed (any result). */
+  ackSeq: z.number().int().nonnegative(),
+  maxSeq: z.number().int().nonnegative(),
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+
+// ---------------------------------------------------------------- pull
+
+/** GET /api/v1/pull?checkpoint=<opaque>&limit=<1..MAX_PULL_LIMIT>. No checkpoint = from the start. */
+export const PullQuery = z.object({
+  checkpoint: z.string().max(200).optional(),
+  limit: z.coerce.number().int().positive().optional(),
+});
+export type PullQuery = z.infer<typeof PullQuery>;
+
+export const ConfigKey = z.enum(['catalogue', 'calendar']);
+export type ConfigKey = z.infer<typeof ConfigKey>;
+
+export const PullApplicationChange = z.object({
+  kind: z.literal('application'),
+  /** Position in this hall's feed (informational; resume with the response checkpoint). */
+  seq: z.number().int(),
+  /** The centre's full current record, with serverVersion. */
+  record: Application,
+});
+export const PullFeedbackChange = z.object({
+  kind: z.literal('feedback'),
+  seq: z.number().int(),
+  record: Feedback,
+});
+export const PullAttachmentChange = z.object({
+  kind: z.literal('attachment'),
+  seq: z.number().int(),
+  /** AttachmentMeta plus whether the server has all its bytes. */
+  record: z.object({
+    id: uuid,
+    applicationId: uuid,
+    documentCode: z.string(),
+    fileName: z.string(),
+    mimeType: z.string(),
+    size: z.number().int(),
+    sha256: Sha256Hex,
+    createdAt: isoDateTime,
+    complete: z.boolean(),
+  }),
+});
+export const PullConfigChange = z.object({
+  kind: z.literal('config'),
+  key: ConfigKey,
+  /** Monotonic across all configuration keys. */
+  version: z.number().int().positive(),
+  updatedAt: isoDateTime,
+  /** The whole configuration document (shape owned by shared/domain: catalogue / calendar). */
+  data: z.unknown(),
+});
+export const PullChange = z.discriminatedUnion('kind', [
+  PullApplicationChange,
+  PullFeedbackChange,
+  PullAttachmentChange,
+  PullConfigChange,
+]);
+export type PullApplicationChange = z.infer<typeof PullApplicationChange>;
+export type PullFeedbackChange = z.infer<typeof PullFeedbackChange>;
+export type PullAttachmentChange = z.infer<typeof PullAttachmentChange>;
+export type PullConfigChange = z.infer<typeof PullConfigChange>;
+export type PullChange = z.infer<typeof PullChange>;
+
+export const PullResponse = z.object({
+  /** Configuration changes first, then this hall's records in feed order. */
+  changes: z.array(PullChange),
+  /** Pass back as ?checkpoint= to get what follows. Store it only after applying `changes`. */
+  checkpoint: z.string(),
+  /** More changes are waiting: pull again right away. */
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+// ---------------------------------------------------------------- attachments
+
+/**
+ * GET/HEAD /api/v1/attachments/:sha256 → how many bytes the server has. HEAD gives the same in
+ * headers X-Attachment-Size (absent when unknown), X-Attachment-Received, X-Attachment-Complete.
+ * PUT /api/v1/attachments/:sha256?offset=N&size=TOTAL, body application/octet-stream chunk:
+ * offset must equal `received` (else 409 E_OFFSET_MISMATCH with details { received }); when the
+ * last byte arrives the server checks the SHA-256 (mismatch → 422 E_HASH_MISMATCH, upload reset).
+ * GET /api/v1/attachments/:sha256/content → the bytes (complete uploads only).
+ */
+export const AttachmentStatus = z.object({
+  sha256: Sha256Hex,
+  /** Total size as declared by the first PUT; null when the server has nothing. */
+  size: z.number().int().nonnegative().nullable(),
+  received: z.number().int().nonnegative(),
+  complete: z.boolean(),
+});
+export type AttachmentStatus = z.infer<typeof AttachmentStatus>;
+
+export const AttachmentPutQuery = z.object({
+  offset: z.coerce.number().int().nonnegative(),
+  size: z.coerce.number().int().nonnegative(),
+});
+export type AttachmentPutQuery = z.infer<typeof AttachmentPutQuery>;
+
+export const ATTACHMENT_HEADERS = {
+  size: 'x-attachment-size',
+  received: 'x-attachment-received',
+  complete: 'x-attachment-complete',
+} as const;
+
+// ---------------------------------------------------------------- device: one application
+
+/** GET /api/v1/applications/:id → the centre's record (this hall only; others → 404). */
+export const ApplicationResponse = z.object({ application: Application });
+export type ApplicationResponse = z.infer<typeof ApplicationResponse>;
+
+// ---------------------------------------------------------------- administrator
+
+export const CreateHallRequest = z.object({
+  code: HallCode,
+  name: z.string().trim().min(1).max(100),
+});
+export type CreateHallRequest = z.infer<typeof CreateHallRequest>;
+
+export const Hall = z.object({
+  code: z.string(),
+  name: z.string(),
+  createdAt: isoDateTime,
+});
+export type Hall = z.infer<typeof Hall>;
+
+export const HallSummary = Hall.extend({
+  lastContactAt: isoDateTime.nullable(),
+  devices: z.number().int(),
+  activeDevices: z.number().int(),
+  applications: z.number().int(),
+  rejectedChanges: z.number().int(),
+  /** Missing seqs across the hall's devices (changes sent after a gap). */
+  seqGaps: z.number().int(),
+});
+export type HallSummary = z.infer<typeof HallSummary>;
+
+export const CreateEnrollmentCodeRequest = z.object({
+  /** Lifetime in minutes (default DEFAULT_ENROLLMENT_CODE_TTL_MINUTES). */
+  ttlMinutes: z.number().int().positive().optional(),
+  note: z.string().max(200).optional(),
+});
+export type CreateEnrollmentCodeRequest = z.infer<typeof CreateEnrollmentCodeRequest>;
+
+export const EnrollmentCodeResponse = z.object({
+  /** Shown once (stored hashed). */
+  code: z.string(),
+  hallCode: z.string(),
+  expiresAt: isoDateTime,
+});
+export type EnrollmentCodeResponse = z.infer<typeof EnrollmentCodeResponse>;
+
+export const DeviceSummary = z.object({
+  id: uuid,
+  name: z.string(),
+  hallCode: z.string(),
+  createdAt: isoDateTime,
+  lastSeenAt: isoDateTime.nullable(),
+  revokedAt: isoDateTime.nullable(),
+  ackSeq: z.number().int(),
+  maxSeq: z.number().int(),
+});
+export type DeviceSummary = z.infer<typeof DeviceSummary>;
+
+export const TransitionRequest = z.object({
+  /** Target workflow state code (shared/domain/workflow.ts). */
+  to: z.string().min(1),
+  actor: z.string().trim().min(1).max(50),
+  note: z.string().max(500).optional(),
+});
+export type TransitionRequest = z.infer<typeof TransitionRequest>;
+
+/**
+ * PATCH /api/v1/admin/applications/:id: a back-office edit, allowed once the application is
+ * taken up (status left its initial state; else 409 E_HALL_OWNED). Only these fields.
+ */
+export const BackOfficeEditRequest = z.object({
+  actor: z.string().trim().min(1).max(50),
+  note: z.string().max(500).optional(),
+  changes: Application.pick({
+    customer: true,
+    address: true,
+    fields: true,
+    documents: true,
+    notes: true,
+    deadline: true,
+    keyCustomer: true,
+  })
+    .partial()
+    .refine((o) => Object.keys(o).length > 0, 'no changes'),
+});
+export type BackOfficeEditRequest = z.infer<typeof BackOfficeEditRequest>;
+
+export const AdminApplicationResponse = z.object({ application: Application });
+export type AdminApplicationResponse = z.infer<typeof AdminApplicationResponse>;
+
+export const AdminApplicationsQuery = z.object({
+  hall: z.string().optional(),
+  status: z.string().optional(),
+  appNo: z.string().optional(),
+  /** 'overdue' = past deadline; 'near' = within `days` working days; open applications only. */
+  due: z.enum(['overdue', 'near']).optional(),
+  days: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().positive().max(1000).optional(),
+});
+export type AdminApplicationsQuery = z.infer<typeof AdminApplicationsQuery>;
+
+export const PutConfigRequest = z.object({ data: z.unknown() });
+export type PutConfigRequest = z.infer<typeof PutConfigRequest>;
+
+export const ConfigVersionResponse = z.object({
+  key: ConfigKey,
+  version: z.number().int(),
+  updatedAt: isoDateTime,
+});
+export type ConfigVersionResponse = z.infer<typeof ConfigVersionResponse>;
