@@ -1,7 +1,7 @@
 // gzip for request bodies with the platform's CompressionStream (Chromium and Node 20 alike),
 // so the engine has no dependency on a compression library.
 
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
@@ -20,19 +20,19 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> 
   return out;
 }
 
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array<ArrayBuffer>> {
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
-      controller.enqueue(bytes);
+      controller.enqueue(new Uint8Array(bytes));
       controller.close();
     },
   });
 }
 
-export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+export async function gzip(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   return collect(streamOf(bytes).pipeThrough(new CompressionStream('gzip')));
 }
 
-export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   return collect(streamOf(bytes).pipeThrough(new DecompressionStream('gzip')));
 }

@@ -1,0 +1,333 @@
+// The sync engine's view of the desk's local database: every multi-row write it needs, each
+// in ONE Dexie transaction, over an explicitly passed database (so that two desks can live in
+// one test process). The engine itself never touches Dexie directly.
+import type { Application, Feedback, OutboxEntry } from '../../../shared/domain/model';
+import type { PullChange } from '../../../shared/protocol';
+import { mergeForDesk } from '../../../shared/protocol';
+import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
+import { deriveApplicationKeys, deriveFeedbackKeys } from '../db/keys';
+
+/** What happened to one sent outbox entry, as decided from the push result. */
+export type PushOutcome =
+  | { seq: number; changeId: string; kind: 'acked'; serverVersion?: number }
+  | { seq: number; changeId: string; kind: 'rejected'; code: string; reason: string }
+  | {
+      seq: number;
+      changeId: string;
+      kind: 'conflict';
+      current: Application;
+      notApplied: string[];
+      reason: string;
+    };
+
+/** A visible note kept for the clerk when the centre's record replaced the desk's. */
+export interface SyncNote {
+  id: string;
+  at: string;
+  entityId: string;
+  appNo?: string;
+  kind: 'conflict';
+  notApplied: string[];
+  reason: string;
+}
+
+/** An attachment whose bytes still have to go up (queued when its metadata was acknowledged). */
+export interface UploadItem {
+  attachmentId: string;
+  applicationId: string;
+  sha256: string;
+  size: number;
+  queuedAt: string;
+  /** Set when the upload failed for good (hash mismatch, missing local bytes). */
+  error?: string;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  oldestPendingAt: string | null;
+  rejected: number;
+  uploads: number;
+}
+
+export interface SyncStore {
+  /** Unacknowledged entries (pending or sending, not parked) in seq order. */
+  pendingEntries(limit: number): Promise<OutboxEntry[]>;
+  markSending(seqs: number[]): Promise<void>;
+  /** Records a push's outcomes in one transaction: acks, parked rejections, conflict records. */
+  applyPushResults(outcomes: PushOutcome[]): Promise<void>;
+  /** Deletes acknowledged entries (run after the acks are committed). Returns how many. */
+  compact(): Promise<number>;
+  /** Parks entries the centre refused as a whole request (e.g. cross-hall, too large). */
+  park(seqs: number[], reason: string): Promise<void>;
+  counts(): Promise<OutboxCounts>;
+  getCheckpoint(): Promise<string | undefined>;
+  /** Applies one pull page and stores its checkpoint in the same transaction. */
+  applyPullPage(changes: PullChange[], checkpoint: string): Promise<void>;
+  uploadQueue(limit: number): Promise<UploadItem[]>;
+  hasUnsentChanges(entityId: string): Promise<boolean>;
+  readAttachment(attachmentId: string, offset: number, length: number): Promise<Uint8Array | null>;
+  finishUpload(attachmentId: string, error?: string): Promise<void>;
+}
+
+export const META = {
+  checkpoint: 'sync.checkpoint',
+  credentials: 'sync.credentials',
+  notes: 'sync.notes',
+  lastSuccessAt: 'sync.lastSuccessAt',
+  uploadPrefix: 'sync.upload:',
+  configPrefix: 'config.',
+} as const;
+
+const MAX_NOTES = 200;
+
+/** The stored form of an application: the record plus its derived index keys. */
+export function toStoredApplication(app: Application): StoredApplication {
+  const keys = deriveApplicationKeys(app);
+  const row: StoredApplication = { ...app, t: keys.t, searchKeys: keys.searchKeys };
+  if (keys.openDeadline !== undefined) row.openDeadline = keys.openDeadline;
+  return row;
+}
+
+/** Strips the derived keys again (the conflict functions compare plain applications). */
+export function fromStoredApplication(row: StoredApplication): Application {
+  const { t: _t, searchKeys: _s, openDeadline: _o, ...app } = row;
+  return app;
+}
+
+function toStoredFeedback(fb: Feedback): StoredFeedback {
+  return { ...fb, ...deriveFeedbackKeys(fb) };
+}
+
+const UNSENT: ['pending', 'sending'] = ['pending', 'sending'];
+
+export function createDexieSyncStore(
+  db: HallDeskDB,
+  now: () => Date = () => new Date(),
+): SyncStore {
+  const outbox = db.outbox;
+
+  async function unsentFor(entityId: string, exceptSeqs?: ReadonlySet<number>): Promise<boolean> {
+    const rows = await outbox.where('entityId').equals(entityId).toArray();
+    return rows.some(
+      (r) =>
+        (r.state === 'pending' || r.state === 'sending' || r.state === 'rejected') &&
+        !exceptSeqs?.has(r.seq),
+    );
+  }
+
+  async function putRemoteApplication(
+    record: Application,
+    exceptSeqs?: ReadonlySet<number>,
+  ): Promise<Application> {
+    const localRow = await db.applications.get(record.id);
+    const local = localRow ? fromStoredApplication(localRow) : undefined;
+    // Parked (rejected) edits count as unsent: the clerk still sees and decides about them.
+    const pending = local ? await unsentFor(record.id, exceptSeqs) : false;
+    const merged = mergeForDesk(local, record, pending);
+    if (merged !== local) await db.applications.put(toStoredApplication(merged));
+    return merged;
+  }
+
+  async function addNote(note: SyncNote): Promise<void> {
+    const row = await db.meta.get(META.notes);
+    const list = Array.isArray(row?.value) ? (row.value as SyncNote[]) : [];
+    list.unshift(note);
+    await db.meta.put({ key: META.notes, value: list.slice(0, MAX_NOTES) });
+  }
+
+  return {
+    async pendingEntries(limit) {
+      // Two index ranges (state is indexed; rows within a state come in seq order), merged.
+      const [a, b] = await Promise.all(
+        UNSENT.map((s) => outbox.where('state').equals(s).limit(limit).toArray()),
+      );
+      return [...(a ?? []), ...(b ?? [])].sort((x, y) => x.seq - y.seq).slice(0, limit);
+    },
+
+    async markSending(seqs) {
+      await db.transaction('rw', outbox, async () => {
+        const rows = await outbox.bulkGet(seqs);
+        const updated = rows
+          .filter((r): r is OutboxEntry => !!r && (r.state === 'pending' || r.state === 'sending'))
+          .map((r) => ({ ...r, state: 'sending' as const, attempts: (r.attempts ?? 0) + 1 }));
+        await outbox.bulkPut(updated);
+      });
+    },
+
+    async applyPushResults(outcomes) {
+      if (outcomes.length === 0) return;
+      const at = now().toISOString();
+      // This transaction is crucial: the ack, the parked reason, the centre's record and the
+      // upload queue entry must commit together, or a crash could leave an entry acknowledged
+      // with its consequence (conflict record, attachment upload) forgotten.
+      await db.transaction(
+        'rw',
+        [db.outbox, db.applications, db.meta, db.attachments],
+        async () => {
+          const rows = await outbox.bulkGet(outcomes.map((o) => o.seq));
+          const updated: OutboxEntry[] = [];
+          const handled = new Set(outcomes.map((o) => o.seq));
+          for (let i = 0; i < outcomes.length; i++) {
+            const o = outcomes[i]!;
+            const row = rows[i];
+            // The row may be gone (discarded meanwhile) or re-used: match on the change id.
+            if (!row || row.changeId !== o.changeId) continue;
+            if (o.kind === 'rejected') {
+              updated.push({ ...row, state: 'rejected', lastError: `${o.code}: ${o.reason}` });
+              continue;
+            }
+            updated.push({ ...row, state: 'acked' });
+            if (o.kind === 'conflict') {
+              const others = new Set(handled);
+              const merged = await putRemoteApplication(o.current, others);
+              await addNote({
+                id: o.changeId,
+                at,
+                entityId: row.entityId,
+                appNo: merged.appNo,
+                kind: 'conflict',
+                notApplied: o.notApplied,
+                reason: o.reason,
+              });
+            } else if (row.entity === 'application' && o.serverVersion !== undefined) {
+              // Remember the centre's version so an older pull page cannot roll the row back.
+              const app = await db.applications.get(row.entityId);
+              if (app && app.serverVersion < o.serverVersion) {
+                await db.applications.put({ ...app, serverVersion: o.serverVersion });
+              }
+            } else if (row.entity === 'attachment') {
+              const meta = row.payload as {
+                id?: string;
+                applicationId?: string;
+                sha256?: string;
+                size?: number;
+              };
+              if (meta.id && meta.sha256 && typeof meta.size === 'number') {
+                const item: UploadItem = {
+                  attachmentId: meta.id,
+                  applicationId: meta.applicationId ?? '',
+                  sha256: meta.sha256,
+                  size: meta.size,
+                  queuedAt: at,
+                };
+                await db.meta.put({ key: META.uploadPrefix + meta.id, value: item });
+              }
+            }
+          }
+          await outbox.bulkPut(updated);
+        },
+      );
+    },
+
+    async compact() {
+      return db.transaction('rw', outbox, () => outbox.where('state').equals('acked').delete());
+    },
+
+    async park(seqs, reason) {
+      await db.transaction('rw', outbox, async () => {
+        const rows = await outbox.bulkGet(seqs);
+        await outbox.bulkPut(
+          rows
+            .filter((r): r is OutboxEntry => !!r && r.state !== 'acked')
+            .map((r) => ({ ...r, state: 'rejected' as const, lastError: reason })),
+        );
+      });
+    },
+
+    async counts() {
+      return db.transaction('r', [outbox, db.meta], async () => {
+        const [pending, sending, rejected, firstPending, firstSending, uploads] = await Promise.all(
+          [
+            outbox.where('state').equals('pending').count(),
+            outbox.where('state').equals('sending').count(),
+            outbox.where('state').equals('rejected').count(),
+            outbox.where('state').equals('pending').first(),
+            outbox.where('state').equals('sending').first(),
+            db.meta.where('key').startsWith(META.uploadPrefix).count(),
+          ],
+        );
+        const oldest = [firstPending, firstSending]
+          .filter((r): r is OutboxEntry => !!r)
+          .sort((a, b) => a.seq - b.seq)[0];
+        return {
+          pending: pending + sending,
+          oldestPendingAt: oldest?.createdAt ?? null,
+          rejected,
+          uploads,
+        };
+      });
+    },
+
+    async getCheckpoint() {
+      const row = await db.meta.get(META.checkpoint);
+      return typeof row?.value === 'string' ? row.value : undefined;
+    },
+
+    async applyPullPage(changes, checkpoint) {
+      // One transaction for the page and its checkpoint: a crash either keeps both or neither,
+      // so no change is skipped and a re-applied page is harmless (records are whole states).
+      await db.transaction(
+        'rw',
+        [db.applications, db.feedback, db.outbox, db.meta, db.settings, db.attachments],
+        async () => {
+          for (const c of changes) {
+            switch (c.kind) {
+              case 'application':
+                await putRemoteApplication(c.record);
+                break;
+              case 'feedback': {
+                if (await unsentFor(c.record.id)) break;
+                await db.feedback.put(toStoredFeedback(c.record));
+                break;
+              }
+              case 'attachment':
+                if (c.record.complete) await db.meta.delete(META.uploadPrefix + c.record.id);
+                break;
+              case 'config':
+                await db.meta.put({
+                  key: META.configPrefix + c.key,
+                  value: { version: c.version, updatedAt: c.updatedAt, data: c.data },
+                });
+                break;
+            }
+          }
+          await db.meta.put({ key: META.checkpoint, value: checkpoint });
+        },
+      );
+    },
+
+    async uploadQueue(limit) {
+      const rows = await db.meta.where('key').startsWith(META.uploadPrefix).limit(limit).toArray();
+      return rows.map((r) => r.value as UploadItem).filter((u) => !u.error);
+    },
+
+    async hasUnsentChanges(entityId) {
+      return unsentFor(entityId);
+    },
+
+    async readAttachment(attachmentId, offset, length) {
+      const row = await db.attachments.get(attachmentId);
+      if (!row?.blob) return null;
+      const buf = await row.blob.slice(offset, offset + length).arrayBuffer();
+      return new Uint8Array(buf);
+    },
+
+    async finishUpload(attachmentId, error) {
+      const key = META.uploadPrefix + attachmentId;
+      if (!error) {
+        await db.meta.delete(key);
+        return;
+      }
+      await db.transaction('rw', db.meta, async () => {
+        const row = await db.meta.get(key);
+        if (row) await db.meta.put({ key, value: { ...(row.value as UploadItem), error } });
+      });
+    },
+  };
+}
+
+/** Conflict notes for the panel (newest first). */
+export async function readNotes(db: HallDeskDB): Promise<SyncNote[]> {
+  const row = await db.meta.get(META.notes);
+  return Array.isArray(row?.value) ? (row.value as SyncNote[]) : [];
+}
