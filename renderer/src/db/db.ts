@@ -1,0 +1,167 @@
+// The desk's local database (IndexedDB through Dexie): typed tables and the append-only schema chain.
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type {
+  Application,
+  AttachmentMeta,
+  Draft,
+  Feedback,
+  OutboxEntry,
+} from '../../../shared/domain/model';
+import { deriveApplicationKeys, deriveFeedbackKeys } from './keys';
+
+/** Default database name used by the app; tests pass unique names. */
+export const DEFAULT_DB_NAME = 'halldesk';
+
+/**
+ * An application as stored: the schema object plus fields derived on every write so that the
+ * list and searches run on indexes (see keys.ts). They are stripped again on read.
+ */
+export interface StoredApplication extends Application {
+  /** Sortable acceptance time (fixed-width base-36 epoch ms): the list's newest-first order. */
+  t: string;
+  /** Multi-entry search keys, each `kind:value` + U+0001 + `t`, so one range is time-ordered. */
+  searchKeys: string[];
+  /** The deadline while the application is still open; absent once terminal (overdue index). */
+  openDeadline?: string;
+}
+
+export interface StoredFeedback extends Feedback {
+  t: string;
+  searchKeys: string[];
+}
+
+/** An attachment's metadata with its bytes, kept side by side. */
+export interface StoredAttachment extends AttachmentMeta {
+  blob: Blob;
+}
+
+/** 大客户: a customer marked key, found by 户号 or ID number, with the assigned manager. */
+export interface KeyCustomerRecord {
+  /** `acct:<户号>` or `id:<ID number>`. */
+  key: string;
+  accountNo?: string;
+  idNumber?: string;
+  customerName: string;
+  managerName: string;
+  managerPhone?: string;
+  markedAt: string;
+  markedBy: string;
+}
+
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}
+
+export type SettingRecord = MetaRecord;
+
+export type StoredOutboxEntry = OutboxEntry;
+
+export interface HallDeskDBOptions {
+  /** An IDBFactory (fake-indexeddb in tests); defaults to the browser's. */
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+  /**
+   * Only the bench's bulk seeding passes 'relaxed'. Everything the clerk is told is saved goes
+   * through a 'strict' connection: Chrome >= 121 defaults to relaxed durability, where a
+   * transaction can report complete before the data is on disk (lost on a power cut).
+   */
+  durability?: 'strict' | 'relaxed';
+}
+
+/**
+ * The schema chain. Append-only: never edit a shipped version, add a new one with an
+ * `upgrade()` that migrates the data. Each entry lists only the tables it changes.
+ */
+export const SCHEMA_V1 = {
+  applications: 'id, &appNo, acceptedAt, status, businessCode, deadline',
+  drafts: 'id, updatedAt',
+  attachments: 'id, applicationId, sha256',
+  outbox: 'seq, &changeId, state, entityId',
+  feedback: 'id, &feedbackNo, acceptedAt, status',
+  customers: 'key, accountNo, idNumber',
+  meta: 'key',
+  settings: 'key',
+} as const;
+
+/**
+ * v2: derived, time-ordered search keys and compound indexes so that every list and search
+ * is a bounded index range (200,000 applications must not be loaded to show 50).
+ */
+export const SCHEMA_V2 = {
+  applications:
+    'id, &appNo, t, [status+t], [businessCode+t], deadline, [openDeadline+t], *searchKeys',
+  feedback: 'id, &feedbackNo, t, status, replyDue, *searchKeys',
+} as const;
+
+export const CURRENT_SCHEMA_VERSION = 2;
+
+export class HallDeskDB extends Dexie {
+  applications!: EntityTable<StoredApplication, 'id'>;
+  drafts!: EntityTable<Draft, 'id'>;
+  attachments!: EntityTable<StoredAttachment, 'id'>;
+  outbox!: Table<StoredOutboxEntry, number>;
+  feedback!: EntityTable<StoredFeedback, 'id'>;
+  customers!: EntityTable<KeyCustomerRecord, 'key'>;
+  meta!: EntityTable<MetaRecord, 'key'>;
+  settings!: EntityTable<SettingRecord, 'key'>;
+
+  constructor(name: string = DEFAULT_DB_NAME, options: HallDeskDBOptions = {}) {
+    super(name, {
+      chromeTransactionDurability: options.durability ?? 'strict',
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+    });
+    defineSchema(this, CURRENT_SCHEMA_VERSION);
+  }
+}
+
+/**
+ * Declares the chain up to `upTo` (tests declare a v1-only database to exercise the migration).
+ */
+export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
+  db.version(1).stores(SCHEMA_V1);
+  if (upTo < 2) return;
+  db.version(2)
+    .stores(SCHEMA_V2)
+    .upgrade(async (tx) => {
+      // Derive the sort and search keys for everything written by v1.
+      await tx
+        .table<StoredApplication, string>('applications')
+        .toCollection()
+        .modify((row) => {
+          Object.assign(row, deriveApplicationKeys(row));
+          if (row.openDeadline === undefined) delete row.openDeadline;
+        });
+      await tx
+        .table<StoredFeedback, string>('feedback')
+        .toCollection()
+        .modify((row) => {
+          Object.assign(row, deriveFeedbackKeys(row));
+        });
+    });
+}
+
+/** A v1-only database class: what the first release shipped (used by the migration test). */
+export class HallDeskDBV1 extends Dexie {
+  constructor(name: string, options: HallDeskDBOptions = {}) {
+    super(name, {
+      chromeTransactionDurability: options.durability ?? 'strict',
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+    });
+    defineSchema(this, 1);
+  }
+}
+
+let active: HallDeskDB | null = null;
+
+/** The database the repo functions use; set by openDatabase() (or tests). */
+export function activeDb(): HallDeskDB {
+  if (!active) throw new Error('本地数据库尚未打开 (local database not opened)');
+  return active;
+}
+
+export function setActiveDb(db: HallDeskDB | null): void {
+  active = db;
+}

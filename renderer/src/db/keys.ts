@@ -1,0 +1,153 @@
+// Derived index keys for the local store: the sortable time key, the multi-entry search keys
+// and the open-deadline key, computed on every write so that searches are index ranges.
+import type { Application, Feedback } from '../../../shared/domain/model';
+
+/** Separates a search key's value from its time suffix; sorts below every printable char. */
+export const KEY_SEP = '\u0001';
+/** Above every character that can follow KEY_SEP in a key (upper bound of a range). */
+export const KEY_MAX = '\uffff';
+
+/** Kinds of search key. Exact-match kinds: a query equal to the value finds the row. */
+export type SearchKeyKind =
+  | 'n' // name: first 1, 2 and 3 characters, and the whole name
+  | 'i' // ID number / credit code, whole
+  | 'i4' // ID number, last 4
+  | 'p' // phone, whole (digits only)
+  | 'p4' // phone, last 4
+  | 'a' // 户号 (account number)
+  | 'no'; // application / feedback number
+
+/**
+ * Workflow states after which an application is no longer running against its deadline.
+ * TODO(H1 workflow.ts): replace with the workflow module's terminal states when it lands; these
+ * are the codes the draft workflow uses, and unknown codes count as open (safe: shown overdue).
+ */
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
+  'archived',
+  'cancelled',
+  'canceled',
+  'closed',
+  'completed',
+  'rejected',
+  'withdrawn',
+  'terminated',
+]);
+
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+/** Fixed-width base-36 epoch milliseconds: lexical order equals time order (until year 5188). */
+export function timeKey(isoOrMs: string | number): string {
+  const ms = typeof isoOrMs === 'number' ? isoOrMs : Date.parse(isoOrMs);
+  if (!Number.isFinite(ms) || ms < 0) return '000000000';
+  return Math.floor(ms).toString(36).padStart(9, '0');
+}
+
+/** Uppercase, no spaces; the form every key value and every query is compared in. */
+export function normalizeText(value: string): string {
+  return value.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+}
+
+/** Digits only (phones are typed with spaces, dashes, +86 …). */
+export function digitsOnly(value: string): string {
+  return value.replace(/\D+/g, '');
+}
+
+function lastN(value: string, n: number): string | undefined {
+  return value.length >= n ? value.slice(-n) : undefined;
+}
+
+/** The `kind:value` part of a search key (no time suffix). */
+export function keyValue(kind: SearchKeyKind, value: string): string {
+  return `${kind}:${value}`;
+}
+
+/** Name keys: prefixes of 1–3 characters and the whole name (code points, not UTF-16 units). */
+export function nameKeyValues(name: string): string[] {
+  const chars = Array.from(normalizeText(name));
+  const out: string[] = [];
+  for (let i = 1; i <= Math.min(3, chars.length); i++) out.push(chars.slice(0, i).join(''));
+  if (chars.length > 3) out.push(chars.join(''));
+  return out;
+}
+
+function withTime(values: Iterable<string>, t: string): string[] {
+  return Array.from(new Set(values), (v) => `${v}${KEY_SEP}${t}`);
+}
+
+function idValues(idNumber: string | undefined): string[] {
+  if (!idNumber) return [];
+  const id = normalizeText(idNumber);
+  const out = [keyValue('i', id)];
+  const l4 = lastN(id, 4);
+  if (l4) out.push(keyValue('i4', l4));
+  return out;
+}
+
+function phoneValues(phone: string | undefined): string[] {
+  if (!phone) return [];
+  const d = digitsOnly(phone);
+  if (!d) return [];
+  const out = [keyValue('p', d)];
+  const l4 = lastN(d, 4);
+  if (l4) out.push(keyValue('p4', l4));
+  return out;
+}
+
+/** Derived fields of a stored application (see StoredApplication in db.ts). */
+export function deriveApplicationKeys(app: Application): {
+  t: string;
+  searchKeys: string[];
+  openDeadline: string | undefined;
+} {
+  const t = timeKey(app.acceptedAt);
+  const c = app.customer;
+  const values: string[] = [
+    ...nameKeyValues(c.name).map((v) => keyValue('n', v)),
+    ...idValues(c.idNumber),
+    ...phoneValues(c.phone),
+    keyValue('no', normalizeText(app.appNo)),
+  ];
+  if (c.creditCode && normalizeText(c.creditCode) !== normalizeText(c.idNumber)) {
+    values.push(keyValue('i', normalizeText(c.creditCode)));
+  }
+  if (c.accountNo) values.push(keyValue('a', normalizeText(c.accountNo)));
+  if (c.contactName && c.contactName !== c.name) {
+    values.push(...nameKeyValues(c.contactName).map((v) => keyValue('n', v)));
+  }
+  return {
+    t,
+    searchKeys: withTime(values, t),
+    openDeadline: isTerminalStatus(app.status) ? undefined : app.deadline,
+  };
+}
+
+/** Derived fields of stored feedback: newest-first order and name / phone / 户号 / number keys. */
+export function deriveFeedbackKeys(fb: Feedback): { t: string; searchKeys: string[] } {
+  const t = timeKey(fb.acceptedAt);
+  const values: string[] = [
+    ...nameKeyValues(fb.customerName).map((v) => keyValue('n', v)),
+    ...phoneValues(fb.phone),
+    keyValue('no', normalizeText(fb.feedbackNo)),
+  ];
+  if (fb.accountNo) values.push(keyValue('a', normalizeText(fb.accountNo)));
+  return { t, searchKeys: withTime(values, t) };
+}
+
+/** The index range [lower, upper] holding every key `kind:value` between two time keys. */
+export function keyRange(
+  kind: SearchKeyKind,
+  value: string,
+  fromT = '',
+  toT = KEY_MAX,
+): [string, string] {
+  const base = `${keyValue(kind, value)}${KEY_SEP}`;
+  return [base + fromT, base + toT];
+}
+
+/** The time part of a stored search key. */
+export function timeOfKey(key: string): string {
+  const i = key.lastIndexOf(KEY_SEP);
+  return i < 0 ? '' : key.slice(i + 1);
+}

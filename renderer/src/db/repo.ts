@@ -1,0 +1,779 @@
+// The local store's API for the desk UI and the sync engine. Every multi-table write is one
+// IndexedDB transaction on a strict-durability connection: it resolves only after the commit
+// is on disk, and either all of it is stored or none of it.
+import type { z } from 'zod';
+import {
+  Application,
+  AttachmentMeta,
+  Draft,
+  Feedback,
+  type OutboxEntry,
+} from '../../../shared/domain/model';
+import {
+  activeDb,
+  type HallDeskDB,
+  type KeyCustomerRecord,
+  type StoredApplication,
+  type StoredAttachment,
+  type StoredFeedback,
+} from './db';
+import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
+import {
+  type ApplicationFilters,
+  countApplicationsIn,
+  type PageRequest,
+  type SearchQuery,
+  type SearchResult,
+  searchApplicationsIn,
+  toApplication,
+} from './search';
+
+export type {
+  ApplicationFilters,
+  PageRequest,
+  SearchKind,
+  SearchQuery,
+  SearchResult,
+} from './search';
+export { localDate } from './search';
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export type StoreErrorCode = 'validation' | 'not_found' | 'already_exists' | 'conflict';
+
+/** A refusal by the store, with a Chinese message for the clerk and a stable code. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    readonly issues?: z.core.$ZodIssue[],
+  ) {
+    super(message);
+  }
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+    throw new StoreError(
+      'validation',
+      `${what}数据不完整或格式错误 (${where}${first?.message ?? '未知错误'})`,
+      r.error.issues,
+    );
+  }
+  return r.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbox payloads (the contract with the sync engine)
+
+/** What an application change carries to the centre. */
+export interface ApplicationChange {
+  /** What the clerk did: an edit of hall-owned data, a workflow move, documents, key customer… */
+  kind: 'edit' | 'transition' | 'documents' | 'key_customer' | 'note';
+  actor: string;
+  note?: string;
+}
+
+/** Payload of an `application` outbox entry (create and update). */
+export interface ApplicationPayload {
+  application: Application;
+  /** The centre's version this change was made on (0 for a create): conflict detection. */
+  baseServerVersion: number;
+  change?: ApplicationChange;
+}
+
+/** Payload of a `feedback` outbox entry. */
+export interface FeedbackPayload {
+  feedback: Feedback;
+}
+
+/** Payload of an `attachment` outbox entry; the bytes stay in `attachments` (read by id). */
+export interface AttachmentPayload {
+  attachment: AttachmentMeta;
+}
+
+const SEQ_KEY = 'outbox.seq';
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/**
+ * Appends one outbox entry. MUST run inside a rw transaction that includes `meta` and `outbox`
+ * together with the table of the change it describes: the sequence counter, the entry and the
+ * change then commit together, so seq is per-device increasing and never reused.
+ */
+async function appendOutbox(
+  db: HallDeskDB,
+  entity: OutboxEntry['entity'],
+  entityId: string,
+  op: OutboxEntry['op'],
+  payload: unknown,
+): Promise<OutboxEntry> {
+  const current = await db.meta.get(SEQ_KEY);
+  const seq = (typeof current?.value === 'number' ? current.value : 0) + 1;
+  await db.meta.put({ key: SEQ_KEY, value: seq });
+  const entry: OutboxEntry = {
+    changeId: crypto.randomUUID(),
+    seq,
+    entity,
+    entityId,
+    op,
+    payload,
+    createdAt: nowIso(),
+    state: 'pending',
+    attempts: 0,
+  };
+  await db.outbox.add(entry);
+  return entry;
+}
+
+function toStored(app: Application): StoredApplication {
+  const derived = deriveApplicationKeys(app);
+  const row: StoredApplication = { ...app, t: derived.t, searchKeys: derived.searchKeys };
+  if (derived.openDeadline !== undefined) row.openDeadline = derived.openDeadline;
+  return row;
+}
+
+function toStoredFeedback(fb: Feedback): StoredFeedback {
+  return { ...fb, ...deriveFeedbackKeys(fb) };
+}
+
+function stripFeedback(row: StoredFeedback): Feedback {
+  const { t: _t, searchKeys: _k, ...fb } = row;
+  return fb;
+}
+
+function stripAttachment(row: StoredAttachment): AttachmentMeta {
+  const { blob: _b, ...meta } = row;
+  return meta;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applications
+
+export interface SubmitOptions {
+  /** Draft to release in the same transaction (default: the draft whose id is the app's id). */
+  draftId?: string;
+  /**
+   * Assigns the application number inside the submit transaction from the per-date counter
+   * (gapless: a failed submit does not use a number). `date` is the local `YYYY-MM-DD` of
+   * `acceptedAt`. Without it, `app.appNo` is used as given.
+   */
+  assignAppNo?: (seq: number, date: string) => string;
+}
+
+export interface SubmitResult {
+  application: Application;
+  /** Seq of the application's outbox entry. */
+  seq: number;
+}
+
+const APP_SEQ_PREFIX = 'appSeq:';
+
+async function bumpAppSeq(db: HallDeskDB, date: string): Promise<number> {
+  const key = APP_SEQ_PREFIX + date;
+  const cur = await db.meta.get(key);
+  const next = (typeof cur?.value === 'number' ? cur.value : 0) + 1;
+  await db.meta.put({ key, value: next });
+  return next;
+}
+
+/**
+ * Accepts an application: validates it with the zod schema, then in ONE strict-durability
+ * transaction stores it, appends its `create` outbox entry (plus one `attachment` entry per
+ * attachment already stored under its id, after the application's), and deletes its draft.
+ * Resolves only after the transaction has committed: when it resolves, the clerk may be told
+ * "saved". Throws StoreError `validation` (nothing written) or `already_exists` (same id or
+ * application number already stored).
+ */
+export async function submitApplication(
+  input: unknown,
+  opts: SubmitOptions = {},
+): Promise<SubmitResult> {
+  const db = activeDb();
+  let app = parseOrThrow(Application, input, '申请');
+  const tables = [db.applications, db.outbox, db.meta, db.drafts, db.attachments];
+  return db.transaction('rw', tables, async () => {
+    if (opts.assignAppNo) {
+      const date = localDateOf(app.acceptedAt);
+      const seq = await bumpAppSeq(db, date);
+      app = parseOrThrow(Application, { ...app, appNo: opts.assignAppNo(seq, date) }, '申请');
+    }
+    if (await db.applications.get(app.id)) {
+      throw new StoreError('already_exists', `申请已存在 (${app.appNo})`);
+    }
+    if ((await db.applications.where('appNo').equals(app.appNo).count()) > 0) {
+      throw new StoreError('already_exists', `申请编号重复: ${app.appNo}`);
+    }
+    await db.applications.add(toStored(app));
+    const payload: ApplicationPayload = { application: app, baseServerVersion: 0 };
+    const entry = await appendOutbox(db, 'application', app.id, 'create', payload);
+    const atts = await db.attachments.where('applicationId').equals(app.id).toArray();
+    atts.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    for (const att of atts) {
+      const p: AttachmentPayload = { attachment: stripAttachment(att) };
+      await appendOutbox(db, 'attachment', att.id, 'create', p);
+    }
+    await db.drafts.delete(opts.draftId ?? app.id);
+    return { application: app, seq: entry.seq };
+  });
+}
+
+/**
+ * Stores a changed application and its `update` outbox entry in one strict transaction
+ * (payload: the whole application, the server version it was based on, and `change`).
+ * Throws StoreError `validation` or `not_found`.
+ */
+export async function updateApplication(
+  input: unknown,
+  change: ApplicationChange,
+): Promise<SubmitResult> {
+  const db = activeDb();
+  const app = parseOrThrow(Application, input, '申请');
+  return db.transaction('rw', [db.applications, db.outbox, db.meta], async () => {
+    const existing = await db.applications.get(app.id);
+    if (!existing) throw new StoreError('not_found', `申请不存在 (${app.appNo})`);
+    if (existing.appNo !== app.appNo) {
+      throw new StoreError('validation', '申请编号不能修改');
+    }
+    await db.applications.put(toStored(app));
+    const payload: ApplicationPayload = {
+      application: app,
+      baseServerVersion: existing.serverVersion,
+      change,
+    };
+    const entry = await appendOutbox(db, 'application', app.id, 'update', payload);
+    return { application: app, seq: entry.seq };
+  });
+}
+
+/** Local `YYYY-MM-DD` of an ISO time (the desk's zone), the date an application number uses. */
+export function localDateOf(iso: string): string {
+  const d = new Date(iso);
+  const m = String(d.getMonth() + 1).padStart(2, '0');
+  const day = String(d.getDate()).padStart(2, '0');
+  return `${d.getFullYear()}-${m}-${day}`;
+}
+
+/**
+ * The next sequence number for application numbers of one date (`YYYY-MM-DD`), from a
+ * transactional per-date counter: unique per device even with two windows open. A number taken
+ * but not used leaves a gap; use SubmitOptions.assignAppNo for gapless numbering.
+ */
+export async function nextApplicationSeq(dateStr: string): Promise<number> {
+  const db = activeDb();
+  return db.transaction('rw', db.meta, () => bumpAppSeq(db, dateStr));
+}
+
+/** One application by id (undefined when not stored). */
+export async function getApplication(id: string): Promise<Application | undefined> {
+  const row = await activeDb().applications.get(id);
+  return row && toApplication(row);
+}
+
+/** One application by its application number (case-insensitive, spaces ignored). */
+export async function findByAppNo(appNo: string): Promise<Application | undefined> {
+  const db = activeDb();
+  const exact = await db.applications.where('appNo').equals(appNo.trim()).first();
+  if (exact) return toApplication(exact);
+  const r = await searchApplicationsIn(db, { text: appNo, kind: 'appNo' }, {}, { limit: 1 });
+  return r.rows[0];
+}
+
+/**
+ * Searches and lists applications newest first, one page at a time. `query`: a string (its
+ * kind guessed: 4 characters → ID / phone last 4, digits → phone / ID / 户号 / number, letters
+ * and digits → number / ID / 户号, other text → name prefix, then address) or `{ text, kind }`
+ * to say what it is. `filters`: status, type, date range, overdue, key customer. Every query
+ * is an index range; `total` is exact where cheap, otherwise undefined with `hasMore`.
+ */
+export function searchApplications(
+  query?: string | SearchQuery,
+  filters: ApplicationFilters = {},
+  page: PageRequest = {},
+): Promise<SearchResult<Application>> {
+  return searchApplicationsIn(activeDb(), query, filters, page);
+}
+
+/** Number of stored applications matching the filters (all of them without filters). */
+export function countApplications(filters: ApplicationFilters = {}): Promise<number> {
+  return countApplicationsIn(activeDb(), filters);
+}
+
+/**
+ * For the sync engine: stores the centre's version of an application without an outbox entry.
+ * - not stored locally (another desk of this hall) → inserted whole;
+ * - `serverVersion` not newer than the local one → ignored ('stale');
+ * - local changes still unsent (pending/sending outbox entries for it) → only centre-owned
+ *   fields are taken (status, history, serverVersion, deadline, updatedAt) ('merged'), so the
+ *   clerk's unsent edit is neither lost nor reverted;
+ * - otherwise → replaced by the centre's record ('updated').
+ * Returns what happened.
+ */
+export async function applyRemoteApplication(
+  input: unknown,
+): Promise<'inserted' | 'updated' | 'merged' | 'stale'> {
+  const db = activeDb();
+  const remote = parseOrThrow(Application, input, '中心申请');
+  return db.transaction('rw', [db.applications, db.outbox], async () => {
+    const local = await db.applications.get(remote.id);
+    if (!local) {
+      await db.applications.put(toStored(remote));
+      return 'inserted';
+    }
+    if (remote.serverVersion <= local.serverVersion) return 'stale';
+    const unsent = await db.outbox
+      .where('entityId')
+      .equals(remote.id)
+      .filter((e) => e.state === 'pending' || e.state === 'sending')
+      .count();
+    if (unsent > 0) {
+      const merged: Application = {
+        ...toApplication(local),
+        status: remote.status,
+        history: remote.history,
+        serverVersion: remote.serverVersion,
+        deadline: remote.deadline,
+        updatedAt: remote.updatedAt,
+      };
+      await db.applications.put(toStored(merged));
+      return 'merged';
+    }
+    await db.applications.put(toStored(remote));
+    return 'updated';
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts
+
+export type DraftInput = Omit<Draft, 'createdAt' | 'updatedAt'> &
+  Partial<Pick<Draft, 'createdAt' | 'updatedAt'>>;
+
+/**
+ * Autosaves a draft (strict durability, so it survives a crash). Keeps the first `createdAt`;
+ * `updatedAt` is now unless given. Convention: the draft's id becomes the application's id, so
+ * attachments taken during the draft belong to the application (see submitApplication).
+ */
+export async function saveDraft(input: DraftInput): Promise<Draft> {
+  const db = activeDb();
+  return db.transaction('rw', db.drafts, async () => {
+    const existing = await db.drafts.get(input.id);
+    const now = nowIso();
+    const draft = parseOrThrow(
+      Draft,
+      {
+        ...input,
+        createdAt: existing?.createdAt ?? input.createdAt ?? now,
+        updatedAt: input.updatedAt ?? now,
+      },
+      '草稿',
+    );
+    await db.drafts.put(draft);
+    return draft;
+  });
+}
+
+export async function getDraft(id: string): Promise<Draft | undefined> {
+  return activeDb().drafts.get(id);
+}
+
+/** All drafts, most recently edited first. */
+export async function listDrafts(): Promise<Draft[]> {
+  return activeDb().drafts.orderBy('updatedAt').reverse().toArray();
+}
+
+/**
+ * Deletes a draft and the attachments taken for it (unless an application with that id was
+ * submitted, which then owns them).
+ */
+export async function deleteDraft(id: string): Promise<void> {
+  const db = activeDb();
+  await db.transaction('rw', [db.drafts, db.attachments, db.applications], async () => {
+    await db.drafts.delete(id);
+    if (!(await db.applications.get(id))) {
+      await db.attachments.where('applicationId').equals(id).delete();
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments
+
+export type AttachmentInput = Pick<
+  AttachmentMeta,
+  'applicationId' | 'documentCode' | 'fileName' | 'mimeType'
+> &
+  Partial<Pick<AttachmentMeta, 'id' | 'createdAt'>>;
+
+/** Hex SHA-256 of a blob (Web Crypto). */
+export async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Stores a scan or photo with its metadata (size and SHA-256 computed here). When its
+ * application is already submitted, the `attachment` outbox entry is written in the same
+ * transaction; otherwise submitApplication writes it.
+ */
+export async function addAttachment(input: AttachmentInput, blob: Blob): Promise<AttachmentMeta> {
+  const db = activeDb();
+  const sha256 = await sha256Hex(blob);
+  const meta = parseOrThrow(
+    AttachmentMeta,
+    {
+      ...input,
+      id: input.id ?? crypto.randomUUID(),
+      createdAt: input.createdAt ?? nowIso(),
+      size: blob.size,
+      sha256,
+    },
+    '附件',
+  );
+  await db.transaction('rw', [db.attachments, db.applications, db.outbox, db.meta], async () => {
+    await db.attachments.put({ ...meta, blob });
+    if (await db.applications.get(meta.applicationId)) {
+      const p: AttachmentPayload = { attachment: meta };
+      await appendOutbox(db, 'attachment', meta.id, 'create', p);
+    }
+  });
+  return meta;
+}
+
+/** An attachment's metadata and bytes. */
+export async function getAttachment(
+  id: string,
+): Promise<{ meta: AttachmentMeta; blob: Blob } | undefined> {
+  const row = await activeDb().attachments.get(id);
+  return row && { meta: stripAttachment(row), blob: row.blob };
+}
+
+/** Attachment metadata of one application or draft, oldest first. */
+export async function listAttachments(applicationId: string): Promise<AttachmentMeta[]> {
+  const rows = await activeDb().attachments.where('applicationId').equals(applicationId).toArray();
+  return rows
+    .map(stripAttachment)
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+}
+
+/** Removes an attachment of a draft; attachments of a submitted application are kept. */
+export async function deleteAttachment(id: string): Promise<void> {
+  const db = activeDb();
+  await db.transaction('rw', [db.attachments, db.applications], async () => {
+    const row = await db.attachments.get(id);
+    if (!row) return;
+    if (await db.applications.get(row.applicationId)) {
+      throw new StoreError('conflict', '已受理申请的附件不能删除');
+    }
+    await db.attachments.delete(id);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feedback (意见反馈)
+
+/** Records new feedback and its `create` outbox entry in one strict transaction. */
+export async function saveFeedback(input: unknown): Promise<Feedback> {
+  const db = activeDb();
+  const fb = parseOrThrow(Feedback, input, '反馈');
+  return db.transaction('rw', [db.feedback, db.outbox, db.meta], async () => {
+    if (await db.feedback.get(fb.id)) throw new StoreError('already_exists', '反馈已存在');
+    await db.feedback.add(toStoredFeedback(fb));
+    const p: FeedbackPayload = { feedback: fb };
+    await appendOutbox(db, 'feedback', fb.id, 'create', p);
+    return fb;
+  });
+}
+
+/** Stores changed feedback (contact made, reply, closed) and its `update` outbox entry. */
+export async function updateFeedback(input: unknown): Promise<Feedback> {
+  const db = activeDb();
+  const fb = parseOrThrow(Feedback, input, '反馈');
+  return db.transaction('rw', [db.feedback, db.outbox, db.meta], async () => {
+    if (!(await db.feedback.get(fb.id))) throw new StoreError('not_found', '反馈不存在');
+    await db.feedback.put(toStoredFeedback(fb));
+    const p: FeedbackPayload = { feedback: fb };
+    await appendOutbox(db, 'feedback', fb.id, 'update', p);
+    return fb;
+  });
+}
+
+export async function getFeedback(id: string): Promise<Feedback | undefined> {
+  const row = await activeDb().feedback.get(id);
+  return row && stripFeedback(row);
+}
+
+export interface FeedbackFilters {
+  status?: Feedback['status'] | Feedback['status'][];
+  kind?: Feedback['kind'];
+  /** Open feedback whose first contact or reply is due before today. */
+  overdue?: boolean;
+  today?: string;
+  /** Name prefix, phone, 户号 or feedback number. */
+  text?: string;
+}
+
+/** Feedback newest first, filtered, one page at a time. */
+export async function listFeedback(
+  filters: FeedbackFilters = {},
+  page: PageRequest = {},
+): Promise<SearchResult<Feedback>> {
+  const db = activeDb();
+  const limit = Math.max(1, Math.min(500, page.limit ?? 50));
+  const offset = Math.max(0, page.offset ?? 0);
+  const statuses = filters.status
+    ? new Set(Array.isArray(filters.status) ? filters.status : [filters.status])
+    : undefined;
+  const today = filters.today ?? localDateOf(nowIso());
+  const text = filters.text ? normalizeText(filters.text) : '';
+  const textKeys = text
+    ? [`n:${Array.from(text).slice(0, 3).join('')}`, `p:${text}`, `a:${text}`, `no:${text}`]
+    : [];
+  const pred = (f: StoredFeedback): boolean => {
+    if (statuses && !statuses.has(f.status)) return false;
+    if (filters.kind && f.kind !== filters.kind) return false;
+    if (filters.overdue) {
+      const open = f.status !== 'replied' && f.status !== 'closed';
+      const late =
+        (!f.firstContactAt && f.firstContactDue < today) || (!f.repliedAt && f.replyDue < today);
+      if (!open || !late) return false;
+    }
+    if (text) {
+      const hit = f.searchKeys.some((k) => textKeys.some((p) => k.startsWith(p + '\u0001')));
+      const longName = normalizeText(f.customerName).startsWith(text);
+      if (!hit && !longName) return false;
+    }
+    return true;
+  };
+  const rows = await db.feedback
+    .orderBy('t')
+    .reverse()
+    .filter(pred)
+    .offset(offset)
+    .limit(limit + 1)
+    .toArray();
+  const total = await db.feedback.filter(pred).count();
+  return {
+    rows: rows.slice(0, limit).map(stripFeedback),
+    total,
+    hasMore: rows.length > limit,
+    truncated: false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key customers (大客户)
+
+export interface MarkKeyCustomerInput {
+  accountNo?: string;
+  idNumber?: string;
+  customerName: string;
+  managerName: string;
+  managerPhone?: string;
+  markedBy: string;
+}
+
+function customerKeys(q: { accountNo?: string; idNumber?: string }): string[] {
+  const keys: string[] = [];
+  if (q.accountNo?.trim()) keys.push(`acct:${normalizeText(q.accountNo)}`);
+  if (q.idNumber?.trim()) keys.push(`id:${normalizeText(q.idNumber)}`);
+  return keys;
+}
+
+/** Marks a customer key (by 户号 and/or ID number) with the assigned account manager. */
+export async function markKeyCustomer(input: MarkKeyCustomerInput): Promise<KeyCustomerRecord> {
+  const db = activeDb();
+  const keys = customerKeys(input);
+  if (keys.length === 0) throw new StoreError('validation', '大客户需要户号或证件号码');
+  if (!input.managerName.trim()) throw new StoreError('validation', '请填写客户经理');
+  const base = {
+    customerName: input.customerName.trim(),
+    managerName: input.managerName.trim(),
+    markedAt: nowIso(),
+    markedBy: input.markedBy,
+    ...(input.accountNo ? { accountNo: normalizeText(input.accountNo) } : {}),
+    ...(input.idNumber ? { idNumber: normalizeText(input.idNumber) } : {}),
+    ...(input.managerPhone ? { managerPhone: input.managerPhone.trim() } : {}),
+  };
+  const records = keys.map((key) => ({ key, ...base }));
+  await db.customers.bulkPut(records);
+  return records[0]!;
+}
+
+/** Removes the key-customer mark for the given 户号 / ID number. */
+export async function unmarkKeyCustomer(q: {
+  accountNo?: string;
+  idNumber?: string;
+}): Promise<void> {
+  await activeDb().customers.bulkDelete(customerKeys(q));
+}
+
+/** The key-customer record for a 户号 or ID number (户号 first), if marked. */
+export async function findKeyCustomer(q: {
+  accountNo?: string;
+  idNumber?: string;
+}): Promise<KeyCustomerRecord | undefined> {
+  const db = activeDb();
+  for (const key of customerKeys(q)) {
+    const rec = await db.customers.get(key);
+    if (rec) return rec;
+  }
+  return undefined;
+}
+
+/** All key customers, by name. */
+export async function listKeyCustomers(): Promise<KeyCustomerRecord[]> {
+  const all = await activeDb().customers.toArray();
+  const seen = new Map<string, KeyCustomerRecord>();
+  for (const r of all) seen.set(`${r.accountNo ?? ''}|${r.idNumber ?? ''}`, r);
+  return [...seen.values()].sort((a, b) => a.customerName.localeCompare(b.customerName, 'zh'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbox (for the status bar and the sync engine)
+
+export interface OutboxStats {
+  /** Entries not yet acknowledged by the centre (pending + sending). */
+  pending: number;
+  /** Entries the centre refused (parked with a reason; never block the others). */
+  rejected: number;
+  /** createdAt of the oldest unacknowledged entry, or null when everything is sent. */
+  oldestPendingAt: string | null;
+}
+
+/** Counts for the status bar: all index counts, cheap to poll or live-query. */
+export async function outboxStats(): Promise<OutboxStats> {
+  const db = activeDb();
+  return db.transaction('r', db.outbox, async () => {
+    const [pending, sending, rejected, firstPending, firstSending] = await Promise.all([
+      db.outbox.where('state').equals('pending').count(),
+      db.outbox.where('state').equals('sending').count(),
+      db.outbox.where('state').equals('rejected').count(),
+      db.outbox.where('state').equals('pending').first(),
+      db.outbox.where('state').equals('sending').first(),
+    ]);
+    const oldest = [firstPending, firstSending]
+      .filter((e): e is OutboxEntry => e !== undefined)
+      .sort((a, b) => a.seq - b.seq)[0];
+    return { pending: pending + sending, rejected, oldestPendingAt: oldest?.createdAt ?? null };
+  });
+}
+
+/**
+ * The next unsent entries in seq order (pending, and sending ones left by a crash: the push is
+ * idempotent, so resending them is safe).
+ */
+export async function pendingOutbox(limit = 100): Promise<OutboxEntry[]> {
+  const db = activeDb();
+  return db.transaction('r', db.outbox, async () => {
+    const [a, b] = await Promise.all([
+      db.outbox.where('state').equals('sending').limit(limit).toArray(),
+      db.outbox.where('state').equals('pending').limit(limit).toArray(),
+    ]);
+    return [...a, ...b].sort((x, y) => x.seq - y.seq).slice(0, limit);
+  });
+}
+
+/** Entries for the sync panel, newest first, optionally of one state. */
+export async function listOutbox(
+  state?: OutboxEntry['state'],
+  page: PageRequest = {},
+): Promise<OutboxEntry[]> {
+  const db = activeDb();
+  const limit = Math.max(1, Math.min(500, page.limit ?? 50));
+  const offset = Math.max(0, page.offset ?? 0);
+  const coll = state ? db.outbox.where('state').equals(state) : db.outbox.toCollection();
+  return coll.reverse().offset(offset).limit(limit).toArray();
+}
+
+async function setOutboxState(
+  seqs: readonly number[],
+  update: (e: OutboxEntry) => void,
+): Promise<void> {
+  const db = activeDb();
+  await db.transaction('rw', db.outbox, async () => {
+    const rows = await db.outbox.bulkGet([...seqs]);
+    const changed = rows.filter((r): r is OutboxEntry => r !== undefined);
+    for (const r of changed) update(r);
+    await db.outbox.bulkPut(changed);
+  });
+}
+
+/** Marks entries as being sent (before the request goes out). */
+export function markOutboxSending(seqs: readonly number[]): Promise<void> {
+  return setOutboxState(seqs, (e) => {
+    e.state = 'sending';
+    e.attempts += 1;
+  });
+}
+
+/** Marks entries acknowledged by the centre (applied or duplicate). */
+export function ackOutbox(seqs: readonly number[]): Promise<void> {
+  return setOutboxState(seqs, (e) => {
+    e.state = 'acked';
+    delete e.lastError;
+  });
+}
+
+/** Parks an entry the centre refused, with its reason for the clerk. */
+export function rejectOutbox(seq: number, reason: string): Promise<void> {
+  return setOutboxState([seq], (e) => {
+    e.state = 'rejected';
+    e.lastError = reason;
+  });
+}
+
+/** Puts entries back to pending after a failed attempt (network, 5xx), keeping the error. */
+export function retryOutbox(seqs: readonly number[], error?: string): Promise<void> {
+  return setOutboxState(seqs, (e) => {
+    e.state = 'pending';
+    if (error) e.lastError = error;
+  });
+}
+
+/** Deletes acknowledged entries (compaction); returns how many. */
+export async function compactOutbox(): Promise<number> {
+  return activeDb().outbox.where('state').equals('acked').delete();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meta and settings (key/value)
+
+/** A meta value: device / hall codes, sync checkpoint, counters, token in browser mode. */
+export async function getMeta<T = unknown>(key: string): Promise<T | undefined> {
+  const rec = await activeDb().meta.get(key);
+  return rec?.value as T | undefined;
+}
+
+export async function setMeta(key: string, value: unknown): Promise<void> {
+  await activeDb().meta.put({ key, value });
+}
+
+/** A user setting (language, printer, …). */
+export async function getSetting<T = unknown>(key: string): Promise<T | undefined> {
+  const rec = await activeDb().settings.get(key);
+  return rec?.value as T | undefined;
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await activeDb().settings.put({ key, value });
+}
+
+/** This installation's stable device id (made on first use). */
+export async function ensureDeviceId(): Promise<string> {
+  const db = activeDb();
+  return db.transaction('rw', db.meta, async () => {
+    const rec = await db.meta.get('device.id');
+    if (typeof rec?.value === 'string') return rec.value;
+    const id = crypto.randomUUID();
+    await db.meta.put({ key: 'device.id', value: id });
+    return id;
+  });
+}
