@@ -27,7 +27,7 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-async function post(url: string, body: Uint8Array): Promise<string> {
+async function post(url: string, body: Uint8Array<ArrayBuffer>): Promise<string> {
   const res = await fetch(url, { method: 'POST', body });
   return res.text();
 }
