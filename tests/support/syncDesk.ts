@@ -5,18 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { Application, OutboxEntry } from '../../shared/domain/model';
-import { HallDeskDB } from '../../renderer/src/db/db';
+import { HallDeskDB, setActiveDb } from '../../renderer/src/db/db';
+import { submitApplication, updateApplication } from '../../renderer/src/db/repo';
 import {
   SyncEngine,
   type Credentials,
   type SyncEngineOptions,
 } from '../../renderer/src/sync/engine';
 import { memoryLock, type SyncLock } from '../../renderer/src/sync/lock';
-import {
-  createDexieSyncStore,
-  fromStoredApplication,
-  toStoredApplication,
-} from '../../renderer/src/sync/store';
+import { createDexieSyncStore, fromStoredApplication } from '../../renderer/src/sync/store';
 
 export function openDeskDb(label = 'desk'): HallDeskDB {
   return new HallDeskDB(`${label}-${randomUUID()}`, { indexedDB, IDBKeyRange });
@@ -63,40 +60,21 @@ export function makeApplication(
   };
 }
 
-const SEQ_KEY = 'outbox.seqCounter';
-
 /**
- * Saves an application and its outbox entry in one transaction (what the desk's save does).
- * The seq comes from a counter kept in meta, never from max(outbox.seq): compaction deletes
- * rows, and a reused seq would be refused by the centre.
+ * Saves an application the way the desk does (the store's submitApplication: record and
+ * outbox entry in one transaction, seq from the store's counter) on this desk's database.
  */
-export async function saveWithOutbox(
-  db: HallDeskDB,
-  app: Application,
-  op: 'create' | 'update' = 'create',
-): Promise<OutboxEntry> {
-  return db.transaction('rw', [db.applications, db.outbox, db.meta], async () => {
-    const row = await db.meta.get(SEQ_KEY);
-    const seq = (typeof row?.value === 'number' ? row.value : 0) + 1;
-    await db.meta.put({ key: SEQ_KEY, value: seq });
-    await db.applications.put(toStoredApplication(app));
-    const entry: OutboxEntry = {
-      changeId: randomUUID(),
-      seq,
-      entity: 'application',
-      entityId: app.id,
-      op,
-      payload: app,
-      createdAt: new Date().toISOString(),
-      state: 'pending',
-      attempts: 0,
-    };
-    await db.outbox.add(entry);
-    return entry;
-  });
+export async function saveWithOutbox(db: HallDeskDB, app: Application): Promise<OutboxEntry> {
+  // The store's functions work on the active database: point it at this desk for the call
+  // (synchronously before the call starts, so concurrent desks in one process do not mix).
+  setActiveDb(db);
+  const r = await submitApplication(app);
+  const entry = await db.outbox.get(r.seq);
+  if (!entry) throw new Error('outbox entry missing');
+  return entry;
 }
 
-/** Edits hall-owned data of a local application and queues the update. */
+/** Edits hall-owned data of a local application and queues the update (updateApplication). */
 export async function editLocal(
   db: HallDeskDB,
   id: string,
@@ -105,7 +83,8 @@ export async function editLocal(
   const row = await db.applications.get(id);
   if (!row) throw new Error(`no local application ${id}`);
   const next = change({ ...fromStoredApplication(row), updatedAt: new Date().toISOString() });
-  await saveWithOutbox(db, next, 'update');
+  setActiveDb(db);
+  await updateApplication(next, { kind: 'edit', actor: '李四' });
   return next;
 }
 

@@ -14,7 +14,7 @@ import {
 import { Backoff } from './backoff';
 import { memoryLock, type SyncLock } from './lock';
 import { createSyncStatusStore, type SyncStatus } from './status';
-import type { PushOutcome, SyncStore } from './store';
+import { wirePayload, type PushOutcome, type SyncStore } from './store';
 import { ApiClient, HttpError, NetworkError, ProtocolError, type FetchLike } from './transport';
 
 /** What a desk needs to talk to the centre, obtained by enrollment. */
@@ -400,7 +400,7 @@ function changeJson(e: OutboxEntry): string {
     entity: e.entity,
     entityId: e.entityId,
     op: e.op,
-    payload: e.payload,
+    payload: wirePayload(e),
   });
 }
 

@@ -80,6 +80,20 @@ export const META = {
 
 const MAX_NOTES = 200;
 
+/**
+ * The record an outbox entry carries to the centre. The desk's store wraps it with local
+ * bookkeeping (`{ application, baseServerVersion, change }`, `{ feedback }`, `{ attachment }`);
+ * the wire carries the record itself (API v1: the full record after the change).
+ */
+export function wirePayload(e: Pick<OutboxEntry, 'entity' | 'payload'>): unknown {
+  const p = e.payload;
+  if (p && typeof p === 'object') {
+    const wrapped = (p as Record<string, unknown>)[e.entity];
+    if (wrapped && typeof wrapped === 'object') return wrapped;
+  }
+  return p;
+}
+
 /** The stored form of an application: the record plus its derived index keys. */
 export function toStoredApplication(app: Application): StoredApplication {
   const keys = deriveApplicationKeys(app);
@@ -196,7 +210,7 @@ export function createDexieSyncStore(
                 await db.applications.put({ ...app, serverVersion: o.serverVersion });
               }
             } else if (row.entity === 'attachment') {
-              const meta = row.payload as {
+              const meta = wirePayload(row) as {
                 id?: string;
                 applicationId?: string;
                 sha256?: string;

@@ -151,7 +151,8 @@ describe('conflicts', () => {
     const a = makeApplication(HALL, 'D1');
     centre.records.set(a.id, { ...a, serverVersion: 1 });
     centre.transition(a.id, 'accepted'); // a no-op move, still hall-owned
-    await saveWithOutbox(d.db, { ...a, address: '新地址1号' }, 'update');
+    await saveWithOutbox(d.db, a);
+    await editLocal(d.db, a.id, (x) => ({ ...x, address: '新地址1号' }));
     await d.engine.syncNow();
     const local = await localApplication(d.db, a.id);
     expect(local?.address).toBe('新地址1号');
