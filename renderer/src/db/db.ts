@@ -55,7 +55,10 @@ export interface MetaRecord {
 
 export type SettingRecord = MetaRecord;
 
-export type StoredOutboxEntry = OutboxEntry;
+/** An outbox entry as stored: plus a short human summary of the change for the sync panel. */
+export interface StoredOutboxEntry extends OutboxEntry {
+  summary?: string;
+}
 
 export interface HallDeskDBOptions {
   /** An IDBFactory (fake-indexeddb in tests); defaults to the browser's. */

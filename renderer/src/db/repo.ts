@@ -9,6 +9,7 @@ import {
   Feedback,
   type OutboxEntry,
 } from '../../../shared/domain/model';
+import { mergeForDesk } from '../../../shared/protocol';
 import {
   activeDb,
   type HallDeskDB,
@@ -71,31 +72,20 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
 // ---------------------------------------------------------------------------------------------
 // Outbox payloads (the contract with the sync engine)
 
-/** What an application change carries to the centre. */
+/** What the clerk did, kept on the outbox entry as `summary` for the sync panel. */
 export interface ApplicationChange {
-  /** What the clerk did: an edit of hall-owned data, a workflow move, documents, key customer… */
+  /** An edit of hall-owned data, a workflow move, documents, key customer, a note. */
   kind: 'edit' | 'transition' | 'documents' | 'key_customer' | 'note';
   actor: string;
   note?: string;
 }
 
-/** Payload of an `application` outbox entry (create and update). */
-export interface ApplicationPayload {
-  application: Application;
-  /** The centre's version this change was made on (0 for a create): conflict detection. */
-  baseServerVersion: number;
-  change?: ApplicationChange;
-}
-
-/** Payload of a `feedback` outbox entry. */
-export interface FeedbackPayload {
-  feedback: Feedback;
-}
-
-/** Payload of an `attachment` outbox entry; the bytes stay in `attachments` (read by id). */
-export interface AttachmentPayload {
-  attachment: AttachmentMeta;
-}
+/**
+ * Outbox payloads follow shared/protocol (messages.ts `Change`): the payload is the whole
+ * record after the change: an Application (its `serverVersion` is the centre version the
+ * change was made on), a Feedback, or an AttachmentMeta (bytes stay in `attachments`).
+ */
+export type OutboxPayload = Application | Feedback | AttachmentMeta;
 
 const SEQ_KEY = 'outbox.seq';
 
@@ -113,7 +103,8 @@ async function appendOutbox(
   entity: OutboxEntry['entity'],
   entityId: string,
   op: OutboxEntry['op'],
-  payload: unknown,
+  payload: OutboxPayload,
+  summary?: string,
 ): Promise<OutboxEntry> {
   const current = await db.meta.get(SEQ_KEY);
   const seq = (typeof current?.value === 'number' ? current.value : 0) + 1;
@@ -128,6 +119,7 @@ async function appendOutbox(
     createdAt: nowIso(),
     state: 'pending',
     attempts: 0,
+    ...(summary ? { summary } : {}),
   };
   await db.outbox.add(entry);
   return entry;
@@ -212,13 +204,11 @@ export async function submitApplication(
       throw new StoreError('already_exists', `申请编号重复: ${app.appNo}`);
     }
     await db.applications.add(toStored(app));
-    const payload: ApplicationPayload = { application: app, baseServerVersion: 0 };
-    const entry = await appendOutbox(db, 'application', app.id, 'create', payload);
+    const entry = await appendOutbox(db, 'application', app.id, 'create', app);
     const atts = await db.attachments.where('applicationId').equals(app.id).toArray();
     atts.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     for (const att of atts) {
-      const p: AttachmentPayload = { attachment: stripAttachment(att) };
-      await appendOutbox(db, 'attachment', att.id, 'create', p);
+      await appendOutbox(db, 'attachment', att.id, 'create', stripAttachment(att));
     }
     await db.drafts.delete(opts.draftId ?? app.id);
     return { application: app, seq: entry.seq };
@@ -227,8 +217,9 @@ export async function submitApplication(
 
 /**
  * Stores a changed application and its `update` outbox entry in one strict transaction
- * (payload: the whole application, the server version it was based on, and `change`).
- * Throws StoreError `validation` or `not_found`.
+ * (payload: the whole application; `change` is kept on the entry as `summary`). The app's
+ * `serverVersion` must equal the stored one (the edit was made on the current copy).
+ * Throws StoreError `validation`, `not_found` or `conflict`.
  */
 export async function updateApplication(
   input: unknown,
@@ -242,13 +233,13 @@ export async function updateApplication(
     if (existing.appNo !== app.appNo) {
       throw new StoreError('validation', '申请编号不能修改');
     }
+    if (app.serverVersion !== existing.serverVersion) {
+      // The edit was made on an older copy: the centre's newer record arrived meanwhile.
+      throw new StoreError('conflict', '申请已被中心更新，请刷新后重新修改');
+    }
     await db.applications.put(toStored(app));
-    const payload: ApplicationPayload = {
-      application: app,
-      baseServerVersion: existing.serverVersion,
-      change,
-    };
-    const entry = await appendOutbox(db, 'application', app.id, 'update', payload);
+    const summary = `${change.kind}:${change.actor}${change.note ? `:${change.note}` : ''}`;
+    const entry = await appendOutbox(db, 'application', app.id, 'update', app, summary);
     return { application: app, seq: entry.seq };
   });
 }
@@ -307,14 +298,11 @@ export function countApplications(filters: ApplicationFilters = {}): Promise<num
 }
 
 /**
- * For the sync engine: stores the centre's version of an application without an outbox entry.
- * - not stored locally (another desk of this hall) → inserted whole;
- * - `serverVersion` not newer than the local one → ignored ('stale');
- * - local changes still unsent (pending/sending outbox entries for it) → only centre-owned
- *   fields are taken (status, history, serverVersion, deadline, updatedAt) ('merged'), so the
- *   clerk's unsent edit is neither lost nor reverted;
- * - otherwise → replaced by the centre's record ('updated').
- * Returns what happened.
+ * For the sync engine: stores the centre's version of an application without an outbox entry,
+ * by the conflict policy of shared/protocol (mergeForDesk): not stored locally → inserted; an
+ * older centre version never rolls the desk back ('stale'); while the desk has unsent or parked
+ * changes for it and the back office has not taken it up, the hall-owned fields stay the
+ * clerk's ('merged'); otherwise the centre's record replaces ours ('updated').
  */
 export async function applyRemoteApplication(
   input: unknown,
@@ -322,31 +310,21 @@ export async function applyRemoteApplication(
   const db = activeDb();
   const remote = parseOrThrow(Application, input, '中心申请');
   return db.transaction('rw', [db.applications, db.outbox], async () => {
-    const local = await db.applications.get(remote.id);
-    if (!local) {
+    const row = await db.applications.get(remote.id);
+    if (!row) {
       await db.applications.put(toStored(remote));
       return 'inserted';
     }
+    const local = toApplication(row);
     if (remote.serverVersion <= local.serverVersion) return 'stale';
     const unsent = await db.outbox
       .where('entityId')
       .equals(remote.id)
-      .filter((e) => e.state === 'pending' || e.state === 'sending')
+      .filter((e) => e.state === 'pending' || e.state === 'sending' || e.state === 'rejected')
       .count();
-    if (unsent > 0) {
-      const merged: Application = {
-        ...toApplication(local),
-        status: remote.status,
-        history: remote.history,
-        serverVersion: remote.serverVersion,
-        deadline: remote.deadline,
-        updatedAt: remote.updatedAt,
-      };
-      await db.applications.put(toStored(merged));
-      return 'merged';
-    }
-    await db.applications.put(toStored(remote));
-    return 'updated';
+    const merged = mergeForDesk(local, remote, unsent > 0);
+    await db.applications.put(toStored(merged));
+    return merged === remote ? 'updated' : 'merged';
   });
 }
 
@@ -440,8 +418,7 @@ export async function addAttachment(input: AttachmentInput, blob: Blob): Promise
   await db.transaction('rw', [db.attachments, db.applications, db.outbox, db.meta], async () => {
     await db.attachments.put({ ...meta, blob });
     if (await db.applications.get(meta.applicationId)) {
-      const p: AttachmentPayload = { attachment: meta };
-      await appendOutbox(db, 'attachment', meta.id, 'create', p);
+      await appendOutbox(db, 'attachment', meta.id, 'create', meta);
     }
   });
   return meta;
@@ -486,8 +463,7 @@ export async function saveFeedback(input: unknown): Promise<Feedback> {
   return db.transaction('rw', [db.feedback, db.outbox, db.meta], async () => {
     if (await db.feedback.get(fb.id)) throw new StoreError('already_exists', '反馈已存在');
     await db.feedback.add(toStoredFeedback(fb));
-    const p: FeedbackPayload = { feedback: fb };
-    await appendOutbox(db, 'feedback', fb.id, 'create', p);
+    await appendOutbox(db, 'feedback', fb.id, 'create', fb);
     return fb;
   });
 }
@@ -499,8 +475,7 @@ export async function updateFeedback(input: unknown): Promise<Feedback> {
   return db.transaction('rw', [db.feedback, db.outbox, db.meta], async () => {
     if (!(await db.feedback.get(fb.id))) throw new StoreError('not_found', '反馈不存在');
     await db.feedback.put(toStoredFeedback(fb));
-    const p: FeedbackPayload = { feedback: fb };
-    await appendOutbox(db, 'feedback', fb.id, 'update', p);
+    await appendOutbox(db, 'feedback', fb.id, 'update', fb);
     return fb;
   });
 }

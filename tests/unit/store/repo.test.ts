@@ -30,7 +30,7 @@ describe('submitApplication', () => {
       op: 'create',
       state: 'pending',
     });
-    expect((out[0]!.payload as repo.ApplicationPayload).application).toEqual(app);
+    expect(out[0]!.payload).toEqual(app);
     expect(await repo.getDraft(app.id)).toBeUndefined();
   });
 
@@ -134,7 +134,8 @@ describe('submitApplication', () => {
       [3, 'feedback', 'create'],
       [4, 'attachment', 'create'],
     ]);
-    expect((out[1]!.payload as repo.ApplicationPayload).application.notes).toBe('补充说明');
+    expect((out[1]!.payload as typeof app).notes).toBe('补充说明');
+    expect(out[1]).toMatchObject({ summary: 'note:clerk01' });
   });
 });
 
@@ -146,34 +147,37 @@ describe('updateApplication and applyRemoteApplication', () => {
     expect(await db.outbox.count()).toBe(0);
   });
 
-  it('applies the centre status without an outbox entry; merges while local changes are unsent', async () => {
+  it('applies centre records without an outbox entry, by the shared conflict policy', async () => {
     const app = makeApp();
     await repo.submitApplication(app);
-    const remote = {
+    await repo.updateApplication({ ...app, notes: 'local edit' }, { kind: 'note', actor: 'c' });
+    // Not yet taken up and the desk still has unsent changes: the clerk's fields stay.
+    const centreCopy = { ...app, serverVersion: 1, notes: 'centre note' };
+    expect(await repo.applyRemoteApplication(centreCopy)).toBe('merged');
+    let got = await repo.getApplication(app.id);
+    expect(got?.notes).toBe('local edit');
+    expect(got?.serverVersion).toBe(1);
+    expect(await repo.applyRemoteApplication(centreCopy)).toBe('stale');
+    // Taken up by the back office: the centre owns everything, status shows on the desk.
+    const surveyed = {
       ...app,
-      status: 'survey',
       serverVersion: 2,
+      status: 'site_survey',
       history: [
         ...app.history,
-        { from: 'accepted', to: 'survey', at: new Date().toISOString(), actor: 'centre' },
+        { from: 'accepted', to: 'site_survey', at: new Date().toISOString(), actor: 'centre' },
       ],
     };
-    // The create is still pending: only the centre-owned fields are taken.
-    await repo.updateApplication({ ...app, notes: 'local edit' }, { kind: 'note', actor: 'c' });
-    expect(await repo.applyRemoteApplication({ ...remote, notes: undefined })).toBe('merged');
-    let got = await repo.getApplication(app.id);
-    expect(got?.status).toBe('survey');
-    expect(got?.notes).toBe('local edit');
-    expect(await db.outbox.count()).toBe(2);
-    expect(await repo.applyRemoteApplication(remote)).toBe('stale');
-    // Once sent, the centre's record replaces ours.
-    await repo.ackOutbox([1, 2]);
-    expect(
-      await repo.applyRemoteApplication({ ...remote, serverVersion: 3, status: 'archived' }),
-    ).toBe('updated');
+    expect(await repo.applyRemoteApplication(surveyed)).toBe('updated');
     got = await repo.getApplication(app.id);
-    expect(got?.status).toBe('archived');
-    expect(await repo.applyRemoteApplication(makeApp())).toBe('inserted');
+    expect(got?.status).toBe('site_survey');
+    expect(got?.history).toHaveLength(2);
+    // The desk's copy is now older than the centre's: an edit on the old copy is refused.
+    await expect(
+      repo.updateApplication({ ...app, notes: 'x' }, { kind: 'note', actor: 'c' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    // Another desk's application of this hall is inserted.
+    expect(await repo.applyRemoteApplication(makeApp({ deskCode: 'D02' }))).toBe('inserted');
     expect(await db.outbox.count()).toBe(2);
   });
 });
