@@ -1,0 +1,415 @@
+// HallDesk main process: the composition root. It wires Electron to the plain modules beside it
+// (roles, placement, protocol, IPC registry, settings, secrets, signatures, printing, updates,
+// hall-service supervisor, logs) and keeps no logic of its own that a test would need.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  safeStorage,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
+import type { HallHostStatus, Role, SettingsView } from '../shared/ipc/contract';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, type EventName } from '../shared/ipc/names';
+import type { IpcEvents } from '../shared/ipc/contract';
+import { IpcFailure, IpcRegistry } from '../shared/ipc/registry';
+import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
+import { setLinuxAutostart } from './autostart';
+import { startHallProcess } from './hallProcess';
+import { RotatingLog } from './logFile';
+import { decideWindowOpen, isAppUrl } from './navigation';
+import { listPrinters, printReceipt, printTicket } from './printing';
+import { chooseRole, parseFlags, type RoleChoice } from './roles';
+import { SecretStore, SecretsUnavailableError } from './secrets';
+import { resolveDataDir, setConfiguredDataDir, SettingsStore } from './settingsStore';
+import { SignatureStore } from './signatures';
+import { Supervisor } from './supervisor';
+import { combineBusy, type BusyState } from './updatePolicy';
+import { Updates } from './updates';
+import { createRoleWindow, displayList, hardenWebContents, type WindowDeps } from './windows';
+import { WindowStateStore } from './windowState';
+
+// ---- Before ready: name, paths, protocol privileges, single instance ------------------------
+app.setName('HallDesk');
+registerAppSchemePrivileges();
+
+const root = path.resolve(__dirname, '..');
+const rendererDir = path.join(root, 'dist', 'renderer');
+const preloadPath = path.join(__dirname, 'preload.cjs');
+const hallEntry = path.join(__dirname, 'hallHost.cjs');
+const appVersion = readVersion();
+
+const flags = parseFlags(process.argv.slice(1));
+const defaultDir = path.join(app.getPath('appData'), 'HallDesk');
+const { dataDir, source: dataDirSource } = resolveDataDir({
+  env: process.env,
+  flagDataDir: flags.dataDir,
+  defaultDir,
+});
+fs.mkdirSync(dataDir, { recursive: true });
+// userData decides where Chromium keeps IndexedDB (the desk's drafts and outbox) and the lock.
+app.setPath('userData', dataDir);
+app.setAppLogsPath(path.join(dataDir, 'logs'));
+
+const logFile = new RotatingLog({
+  dir: path.join(dataDir, 'logs'),
+  name: 'main',
+  maxBytes: 5 * 1024 * 1024,
+  maxFiles: 5,
+});
+function log(level: 'info' | 'warn' | 'error', message: string): void {
+  logFile.write(level, message);
+  if (!app.isPackaged) console[level === 'info' ? 'log' : level](`[halldesk] ${message}`);
+}
+process.on('uncaughtException', (error) =>
+  log('error', `uncaught: ${error.stack ?? String(error)}`),
+);
+process.on('unhandledRejection', (reason) =>
+  log('error', `unhandled rejection: ${String(reason)}`),
+);
+for (const problem of flags.problems) log('warn', `flag ignored: ${problem}`);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another HallDesk runs on this data folder: it gets focus (second-instance), we leave.
+  app.quit();
+} else {
+  void app
+    .whenReady()
+    .then(start, (error: unknown) => log('error', `start failed: ${String(error)}`));
+}
+
+// ---- State -----------------------------------------------------------------------------------
+const windows = new Map<Role, BrowserWindow>();
+const busyBySender = new Map<number, BusyState>();
+let settings: SettingsStore;
+let roleChoice: RoleChoice;
+let hallSupervisor: Supervisor | null = null;
+let updates: Updates | null = null;
+let restartRequired = false;
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? app.getVersion();
+  } catch {
+    return app.getVersion();
+  }
+}
+
+function emit<E extends EventName>(event: E, payload: IpcEvents[E], only?: WebContents): void {
+  const targets = only ? [only] : BrowserWindow.getAllWindows().map((w) => w.webContents);
+  for (const contents of targets) {
+    if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, event, payload);
+  }
+}
+
+function settingsView(): SettingsView {
+  return {
+    settings: settings.get(),
+    activeRole: roleChoice.role,
+    roleSource: roleChoice.source,
+    dataDir,
+    dataDirSource,
+    restartRequired,
+  };
+}
+
+const windowDeps = (): WindowDeps => ({
+  preloadPath,
+  windowState,
+  externalHosts: () => settings.get().externalLinkHosts,
+  log,
+});
+let windowState: WindowStateStore;
+
+function openWindow(role: Role, monitor: number | null): BrowserWindow {
+  const existing = windows.get(role);
+  if (existing && !existing.isDestroyed()) return existing;
+  const win = createRoleWindow(role, monitor, windowDeps());
+  const id = win.webContents.id;
+  windows.set(role, win);
+  win.on('closed', () => {
+    busyBySender.delete(id);
+    if (windows.get(role) === win) windows.delete(role);
+  });
+  return win;
+}
+
+/** Opens the windows for the chosen role: the desk may bring its customer-facing screen along. */
+function openRoleWindows(): void {
+  openWindow(roleChoice.role, roleChoice.monitor);
+  const s = settings.get();
+  if (roleChoice.role === 'desk' && s.customerScreen.enabled)
+    openWindow('customer', s.customerScreen.monitor);
+}
+
+function closeWindowsExcept(keep: Set<Role>): void {
+  for (const [role, win] of windows) if (!keep.has(role) && !win.isDestroyed()) win.close();
+}
+
+function focus(win: BrowserWindow): void {
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+// ---- Hall host ---------------------------------------------------------------------------------
+function applyHallHost(): void {
+  const s = settings.get();
+  if (!s.hallHost.enabled) {
+    if (hallSupervisor) void hallSupervisor.stop();
+    hallSupervisor = null;
+    return;
+  }
+  if (hallSupervisor) return;
+  hallSupervisor = new Supervisor(
+    () =>
+      startHallProcess({
+        entry: hallEntry,
+        port: s.hallHost.port,
+        host: s.hallHost.bindAddress,
+        dataDir: path.join(dataDir, 'hall'),
+        staticDir: rendererDir,
+        log,
+      }),
+    { log: (m) => log('warn', m), onStatus: (status) => emit('hall:state', status) },
+  );
+  hallSupervisor.run();
+}
+
+function hallStatus(): HallHostStatus {
+  return (
+    hallSupervisor?.getStatus() ?? {
+      state: 'disabled',
+      port: null,
+      restarts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+    }
+  );
+}
+
+function applyStartWithSystem(enabled: boolean): void {
+  const args = roleChoice.source === 'flag' ? [`--role=${roleChoice.role}`] : [];
+  if (process.platform === 'linux') {
+    const configHome = process.env.XDG_CONFIG_HOME ?? path.join(app.getPath('home'), '.config');
+    setLinuxAutostart(configHome, enabled, process.env.APPIMAGE ?? process.execPath, args);
+  } else {
+    app.setLoginItemSettings({ openAtLogin: enabled, args });
+  }
+}
+
+// ---- IPC -----------------------------------------------------------------------------------------
+function senderWindow(id: number): BrowserWindow | null {
+  return BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null;
+}
+
+function contentsOf(id: number): WebContents {
+  const win = senderWindow(id);
+  if (!win) throw new IpcFailure('unavailable', '窗口已关闭 / window closed');
+  return win.webContents;
+}
+
+function buildRegistry(secrets: SecretStore, signatures: SignatureStore): IpcRegistry {
+  const registry = new IpcRegistry({
+    // Only our own pages (app://halldesk) may call main.
+    isTrustedCaller: (caller) => isAppUrl(caller.url),
+    onError: (name, error) =>
+      log(
+        'error',
+        `ipc ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ),
+  });
+  registry.register('app:info', () => ({
+    name: 'HallDesk',
+    version: appVersion,
+    platform: process.platform,
+    arch: process.arch,
+    electron: process.versions.electron ?? '',
+    chrome: process.versions.chrome ?? '',
+    role: roleChoice.role,
+    dataDir,
+    isPackaged: app.isPackaged,
+    secretsBackend: secrets.backend(),
+  }));
+  registry.register('session:busy', (arg, caller) => {
+    busyBySender.set(caller.senderId, { ...arg, printing: false });
+  });
+  registry.register('settings:get', () => settingsView());
+  registry.register('settings:set', (patch) => {
+    const { dataDir: newDataDir, ...rest } = patch;
+    if (newDataDir !== undefined && path.resolve(newDataDir) !== dataDir) {
+      try {
+        setConfiguredDataDir(defaultDir, path.resolve(newDataDir));
+      } catch (error) {
+        throw new IpcFailure(
+          'invalid_argument',
+          `数据目录不可用 / data folder not usable: ${String(error)}`,
+        );
+      }
+      restartRequired = true;
+    }
+    const before = settings.get();
+    const next = settings.update(rest);
+    if (roleChoice.source !== 'flag' && next.role !== before.role) {
+      roleChoice = chooseRole({ ...flags, role: null }, next);
+      // Open the new role's windows before closing the old ones, or window-all-closed quits.
+      const old = [...windows.values()];
+      windows.clear();
+      openRoleWindows();
+      for (const win of old) if (!win.isDestroyed()) win.close();
+    } else if (roleChoice.role === 'desk') {
+      if (next.customerScreen.enabled) openWindow('customer', next.customerScreen.monitor);
+      else closeWindowsExcept(new Set(['desk']));
+    }
+    if (
+      next.hallHost.enabled !== before.hallHost.enabled ||
+      next.hallHost.port !== before.hallHost.port
+    ) {
+      if (hallSupervisor) void hallSupervisor.stop();
+      hallSupervisor = null;
+      applyHallHost();
+    }
+    if (next.startWithSystem !== before.startWithSystem) applyStartWithSystem(next.startWithSystem);
+    const view = settingsView();
+    emit('settings:changed', view);
+    return view;
+  });
+  registry.register('displays:list', () => displayList());
+  registry.register('printers:list', (_arg, caller) => listPrinters(contentsOf(caller.senderId)));
+  registry.register('print:receipt', async (arg, caller) => {
+    busyBySender.set(caller.senderId, {
+      ...(busyBySender.get(caller.senderId) ?? { dirtyForms: 0, serving: false }),
+      printing: true,
+    });
+    try {
+      return await printReceipt(contentsOf(caller.senderId), arg, settings.get(), dataDir);
+    } finally {
+      const b = busyBySender.get(caller.senderId);
+      if (b) b.printing = false;
+    }
+  });
+  registry.register('print:ticket', (arg, caller) =>
+    printTicket(arg, settings.get(), contentsOf(caller.senderId)),
+  );
+  const secretCall = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof SecretsUnavailableError)
+        throw new IpcFailure('unavailable', error.message);
+      throw error;
+    }
+  };
+  registry.register('secrets:get', ({ name }) => secretCall(() => ({ value: secrets.get(name) })));
+  registry.register('secrets:set', ({ name, value }) => secretCall(() => secrets.set(name, value)));
+  registry.register('secrets:delete', ({ name }) => ({ deleted: secrets.delete(name) }));
+  registry.register('signature:save', async (arg) => {
+    try {
+      return await signatures.save(arg);
+    } catch (error) {
+      throw new IpcFailure(
+        'invalid_argument',
+        error instanceof Error ? error.message : String(error),
+      );
+    }
+  });
+  registry.register('signature:verify', ({ id, currentDocument }) =>
+    signatures.verify(id, currentDocument),
+  );
+  registry.register('update:status', () =>
+    updates
+      ? updates.getStatus()
+      : { state: 'disabled' as const, readyVersion: null, percent: null, error: null },
+  );
+  registry.register('hall:status', () => hallStatus());
+  registry.register('customer:show', (view) => {
+    const target = windows.get('customer');
+    if (!target || target.isDestroyed()) return { delivered: false };
+    emit('customer:view', view, target.webContents);
+    return { delivered: true };
+  });
+  registry.register('customer:respond', (response) => {
+    const target = windows.get('desk');
+    if (!target || target.isDestroyed()) return { delivered: false };
+    emit('customer:response', response, target.webContents);
+    return { delivered: true };
+  });
+  registry.register('shell:openExternal', async ({ url }) => {
+    if (decideWindowOpen(url, settings.get().externalLinkHosts) !== 'external')
+      return { opened: false };
+    await shell.openExternal(url);
+    return { opened: true };
+  });
+  const missing = registry.missing();
+  if (missing.length) throw new Error(`IPC handlers missing: ${missing.join(', ')}`);
+  return registry;
+}
+
+// ---- Start -----------------------------------------------------------------------------------
+async function start(): Promise<void> {
+  log('info', `HallDesk ${appVersion} starting; data folder ${dataDir} (${dataDirSource})`);
+  settings = new SettingsStore(dataDir, (m) => log('warn', m));
+  windowState = new WindowStateStore(dataDir);
+  roleChoice = chooseRole(flags, settings.get());
+  log('info', `role ${roleChoice.role} (${roleChoice.source})`);
+
+  // Permissions: the camera/microphone for document capture and full screen, for our pages only.
+  const allowed = new Set(['media', 'fullscreen', 'clipboard-sanitized-write']);
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(allowed.has(permission) && isAppUrl(details.requestingUrl));
+  });
+  session.defaultSession.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) =>
+      allowed.has(permission) && isAppUrl(requestingOrigin),
+  );
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, windowDeps()));
+  handleAppProtocol(rendererDir, (m) => log('warn', m));
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    log('error', `renderer build missing at ${rendererDir}: run npm run build:renderer`);
+  }
+
+  const registry = buildRegistry(
+    new SecretStore(dataDir, safeStorage),
+    new SignatureStore(dataDir),
+  );
+  ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, arg: unknown) =>
+    registry.dispatch(name, arg, { senderId: event.sender.id, url: event.senderFrame?.url ?? '' }),
+  );
+
+  const current = settings.get();
+  updates = new Updates({
+    feedUrl: process.env.HALLDESK_UPDATE_URL ?? current.updateUrl,
+    isPackaged: app.isPackaged,
+    dataDir,
+    busy: () => combineBusy(busyBySender.values()),
+    log,
+    onStatus: () => {},
+    onReady: (version) => emit('update:ready', { version }),
+  });
+  if (await updates.start()) return; // the installer takes over and relaunches us
+
+  applyHallHost();
+  if (current.startWithSystem) applyStartWithSystem(true);
+  openRoleWindows();
+  updates.markRunning();
+
+  app.on('second-instance', (_event, argv) => {
+    // Someone started HallDesk again: show what runs (or the role they asked for).
+    const asked = parseFlags(argv.slice(1));
+    const role = asked.role ?? roleChoice.role;
+    const win = windows.get(role) ?? openWindow(role, asked.display);
+    focus(win);
+  });
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('before-quit', () => {
+  updates?.beforeQuit();
+  if (hallSupervisor) void hallSupervisor.stop();
+});

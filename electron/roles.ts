@@ -1,0 +1,118 @@
+// Which role this machine runs (desk, hall display, ticket kiosk, customer screen) and where:
+// command-line flags win over the stored settings, which win over the default (desk).
+import { Role, type Settings } from '../shared/ipc/contract';
+
+export interface ShellFlags {
+  role: Role | null;
+  /** 1-based monitor from --display=N. */
+  display: number | null;
+  /** --data-dir=PATH. */
+  dataDir: string | null;
+  /** Flags that were present but invalid, to log (never fatal: a hall must still start). */
+  problems: string[];
+}
+
+/** Parses `--role=display --display=2 --data-dir=/x` (also `--role display`). */
+export function parseFlags(argv: readonly string[]): ShellFlags {
+  const flags: ShellFlags = { role: null, display: null, dataDir: null, problems: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const m = /^--(role|display|data-dir)(?:=(.*))?$/.exec(arg);
+    if (!m) continue;
+    const key = m[1];
+    let value = m[2];
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) {
+        value = next;
+        i++;
+      }
+    }
+    if (value === undefined || value === '') {
+      flags.problems.push(`--${key} needs a value`);
+      continue;
+    }
+    if (key === 'role') {
+      const parsed = Role.safeParse(value.toLowerCase());
+      if (parsed.success) flags.role = parsed.data;
+      else flags.problems.push(`unknown role "${value}" (desk, display, kiosk, customer)`);
+    } else if (key === 'display') {
+      const n = Number(value);
+      if (Number.isInteger(n) && n >= 1 && n <= 16) flags.display = n;
+      else flags.problems.push(`--display must be a monitor number 1–16, got "${value}"`);
+    } else {
+      flags.dataDir = value;
+    }
+  }
+  return flags;
+}
+
+export interface RoleChoice {
+  role: Role;
+  source: 'flag' | 'settings' | 'default';
+  /** 1-based monitor for the main window; null = the role's usual place. */
+  monitor: number | null;
+}
+
+export function chooseRole(flags: ShellFlags, settings: Settings | null): RoleChoice {
+  const role = flags.role ?? settings?.role ?? 'desk';
+  const source = flags.role ? 'flag' : settings ? 'settings' : 'default';
+  let monitor = flags.display;
+  if (monitor === null && settings) {
+    if (role === 'display' || role === 'kiosk') monitor = settings.displayMonitor;
+    if (role === 'customer') monitor = settings.customerScreen.monitor;
+  }
+  return { role, source, monitor };
+}
+
+/** Hash route each role's window opens (the renderer's routes). */
+export const ROLE_ROUTES: Record<Role, string> = {
+  desk: '#/desk/new',
+  display: '#/display',
+  kiosk: '#/kiosk',
+  customer: '#/customer',
+};
+
+/** How each role's window behaves. */
+export interface RoleWindowPolicy {
+  /** Full screen without window chrome; the clerk cannot leave it by accident. */
+  kiosk: boolean;
+  fullscreen: boolean;
+  /** Remember size and position between runs (only for ordinary windows). */
+  rememberBounds: boolean;
+  defaultSize: { width: number; height: number };
+  /** Where the window goes when no monitor is chosen. */
+  preferredMonitor: 'primary' | 'secondary';
+}
+
+export const ROLE_WINDOWS: Record<Role, RoleWindowPolicy> = {
+  desk: {
+    kiosk: false,
+    fullscreen: false,
+    rememberBounds: true,
+    defaultSize: { width: 1366, height: 860 },
+    preferredMonitor: 'primary',
+  },
+  display: {
+    kiosk: true,
+    fullscreen: true,
+    rememberBounds: false,
+    defaultSize: { width: 1920, height: 1080 },
+    // A hall TV is usually the second output of the host machine.
+    preferredMonitor: 'secondary',
+  },
+  kiosk: {
+    kiosk: true,
+    fullscreen: true,
+    rememberBounds: false,
+    defaultSize: { width: 1080, height: 1920 },
+    preferredMonitor: 'primary',
+  },
+  customer: {
+    kiosk: false,
+    fullscreen: true,
+    rememberBounds: false,
+    defaultSize: { width: 1280, height: 800 },
+    preferredMonitor: 'secondary',
+  },
+};

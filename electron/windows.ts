@@ -1,0 +1,143 @@
+// Creates the shell's windows with the locked-down web preferences and the navigation, window-open
+// and permission rules every window shares; placement comes from windowPlacement.ts.
+import { BrowserWindow, screen, shell, type WebContents } from 'electron';
+import type { DisplayInfo, Role } from '../shared/ipc/contract';
+import { CrashGuard } from './crashGuard';
+import { decideNavigation, decideWindowOpen } from './navigation';
+import { APP_ORIGIN } from './protocolPath';
+import { ROLE_ROUTES, ROLE_WINDOWS } from './roles';
+import { orderDisplays, placeWindow, type ScreenDisplay } from './windowPlacement';
+import type { WindowStateStore } from './windowState';
+
+export interface WindowDeps {
+  preloadPath: string;
+  windowState: WindowStateStore;
+  externalHosts: () => readonly string[];
+  log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+/** Rules for any web contents (also ones we did not create, e.g. a print window). */
+export function hardenWebContents(contents: WebContents, deps: WindowDeps): void {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (decideWindowOpen(url, deps.externalHosts()) === 'external') {
+      void shell.openExternal(url);
+    } else {
+      deps.log('warn', `window.open denied: ${url.slice(0, 200)}`);
+    }
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (decideNavigation(url) !== 'allow') {
+      event.preventDefault();
+      deps.log('warn', `navigation denied: ${url.slice(0, 200)}`);
+    }
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (decideNavigation(url) !== 'allow') event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+export function createRoleWindow(
+  role: Role,
+  monitor: number | null,
+  deps: WindowDeps,
+): BrowserWindow {
+  const policy = ROLE_WINDOWS[role];
+  const saved = policy.rememberBounds ? deps.windowState.get(role) : null;
+  const placement = placeWindow({
+    displays: screenDisplays(),
+    monitor,
+    policy,
+    saved: saved?.bounds ?? null,
+  });
+  if (placement.fellBack) {
+    deps.log(
+      'warn',
+      `${role}: monitor ${monitor ?? '-'} not found, using display ${placement.displayId}`,
+    );
+  }
+  const win = new BrowserWindow({
+    ...placement.bounds,
+    show: false,
+    title: 'HallDesk 营业厅受理台',
+    backgroundColor: '#ffffff',
+    autoHideMenuBar: true,
+    kiosk: placement.kiosk,
+    fullscreen: placement.fullscreen,
+    webPreferences: {
+      preload: deps.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      // Hall screens run for hours in the background of a desk: keep timers (clock, queue) live.
+      backgroundThrottling: role === 'desk',
+    },
+  });
+  // Navigation and window-open rules come from main's 'web-contents-created' hook (all contents).
+  if (saved?.maximized && !placement.fullscreen) win.maximize();
+  win.once('ready-to-show', () => win.show());
+
+  if (policy.rememberBounds) {
+    const remember = () => {
+      if (win.isDestroyed() || win.isMinimized() || win.isFullScreen()) return;
+      deps.windowState.save(role, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
+    };
+    win.on('close', remember);
+    win.on('moved', remember);
+    win.on('resized', remember);
+  }
+
+  // A renderer crash reloads the page; the desk's drafts live in IndexedDB, so the clerk's
+  // form comes back. A crash loop stops reloading rather than spinning.
+  const guard = new CrashGuard();
+  win.webContents.on('render-process-gone', (_event, details) => {
+    deps.log('error', `${role} renderer gone: ${details.reason} (exit ${details.exitCode})`);
+    if (details.reason === 'clean-exit' || win.isDestroyed()) return;
+    if (guard.recordCrash()) {
+      void win.loadURL(appUrl(role));
+    } else {
+      deps.log('error', `${role}: renderer crash loop, not reloading`);
+      void win.loadURL(
+        `data:text/html;charset=utf-8,${encodeURIComponent(
+          '<meta charset="utf-8"><h1>程序多次异常退出，请重启或联系管理员</h1><p>The window crashed repeatedly. Restart HallDesk.</p>',
+        )}`,
+      );
+    }
+  });
+  win.webContents.on('unresponsive', () => deps.log('warn', `${role} window unresponsive`));
+
+  void win.loadURL(appUrl(role));
+  return win;
+}
+
+/** The attached monitors, with the primary flagged (Electron's Display has no such field). */
+export function screenDisplays(): (ScreenDisplay & { label: string; scaleFactor: number })[] {
+  const primaryId = screen.getPrimaryDisplay().id;
+  return screen.getAllDisplays().map((d) => ({
+    id: d.id,
+    label: d.label,
+    scaleFactor: d.scaleFactor,
+    bounds: d.bounds,
+    workArea: d.workArea,
+    primary: d.id === primaryId,
+  }));
+}
+
+export function displayList(): DisplayInfo[] {
+  return orderDisplays(screenDisplays()).map((d, i) => ({
+    ...d,
+    index: i + 1,
+    label: d.label || `显示器 ${i + 1}`,
+  }));
+}
+
+export function appUrl(role: Role): string {
+  return `${APP_ORIGIN}/index.html${ROLE_ROUTES[role]}`;
+}

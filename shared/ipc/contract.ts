@@ -1,0 +1,292 @@
+// The one IPC contract between the renderer and Electron main: handler name → argument schema
+// (validated in main before any handler runs) and result type, and event name → payload type.
+import { z } from 'zod';
+import type { SignatureRecord, SignatureVerification } from '../signature/record';
+import type { EventName, HandlerName } from './names';
+
+// ---------------------------------------------------------------------------------------------
+// Domain of the shell
+
+export const Role = z.enum(['desk', 'display', 'kiosk', 'customer']);
+export type Role = z.infer<typeof Role>;
+
+const Monitor = z.number().int().min(1).max(16);
+const Port = z.number().int().min(1).max(65535);
+export const TicketWidthMm = z.union([z.literal(58), z.literal(80)]);
+export type TicketWidthMm = z.infer<typeof TicketWidthMm>;
+
+/** Per-machine shell settings, stored as settings.json in the data folder. */
+export const Settings = z.object({
+  role: Role,
+  /** 1-based monitor (left to right) for the hall display / kiosk window; null = primary. */
+  displayMonitor: Monitor.nullable(),
+  /** The customer-facing screen on the desk's second monitor. */
+  customerScreen: z.object({ enabled: z.boolean(), monitor: Monitor }),
+  printers: z.object({
+    /** Printer name for receipts (A4/A5); null = the system default. */
+    receipt: z.string().min(1).max(200).nullable(),
+    /** Thermal printer name for queue tickets; null = the system default. */
+    ticket: z.string().min(1).max(200).nullable(),
+    ticketWidthMm: TicketWidthMm,
+  }),
+  /** This machine hosts the hall queue service for the hall's LAN. */
+  hallHost: z.object({
+    enabled: z.boolean(),
+    port: Port,
+    bindAddress: z.string().min(1).max(64),
+  }),
+  /** Where the hall queue service is, for machines that do not host it. */
+  hallServiceUrl: z.string().url().nullable(),
+  startWithSystem: z.boolean(),
+  /** Generic electron-updater feed (the central endpoint can serve it); null = no updates. */
+  updateUrl: z.string().url().nullable(),
+  /** Hosts whose http(s) links may open in the system browser. */
+  externalLinkHosts: z.array(z.string().min(1).max(253)).max(50),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  role: 'desk',
+  displayMonitor: null,
+  customerScreen: { enabled: false, monitor: 2 },
+  printers: { receipt: null, ticket: null, ticketWidthMm: 80 },
+  hallHost: { enabled: false, port: 8700, bindAddress: '0.0.0.0' },
+  hallServiceUrl: null,
+  startWithSystem: false,
+  updateUrl: null,
+  externalLinkHosts: ['95598.cn', 'www.95598.cn'],
+};
+
+/** A change to settings: top-level fields replace whole; dataDir takes effect at next start. */
+export const SettingsPatch = Settings.partial().extend({
+  dataDir: z.string().min(1).max(1000).optional(),
+});
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export interface SettingsView {
+  settings: Settings;
+  /** The role this window runs as (a command-line flag can override the stored role). */
+  activeRole: Role;
+  roleSource: 'flag' | 'settings' | 'default';
+  dataDir: string;
+  dataDirSource: 'env' | 'flag' | 'configured' | 'default';
+  /** A change (data folder) waits for the next start. */
+  restartRequired: boolean;
+}
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  platform: string;
+  arch: string;
+  electron: string;
+  chrome: string;
+  role: Role;
+  dataDir: string;
+  isPackaged: boolean;
+  /** Which OS keystore safeStorage uses ('basic_text' on Linux means no real keyring). */
+  secretsBackend: string;
+}
+
+export interface DisplayInfo {
+  id: number;
+  /** 1-based position, left to right then top to bottom: what settings and --display= use. */
+  index: number;
+  label: string;
+  primary: boolean;
+  bounds: { x: number; y: number; width: number; height: number };
+  workArea: { x: number; y: number; width: number; height: number };
+  scaleFactor: number;
+}
+
+export interface PrinterInfo {
+  name: string;
+  displayName: string;
+  isDefault: boolean;
+}
+
+export const ReceiptPrint = z.object({
+  /** 'print' sends the current page to the receipt printer silently; 'pdf' saves a PDF. */
+  mode: z.enum(['print', 'pdf']),
+  /** PDF file name (letters, digits, CJK, - _ .); defaults to receipt-<time>.pdf. */
+  fileName: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\p{L}\p{N}_.-]+$/u)
+    .optional(),
+  copies: z.number().int().min(1).max(5).optional(),
+  pageSize: z.enum(['A4', 'A5']).optional(),
+});
+export type ReceiptPrint = z.infer<typeof ReceiptPrint>;
+
+export interface PrintResult {
+  printed: boolean;
+  printer: string | null;
+  pdfPath: string | null;
+  /** Why nothing was printed, in Chinese for the clerk. */
+  message: string | null;
+}
+
+export const TicketPrint = z.object({
+  ticketNo: z.string().min(1).max(20),
+  categoryName: z.string().min(1).max(40),
+  hallName: z.string().min(1).max(60),
+  waitingAhead: z.number().int().min(0).max(9999),
+  /** Estimated wait in minutes; null when there is no estimate yet. */
+  estimatedWaitMin: z.number().int().min(0).max(1440).nullable(),
+  issuedAt: z.string().datetime({ offset: true }),
+  note: z.string().max(120).optional(),
+  widthMm: TicketWidthMm.optional(),
+});
+export type TicketPrint = z.infer<typeof TicketPrint>;
+
+const SecretName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/);
+
+const Uuid = z.string().uuid();
+
+export interface UpdateStatus {
+  state: 'disabled' | 'idle' | 'checking' | 'downloading' | 'ready' | 'error';
+  /** Version downloaded and waiting to be installed at the next start. */
+  readyVersion: string | null;
+  percent: number | null;
+  error: string | null;
+}
+
+export interface HallHostStatus {
+  state: 'disabled' | 'starting' | 'running' | 'backoff' | 'stopped' | 'failed';
+  port: number | null;
+  restarts: number;
+  lastError: string | null;
+  /** ms since epoch of the next restart attempt while backing off. */
+  nextAttemptAt: number | null;
+}
+
+/** What the desk shows on the customer-facing screen (already masked by the desk). */
+export const CustomerView = z.object({
+  stage: z.enum(['idle', 'confirm', 'sign', 'rate', 'thanks']),
+  applicationId: Uuid.optional(),
+  title: z.string().max(100).optional(),
+  rows: z
+    .array(z.object({ label: z.string().max(40), value: z.string().max(400) }))
+    .max(60)
+    .optional(),
+  /** Rating levels from configuration, e.g. 满意 / 基本满意 / 不满意. */
+  ratingLevels: z.array(z.string().min(1).max(20)).max(7).optional(),
+});
+export type CustomerView = z.infer<typeof CustomerView>;
+
+export const CustomerResponse = z.object({
+  kind: z.enum(['confirmed', 'rejected', 'signed', 'rated']),
+  applicationId: Uuid.optional(),
+  signatureId: Uuid.optional(),
+  rating: z.string().min(1).max(20).optional(),
+  reason: z.string().max(200).optional(),
+});
+export type CustomerResponse = z.infer<typeof CustomerResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// The handler map
+
+/** A handler's argument schema plus its result type (the result is trusted: main made it). */
+export interface HandlerSpec<S extends z.ZodType, R> {
+  readonly arg: S;
+  /** Type carrier only; never set. */
+  readonly result?: R;
+}
+
+function spec<R>() {
+  return <S extends z.ZodType>(arg: S): HandlerSpec<S, R> => ({ arg });
+}
+
+const NoArg = z.undefined();
+
+export const handlers = {
+  'app:info': spec<AppInfo>()(NoArg),
+  /** The renderer says whether a customer's business is in progress (update policy input). */
+  'session:busy': spec<void>()(
+    z.object({ dirtyForms: z.number().int().min(0).max(1000), serving: z.boolean() }),
+  ),
+  'settings:get': spec<SettingsView>()(NoArg),
+  'settings:set': spec<SettingsView>()(SettingsPatch),
+  'displays:list': spec<DisplayInfo[]>()(NoArg),
+  'printers:list': spec<PrinterInfo[]>()(NoArg),
+  'print:receipt': spec<PrintResult>()(ReceiptPrint),
+  'print:ticket': spec<PrintResult>()(TicketPrint),
+  'secrets:get': spec<{ value: string | null }>()(z.object({ name: SecretName })),
+  'secrets:set': spec<void>()(z.object({ name: SecretName, value: z.string().max(65536) })),
+  'secrets:delete': spec<{ deleted: boolean }>()(z.object({ name: SecretName })),
+  'signature:save': spec<SignatureRecord>()(
+    z.object({
+      applicationId: Uuid,
+      /** The JSON summary shown to the customer; hashed as canonical JSON. */
+      document: z.json(),
+      /** The canvas as `data:image/png;base64,…` (at most ~2 MB). */
+      pngDataUrl: z.string().startsWith('data:image/png;base64,').max(2_800_000),
+    }),
+  ),
+  'signature:verify': spec<SignatureVerification & { record: SignatureRecord | null }>()(
+    z.object({ id: Uuid, currentDocument: z.json().optional() }),
+  ),
+  'update:status': spec<UpdateStatus>()(NoArg),
+  'hall:status': spec<HallHostStatus>()(NoArg),
+  'customer:show': spec<{ delivered: boolean }>()(CustomerView),
+  'customer:respond': spec<{ delivered: boolean }>()(CustomerResponse),
+  'shell:openExternal': spec<{ opened: boolean }>()(z.object({ url: z.string().url().max(2000) })),
+} satisfies Record<HandlerName, HandlerSpec<z.ZodType, unknown>>;
+
+type Handlers = typeof handlers;
+/** What the renderer passes. */
+export type HandlerArg<K extends HandlerName> = z.input<Handlers[K]['arg']>;
+/** What the handler receives after validation. */
+export type HandlerParsedArg<K extends HandlerName> = z.output<Handlers[K]['arg']>;
+export type HandlerResult<K extends HandlerName> =
+  Handlers[K] extends HandlerSpec<z.ZodType, infer R> ? R : never;
+
+// ---------------------------------------------------------------------------------------------
+// Events pushed from main
+
+export interface IpcEvents {
+  'update:ready': { version: string };
+  'hall:state': HallHostStatus;
+  'settings:changed': SettingsView;
+  'customer:view': CustomerView;
+  'customer:response': CustomerResponse;
+}
+// Compile-time check that the events map and EVENT_NAMES agree in both directions.
+type _EventsComplete = [EventName] extends [keyof IpcEvents]
+  ? [keyof IpcEvents] extends [EventName]
+    ? true
+    : never
+  : never;
+export const _eventsComplete: _EventsComplete = true;
+
+// ---------------------------------------------------------------------------------------------
+// Results across the boundary
+
+export type IpcErrorCode =
+  'invalid_argument' | 'unknown_handler' | 'forbidden' | 'unavailable' | 'failed';
+
+export interface IpcErrorBody {
+  code: IpcErrorCode;
+  /** Chinese first, for the clerk; English after a slash. */
+  message: string;
+  /** Validation issues (path + message) for invalid_argument. */
+  issues?: { path: string; message: string }[];
+}
+
+/** Every invoke resolves to an envelope: Electron would strip a thrown error to its message. */
+export type IpcResponse<R> = { ok: true; value: R } | { ok: false; error: IpcErrorBody };
+
+/** The object the preload puts on `window.halldesk`. */
+export interface HalldeskApi {
+  readonly version: 1;
+  invoke<K extends HandlerName>(
+    name: K,
+    arg: HandlerArg<K>,
+  ): Promise<IpcResponse<HandlerResult<K>>>;
+  on<E extends EventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void;
+}
+
+export { HANDLER_NAMES, EVENT_NAMES } from './names';
+export type { HandlerName, EventName } from './names';
