@@ -93,6 +93,11 @@ export const Application = z.object({
   deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   /** Current workflow state code (see workflow.ts). Owned by the centre after acceptance. */
   status: z.string().min(1),
+  /**
+   * Workflow path id (workflow.ts: low2 | low3 | high | change | service) fixed at acceptance, so a
+   * later catalogue change does not move applications in flight. Absent: looked up by businessCode.
+   */
+  workflowPath: z.string().optional(),
   history: z.array(Transition),
   /** Last change time on whichever side changed it last; used for display, not for ordering. */
   updatedAt: z.string().datetime({ offset: true }),

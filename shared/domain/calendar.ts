@@ -1,0 +1,240 @@
+// Working-day calendar: official holidays and 调休 make-up working days as data (per year), working-day
+// arithmetic for deadlines, and Asia/Shanghai date strings. A year without data is an error, never a
+// silent Monday–Friday guess (domain.md: such a guess gives wrong deadlines without anyone noticing).
+import { z } from 'zod';
+import calendarJson from '../config/calendar.json';
+
+const DateStr = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const CalendarHoliday = z.object({
+  name: z.string().min(1),
+  nameEn: z.string().min(1),
+  from: DateStr,
+  to: DateStr,
+  /** Weekend days made working days (调休上班) for this holiday. */
+  makeupWorkdays: z.array(DateStr).default([]),
+});
+export type CalendarHoliday = z.infer<typeof CalendarHoliday>;
+
+export const CalendarYear = z.object({ holidays: z.array(CalendarHoliday) });
+export type CalendarYear = z.infer<typeof CalendarYear>;
+
+export const CalendarData = z
+  .object({
+    version: z.number().int().nonnegative(),
+    source: z.string().optional(),
+    years: z.record(z.string().regex(/^\d{4}$/), CalendarYear),
+  })
+  .superRefine((data, ctx) => {
+    for (const [year, y] of Object.entries(data.years)) {
+      for (const h of y.holidays) {
+        if (h.from > h.to)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${h.name}: from after to`,
+            path: ['years', year],
+          });
+        for (const d of [h.from, h.to, ...h.makeupWorkdays]) {
+          if (!isRealDate(d))
+            ctx.addIssue({
+              code: 'custom',
+              message: `not a real date: ${d}`,
+              path: ['years', year],
+            });
+          // A year's entry may only name that year's days, so hasYear() means what it says.
+          if (d.slice(0, 4) !== year)
+            ctx.addIssue({
+              code: 'custom',
+              message: `${d} is not in ${year}`,
+              path: ['years', year],
+            });
+        }
+      }
+    }
+  });
+export type CalendarData = z.infer<typeof CalendarData>;
+
+/** Thrown when a date falls in a year whose holiday schedule is not loaded. */
+export class CalendarMissingYearError extends Error {
+  readonly code = 'calendar_missing_year';
+  readonly messageZh: string;
+  readonly messageEn: string;
+  constructor(readonly year: number) {
+    const zh = `缺少 ${year} 年节假日安排，请联系中心更新日历`;
+    super(zh);
+    this.name = 'CalendarMissingYearError';
+    this.messageZh = zh;
+    this.messageEn = `The ${year} holiday schedule is missing; ask the centre to update the calendar`;
+  }
+}
+
+export class CalendarDataError extends Error {
+  readonly code = 'calendar_invalid';
+  constructor(readonly issues: string[]) {
+    super(`日历数据无效 / invalid calendar data: ${issues.join('; ')}`);
+    this.name = 'CalendarDataError';
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+function isRealDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** Day number (days since 1970-01-01) of a YYYY-MM-DD string; throws on a malformed date. */
+function dayNumber(s: string): number {
+  if (!isRealDate(s)) throw new RangeError(`不是有效日期 / not a valid date: ${s}`);
+  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+function fromDayNumber(n: number): string {
+  return new Date(n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Adds calendar days to a YYYY-MM-DD string. */
+export function addDays(date: string, n: number): string {
+  return fromDayNumber(dayNumber(date) + n);
+}
+
+/** Whether the string is a real YYYY-MM-DD date. */
+export function isDateString(s: string): boolean {
+  return isRealDate(s);
+}
+
+/**
+ * The calendar date in Asia/Shanghai (UTC+8, no daylight saving since 1991) of an instant.
+ * A plain 'YYYY-MM-DD' string is returned as is (it already is a local date).
+ */
+export function shanghaiDate(isoOrDate: string | Date | number = new Date()): string {
+  if (typeof isoOrDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(isoOrDate)) {
+    if (!isRealDate(isoOrDate)) throw new RangeError(`not a valid date: ${isoOrDate}`);
+    return isoOrDate;
+  }
+  const t = isoOrDate instanceof Date ? isoOrDate.getTime() : new Date(isoOrDate).getTime();
+  if (Number.isNaN(t)) throw new RangeError(`not a valid time: ${String(isoOrDate)}`);
+  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
+
+/** Working-day arithmetic over loaded calendar data. Immutable; build a new one after merging. */
+export class WorkCalendar {
+  readonly data: CalendarData;
+  private readonly holidays = new Map<string, CalendarHoliday>();
+  private readonly makeup = new Map<string, CalendarHoliday>();
+  private readonly yearSet: Set<number>;
+
+  constructor(data: CalendarData) {
+    this.data = data;
+    this.yearSet = new Set(Object.keys(data.years).map(Number));
+    for (const y of Object.values(data.years)) {
+      for (const h of y.holidays) {
+        for (let n = dayNumber(h.from); n <= dayNumber(h.to); n++)
+          this.holidays.set(fromDayNumber(n), h);
+        for (const d of h.makeupWorkdays) this.makeup.set(d, h);
+      }
+    }
+  }
+
+  /** Years with a loaded schedule, ascending. */
+  years(): number[] {
+    return [...this.yearSet].sort((a, b) => a - b);
+  }
+
+  hasYear(year: number): boolean {
+    return this.yearSet.has(year);
+  }
+
+  private requireYear(date: string): void {
+    const year = Number(date.slice(0, 4));
+    if (!this.yearSet.has(year)) throw new CalendarMissingYearError(year);
+  }
+
+  /** What kind of day this is; throws CalendarMissingYearError for a year without data. */
+  dayKind(date: string): DayKind {
+    const n = dayNumber(date);
+    this.requireYear(date);
+    if (this.holidays.has(date)) return 'holiday';
+    if (this.makeup.has(date)) return 'makeup_workday';
+    const weekday = (n + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+    return weekday === 0 || weekday === 6 ? 'weekend' : 'workday';
+  }
+
+  /** The holiday a date belongs to (as a day off or a make-up working day), if any. */
+  holidayOf(date: string): CalendarHoliday | undefined {
+    return this.holidays.get(date) ?? this.makeup.get(date);
+  }
+
+  isWorkingDay(date: string): boolean {
+    const k = this.dayKind(date);
+    return k === 'workday' || k === 'makeup_workday';
+  }
+
+  /**
+   * The n-th working day after `from` (the acceptance day itself does not count).
+   * n = 0 returns `from` unchanged. Throws CalendarMissingYearError if the count reaches a
+   * year without data.
+   */
+  addWorkingDays(from: string, n: number): string {
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`working days must be a non-negative integer: ${n}`);
+    let day = dayNumber(from);
+    this.requireYear(from);
+    let left = n;
+    while (left > 0) {
+      day += 1;
+      if (this.isWorkingDay(fromDayNumber(day))) left -= 1;
+    }
+    return fromDayNumber(day);
+  }
+
+  /**
+   * Working days in (a, b]: how many working days after `a` up to and including `b`.
+   * Negative when b is before a. workingDaysBetween(a, addWorkingDays(a, n)) === n.
+   */
+  workingDaysBetween(a: string, b: string): number {
+    const na = dayNumber(a);
+    const nb = dayNumber(b);
+    if (nb < na) return -this.workingDaysBetween(b, a);
+    let count = 0;
+    for (let n = na + 1; n <= nb; n++) if (this.isWorkingDay(fromDayNumber(n))) count += 1;
+    return count;
+  }
+}
+
+function issuesOf(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+}
+
+/** Validates calendar JSON; throws CalendarDataError listing every problem. */
+export function loadCalendarData(json: unknown): CalendarData {
+  const parsed = CalendarData.safeParse(json);
+  if (!parsed.success) throw new CalendarDataError(issuesOf(parsed.error));
+  return parsed.data;
+}
+
+export function loadCalendar(json: unknown): WorkCalendar {
+  return new WorkCalendar(loadCalendarData(json));
+}
+
+/**
+ * Merges an update from the central endpoint: each year present in the update replaces that
+ * year wholesale (a revised schedule must not keep stale days); other years are kept. The
+ * version is the larger of the two.
+ */
+export function mergeCalendar(base: CalendarData, update: unknown): CalendarData {
+  const upd = loadCalendarData(update);
+  return loadCalendarData({
+    version: Math.max(base.version, upd.version),
+    source: upd.source ?? base.source,
+    years: { ...base.years, ...upd.years },
+  });
+}
+
+export const defaultCalendarData: CalendarData = loadCalendarData(calendarJson);
+export const defaultCalendar: WorkCalendar = new WorkCalendar(defaultCalendarData);

@@ -1,0 +1,107 @@
+// Hall-level configuration (户号 length, capacity limits, feedback and process limits, retention):
+// defaults shipped as data in shared/config/settings.json, validated with a zod schema.
+import { z } from 'zod';
+import settingsJson from '../config/settings.json';
+
+/** Supply voltage levels the desk knows; the keys of capacity limits and voltage select options. */
+export const VoltageLevel = z.enum(['220V', '380V', '10kV', '20kV', '35kV', '110kV']);
+export type VoltageLevel = z.infer<typeof VoltageLevel>;
+
+export const VOLTAGE_LABELS: Record<VoltageLevel, { zh: string; en: string }> = {
+  '220V': { zh: '交流220伏', en: '220 V AC' },
+  '380V': { zh: '交流380伏', en: '380 V AC' },
+  '10kV': { zh: '交流10千伏', en: '10 kV AC' },
+  '20kV': { zh: '交流20千伏', en: '20 kV AC' },
+  '35kV': { zh: '交流35千伏', en: '35 kV AC' },
+  '110kV': { zh: '交流110千伏', en: '110 kV AC' },
+};
+
+export const CapacityLimit = z
+  .object({
+    min: z.number().nonnegative(),
+    max: z.number().positive(),
+    unit: z.enum(['kW', 'kVA']),
+  })
+  .refine((l) => l.min <= l.max, { message: 'min must not exceed max' });
+export type CapacityLimit = z.infer<typeof CapacityLimit>;
+
+export const CapacityLimits = z.partialRecord(VoltageLevel, CapacityLimit);
+export type CapacityLimits = z.infer<typeof CapacityLimits>;
+
+export const FeedbackLimit = z.object({
+  /** First contact with the customer, in working days after acceptance. */
+  firstContactWd: z.number().int().nonnegative(),
+  /** Reply (answer recorded), in working days after acceptance. */
+  replyWd: z.number().int().nonnegative(),
+});
+export type FeedbackLimit = z.infer<typeof FeedbackLimit>;
+
+export const HallSettings = z.object({
+  version: z.number().int().nonnegative(),
+  accountNo: z.object({ length: z.number().int().min(4).max(20) }),
+  /** Below this age (from the resident ID's birth date) the review step warns. */
+  minorAge: z.number().int().min(1).max(30).default(18),
+  capacityLimits: CapacityLimits,
+  feedbackLimits: z.object({
+    consultation: FeedbackLimit,
+    opinion: FeedbackLimit,
+    complaint: FeedbackLimit,
+    praise: FeedbackLimit,
+  }),
+  /** Overrides of the catalogue's whole-process limit, per business code (working days). */
+  wholeProcessLimitsWd: z.object({
+    byBusinessCode: z.record(z.string(), z.number().int().positive()).default({}),
+  }),
+  /** How long local copies are kept on the hall machine after they are safely synced (PIPL Art. 19). */
+  retention: z.object({
+    syncedApplicationDays: z.number().int().positive(),
+    attachmentDays: z.number().int().positive(),
+    draftDays: z.number().int().positive(),
+    feedbackDays: z.number().int().positive(),
+  }),
+});
+export type HallSettings = z.infer<typeof HallSettings>;
+
+/** Thrown when settings data does not match the schema; lists every problem in Chinese and English. */
+export class SettingsError extends Error {
+  readonly code = 'settings_invalid';
+  constructor(
+    readonly issues: string[],
+    readonly messageZh = `营业厅配置无效：${issues.join('；')}`,
+  ) {
+    super(`Invalid hall settings: ${issues.join('; ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+}
+
+/** Parses settings from JSON (e.g. the central endpoint's copy); throws SettingsError on bad data. */
+export function loadSettings(json: unknown): HallSettings {
+  const parsed = HallSettings.safeParse(json);
+  if (!parsed.success) throw new SettingsError(formatIssues(parsed.error));
+  return parsed.data;
+}
+
+/** Applies a partial update over a base (one level deep per section), then validates the result. */
+export function mergeSettings(base: HallSettings, patch: unknown): HallSettings {
+  if (patch === null || typeof patch !== 'object')
+    throw new SettingsError(['patch is not an object']);
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    const prev = (base as Record<string, unknown>)[key];
+    merged[key] =
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      prev &&
+      typeof prev === 'object'
+        ? { ...(prev as object), ...(value as object) }
+        : value;
+  }
+  return loadSettings(merged);
+}
+
+export const defaultSettings: HallSettings = loadSettings(settingsJson);
