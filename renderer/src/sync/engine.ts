@@ -61,8 +61,6 @@ export interface SyncEngineOptions {
   requestTimeoutMs?: number;
   /** Subscribes to "the network may be back" hints (window 'online'); returns unsubscribe. */
   onlineHint?: (cb: () => void) => () => void;
-  /** Whether the platform believes it is offline (navigator.onLine === false): a hint only. */
-  offlineHint?: () => boolean;
   /** Stages to run (tests and the bench turn some off). */
   stages?: { push?: boolean; uploads?: boolean; pull?: boolean };
 }
@@ -142,6 +140,41 @@ export class SyncEngine {
     this.schedule(delayMs);
   }
 
+  /** The clerk asked to send a parked entry again (as a new change). */
+  async retryRejected(seq: number): Promise<void> {
+    await this.store.retryRejected(seq);
+    await this.refreshCounts();
+    this.requestSoon(0);
+  }
+
+  /**
+   * The clerk confirmed dropping a parked entry. For an application the desk then takes the
+   * centre's copy, so that the desk and the centre agree again (best effort: offline it stays).
+   */
+  async discardRejected(seq: number): Promise<void> {
+    const row = await this.store.discardRejected(seq);
+    await this.refreshCounts();
+    if (!row || row.entity !== 'application') return;
+    const creds = await this.opts.credentials().catch(() => null);
+    if (!creds) return;
+    const client = this.client(creds);
+    try {
+      const record = await client.application(row.entityId);
+      await this.store.putRemote(record);
+    } catch {
+      // Not on the centre (a refused create) or unreachable: the local copy stays as it is.
+    }
+  }
+
+  private client(creds: Credentials): ApiClient {
+    return new ApiClient({
+      endpoint: creds.endpoint,
+      token: creds.token,
+      fetch: this.opts.fetch,
+      ...(this.opts.requestTimeoutMs ? { timeoutMs: this.opts.requestTimeoutMs } : {}),
+    });
+  }
+
   /** Refreshes the pending / rejected counts shown in the status bar. */
   async refreshCounts(): Promise<void> {
     const c = await this.store.counts();
@@ -194,12 +227,7 @@ export class SyncEngine {
       await this.refreshCounts().catch(() => undefined);
       return { kind: 'skipped', reason: 'unconfigured' };
     }
-    const client = new ApiClient({
-      endpoint: creds.endpoint,
-      token: creds.token,
-      fetch: this.opts.fetch,
-      ...(this.opts.requestTimeoutMs ? { timeoutMs: this.opts.requestTimeoutMs } : {}),
-    });
+    const client = this.client(creds);
     const attempt = await this.lock.tryRun(() => this.lockedRound(client, creds));
     if (!attempt.acquired) {
       // Another window of this desk is syncing; it updates the same database.

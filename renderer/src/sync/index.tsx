@@ -1,11 +1,14 @@
-// Desk sync engine entry points used by the app shell: placeholder until the sync work lands.
+// Desk sync entry points used by the app shell: the engine starter, the status-bar segment and
+// the sync page (#/sync).
 import type { ComponentType } from 'react';
+import { SyncPanel as Panel } from './SyncPanel';
+import { SyncStatusIndicator as Indicator } from './SyncStatusIndicator';
 
-/** Starts the background sync engine (idempotent). */
-export function startSync(): void {}
+export { startSync, syncNow, getSyncEngine } from './runtime';
+export { syncStatusStore, type SyncStatus, type SyncPhase } from './status';
 
 /** Status-bar segment: offline / syncing / synced / error, pending count and age. */
-export const SyncStatusIndicator: ComponentType | null = null;
+export const SyncStatusIndicator: ComponentType = Indicator;
 
 /** Sync panel page (#/sync). */
-export const SyncPanel: ComponentType | null = null;
+export const SyncPanel: ComponentType = Panel;

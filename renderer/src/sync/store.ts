@@ -67,6 +67,16 @@ export interface SyncStore {
   hasUnsentChanges(entityId: string): Promise<boolean>;
   readAttachment(attachmentId: string, offset: number, length: number): Promise<Uint8Array | null>;
   finishUpload(attachmentId: string, error?: string): Promise<void>;
+  /**
+   * Sends a parked entry again as a NEW change (new changeId and seq: the centre remembers the
+   * old changeId's refusal and would answer `duplicate` forever), carrying the current local
+   * record so a fix the clerk made goes with it.
+   */
+  retryRejected(seq: number): Promise<void>;
+  /** Drops a parked entry for good (the clerk confirmed). Returns it for follow-up. */
+  discardRejected(seq: number): Promise<OutboxEntry | undefined>;
+  /** Stores the centre's record as fetched (after a discard: the desk takes the centre's copy). */
+  putRemote(record: Application): Promise<void>;
 }
 
 export const META = {
@@ -79,6 +89,9 @@ export const META = {
 } as const;
 
 const MAX_NOTES = 200;
+
+/** The local store's outbox sequence counter (renderer/src/db/repo.ts keeps it under this key). */
+const SEQ_COUNTER_KEY = 'outbox.seq';
 
 /**
  * The record an outbox entry carries to the centre. The desk's store wraps it with local
@@ -324,6 +337,53 @@ export function createDexieSyncStore(
       if (!row?.blob) return null;
       const buf = await row.blob.slice(offset, offset + length).arrayBuffer();
       return new Uint8Array(buf);
+    },
+
+    async retryRejected(seq) {
+      await db.transaction('rw', [db.outbox, db.meta, db.applications, db.feedback], async () => {
+        const row = await outbox.get(seq);
+        if (!row || row.state !== 'rejected') return;
+        let payload = row.payload;
+        if (row.entity === 'application') {
+          const app = await db.applications.get(row.entityId);
+          if (app) payload = fromStoredApplication(app);
+        } else if (row.entity === 'feedback') {
+          const fb = await db.feedback.get(row.entityId);
+          if (fb) {
+            const { t: _t, searchKeys: _k, ...plain } = fb;
+            payload = plain;
+          }
+        }
+        // The store's per-device counter (never max(seq): compaction deletes rows).
+        const counter = await db.meta.get(SEQ_COUNTER_KEY);
+        const highest = (await outbox.orderBy(':id').last())?.seq ?? 0;
+        const next = Math.max(typeof counter?.value === 'number' ? counter.value : 0, highest) + 1;
+        await db.meta.put({ key: SEQ_COUNTER_KEY, value: next });
+        await outbox.delete(seq);
+        const { lastError: _e, ...rest } = row;
+        await outbox.add({
+          ...rest,
+          changeId: crypto.randomUUID(),
+          seq: next,
+          payload,
+          state: 'pending',
+          attempts: 0,
+          createdAt: row.createdAt,
+        });
+      });
+    },
+
+    async discardRejected(seq) {
+      return db.transaction('rw', outbox, async () => {
+        const row = await outbox.get(seq);
+        if (!row || row.state !== 'rejected') return undefined;
+        await outbox.delete(seq);
+        return row;
+      });
+    },
+
+    async putRemote(record) {
+      await db.transaction('rw', [db.applications, db.outbox], () => putRemoteApplication(record));
     },
 
     async finishUpload(attachmentId, error) {

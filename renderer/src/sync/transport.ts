@@ -1,8 +1,10 @@
 // The desk's HTTP client for the central endpoint's API v1: gzip request bodies, timeouts,
 // responses checked against the shared schemas, and errors sorted into "network" (retry,
 // we are offline), "retryable" (server busy) and "refused" (a stable error code).
+import type { Application } from '../../../shared/domain/model';
 import {
   ApiError,
+  ApplicationResponse,
   AttachmentStatus,
   EnrollResponse,
   HealthResponse,
@@ -100,6 +102,11 @@ export class ApiClient {
     if (checkpoint) q.set('checkpoint', checkpoint);
     const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {});
     return this.parse(PullResponse, body);
+  }
+
+  async application(id: string): Promise<Application> {
+    const body = await this.request('GET', paths.application(id), {});
+    return this.parse(ApplicationResponse, body).application;
   }
 
   async attachmentStatus(sha256: string): Promise<AttachmentStatus> {

@@ -1,0 +1,85 @@
+// First run: the endpoint address and the administrator's one-time enrollment code, exchanged
+// for this desk's device token.
+import { Alert, Button, Form, Input } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { useT } from '../i18n';
+import { enroll, EnrollmentError } from './credentials';
+import { getSyncEngine, syncDb } from './runtime';
+
+interface Values {
+  endpoint: string;
+  code: string;
+  deviceName: string;
+}
+
+export function EnrollmentForm({
+  initialEndpoint,
+  onDone,
+}: {
+  initialEndpoint?: string;
+  onDone?: () => void;
+}): ReactNode {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(v: Values): Promise<void> {
+    const db = syncDb();
+    if (!db) {
+      setError(t('本地数据库尚未打开', 'Local database not open'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await enroll(db, v, (input, init) => globalThis.fetch(input, init));
+      onDone?.();
+      void getSyncEngine()?.syncNow();
+    } catch (e) {
+      setError(e instanceof EnrollmentError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Form<Values>
+      layout="vertical"
+      style={{ maxWidth: 480 }}
+      initialValues={{
+        endpoint: initialEndpoint ?? '',
+        code: '',
+        deviceName: `受理台-${Math.random().toString(36).slice(2, 6).toUpperCase()}`,
+      }}
+      onFinish={(v) => void submit(v)}
+      data-testid="enrollment-form"
+    >
+      <Form.Item
+        name="endpoint"
+        label={t('中心地址', 'Endpoint address')}
+        rules={[{ required: true, message: t('请填写中心地址', 'Enter the endpoint address') }]}
+        extra={t('例如 https://central.example.cn', 'e.g. https://central.example.cn')}
+      >
+        <Input autoComplete="url" />
+      </Form.Item>
+      <Form.Item
+        name="code"
+        label={t('登记码', 'Enrollment code')}
+        rules={[{ required: true, message: t('请填写管理员提供的登记码', 'Enter the code') }]}
+      >
+        <Input autoComplete="off" placeholder="K7QH-3MZP" />
+      </Form.Item>
+      <Form.Item
+        name="deviceName"
+        label={t('本机名称', 'Device name')}
+        rules={[{ required: true, message: t('请填写本机名称', 'Enter a device name') }]}
+      >
+        <Input maxLength={100} />
+      </Form.Item>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
+      <Button type="primary" htmlType="submit" loading={busy}>
+        {t('登记本机', 'Enroll this desk')}
+      </Button>
+    </Form>
+  );
+}

@@ -1,0 +1,131 @@
+// Where the desk keeps its enrollment (endpoint, device id, token, hall): the shell's secret
+// store under Electron (safeStorage), the local database's meta table in browser mode. Also
+// enrollment itself: exchanging the administrator's one-time code for a device token.
+import type { HallDeskDB } from '../db/db';
+import { shell } from '../shell/bridge';
+import type { Credentials } from './engine';
+import { META } from './store';
+import { ApiClient, normalizeEndpoint, type FetchLike } from './transport';
+
+/** What the shell may offer (Electron safeStorage behind IPC); absent in browser mode. */
+interface SecretStore {
+  get(key: string): Promise<string | null | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete?(key: string): Promise<void>;
+}
+
+const SECRET_KEY = 'halldesk.sync.credentials';
+
+function secretStore(): SecretStore | null {
+  const s = (shell as { secrets?: Partial<SecretStore> }).secrets;
+  if (s && typeof s.get === 'function' && typeof s.set === 'function') return s as SecretStore;
+  return null;
+}
+
+function parse(value: unknown): Credentials | null {
+  const v = typeof value === 'string' ? safeJson(value) : value;
+  if (!v || typeof v !== 'object') return null;
+  const c = v as Partial<Credentials>;
+  if (!c.endpoint || !c.deviceId || !c.token || !c.hallCode) return null;
+  return c as Credentials;
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+export async function loadCredentials(db: HallDeskDB): Promise<Credentials | null> {
+  const secrets = secretStore();
+  if (secrets) {
+    const fromShell = parse(await secrets.get(SECRET_KEY));
+    if (fromShell) return fromShell;
+  }
+  const row = await db.meta.get(META.credentials);
+  return parse(row?.value);
+}
+
+export async function saveCredentials(db: HallDeskDB, c: Credentials): Promise<void> {
+  const secrets = secretStore();
+  if (secrets) {
+    await secrets.set(SECRET_KEY, JSON.stringify(c));
+    // Keep only the non-secret part beside the data, for display and diagnostics.
+    const { token: _token, ...publicPart } = c;
+    await db.meta.put({ key: META.credentials, value: { ...publicPart, token: '' } });
+  } else {
+    await db.meta.put({ key: META.credentials, value: c });
+  }
+}
+
+/** Forgets the enrollment; never touches unsent data (re-enrolling must not lose anything). */
+export async function clearCredentials(db: HallDeskDB): Promise<void> {
+  const secrets = secretStore();
+  if (secrets?.delete) await secrets.delete(SECRET_KEY);
+  await db.meta.delete(META.credentials);
+}
+
+/** The endpoint and hall shown in the panel even when the token lives in the shell. */
+export async function publicEnrollment(db: HallDeskDB): Promise<Omit<Credentials, 'token'> | null> {
+  const row = await db.meta.get(META.credentials);
+  const v = row?.value as Partial<Credentials> | undefined;
+  if (!v?.endpoint || !v.deviceId || !v.hallCode) return null;
+  const { token: _t, ...rest } = v as Credentials;
+  return rest;
+}
+
+export class EnrollmentError extends Error {
+  override readonly name = 'EnrollmentError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Exchanges the one-time code for a device token, stores it and sets the hall code in the
+ * desk's settings (`hallCode`) and meta (`hall.code`, `hall.name`).
+ */
+export async function enroll(
+  db: HallDeskDB,
+  input: { endpoint: string; code: string; deviceName: string },
+  fetchFn: FetchLike,
+): Promise<Credentials> {
+  const endpoint = normalizeEndpoint(input.endpoint);
+  const client = new ApiClient({ endpoint, fetch: fetchFn, timeoutMs: 15_000 });
+  try {
+    await client.health();
+  } catch {
+    throw new EnrollmentError('unreachable', '无法连接该中心地址，请检查地址和网络');
+  }
+  let res;
+  try {
+    res = await client.enroll({ code: input.code, deviceName: input.deviceName });
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'unknown';
+    if (code === 'E_ENROLLMENT_CODE') {
+      throw new EnrollmentError(code, '登记码无效、已使用或已过期，请向管理员索取新码');
+    }
+    throw new EnrollmentError(code, `登记失败：${e instanceof Error ? e.message : String(e)}`);
+  }
+  const creds: Credentials = {
+    endpoint,
+    deviceId: res.deviceId,
+    token: res.token,
+    hallCode: res.hallCode,
+    hallName: res.hallName,
+    deviceName: input.deviceName,
+    enrolledAt: new Date().toISOString(),
+  };
+  await saveCredentials(db, creds);
+  await db.transaction('rw', [db.meta, db.settings], async () => {
+    await db.settings.put({ key: 'hallCode', value: res.hallCode });
+    await db.meta.put({ key: 'hall.code', value: res.hallCode });
+    await db.meta.put({ key: 'hall.name', value: res.hallName });
+  });
+  return creds;
+}
