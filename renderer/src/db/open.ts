@@ -1,7 +1,14 @@
 // Opening the local database in the real world: persistent storage, upgrades blocked by another
 // window, a newer window upgrading under us, and broken or full storage turned into a typed
 // result that the UI shows as a recovery screen (never a blank page).
-import { activeDb, DEFAULT_DB_NAME, HallDeskDB, type HallDeskDBOptions, setActiveDb } from './db';
+import {
+  activeDb,
+  CURRENT_SCHEMA_VERSION,
+  DEFAULT_DB_NAME,
+  HallDeskDB,
+  type HallDeskDBOptions,
+  setActiveDb,
+} from './db';
 
 function closeActiveDb(): void {
   try {
@@ -189,7 +196,22 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
   } finally {
     if (blockedTimer) clearTimeout(blockedTimer);
   }
-  // A crash while sending leaves entries 'sending'; they are simply sent again (idempotent push).
+  // Dexie 4 opens a database a newer program has upgraded (downgrade) on its schema as it is:
+  // fine while our stores are all there, a 'version' failure when one is missing.
+  const present = new Set(Array.from(db.backendDB().objectStoreNames));
+  const missing = db.tables.map((t) => t.name).filter((n) => !present.has(n));
+  if (missing.length > 0) {
+    const storedVersion = db.backendDB().version / 10;
+    const reason: OpenFailureReason =
+      storedVersion > CURRENT_SCHEMA_VERSION ? 'version' : 'corrupt';
+    db.close();
+    return {
+      ok: false,
+      reason,
+      error: new Error(`missing object stores: ${missing.join(', ')}`),
+      message: OPEN_FAILURE_MESSAGES[reason],
+    };
+  }
   const persistedAnswer =
     opts.requestPersistence === false ? persisted() : await requestPersistentStorage();
   try {

@@ -1,0 +1,196 @@
+// Opening the local store: the v1 → v2 migration chain, persistence request, a newer window's
+// upgrade, an upgrade blocked by an old window, failure classification, and reset with backup.
+import 'fake-indexeddb/auto';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  CURRENT_SCHEMA_VERSION,
+  HallDeskDB,
+  HallDeskDBV1,
+  activeDb,
+} from '../../../renderer/src/db/db';
+import { classifyOpenError, openDatabase, resetLocalDatabase } from '../../../renderer/src/db/open';
+import * as repo from '../../../renderer/src/db/repo';
+import { makeApp, makeFeedback } from './factory';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function rawOpen(factory: IDBFactory, name: string, version: number): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = factory.open(name, version);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+describe('schema migration chain', () => {
+  it('migrates a v1 database with data to the current version, deriving search keys', async () => {
+    const indexedDB = new IDBFactory();
+    const name = 'migrate-v1';
+    const v1 = new HallDeskDBV1(name, { indexedDB, IDBKeyRange });
+    const a = makeApp(
+      { status: 'accepted', deadline: '2026-11-05' },
+      { name: '陈大文', phone: '13700001111' },
+    );
+    const b = makeApp({ status: 'archived', deadline: '2026-11-05' }, { name: '陈小文' });
+    const fb = makeFeedback({ customerName: '周五' });
+    await v1.table('applications').bulkAdd([a, b]);
+    await v1.table('feedback').add(fb);
+    await v1.table('outbox').add({
+      changeId: crypto.randomUUID(),
+      seq: 1,
+      entity: 'application',
+      entityId: a.id,
+      op: 'create',
+      payload: a,
+      createdAt: a.acceptedAt,
+      state: 'pending',
+      attempts: 0,
+    });
+    await v1.table('meta').put({ key: 'outbox.seq', value: 1 });
+    expect(v1.verno).toBe(1);
+    v1.close();
+
+    const r = await openDatabase({ name, indexedDB, IDBKeyRange, requestPersistence: false });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.db.verno).toBe(CURRENT_SCHEMA_VERSION);
+    const row = await r.db.applications.get(a.id);
+    expect(row?.searchKeys).toContain(`n:陈${'\u0001'}${row?.t}`);
+    expect(row?.openDeadline).toBe('2026-11-05');
+    expect((await r.db.applications.get(b.id))?.openDeadline).toBeUndefined();
+    // The migrated rows are found by the new indexes, and the data is unchanged.
+    expect((await repo.searchApplications('陈')).rows.map((x) => x.id)).toEqual([b.id, a.id]);
+    expect((await repo.searchApplications('1111')).rows.map((x) => x.id)).toEqual([a.id]);
+    expect(await repo.getApplication(a.id)).toEqual(a);
+    expect((await repo.listFeedback({ text: '周' })).rows.map((f) => f.id)).toEqual([fb.id]);
+    expect(await repo.outboxStats()).toMatchObject({ pending: 1 });
+    // Seq continues after the migrated counter.
+    expect((await repo.submitApplication(makeApp())).seq).toBe(2);
+    r.db.close();
+  });
+});
+
+describe('openDatabase', () => {
+  it('asks for persistent storage and records the answer', async () => {
+    const persist = vi.fn(async () => true);
+    vi.stubGlobal('navigator', { storage: { persisted: async () => false, persist } });
+    const r = await openDatabase({ name: 'persist', indexedDB: new IDBFactory(), IDBKeyRange });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.persisted).toBe(true);
+    expect(persist).toHaveBeenCalledOnce();
+    expect(await repo.getMeta('storage.persisted')).toMatchObject({ persisted: true });
+    expect(activeDb()).toBe(r.db);
+    r.db.close();
+  });
+
+  it('closes and hands over when another window upgrades to a newer version', async () => {
+    const indexedDB = new IDBFactory();
+    const onVersionChange = vi.fn();
+    const r = await openDatabase({
+      name: 'vc',
+      indexedDB,
+      IDBKeyRange,
+      onVersionChange,
+      requestPersistence: false,
+    });
+    if (!r.ok) throw new Error(r.message);
+    // A newer program opens at a higher IndexedDB version (Dexie stores version × 10).
+    const newer = await rawOpen(indexedDB, 'vc', 1000);
+    expect(onVersionChange).toHaveBeenCalledOnce();
+    expect(r.db.isOpen()).toBe(false);
+    newer.close();
+  });
+
+  it('reports "blocked" when an old window does not let the upgrade through', async () => {
+    const indexedDB = new IDBFactory();
+    const old = await rawOpen(indexedDB, 'blk', 10); // holds v1, ignores versionchange
+    const onBlocked = vi.fn();
+    const r = await openDatabase({
+      name: 'blk',
+      indexedDB,
+      IDBKeyRange,
+      blockedTimeoutMs: 100,
+      onBlocked,
+      requestPersistence: false,
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toBe('blocked');
+    expect(onBlocked).toHaveBeenCalled();
+    old.close();
+  });
+
+  it('reports "version" when the stored database is newer than this program', async () => {
+    const indexedDB = new IDBFactory();
+    (await rawOpen(indexedDB, 'newer', 990)).close();
+    const r = await openDatabase({
+      name: 'newer',
+      indexedDB,
+      IDBKeyRange,
+      requestPersistence: false,
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.reason).toBe('version');
+      expect(r.message).toMatch(/升级/);
+    }
+  });
+
+  it('classifies broken storage, full disks and missing IndexedDB', () => {
+    const backing = {
+      name: 'UnknownError',
+      message: 'Internal error opening backing store for indexedDB.open.',
+    };
+    expect(classifyOpenError({ name: 'OpenFailedError', message: 'x', inner: backing })).toBe(
+      'corrupt',
+    );
+    expect(
+      classifyOpenError({ name: 'DatabaseClosedError', message: 'closed', inner: backing }),
+    ).toBe('corrupt');
+    expect(classifyOpenError({ name: 'QuotaExceededError', message: 'q' })).toBe('quota');
+    expect(
+      classifyOpenError({
+        name: 'AbortError',
+        message: 'a',
+        inner: { name: 'QuotaExceededError', message: '' },
+      }),
+    ).toBe('quota');
+    expect(classifyOpenError({ name: 'MissingAPIError', message: 'IndexedDB API missing' })).toBe(
+      'unavailable',
+    );
+    expect(classifyOpenError(new Error('something else'))).toBe('unknown');
+  });
+});
+
+describe('resetLocalDatabase', () => {
+  it('exports every readable row (attachments as data URLs) before deleting the database', async () => {
+    const indexedDB = new IDBFactory();
+    const r = await openDatabase({
+      name: 'reset',
+      indexedDB,
+      IDBKeyRange,
+      requestPersistence: false,
+    });
+    if (!r.ok) throw new Error(r.message);
+    const app = makeApp();
+    await repo.submitApplication(app);
+    await repo.addAttachment(
+      { applicationId: app.id, documentCode: 'ID', fileName: 'a.txt', mimeType: 'text/plain' },
+      new Blob(['hello'], { type: 'text/plain' }),
+    );
+    const res = await resetLocalDatabase({ name: 'reset', indexedDB, download: false });
+    expect(res.deleted).toBe(true);
+    expect(res.counts).toMatchObject({ applications: 1, outbox: 2, attachments: 1 });
+    const doc = JSON.parse(await res.backup.text()) as {
+      tables: { applications: { id: string }[]; attachments: { blob: { $blob: string } }[] };
+    };
+    expect(doc.tables.applications[0]?.id).toBe(app.id);
+    expect(doc.tables.attachments[0]?.blob.$blob).toBe(`data:text/plain;base64,${btoa('hello')}`);
+    // Reopened: a fresh, empty database.
+    const again = new HallDeskDB('reset', { indexedDB, IDBKeyRange });
+    await again.open();
+    expect(await again.applications.count()).toBe(0);
+    again.close();
+  });
+});
