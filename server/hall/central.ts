@@ -1,0 +1,143 @@
+// The hall's uplink: queue events wait in an outbox (journaled with their change id and seq)
+// and go to the central endpoint through its idempotent push whenever it answers. Optional: with
+// no hook the service runs fully offline and the outbox just records what would be sent.
+import type { Change, PushResponse } from '../../shared/protocol';
+import { paths } from '../../shared/protocol';
+
+/** Sends one batch (seq order). Resolves with the centre's answer, throws when unreachable. */
+export type CentralPushHook = (
+  changes: Change[],
+) => Promise<Pick<PushResponse, 'ackSeq'> & Partial<PushResponse>>;
+
+export interface HttpCentralPushOptions {
+  /** e.g. http://central.example:8600 */
+  baseUrl: string;
+  deviceId: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+/** A hook that posts to the central endpoint's /api/v1/push with a device token. */
+export function httpCentralPush(opts: HttpCentralPushOptions): CentralPushHook {
+  return async (changes) => {
+    const res = await fetch(new URL(paths.push, opts.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` },
+      body: JSON.stringify({ deviceId: opts.deviceId, changes }),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+    });
+    if (!res.ok) throw new Error(`central push HTTP ${res.status}: ${await res.text()}`);
+    return (await res.json()) as PushResponse;
+  };
+}
+
+export interface OutboxSnapshot {
+  nextSeq: number;
+  ackSeq: number;
+  pending: Change[];
+}
+
+export const PUSH_BATCH = 200;
+
+/**
+ * Pending changes in memory (mirrors the journal) and the push loop with back-off. The caller
+ * journals acknowledgements through `onAck` so a restart does not resend what the centre has.
+ */
+export class Outbox {
+  pending: Change[] = [];
+  nextSeq = 1;
+  ackSeq = 0;
+  lastError: string | null = null;
+  lastSuccessAt: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private inflight = false;
+  private delayMs = 1000;
+  private stopped = false;
+
+  constructor(
+    private readonly hook: CentralPushHook | undefined,
+    private readonly onAck: (ackSeq: number) => void,
+  ) {}
+
+  restore(s: OutboxSnapshot): void {
+    this.pending = [...s.pending];
+    this.nextSeq = s.nextSeq;
+    this.ackSeq = s.ackSeq;
+  }
+
+  toSnapshot(): OutboxSnapshot {
+    return { nextSeq: this.nextSeq, ackSeq: this.ackSeq, pending: this.pending };
+  }
+
+  /** A journaled change (on replay and after each append). */
+  add(change: Change): void {
+    this.pending.push(change);
+    this.nextSeq = Math.max(this.nextSeq, change.seq + 1);
+  }
+
+  /** Apply an acknowledgement (live or replayed from the journal). */
+  ack(ackSeq: number): void {
+    if (ackSeq <= this.ackSeq) return;
+    this.ackSeq = ackSeq;
+    let i = 0;
+    while (i < this.pending.length && (this.pending[i]?.seq ?? 0) <= ackSeq) i++;
+    if (i > 0) this.pending = this.pending.slice(i);
+  }
+
+  /** Try to send soon (after new events), unless a send or a back-off wait is under way. */
+  kick(): void {
+    if (!this.hook || this.stopped || this.inflight || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, 50);
+    this.timer.unref();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, ms);
+    this.timer.unref();
+  }
+
+  async flush(): Promise<void> {
+    if (!this.hook || this.inflight || this.stopped || this.pending.length === 0) return;
+    this.inflight = true;
+    const batch = this.pending.slice(0, PUSH_BATCH);
+    try {
+      const res = await this.hook(batch);
+      this.lastError = null;
+      this.lastSuccessAt = Date.now();
+      this.delayMs = 1000;
+      // ackSeq covers every result (applied, duplicate, rejected): nothing is resent forever.
+      const last = batch[batch.length - 1]?.seq ?? 0;
+      const acked = Math.min(res.ackSeq, last);
+      if (acked > this.ackSeq) {
+        this.ack(acked);
+        this.onAck(acked);
+      }
+      this.inflight = false;
+      if (this.pending.length > 0) this.schedule(acked >= last ? 0 : 5000);
+    } catch (error) {
+      this.inflight = false;
+      this.lastError = error instanceof Error ? error.message : String(error);
+      // Back off (1 s doubling to 60 s, with jitter) and keep trying: the uplink comes back.
+      this.delayMs = Math.min(60_000, this.delayMs * 2);
+      this.schedule(this.delayMs / 2 + Math.random() * (this.delayMs / 2));
+    }
+  }
+
+  /** Retry periodically even without new events (reachability is only known by trying). */
+  startTicker(): void {
+    if (this.pending.length > 0) this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,224 @@
+// Queue commands (what a kiosk, counter, rating pad or manager asks for) decided against the
+// current state into events, or refused with a coded Chinese message. Pure: the caller supplies
+// the clock, journals the events and only then acknowledges.
+import { z } from 'zod';
+import { CategoryId, QueueConfig } from './config';
+import type { Lane, QueueEvent } from './events';
+import {
+  categoryOf,
+  dailyClearDue,
+  formatTicketNo,
+  localDay,
+  nextTicketFor,
+  type QueueState,
+} from './state';
+
+const counterNo = z.number().int().min(1).max(999);
+
+export const QueueCommand = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('issue'),
+    categoryId: CategoryId,
+    /** 绿色通道: elderly or disabled customer (the kiosk asks). */
+    green: z.boolean().optional(),
+    /** 户号 or phone typed at the kiosk: only used to route key customers, never stored. */
+    customerRef: z.string().trim().max(30).optional(),
+  }),
+  z.object({ type: z.literal('call_next'), counterNo }),
+  z.object({ type: z.literal('recall'), counterNo }),
+  z.object({ type: z.literal('no_show'), counterNo }),
+  z.object({ type: z.literal('hold'), counterNo }),
+  z.object({ type: z.literal('call_back'), counterNo, ticketNo: z.string().min(2).max(8) }),
+  z.object({
+    type: z.literal('transfer'),
+    counterNo,
+    toCategoryId: CategoryId.optional(),
+    toCounterNo: counterNo.optional(),
+  }),
+  z.object({ type: z.literal('pause'), counterNo }),
+  z.object({ type: z.literal('resume'), counterNo }),
+  z.object({ type: z.literal('finish'), counterNo }),
+  z.object({
+    type: z.literal('rate'),
+    counterNo,
+    level: z.number().int().min(1).max(5),
+    reason: z.string().trim().max(200).optional(),
+    /** Defaults to the counter's last finished ticket awaiting a rating. */
+    ticketNo: z.string().min(2).max(8).optional(),
+  }),
+  z.object({ type: z.literal('set_config'), config: QueueConfig }),
+  z.object({ type: z.literal('daily_clear') }),
+]);
+export type QueueCommand = z.infer<typeof QueueCommand>;
+
+export type QueueErrorCode =
+  | 'E_UNKNOWN_CATEGORY'
+  | 'E_UNKNOWN_COUNTER'
+  | 'E_UNKNOWN_TICKET'
+  | 'E_QUEUE_EMPTY'
+  | 'E_COUNTER_PAUSED'
+  | 'E_COUNTER_BUSY'
+  | 'E_NO_CURRENT_TICKET'
+  | 'E_RECALL_LIMIT'
+  | 'E_BAD_TRANSFER'
+  | 'E_NOTHING_TO_RATE'
+  | 'E_REASON_REQUIRED'
+  | 'E_BAD_RATING';
+
+export class QueueRuleError extends Error {
+  constructor(
+    readonly code: QueueErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueueRuleError';
+  }
+}
+
+export type Decision = { ok: true; events: QueueEvent[] } | { ok: false; error: QueueRuleError };
+
+const fail = (code: QueueErrorCode, message: string): Decision => ({
+  ok: false,
+  error: new QueueRuleError(code, message),
+});
+const ok = (...events: QueueEvent[]): Decision => ({ ok: true, events });
+
+/** Whether a typed 户号 / phone is a configured key customer, and the category of their lane. */
+export function keyCustomerCategory(state: QueueState, ref: string | undefined): string | null {
+  if (!ref) return null;
+  const clean = ref.replace(/[\s-]/g, '');
+  const hit = state.config.keyCustomers.find((k) => k.ref.replace(/[\s-]/g, '') === clean);
+  if (!hit) return null;
+  const laneCats = state.config.categories.filter((c) => c.keyLane && c.enabled);
+  if (hit.categoryId && laneCats.some((c) => c.id === hit.categoryId)) return hit.categoryId;
+  return laneCats[0]?.id ?? null;
+}
+
+/**
+ * Decide a command at time `now`. A due daily clear is NOT added here: the service runs
+ * `maintenanceEvents` first so the clear is its own journaled event.
+ */
+export function decide(state: QueueState, cmd: QueueCommand, now: number): Decision {
+  if (cmd.type === 'issue') return decideIssue(state, cmd, now);
+  if (cmd.type === 'set_config') return ok({ type: 'config_changed', at: now, config: cmd.config });
+  if (cmd.type === 'daily_clear') return ok({ type: 'daily_cleared', at: now });
+
+  const cfg = state.config.counters.find((c) => c.no === cmd.counterNo);
+  const counter = state.counters[String(cmd.counterNo)];
+  if (!cfg || !counter) return fail('E_UNKNOWN_COUNTER', `没有${cmd.counterNo}号窗口`);
+  const currentNo = counter.current;
+  const current = currentNo ? state.tickets[currentNo] : undefined;
+  const counterNo = cmd.counterNo;
+
+  switch (cmd.type) {
+    case 'call_next': {
+      if (counter.paused) return fail('E_COUNTER_PAUSED', '窗口已暂停服务，请先恢复服务');
+      const next = nextTicketFor(counterNo, state);
+      if (!next) return fail('E_QUEUE_EMPTY', '当前没有等候的号');
+      // Calling the next customer finishes the one being served (the usual counter habit).
+      const events: QueueEvent[] = [];
+      if (current) events.push({ type: 'finished', at: now, counterNo, ticketNo: current.no });
+      events.push({ type: 'called', at: now, counterNo, ticketNo: next.no });
+      return { ok: true, events };
+    }
+    case 'recall': {
+      if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
+      if (current.recalls >= state.config.recallLimit) {
+        return fail('E_RECALL_LIMIT', `已重呼${state.config.recallLimit}次，请作过号处理`);
+      }
+      return ok({ type: 'recalled', at: now, counterNo, ticketNo: current.no });
+    }
+    case 'no_show':
+      if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
+      return ok({ type: 'no_show', at: now, counterNo, ticketNo: current.no });
+    case 'hold':
+      if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
+      return ok({ type: 'held', at: now, counterNo, ticketNo: current.no });
+    case 'call_back': {
+      if (current) return fail('E_COUNTER_BUSY', '请先完成、挂起或转移当前的号');
+      if (!counter.held.includes(cmd.ticketNo)) {
+        return fail('E_UNKNOWN_TICKET', `${cmd.ticketNo}号不在本窗口的挂起列表中`);
+      }
+      return ok({ type: 'called_back', at: now, counterNo, ticketNo: cmd.ticketNo });
+    }
+    case 'transfer': {
+      if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
+      const toCategoryId = cmd.toCategoryId ?? current.categoryId;
+      if (!categoryOf(state, toCategoryId)) {
+        return fail('E_UNKNOWN_CATEGORY', `没有类别 ${toCategoryId}`);
+      }
+      const toCounterNo = cmd.toCounterNo ?? null;
+      if (toCounterNo !== null) {
+        if (!state.config.counters.some((c) => c.no === toCounterNo)) {
+          return fail('E_UNKNOWN_COUNTER', `没有${toCounterNo}号窗口`);
+        }
+        if (toCounterNo === counterNo) return fail('E_BAD_TRANSFER', '不能转移到本窗口');
+      } else if (toCategoryId === current.categoryId) {
+        return fail('E_BAD_TRANSFER', '请选择要转移到的类别或窗口');
+      }
+      return ok({
+        type: 'transferred',
+        at: now,
+        counterNo,
+        ticketNo: current.no,
+        toCategoryId,
+        toCounterNo,
+      });
+    }
+    case 'pause':
+      return counter.paused ? ok() : ok({ type: 'paused', at: now, counterNo });
+    case 'resume':
+      return counter.paused ? ok({ type: 'resumed', at: now, counterNo }) : ok();
+    case 'finish':
+      if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
+      return ok({ type: 'finished', at: now, counterNo, ticketNo: current.no });
+    case 'rate': {
+      const ticketNo = cmd.ticketNo ?? counter.awaitingRating;
+      const t = ticketNo ? state.tickets[ticketNo] : undefined;
+      if (!ticketNo || !t || t.status !== 'finished' || t.counterNo !== counterNo) {
+        return fail('E_NOTHING_TO_RATE', '没有待评价的业务');
+      }
+      if (t.rating !== null) return fail('E_NOTHING_TO_RATE', '该业务已评价');
+      const level = state.config.ratingLevels.find((l) => l.value === cmd.level);
+      if (!level) return fail('E_BAD_RATING', '评价等级无效');
+      if (level.bad && !cmd.reason) return fail('E_REASON_REQUIRED', '请选择或填写不满意的原因');
+      return ok({
+        type: 'rated',
+        at: now,
+        counterNo,
+        ticketNo,
+        level: cmd.level,
+        ...(cmd.reason ? { reason: cmd.reason } : {}),
+      });
+    }
+  }
+}
+
+function decideIssue(
+  state: QueueState,
+  cmd: Extract<QueueCommand, { type: 'issue' }>,
+  now: number,
+): Decision {
+  const keyCat = keyCustomerCategory(state, cmd.customerRef);
+  // A known key customer goes to their lane's category whatever button they pressed.
+  const categoryId = keyCat ?? cmd.categoryId;
+  const cat = categoryOf(state, categoryId);
+  if (!cat || !cat.enabled) return fail('E_UNKNOWN_CATEGORY', '该业务类别暂不可取号');
+  let lane: Lane = 'normal';
+  if (keyCat) lane = 'key';
+  if (cmd.green && cat.greenChannel) lane = 'green';
+  const n = state.nextNo[categoryId] ?? 1;
+  return ok({
+    type: 'ticket_issued',
+    at: now,
+    ticketNo: formatTicketNo(categoryId, n),
+    categoryId,
+    lane,
+    day: state.day || localDay(now),
+  });
+}
+
+/** Events the clock makes due by itself (the daily clear), to journal before any command. */
+export function maintenanceEvents(state: QueueState, now: number): QueueEvent[] {
+  return dailyClearDue(state, now) ? [{ type: 'daily_cleared', at: now }] : [];
+}

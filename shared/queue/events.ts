@@ -1,0 +1,65 @@
+// Hall queue events: the only way queue state changes. The service journals them, pushes them to
+// screens and to the central endpoint; every side folds them with the same reducer (state.ts).
+import { z } from 'zod';
+import { CategoryId, QueueConfig } from './config';
+
+export const Lane = z.enum(['green', 'key', 'normal']);
+export type Lane = z.infer<typeof Lane>;
+
+const at = z.number().int().nonnegative();
+const counterNo = z.number().int().min(1).max(999);
+const ticketNo = z.string().min(2).max(8);
+
+export const QueueEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ticket_issued'),
+    at,
+    ticketNo,
+    categoryId: CategoryId,
+    lane: Lane,
+    /** Local calendar day the numbering belongs to (YYYY-MM-DD). */
+    day: z.string(),
+  }),
+  z.object({ type: z.literal('called'), at, counterNo, ticketNo }),
+  z.object({ type: z.literal('recalled'), at, counterNo, ticketNo }),
+  z.object({ type: z.literal('no_show'), at, counterNo, ticketNo }),
+  z.object({
+    type: z.literal('transferred'),
+    at,
+    counterNo,
+    ticketNo,
+    toCategoryId: CategoryId,
+    /** When set, only this counter may call the ticket next. */
+    toCounterNo: counterNo.nullable(),
+  }),
+  z.object({ type: z.literal('held'), at, counterNo, ticketNo }),
+  z.object({ type: z.literal('called_back'), at, counterNo, ticketNo }),
+  z.object({ type: z.literal('paused'), at, counterNo }),
+  z.object({ type: z.literal('resumed'), at, counterNo }),
+  z.object({ type: z.literal('finished'), at, counterNo, ticketNo }),
+  z.object({
+    type: z.literal('rated'),
+    at,
+    counterNo,
+    ticketNo,
+    level: z.number().int().min(1).max(5),
+    reason: z.string().max(200).optional(),
+  }),
+  z.object({ type: z.literal('daily_cleared'), at }),
+  z.object({ type: z.literal('config_changed'), at, config: QueueConfig }),
+]);
+export type QueueEvent = z.infer<typeof QueueEvent>;
+export type QueueEventType = QueueEvent['type'];
+
+/** Events after which the display reads a call out. */
+export const ANNOUNCED_EVENTS: ReadonlySet<QueueEventType> = new Set([
+  'called',
+  'recalled',
+  'called_back',
+]);
+
+/** One journaled event as the service numbers it (seq is the SSE event id). */
+export interface QueueRecord {
+  seq: number;
+  event: QueueEvent;
+}

@@ -1,0 +1,490 @@
+// The hall queue as a pure event-sourced state machine: reduce(state, event) and the read-side
+// rules (who is called next, people ahead, estimated wait). No clocks: times come from events.
+import type { QueueConfig, TicketCategory } from './config';
+import type { Lane, QueueEvent } from './events';
+import { computeDayStats, type DayStats } from './stats';
+
+export type TicketStatus = 'waiting' | 'called' | 'held' | 'no_show' | 'finished' | 'cleared';
+
+export interface Ticket {
+  no: string;
+  categoryId: string;
+  lane: Lane;
+  issuedAt: number;
+  /** Issue order within the day (FIFO tie-break). */
+  order: number;
+  status: TicketStatus;
+  /** Counter that called / holds / served it last. */
+  counterNo: number | null;
+  /** Transferred to this counter: only it may call the ticket. */
+  targetCounterNo: number | null;
+  transferred: boolean;
+  firstCalledAt: number | null;
+  /** Last (re)call or call-back: service time runs from here. */
+  calledAt: number | null;
+  finishedAt: number | null;
+  /** Recalls since the last call (bounded by config.recallLimit). */
+  recalls: number;
+  rating: number | null;
+  ratingReason: string | null;
+}
+
+export interface CounterState {
+  no: number;
+  paused: boolean;
+  /** Ticket currently called / served at this counter. */
+  current: string | null;
+  /** Tickets held (挂起) by this counter, oldest first. */
+  held: string[];
+  /** Last finished ticket, until the customer rates it. */
+  awaitingRating: string | null;
+}
+
+export interface CallEntry {
+  ticketNo: string;
+  counterNo: number;
+  at: number;
+  kind: 'called' | 'recalled' | 'called_back';
+}
+
+export interface QueueState {
+  config: QueueConfig;
+  /** Local day the current numbering belongs to ('' right after a clear). */
+  day: string;
+  lastClearedAt: number;
+  nextNo: Record<string, number>;
+  tickets: Record<string, Ticket>;
+  /** Ticket numbers in issue order. */
+  order: string[];
+  counters: Record<string, CounterState>;
+  /** Most recent calls, newest first (display "last calls"). */
+  recentCalls: CallEntry[];
+  /** Recent service times per category (ms), newest last: the basis of wait estimates. */
+  recentServiceMs: Record<string, number[]>;
+  /** Closed days' statistics, oldest first. */
+  history: DayStats[];
+}
+
+export const RECENT_CALLS_KEPT = 12;
+export const RECENT_SERVICE_KEPT = 20;
+export const HISTORY_DAYS_KEPT = 92;
+
+export function createQueueState(config: QueueConfig): QueueState {
+  return {
+    config,
+    day: '',
+    lastClearedAt: 0,
+    nextNo: {},
+    tickets: {},
+    order: [],
+    counters: countersFor(config, {}),
+    recentCalls: [],
+    recentServiceMs: {},
+    history: [],
+  };
+}
+
+function countersFor(
+  config: QueueConfig,
+  existing: Record<string, CounterState>,
+): Record<string, CounterState> {
+  const out: Record<string, CounterState> = { ...existing };
+  for (const c of config.counters) {
+    out[String(c.no)] ??= {
+      no: c.no,
+      paused: false,
+      current: null,
+      held: [],
+      awaitingRating: null,
+    };
+  }
+  return out;
+}
+
+/** Local calendar day of an epoch-ms time (YYYY-MM-DD in the machine's timezone). */
+export function localDay(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** Ticket number: prefix letter + at least three digits (A001 ... A999, A1000). */
+export function formatTicketNo(categoryId: string, n: number): string {
+  return `${categoryId}${String(n).padStart(3, '0')}`;
+}
+
+// ------------------------------------------------------------------ reducer
+
+/**
+ * Apply one event. Returns a new top-level object; nested records that change are copied, so
+ * callers may keep references to old states (React) without seeing them mutate.
+ */
+export function reduce(state: QueueState, event: QueueEvent): QueueState {
+  switch (event.type) {
+    case 'ticket_issued': {
+      const n = Number(event.ticketNo.slice(1));
+      const ticket: Ticket = {
+        no: event.ticketNo,
+        categoryId: event.categoryId,
+        lane: event.lane,
+        issuedAt: event.at,
+        order: state.order.length,
+        status: 'waiting',
+        counterNo: null,
+        targetCounterNo: null,
+        transferred: false,
+        firstCalledAt: null,
+        calledAt: null,
+        finishedAt: null,
+        recalls: 0,
+        rating: null,
+        ratingReason: null,
+      };
+      return {
+        ...state,
+        day: state.day || event.day,
+        nextNo: {
+          ...state.nextNo,
+          [event.categoryId]: Math.max(state.nextNo[event.categoryId] ?? 1, n + 1),
+        },
+        tickets: { ...state.tickets, [event.ticketNo]: ticket },
+        order: [...state.order, event.ticketNo],
+      };
+    }
+    case 'called':
+    case 'called_back': {
+      const t = state.tickets[event.ticketNo];
+      if (!t) return state;
+      const counter = counterOf(state, event.counterNo);
+      const next = withTicket(state, {
+        ...t,
+        status: 'called',
+        counterNo: event.counterNo,
+        targetCounterNo: null,
+        firstCalledAt: t.firstCalledAt ?? event.at,
+        calledAt: event.at,
+        recalls: 0,
+      });
+      return withCall(
+        withCounter(next, {
+          ...counter,
+          current: event.ticketNo,
+          held: counter.held.filter((h) => h !== event.ticketNo),
+        }),
+        { ticketNo: event.ticketNo, counterNo: event.counterNo, at: event.at, kind: event.type },
+      );
+    }
+    case 'recalled': {
+      const t = state.tickets[event.ticketNo];
+      if (!t) return state;
+      return withCall(withTicket(state, { ...t, recalls: t.recalls + 1 }), {
+        ticketNo: event.ticketNo,
+        counterNo: event.counterNo,
+        at: event.at,
+        kind: 'recalled',
+      });
+    }
+    case 'no_show':
+    case 'finished': {
+      const t = state.tickets[event.ticketNo];
+      if (!t) return state;
+      const counter = counterOf(state, event.counterNo);
+      let next = withTicket(state, {
+        ...t,
+        status: event.type === 'finished' ? 'finished' : 'no_show',
+        finishedAt: event.at,
+      });
+      next = withCounter(next, {
+        ...counter,
+        current: counter.current === event.ticketNo ? null : counter.current,
+        awaitingRating: event.type === 'finished' ? event.ticketNo : counter.awaitingRating,
+      });
+      if (event.type === 'finished' && t.calledAt !== null) {
+        const list = [...(next.recentServiceMs[t.categoryId] ?? []), event.at - t.calledAt];
+        next = {
+          ...next,
+          recentServiceMs: {
+            ...next.recentServiceMs,
+            [t.categoryId]: list.slice(-RECENT_SERVICE_KEPT),
+          },
+        };
+      }
+      return next;
+    }
+    case 'transferred': {
+      const t = state.tickets[event.ticketNo];
+      if (!t) return state;
+      const counter = counterOf(state, event.counterNo);
+      const next = withTicket(state, {
+        ...t,
+        status: 'waiting',
+        categoryId: event.toCategoryId,
+        targetCounterNo: event.toCounterNo,
+        transferred: true,
+        counterNo: null,
+        calledAt: null,
+        recalls: 0,
+      });
+      return withCounter(next, {
+        ...counter,
+        current: counter.current === event.ticketNo ? null : counter.current,
+        held: counter.held.filter((h) => h !== event.ticketNo),
+      });
+    }
+    case 'held': {
+      const t = state.tickets[event.ticketNo];
+      if (!t) return state;
+      const counter = counterOf(state, event.counterNo);
+      const next = withTicket(state, { ...t, status: 'held', counterNo: event.counterNo });
+      return withCounter(next, {
+        ...counter,
+        current: counter.current === event.ticketNo ? null : counter.current,
+        held: [...counter.held.filter((h) => h !== event.ticketNo), event.ticketNo],
+      });
+    }
+    case 'paused':
+    case 'resumed': {
+      const counter = counterOf(state, event.counterNo);
+      return withCounter(state, { ...counter, paused: event.type === 'paused' });
+    }
+    case 'rated': {
+      const t = state.tickets[event.ticketNo];
+      if (!t) return state;
+      const counter = counterOf(state, event.counterNo);
+      const next = withTicket(state, {
+        ...t,
+        rating: event.level,
+        ratingReason: event.reason ?? null,
+      });
+      return withCounter(next, {
+        ...counter,
+        awaitingRating: counter.awaitingRating === event.ticketNo ? null : counter.awaitingRating,
+      });
+    }
+    case 'daily_cleared': {
+      const history =
+        state.order.length > 0
+          ? [...state.history, computeDayStats(state, event.at)].slice(-HISTORY_DAYS_KEPT)
+          : state.history;
+      const counters: Record<string, CounterState> = {};
+      for (const [key, c] of Object.entries(state.counters)) {
+        // Pauses survive the night (a closed counter stays closed); tickets do not.
+        counters[key] = { ...c, current: null, held: [], awaitingRating: null };
+      }
+      return {
+        ...state,
+        day: '',
+        lastClearedAt: event.at,
+        nextNo: {},
+        tickets: {},
+        order: [],
+        counters,
+        recentCalls: [],
+        history,
+      };
+    }
+    case 'config_changed':
+      return {
+        ...state,
+        config: event.config,
+        counters: countersFor(event.config, state.counters),
+      };
+  }
+}
+
+function counterOf(state: QueueState, no: number): CounterState {
+  return (
+    state.counters[String(no)] ?? {
+      no,
+      paused: false,
+      current: null,
+      held: [],
+      awaitingRating: null,
+    }
+  );
+}
+
+function withTicket(state: QueueState, t: Ticket): QueueState {
+  return { ...state, tickets: { ...state.tickets, [t.no]: t } };
+}
+
+function withCounter(state: QueueState, c: CounterState): QueueState {
+  return { ...state, counters: { ...state.counters, [String(c.no)]: c } };
+}
+
+function withCall(state: QueueState, call: CallEntry): QueueState {
+  return { ...state, recentCalls: [call, ...state.recentCalls].slice(0, RECENT_CALLS_KEPT) };
+}
+
+export function reduceAll(state: QueueState, events: Iterable<QueueEvent>): QueueState {
+  let s = state;
+  for (const e of events) s = reduce(s, e);
+  return s;
+}
+
+// ------------------------------------------------------------------ read side
+
+export function categoryOf(state: QueueState, id: string): TicketCategory | undefined {
+  return state.config.categories.find((c) => c.id === id);
+}
+
+const LANE_RANK: Record<Lane, number> = { green: 0, key: 1, normal: 2 };
+
+/**
+ * Sort key of a waiting ticket as seen from one counter. Order of rules (why: national rule keeps
+ * green channels for the elderly first; key customers next; a customer already sent over from
+ * another counter has waited once; then category priority, the counter's own category order,
+ * and first come first served):
+ * tickets transferred to this very counter → green channel → key lane → transferred →
+ * higher category priority → earlier in the counter's category list → earlier issued.
+ */
+function rankKey(state: QueueState, t: Ticket, counterCategories: string[], counterNo: number) {
+  const cat = categoryOf(state, t.categoryId);
+  const idx = counterCategories.indexOf(t.categoryId);
+  return [
+    t.targetCounterNo === counterNo ? 0 : 1,
+    LANE_RANK[t.lane],
+    t.transferred ? 0 : 1,
+    -(cat?.priority ?? 0),
+    idx < 0 ? 99 : idx,
+    t.order,
+  ];
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Waiting tickets a counter may call. */
+export function callableBy(state: QueueState, counterNo: number): Ticket[] {
+  const counter = state.config.counters.find((c) => c.no === counterNo);
+  if (!counter) return [];
+  const out: Ticket[] = [];
+  for (const no of state.order) {
+    const t = state.tickets[no];
+    if (!t || t.status !== 'waiting') continue;
+    if (t.targetCounterNo !== null) {
+      if (t.targetCounterNo === counterNo) out.push(t);
+    } else if (counter.categories.includes(t.categoryId)) {
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/** The ticket this counter calls next, or null when nobody it serves is waiting. */
+export function nextTicketFor(counterNo: number, state: QueueState): Ticket | null {
+  const counter = state.config.counters.find((c) => c.no === counterNo);
+  if (!counter) return null;
+  let best: Ticket | null = null;
+  let bestKey: number[] = [];
+  for (const t of callableBy(state, counterNo)) {
+    const key = rankKey(state, t, counter.categories, counterNo);
+    if (best === null || compareKeys(key, bestKey) < 0) {
+      best = t;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+export function waitingTickets(state: QueueState, categoryId?: string): Ticket[] {
+  const out: Ticket[] = [];
+  for (const no of state.order) {
+    const t = state.tickets[no];
+    if (t && t.status === 'waiting' && (categoryId === undefined || t.categoryId === categoryId)) {
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/**
+ * People ahead of a ticket in its category's line: waiting tickets of the same category in a
+ * better lane, or the same lane and issued earlier (transferred tickets count as ahead).
+ */
+export function peopleAhead(state: QueueState, ticketNo: string): number {
+  const me = state.tickets[ticketNo];
+  if (!me || me.status !== 'waiting') return 0;
+  let n = 0;
+  for (const t of waitingTickets(state, me.categoryId)) {
+    if (t.no === me.no) continue;
+    const laneDiff = LANE_RANK[t.lane] - LANE_RANK[me.lane];
+    if (laneDiff < 0 || (laneDiff === 0 && (t.transferred || t.order < me.order))) n++;
+  }
+  return n;
+}
+
+/** Average recent service time of a category (ms): today's last finishes, else the default. */
+export function averageServiceMs(state: QueueState, categoryId: string): number {
+  const list = state.recentServiceMs[categoryId] ?? [];
+  if (list.length === 0) {
+    return (categoryOf(state, categoryId)?.defaultServiceMinutes ?? 6) * 60_000;
+  }
+  return list.reduce((a, b) => a + b, 0) / list.length;
+}
+
+/** Open counters serving a category (at least 1, so a hall with everyone paused still estimates). */
+export function serversFor(state: QueueState, categoryId: string): number {
+  let n = 0;
+  for (const c of state.config.counters) {
+    if (c.categories.includes(categoryId) && !state.counters[String(c.no)]?.paused) n++;
+  }
+  return Math.max(1, n);
+}
+
+/** Estimated wait in whole minutes for someone with `ahead` people before them in a category. */
+export function estimateWaitMinutes(state: QueueState, categoryId: string, ahead: number): number {
+  const ms = (ahead * averageServiceMs(state, categoryId)) / serversFor(state, categoryId);
+  return Math.round(ms / 60_000);
+}
+
+export interface TicketReceipt {
+  ticketNo: string;
+  categoryId: string;
+  categoryName: string;
+  lane: Lane;
+  issuedAt: number;
+  peopleAhead: number;
+  estimatedWaitMinutes: number;
+}
+
+export function receiptFor(state: QueueState, ticketNo: string): TicketReceipt | null {
+  const t = state.tickets[ticketNo];
+  if (!t) return null;
+  const ahead = peopleAhead(state, ticketNo);
+  return {
+    ticketNo,
+    categoryId: t.categoryId,
+    categoryName: categoryOf(state, t.categoryId)?.name ?? t.categoryId,
+    lane: t.lane,
+    issuedAt: t.issuedAt,
+    peopleAhead: ahead,
+    estimatedWaitMinutes: estimateWaitMinutes(state, t.categoryId, ahead),
+  };
+}
+
+/** Epoch ms of today's clear time (local), for the day containing `now`. */
+export function clearTimeOn(now: number, hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  const d = new Date(now);
+  d.setHours(h ?? 0, m ?? 0, 0, 0);
+  return d.getTime();
+}
+
+/**
+ * Whether the daily clear is due at `now`: the numbering belongs to an earlier day (the service
+ * was off over night), or today's clear time has passed and tickets issued before it remain.
+ */
+export function dailyClearDue(state: QueueState, now: number): boolean {
+  if (state.order.length === 0) return false;
+  if (state.day !== '' && state.day !== localDay(now)) return true;
+  const clearAt = clearTimeOn(now, state.config.dailyClearTime);
+  if (now < clearAt) return false;
+  const first = state.tickets[state.order[0] ?? ''];
+  return first !== undefined && first.issuedAt < clearAt;
+}
