@@ -161,7 +161,8 @@ export const PullQuery = z.object({
 });
 export type PullQuery = z.infer<typeof PullQuery>;
 
-export const ConfigKey = z.enum(['catalogue', 'calendar']);
+/** Configuration documents: shared/config/<key>.json seeds them; the centre versions them. */
+export const ConfigKey = z.enum(['catalogue', 'calendar', 'settings']);
 export type ConfigKey = z.infer<typeof ConfigKey>;
 
 export const PullApplicationChange = z.object({

@@ -32,6 +32,7 @@ export const paths = {
   adminConfigKey: (key: string) => `${API_PREFIX}/admin/config/${encodeURIComponent(key)}`,
   adminCalendarYear: (year: number) => `${API_PREFIX}/admin/config/calendar/years/${year}`,
   adminRejected: `${API_PREFIX}/admin/rejected`,
+  adminEnrollmentCodeList: `${API_PREFIX}/admin/enrollment-codes`,
 
   /** Central console (HTML). */
   console: '/console',

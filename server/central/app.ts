@@ -1,0 +1,221 @@
+// The central endpoint as a Fastify app: buildCentralServer() opens the database, runs the
+// migrations, seeds configuration and registers API v1, the console and error handling.
+import compress from '@fastify/compress';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HealthResponse } from '../../shared/protocol';
+import { API_PREFIX, ATTACHMENT_HEADERS, MAX_BODY_BYTES, paths } from '../../shared/protocol';
+import type { Db } from '../db/db';
+import { openDb } from '../db/db';
+import { runMigrations } from '../db/migrations';
+import * as admin from './admin';
+import { attachmentContent, attachmentStatus, putAttachmentChunk } from './attachments';
+import type { DeviceAuth } from './auth';
+import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth';
+import { registerConsole } from './console';
+import { installErrorHandling } from './errors';
+import { processPull } from './pull';
+import { processPush } from './push';
+
+export interface CentralServerOptions {
+  /** PostgreSQL URL; else PGlite in dataDir (in memory when neither is given). */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Administrator token; else HALLDESK_ADMIN_TOKEN is NOT read here (main.ts does), see ensureAdminToken. */
+  adminToken?: string;
+  /** Fastify logger option (false in tests). */
+  logger?: boolean | object;
+  /** Where shared/config/<key>.json live (seeding); defaults to the repository's. */
+  configDir?: URL | string;
+  /** PostgreSQL pool size. */
+  maxConnections?: number;
+}
+
+export interface CentralServer {
+  app: FastifyInstance;
+  db: Db;
+  /** The admin token generated on the very first start (null when it already existed or was given). */
+  generatedAdminToken: string | null;
+  close(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    device?: DeviceAuth;
+  }
+}
+
+export async function buildCentralServer(opts: CentralServerOptions = {}): Promise<CentralServer> {
+  const db = await openDb({
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}),
+  });
+  let generatedAdminToken: string | null = null;
+  try {
+    await runMigrations(db);
+    generatedAdminToken = (await ensureAdminToken(db, opts.adminToken)).generated;
+    await admin.seedConfig(db, opts.configDir ?? new URL('../../shared/config/', import.meta.url));
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: MAX_BODY_BYTES,
+    // Proxies and load balancers in front of several endpoint processes.
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+  installErrorHandling(app);
+  // Responses gzip/br when asked; request bodies with Content-Encoding gzip/deflate/br are
+  // decompressed before parsing, and the body limit applies to the decompressed size too
+  // (Fastify counts the bytes coming out of the decompressing stream).
+  await app.register(compress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip', 'deflate'],
+    requestEncodings: ['gzip', 'deflate', 'br'],
+    // br level 11 costs far too much CPU for an API; 4 is close in size and fast.
+    brotliOptions: { params: { [(await import('node:zlib')).constants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
+  app.addContentTypeParser(
+    'application/octet-stream',
+    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
+    (_req, body, done) => done(null, body),
+  );
+
+  const device = async (req: FastifyRequest) => {
+    req.device = await authenticateDevice(db, req);
+  };
+  const adminOnly = async (req: FastifyRequest) => {
+    await authenticateAdmin(db, req);
+  };
+  const dev = (req: FastifyRequest): DeviceAuth => req.device!;
+
+  const health = async (): Promise<HealthResponse> => ({
+    ok: true,
+    service: 'halldesk-central',
+    apiVersion: 1,
+    time: new Date().toISOString(),
+    db: db.kind,
+  });
+  app.get(paths.health, health);
+  app.get(paths.apiHealth, health);
+
+  // ---------------------------------------------------------------- device API
+  app.post(paths.enroll, async (req) => admin.enroll(db, req.body));
+  app.get(paths.device, { onRequest: device }, async (req) =>
+    admin.deviceInfo(db, dev(req).deviceId),
+  );
+  app.post(paths.push, { onRequest: device }, async (req) => processPush(db, dev(req), req.body));
+  app.get(paths.pull, { onRequest: device }, async (req) => processPull(db, dev(req), req.query));
+  app.get<{ Params: { id: string } }>(
+    `${API_PREFIX}/applications/:id`,
+    { onRequest: device },
+    async (req) => ({
+      application: await admin.getHallApplication(db, dev(req).hallId, req.params.id),
+    }),
+  );
+  app.get<{ Params: { sha: string } }>(
+    `${API_PREFIX}/attachments/:sha`,
+    { onRequest: device },
+    async (req, reply) => {
+      const st = await attachmentStatus(db, dev(req), req.params.sha);
+      if (st.size !== null) reply.header(ATTACHMENT_HEADERS.size, String(st.size));
+      reply.header(ATTACHMENT_HEADERS.received, String(st.received));
+      reply.header(ATTACHMENT_HEADERS.complete, String(st.complete));
+      reply.header('cache-control', 'no-store');
+      return st;
+    },
+  );
+  app.put<{ Params: { sha: string } }>(
+    `${API_PREFIX}/attachments/:sha`,
+    { onRequest: device },
+    async (req) => {
+      const body = req.body;
+      if (!(body instanceof Uint8Array)) {
+        return Promise.reject(
+          Object.assign(
+            new Error('需要 application/octet-stream 分块 (octet-stream chunk required)'),
+            {
+              statusCode: 415,
+            },
+          ),
+        );
+      }
+      return putAttachmentChunk(db, dev(req), req.params.sha, req.query, body);
+    },
+  );
+  app.get<{ Params: { sha: string } }>(
+    `${API_PREFIX}/attachments/:sha/content`,
+    { onRequest: device },
+    async (req, reply) => {
+      const { bytes, mimeType } = await attachmentContent(db, dev(req), req.params.sha);
+      return reply
+        .type(mimeType)
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .send(bytes);
+    },
+  );
+
+  // ---------------------------------------------------------------- administrator API
+  await app.register(
+    async (a) => {
+      a.addHook('onRequest', adminOnly);
+      a.post('/halls', async (req, reply) =>
+        reply.status(201).send({ hall: await admin.createHall(db, req.body) }),
+      );
+      a.get('/halls', async () => ({ halls: await admin.listHalls(db) }));
+      a.post<{ Params: { hall: string } }>('/halls/:hall/enrollment-codes', async (req, reply) =>
+        reply.status(201).send(await admin.createEnrollmentCode(db, req.params.hall, req.body)),
+      );
+      a.get('/enrollment-codes', async () => ({ codes: await admin.listEnrollmentCodes(db) }));
+      a.get<{ Querystring: { hall?: string } }>('/devices', async (req) => ({
+        devices: await admin.listDevices(db, req.query.hall),
+      }));
+      a.post<{ Params: { id: string } }>('/devices/:id/revoke', async (req) => ({
+        device: await admin.revokeDevice(db, req.params.id),
+      }));
+      a.get('/applications', async (req) => ({
+        applications: await admin.listApplications(db, req.query),
+      }));
+      a.get<{ Params: { id: string } }>('/applications/:id', async (req) => ({
+        application: await admin.getApplication(db, req.params.id),
+      }));
+      a.post<{ Params: { id: string } }>('/applications/:id/transition', async (req) => ({
+        application: await admin.transitionApplication(db, req.params.id, req.body),
+      }));
+      a.patch<{ Params: { id: string } }>('/applications/:id', async (req) => ({
+        application: await admin.editApplication(db, req.params.id, req.body),
+      }));
+      a.get('/config', async () => ({ config: await admin.listConfig(db) }));
+      a.put<{ Params: { key: string } }>('/config/:key', async (req) =>
+        admin.putConfig(db, req.params.key, req.body),
+      );
+      a.put<{ Params: { year: string } }>('/config/calendar/years/:year', async (req) =>
+        admin.putCalendarYear(db, req.params.year, req.body),
+      );
+      a.get<{ Querystring: { hall?: string } }>('/rejected', async (req) => ({
+        rejected: await admin.listRejected(db, req.query.hall),
+      }));
+    },
+    { prefix: `${API_PREFIX}/admin` },
+  );
+
+  await registerConsole(app, db);
+
+  let closed = false;
+  return {
+    app,
+    db,
+    generatedAdminToken,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// Tokens of the central endpoint: device tokens (from enrollment) and the administrator token,
+// both kept only as SHA-256 hashes; request authentication for device and admin routes.
+import crypto from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Db, Queryable } from '../db/db';
+import { fail } from './errors';
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return crypto.createHash('sha256').update(data).digest('hex');
+}
+
+/** A bearer token: 32 random bytes, base64url, with a prefix that says what it is. */
+export function newToken(prefix: 'hd_dev' | 'hd_adm'): string {
+  return `${prefix}_${crypto.randomBytes(32).toString('base64url')}`;
+}
+
+/** Human-typable one-time code: 8 characters without look-alikes, shown as XXXX-XXXX. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
+export function newEnrollmentCode(): string {
+  const bytes = crypto.randomBytes(8);
+  let s = '';
+  for (const b of bytes) s += CODE_ALPHABET[b % CODE_ALPHABET.length];
+  return `${s.slice(0, 4)}-${s.slice(4)}`;
+}
+/** Case, spaces and dashes do not matter when a clerk types the code. */
+export function normaliseEnrollmentCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export function bearerToken(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  if (!h) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1]! : null;
+}
+
+function safeEqualHex(a: string, b: string): boolean {
+  const ba = Buffer.from(a, 'hex');
+  const bb = Buffer.from(b, 'hex');
+  return ba.length === bb.length && crypto.timingSafeEqual(ba, bb);
+}
+
+export interface DeviceAuth {
+  deviceId: string;
+  deviceName: string;
+  hallId: number;
+  hallCode: string;
+  hallName: string;
+}
+
+/** Authenticates a device request; throws E_AUTH / E_TOKEN_REVOKED / E_FORBIDDEN. */
+export async function authenticateDevice(db: Db, req: FastifyRequest): Promise<DeviceAuth> {
+  const token = bearerToken(req);
+  if (!token) fail('E_AUTH', '缺少设备令牌 (missing bearer token)');
+  if (token.startsWith('hd_adm_')) {
+    fail('E_FORBIDDEN', '管理员令牌不能用于设备接口 (admin token on a device endpoint)');
+  }
+  const { rows } = await db.query<{
+    id: string;
+    name: string;
+    hall_id: number;
+    code: string;
+    hall_name: string;
+    revoked_at: unknown;
+  }>(
+    `SELECT d.id, d.name, d.hall_id, d.revoked_at, h.code, h.name AS hall_name
+       FROM devices d JOIN halls h ON h.id = d.hall_id
+      WHERE d.token_sha256 = $1`,
+    [sha256Hex(token)],
+  );
+  const d = rows[0];
+  if (!d) fail('E_AUTH', '设备令牌无效 (unknown token)');
+  if (d.revoked_at)
+    fail('E_TOKEN_REVOKED', '设备已被吊销，请重新登记 (device revoked: enroll again)');
+  return {
+    deviceId: d.id,
+    deviceName: d.name,
+    hallId: d.hall_id,
+    hallCode: d.code,
+    hallName: d.hall_name,
+  };
+}
+
+const ADMIN_HASH_KEY = 'admin_token_sha256';
+
+/**
+ * Makes sure an administrator token exists. An explicit token (option or HALLDESK_ADMIN_TOKEN)
+ * replaces the stored hash; otherwise the stored hash is kept, and on the very first start a
+ * token is generated and returned once so that main.ts can print it.
+ */
+export async function ensureAdminToken(
+  db: Queryable,
+  explicit: string | undefined,
+): Promise<{ generated: string | null }> {
+  if (explicit) {
+    if (explicit.length < 16) throw new Error('admin token must be at least 16 characters');
+    await db.query(
+      `INSERT INTO settings (key, value) VALUES ($1, $2)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [ADMIN_HASH_KEY, sha256Hex(explicit)],
+    );
+    return { generated: null };
+  }
+  const token = newToken('hd_adm');
+  const { rowCount } = await db.query(
+    `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+    [ADMIN_HASH_KEY, sha256Hex(token)],
+  );
+  return { generated: rowCount > 0 ? token : null };
+}
+
+export async function checkAdminToken(db: Db, token: string | null | undefined): Promise<boolean> {
+  if (!token) return false;
+  const { rows } = await db.query<{ value: string }>('SELECT value FROM settings WHERE key = $1', [
+    ADMIN_HASH_KEY,
+  ]);
+  const stored = rows[0]?.value;
+  return !!stored && safeEqualHex(stored, sha256Hex(token));
+}
+
+export async function authenticateAdmin(db: Db, req: FastifyRequest): Promise<void> {
+  const token = bearerToken(req);
+  if (!token) fail('E_AUTH', '缺少管理员令牌 (missing bearer token)');
+  if (token.startsWith('hd_dev_')) {
+    fail('E_FORBIDDEN', '设备令牌不能用于管理接口 (device token on an admin endpoint)');
+  }
+  if (!(await checkAdminToken(db, token))) fail('E_AUTH', '管理员令牌无效 (invalid admin token)');
+}

@@ -1,0 +1,46 @@
+// `npm run central`: the central endpoint as a process. PostgreSQL when DATABASE_URL is set,
+// else PGlite persisted in HALLDESK_CENTRAL_DATA (default .data/central). PORT/HOST env.
+import path from 'node:path';
+import { buildCentralServer } from './app';
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = path.resolve(process.env.HALLDESK_CENTRAL_DATA || '.data/central');
+  const port = Number(process.env.PORT || 8600);
+  const host = process.env.HOST || '127.0.0.1';
+  const server = await buildCentralServer({
+    ...(databaseUrl ? { databaseUrl } : { dataDir }),
+    ...(process.env.HALLDESK_ADMIN_TOKEN ? { adminToken: process.env.HALLDESK_ADMIN_TOKEN } : {}),
+    logger: { level: process.env.LOG_LEVEL || 'info' },
+  });
+  if (server.generatedAdminToken) {
+    // Printed once: only its hash is stored. Set HALLDESK_ADMIN_TOKEN to choose your own.
+    console.log(
+      `\n[central] 管理员令牌 (admin token, shown once): ${server.generatedAdminToken}\n`,
+    );
+  }
+  const address = await server.app.listen({ port, host });
+  console.log(
+    `[central] listening on ${address} (${databaseUrl ? 'PostgreSQL' : `PGlite at ${dataDir}`}); console: ${address}/console`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[central] ${signal}: closing`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error('[central] failed to start:', err);
+  process.exit(1);
+});

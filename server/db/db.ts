@@ -1,0 +1,189 @@
+// The tiny database interface the central endpoint runs on: the same SQL on embedded PGlite
+// (one connection, transactions serialised here) and on PostgreSQL via `pg` (a pool).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<T>>;
+  /** Runs several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Runs `fn` in one transaction (READ COMMITTED). On PostgreSQL a deadlock or serialisation
+   * failure re-runs `fn` (so `fn` must only touch the database); PGlite never needs it.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A FIFO mutex: PGlite has a single connection, so a transaction must own it exclusively. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const prev = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((r) => (release = r));
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  private readonly mutex = new Mutex();
+  private closed = false;
+  constructor(private readonly pglite: PGlite) {}
+
+  query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+    // Plain queries also take the mutex: on one connection they would otherwise run inside
+    // whatever transaction another request has open.
+    return this.mutex.run(async () => {
+      const r = await this.pglite.query<T>(sql, params);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.mutex.run(async () => {
+      await this.pglite.exec(sql);
+    });
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.mutex.run(() =>
+      this.pglite.transaction(async (tx) => {
+        const q: Queryable = {
+          async query<R>(sql: string, params: unknown[] = []) {
+            const r = await tx.query<R>(sql, params);
+            return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+          },
+          async exec(sql: string) {
+            await tx.exec(sql);
+          },
+        };
+        return fn(q);
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.mutex.run(() => this.pglite.close());
+  }
+}
+
+const RETRYABLE_PG_CODES = new Set(['40P01', '40001']);
+
+class PgDb implements Db {
+  readonly kind = 'postgres' as const;
+  constructor(private readonly pool: pg.Pool) {}
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+    const r = await this.pool.query(sql, params);
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const q: Queryable = {
+          async query<R>(sql: string, params: unknown[] = []) {
+            const r = await client.query(sql, params);
+            return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const result = await fn(q);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // connection is gone: do not give it back to the pool
+        }
+        const code = (err as { code?: string }).code;
+        if (code && RETRYABLE_PG_CODES.has(code) && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+          continue;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+export interface OpenDbOptions {
+  /** PostgreSQL URL; when absent, PGlite in `dataDir` (or in memory when dataDir is absent). */
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Pool size for PostgreSQL. */
+  maxConnections?: number;
+}
+
+export async function openDb(opts: OpenDbOptions): Promise<Db> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.maxConnections ?? 10,
+      // A stuck transaction must not hold hall locks forever.
+      idle_in_transaction_session_timeout: 30_000,
+    });
+    // Surface connection errors of idle clients in the log instead of crashing the process.
+    pool.on('error', (err) => console.error('[central] postgres pool error:', err.message));
+    const db = new PgDb(pool);
+    await db.query('SELECT 1');
+    return db;
+  }
+  if (opts.dataDir) fs.mkdirSync(path.resolve(opts.dataDir), { recursive: true });
+  const pglite = opts.dataDir
+    ? await PGlite.create(path.resolve(opts.dataDir))
+    : await PGlite.create();
+  return new PgliteDb(pglite);
+}
+
+/** Converts a timestamptz value from either driver to an ISO string. */
+export function iso(v: unknown): string {
+  if (v instanceof Date) return v.toISOString();
+  return new Date(String(v)).toISOString();
+}
+
+export function isoOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : iso(v);
+}
+
+/** bytea from either driver (Buffer from pg, Uint8Array from PGlite). */
+export function bytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  throw new Error('expected bytea');
+}

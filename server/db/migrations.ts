@@ -1,0 +1,208 @@
+// Schema migrations of the central database: one ordered list, ids recorded when applied.
+// The runner refuses to start when what the database has applied is not a prefix of this list
+// (a database from a newer or diverged build must not be written by this one).
+import type { Db } from './db';
+
+export interface Migration {
+  /** Sortable, never reused: "<yyyymmdd>_<n>_<name>". */
+  id: string;
+  sql: string;
+}
+
+export class MigrationMismatchError extends Error {
+  constructor(
+    readonly applied: string[],
+    readonly known: string[],
+  ) {
+    super(
+      `database migrations [${applied.join(', ')}] are not a prefix of this build's [${known.join(', ')}]; refusing to run`,
+    );
+    this.name = 'MigrationMismatchError';
+  }
+}
+
+export const migrations: Migration[] = [
+  {
+    id: '20261126_1_init',
+    sql: `
+CREATE TABLE settings (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+
+CREATE TABLE halls (
+  id serial PRIMARY KEY,
+  code text NOT NULL UNIQUE,
+  name text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  -- Position of the hall's pull feed; bumped under this row's lock so that feed positions
+  -- commit in order (a reader never skips a change that commits later with a lower number).
+  feed_seq integer NOT NULL DEFAULT 0
+);
+
+CREATE TABLE enrollment_codes (
+  code_sha256 text PRIMARY KEY,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz,
+  device_id uuid,
+  note text
+);
+
+CREATE TABLE devices (
+  id uuid PRIMARY KEY,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  name text NOT NULL,
+  token_sha256 text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_seen_at timestamptz,
+  revoked_at timestamptz,
+  ack_seq integer NOT NULL DEFAULT 0,
+  max_seq integer NOT NULL DEFAULT 0
+);
+CREATE INDEX devices_hall ON devices (hall_id);
+
+-- Every change ever received, keyed by the client's changeId: the idempotency record, written
+-- in the same transaction as the change itself.
+CREATE TABLE changes (
+  change_id uuid PRIMARY KEY,
+  device_id uuid NOT NULL REFERENCES devices(id),
+  hall_id integer NOT NULL REFERENCES halls(id),
+  seq integer NOT NULL,
+  entity text NOT NULL,
+  entity_id text NOT NULL,
+  op text NOT NULL,
+  payload_sha256 text NOT NULL,
+  status text NOT NULL,
+  code text,
+  reason text,
+  server_version integer,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (device_id, seq)
+);
+CREATE INDEX changes_rejected ON changes (hall_id, received_at) WHERE status = 'rejected';
+
+CREATE TABLE applications (
+  id uuid PRIMARY KEY,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  app_no text NOT NULL,
+  status text NOT NULL,
+  deadline date NOT NULL,
+  accepted_at timestamptz NOT NULL,
+  server_version integer NOT NULL,
+  record jsonb NOT NULL,
+  last_device_id uuid,
+  last_device_seq integer,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX applications_hall_status ON applications (hall_id, status, deadline);
+CREATE INDEX applications_app_no ON applications (app_no);
+
+CREATE TABLE feedback (
+  id uuid PRIMARY KEY,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  record jsonb NOT NULL,
+  last_device_id uuid,
+  last_device_seq integer,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX feedback_hall ON feedback (hall_id);
+
+CREATE TABLE attachments (
+  id uuid PRIMARY KEY,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  application_id uuid NOT NULL,
+  sha256 text NOT NULL,
+  record jsonb NOT NULL,
+  last_device_id uuid,
+  last_device_seq integer,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX attachments_app ON attachments (application_id);
+
+CREATE TABLE queue_events (
+  hall_id integer NOT NULL REFERENCES halls(id),
+  id text NOT NULL,
+  device_id uuid NOT NULL,
+  payload jsonb NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (hall_id, id)
+);
+
+-- The hall's pull feed, compacted: one row per record, at the position of its latest change.
+CREATE TABLE hall_feed (
+  hall_id integer NOT NULL REFERENCES halls(id),
+  entity text NOT NULL,
+  entity_id uuid NOT NULL,
+  seq integer NOT NULL,
+  PRIMARY KEY (hall_id, entity, entity_id)
+);
+CREATE INDEX hall_feed_seq ON hall_feed (hall_id, seq);
+
+-- Attachment bytes, content-addressed per hall (halls never share or probe each other's files).
+CREATE TABLE blobs (
+  hall_id integer NOT NULL REFERENCES halls(id),
+  sha256 text NOT NULL,
+  size integer NOT NULL,
+  received integer NOT NULL DEFAULT 0,
+  complete boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  completed_at timestamptz,
+  PRIMARY KEY (hall_id, sha256)
+);
+CREATE TABLE blob_chunks (
+  hall_id integer NOT NULL,
+  sha256 text NOT NULL,
+  "offset" integer NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (hall_id, sha256, "offset"),
+  FOREIGN KEY (hall_id, sha256) REFERENCES blobs (hall_id, sha256) ON DELETE CASCADE
+);
+
+-- Configuration documents delivered to every hall by pull (catalogue, holiday calendar).
+-- version is global across keys and only grows.
+CREATE TABLE config (
+  key text PRIMARY KEY,
+  version integer NOT NULL UNIQUE,
+  data jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+];
+
+/** Arbitrary constant: the advisory lock that serialises migration runs across processes. */
+const MIGRATION_LOCK = 860_001;
+
+/**
+ * Applies the migrations `known` has and the database lacks, in one transaction under an
+ * advisory lock (several endpoint processes may start at once). Throws MigrationMismatchError
+ * when the applied ids are not a prefix of `known`.
+ */
+export async function runMigrations(db: Db, known: Migration[] = migrations): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      position integer PRIMARY KEY,
+      id text NOT NULL UNIQUE,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await tx.query<{ id: string }>(
+      'SELECT id FROM schema_migrations ORDER BY position',
+    );
+    const applied = rows.map((r) => r.id);
+    const knownIds = known.map((m) => m.id);
+    const isPrefix =
+      applied.length <= knownIds.length && applied.every((id, i) => id === knownIds[i]);
+    if (!isPrefix) throw new MigrationMismatchError(applied, knownIds);
+    const ran: string[] = [];
+    for (let i = applied.length; i < known.length; i++) {
+      const m = known[i]!;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (position, id) VALUES ($1, $2)', [i, m.id]);
+      ran.push(m.id);
+    }
+    return ran;
+  });
+}
