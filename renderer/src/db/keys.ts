@@ -1,6 +1,7 @@
 // Derived index keys for the local store: the sortable time key, the multi-entry search keys
 // and the open-deadline key, computed on every write so that searches are index ranges.
 import type { Application, Feedback } from '../../../shared/domain/model';
+import { isTerminal } from '../../../shared/domain/workflow';
 
 /** Separates a search key's value from its time suffix; sorts below every printable char. */
 export const KEY_SEP = '\u0001';
@@ -17,24 +18,9 @@ export type SearchKeyKind =
   | 'a' // 户号 (account number)
   | 'no'; // application / feedback number
 
-/**
- * Workflow states after which an application is no longer running against its deadline.
- * TODO(H1 workflow.ts): replace with the workflow module's terminal states when it lands; these
- * are the codes the draft workflow uses, and unknown codes count as open (safe: shown overdue).
- */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
-  'archived',
-  'cancelled',
-  'canceled',
-  'closed',
-  'completed',
-  'rejected',
-  'withdrawn',
-  'terminated',
-]);
-
+/** Whether an application no longer runs against its deadline (workflow's terminal states). */
 export function isTerminalStatus(status: string): boolean {
-  return TERMINAL_STATUSES.has(status);
+  return isTerminal(status);
 }
 
 /** Fixed-width base-36 epoch milliseconds: lexical order equals time order (until year 5188). */

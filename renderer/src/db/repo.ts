@@ -9,6 +9,7 @@ import {
   Feedback,
   type OutboxEntry,
 } from '../../../shared/domain/model';
+import { shanghaiDate } from '../../../shared/domain/calendar';
 import { mergeForDesk } from '../../../shared/protocol';
 import {
   activeDb,
@@ -154,8 +155,8 @@ export interface SubmitOptions {
   draftId?: string;
   /**
    * Assigns the application number inside the submit transaction from the per-date counter
-   * (gapless: a failed submit does not use a number). `date` is the local `YYYY-MM-DD` of
-   * `acceptedAt`. Without it, `app.appNo` is used as given.
+   * (gapless: a failed submit does not use a number). `date` is the China `YYYY-MM-DD` of
+   * `acceptedAt` (as makeApplicationNo uses). Without it, `app.appNo` is used as given.
    */
   assignAppNo?: (seq: number, date: string) => string;
 }
@@ -244,12 +245,12 @@ export async function updateApplication(
   });
 }
 
-/** Local `YYYY-MM-DD` of an ISO time (the desk's zone), the date an application number uses. */
+/**
+ * The China (Asia/Shanghai) `YYYY-MM-DD` of an ISO time: the date application numbers carry
+ * (shared/domain/appNumber), so the per-date counter must use the same day boundary.
+ */
 export function localDateOf(iso: string): string {
-  const d = new Date(iso);
-  const m = String(d.getMonth() + 1).padStart(2, '0');
-  const day = String(d.getDate()).padStart(2, '0');
-  return `${d.getFullYear()}-${m}-${day}`;
+  return shanghaiDate(iso);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Application search and list queries on the local store: every query is planned onto one
 // index range (newest first) so that 200,000 stored applications never come into memory at once.
 import type { Collection, InsertType } from 'dexie';
+import { shanghaiDate } from '../../../shared/domain/calendar';
 import type { Application } from '../../../shared/domain/model';
 import type { HallDeskDB, StoredApplication } from './db';
 import {
@@ -27,15 +28,15 @@ export interface ApplicationFilters {
   status?: string | string[];
   /** One business type code or any of several. */
   businessCode?: string | string[];
-  /** Accepted on or after: `YYYY-MM-DD` (local day) or an ISO date-time. */
+  /** Accepted on or after: `YYYY-MM-DD` (a China day) or an ISO date-time. */
   from?: string;
-  /** Accepted on or before: `YYYY-MM-DD` (the whole local day) or an ISO date-time. */
+  /** Accepted on or before: `YYYY-MM-DD` (the whole China day) or an ISO date-time. */
   to?: string;
   /** Only open applications whose deadline is before today. */
   overdue?: boolean;
   /** Only applications of key customers (大客户). */
   keyCustomer?: boolean;
-  /** Today's local date `YYYY-MM-DD` for the overdue test (default: the clock's). */
+  /** Today `YYYY-MM-DD` (China) for the overdue test (default: the clock's). */
   today?: string;
 }
 
@@ -73,12 +74,9 @@ export function toApplication(row: StoredApplication): Application {
   return app;
 }
 
-/** Local `YYYY-MM-DD` of a moment (the desk's clock and zone). */
+/** Today's (or a moment's) date in China (Asia/Shanghai), the zone deadlines are kept in. */
 export function localDate(d: Date = new Date()): string {
-  const y = d.getFullYear();
-  const m = String(d.getMonth() + 1).padStart(2, '0');
-  const day = String(d.getDate()).padStart(2, '0');
-  return `${y}-${m}-${day}`;
+  return shanghaiDate(d);
 }
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -86,7 +84,8 @@ const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function boundMs(value: string, end: boolean): number {
   const m = DAY_RE.exec(value);
   if (m) {
-    const start = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
+    // A day is a China day (UTC+8, no daylight saving), whatever zone the desk's clock is set to.
+    const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 8 * 3_600_000;
     return end ? start + 86_400_000 - 1 : start;
   }
   const ms = Date.parse(value);

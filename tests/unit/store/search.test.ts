@@ -77,7 +77,7 @@ beforeAll(async () => {
     await repo.submitApplication(
       makeApp(
         {
-          acceptedAt: at(1, 0).replace('T00', `T${String(i % 24).padStart(2, '0')}`),
+          acceptedAt: new Date(Date.UTC(2026, 9, 31, i % 24, i)).toISOString(),
           status: 'accepted',
           deadline: '2026-12-30',
           address: '扬州市广陵区文昌中路2号',
