@@ -1,0 +1,194 @@
+// The central endpoint for the sync tests and the bench: in this process (buildCentralServer on
+// port 0) or as a child process that can be killed with SIGKILL and restarted on the same data
+// folder; plus a small administrator client over real HTTP (halls, enrollment, back office).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Application } from '../../shared/domain/model';
+import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
+import { paths } from '../../shared/protocol';
+import { buildCentralServer, type CentralServer } from '../../server/central/app';
+import type { Credentials } from '../../renderer/src/sync/engine';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `halldesk-${label}-`));
+}
+
+export interface RunningCentral {
+  url: string;
+  port: number;
+  admin: AdminClient;
+  close(): Promise<void>;
+}
+
+/** In-process endpoint on 127.0.0.1:0 (PGlite in `dataDir`, or PostgreSQL at `databaseUrl`). */
+export async function startCentral(
+  opts: { dataDir?: string; databaseUrl?: string; maxConnections?: number } = {},
+): Promise<RunningCentral & { server: CentralServer }> {
+  const server = await buildCentralServer({
+    ...(opts.databaseUrl
+      ? { databaseUrl: opts.databaseUrl }
+      : { dataDir: opts.dataDir ?? tempDir('central') }),
+    ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}),
+    adminToken: ADMIN_TOKEN,
+    logger: false,
+  });
+  const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = Number(new URL(address).port);
+  return {
+    url: address,
+    port,
+    server,
+    admin: new AdminClient(address),
+    close: () => server.close(),
+  };
+}
+
+const CHILD_SCRIPT = fileURLToPath(new URL('./centralChild.ts', import.meta.url));
+
+/** The endpoint as a child process (tsx), so a test can SIGKILL it mid-push. */
+export async function startCentralChild(
+  dataDir: string,
+  port = 0,
+): Promise<RunningCentral & { child: ChildProcess; kill(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
+    env: {
+      ...process.env,
+      CENTRAL_DATA_DIR: dataDir,
+      CENTRAL_PORT: String(port),
+      CENTRAL_ADMIN_TOKEN: ADMIN_TOKEN,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const realPort = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(
+      () => reject(new Error(`central child did not start: ${stderr}`)),
+      60_000,
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"port":(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`central child exited (${code}): ${stderr}`));
+    });
+  });
+  const url = `http://127.0.0.1:${realPort}`;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url,
+    port: realPort,
+    child,
+    admin: new AdminClient(url),
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
+
+/** The administrator's side over real HTTP. */
+export class AdminClient {
+  constructor(readonly url: string) {}
+
+  private async call<T>(method: string, p: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.url + p, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  async createHall(code: string, name = `营业厅 ${code}`): Promise<void> {
+    await this.call('POST', paths.adminHalls, { code, name });
+  }
+
+  /** Creates a one-time code and enrolls a desk with it (as the desk would), returning its credentials. */
+  async enrollDesk(
+    hallCode: string,
+    deviceName: string,
+    endpoint = this.url,
+  ): Promise<Credentials> {
+    const { code } = await this.call<{ code: string }>(
+      'POST',
+      paths.adminEnrollmentCodes(hallCode),
+      {},
+    );
+    const res = await fetch(this.url + paths.enroll, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, deviceName }),
+    });
+    if (!res.ok) throw new Error(`enroll → ${res.status} ${await res.text()}`);
+    const e = (await res.json()) as {
+      deviceId: string;
+      token: string;
+      hallCode: string;
+      hallName: string;
+    };
+    return {
+      endpoint,
+      deviceId: e.deviceId,
+      token: e.token,
+      hallCode: e.hallCode,
+      hallName: e.hallName,
+      deviceName,
+    };
+  }
+
+  async applications(hallCode: string): Promise<Application[]> {
+    const r = await this.call<{ applications: { application: Application }[] }>(
+      'GET',
+      `${paths.adminApplications}?hall=${encodeURIComponent(hallCode)}&limit=1000`,
+    );
+    return r.applications.map((x) => x.application);
+  }
+
+  async application(id: string): Promise<Application> {
+    return (await this.call<{ application: Application }>('GET', paths.adminApplication(id)))
+      .application;
+  }
+
+  /** Moves an application to its next workflow stage (the back office's 勘查 / 装表接电 …). */
+  async advance(id: string, actor = '后台张工'): Promise<Application> {
+    const app = await this.application(id);
+    const next = allowedTransitions(pathOf(app), app.status)[0];
+    if (!next) throw new Error(`no next state from ${app.status}`);
+    return (
+      await this.call<{ application: Application }>('POST', paths.adminTransition(id), {
+        to: next,
+        actor,
+      })
+    ).application;
+  }
+
+  async rejected(hallCode: string): Promise<unknown[]> {
+    return (
+      await this.call<{ rejected: unknown[] }>('GET', `${paths.adminRejected}?hall=${hallCode}`)
+    ).rejected;
+  }
+}
