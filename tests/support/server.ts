@@ -1,0 +1,146 @@
+// Test harness for the central endpoint: starts it on port 0 (real HTTP) on PGlite in a temp
+// folder or on a fresh PostgreSQL database, plus small helpers (halls, enrollment, JSON calls).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { CentralServer, CentralServerOptions } from '../../server/central/app';
+import { buildCentralServer } from '../../server/central/app';
+import type { EnrollResponse } from '../../shared/protocol';
+import { paths } from '../../shared/protocol';
+import { freshDatabase } from './postgres';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export type DbVariant = 'pglite' | 'postgres';
+
+/** Where a variant keeps its data; survives server restarts until cleanup(). */
+export interface TestStorage {
+  variant: DbVariant;
+  options: Pick<CentralServerOptions, 'databaseUrl' | 'dataDir'>;
+  cleanup(): Promise<void>;
+}
+
+/** Storage for a variant, or a reason why it is unavailable (PostgreSQL without TEST_DATABASE_URL). */
+export async function testStorage(
+  variant: DbVariant,
+  label: string,
+): Promise<TestStorage | string> {
+  if (variant === 'pglite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `halldesk-central-${label}-`));
+    return {
+      variant,
+      options: { dataDir: dir },
+      async cleanup() {
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const fresh = await freshDatabase(label);
+  if (fresh.url === null) return fresh.reason;
+  return { variant, options: { databaseUrl: fresh.url }, cleanup: fresh.drop };
+}
+
+export interface TestCentral {
+  server: CentralServer;
+  url: string;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+export async function startCentral(
+  storage: TestStorage,
+  extra: Partial<CentralServerOptions> = {},
+): Promise<TestCentral> {
+  const server = await buildCentralServer({
+    ...storage.options,
+    adminToken: TEST_ADMIN_TOKEN,
+    logger: false,
+    ...extra,
+  });
+  const url = await server.app.listen({ port: 0, host: '127.0.0.1' });
+  return { server, url, adminToken: TEST_ADMIN_TOKEN, close: () => server.close() };
+}
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** fetch + JSON both ways; `token` goes in Authorization. Never throws on HTTP errors. */
+export async function call<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
+  base: string,
+  method: string,
+  p: string,
+  opts: {
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    rawBody?: BodyInit;
+  } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: BodyInit | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  const res = await fetch(new URL(p, base), {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (HTML console, bytes): keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export async function createHall(
+  c: TestCentral,
+  code: string,
+  name = `${code} 营业厅`,
+): Promise<void> {
+  const r = await call(c.url, 'POST', paths.adminHalls, {
+    token: c.adminToken,
+    body: { code, name },
+  });
+  if (r.status !== 201)
+    throw new Error(`createHall ${code}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+export async function enrollDevice(
+  c: TestCentral,
+  hallCode: string,
+  deviceName = '1号窗口',
+): Promise<EnrollResponse> {
+  const code = await call<{ code: string }>(c.url, 'POST', paths.adminEnrollmentCodes(hallCode), {
+    token: c.adminToken,
+    body: {},
+  });
+  if (code.status !== 201) throw new Error(`code for ${hallCode}: ${code.status}`);
+  const r = await call<EnrollResponse>(c.url, 'POST', paths.enroll, {
+    body: { code: code.body.code, deviceName },
+  });
+  if (r.status !== 200) throw new Error(`enroll: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/**
+ * Declares a suite once per database variant. The PostgreSQL variant is skipped (with a
+ * console.warn saying why) when TEST_DATABASE_URL is unset.
+ */
+export function forEachDb(): Array<{ variant: DbVariant; skipReason: string | null }> {
+  return [
+    { variant: 'pglite', skipReason: null },
+    {
+      variant: 'postgres',
+      skipReason: process.env.TEST_DATABASE_URL ? null : 'TEST_DATABASE_URL is not set',
+    },
+  ];
+}
