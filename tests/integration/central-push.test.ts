@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import { paths } from '../../shared/protocol';
 import { sha256Hex } from '../../server/central/auth';
-import { appFor, change, countRows, device, push } from '../support/centralTest';
-import type { TestDevice } from '../support/centralTest';
+import { appFor, change, countRows, device, push } from '../support/serverClient';
+import type { TestDevice } from '../support/serverClient';
 import type { TestCentral, TestStorage } from '../support/server';
 import {
   call,
