@@ -150,6 +150,8 @@ class RequestTracker {
   constructor(
     private readonly onStart: () => void,
     private readonly onEnd: () => void,
+    /** Called once the head is read, with the request's whole length (head + body, if known). */
+    private readonly onHead: (totalBytes: number) => void = () => undefined,
   ) {}
 
   feed(data: Buffer): void {
@@ -173,6 +175,7 @@ class RequestTracker {
           this.head = '';
           const lower = headText.toLowerCase();
           const cl = /\r\ncontent-length:\s*(\d+)/.exec(lower);
+          this.onHead(end + 4 + (cl ? Number(cl[1]) : 0));
           if (/\r\ntransfer-encoding:[^\r]*chunked/.test(lower)) {
             this.state = 'chunkSize';
             this.line = '';
@@ -289,6 +292,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
     // Per request fault plan, drawn when the request starts.
     let resetAfterBytes = -1; // cut the upload after this many bytes of the current request
+    let resetFraction = -1; // where in the request to cut, once its length is known
     let requestBytes = 0;
     let dropNextResponse = false;
     let responsePending = false;
@@ -297,14 +301,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         stats.requests += 1;
         requestBytes = 0;
         resetAfterBytes = -1;
-        if (random() < (faults.resetProbability ?? 0)) {
-          // Somewhere in the first ~64 KB of the request (most requests are smaller).
-          resetAfterBytes = Math.floor(random() * 64 * 1024);
-        }
+        resetFraction = random() < (faults.resetProbability ?? 0) ? random() : -1;
       },
       () => {
         responsePending = true;
         if (random() < (faults.dropResponseProbability ?? 0)) dropNextResponse = true;
+      },
+      (total) => {
+        // Somewhere inside this request, so the server never sees all of it.
+        if (resetFraction >= 0)
+          resetAfterBytes = Math.floor(resetFraction * Math.max(1, total - 1));
       },
     );
 
@@ -318,9 +324,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       for (let off = 0; off < chunk.length; off += SLICE) {
         const piece = chunk.subarray(off, off + SLICE);
         // Track the request boundaries to plan faults; resets fire at the planned byte.
-        let cut = false;
-        if (resetAfterBytes >= 0 && requestBytes + piece.length > resetAfterBytes) cut = true;
         tracker.feed(piece);
+        const cut = resetAfterBytes >= 0 && requestBytes + piece.length > resetAfterBytes;
         requestBytes += piece.length;
         const due = Math.max(up.schedule(piece.length), handshakeDone);
         if (cut) {
