@@ -2,8 +2,7 @@
 // outside the build are refused by protocolPath.ts. Must be registered before app 'ready'.
 import fs from 'node:fs';
 import { protocol } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../shared/ipc/csp';
-import { APP_SCHEME, mimeType, resolveAppPath } from './protocolPath';
+import { APP_SCHEME, SECURITY_HEADERS, mimeType, resolveAppPath } from './protocolPath';
 
 export function registerAppSchemePrivileges(): void {
   protocol.registerSchemesAsPrivileged([
@@ -14,13 +13,6 @@ export function registerAppSchemePrivileges(): void {
     },
   ]);
 }
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
-};
 
 export function handleAppProtocol(root: string, log: (msg: string) => void): void {
   protocol.handle(APP_SCHEME, async (request) => {

@@ -2,10 +2,19 @@
 // would leave it (.., encoded .., backslashes, NUL, symlinks pointing out). Pure but for the
 // injected realpath, so it is tested without Electron.
 import path from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../shared/ipc/csp';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'halldesk';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+
+/** Headers on every app:// response, errors included. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
 
 export type ResolveResult =
   { ok: true; filePath: string } | { ok: false; status: 400 | 403 | 404; reason: string };

@@ -1,0 +1,145 @@
+// The IPC boundary: one handler per name, every argument validated with the contract's schema
+// before the handler runs, typed error envelopes for everything that goes wrong.
+import { describe, expect, it, vi } from 'vitest';
+import { HANDLER_NAMES, handlers } from '../../../shared/ipc/contract';
+import { DuplicateHandlerError, IpcFailure, IpcRegistry } from '../../../shared/ipc/registry';
+
+const caller = { senderId: 1, url: 'app://halldesk/index.html#/desk/new' };
+
+describe('IpcRegistry', () => {
+  it('has a schema for every handler name and no extra ones', () => {
+    expect(Object.keys(handlers).sort()).toEqual([...HANDLER_NAMES].sort());
+  });
+
+  it('throws when the same name is registered twice', () => {
+    const r = new IpcRegistry();
+    r.register('hall:status', () => ({
+      state: 'disabled' as const,
+      port: null,
+      restarts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+    }));
+    expect(() =>
+      r.register('hall:status', () => ({
+        state: 'stopped' as const,
+        port: null,
+        restarts: 0,
+        lastError: null,
+        nextAttemptAt: null,
+      })),
+    ).toThrow(DuplicateHandlerError);
+  });
+
+  it('refuses to register a name outside the contract', () => {
+    const r = new IpcRegistry();
+    // @ts-expect-error not a contract name
+    expect(() => r.register('fs:readFile', () => null)).toThrow(/not in the IPC contract/);
+  });
+
+  it('reports which contract handlers are not registered', () => {
+    const r = new IpcRegistry();
+    r.register('app:info', () => {
+      throw new Error('unused');
+    });
+    expect(r.missing()).not.toContain('app:info');
+    expect(r.missing()).toHaveLength(HANDLER_NAMES.length - 1);
+  });
+
+  it('validates arguments before the handler runs', async () => {
+    const r = new IpcRegistry();
+    const handler = vi.fn(() => ({ value: 'x' }));
+    r.register('secrets:get', handler);
+    const bad = await r.dispatch('secrets:get', { name: '../../etc/passwd' }, caller);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_argument' } });
+    expect(bad.ok ? [] : bad.error.issues?.map((i) => i.path)).toEqual(['name']);
+    expect(handler).not.toHaveBeenCalled();
+
+    const good = await r.dispatch('secrets:get', { name: 'device-token' }, caller);
+    expect(good).toEqual({ ok: true, value: { value: 'x' } });
+    expect(handler).toHaveBeenCalledWith({ name: 'device-token' }, caller);
+  });
+
+  it('rejects extra garbage in no-argument calls and wrong types in print jobs', async () => {
+    const r = new IpcRegistry();
+    r.register('app:info', vi.fn());
+    r.register('print:ticket', vi.fn());
+    expect((await r.dispatch('app:info', { evil: true }, caller)).ok).toBe(false);
+    const ticket = await r.dispatch(
+      'print:ticket',
+      {
+        ticketNo: 'A001',
+        categoryName: '居民业务',
+        hallName: '城关营业厅',
+        waitingAhead: -1,
+        estimatedWaitMin: null,
+        issuedAt: 'yesterday',
+      },
+      caller,
+    );
+    expect(ticket.ok ? [] : ticket.error.issues?.map((i) => i.path).sort()).toEqual([
+      'issuedAt',
+      'waitingAhead',
+    ]);
+  });
+
+  it('answers unknown names and untrusted callers with typed errors', async () => {
+    const r = new IpcRegistry({ isTrustedCaller: (c) => c.url.startsWith('app://halldesk/') });
+    r.register('hall:status', vi.fn());
+    expect(await r.dispatch('child_process:exec', 'rm -rf /', caller)).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_handler' },
+    });
+    expect(
+      await r.dispatch('hall:status', undefined, { senderId: 2, url: 'https://evil.example/' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('says a contract handler is unavailable when this side did not register it', async () => {
+    const r = new IpcRegistry();
+    expect(await r.dispatch('update:status', undefined, caller)).toMatchObject({
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+  });
+
+  it('turns handler failures into envelopes, keeping IpcFailure codes and hiding other details', async () => {
+    const onError = vi.fn();
+    const r = new IpcRegistry({ onError });
+    r.register('secrets:set', () => {
+      throw new IpcFailure('unavailable', '安全存储不可用');
+    });
+    r.register('secrets:delete', () => {
+      throw new Error('EACCES /home/clerk/.config/HallDesk/secrets.json');
+    });
+    expect(await r.dispatch('secrets:set', { name: 'a', value: 'b' }, caller)).toEqual({
+      ok: false,
+      error: { code: 'unavailable', message: '安全存储不可用' },
+    });
+    const hidden = await r.dispatch('secrets:delete', { name: 'a' }, caller);
+    expect(hidden).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(JSON.stringify(hidden)).not.toContain('EACCES');
+    expect(onError).toHaveBeenCalledOnce();
+  });
+
+  it('validates signature payloads: PNG data URL and UUID application id', async () => {
+    const r = new IpcRegistry();
+    r.register('signature:save', vi.fn());
+    const res = await r.dispatch(
+      'signature:save',
+      {
+        applicationId: 'not-a-uuid',
+        document: { a: 1 },
+        pngDataUrl: 'data:text/html;base64,PHNjcmlwdD4=',
+      },
+      caller,
+    );
+    expect(res.ok ? [] : res.error.issues?.map((i) => i.path).sort()).toEqual([
+      'applicationId',
+      'pngDataUrl',
+    ]);
+  });
+});
