@@ -1,0 +1,4 @@
+// placeholder
+export function ApplicationDetail(_props: { id?: string }) {
+  return null;
+}

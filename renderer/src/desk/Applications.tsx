@@ -1,0 +1,4 @@
+// placeholder
+export function ApplicationsPage(_props: { id?: string }) {
+  return null;
+}

@@ -1,0 +1,4 @@
+// placeholder
+export function FeedbackPage(_props: { id?: string }) {
+  return null;
+}

@@ -1,0 +1,180 @@
+// 受理回执: the customer's receipt. Masked ID and phone (PIPL), documents received and to follow,
+// the deadline in working days, the clerk, and a QR code of the application number. Printed via
+// the shell (browser: the print dialog, whose "save as PDF" destination gives the PDF).
+import { FileAddOutlined, PrinterOutlined, ProfileOutlined } from '@ant-design/icons';
+import { Alert, Button, Descriptions, Space, Spin, Typography } from 'antd';
+import { useLiveQuery } from 'dexie-react-hooks';
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
+import { findBusinessType, resolveLimits } from '../../../shared/domain/catalogue';
+import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
+import type { Application } from '../../../shared/domain/model';
+import { getApplication } from '../db/repo';
+import { pick, useLang, useT } from '../i18n';
+import { shell } from '../shell/bridge';
+import { navigate } from '../ui/router';
+import { useShortcut } from '../ui/shortcuts';
+import { useDeskConfig } from './config';
+
+export function useQrDataUrl(text: string | undefined): string | null {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!text) return;
+    let live = true;
+    QRCode.toDataURL(text, { margin: 1, width: 168, errorCorrectionLevel: 'M' })
+      .then((u) => live && setUrl(u))
+      .catch((e: unknown) => console.error('qr failed', e));
+    return () => {
+      live = false;
+    };
+  }, [text]);
+  return url;
+}
+
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export function ReceiptPage(props: { id: string }) {
+  const t = useT();
+  const app = useLiveQuery(() => getApplication(props.id).then((a) => a ?? null), [props.id]);
+  useShortcut('ctrl+p', () => void shell.print());
+  if (app === undefined) return <Spin />;
+  if (app === null)
+    return <Alert type="error" showIcon title={t('找不到该申请', 'Application not found')} />;
+  return (
+    <div>
+      <Space className="no-print" style={{ marginBottom: 16 }}>
+        <Button
+          type="primary"
+          icon={<PrinterOutlined />}
+          onClick={() => void shell.print()}
+          autoFocus
+          data-testid="print-receipt"
+        >
+          {t('打印回执 / 另存为PDF', 'Print / save as PDF')} <kbd>Ctrl+P</kbd>
+        </Button>
+        <Button icon={<ProfileOutlined />} onClick={() => navigate(`/desk/app/${app.id}`)}>
+          {t('查看详情', 'Details')}
+        </Button>
+        <Button icon={<FileAddOutlined />} onClick={() => navigate('/desk/new')}>
+          {t('新建受理', 'New application')} <kbd>Alt+N</kbd>
+        </Button>
+      </Space>
+      <Receipt app={app} />
+    </div>
+  );
+}
+
+export function Receipt(props: { app: Application }) {
+  const { app } = props;
+  const t = useT();
+  const lang = useLang();
+  const cfg = useDeskConfig();
+  const qr = useQrDataUrl(app.appNo);
+  const type = findBusinessType(cfg.catalogue, app.businessCode);
+  const limit = type
+    ? resolveLimits(type, app.fields, cfg.settings.wholeProcessLimitsWd.byBusinessCode).totalLimitWd
+    : undefined;
+  const docName = (code: string) => {
+    const d = type?.documents.find((x) => x.code === code);
+    return d ? pick(lang, d.name, d.nameEn) : code;
+  };
+  const received = app.documents.filter((d) => d.status === 'received').map((d) => docName(d.code));
+  const missing = app.documents.filter((d) => d.status === 'to_follow').map((d) => docName(d.code));
+  const idTypeLabel = cfg.catalogue.customerBlock.idTypeLabels[app.customer.idType];
+  return (
+    <article className="receipt" data-testid="receipt" aria-label={t('受理回执', 'Receipt')}>
+      <header className="receipt-head">
+        <div>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {t('业务受理回执', 'Application receipt')}
+          </Typography.Title>
+          <div className="receipt-no">
+            {t('申请编号', 'Application no.')}：
+            <strong data-testid="receipt-appno">{app.appNo}</strong>
+          </div>
+        </div>
+        {qr ? (
+          <img
+            src={qr}
+            alt={`${t('申请编号二维码', 'QR code of the application number')} ${app.appNo}`}
+            className="receipt-qr"
+            data-testid="receipt-qr"
+          />
+        ) : (
+          <div className="receipt-qr" />
+        )}
+      </header>
+      <Descriptions bordered size="small" column={1} className="receipt-body">
+        <Descriptions.Item label={t('业务类型', 'Business')}>
+          {type ? `${type.code} ${pick(lang, type.name, type.nameEn)}` : app.businessCode}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('户名', 'Customer')}>
+          <span data-testid="receipt-name">{app.customer.name}</span>
+        </Descriptions.Item>
+        {app.customer.accountNo && (
+          <Descriptions.Item label={t('户号', 'Account no.')}>
+            {app.customer.accountNo}
+          </Descriptions.Item>
+        )}
+        {app.customer.creditCode && (
+          <Descriptions.Item label={t('统一社会信用代码', 'Credit code')}>
+            {maskCreditCode(app.customer.creditCode)}
+          </Descriptions.Item>
+        )}
+        <Descriptions.Item
+          label={
+            idTypeLabel
+              ? pick(lang, idTypeLabel.label, idTypeLabel.labelEn)
+              : t('证件号码', 'ID number')
+          }
+        >
+          <span data-testid="receipt-id">{maskId(app.customer.idNumber)}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('联系电话', 'Phone')}>
+          <span data-testid="receipt-phone">{maskPhone(app.customer.phone)}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('用电地址', 'Address')}>{app.address}</Descriptions.Item>
+        <Descriptions.Item label={t('已收资料', 'Documents received')}>
+          <span data-testid="receipt-received">
+            {received.length ? received.join('、') : t('无', 'none')}
+          </span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('待补资料', 'Documents to follow')}>
+          <span data-testid="receipt-missing">
+            {missing.length
+              ? `${missing.join('、')}${app.commitmentSigned ? t('（已签署客户承诺书）', ' (commitment letter signed)') : ''}`
+              : t('无', 'none')}
+          </span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('受理时间', 'Accepted at')}>
+          {formatDateTime(app.acceptedAt)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('承诺办结日期', 'Deadline')}>
+          <strong data-testid="receipt-deadline">{app.deadline}</strong>
+          {limit !== undefined &&
+            t(`（${limit}个工作日内，法定节假日顺延）`, ` (within ${limit} working days)`)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('受理人', 'Clerk')}>
+          <span data-testid="receipt-clerk">{app.acceptedBy}</span>
+          {` · ${app.hallCode}-${app.deskCode}`}
+        </Descriptions.Item>
+        {app.keyCustomer && (
+          <Descriptions.Item label={t('客户经理', 'Account manager')}>
+            {app.keyCustomer.managerName}
+            {app.keyCustomer.managerPhone ? ` ${app.keyCustomer.managerPhone}` : ''}
+          </Descriptions.Item>
+        )}
+      </Descriptions>
+      <p className="receipt-foot">
+        {t(
+          '请妥善保管本回执，凭申请编号或扫描二维码查询办理进度。您的个人信息仅用于办理本业务。',
+          'Keep this receipt; use the application number or the QR code to ask about progress. Your personal data is used for this application only.',
+        )}
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,282 @@
+// 设置: this desk's hall code, desk code and clerk; the interface language; whether the browser
+// keeps our storage persistently; where the data lives; and a full backup export.
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  Segmented,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
+import { useEffect, useState } from 'react';
+import { requestPersistentStorage, storageEstimate } from '../db/open';
+import { useLangStore, useT } from '../i18n';
+import { shell } from '../shell/bridge';
+import { exportBackup } from './backup';
+import {
+  DEFAULT_PROFILE,
+  type DeskProfile,
+  saveProfile,
+  useDeskConfig,
+  useProfile,
+} from './config';
+
+const CODE_RE = /^[A-Za-z0-9]{1,16}$/;
+
+function mb(bytes: number | null): string {
+  return bytes === null ? '—' : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function SettingsPage() {
+  const t = useT();
+  const profile = useProfile();
+  return (
+    <div style={{ maxWidth: 860 }}>
+      <Typography.Title level={3}>{t('设置', 'Settings')}</Typography.Title>
+      {profile !== undefined && (
+        <ProfileForm initial={profile ?? DEFAULT_PROFILE} isNew={profile === null} />
+      )}
+      <LanguageCard />
+      <StorageCard />
+      <CalendarCard />
+    </div>
+  );
+}
+
+function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
+  const t = useT();
+  const { message } = AntApp.useApp();
+  const [p, setP] = useState(props.initial);
+  const [saving, setSaving] = useState(false);
+  const errs = {
+    hallCode: CODE_RE.test(p.hallCode.trim())
+      ? undefined
+      : t('营业厅编码为1至16位字母或数字', '1–16 letters or digits'),
+    deskCode: CODE_RE.test(p.deskCode.trim())
+      ? undefined
+      : t('受理台编码为1至16位字母或数字', '1–16 letters or digits'),
+    clerkName: p.clerkName.trim() ? undefined : t('请填写受理员姓名', 'Enter the clerk name'),
+  };
+  const ok = !errs.hallCode && !errs.deskCode && !errs.clerkName;
+  async function save() {
+    if (!ok) return;
+    setSaving(true);
+    try {
+      await saveProfile(p);
+      message.success(t('设置已保存', 'Settings saved'));
+    } catch (e) {
+      message.error(`${t('保存失败', 'Saving failed')}：${String(e)}`);
+    } finally {
+      setSaving(false);
+    }
+  }
+  return (
+    <Card size="small" title={t('受理台', 'Desk')} style={{ marginBottom: 16 }}>
+      {props.isNew && (
+        <Typography.Paragraph type="warning">
+          {t(
+            '首次使用：请确认营业厅编码、受理台编码并填写受理员姓名。申请编号由这两个编码、日期和流水号组成。',
+            'First use: confirm the hall and desk codes and enter the clerk name.',
+          )}
+        </Typography.Paragraph>
+      )}
+      <Form layout="vertical" component="div">
+        <Space wrap size="large" align="start">
+          <Form.Item
+            label={t('营业厅编码', 'Hall code')}
+            htmlFor="s-hall"
+            required
+            validateStatus={errs.hallCode ? 'error' : undefined}
+            help={errs.hallCode}
+          >
+            <Input
+              id="s-hall"
+              value={p.hallCode}
+              onChange={(e) => setP({ ...p, hallCode: e.target.value })}
+              style={{ width: 180 }}
+            />
+          </Form.Item>
+          <Form.Item
+            label={t('受理台编码', 'Desk code')}
+            htmlFor="s-desk"
+            required
+            validateStatus={errs.deskCode ? 'error' : undefined}
+            help={errs.deskCode}
+          >
+            <Input
+              id="s-desk"
+              value={p.deskCode}
+              onChange={(e) => setP({ ...p, deskCode: e.target.value })}
+              style={{ width: 140 }}
+            />
+          </Form.Item>
+          <Form.Item
+            label={t('受理员', 'Clerk')}
+            htmlFor="s-clerk"
+            required
+            validateStatus={errs.clerkName ? 'error' : undefined}
+            help={errs.clerkName}
+          >
+            <Input
+              id="s-clerk"
+              value={p.clerkName}
+              maxLength={50}
+              onChange={(e) => setP({ ...p, clerkName: e.target.value })}
+              onPressEnter={() => void save()}
+              style={{ width: 200 }}
+            />
+          </Form.Item>
+        </Space>
+        <Button
+          type="primary"
+          onClick={() => void save()}
+          disabled={!ok}
+          loading={saving}
+          data-testid="save-profile"
+        >
+          {t('保存', 'Save')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+function LanguageCard() {
+  const t = useT();
+  const lang = useLangStore((s) => s.lang);
+  const setLang = useLangStore((s) => s.setLang);
+  return (
+    <Card size="small" title={t('界面语言', 'Language')} style={{ marginBottom: 16 }}>
+      <Segmented
+        aria-label={t('界面语言', 'Language')}
+        value={lang}
+        onChange={(v) => setLang(v === 'en' ? 'en' : 'zh')}
+        options={[
+          { value: 'zh', label: '中文' },
+          { value: 'en', label: 'English' },
+        ]}
+      />
+    </Card>
+  );
+}
+
+function StorageCard() {
+  const t = useT();
+  const { message } = AntApp.useApp();
+  const [persisted, setPersisted] = useState<boolean | null | undefined>(undefined);
+  const [est, setEst] = useState<{ usage: number | null; quota: number | null } | null>(null);
+  const [exporting, setExporting] = useState(false);
+  useEffect(() => {
+    const s = navigator.storage;
+    if (s?.persisted) s.persisted().then(setPersisted, () => setPersisted(null));
+    else setPersisted(null);
+    void storageEstimate().then(setEst);
+  }, []);
+  return (
+    <Card size="small" title={t('数据与存储', 'Data and storage')} style={{ marginBottom: 16 }}>
+      <Descriptions size="small" column={1} bordered>
+        <Descriptions.Item label={t('持久存储', 'Persistent storage')}>
+          <span data-testid="persisted">
+            {persisted === undefined ? (
+              '…'
+            ) : persisted === true ? (
+              <Tag color="green">
+                {t(
+                  '已授予：浏览器不会自动清除本机数据',
+                  'Granted: the browser will not evict our data',
+                )}
+              </Tag>
+            ) : persisted === false ? (
+              <Tag color="orange">
+                {t(
+                  '未授予：存储紧张时浏览器可能清除数据',
+                  'Not granted: the browser may evict data under pressure',
+                )}
+              </Tag>
+            ) : (
+              <Tag>{t('此环境不支持', 'Not supported here')}</Tag>
+            )}
+          </span>
+          {persisted === false && (
+            <Button
+              size="small"
+              style={{ marginLeft: 8 }}
+              onClick={() => void requestPersistentStorage().then((r) => setPersisted(r))}
+            >
+              {t('再次申请', 'Ask again')}
+            </Button>
+          )}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('已用 / 配额', 'Used / quota')}>
+          {est ? `${mb(est.usage)} / ${mb(est.quota)}` : '…'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('数据位置', 'Where the data lives')}>
+          {shell.isElectron
+            ? t(
+                '保存在本机受理台程序的用户数据目录（IndexedDB 数据库 halldesk）。卸载程序不会删除；重置请使用恢复界面或删除该目录。',
+                "In the desk program's user-data folder (IndexedDB database 'halldesk').",
+              )
+            : t(
+                `保存在本浏览器中此网址（${window.location.origin}）的 IndexedDB 数据库 halldesk。清除浏览器数据会删除尚未上传的受理，请先导出备份。`,
+                `In this browser's IndexedDB database 'halldesk' for ${window.location.origin}. Clearing browser data deletes unsent applications: export a backup first.`,
+              )}
+        </Descriptions.Item>
+      </Descriptions>
+      <Button
+        style={{ marginTop: 12 }}
+        loading={exporting}
+        onClick={() => {
+          setExporting(true);
+          exportBackup()
+            .then((r) =>
+              message.success(
+                t(
+                  `已导出备份 ${r.fileName}（${Object.values(r.counts).reduce((a, b) => a + b, 0)} 条记录）`,
+                  `Backup ${r.fileName} exported`,
+                ),
+              ),
+            )
+            .catch((e: unknown) => message.error(`${t('导出失败', 'Export failed')}：${String(e)}`))
+            .finally(() => setExporting(false));
+        }}
+      >
+        {t('导出备份', 'Export backup')}
+      </Button>
+    </Card>
+  );
+}
+
+function CalendarCard() {
+  const t = useT();
+  const cfg = useDeskConfig();
+  const years = cfg.calendar.years();
+  const thisYear = new Date().getFullYear();
+  return (
+    <Card size="small" title={t('节假日日历与配置', 'Calendar and configuration')}>
+      <Typography.Paragraph>
+        {t('已载入节假日安排的年份：', 'Years with a holiday schedule: ')}
+        {years.map((y) => (
+          <Tag key={y} color={y === thisYear ? 'blue' : undefined}>
+            {y}
+          </Tag>
+        ))}
+      </Typography.Paragraph>
+      {!cfg.calendar.hasYear(thisYear + 1) && (
+        <Typography.Paragraph type="warning">
+          {t(
+            `尚未载入${thisYear + 1}年节假日安排：跨年的办理时限将无法计算，待中心更新日历后恢复。`,
+            `The ${thisYear + 1} schedule is not loaded yet: deadlines reaching into it cannot be computed.`,
+          )}
+        </Typography.Paragraph>
+      )}
+      <Typography.Text type="secondary">
+        {t('业务目录版本', 'Catalogue version')} {cfg.catalogue.version} ·{' '}
+        {t('营业厅配置版本', 'Hall settings version')} {cfg.settings.version}
+      </Typography.Text>
+    </Card>
+  );
+}

@@ -1,0 +1,433 @@
+// The intake form as plain data: its state (what a draft stores), which fields a business type
+// and customer kind show (from the catalogue, never hard-coded per type), the validation that
+// runs as the clerk types, and the Application built from a valid form.
+import type {
+  BusinessType,
+  Catalogue,
+  CustomerBlockField,
+  DocumentDef,
+  FieldDef,
+} from '../../../shared/domain/catalogue';
+import {
+  documentsFor,
+  fieldsFor,
+  fieldWithRole,
+  findBusinessType,
+  resolveLimits,
+} from '../../../shared/domain/catalogue';
+import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
+import type {
+  Application,
+  CustomerKind,
+  DocumentEntry,
+  FieldValues,
+  IdType,
+} from '../../../shared/domain/model';
+import { initialHistory } from '../../../shared/domain/workflow';
+import {
+  validateAccountNo,
+  validateCapacity,
+  validateCreditCode,
+  validateIdNumber,
+  validatePhone,
+} from '../../../shared/domain/validators';
+import type { Lang } from '../i18n';
+import type { DeskConfig } from './config';
+
+export type CustomerKey = CustomerBlockField['key'];
+export type FormDocStatus = 'received' | 'to_follow' | 'missing';
+export type FieldValue = string | number | boolean | null;
+
+export interface IntakeForm {
+  businessCode: string;
+  customerKind: CustomerKind | '';
+  customer: Partial<Record<CustomerKey, string>>;
+  fields: Record<string, FieldValue>;
+  documents: Record<string, FormDocStatus>;
+  commitmentSigned: boolean;
+  keyCustomer: { enabled: boolean; managerName: string; managerPhone: string };
+  notes: string;
+  ticketNo: string;
+}
+
+export function emptyForm(ticketNo = '', businessCode = ''): IntakeForm {
+  return {
+    businessCode,
+    customerKind: '',
+    customer: {},
+    fields: {},
+    documents: {},
+    commitmentSigned: false,
+    keyCustomer: { enabled: false, managerName: '', managerPhone: '' },
+    notes: '',
+    ticketNo,
+  };
+}
+
+/** Restores a draft's raw form state, tolerating older or partial shapes. */
+export function formFromDraft(raw: Record<string, unknown>): IntakeForm {
+  const base = emptyForm();
+  const obj = (v: unknown): Record<string, unknown> =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const customer: IntakeForm['customer'] = {};
+  for (const [k, v] of Object.entries(obj(raw.customer))) {
+    if (typeof v === 'string') customer[k as CustomerKey] = v;
+  }
+  const fields: IntakeForm['fields'] = {};
+  for (const [k, v] of Object.entries(obj(raw.fields))) {
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v))
+      fields[k] = v as FieldValue;
+  }
+  const documents: IntakeForm['documents'] = {};
+  for (const [k, v] of Object.entries(obj(raw.documents))) {
+    if (v === 'received' || v === 'to_follow' || v === 'missing') documents[k] = v;
+  }
+  const kc = obj(raw.keyCustomer);
+  const kind = str(raw.customerKind);
+  return {
+    ...base,
+    businessCode: str(raw.businessCode),
+    customerKind: kind === 'resident' || kind === 'company' ? kind : '',
+    customer,
+    fields,
+    documents,
+    commitmentSigned: raw.commitmentSigned === true,
+    keyCustomer: {
+      enabled: kc.enabled === true,
+      managerName: str(kc.managerName),
+      managerPhone: str(kc.managerPhone),
+    },
+    notes: str(raw.notes),
+    ticketNo: str(raw.ticketNo),
+  };
+}
+
+/** True when nothing has been entered yet (no draft needs to be stored). */
+export function isBlank(f: IntakeForm): boolean {
+  return (
+    !f.businessCode &&
+    !f.customerKind &&
+    Object.values(f.customer).every((v) => !v) &&
+    Object.keys(f.fields).length === 0 &&
+    !f.notes
+  );
+}
+
+export interface FormLayout {
+  type: BusinessType;
+  kind: CustomerKind;
+  customerFields: CustomerBlockField[];
+  idTypes: IdType[];
+  typeFields: FieldDef[];
+  documents: (DocumentDef & { required: boolean })[];
+}
+
+/** What the form shows for a type and kind; null until both are chosen. */
+export function layoutOf(cat: Catalogue, form: IntakeForm): FormLayout | null {
+  const type = form.businessCode ? findBusinessType(cat, form.businessCode) : undefined;
+  if (!type || !form.customerKind || !type.customerKinds.includes(form.customerKind)) return null;
+  const kind = form.customerKind;
+  const customerFields = cat.customerBlock.fields.filter(
+    (f) => f.kinds.includes(kind) && (!f.onlyWhenAccountNeeded || type.needsAccountNo),
+  );
+  return {
+    type,
+    kind,
+    customerFields,
+    idTypes: cat.customerBlock.idTypes[kind],
+    typeFields: visibleTypeFields(type, kind),
+    documents: documentsFor(type, kind),
+  };
+}
+
+function visibleTypeFields(type: BusinessType, kind: CustomerKind): FieldDef[] {
+  return fieldsFor(type, kind);
+}
+
+export function customerLabel(f: CustomerBlockField, kind: CustomerKind, lang: Lang): string {
+  const byKind = f.labelByKind?.[kind];
+  if (byKind) return lang === 'en' ? byKind.labelEn : byKind.label;
+  return lang === 'en' ? f.labelEn : f.label;
+}
+
+/**
+ * Field-level problems keyed like the review's targets: `customer.<key>`, `address`,
+ * `fields.<key>`, `documents.<code>`, `keyCustomer.*`.
+ */
+export type FormErrors = Record<string, string>;
+
+/** Non-blocking remarks shown beside a field (capacity out of the voltage level's range). */
+export type FormWarnings = Record<string, string>;
+
+function isEmpty(v: FieldValue | undefined): boolean {
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+}
+
+function fieldRequired(def: FieldDef, form: IntakeForm): boolean {
+  if (def.required) return true;
+  if (def.requiredWhen) return form.fields[def.requiredWhen.field] === def.requiredWhen.equals;
+  return false;
+}
+
+export interface ValidationOutcome {
+  errors: FormErrors;
+  warnings: FormWarnings;
+}
+
+/** Validates the whole form (as the clerk types and before submit). Messages in the UI language. */
+export function validateForm(cfg: DeskConfig, form: IntakeForm, lang: Lang): ValidationOutcome {
+  const errors: FormErrors = {};
+  const warnings: FormWarnings = {};
+  const msg = (zh: string, en: string) => (lang === 'en' ? en : zh);
+  if (!form.businessCode) errors.businessCode = msg('请选择业务类型', 'Choose a business type');
+  const type = form.businessCode ? findBusinessType(cfg.catalogue, form.businessCode) : undefined;
+  if (form.businessCode && !type)
+    errors.businessCode = msg('业务类型不存在', 'Unknown business type');
+  if (!form.customerKind) errors.customerKind = msg('请选择客户类型', 'Choose the customer kind');
+  else if (type && !type.customerKinds.includes(form.customerKind))
+    errors.customerKind = msg(
+      '该业务不适用于此客户类型',
+      'This business is not for this customer kind',
+    );
+  const layout = layoutOf(cfg.catalogue, form);
+  if (!layout) return { errors, warnings };
+
+  for (const f of layout.customerFields) {
+    const key = f.key === 'address' ? 'address' : `customer.${f.key}`;
+    // The ID type defaults to the first accepted one (居民身份证), so it never blocks as empty.
+    const raw = (
+      form.customer[f.key] ?? (f.key === 'idType' ? (layout.idTypes[0] ?? '') : '')
+    ).trim();
+    const label = customerLabel(f, layout.kind, lang);
+    if (raw === '') {
+      if (f.required)
+        errors[key] =
+          f.key === 'idType'
+            ? msg('请选择证件类型', 'Choose the ID type')
+            : msg(`请填写${label}`, `Enter the ${label}`);
+      continue;
+    }
+    if (f.maxLength && raw.length > f.maxLength) {
+      errors[key] = msg(
+        `${label}不能超过${f.maxLength}个字符`,
+        `${label}: at most ${f.maxLength} characters`,
+      );
+      continue;
+    }
+    let r: { ok: true } | { ok: false; message: string; messageEn: string } | undefined;
+    if (f.key === 'idNumber') {
+      const idType = (form.customer.idType || layout.idTypes[0]) as IdType;
+      r = validateIdNumber(idType, raw);
+    } else if (f.key === 'creditCode') r = validateCreditCode(raw);
+    else if (f.key === 'phone') r = validatePhone(raw);
+    else if (f.key === 'accountNo') r = validateAccountNo(raw, cfg.settings.accountNo);
+    else if (f.key === 'idType' && !layout.idTypes.includes(raw as IdType))
+      r = {
+        ok: false,
+        message: '证件类型不适用于此客户类型',
+        messageEn: 'ID type not allowed here',
+      };
+    if (r && !r.ok) errors[key] = lang === 'en' ? r.messageEn : r.message;
+  }
+
+  const voltageDef = fieldWithRole(layout.type, 'voltage');
+  const voltage = voltageDef ? form.fields[voltageDef.key] : undefined;
+  for (const def of layout.typeFields) {
+    const key = `fields.${def.key}`;
+    const v = form.fields[def.key];
+    const label = lang === 'en' ? def.labelEn : def.label;
+    if (def.kind === 'boolean') {
+      // A required yes/no (e.g. 电费已结清) must be confirmed, not merely answered.
+      if (def.required && v !== true) errors[key] = msg(`请确认“${label}”`, `Confirm "${label}"`);
+      continue;
+    }
+    if (isEmpty(v)) {
+      if (fieldRequired(def, form)) errors[key] = msg(`请填写${label}`, `Enter ${label}`);
+      continue;
+    }
+    if (def.kind === 'number') {
+      const n = typeof v === 'number' ? v : Number(v);
+      if (!Number.isFinite(n)) {
+        errors[key] = msg(`${label}应为数字`, `${label} must be a number`);
+        continue;
+      }
+      if (def.min !== undefined && n < def.min)
+        errors[key] = msg(`${label}不能小于${def.min}`, `${label} must be at least ${def.min}`);
+      else if (def.max !== undefined && n > def.max)
+        errors[key] = msg(`${label}不能大于${def.max}`, `${label} must be at most ${def.max}`);
+      else if (
+        (def.role === 'capacity' || def.role === 'totalCapacity') &&
+        typeof voltage === 'string' &&
+        voltage
+      ) {
+        const c = validateCapacity(n, voltage, cfg.settings.capacityLimits);
+        if (!c.ok) warnings[key] = lang === 'en' ? c.messageEn : c.message;
+      }
+    } else if (def.kind === 'select' && def.options && !def.options.some((o) => o.value === v)) {
+      errors[key] = msg(`请选择${label}`, `Choose ${label}`);
+    } else if (def.maxLength && typeof v === 'string' && v.length > def.maxLength) {
+      errors[key] = msg(
+        `${label}不能超过${def.maxLength}个字符`,
+        `${label}: at most ${def.maxLength} characters`,
+      );
+    }
+  }
+
+  for (const d of layout.documents) {
+    const st = form.documents[d.code] ?? 'missing';
+    const name = lang === 'en' ? d.nameEn : d.name;
+    if (
+      st === 'to_follow' &&
+      !(d.mayFollow && layout.type.oneCertificate && form.commitmentSigned)
+    ) {
+      errors[`documents.${d.code}`] = d.mayFollow
+        ? msg(
+            `${name}后补需客户签署承诺书（一证受理）`,
+            `${name} may follow only with the signed commitment letter`,
+          )
+        : msg(`${name}不能后补，须当场收取`, `${name} cannot follow later`);
+    } else if (d.required && st === 'missing') {
+      errors[`documents.${d.code}`] =
+        d.mayFollow && layout.type.oneCertificate
+          ? msg(
+              `请收取${name}，或签署承诺书后标记为后补`,
+              `Receive ${name}, or mark it to follow with the commitment letter`,
+            )
+          : msg(`请收取${name}`, `Receive ${name}`);
+    }
+  }
+
+  if (form.keyCustomer.enabled) {
+    if (!form.keyCustomer.managerName.trim())
+      errors['keyCustomer.managerName'] = msg('请填写客户经理', 'Enter the account manager');
+    if (form.keyCustomer.managerPhone.trim()) {
+      const p = validatePhone(form.keyCustomer.managerPhone);
+      if (!p.ok) errors['keyCustomer.managerPhone'] = lang === 'en' ? p.messageEn : p.message;
+    }
+  }
+  return { errors, warnings };
+}
+
+export interface BuildContext {
+  id: string;
+  hallCode: string;
+  deskCode: string;
+  clerk: string;
+  now: Date;
+}
+
+export class IntakeError extends Error {
+  constructor(
+    readonly messageZh: string,
+    readonly messageEn: string,
+  ) {
+    super(messageZh);
+    this.name = 'IntakeError';
+  }
+}
+
+/**
+ * The whole-process deadline: the type's limit (with variants and hall overrides) counted in
+ * working days from acceptance. A year missing from the calendar is an error, never a guess.
+ */
+export function deadlineFor(
+  cfg: DeskConfig,
+  type: BusinessType,
+  fields: FieldValues,
+  acceptedAt: Date,
+): { deadline: string; limitWd: number } {
+  const { totalLimitWd } = resolveLimits(
+    type,
+    fields,
+    cfg.settings.wholeProcessLimitsWd.byBusinessCode,
+  );
+  try {
+    return {
+      deadline: cfg.calendar.addWorkingDays(shanghaiDate(acceptedAt), totalLimitWd),
+      limitWd: totalLimitWd,
+    };
+  } catch (e) {
+    if (e instanceof CalendarMissingYearError) throw new IntakeError(e.messageZh, e.messageEn);
+    throw e;
+  }
+}
+
+/**
+ * The Application for a valid form (appNo is a placeholder: the store assigns the real number in
+ * the submit transaction). Throws IntakeError when the form is incomplete or the deadline cannot
+ * be computed.
+ */
+export function buildApplication(
+  cfg: DeskConfig,
+  form: IntakeForm,
+  ctx: BuildContext,
+): Application {
+  const layout = layoutOf(cfg.catalogue, form);
+  if (!layout)
+    throw new IntakeError('请选择业务类型和客户类型', 'Choose the business type and customer kind');
+  const c = (k: CustomerKey) => (form.customer[k] ?? '').trim();
+  const shown = new Set(layout.customerFields.map((f) => f.key));
+  const opt = (k: CustomerKey) => (shown.has(k) && c(k) ? { [k]: c(k) } : {});
+  const idType = (c('idType') || layout.idTypes[0]) as IdType;
+  const idRes = c('idNumber') ? validateIdNumber(idType, c('idNumber')) : null;
+  const phoneRes = validatePhone(c('phone'));
+  const credit = c('creditCode') ? validateCreditCode(c('creditCode')) : null;
+  const fields: FieldValues = {};
+  for (const def of layout.typeFields) {
+    const v = form.fields[def.key];
+    if (isEmpty(v)) continue;
+    fields[def.key] = def.kind === 'number' ? Number(v) : (v as string | number | boolean);
+  }
+  const at = ctx.now.toISOString();
+  const { deadline } = deadlineFor(cfg, layout.type, fields, ctx.now);
+  const documents: DocumentEntry[] = layout.documents.map((d) => {
+    const st = form.documents[d.code] ?? 'missing';
+    if (st === 'received')
+      return { code: d.code, status: 'received', attachmentIds: [], receivedAt: at };
+    if (st === 'to_follow') return { code: d.code, status: 'to_follow', attachmentIds: [] };
+    return { code: d.code, status: 'not_required', attachmentIds: [] };
+  });
+  const notes = form.notes.trim();
+  return {
+    id: ctx.id,
+    appNo: 'PENDING',
+    hallCode: ctx.hallCode,
+    deskCode: ctx.deskCode,
+    businessCode: layout.type.code,
+    customerKind: layout.kind,
+    customer: {
+      name: c('name'),
+      idType,
+      idNumber: idRes?.ok ? idRes.value : c('idNumber') || (credit?.ok ? credit.value : ''),
+      phone: phoneRes.ok ? phoneRes.value : c('phone'),
+      ...opt('contactName'),
+      ...(credit?.ok ? { creditCode: credit.value } : {}),
+      ...opt('legalRep'),
+      ...opt('accountNo'),
+    },
+    address: c('address'),
+    fields,
+    documents,
+    commitmentSigned: layout.type.oneCertificate && form.commitmentSigned,
+    ...(form.keyCustomer.enabled
+      ? {
+          keyCustomer: {
+            managerName: form.keyCustomer.managerName.trim(),
+            ...(form.keyCustomer.managerPhone.trim()
+              ? { managerPhone: form.keyCustomer.managerPhone.trim() }
+              : {}),
+          },
+        }
+      : {}),
+    ...(form.ticketNo ? { ticketNo: form.ticketNo } : {}),
+    ...(notes ? { notes } : {}),
+    acceptedAt: at,
+    acceptedBy: ctx.clerk,
+    deadline,
+    status: 'accepted',
+    history: initialHistory(ctx.clerk, at),
+    updatedAt: at,
+    serverVersion: 0,
+  };
+}

@@ -1,0 +1,18 @@
+// Renderer entry: mounts the desk. Global styles and print styles load here so that the build
+// has no runtime-injected <link> (the CSP allows only same-origin scripts and styles).
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { useLangStore } from './i18n';
+import './styles/app.css';
+import './styles/print.css';
+
+document.documentElement.lang = useLangStore.getState().lang === 'en' ? 'en' : 'zh-CN';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root missing from index.html');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

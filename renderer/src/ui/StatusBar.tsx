@@ -1,0 +1,105 @@
+// Bottom status bar: online / offline, the real number of changes not yet sent (the outbox) and
+// the age of the oldest one, the sync engine's own indicator when it is present, and the desk.
+import { CloudOutlined, DisconnectOutlined } from '@ant-design/icons';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { outboxStats } from '../db/repo';
+import { useDeskConfig, useProfile } from '../desk/config';
+import { type Tr, useT } from '../i18n';
+import { SyncStatusIndicator } from '../sync';
+
+function subscribeOnline(cb: () => void): () => void {
+  window.addEventListener('online', cb);
+  window.addEventListener('offline', cb);
+  return () => {
+    window.removeEventListener('online', cb);
+    window.removeEventListener('offline', cb);
+  };
+}
+
+export function useOnline(): boolean {
+  return useSyncExternalStore(
+    subscribeOnline,
+    () => navigator.onLine,
+    () => true,
+  );
+}
+
+/** Re-renders every `ms` so relative ages stay current. */
+export function useNow(ms = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}
+
+export function formatAge(fromIso: string, now: number, t: Tr): string {
+  const s = Math.max(0, Math.round((now - Date.parse(fromIso)) / 1000));
+  if (s < 60) return t('不到1分钟', 'under a minute');
+  const m = Math.floor(s / 60);
+  if (m < 60) return t(`${m}分钟`, `${m} min`);
+  const h = Math.floor(m / 60);
+  if (h < 48) return t(`${h}小时${m % 60}分钟`, `${h} h ${m % 60} min`);
+  return t(`${Math.floor(h / 24)}天`, `${Math.floor(h / 24)} days`);
+}
+
+export function StatusBar() {
+  const t = useT();
+  const online = useOnline();
+  const now = useNow();
+  const stats = useLiveQuery(() => outboxStats(), []);
+  const profile = useProfile();
+  const cfg = useDeskConfig();
+  const year = new Date().getFullYear();
+  const calendarOk = cfg.calendar.hasYear(year);
+  const Indicator = SyncStatusIndicator;
+  return (
+    <footer className="status-bar" role="status" aria-live="polite" data-testid="status-bar">
+      <span className={online ? 'sb-online' : 'sb-offline'} data-testid="net-state">
+        {online ? <CloudOutlined /> : <DisconnectOutlined />}{' '}
+        {online
+          ? t('网络在线', 'Online')
+          : t(
+              '离线：受理照常，数据保存在本机',
+              'Offline: intake continues, data is kept on this computer',
+            )}
+      </span>
+      <span data-testid="outbox-state">
+        {stats === undefined
+          ? t('待上传：…', 'Unsent: …')
+          : stats.pending === 0
+            ? t('全部变更已上传', 'All changes sent')
+            : t(
+                `待上传 ${stats.pending} 条，最早 ${stats.oldestPendingAt ? formatAge(stats.oldestPendingAt, now, t) : ''}前`,
+                `${stats.pending} unsent, oldest ${stats.oldestPendingAt ? formatAge(stats.oldestPendingAt, now, t) : ''} ago`,
+              )}
+        {stats && stats.rejected > 0 && (
+          <a href="#/sync" className="sb-rejected">
+            {' '}
+            {t(`${stats.rejected} 条被中心退回`, `${stats.rejected} refused by the centre`)}
+          </a>
+        )}
+      </span>
+      {Indicator && (
+        <span>
+          <Indicator />
+        </span>
+      )}
+      {!calendarOk && (
+        <span className="sb-warn" role="alert">
+          {t(
+            `缺少${year}年节假日安排，无法计算办理时限`,
+            `The ${year} holiday calendar is missing`,
+          )}
+        </span>
+      )}
+      <span className="sb-right">
+        {profile
+          ? `${profile.hallCode}-${profile.deskCode} · ${profile.clerkName || t('未设置受理员', 'no clerk set')}`
+          : t('受理台未设置', 'Desk not set up')}
+      </span>
+    </footer>
+  );
+}

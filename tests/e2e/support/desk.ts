@@ -1,0 +1,141 @@
+// Page helpers for the desk's end-to-end tests: open the desk, set it up, fill an intake from the
+// catalogue data (the same data the form is built from), submit through the review step, search.
+import { expect, type Page } from '@playwright/test';
+import type { CustomerKind } from '../../../shared/domain/model';
+
+export const CLERK = '王受理';
+
+/** Opens a desk route and waits until the database is open and the chrome is shown. */
+export async function openDesk(page: Page, path = '/desk/new'): Promise<void> {
+  await page.goto(`/#${path}`);
+  await expect(page.getByTestId('status-bar')).toBeVisible();
+}
+
+/** Fills the desk profile in 设置 (hall code, desk code, clerk) and saves it. */
+export async function setupDesk(
+  page: Page,
+  opts: { hall?: string; desk?: string; clerk?: string } = {},
+): Promise<void> {
+  await openDesk(page, '/settings');
+  await page.getByLabel('营业厅编码').fill(opts.hall ?? 'H0101');
+  await page.getByLabel('受理台编码').fill(opts.desk ?? 'D02');
+  await page.getByLabel('受理员').fill(opts.clerk ?? CLERK);
+  await page.getByTestId('save-profile').click();
+  await expect(page.getByText('设置已保存')).toBeVisible();
+}
+
+/** Picks a business type by typing into the picker (code, initials or name) and pressing Enter. */
+export async function chooseBusinessType(page: Page, query: string, name: string): Promise<void> {
+  const input = page.locator('#f-businessCode');
+  await input.click();
+  await input.fill(query);
+  await expect(page.locator('.ant-select-item-option-active').first()).toContainText(name);
+  await input.press('Enter');
+  await expect(page.locator('[data-testid="business-type"]')).toContainText(name);
+}
+
+export async function chooseCustomerKind(page: Page, kind: CustomerKind): Promise<void> {
+  await page
+    .getByRole('radiogroup', { name: '客户类型' })
+    .getByText(kind === 'resident' ? '居民' : '非居民（单位）', { exact: true })
+    .click();
+}
+
+/** Chooses an option of an antd Select identified by its input id. */
+export async function chooseOption(page: Page, inputId: string, label: string): Promise<void> {
+  await page.locator(`#${inputId}`).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ hasText: label })
+    .first()
+    .click();
+}
+
+export interface CustomerInput {
+  name: string;
+  idNumber: string;
+  phone: string;
+  address: string;
+  accountNo?: string;
+  creditCode?: string;
+  legalRep?: string;
+  contactName?: string;
+}
+
+export async function fillCustomer(page: Page, c: CustomerInput): Promise<void> {
+  for (const [key, value] of Object.entries(c)) {
+    if (value === undefined) continue;
+    const loc = page.locator(`#f-customer-${key}`);
+    if ((await loc.count()) === 0) continue;
+    await loc.fill(value);
+  }
+}
+
+/**
+ * Fills every required per-type field shown by the form (which the catalogue drives): the first
+ * option of a select, a number (10 unless overridden), a ticked confirmation, or some text.
+ * `overrides` maps field keys to values (option values for selects).
+ */
+export async function fillRequiredFields(
+  page: Page,
+  overrides: Record<string, string> = {},
+): Promise<void> {
+  const items = page.locator('[data-field^="fields."]');
+  const n = await items.count();
+  for (let i = 0; i < n; i++) {
+    const item = items.nth(i);
+    const key = ((await item.getAttribute('data-field')) ?? '').slice('fields.'.length);
+    const override = overrides[key];
+    const required = (await item.locator('.ant-form-item-required, .req-star').count()) > 0;
+    if (!required && override === undefined) continue;
+    if ((await item.locator('.ant-select').count()) > 0) {
+      await page.locator(`#f-field-${key}`).click();
+      const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+      const opt = override
+        ? options.filter({ has: page.locator(`[title]`) }).first()
+        : options.first();
+      await (
+        override
+          ? page.locator(`.ant-select-dropdown:visible [data-value="${override}"]`).or(opt).first()
+          : opt
+      ).click();
+    } else if ((await item.locator('input[type=checkbox]').count()) > 0) {
+      await page.locator(`#f-field-${key}`).check();
+    } else {
+      const input = page.locator(`#f-field-${key}`);
+      const type = await input.getAttribute('type');
+      const mode = await input.getAttribute('inputmode');
+      await input.fill(
+        override ?? (type === 'date' ? '2026-12-01' : mode === 'decimal' ? '10' : '测试内容'),
+      );
+    }
+  }
+}
+
+/** Marks every required document (tag 必备) received. */
+export async function receiveRequiredDocuments(page: Page): Promise<void> {
+  const rows = page.locator('[data-testid^="doc-"]').filter({ hasText: '必备' });
+  const n = await rows.count();
+  for (let i = 0; i < n; i++) await rows.nth(i).getByText('已收', { exact: true }).click();
+}
+
+/** Submits (Ctrl+Enter), confirms the review step, and waits for the receipt; returns the app number. */
+export async function submitAndConfirm(page: Page): Promise<string> {
+  await page.keyboard.press('Control+Enter');
+  const dialog = page.getByRole('dialog', { name: '提交前核对' });
+  await expect(dialog).toBeVisible();
+  const confirm = dialog.getByTestId('review-confirm');
+  if (await confirm.count()) await confirm.check();
+  await dialog.getByTestId('confirm-submit').click();
+  await expect(page.getByTestId('receipt')).toBeVisible();
+  return (await page.getByTestId('receipt-appno').innerText()).trim();
+}
+
+/** Searches the applications list and returns the visible rows. */
+export async function searchApplications(page: Page, text: string) {
+  await openDesk(page, '/desk/applications');
+  const box = page.locator('#app-search');
+  await box.fill(text);
+  await box.press('Enter');
+  return page.getByTestId('app-row');
+}
