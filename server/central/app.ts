@@ -80,6 +80,8 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     // br level 11 costs far too much CPU for an API; 4 is close in size and fast.
     brotliOptions: { params: { [(await import('node:zlib')).constants.BROTLI_PARAM_QUALITY]: 4 } },
   });
+  // JSON or octet-stream only: a text/plain body is a client bug, refused with 415.
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     'application/octet-stream',
     { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
