@@ -1,0 +1,17 @@
+// Stand-alone counter page (#/queue/counter): the counter panel without the desk, for a counter
+// PC that only calls numbers; starting an application opens the desk's new-application route.
+import { CounterPanel } from './CounterPanel';
+
+export function CounterPage() {
+  return (
+    <div style={{ maxWidth: 760, margin: '24px auto', padding: '0 16px' }}>
+      <CounterPanel
+        onStartApplication={(ticketNo, businessCodes) => {
+          const q = new URLSearchParams({ ticket: ticketNo });
+          if (businessCodes[0]) q.set('business', businessCodes[0]);
+          window.location.hash = `#/desk/new?${q.toString()}`;
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,247 @@
+// The ticket kiosk (#/kiosk): touch, large type. Pick a category (green channel for the elderly
+// and disabled; optional 户号 / phone lookup routes known key customers to their lane), get a
+// ticket with number, category, people ahead, estimated wait and time; print it (58/80 mm).
+import { useEffect, useState } from 'react';
+import { HALL_PATHS, waitingTickets, type IssueTicketResponse } from '../../../shared/queue';
+import { HallApiError, hallRequest } from './client';
+import { useHallQueue } from './store';
+import './queue.css';
+
+const RETURN_AFTER_MS = 20_000;
+
+function formatTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function PrintableTicket({ ticket, widthMm }: { ticket: IssueTicketResponse; widthMm: 58 | 80 }) {
+  const r = ticket.receipt;
+  const printable = widthMm === 58 ? 48 : 72;
+  return (
+    <div className="hq-print" style={{ width: `${printable}mm` }}>
+      {/* @page follows the configured roll width. */}
+      <style>{`@media print { @page { size: ${widthMm}mm ${widthMm === 58 ? 90 : 110}mm; margin: 2mm; } }`}</style>
+      <div style={{ fontSize: widthMm === 58 ? '10pt' : '12pt' }}>{ticket.hallName}</div>
+      <div className="hq-print-no" style={{ fontSize: widthMm === 58 ? '30pt' : '40pt' }}>
+        {r.ticketNo}
+      </div>
+      <div style={{ fontSize: widthMm === 58 ? '9pt' : '11pt', lineHeight: 1.5 }}>
+        <div>
+          {r.categoryName}
+          {r.lane === 'green' ? '（绿色通道）' : ''}
+        </div>
+        <div>
+          前面还有 {r.peopleAhead} 人 · 预计等候约 {r.estimatedWaitMinutes} 分钟
+        </div>
+        <div>取号时间 {formatTime(r.issuedAt)}</div>
+        <div>{ticket.ticketText}</div>
+      </div>
+    </div>
+  );
+}
+
+export function KioskPage() {
+  const { state, connected } = useHallQueue();
+  const [green, setGreen] = useState(false);
+  const [lookupOpen, setLookupOpen] = useState(false);
+  const [ref, setRef] = useState('');
+  const [keyHint, setKeyHint] = useState<string | null>(null);
+  const [ticket, setTicket] = useState<IssueTicketResponse | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!ticket) return;
+    const t = window.setTimeout(() => {
+      setTicket(null);
+      setGreen(false);
+      setRef('');
+      setKeyHint(null);
+    }, RETURN_AFTER_MS);
+    return () => window.clearTimeout(t);
+  }, [ticket]);
+
+  async function issue(categoryId: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await hallRequest<IssueTicketResponse>(HALL_PATHS.tickets, {
+        body: { categoryId, green, ...(ref ? { customerRef: ref } : {}) },
+      });
+      setTicket(res);
+    } catch (e) {
+      setError(e instanceof HallApiError ? e.message : '取号失败，请重试或咨询工作人员');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function lookup() {
+    setError(null);
+    try {
+      const res = await hallRequest<{ keyCustomer: boolean; categoryName: string | null }>(
+        HALL_PATHS.lookup,
+        { body: { customerRef: ref } },
+      );
+      setKeyHint(
+        res.keyCustomer
+          ? `已识别为重点客户，请选择业务取号（将进入${res.categoryName ?? ''}重点客户通道）`
+          : '未查到重点客户信息，请直接选择业务取号',
+      );
+      if (!res.keyCustomer) setRef('');
+      setLookupOpen(false);
+    } catch (e) {
+      setError(e instanceof HallApiError ? e.message : '查询失败');
+    }
+  }
+
+  const widthMm = state?.config.ticketWidthMm ?? 80;
+  const hasKeyLane = state?.config.categories.some((c) => c.keyLane && c.enabled) ?? false;
+  const keyCustomersKnown = hasKeyLane;
+
+  return (
+    <div className="hq-full hq-kiosk" data-testid="queue-kiosk">
+      <header>
+        <span>{state?.config.hallName ?? '供电营业厅'} · 自助取号</span>
+        {!connected && <span style={{ fontSize: '3vh', color: '#ffd60a' }}>正在连接…</span>}
+      </header>
+      <div className="hq-kiosk-body">
+        {error && (
+          <p className="hq-error" role="alert">
+            {error}
+          </p>
+        )}
+        {ticket ? (
+          <div className="hq-ticket" data-testid="kiosk-ticket">
+            <div>您的号码</div>
+            <div className="hq-ticket-no" data-testid="kiosk-ticket-no">
+              {ticket.receipt.ticketNo}
+            </div>
+            <dl>
+              <dt>业务类别</dt>
+              <dd>
+                {ticket.receipt.categoryName}
+                {ticket.receipt.lane === 'green' ? '（绿色通道）' : ''}
+                {ticket.receipt.lane === 'key' ? '（重点客户）' : ''}
+              </dd>
+              <dt>前面等候</dt>
+              <dd data-testid="kiosk-ahead">{ticket.receipt.peopleAhead} 人</dd>
+              <dt>预计等候</dt>
+              <dd>约 {ticket.receipt.estimatedWaitMinutes} 分钟</dd>
+              <dt>取号时间</dt>
+              <dd>{formatTime(ticket.receipt.issuedAt)}</dd>
+            </dl>
+            <p style={{ fontSize: '2.8vh', color: '#475569' }}>{ticket.ticketText}</p>
+            <div className="hq-toggle">
+              <button type="button" className="hq-big-button" onClick={() => window.print()}>
+                打印号票
+              </button>
+              <button
+                type="button"
+                className="hq-big-button hq-secondary"
+                onClick={() => {
+                  setTicket(null);
+                  setGreen(false);
+                  setRef('');
+                  setKeyHint(null);
+                }}
+              >
+                完成
+              </button>
+            </div>
+            <PrintableTicket ticket={ticket} widthMm={widthMm} />
+          </div>
+        ) : lookupOpen ? (
+          <div style={{ textAlign: 'center' }}>
+            <p>请输入户号或手机号（仅用于识别重点客户，不会显示或保存）</p>
+            <div
+              style={{ fontSize: '6vh', letterSpacing: '0.5vw', minHeight: '8vh' }}
+              data-testid="kiosk-ref"
+            >
+              {ref.replace(/.(?=.{4})/g, '•') || '\u00a0'}
+            </div>
+            <div className="hq-keypad">
+              {['1', '2', '3', '4', '5', '6', '7', '8', '9', '清除', '0', '←'].map((k) => (
+                <button
+                  key={k}
+                  type="button"
+                  onClick={() => {
+                    if (k === '清除') setRef('');
+                    else if (k === '←') setRef((r) => r.slice(0, -1));
+                    else setRef((r) => (r.length < 20 ? r + k : r));
+                  }}
+                >
+                  {k}
+                </button>
+              ))}
+            </div>
+            <div className="hq-toggle">
+              <button
+                type="button"
+                className="hq-big-button"
+                disabled={ref.length < 4}
+                onClick={() => void lookup()}
+              >
+                确定
+              </button>
+              <button
+                type="button"
+                className="hq-big-button hq-secondary"
+                onClick={() => {
+                  setRef('');
+                  setLookupOpen(false);
+                }}
+              >
+                返回
+              </button>
+            </div>
+          </div>
+        ) : (
+          <>
+            <p style={{ margin: '0 0 3vh' }}>请选择您要办理的业务</p>
+            <div className="hq-cat-grid">
+              {state?.config.categories
+                .filter((c) => c.enabled)
+                .map((c) => (
+                  <button
+                    key={c.id}
+                    type="button"
+                    className={`hq-big-button ${green ? 'hq-green' : ''}`}
+                    disabled={busy || !state}
+                    data-testid={`kiosk-category-${c.id}`}
+                    onClick={() => void issue(c.id)}
+                  >
+                    {c.name}
+                    <small>
+                      {c.id} 类 · 等候 {waitingTickets(state, c.id).length} 人
+                    </small>
+                  </button>
+                ))}
+            </div>
+            <div className="hq-toggle">
+              <button
+                type="button"
+                className={`hq-big-button ${green ? 'hq-green' : 'hq-secondary'}`}
+                aria-pressed={green}
+                onClick={() => setGreen((g) => !g)}
+              >
+                {green ? '✓ ' : ''}绿色通道（老年人、残疾人、孕妇）
+              </button>
+              {keyCustomersKnown && (
+                <button
+                  type="button"
+                  className="hq-big-button hq-secondary"
+                  onClick={() => setLookupOpen(true)}
+                >
+                  重点客户：输入户号/手机号
+                </button>
+              )}
+            </div>
+            {keyHint && <p style={{ color: '#0b5394' }}>{keyHint}</p>}
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
