@@ -239,7 +239,6 @@ export class SyncEngine {
 
   private async lockedRound(client: ApiClient, creds: Credentials): Promise<RoundResult> {
     const startedAt = new Date(this.timers.now()).toISOString();
-    const previous = this.status.getState().phase;
     this.status.setState({ lastAttemptAt: startedAt });
     try {
       await this.refreshCounts();
@@ -266,13 +265,10 @@ export class SyncEngine {
     } catch (e) {
       const { code, message } = classify(e);
       await this.refreshCounts().catch(() => undefined);
-      // Offline is a state, not an error: no message storm, just the segment turning grey.
+      // Offline is a state, not an error: the segment turns grey, no message storm (the UI
+      // shows lastError in place; it never raises a toast per failed round).
       const phase = code === 'unreachable' ? 'offline' : 'error';
-      if (phase !== previous || code !== this.status.getState().lastErrorCode) {
-        this.status.setState({ phase, lastError: message, lastErrorCode: code, progress: null });
-      } else {
-        this.status.setState({ progress: null });
-      }
+      this.status.setState({ phase, lastError: message, lastErrorCode: code, progress: null });
       return { kind: 'failed', code, message };
     }
   }
