@@ -8,7 +8,7 @@ export function CounterPage() {
       <CounterPanel
         onStartApplication={(ticketNo, businessCodes) => {
           const q = new URLSearchParams({ ticket: ticketNo });
-          if (businessCodes[0]) q.set('business', businessCodes[0]);
+          if (businessCodes.length) q.set('business', businessCodes.join(','));
           window.location.hash = `#/desk/new?${q.toString()}`;
         }}
       />
