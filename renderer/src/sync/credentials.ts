@@ -7,20 +7,7 @@ import type { Credentials } from './engine';
 import { META } from './store';
 import { ApiClient, normalizeEndpoint, type FetchLike } from './transport';
 
-/** What the shell may offer (Electron safeStorage behind IPC); absent in browser mode. */
-interface SecretStore {
-  get(key: string): Promise<string | null | undefined>;
-  set(key: string, value: string): Promise<void>;
-  delete?(key: string): Promise<void>;
-}
-
 const SECRET_KEY = 'halldesk.sync.credentials';
-
-function secretStore(): SecretStore | null {
-  const s = (shell as { secrets?: Partial<SecretStore> }).secrets;
-  if (s && typeof s.get === 'function' && typeof s.set === 'function') return s as SecretStore;
-  return null;
-}
 
 function parse(value: unknown): Credentials | null {
   const v = typeof value === 'string' ? safeJson(value) : value;
@@ -39,22 +26,18 @@ function safeJson(s: string): unknown {
 }
 
 export async function loadCredentials(db: HallDeskDB): Promise<Credentials | null> {
-  const secrets = secretStore();
-  if (secrets) {
-    const fromShell = parse(await secrets.get(SECRET_KEY));
-    if (fromShell) return fromShell;
-  }
+  // The shell answers null in browser mode or without an OS keystore: then IndexedDB holds it.
+  const fromShell = parse(await shell.secrets.get(SECRET_KEY).catch(() => null));
+  if (fromShell) return fromShell;
   const row = await db.meta.get(META.credentials);
   return parse(row?.value);
 }
 
 export async function saveCredentials(db: HallDeskDB, c: Credentials): Promise<void> {
-  const secrets = secretStore();
-  if (secrets) {
-    await secrets.set(SECRET_KEY, JSON.stringify(c));
+  const kept = await shell.secrets.set(SECRET_KEY, JSON.stringify(c)).catch(() => false);
+  if (kept) {
     // Keep only the non-secret part beside the data, for display and diagnostics.
-    const { token: _token, ...publicPart } = c;
-    await db.meta.put({ key: META.credentials, value: { ...publicPart, token: '' } });
+    await db.meta.put({ key: META.credentials, value: { ...c, token: '' } });
   } else {
     await db.meta.put({ key: META.credentials, value: c });
   }
@@ -62,8 +45,7 @@ export async function saveCredentials(db: HallDeskDB, c: Credentials): Promise<v
 
 /** Forgets the enrollment; never touches unsent data (re-enrolling must not lose anything). */
 export async function clearCredentials(db: HallDeskDB): Promise<void> {
-  const secrets = secretStore();
-  if (secrets?.delete) await secrets.delete(SECRET_KEY);
+  await shell.secrets.delete(SECRET_KEY).catch(() => false);
   await db.meta.delete(META.credentials);
 }
 
