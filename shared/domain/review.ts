@@ -4,6 +4,8 @@ import type { Application } from './model';
 import type { BusinessType, Catalogue, FieldDef } from './catalogue';
 import { documentsFor, fieldsFor, findBusinessType } from './catalogue';
 import type { HallSettings } from './settings';
+import type { WorkCalendar } from './calendar';
+import { tryComputeDeadline } from './workflow';
 import {
   validateAccountNo,
   validateCapacity,
@@ -204,13 +206,15 @@ function documentIssues(app: ReviewInput, type: BusinessType, cat: Catalogue): R
 
 /**
  * Everything the clerk should see before submitting, blockers first. `today` (YYYY-MM-DD) dates
- * the minor check. The UI shows the list and requires a deliberate confirmation of the warnings.
+ * the minor check; with `opts.calendar` it also warns when the deadline reaches a year whose
+ * holiday schedule is not loaded. The UI shows the list and requires a deliberate confirmation of the warnings.
  */
 export function reviewApplication(
   app: ReviewInput,
   catalogue: Catalogue,
   settings: HallSettings,
   today: string,
+  opts: { calendar?: WorkCalendar; acceptedAt?: string } = {},
 ): ReviewItem[] {
   const items: ReviewItem[] = [];
   const type = findBusinessType(catalogue, app.businessCode);
@@ -346,6 +350,25 @@ export function reviewApplication(
   }
 
   items.push(...documentIssues(app, type, catalogue));
+
+  // --- the deadline needs the calendar of every year it reaches (never a Mon–Fri guess)
+  if (opts.calendar) {
+    const d = tryComputeDeadline(
+      type,
+      app.fields,
+      opts.acceptedAt ?? today,
+      opts.calendar,
+      settings.wholeProcessLimitsWd.byBusinessCode,
+    );
+    if (!d.ok)
+      items.push({
+        code: d.code,
+        severity: 'warning',
+        message: `${d.message}，办结时限暂无法计算`,
+        messageEn: `${d.messageEn}; the deadline cannot be computed yet`,
+        target: 'deadline',
+      });
+  }
   return items.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 

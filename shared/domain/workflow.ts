@@ -10,7 +10,7 @@ import {
   resolveLimits,
 } from './catalogue';
 import { STATE_LABELS, TERMINAL_STATES, WORKFLOW_PATHS, type WorkflowState } from './paths';
-import { shanghaiDate, type WorkCalendar } from './calendar';
+import { CalendarMissingYearError, shanghaiDate, type WorkCalendar } from './calendar';
 
 export { STATE_LABELS, TERMINAL_STATES, WORKFLOW_PATHS, pathStageCodes } from './paths';
 export type { WorkflowState, PathStep, WorkflowPathDef } from './paths';
@@ -159,6 +159,44 @@ export function computeDeadline(
 ): string {
   const { totalLimitWd } = resolveLimits(type, fields, overridesByCode);
   return calendar.addWorkingDays(shanghaiDate(acceptedAt), totalLimitWd);
+}
+
+export type DeadlineResult =
+  | { ok: true; deadline: string }
+  | {
+      ok: false;
+      code: 'calendar_missing_year';
+      missingYear: number;
+      message: string;
+      messageEn: string;
+    };
+
+/**
+ * computeDeadline without throwing for a missing calendar year: the desk shows the message (and
+ * may block or defer submission) instead of storing a guessed date.
+ */
+export function tryComputeDeadline(
+  type: BusinessType,
+  fields: Application['fields'],
+  acceptedAt: string,
+  calendar: WorkCalendar,
+  overridesByCode: Record<string, number> = {},
+): DeadlineResult {
+  try {
+    return {
+      ok: true,
+      deadline: computeDeadline(type, fields, acceptedAt, calendar, overridesByCode),
+    };
+  } catch (e) {
+    if (!(e instanceof CalendarMissingYearError)) throw e;
+    return {
+      ok: false,
+      code: e.code,
+      missingYear: e.year,
+      message: e.messageZh,
+      messageEn: e.messageEn,
+    };
+  }
 }
 
 export interface StageStatus {
