@@ -17,7 +17,10 @@ const service = await startHallService({
   port: Number(env.PORT ?? HALL_DEFAULT_PORT),
   host: env.HOST ?? '0.0.0.0',
   dataDir: path.resolve(env.HALLDESK_HALL_DATA ?? path.join(root, '.data', 'hall')),
-  staticDir: path.join(root, 'dist', 'renderer'),
+  staticDir: env.HALLDESK_HALL_STATIC ?? path.join(root, 'dist', 'renderer'),
+  ...(env.HALLDESK_HALL_SNAPSHOT_EVERY
+    ? { snapshotEvery: Number(env.HALLDESK_HALL_SNAPSHOT_EVERY) }
+    : {}),
   ...(env.HALLDESK_HALL_CODE ? { hallCode: env.HALLDESK_HALL_CODE } : {}),
   ...(centralUrl && deviceId && token
     ? { centralPush: httpCentralPush({ baseUrl: centralUrl, deviceId, token }) }
