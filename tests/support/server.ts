@@ -1,8 +1,10 @@
 // Test harness for the central endpoint: starts it on port 0 (real HTTP) on PGlite in a temp
 // folder or on a fresh PostgreSQL database, plus small helpers (halls, enrollment, JSON calls).
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import type { CentralServer, CentralServerOptions } from '../../server/central/app';
 import { buildCentralServer } from '../../server/central/app';
 import type { EnrollResponse } from '../../shared/protocol';
@@ -20,13 +22,55 @@ export interface TestStorage {
   cleanup(): Promise<void>;
 }
 
+/**
+ * An initialised, empty PGlite data folder to copy: PGlite's first start in an empty folder runs
+ * initdb (10-20 s on a busy 2-core machine), a start on an existing folder takes about 1 s.
+ * Built once per machine and PGlite version, shared by test files running in parallel.
+ */
+let templatePromise: Promise<string> | undefined;
+export function pgliteTemplate(): Promise<string> {
+  templatePromise ??= (async () => {
+    const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    const pkg = path.resolve(path.dirname(entry), '..', 'package.json');
+    const { version } = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string };
+    const final = path.join(os.tmpdir(), `halldesk-pglite-template-${version}`);
+    if (fs.existsSync(path.join(final, 'READY'))) return final;
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-pglite-template-build-'));
+    const db = await PGlite.create(tmp);
+    await db.close();
+    fs.writeFileSync(path.join(tmp, 'READY'), version);
+    try {
+      fs.renameSync(tmp, final);
+    } catch {
+      // Another test file won the race (or a stale half-built folder is there).
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!fs.existsSync(path.join(final, 'READY'))) {
+        fs.rmSync(final, { recursive: true, force: true });
+        templatePromise = undefined;
+        return pgliteTemplate();
+      }
+    }
+    return final;
+  })();
+  return templatePromise;
+}
+
+/** A fresh PGlite data folder (a copy of the template) for one test server. */
+export async function pgliteDataDir(label: string): Promise<string> {
+  const template = await pgliteTemplate();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `halldesk-central-${label}-`));
+  fs.cpSync(template, dir, { recursive: true });
+  fs.rmSync(path.join(dir, 'READY'), { force: true });
+  return dir;
+}
+
 /** Storage for a variant, or a reason why it is unavailable (PostgreSQL without TEST_DATABASE_URL). */
 export async function testStorage(
   variant: DbVariant,
   label: string,
 ): Promise<TestStorage | string> {
   if (variant === 'pglite') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `halldesk-central-${label}-`));
+    const dir = await pgliteDataDir(label);
     return {
       variant,
       options: { dataDir: dir },
