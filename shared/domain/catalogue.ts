@@ -303,12 +303,13 @@ export function findBusinessType(cat: Catalogue, code: string): BusinessType | u
 }
 
 /**
- * The type picker's search: by code, pinyin initials, Chinese name, English name or keyword.
+ * The type picker's search: by code, pinyin initials, Chinese name, keyword, English name or group.
  * Best matches first (exact code, code prefix, initials prefix, name, …); an empty query lists all.
  */
 export function searchBusinessTypes(cat: Catalogue, query: string): BusinessType[] {
   const q = query.trim().toLowerCase();
   if (q === '') return [...cat.types];
+  const groupNames = new Map(cat.groups.map((g) => [g.code, [g.name, g.nameEn.toLowerCase()]]));
   const scored: { t: BusinessType; score: number; i: number }[] = [];
   cat.types.forEach((t, i) => {
     let score = Infinity;
@@ -321,6 +322,7 @@ export function searchBusinessTypes(cat: Catalogue, query: string): BusinessType
     else if (t.initials.includes(q)) score = 6;
     else if (t.keywords.some((k) => k.toLowerCase().includes(q))) score = 7;
     else if (t.nameEn.toLowerCase().includes(q)) score = 8;
+    else if (groupNames.get(t.group)?.some((g) => g.includes(q))) score = 9;
     if (score !== Infinity) scored.push({ t, score, i });
   });
   return scored.sort((a, b) => a.score - b.score || a.i - b.i).map((s) => s.t);

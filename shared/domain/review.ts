@@ -376,3 +376,43 @@ export function reviewApplication(
 export function canSubmit(items: readonly ReviewItem[]): boolean {
   return !items.some((i) => i.severity === 'blocker');
 }
+
+export interface DocumentChecklistItem {
+  code: string;
+  name: string;
+  nameEn: string;
+  required: boolean;
+  mayFollow: boolean;
+  status: 'received' | 'to_follow' | 'not_required';
+  attachmentIds: string[];
+}
+
+/**
+ * The type's documents for the application's customer kind with what was received: what the
+ * receipt prints as received / missing and what the detail page tracks until handed in.
+ */
+export function documentChecklist(
+  app: Pick<Application, 'documents' | 'customerKind'>,
+  type: BusinessType,
+): DocumentChecklistItem[] {
+  return documentsFor(type, app.customerKind).map((d) => {
+    const entry = app.documents.find((e) => e.code === d.code);
+    return {
+      code: d.code,
+      name: d.name,
+      nameEn: d.nameEn,
+      required: d.required,
+      mayFollow: d.mayFollow,
+      status: entry?.status ?? (d.required ? 'to_follow' : 'not_required'),
+      attachmentIds: entry?.attachmentIds ?? [],
+    };
+  });
+}
+
+/** Required documents not yet received (the ones a 客户承诺书 promises). */
+export function outstandingDocuments(
+  app: Pick<Application, 'documents' | 'customerKind'>,
+  type: BusinessType,
+): DocumentChecklistItem[] {
+  return documentChecklist(app, type).filter((d) => d.required && d.status !== 'received');
+}

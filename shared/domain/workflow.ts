@@ -63,9 +63,9 @@ export function allowedTransitions(
   ctx: TransitionContext = {},
 ): WorkflowState[] {
   if (isTerminal(from)) return [];
-  const steps = WORKFLOW_PATHS[path].steps.filter(
-    (s) => s.when !== 'important' || ctx.important === true,
-  );
+  // Positions come from the full path so an application already in an 'important' stage can
+  // still move on if the flag was cleared after it got there.
+  const steps = WORKFLOW_PATHS[path].steps;
   const i = steps.findIndex((s) => s.state === from);
   if (i < 0) return [];
   const next: WorkflowState[] = [];
@@ -75,6 +75,7 @@ export function allowedTransitions(
       next.push('archived');
       break;
     }
+    if (step.when === 'important' && ctx.important !== true) continue;
     next.push(step.state);
     if (step.when !== 'skippable') break;
   }
@@ -82,8 +83,17 @@ export function allowedTransitions(
   return next;
 }
 
-function isImportant(app: Application): boolean {
-  return Object.entries(app.fields).some(([k, v]) => k === 'importantCustomer' && v === true);
+/**
+ * Whether the application is for an important customer (重要电力用户): the type's field with the
+ * 'importantCustomer' role, or a field keyed importantCustomer when the type is unknown.
+ */
+export function isImportantCustomer(
+  app: Application,
+  catalogue: Catalogue = defaultCatalogue,
+): boolean {
+  const type = findBusinessType(catalogue, app.businessCode);
+  const key = type?.fields.find((f) => f.role === 'importantCustomer')?.key ?? 'importantCustomer';
+  return app.fields[key] === true;
 }
 
 /** The path of an application: stored on it, else from the catalogue by business code. */
@@ -127,7 +137,7 @@ export function applyTransition(
       `The application is ${stateLabel(app.status, 'en').toLowerCase()}: its state cannot change`,
     );
   const allowed = allowedTransitions(path, app.status, {
-    important: opts.important ?? isImportant(app),
+    important: opts.important ?? isImportantCustomer(app, opts.catalogue),
   });
   if (!allowed.includes(to))
     throw new WorkflowError(

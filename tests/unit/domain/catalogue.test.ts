@@ -315,3 +315,11 @@ describe('searchBusinessTypes', () => {
     expect(names('zzzzqqq')).toEqual([]);
   });
 });
+
+describe('searchBusinessTypes by group', () => {
+  it('lists a group by its name after closer matches', () => {
+    const change = searchBusinessTypes(cat, '变更用电').map((t) => t.group);
+    expect(change.length).toBe(cat.types.filter((t) => t.group === 'change').length);
+    expect(new Set(change)).toEqual(new Set(['change']));
+  });
+});

@@ -2,7 +2,13 @@
 // to follow, commitment letter, capacity above the voltage level, minor, missing or out-of-range
 // fields, bad identifiers, missing calendar year) appears with its severity and Chinese message.
 import { describe, expect, it } from 'vitest';
-import { canSubmit, reviewApplication, type ReviewInput } from '../../../shared/domain/review';
+import {
+  canSubmit,
+  documentChecklist,
+  outstandingDocuments,
+  reviewApplication,
+  type ReviewInput,
+} from '../../../shared/domain/review';
 import { defaultCatalogue } from '../../../shared/domain/catalogue';
 import { defaultSettings } from '../../../shared/domain/settings';
 import { defaultCalendar } from '../../../shared/domain/calendar';
@@ -248,5 +254,27 @@ describe('reviewApplication', () => {
     });
     expect(items.map((i) => i.severity)).toEqual(['blocker', 'warning']);
     expect(canSubmit(items)).toBe(false);
+  });
+});
+
+describe('documentChecklist', () => {
+  it('lists received and outstanding documents for the kind', () => {
+    const t = defaultCatalogue.types.find((x) => x.code === '101');
+    if (!t) throw new Error('101');
+    const app = makeApplication({
+      documents: [
+        { code: 'id_doc', status: 'received', attachmentIds: ['a1'] },
+        { code: 'property_proof', status: 'to_follow', attachmentIds: [] },
+      ],
+      commitmentSigned: true,
+    });
+    const list = documentChecklist(app, t);
+    expect(list.map((d) => [d.code, d.status, d.required])).toEqual([
+      ['id_doc', 'received', true],
+      ['authorisation', 'not_required', false],
+      ['property_proof', 'to_follow', true],
+    ]);
+    expect(list[0]?.attachmentIds).toEqual(['a1']);
+    expect(outstandingDocuments(app, t).map((d) => d.name)).toEqual(['房屋产权证明']);
   });
 });

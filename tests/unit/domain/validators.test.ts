@@ -1,6 +1,7 @@
 // Validators: the valid numbers from domain.md pass, a table of invalid ones fails with a Chinese
 // message, and the derived information (birth date, sex, age, organisation code) is right.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   creditCodeCheckChar,
   orgCodeCheckChar,
@@ -318,5 +319,57 @@ describe('validateIdNumber dispatch', () => {
         `${first17}${residentIdCheckChar(first17) === '1' ? '2' : '1'}`,
       ).ok,
     ).toBe(false);
+  });
+});
+
+describe('check characters catch every single-character error (property)', () => {
+  const digits = '0123456789';
+  it('resident ID', () => {
+    const birth = fc.date({
+      min: new Date('1920-01-01T00:00:00Z'),
+      max: new Date('2020-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(
+        birth,
+        fc.integer({ min: 0, max: 999 }),
+        fc.nat(17),
+        fc.integer({ min: 1, max: 9 }),
+        (d, seq, pos, delta) => {
+          const first17 = `110105${d.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
+          const id = first17 + residentIdCheckChar(first17);
+          expect(validateResidentId(id, { today }).ok).toBe(true);
+          const chars = [...id];
+          const c = chars[pos] ?? '0';
+          chars[pos] =
+            pos === 17
+              ? ('10X98765432'.replace(c, '')[delta % 10] ?? '0')
+              : (digits[(Number(c) + delta) % 10] ?? '0');
+          expect(validateResidentId(chars.join(''), { today }).ok).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('credit code', () => {
+    const cs = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[0-9A-HJ-NPQRTUWXY]{8}$/),
+        fc.nat(17),
+        fc.integer({ min: 1, max: 30 }),
+        (body, pos, delta) => {
+          const first17 = `91110000${body}${orgCodeCheckChar(body)}`;
+          const code = first17 + creditCodeCheckChar(first17);
+          expect(validateCreditCode(code).ok).toBe(true);
+          const chars = [...code];
+          chars[pos] = cs[(cs.indexOf(chars[pos] ?? '0') + delta) % 31] ?? '0';
+          expect(validateCreditCode(chars.join('')).ok).toBe(false);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

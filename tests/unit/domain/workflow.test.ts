@@ -281,3 +281,13 @@ describe('deadlines and overdue', () => {
     expect(tl.map((s) => s.state)).toEqual(['done', 'skipped', 'current']);
   });
 });
+
+describe('important-customer stages', () => {
+  it('an application already in design review can move on after the flag is cleared', () => {
+    expect(allowedTransitions('high', 'design_review')).toEqual([
+      'completion_inspection',
+      'cancelled',
+      'rejected',
+    ]);
+  });
+});
