@@ -192,28 +192,80 @@ export async function submitApplication(
   const db = activeDb();
   let app = parseOrThrow(Application, input, '申请');
   const tables = [db.applications, db.outbox, db.meta, db.drafts, db.attachments];
-  return db.transaction('rw', tables, async () => {
-    if (opts.assignAppNo) {
-      const date = localDateOf(app.acceptedAt);
-      const seq = await bumpAppSeq(db, date);
-      app = parseOrThrow(Application, { ...app, appNo: opts.assignAppNo(seq, date) }, '申请');
-    }
+  const date = localDateOf(app.acceptedAt);
+  const appSeqKey = APP_SEQ_PREFIX + date;
+  try {
+    return await db.transaction('rw', tables, async () => {
+      // Requests are issued together, not one after another: under a busy CPU every IndexedDB
+      // round trip can wait for a time slice, and a submit must stay fast. Order inside the
+      // transaction is irrelevant: it commits all of it or none of it.
+      const [[seqRec, appSeqRec], atts] = await Promise.all([
+        db.meta.bulkGet([SEQ_KEY, appSeqKey]),
+        db.attachments.where('applicationId').equals(app.id).toArray(),
+      ]);
+      const meta: { key: string; value: unknown }[] = [];
+      if (opts.assignAppNo) {
+        const n = (typeof appSeqRec?.value === 'number' ? appSeqRec.value : 0) + 1;
+        meta.push({ key: appSeqKey, value: n });
+        app = parseOrThrow(Application, { ...app, appNo: opts.assignAppNo(n, date) }, '申请');
+      }
+      const firstSeq = (typeof seqRec?.value === 'number' ? seqRec.value : 0) + 1;
+      atts.sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : 0));
+      const createdAt = nowIso();
+      const entries: OutboxEntry[] = [
+        { entity: 'application' as const, entityId: app.id, payload: app as OutboxPayload },
+        ...atts.map((att) => ({
+          entity: 'attachment' as const,
+          entityId: att.id,
+          payload: stripAttachment(att) as OutboxPayload,
+        })),
+      ].map((e, i) => ({
+        changeId: crypto.randomUUID(),
+        seq: firstSeq + i,
+        ...e,
+        op: 'create' as const,
+        createdAt,
+        state: 'pending' as const,
+        attempts: 0,
+      }));
+      meta.push({ key: SEQ_KEY, value: firstSeq + entries.length - 1 });
+      // add() (not put): an existing id or application number fails the whole transaction.
+      await Promise.all([
+        db.applications.add(toStored(app)),
+        db.outbox.bulkAdd(entries),
+        db.meta.bulkPut(meta),
+        db.drafts.delete(opts.draftId ?? app.id),
+      ]);
+      return { application: app, seq: firstSeq };
+    });
+  } catch (e) {
+    throw await explainSubmitFailure(db, e, app);
+  }
+}
+
+/** Turns a unique-index failure of a submit into a StoreError saying what already exists. */
+async function explainSubmitFailure(
+  db: HallDeskDB,
+  e: unknown,
+  app: Application,
+): Promise<unknown> {
+  const names = [
+    e,
+    (e as { inner?: unknown })?.inner,
+    (e as { failures?: unknown[] })?.failures?.[0],
+  ].map((x) => (x && typeof x === 'object' && 'name' in x ? String(x.name) : ''));
+  if (!names.some((n) => n === 'ConstraintError' || n === 'BulkError')) return e;
+  try {
     if (await db.applications.get(app.id)) {
-      throw new StoreError('already_exists', `申请已存在 (${app.appNo})`);
+      return new StoreError('already_exists', `申请已存在 (${app.appNo})`);
     }
     if ((await db.applications.where('appNo').equals(app.appNo).count()) > 0) {
-      throw new StoreError('already_exists', `申请编号重复: ${app.appNo}`);
+      return new StoreError('already_exists', `申请编号重复: ${app.appNo}`);
     }
-    await db.applications.add(toStored(app));
-    const entry = await appendOutbox(db, 'application', app.id, 'create', app);
-    const atts = await db.attachments.where('applicationId').equals(app.id).toArray();
-    atts.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
-    for (const att of atts) {
-      await appendOutbox(db, 'attachment', att.id, 'create', stripAttachment(att));
-    }
-    await db.drafts.delete(opts.draftId ?? app.id);
-    return { application: app, seq: entry.seq };
-  });
+  } catch {
+    // fall through: report the original error
+  }
+  return e;
 }
 
 /**
