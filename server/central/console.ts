@@ -155,7 +155,7 @@ ${
     .join('') || '<tr><td colspan="7" class="muted">还没有营业厅</td></tr>'
 }
 </tbody></table>
-<form method="post" action="/console/halls"><label>新营业厅编号 <input name="code" required pattern="[A-Za-z0-9][A-Za-z0-9_\\-]*" maxlength="32"></label>
+<form method="post" action="/console/halls"><label>新营业厅编号 <input name="code" required pattern="[A-Z0-9]{1,16}" maxlength="16" title="1-16位大写字母或数字"></label>
 <label>名称 <input name="name" required maxlength="100"></label> <button>创建营业厅</button></form>
 </section>
 

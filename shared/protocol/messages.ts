@@ -7,7 +7,11 @@ import { MAX_PUSH_BATCH } from './limits';
 const isoDateTime = z.string().datetime({ offset: true });
 const uuid = z.string().uuid();
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
-/** Hall codes: short, URL-safe, chosen by the administrator (e.g. "GD-SZ-001"). */
+/**
+ * Hall codes: short and URL-safe, chosen by the administrator. A hall whose desks number their
+ * applications (shared/domain/appNumber.ts) needs 1-16 upper-case letters and digits
+ * (e.g. "GZ0101"); the console enforces that. The API also accepts dashes (test and bench halls).
+ */
 export const HallCode = z
   .string()
   .min(1)
