@@ -1,9 +1,15 @@
-// Child-process entry for the crash tests: the central endpoint on PGlite in CENTRAL_DATA_DIR,
+// Child-process entry for the crash tests and the bench: the central endpoint on PGlite in
+// CENTRAL_DATA_DIR (or PostgreSQL at CENTRAL_DATABASE_URL),
 // listening on CENTRAL_PORT (0 = any), printing {"port":N} once it accepts connections.
 import { buildCentralServer } from '../../server/central/app';
 
 const server = await buildCentralServer({
-  dataDir: process.env.CENTRAL_DATA_DIR ?? '.data/central-test',
+  ...(process.env.CENTRAL_DATABASE_URL
+    ? { databaseUrl: process.env.CENTRAL_DATABASE_URL }
+    : { dataDir: process.env.CENTRAL_DATA_DIR ?? '.data/central-test' }),
+  ...(process.env.CENTRAL_MAX_CONNECTIONS
+    ? { maxConnections: Number(process.env.CENTRAL_MAX_CONNECTIONS) }
+    : {}),
   ...(process.env.CENTRAL_ADMIN_TOKEN ? { adminToken: process.env.CENTRAL_ADMIN_TOKEN } : {}),
   logger: false,
 });

@@ -54,6 +54,7 @@ const CHILD_SCRIPT = fileURLToPath(new URL('./centralChild.ts', import.meta.url)
 export async function startCentralChild(
   dataDir: string,
   port = 0,
+  extraEnv: Record<string, string> = {},
 ): Promise<RunningCentral & { child: ChildProcess; kill(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
     env: {
@@ -61,6 +62,7 @@ export async function startCentralChild(
       CENTRAL_DATA_DIR: dataDir,
       CENTRAL_PORT: String(port),
       CENTRAL_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

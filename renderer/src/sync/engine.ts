@@ -54,6 +54,8 @@ export interface SyncEngineOptions {
   backoffCapMs?: number;
   /** Most changes per push (≤ MAX_PUSH_BATCH). */
   batchMaxChanges?: number;
+  /** Push requests in flight at once (default 3). */
+  pushConcurrency?: number;
   /** Most uncompressed JSON bytes per push (the server's limit applies after gunzip). */
   batchMaxBytes?: number;
   pullLimit?: number;
@@ -242,14 +244,24 @@ export class SyncEngine {
     this.status.setState({ lastAttemptAt: startedAt });
     try {
       await this.refreshCounts();
-      // Reachability is a real request; the platform's online flag only decides how loud we are.
-      await client.health();
+      // Reachability is a real request to the health endpoint. After an unreachable round it
+      // is a cheap probe made first; otherwise it runs beside the work (one round trip less).
+      const health = client.health().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (this.status.getState().lastErrorCode === 'unreachable') {
+        const probe = await health;
+        if (probe) throw probe;
+      }
       this.status.setState({ phase: 'syncing' });
       const stages = this.opts.stages ?? {};
       await this.store.compact();
       const pushed = stages.push === false ? 0 : await this.pushAll(client, creds);
       const uploaded = stages.uploads === false ? 0 : await this.uploadAll(client);
       const pulled = stages.pull === false ? 0 : await this.pullAll(client);
+      const probe = await health;
+      if (probe) throw probe;
       await this.refreshCounts();
       this.backoff.succeed();
       const s = this.status.getState();
@@ -277,40 +289,66 @@ export class SyncEngine {
   private async pushAll(client: ApiClient, creds: Credentials): Promise<number> {
     const maxChanges = Math.min(this.opts.batchMaxChanges ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH);
     const maxBytes = Math.min(this.opts.batchMaxBytes ?? 3 * 1024 * 1024, MAX_BODY_BYTES - 4096);
+    const window = Math.max(1, this.opts.pushConcurrency ?? 3);
     let limit = maxChanges;
     let processed = 0;
     const startCounts = this.status.getState().pending;
     this.status.setState({ progress: { total: startCounts, done: 0 } });
-    // Each loop either acknowledges, parks or shrinks the batch; the guard stops a server that
-    // answers without results from spinning us forever.
+    // Each loop acknowledges, parks or shrinks; the guard stops a server that answers without
+    // results from spinning us forever.
     for (let guard = 0; guard < 10_000; guard++) {
-      const candidates = await this.store.pendingEntries(limit);
+      const candidates = await this.store.pendingEntries(limit * window);
       if (candidates.length === 0) break;
-      const { batch, text } = buildBatch(creds.deviceId, candidates, maxBytes);
-      await this.store.markSending(batch.map((b) => b.seq));
-      let outcomes: PushOutcome[];
-      try {
-        const res = await client.pushRaw(text);
-        outcomes = toOutcomes(batch, res.results);
-      } catch (e) {
-        if (!(e instanceof HttpError)) throw e;
-        const handled = await this.handleRefusal(e, batch);
-        if (handled === 'shrink') {
-          limit = Math.max(1, Math.ceil(batch.length / 2));
+      // Several batches in flight at once (on a weak link the next upload overlaps the centre's
+      // work and the answer of the previous one). Split evenly, at least 50 per batch, so a
+      // small backlog still goes in one request. Order across batches does not matter to the
+      // centre: each change is idempotent and an older change of a record never overwrites a
+      // newer one from the same device (superseded).
+      const per = Math.min(limit, Math.max(50, Math.ceil(candidates.length / window)));
+      const batches: { batch: OutboxEntry[]; text: string }[] = [];
+      for (let rest = candidates; rest.length > 0 && batches.length < window;) {
+        const b = buildBatch(creds.deviceId, rest.slice(0, per), maxBytes);
+        batches.push(b);
+        rest = rest.slice(b.batch.length);
+      }
+      // Marked while the requests go out (the mark is for the panel; a crash leaves 'sending'
+      // rows, which are simply sent again).
+      const marking = this.store.markSending(batches.flatMap((b) => b.batch.map((e) => e.seq)));
+      const settled = await Promise.allSettled(batches.map((b) => client.pushRaw(b.text)));
+      await marking;
+      let progressed = false;
+      let shrink = false;
+      let failure: unknown = null;
+      for (let i = 0; i < batches.length; i++) {
+        const { batch } = batches[i]!;
+        const r = settled[i]!;
+        if (r.status === 'fulfilled') {
+          const outcomes = toOutcomes(batch, r.value.results);
+          if (outcomes.length === 0) continue;
+          await this.store.applyPushResults(outcomes);
+          processed += outcomes.length;
+          progressed = true;
           continue;
         }
-        if (handled === 'parked') continue;
-        throw e;
+        const e: unknown = r.reason;
+        const handled = e instanceof HttpError ? await this.handleRefusal(e, batch) : 'rethrow';
+        if (handled === 'shrink') shrink = true;
+        else if (handled === 'parked') progressed = true;
+        else failure ??= e;
       }
-      if (outcomes.length === 0) break;
-      await this.store.applyPushResults(outcomes);
+      // Compaction only after the acks above are committed.
       await this.store.compact();
-      processed += outcomes.length;
-      // Grow back after a shrink once things go through again.
-      limit = Math.min(maxChanges, limit * 2);
       const total = Math.max(startCounts, processed);
       this.status.setState({ progress: { total, done: processed } });
       await this.refreshCounts();
+      if (failure) throw failure;
+      if (shrink) {
+        limit = Math.max(1, Math.ceil(Math.min(limit, per) / 2));
+        continue;
+      }
+      if (!progressed) break;
+      // Grow back after a shrink once things go through again.
+      limit = Math.min(maxChanges, limit * 2);
     }
     return processed;
   }

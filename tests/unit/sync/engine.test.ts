@@ -34,6 +34,16 @@ function desk(centre: ReturnType<typeof createFakeCentre>, extra = {}): TestDesk
 }
 
 describe('push', () => {
+  it('sends batches one at a time when asked (pushConcurrency 1)', async () => {
+    const centre = createFakeCentre();
+    centre.pushDelayMs = 20;
+    const d = desk(centre, { pushConcurrency: 1 });
+    for (let i = 0; i < 600; i++) await saveWithOutbox(d.db, makeApplication(HALL, 'D1'));
+    await d.engine.syncNow();
+    expect(centre.pushes.map((p) => p.changes)).toEqual([500, 100]);
+    expect(centre.maxConcurrentPushes).toBe(1);
+  });
+
   it('sends the outbox in gzip batches of at most 500 and compacts what was acknowledged', async () => {
     const centre = createFakeCentre();
     const d = desk(centre);
@@ -41,7 +51,8 @@ describe('push', () => {
     for (const a of apps) await saveWithOutbox(d.db, a);
     const r = await d.engine.syncNow();
     expect(r).toMatchObject({ kind: 'ok', pushed: 1_200 });
-    expect(centre.pushes.map((p) => p.changes)).toEqual([500, 500, 200]);
+    // Three requests of at most 500, split evenly so they can be in flight together.
+    expect(centre.pushes.map((p) => p.changes)).toEqual([400, 400, 400]);
     expect(centre.pushes.every((p) => p.gzip)).toBe(true);
     expect(centre.records.size).toBe(1_200);
     expect(await d.db.outbox.count()).toBe(0);
@@ -87,11 +98,13 @@ describe('push', () => {
 
   it('halves the batch when the centre says it is too large', async () => {
     const centre = createFakeCentre();
-    centre.maxBatch = 100;
+    centre.maxBatch = 40;
     const d = desk(centre);
     for (let i = 0; i < 300; i++) await saveWithOutbox(d.db, makeApplication(HALL, 'D1'));
     await d.engine.syncNow();
     expect(centre.records.size).toBe(300);
+    expect(centre.pushes.some((p) => p.changes > 40)).toBe(true);
+    expect(centre.pushes.filter((p) => p.changes <= 40).length).toBeGreaterThan(0);
     expect(await d.db.outbox.count()).toBe(0);
   });
 

@@ -91,10 +91,11 @@ export function createFakeCentre(): FakeCentre {
         const headers = new Headers(init?.headers);
         let raw = new Uint8Array(init?.body as Uint8Array);
         const gz = headers.get('content-encoding') === 'gzip';
-        centre.pushes.push({ changes: 0, gzip: gz, bytes: raw.length });
+        const record = { changes: 0, gzip: gz, bytes: raw.length };
+        centre.pushes.push(record);
         if (gz) raw = await gunzip(raw);
         const req = JSON.parse(new TextDecoder().decode(raw)) as PushRequest;
-        centre.pushes[centre.pushes.length - 1]!.changes = req.changes.length;
+        record.changes = req.changes.length;
         inFlight += 1;
         centre.maxConcurrentPushes = Math.max(centre.maxConcurrentPushes, inFlight);
         try {
