@@ -9,7 +9,12 @@ import type {
   OutboxEntry,
 } from '../../../shared/domain/model';
 import { defaultCalendar } from '../../../shared/domain/calendar';
-import { defaultCatalogue, findBusinessType } from '../../../shared/domain/catalogue';
+import {
+  defaultCatalogue,
+  fieldsFor,
+  findBusinessType,
+  type BusinessType,
+} from '../../../shared/domain/catalogue';
 import { makeApplicationNo, makeFeedbackNo } from '../../../shared/domain/appNumber';
 import { computeDeadline, initialHistory } from '../../../shared/domain/workflow';
 import { computeFeedbackDue } from '../../../shared/domain/feedback';
@@ -40,12 +45,53 @@ export function makeCustomer(overrides: Partial<Customer> = {}): Customer {
   };
 }
 
+/**
+ * Valid values for every field a type shows to a customer kind, derived from the catalogue: the
+ * first option of each select, a capacity inside the chosen voltage level's configured range,
+ * required booleans confirmed. 101 keeps its hand-written sample (220 V, 8 kW).
+ */
+export function sampleFields(type: BusinessType, kind: CustomerKind): FieldValues {
+  if (type.code === '101') return { voltageLevel: '220V', capacity: 8 };
+  const values: FieldValues = {};
+  const fields = fieldsFor(type, kind);
+  const voltage = fields.find((f) => f.role === 'voltage');
+  const level = voltage?.options?.[0]?.value;
+  const limit = level
+    ? defaultSettings.capacityLimits[level as keyof typeof defaultSettings.capacityLimits]
+    : undefined;
+  for (const f of fields) {
+    switch (f.kind) {
+      case 'select':
+        values[f.key] = f.options?.[0]?.value ?? null;
+        break;
+      case 'boolean':
+        values[f.key] = f.required;
+        break;
+      case 'date':
+        values[f.key] = '2026-12-01';
+        break;
+      case 'text':
+        values[f.key] = f.maxLength !== undefined && f.maxLength < 4 ? 'x' : '测试内容';
+        break;
+      case 'number': {
+        let n = Math.max(f.min ?? 1, 1);
+        // Capacities: half the level's maximum, so existing + added stays inside the range too.
+        if (f.role && ['capacity', 'existingCapacity', 'addedCapacity'].includes(f.role) && limit)
+          n = Math.max(limit.min, Math.min(limit.max / 4, f.max ?? Infinity));
+        values[f.key] = f.max !== undefined ? Math.min(n, f.max) : n;
+        break;
+      }
+    }
+  }
+  return values;
+}
+
 export type ApplicationOverrides = Partial<Omit<Application, 'customer'>> & {
   customer?: Partial<Customer>;
 };
 
 /**
- * A valid application. The number, deadline, workflow path and history follow the overrides
+ * A valid application that passes review with no blockers (for every business type). The number, deadline, workflow path and history follow the overrides
  * (businessCode, acceptedAt, hallCode, deskCode) unless they are overridden themselves.
  */
 export function makeApplication(overrides: ApplicationOverrides = {}): Application {
@@ -56,10 +102,10 @@ export function makeApplication(overrides: ApplicationOverrides = {}): Applicati
   const hallCode = overrides.hallCode ?? 'H0101';
   const deskCode = overrides.deskCode ?? 'D02';
   const acceptedBy = overrides.acceptedBy ?? 'clerk01';
-  const fields =
-    overrides.fields ?? (businessCode === '101' ? { voltageLevel: '220V', capacity: 8 } : {});
   const { customer: customerOverrides, ...rest } = overrides;
   const customerKind = overrides.customerKind ?? type.customerKinds[0] ?? 'resident';
+  const fields = overrides.fields ?? sampleFields(type, customerKind);
+  const account = type.needsAccountNo ? { accountNo: '0123456789' } : {};
   const base: Application = {
     id: uuid(),
     appNo: makeApplicationNo({ hallCode, deskCode, date: acceptedAt, seq: nextSeq() }),
@@ -73,9 +119,10 @@ export function makeApplication(overrides: ApplicationOverrides = {}): Applicati
             name: '北京某某科技有限公司',
             creditCode: VALID_CREDIT_CODE,
             legalRep: '李四',
+            ...account,
             ...customerOverrides,
           }
-        : customerOverrides,
+        : { ...account, ...customerOverrides },
     ),
     address: '北京市西城区某某街1号',
     fields,

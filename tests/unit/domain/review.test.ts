@@ -137,7 +137,9 @@ describe('reviewApplication', () => {
 
   it('checks 户号 with the configured length where the type needs it', () => {
     const fields = { voltageLevel: '220V', existingCapacity: 4, addedCapacity: 4 };
-    expect(codes({ businessCode: '109', fields })).toEqual(['blocker:account_empty']);
+    expect(codes({ businessCode: '109', fields, customer: { accountNo: undefined } })).toEqual([
+      'blocker:account_empty',
+    ]);
     expect(codes({ businessCode: '109', fields, customer: { accountNo: '123' } })).toEqual([
       'blocker:account_length',
     ]);
@@ -276,5 +278,19 @@ describe('documentChecklist', () => {
     ]);
     expect(list[0]?.attachmentIds).toEqual(['a1']);
     expect(outstandingDocuments(app, t).map((d) => d.name)).toEqual(['房屋产权证明']);
+  });
+});
+
+describe('factory applications of every type', () => {
+  it('pass review without blockers for every kind each type serves', () => {
+    for (const t of defaultCatalogue.types)
+      for (const kind of t.customerKinds) {
+        const items = review(makeApplication({ businessCode: t.code, customerKind: kind }));
+        expect(
+          items
+            .filter((i) => i.severity !== 'info')
+            .map((i) => `${t.code} ${kind} ${i.code} ${i.target ?? ''}`),
+        ).toEqual([]);
+      }
   });
 });
