@@ -1,4 +1,266 @@
-// placeholder
-export function ApplicationDetail(_props: { id?: string }) {
-  return null;
+// Application detail: status timeline (every recorded move with time and actor, plus each
+// workflow stage's deadline), working days left before the whole-process deadline, documents
+// (a document handed in later is recorded here), scans, and the way back to the receipt.
+import { FileDoneOutlined, PrinterOutlined, StarFilled } from '@ant-design/icons';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Descriptions,
+  Space,
+  Spin,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
+import { findBusinessType } from '../../../shared/domain/catalogue';
+import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
+import type { Application } from '../../../shared/domain/model';
+import {
+  isOverdue,
+  stageTimeline,
+  type StageStatus,
+  stateLabel,
+} from '../../../shared/domain/workflow';
+import { getApplication, StoreError, updateApplication } from '../db/repo';
+import { pick, useLang, useT } from '../i18n';
+import { navigate } from '../ui/router';
+import { daysLeftText } from './Applications';
+import { useDeskConfig, useProfile } from './config';
+import { formatDateTime } from './Receipt';
+import { AttachmentTags, ScanButtons, useAttachments } from './Scans';
+
+export function ApplicationDetail(props: { id: string }) {
+  const t = useT();
+  const app = useLiveQuery(() => getApplication(props.id).then((a) => a ?? null), [props.id]);
+  if (app === undefined) return <Spin />;
+  if (app === null)
+    return <Alert type="error" showIcon title={t('找不到该申请', 'Application not found')} />;
+  return <Detail app={app} />;
+}
+
+function Detail(props: { app: Application }) {
+  const { app } = props;
+  const t = useT();
+  const lang = useLang();
+  const cfg = useDeskConfig();
+  const profile = useProfile();
+  const { message } = AntApp.useApp();
+  const attachments = useAttachments(app.id);
+  const today = shanghaiDate(new Date());
+  const type = findBusinessType(cfg.catalogue, app.businessCode);
+  const overdue = isOverdue(app, today);
+  let stages: StageStatus[] | null = null;
+  let stageError: string | null = null;
+  if (type) {
+    try {
+      stages = stageTimeline(app, type, cfg.calendar, today);
+    } catch (e) {
+      stageError =
+        e instanceof CalendarMissingYearError
+          ? lang === 'en'
+            ? e.messageEn
+            : e.messageZh
+          : String(e);
+    }
+  }
+  const docName = (code: string) => {
+    const d = type?.documents.find((x) => x.code === code);
+    return d ? pick(lang, d.name, d.nameEn) : code;
+  };
+
+  async function markReceived(code: string) {
+    const actor = profile?.clerkName || app.acceptedBy;
+    const at = new Date().toISOString();
+    const next: Application = {
+      ...app,
+      documents: app.documents.map((d) =>
+        d.code === code ? { ...d, status: 'received', receivedAt: at } : d,
+      ),
+      updatedAt: at,
+    };
+    try {
+      await updateApplication(next, { kind: 'documents', actor, note: `${docName(code)} 已补交` });
+      message.success(t(`已记录补交：${docName(code)}`, `Recorded: ${docName(code)} received`));
+    } catch (e) {
+      message.error(e instanceof StoreError ? e.message : String(e));
+    }
+  }
+
+  return (
+    <div style={{ maxWidth: 1000 }}>
+      <Space align="center" wrap style={{ marginBottom: 12 }}>
+        <Typography.Title level={3} style={{ margin: 0 }} data-testid="detail-appno">
+          {app.appNo}
+        </Typography.Title>
+        <Tag color="blue">{stateLabel(app.status, lang)}</Tag>
+        {overdue && <Tag color="red">{t('已超期', 'Overdue')}</Tag>}
+        {app.keyCustomer && (
+          <Tag color="gold" icon={<StarFilled />}>
+            {t('大客户', 'Key customer')} · {app.keyCustomer.managerName}
+          </Tag>
+        )}
+        {app.serverVersion === 0 && <Tag>{t('未上传中心', 'Not yet at the centre')}</Tag>}
+      </Space>
+      <Space style={{ marginBottom: 12 }}>
+        <Button icon={<PrinterOutlined />} onClick={() => navigate(`/desk/app/${app.id}/receipt`)}>
+          {t('受理回执', 'Receipt')}
+        </Button>
+      </Space>
+      <Card size="small" title={t('时限', 'Deadline')} style={{ marginBottom: 12 }}>
+        <Typography.Text
+          className={overdue ? 'overdue-text' : undefined}
+          data-testid="detail-deadline"
+        >
+          {t('承诺办结日期', 'Deadline')} {app.deadline} · {daysLeftText(cfg, app, today, lang)}
+        </Typography.Text>
+      </Card>
+      <Card size="small" title={t('基本信息', 'Application')} style={{ marginBottom: 12 }}>
+        <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered>
+          <Descriptions.Item label={t('业务类型', 'Business')}>
+            {type ? `${type.code} ${pick(lang, type.name, type.nameEn)}` : app.businessCode}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('户名', 'Customer')}>{app.customer.name}</Descriptions.Item>
+          <Descriptions.Item label={t('证件号码', 'ID number')}>
+            {maskId(app.customer.idNumber)}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('联系电话', 'Phone')}>
+            {maskPhone(app.customer.phone)}
+          </Descriptions.Item>
+          {app.customer.creditCode && (
+            <Descriptions.Item label={t('统一社会信用代码', 'Credit code')}>
+              {maskCreditCode(app.customer.creditCode)}
+            </Descriptions.Item>
+          )}
+          {app.customer.legalRep && (
+            <Descriptions.Item label={t('法定代表人', 'Legal rep.')}>
+              {app.customer.legalRep}
+            </Descriptions.Item>
+          )}
+          {app.customer.accountNo && (
+            <Descriptions.Item label={t('户号', 'Account no.')}>
+              {app.customer.accountNo}
+            </Descriptions.Item>
+          )}
+          <Descriptions.Item label={t('用电地址', 'Address')}>{app.address}</Descriptions.Item>
+          <Descriptions.Item label={t('受理', 'Accepted')}>
+            {formatDateTime(app.acceptedAt)} · {app.acceptedBy} · {app.hallCode}-{app.deskCode}
+          </Descriptions.Item>
+          {app.ticketNo && (
+            <Descriptions.Item label={t('票号', 'Ticket')}>{app.ticketNo}</Descriptions.Item>
+          )}
+          {type?.fields
+            .filter((f) => app.fields[f.key] !== undefined && app.fields[f.key] !== null)
+            .map((f) => {
+              const v = app.fields[f.key];
+              const opt = f.options?.find((o) => o.value === v);
+              const shown =
+                typeof v === 'boolean'
+                  ? v
+                    ? t('是', 'Yes')
+                    : t('否', 'No')
+                  : opt
+                    ? pick(lang, opt.label, opt.labelEn)
+                    : `${String(v)}${f.unit ? ` ${f.unit}` : ''}`;
+              return (
+                <Descriptions.Item key={f.key} label={pick(lang, f.label, f.labelEn)}>
+                  {shown}
+                </Descriptions.Item>
+              );
+            })}
+          {app.notes && (
+            <Descriptions.Item label={t('备注', 'Notes')}>{app.notes}</Descriptions.Item>
+          )}
+        </Descriptions>
+      </Card>
+      <Card size="small" title={t('申请资料', 'Documents')} style={{ marginBottom: 12 }}>
+        {app.documents.map((d) => (
+          <div key={d.code} className="doc-row" data-testid={`detail-doc-${d.code}`}>
+            <div className="doc-name">{docName(d.code)}</div>
+            {d.status === 'received' ? (
+              <Tag color="green">{t('已收', 'Received')}</Tag>
+            ) : d.status === 'to_follow' ? (
+              <Space>
+                <Tag color="orange">{t('待补', 'To follow')}</Tag>
+                <Button
+                  size="small"
+                  icon={<FileDoneOutlined />}
+                  onClick={() => void markReceived(d.code)}
+                >
+                  {t('记录补交', 'Record received')}
+                </Button>
+              </Space>
+            ) : (
+              <Tag>{t('未提供', 'Not given')}</Tag>
+            )}
+            <ScanButtons
+              applicationId={app.id}
+              documentCode={d.code}
+              documentName={docName(d.code)}
+              onAdded={() => undefined}
+            />
+            <AttachmentTags
+              items={attachments.filter((a) => a.documentCode === d.code)}
+              removable={false}
+            />
+          </div>
+        ))}
+      </Card>
+      <Card size="small" title={t('办理进度', 'Progress')}>
+        {stageError && (
+          <Alert type="warning" showIcon title={stageError} style={{ marginBottom: 12 }} />
+        )}
+        {stages && (
+          <Timeline
+            items={stages.map((s) => ({
+              color: s.overdue
+                ? 'red'
+                : s.state === 'done'
+                  ? 'green'
+                  : s.state === 'current'
+                    ? 'blue'
+                    : 'gray',
+              content: (
+                <div>
+                  <strong>{lang === 'en' ? s.labelEn : s.label}</strong>{' '}
+                  <Typography.Text type="secondary">
+                    {s.state === 'done'
+                      ? t('已完成', 'done')
+                      : s.state === 'current'
+                        ? t('进行中', 'in progress')
+                        : s.state === 'skipped'
+                          ? t('已跳过', 'skipped')
+                          : t('未开始', 'not started')}
+                    {t(` · 时限${s.limitWd}个工作日`, ` · ${s.limitWd} WD`)}
+                    {s.deadline ? t(` · 应于${s.deadline}前完成`, ` · due ${s.deadline}`) : ''}
+                  </Typography.Text>
+                  {s.overdue && (
+                    <Tag color="red" style={{ marginLeft: 8 }}>
+                      {t('超期', 'Overdue')}
+                    </Tag>
+                  )}
+                </div>
+              ),
+            }))}
+          />
+        )}
+        <Typography.Title level={5}>{t('状态记录', 'History')}</Typography.Title>
+        <Timeline
+          data-testid="history"
+          items={app.history.map((h) => ({
+            content: (
+              <span>
+                {formatDateTime(h.at)} · {h.from ? `${stateLabel(h.from, lang)} → ` : ''}
+                <strong>{stateLabel(h.to, lang)}</strong> · {h.actor}
+                {h.note ? ` · ${h.note}` : ''}
+              </span>
+            ),
+          }))}
+        />
+      </Card>
+    </div>
+  );
 }

@@ -1,4 +1,359 @@
-// placeholder
-export function ApplicationsPage(_props: { id?: string }) {
-  return null;
+// 受理查询: a virtualised list of stored applications, newest first, with one search box (number,
+// name, ID whole or last 4, phone, 户号, address) and filters (status, type, date, overdue, key
+// customer). ID numbers and phones are masked; overdue rows are highlighted.
+import { SearchOutlined, StarFilled } from '@ant-design/icons';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Button, Checkbox, DatePicker, Input, Select, Space, Tag, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { shanghaiDate } from '../../../shared/domain/calendar';
+import { findBusinessType } from '../../../shared/domain/catalogue';
+import { maskId, maskPhone } from '../../../shared/domain/mask';
+import type { Application } from '../../../shared/domain/model';
+import { STATE_LABELS } from '../../../shared/domain/paths';
+import { isOverdue, stateLabel, workingDaysLeft } from '../../../shared/domain/workflow';
+import {
+  type ApplicationFilters,
+  type SearchKind,
+  type SearchQuery,
+  searchApplications,
+} from '../db/repo';
+import { type Lang, pick, useLang, useT } from '../i18n';
+import { navigate } from '../ui/router';
+import { type DeskConfig, useDeskConfig } from './config';
+
+const PAGE = 100;
+const ROW_HEIGHT = 52;
+
+interface ListState {
+  text: string;
+  kind: SearchKind;
+  status: string[];
+  business: string[];
+  range: [string, string] | null;
+  overdue: boolean;
+  keyCustomer: boolean;
+}
+
+const INITIAL: ListState = {
+  text: '',
+  kind: 'auto',
+  status: [],
+  business: [],
+  range: null,
+  overdue: false,
+  keyCustomer: false,
+};
+
+// The list's search survives going to a detail page and back within the session.
+let remembered: ListState = INITIAL;
+
+function toQuery(s: ListState): SearchQuery | undefined {
+  const text = s.text.trim();
+  return text ? { text, kind: s.kind } : undefined;
+}
+
+function toFilters(s: ListState, today: string): ApplicationFilters {
+  return {
+    ...(s.status.length ? { status: s.status } : {}),
+    ...(s.business.length ? { businessCode: s.business } : {}),
+    ...(s.range ? { from: s.range[0], to: s.range[1] } : {}),
+    ...(s.overdue ? { overdue: true } : {}),
+    ...(s.keyCustomer ? { keyCustomer: true } : {}),
+    today,
+  };
+}
+
+/** Days left as text; a year missing from the calendar is said, not guessed. */
+export function daysLeftText(cfg: DeskConfig, app: Application, today: string, lang: Lang): string {
+  if (isOverdue(app, today)) return lang === 'en' ? 'overdue' : '已超期';
+  try {
+    const n = workingDaysLeft(app, today, cfg.calendar);
+    return lang === 'en' ? `${n} WD left` : `剩${n}个工作日`;
+  } catch {
+    return lang === 'en' ? 'calendar missing' : '日历缺失';
+  }
+}
+
+export function ApplicationsPage() {
+  const t = useT();
+  const lang = useLang();
+  const cfg = useDeskConfig();
+  const [draft, setDraft] = useState<ListState>(remembered);
+  const [applied, setApplied] = useState<ListState>(remembered);
+  const today = shanghaiDate(new Date());
+  const query = useMemo(() => toQuery(applied), [applied]);
+  const filters = useMemo(() => toFilters(applied, today), [applied, today]);
+
+  // The first page is a live query: new or changed applications show up without a refresh.
+  const first = useLiveQuery(
+    () =>
+      searchApplications(query, filters, { limit: PAGE }).then((r) => ({
+        ...r,
+        error: null as string | null,
+      })),
+    [query, filters],
+  );
+  const [more, setMore] = useState<Application[]>([]);
+  const [moreHasMore, setMoreHasMore] = useState<boolean | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setMore([]);
+    setMoreHasMore(null);
+  }, [first]);
+
+  const rows = useMemo(() => [...(first?.rows ?? []), ...more], [first, more]);
+  const hasMore = moreHasMore ?? first?.hasMore ?? false;
+
+  const loadMore = useCallback(async () => {
+    if (loading || !hasMore) return;
+    setLoading(true);
+    try {
+      const r = await searchApplications(query, filters, { limit: PAGE, offset: rows.length });
+      setMore((m) => [...m, ...r.rows]);
+      setMoreHasMore(r.hasMore);
+    } catch (e) {
+      setError(String(e));
+    } finally {
+      setLoading(false);
+    }
+  }, [loading, hasMore, query, filters, rows.length]);
+
+  function apply(next: ListState = draft) {
+    remembered = next;
+    setError(null);
+    setApplied(next);
+  }
+
+  // Typing searches after a short pause; Enter searches at once.
+  useEffect(() => {
+    if (draft.text === applied.text && draft.kind === applied.kind) return;
+    const id = setTimeout(() => apply({ ...applied, text: draft.text, kind: draft.kind }), 300);
+    return () => clearTimeout(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [draft.text, draft.kind]);
+
+  const parentRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 20 && hasMore && !loading) void loadMore();
+  }, [lastIndex, rows.length, hasMore, loading, loadMore]);
+
+  const kindOptions: { value: SearchKind; label: string }[] = [
+    { value: 'auto', label: t('自动识别', 'Auto') },
+    { value: 'appNo', label: t('申请编号', 'Application no.') },
+    { value: 'name', label: t('户名', 'Name') },
+    { value: 'idLast4', label: t('证件后4位', 'ID last 4') },
+    { value: 'id', label: t('证件号码', 'ID number') },
+    { value: 'phone', label: t('电话', 'Phone') },
+    { value: 'accountNo', label: t('户号', 'Account no.') },
+    { value: 'address', label: t('地址', 'Address') },
+  ];
+
+  return (
+    <div>
+      <Typography.Title level={3}>{t('受理查询', 'Applications')}</Typography.Title>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Space.Compact>
+          <Select
+            aria-label={t('搜索方式', 'Search by')}
+            value={draft.kind}
+            onChange={(kind: SearchKind) => setDraft({ ...draft, kind })}
+            options={kindOptions}
+            style={{ width: 120 }}
+          />
+          <Input
+            id="app-search"
+            aria-label={t('搜索申请', 'Search applications')}
+            placeholder={t(
+              '申请编号 / 户名 / 证件号或后4位 / 电话 / 户号 / 地址（F2）',
+              'Number / name / ID or last 4 / phone / account / address (F2)',
+            )}
+            value={draft.text}
+            allowClear
+            onChange={(e) => setDraft({ ...draft, text: e.target.value })}
+            onPressEnter={() => apply()}
+            style={{ width: 420 }}
+            autoFocus
+          />
+          <Button
+            icon={<SearchOutlined />}
+            onClick={() => apply()}
+            aria-label={t('搜索', 'Search')}
+          />
+        </Space.Compact>
+      </Space>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Select
+          mode="multiple"
+          allowClear
+          aria-label={t('状态', 'Status')}
+          placeholder={t('状态', 'Status')}
+          value={draft.status}
+          onChange={(status: string[]) => {
+            const next = { ...draft, status };
+            setDraft(next);
+            apply(next);
+          }}
+          options={Object.entries(STATE_LABELS).map(([k, v]) => ({
+            value: k,
+            label: lang === 'en' ? v.en : v.zh,
+          }))}
+          style={{ minWidth: 160 }}
+          maxTagCount="responsive"
+        />
+        <Select
+          mode="multiple"
+          allowClear
+          aria-label={t('业务类型', 'Business type')}
+          placeholder={t('业务类型', 'Business type')}
+          value={draft.business}
+          onChange={(business: string[]) => {
+            const next = { ...draft, business };
+            setDraft(next);
+            apply(next);
+          }}
+          options={cfg.catalogue.types.map((bt) => ({
+            value: bt.code,
+            label: `${bt.code} ${pick(lang, bt.name, bt.nameEn)}`,
+          }))}
+          optionFilterProp="label"
+          style={{ minWidth: 220 }}
+          maxTagCount="responsive"
+        />
+        <DatePicker.RangePicker
+          aria-label={t('受理日期', 'Accepted between')}
+          onChange={(v: [Dayjs | null, Dayjs | null] | null) => {
+            const range: [string, string] | null =
+              v && v[0] && v[1] ? [v[0].format('YYYY-MM-DD'), v[1].format('YYYY-MM-DD')] : null;
+            const next = { ...draft, range };
+            setDraft(next);
+            apply(next);
+          }}
+        />
+        <Checkbox
+          checked={draft.overdue}
+          onChange={(e) => {
+            const next = { ...draft, overdue: e.target.checked };
+            setDraft(next);
+            apply(next);
+          }}
+        >
+          {t('仅超期', 'Overdue only')}
+        </Checkbox>
+        <Checkbox
+          checked={draft.keyCustomer}
+          onChange={(e) => {
+            const next = { ...draft, keyCustomer: e.target.checked };
+            setDraft(next);
+            apply(next);
+          }}
+        >
+          {t('仅大客户', 'Key customers only')}
+        </Checkbox>
+      </Space>
+      <div style={{ marginBottom: 8 }} aria-live="polite" data-testid="result-count">
+        {first === undefined
+          ? t('正在查询…', 'Searching…')
+          : first.total !== undefined
+            ? t(`共 ${first.total} 条`, `${first.total} found`)
+            : t(`已显示 ${rows.length} 条，还有更多`, `${rows.length} shown, more available`)}
+        {first?.truncated && (
+          <Typography.Text type="warning">
+            {' '}
+            {t(
+              '地址搜索只查了最近的记录，请加筛选条件缩小范围',
+              'The address search covered recent records only: add a filter',
+            )}
+          </Typography.Text>
+        )}
+        {error && <Typography.Text type="danger"> {error}</Typography.Text>}
+      </div>
+      <div className="list-head" aria-hidden>
+        <span>{t('申请编号', 'Application no.')}</span>
+        <span>{t('户名 / 业务', 'Customer / business')}</span>
+        <span>{t('证件号码', 'ID')}</span>
+        <span>{t('电话', 'Phone')}</span>
+        <span>{t('状态', 'Status')}</span>
+        <span>{t('时限', 'Deadline')}</span>
+      </div>
+      <div
+        ref={parentRef}
+        className="app-list"
+        role="list"
+        aria-label={t('申请列表', 'Applications')}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((vi) => {
+            const app = rows[vi.index];
+            if (!app) return null;
+            return (
+              <AppRow key={app.id} app={app} top={vi.start} today={today} lang={lang} cfg={cfg} />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function AppRow(props: {
+  app: Application;
+  top: number;
+  today: string;
+  lang: Lang;
+  cfg: DeskConfig;
+}) {
+  const { app, lang, cfg } = props;
+  const type = findBusinessType(cfg.catalogue, app.businessCode);
+  const overdue = isOverdue(app, props.today);
+  const open = () => navigate(`/desk/app/${app.id}`);
+  return (
+    <div
+      role="listitem"
+      tabIndex={0}
+      data-testid="app-row"
+      className={`app-row${overdue ? ' overdue' : ''}`}
+      style={{ top: props.top, height: ROW_HEIGHT }}
+      onClick={open}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') open();
+      }}
+    >
+      <span>
+        <a href={`#/desk/app/${app.id}`} onClick={(e) => e.stopPropagation()} tabIndex={-1}>
+          {app.appNo}
+        </a>
+      </span>
+      <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
+        {app.keyCustomer && (
+          <Tag color="gold" icon={<StarFilled />} title={app.keyCustomer.managerName}>
+            {lang === 'en' ? 'Key' : '大客户'} {app.keyCustomer.managerName}
+          </Tag>
+        )}
+        <strong>{app.customer.name}</strong>
+        <Typography.Text type="secondary">
+          {' '}
+          {type ? pick(lang, type.name, type.nameEn) : app.businessCode}
+        </Typography.Text>
+      </span>
+      <span data-testid="row-id">{maskId(app.customer.idNumber)}</span>
+      <span data-testid="row-phone">{maskPhone(app.customer.phone)}</span>
+      <span>{stateLabel(app.status, lang)}</span>
+      <span className={overdue ? 'overdue-text' : undefined}>
+        {app.deadline}
+        <br />
+        <small>{daysLeftText(cfg, app, props.today, lang)}</small>
+      </span>
+    </div>
+  );
 }

@@ -171,7 +171,9 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
     return () => {
       document.removeEventListener('visibilitychange', onHide);
       window.removeEventListener('pagehide', onPageHide);
-      void flush();
+      // Leaving the page: save what is pending, outside React's commit (and any Dexie zone the
+      // navigation happened in), so the write starts its own top-level transaction.
+      setTimeout(() => void flush(), 0);
     };
   }, [flush]);
 
