@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Application } from '../shared/domain/model';
 import { paths } from '../shared/protocol';
 import { startFaultProxy } from '../tests/support/faultProxy';
-import { startCentralChild, tempDir } from '../tests/support/syncCentral';
+import { startCentralChild, tempDir, type AdminClient } from '../tests/support/syncCentral';
 import { createTestDesk, makeApplication, saveWithOutbox } from '../tests/support/syncDesk';
 
 const APPS = 1_000;
@@ -29,7 +29,7 @@ interface LinkFigures {
 
 /** One desk pushes APPS applications through a proxy with the given shaping. */
 async function deskPush(
-  central: { admin: import('../tests/support/syncCentral').AdminClient; port: number },
+  central: { admin: AdminClient; port: number },
   label: string,
   shaping: { kbps?: number; rttMs?: number },
 ): Promise<{ push: LinkFigures; pullBack: LinkFigures; jsonBytes: number; ok: boolean }> {
@@ -88,7 +88,7 @@ function percentile(sorted: number[], p: number): number {
  */
 async function ingest(central: {
   url: string;
-  admin: import('../tests/support/syncCentral').AdminClient;
+  admin: AdminClient;
 }): Promise<{ appsPerSec: number; p50Ms: number; p99Ms: number; errors: number }> {
   const tag = randomUUID().slice(0, 6);
   const devices: { token: string; body: Buffer }[] = [];
