@@ -56,8 +56,10 @@ function speakOnce(text: string): Promise<void> {
       clearTimeout(guard);
       resolve();
     };
-    // Some engines never fire `end` (no voice installed): never let the queue stall.
-    const guard = setTimeout(finish, fallbackMs + 4000);
+    // Engines without a voice never fire `end`: never let the queue stall. With a voice the
+    // guard is generous so a slow speaker is not talked over by the next call.
+    const hasVoice = synth.getVoices().length > 0;
+    const guard = setTimeout(finish, hasVoice ? fallbackMs * 3 + 4000 : fallbackMs + 300);
     u.onend = finish;
     u.onerror = finish;
     try {

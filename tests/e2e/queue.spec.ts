@@ -1,0 +1,135 @@
+// End to end in Chromium against a real hall service (started here on port 0, serving the built
+// renderer from dist/renderer; run `npm run build:renderer` first): the kiosk issues a ticket,
+// a counter calls it, the display shows it and queues its announcement, the customer's rating
+// is stored.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import type { QueueState } from '../../shared/queue';
+import { startHallService, type HallService } from '../../server/hall/service';
+
+const staticDir = path.resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
+let svc: HallService;
+let dataDir: string;
+
+test.beforeAll(async () => {
+  if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
+    throw new Error('dist/renderer is missing: run `npm run build:renderer` first');
+  }
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-'));
+  svc = await startHallService({
+    port: 0,
+    dataDir,
+    staticDir,
+    log: () => {},
+    initialConfig: {
+      hallName: '测试供电营业厅',
+      categories: [
+        { id: 'A', name: '业扩报装', businessCodes: ['101'] },
+        { id: 'B', name: '变更用电' },
+      ],
+      counters: [
+        { no: 1, name: '1号窗口', categories: ['B'] },
+        { no: 3, name: '3号窗口', categories: ['A', 'B'] },
+      ],
+      announcementRepeat: 1,
+    },
+  });
+});
+
+test.afterAll(async () => {
+  await svc?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function serverState(): Promise<QueueState> {
+  const res = await fetch(`${svc.url}/api/queue/state`);
+  return ((await res.json()) as { state: QueueState }).state;
+}
+
+test('kiosk → counter → display with announcement → rating stored', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.addInitScript(() => localStorage.setItem('halldesk.counterNo', '3'));
+
+  const display = await context.newPage();
+  await display.goto(`${svc.url}/#/display`);
+  await expect(display.getByTestId('queue-display')).toBeVisible();
+  await expect(display.getByTestId('display-counter-3')).toContainText('—');
+
+  const kiosk = await context.newPage();
+  await kiosk.goto(`${svc.url}/#/kiosk`);
+  await kiosk.getByTestId('kiosk-category-A').click();
+  await expect(kiosk.getByTestId('kiosk-ticket-no')).toHaveText('A001');
+  await expect(kiosk.getByTestId('kiosk-ahead')).toHaveText('0 人');
+  await expect(kiosk.getByTestId('kiosk-ticket')).toContainText('业扩报装');
+  // Waiting counts reach the display live.
+  await expect(display.getByTestId('display-waiting')).toContainText('业扩报装 1');
+
+  const counter = await context.newPage();
+  await counter.goto(`${svc.url}/#/queue/counter`);
+  await expect(counter.getByTestId('counter-panel')).toContainText('本窗口等候 1 人');
+  await counter.getByTestId('counter-call-next').click();
+  await expect(counter.getByTestId('counter-current')).toHaveText('A001');
+
+  await expect(display.getByTestId('display-counter-3')).toContainText('A001');
+  await expect(display.getByTestId('display-now-ticket')).toHaveText('A001');
+  await expect
+    .poll(() => display.evaluate(() => window.__hallAnnouncements ?? []))
+    .toEqual(['请A001号到3号窗口办理']);
+  // The speech layer finishes (simulated when headless Chromium has no voice) and frees the queue.
+  await expect
+    .poll(() => display.evaluate(() => window.__hallSpoken ?? []), { timeout: 20_000 })
+    .toEqual(['请A001号到3号窗口办理']);
+  // Screens show ticket numbers and counters only.
+  await expect(display.locator('body')).not.toContainText(/1[3-9]\d{9}/);
+
+  // Start application hands the ticket and its business codes to the desk route.
+  await counter.getByTestId('counter-start-application').click();
+  await expect(counter).toHaveURL(/#\/desk\/new\?.*ticket=A001.*business=101/);
+  await counter.goto(`${svc.url}/#/queue/counter`);
+  await counter.getByTestId('counter-finish').click();
+  await expect(counter.getByTestId('counter-current')).toHaveText('—');
+
+  const rate = await context.newPage();
+  await rate.goto(`${svc.url}/#/rate?counter=3`);
+  await rate.getByTestId('rate-level-3').click();
+  await expect(rate.getByTestId('rate-thanks')).toBeVisible();
+  const state = await serverState();
+  expect(state.tickets.A001).toMatchObject({ status: 'finished', rating: 3, counterNo: 3 });
+
+  // A second call is queued behind nothing and announced once more, never overlapping.
+  // (The kiosk returns to the categories by itself after a while; start from a fresh page.)
+  await kiosk.goto(`${svc.url}/#/kiosk`);
+  await kiosk.getByTestId('kiosk-category-B').click();
+  await expect(kiosk.getByTestId('kiosk-ticket-no')).toHaveText('B001');
+  await fetch(`${svc.url}/api/queue/counters/1/call-next`, { method: 'POST' });
+  await fetch(`${svc.url}/api/queue/counters/1/recall`, { method: 'POST' });
+  await expect
+    .poll(() => display.evaluate(() => window.__hallAnnouncements ?? []))
+    .toEqual(['请A001号到3号窗口办理', '请B001号到1号窗口办理', '请B001号到1号窗口办理']);
+  await context.close();
+});
+
+test('a bad rating asks for a reason; a paused counter shows on the display', async ({ page }) => {
+  await fetch(`${svc.url}/api/queue/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ categoryId: 'A' }),
+  });
+  await fetch(`${svc.url}/api/queue/counters/3/call-next`, { method: 'POST' });
+  await fetch(`${svc.url}/api/queue/counters/3/finish`, { method: 'POST' });
+  await page.goto(`${svc.url}/#/rate?counter=3`);
+  await page.getByTestId('rate-level-1').click();
+  await expect(page.getByText('请告诉我们原因')).toBeVisible();
+  await expect(page.getByRole('button', { name: '提交评价' })).toBeDisabled();
+  await page.getByRole('button', { name: '等候时间长' }).click();
+  await page.getByRole('button', { name: '提交评价' }).click();
+  await expect(page.getByTestId('rate-thanks')).toBeVisible();
+  const rated = Object.values((await serverState()).tickets).find((t) => t.rating === 1);
+  expect(rated?.ratingReason).toBe('等候时间长');
+
+  await fetch(`${svc.url}/api/queue/counters/1/pause`, { method: 'POST' });
+  await page.goto(`${svc.url}/#/display`);
+  await expect(page.getByTestId('display-counter-1')).toContainText('1号窗口暂停服务');
+});
