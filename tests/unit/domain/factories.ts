@@ -4,6 +4,7 @@ import type {
   Application,
   AttachmentMeta,
   Customer,
+  CustomerKind,
   Draft,
   Feedback,
   OutboxEntry,
