@@ -153,8 +153,8 @@ async function loadEntities(
   }>(
     `SELECT id, hall_id, record, last_device_id, last_device_seq${extra}
        FROM ${entityTable[entity]}
-      WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)`,
-    [JSON.stringify(ids)],
+      WHERE id = ANY($1::uuid[])`,
+    [ids],
   );
   for (const r of rows) {
     map.set(r.id, {
@@ -206,25 +206,29 @@ async function applyBatch(
   auth: DeviceAuth,
   prepared: Prepared[],
 ): Promise<PushResponse> {
+  // Device lock (one device's pushes never interleave) and hall lock (serialises every writer
+  // of this hall's records and feed until COMMIT), in one round trip.
   const dev = await tx.query<{ ack_seq: number; max_seq: number; revoked_at: unknown }>(
-    'SELECT ack_seq, max_seq, revoked_at FROM devices WHERE id = $1 FOR UPDATE',
+    `SELECT d.ack_seq, d.max_seq, d.revoked_at
+       FROM devices d JOIN halls h ON h.id = d.hall_id
+      WHERE d.id = $1 FOR UPDATE OF d, h`,
     [auth.deviceId],
   );
   const device = dev.rows[0];
   if (!device) fail('E_AUTH', '设备不存在 (unknown device)');
   if (device.revoked_at) fail('E_TOKEN_REVOKED', '设备已被吊销 (device revoked)');
-  // Hall lock: serialises every writer of this hall's records and feed until COMMIT.
-  await tx.query('SELECT feed_seq FROM halls WHERE id = $1 FOR UPDATE', [auth.hallId]);
 
   const changeIds = prepared.map((p) => p.change.changeId);
   const seqs = prepared.map((p) => p.change.seq);
   const existing = await tx.query<ExistingChange>(
     `SELECT change_id, device_id, seq, payload_sha256, status, code, reason, server_version,
             entity, entity_id
-       FROM changes
-      WHERE change_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)
-         OR (device_id = $2 AND seq IN (SELECT jsonb_array_elements_text($3::jsonb)::int))`,
-    [JSON.stringify(changeIds), auth.deviceId, JSON.stringify(seqs)],
+       FROM changes WHERE change_id = ANY($1::uuid[])
+     UNION
+     SELECT change_id, device_id, seq, payload_sha256, status, code, reason, server_version,
+            entity, entity_id
+       FROM changes WHERE device_id = $2 AND seq = ANY($3::int[])`,
+    [changeIds, auth.deviceId, seqs],
   );
   const byChangeId = new Map<string, ExistingChange>();
   const bySeq = new Map<number, ExistingChange>();
@@ -443,10 +447,15 @@ async function applyBatch(
     );
   }
 
-  // Advance the contiguous acknowledgement past every processed seq.
+  // Advance the contiguous acknowledgement past every processed seq. The common case (a batch
+  // that continues right after ackSeq, nothing beyond) needs no query.
   let ackSeq = device.ack_seq;
   let maxSeq = device.max_seq;
-  for (const c of newChanges) maxSeq = Math.max(maxSeq, c.seq);
+  const fresh = newChanges.map((c) => c.seq).sort((a, b) => a - b);
+  for (const q of fresh) {
+    if (q === ackSeq + 1) ackSeq = q;
+    maxSeq = Math.max(maxSeq, q);
+  }
   if (maxSeq > ackSeq) {
     const { rows } = await tx.query<{ seq: number }>(
       'SELECT seq FROM changes WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT 100000',
@@ -454,7 +463,7 @@ async function applyBatch(
     );
     for (const r of rows) {
       if (r.seq === ackSeq + 1) ackSeq = r.seq;
-      else break;
+      else if (r.seq > ackSeq + 1) break;
     }
   }
   await tx.query(
@@ -583,18 +592,19 @@ export async function writeFeed(
     last.set(k, t);
   }
   if (last.size === 0) return;
-  const { rows } = await tx.query<{ feed_seq: number }>(
-    'UPDATE halls SET feed_seq = feed_seq + $2 WHERE id = $1 RETURNING feed_seq',
-    [hallId, last.size],
-  );
-  const end = rows[0]!.feed_seq;
-  let seq = end - last.size;
-  const feed = [...last.values()].map((t) => ({ entity: t.entity, entity_id: t.id, seq: ++seq }));
+  const feed = [...last.values()].map((t, i) => ({
+    entity: t.entity,
+    entity_id: t.id,
+    ord: i + 1,
+  }));
   await tx.query(
-    `INSERT INTO hall_feed (hall_id, entity, entity_id, seq)
-     SELECT $1, x.entity, x.entity_id, x.seq
-       FROM jsonb_to_recordset($2::jsonb) AS x(entity text, entity_id uuid, seq int)
+    `WITH h AS (
+       UPDATE halls SET feed_seq = feed_seq + $2 WHERE id = $1 RETURNING feed_seq - $2 AS base
+     )
+     INSERT INTO hall_feed (hall_id, entity, entity_id, seq)
+     SELECT $1, x.entity, x.entity_id, h.base + x.ord
+       FROM jsonb_to_recordset($3::jsonb) AS x(entity text, entity_id uuid, ord int), h
      ON CONFLICT (hall_id, entity, entity_id) DO UPDATE SET seq = excluded.seq`,
-    [hallId, JSON.stringify(feed)],
+    [hallId, last.size, JSON.stringify(feed)],
   );
 }
