@@ -4,6 +4,7 @@
 import { expect, test } from '@playwright/test';
 import { creditCode, KNOWN, residentId, withWrongCheck } from './support/ids';
 import {
+  type CustomerInput,
   chooseBusinessType,
   chooseCustomerKind,
   fillCustomer,
@@ -20,7 +21,7 @@ interface Case {
   query: string;
   typeName: string;
   kind: 'resident' | 'company';
-  customer: Parameters<typeof fillCustomer>[1];
+  customer: CustomerInput;
   fields?: Record<string, string>;
   /** Documents to mark 后补 under 一证受理 (commitment letter ticked). */
   follow?: string[];

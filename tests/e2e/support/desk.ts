@@ -62,7 +62,7 @@ export interface CustomerInput {
   contactName?: string;
 }
 
-export async function fillCustomer(page: Page, c: CustomerInput): Promise<void> {
+export async function fillCustomer(page: Page, c: Partial<CustomerInput>): Promise<void> {
   for (const [key, value] of Object.entries(c)) {
     if (value === undefined) continue;
     const loc = page.locator(`#f-customer-${key}`);
