@@ -7,6 +7,7 @@ import type {
   CustomerKind,
   Draft,
   Feedback,
+  FieldValues,
   OutboxEntry,
 } from '../../../shared/domain/model';
 import { defaultCalendar } from '../../../shared/domain/calendar';
