@@ -7,6 +7,7 @@ import { decideNavigation, decideWindowOpen } from './navigation';
 import { APP_ORIGIN } from './protocolPath';
 import { ROLE_ROUTES, ROLE_WINDOWS } from './roles';
 import { orderDisplays, placeWindow, type ScreenDisplay } from './windowPlacement';
+import { secureWebPreferences } from './webPreferences';
 import type { WindowStateStore } from './windowState';
 
 export interface WindowDeps {
@@ -65,20 +66,7 @@ export function createRoleWindow(
     autoHideMenuBar: true,
     kiosk: placement.kiosk,
     fullscreen: placement.fullscreen,
-    webPreferences: {
-      preload: deps.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      // Hall screens run for hours in the background of a desk: keep timers (clock, queue) live.
-      backgroundThrottling: role === 'desk',
-    },
+    webPreferences: secureWebPreferences(deps.preloadPath, role),
   });
   // Navigation and window-open rules come from main's 'web-contents-created' hook (all contents).
   if (saved?.maximized && !placement.fullscreen) win.maximize();
@@ -89,9 +77,19 @@ export function createRoleWindow(
       if (win.isDestroyed() || win.isMinimized() || win.isFullScreen()) return;
       deps.windowState.save(role, { bounds: win.getNormalBounds(), maximized: win.isMaximized() });
     };
-    win.on('close', remember);
-    win.on('moved', remember);
-    win.on('resized', remember);
+    // 'resized'/'moved' only fire on Windows and macOS; 'resize'/'move' fire everywhere but
+    // continuously while dragging, so they are debounced.
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const later = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(remember, 400);
+    };
+    win.on('resize', later);
+    win.on('move', later);
+    win.on('close', () => {
+      if (timer) clearTimeout(timer);
+      remember();
+    });
   }
 
   // A renderer crash reloads the page; the desk's drafts live in IndexedDB, so the clerk's

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, parseCsp } from '../../../shared/ipc/csp';
 import { SECURITY_HEADERS } from '../../../electron/protocolPath';
 import { decideNavigation, decideWindowOpen } from '../../../electron/navigation';
+import { secureWebPreferences } from '../../../electron/webPreferences';
 
 describe('content security policy', () => {
   it('is exactly the agreed policy', () => {
@@ -53,5 +54,24 @@ describe('navigation and window.open', () => {
     expect(decideWindowOpen('javascript:alert(1)', hosts)).toBe('deny');
     expect(decideWindowOpen('file:///C:/Windows/system32/calc.exe', hosts)).toBe('deny');
     expect(decideWindowOpen('app://halldesk/index.html', hosts)).toBe('deny');
+  });
+});
+
+describe('window web preferences', () => {
+  it('isolates, sandboxes and keeps Node out of every role window', () => {
+    for (const role of ['desk', 'display', 'kiosk', 'customer'] as const) {
+      expect(secureWebPreferences('/app/dist-electron/preload.cjs', role)).toMatchObject({
+        preload: '/app/dist-electron/preload.cjs',
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+      });
+    }
+    expect(secureWebPreferences('p', 'display').backgroundThrottling).toBe(false);
   });
 });
