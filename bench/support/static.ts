@@ -22,15 +22,27 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `root` (index.html for `/`); refuses paths outside it. */
-export async function serveStatic(root: string): Promise<StaticServer> {
-  const base = path.resolve(root);
+/**
+ * Serves `root` at `/` (index.html for a folder) and each extra mount at its URL prefix, all on
+ * one origin (so pages share one IndexedDB); refuses paths outside the folders.
+ */
+export async function serveStatic(
+  root: string,
+  mounts: Record<string, string> = {},
+): Promise<StaticServer> {
+  const table = [
+    ...Object.entries(mounts).map(([prefix, dir]) => ({
+      prefix: `/${prefix.replace(/^\/+|\/+$/g, '')}/`,
+      dir: path.resolve(dir),
+    })),
+    { prefix: '/', dir: path.resolve(root) },
+  ];
   const server = http.createServer((req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.resolve(
-      base,
-      '.' + (urlPath.endsWith('/') ? urlPath + 'index.html' : urlPath),
-    );
+    const mount = table.find((m) => urlPath.startsWith(m.prefix)) ?? table[table.length - 1]!;
+    const base = mount.dir;
+    const rel = '/' + urlPath.slice(mount.prefix.length);
+    const file = path.resolve(base, '.' + (rel.endsWith('/') ? rel + 'index.html' : rel));
     if (!file.startsWith(base + path.sep) && file !== base) {
       res.writeHead(403).end();
       return;

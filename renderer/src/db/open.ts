@@ -106,6 +106,8 @@ export interface OpenOptions extends HallDeskDBOptions {
   onBlocked?: () => void;
   /** Ask for persistent storage (default true in the browser). */
   requestPersistence?: boolean;
+  /** How long start-up waits for the persistence answer before going on (ms, default 300). */
+  persistWaitMs?: number;
 }
 
 let lastPersisted: boolean | null = null;
@@ -212,20 +214,53 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
       message: OPEN_FAILURE_MESSAGES[reason],
     };
   }
-  const persistedAnswer =
-    opts.requestPersistence === false ? persisted() : await requestPersistentStorage();
+  // Write probe: a full disk or broken files show up now, as a recovery screen, not at the
+  // clerk's first submit. Relaxed durability (raw IndexedDB): this record need not survive a
+  // power cut, and a strict flush here would slow every start-up.
   try {
-    await db.meta.put({
-      key: 'storage.persisted',
-      value: { persisted: persistedAnswer, at: new Date().toISOString() },
-    });
+    await probeWrite(db, { openedAt: new Date().toISOString() });
   } catch (error) {
     db.close();
     const reason = classifyOpenError(error);
     return { ok: false, reason, error, message: OPEN_FAILURE_MESSAGES[reason] };
   }
   setActiveDb(db);
+  let persistedAnswer = persisted();
+  if (opts.requestPersistence !== false) {
+    // Chromium may take a while to decide; start-up waits at most a moment, the answer is
+    // recorded (meta `storage.persisted`, persisted()) whenever it comes.
+    const asking = requestPersistentStorage().then(async (answer) => {
+      try {
+        await db.meta.put({
+          key: 'storage.persisted',
+          value: { persisted: answer, at: new Date().toISOString() },
+        });
+      } catch {
+        // the database may have been closed meanwhile (reload); the answer is re-asked next start
+      }
+      return answer;
+    });
+    persistedAnswer = await Promise.race([
+      asking,
+      new Promise<null>((r) => setTimeout(() => r(null), opts.persistWaitMs ?? 300)),
+    ]);
+  }
   return { ok: true, db, persisted: persistedAnswer };
+}
+
+/** One relaxed-durability write to `meta` through raw IndexedDB (see openDatabase). */
+function probeWrite(db: HallDeskDB, value: unknown): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    try {
+      const tx = db.backendDB().transaction('meta', 'readwrite', { durability: 'relaxed' });
+      tx.objectStore('meta').put({ key: 'storage.lastOpen', value });
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error ?? new Error('write probe failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('write probe aborted'));
+    } catch (e) {
+      reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  });
 }
 
 /** Reads every object store of a database with raw IndexedDB (works when Dexie cannot open). */
