@@ -324,7 +324,8 @@ export async function listApplications(db: Db, query: unknown): Promise<AdminApp
       WHERE ($1::text IS NULL OR h.code = $1)
         AND ($2::text IS NULL OR a.status = $2)
         AND ($3::text IS NULL OR a.app_no = $3)
-        AND ($4::date IS NULL OR a.deadline <= $4::date)
+        AND ($4::date IS NULL OR (a.deadline <= $4::date
+             AND a.status NOT IN ('archived', 'cancelled', 'rejected')))
       ORDER BY a.deadline, a.accepted_at
       LIMIT $5`,
     [q.hall ?? null, q.status ?? null, q.appNo ?? null, dueBefore, q.limit ?? 500],

@@ -170,6 +170,14 @@ CREATE TABLE config (
 );
 `,
   },
+  {
+    // The console's and CLI's "past or near the deadline" list scans only open applications.
+    id: '20261126_2_open_deadline_index',
+    sql: `
+CREATE INDEX applications_open_deadline ON applications (deadline)
+  WHERE status NOT IN ('archived', 'cancelled', 'rejected');
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

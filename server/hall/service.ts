@@ -229,47 +229,100 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     });
   }
 
-  /** Journal (fsync) first, then apply, broadcast and queue for the centre. */
-  function commit(events: QueueEvent[]): number {
-    if (events.length === 0) return journal.seq;
+  /**
+   * Group commit. Commands are decided against `pending` (durable state plus events decided but
+   * not yet on disk) so that two calls in the same instant never get the same ticket; their
+   * events are written with ONE write + fsync at the end of the event-loop turn, and only then
+   * does `state` (what clients see) advance and do the HTTP answers go out.
+   */
+  let pending: QueueState = state;
+  let buffer: QueueEvent[] = [];
+  let waiters: Array<{ resolve: (seq: number) => void; reject: (e: unknown) => void }> = [];
+  let flushScheduled = false;
+
+  /** Journal (fsync) first, then publish, broadcast and queue for the centre. */
+  function commitBuffered(): void {
+    const events = buffer;
+    buffer = [];
+    if (events.length === 0) return;
     const bodies = events.map((ev, i) => ({
       k: 'e',
       ev,
       cid: randomUUID(),
       os: outbox.nextSeq + i,
     }));
-    const entries = journal.append(bodies) as EventEntry[];
+    let entries: EventEntry[];
+    try {
+      entries = journal.append(bodies) as EventEntry[];
+    } catch (error) {
+      // Not on disk: forget these decisions; their requests are refused.
+      pending = state;
+      throw error;
+    }
+    state = pending;
     let cleared = false;
     for (const e of entries) {
-      state = reduce(state, e.ev);
       outbox.add(toChange(e));
       broadcast(e.seq, e.ev);
       if (e.ev.type === 'daily_cleared') cleared = true;
     }
     outbox.kick();
     if (cleared || journal.entriesSinceSnapshot >= snapshotEvery) scheduleSnapshot();
-    return journal.seq;
   }
 
-  function execute(cmd: QueueCommand): { seq: number; events: QueueEvent[] } {
+  function flush(): void {
+    flushScheduled = false;
+    const ws = waiters;
+    waiters = [];
+    try {
+      commitBuffered();
+    } catch (error) {
+      log(`journal write failed: ${String(error)}`);
+      for (const w of ws) w.reject(new HttpError(503, 'E_STORAGE', '排队数据写入失败，请稍后重试'));
+      return;
+    }
+    for (const w of ws) w.resolve(journal.seq);
+  }
+
+  function submit(events: QueueEvent[]): Promise<number> {
+    for (const e of events) pending = reduce(pending, e);
+    buffer.push(...events);
+    return new Promise<number>((resolve, reject) => {
+      waiters.push({ resolve, reject });
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    });
+  }
+
+  async function execute(cmd: QueueCommand): Promise<{ seq: number; events: QueueEvent[] }> {
     const now = clock();
-    const maintenance = maintenanceEvents(state, now);
-    const decision = decide(reduceAll(state, maintenance), cmd, now);
+    const maintenance = maintenanceEvents(pending, now);
+    const decision = decide(reduceAll(pending, maintenance), cmd, now);
     if (!decision.ok) {
-      commit(maintenance);
+      if (maintenance.length > 0) await submit(maintenance);
       throw decision.error;
     }
-    const events = [...maintenance, ...decision.events];
-    return { seq: commit(events), events: decision.events };
+    const seq = await submit([...maintenance, ...decision.events]);
+    return { seq, events: decision.events };
+  }
+
+  /** Synchronous commit for start-up (before any request). */
+  function commitNow(events: QueueEvent[]): void {
+    for (const e of events) pending = reduce(pending, e);
+    buffer.push(...events);
+    commitBuffered();
   }
 
   // A brand-new hall: journal its configuration so it is durable like everything else.
-  if (journal.seq === 0) commit([{ type: 'config_changed', at: clock(), config: initialConfig }]);
-  commit(maintenanceEvents(state, clock()));
+  if (journal.seq === 0) {
+    commitNow([{ type: 'config_changed', at: clock(), config: initialConfig }]);
+  }
+  commitNow(maintenanceEvents(state, clock()));
   if (journal.entriesSinceSnapshot >= snapshotEvery) {
     journal.snapshot({ state, outbox: outbox.toSnapshot() });
   }
-  const startupMs = performance.now() - t0;
 
   // ---------------------------------------------------------------- HTTP
   const staticRoot = options.staticDir ? path.resolve(options.staticDir) : null;
@@ -384,6 +437,8 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
         day: state.day,
         tickets: state.order.length,
         clients: clients.size,
+        startupMs: Math.round(startupMs),
+        rssMB: Math.round((process.memoryUsage().rss / 1048576) * 10) / 10,
         outbox: {
           pending: outbox.pending.length,
           ackSeq: outbox.ackSeq,
@@ -401,7 +456,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     if (method === 'POST' && p === HALL_PATHS.tickets) {
       const body = parse(IssueBody, await readJson(req));
       const cmd = parse(QueueCommand, { type: 'issue', ...body });
-      const { seq, events } = execute(cmd);
+      const { seq, events } = await execute(cmd);
       const issued = events.find((e) => e.type === 'ticket_issued');
       const receipt = issued ? receiptFor(state, issued.ticketNo) : null;
       if (!receipt) throw new HttpError(500, 'E_INTERNAL', '取号失败');
@@ -431,7 +486,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       if (!type) throw new HttpError(404, 'E_NOT_FOUND', `未知的窗口操作 ${action}`);
       const body = (await readJson(req)) as Record<string, unknown>;
       const cmd = parse(QueueCommand, { ...body, type, counterNo });
-      const { seq, events } = execute(cmd);
+      const { seq, events } = await execute(cmd);
       const answer: CounterActionResponse = {
         seq,
         current: state.counters[String(counterNo)]?.current ?? null,
@@ -441,7 +496,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     }
     if (method === 'POST' && p === HALL_PATHS.ratings) {
       const body = parse(RateBody, await readJson(req));
-      const { seq, events } = execute({ type: 'rate', ...body });
+      const { seq, events } = await execute({ type: 'rate', ...body });
       return sendJson(res, 200, { seq, events });
     }
     if (p === HALL_PATHS.config) {
@@ -450,7 +505,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       if (method === 'PUT') {
         const body = (await readJson(req)) as { config?: unknown };
         const config = parse(QueueConfig, body.config ?? body);
-        const { seq } = execute({ type: 'set_config', config });
+        const { seq } = await execute({ type: 'set_config', config });
         return sendJson(res, 200, { seq, config: state.config });
       }
     }
@@ -465,7 +520,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       return sendJson(res, 200, answer);
     }
     if (method === 'POST' && p === HALL_PATHS.dailyClear) {
-      const { seq } = execute({ type: 'daily_clear' });
+      const { seq } = await execute({ type: 'daily_clear' });
       return sendJson(res, 200, { seq });
     }
     if (p.startsWith('/api/')) throw new HttpError(404, 'E_NOT_FOUND', '接口不存在');
@@ -508,6 +563,8 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       resolve();
     });
   });
+  // Recovery time as a restart sees it: journal + snapshot load, replay, listening.
+  const startupMs = performance.now() - t0;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
 
@@ -516,10 +573,9 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
   }, HEARTBEAT_MS);
   heartbeat.unref();
   const maintenance = setInterval(() => {
-    try {
-      commit(maintenanceEvents(state, clock()));
-    } catch (error) {
-      log(`daily clear failed: ${String(error)}`);
+    const due = maintenanceEvents(pending, clock());
+    if (due.length > 0) {
+      submit(due).catch((error: unknown) => log(`daily clear failed: ${String(error)}`));
     }
     outbox.startTicker();
   }, MAINTENANCE_MS);

@@ -3,7 +3,9 @@
 // endpoint processes on one PostgreSQL stay exactly-once.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/db';
 import { openDb } from '../../server/db/db';
+import { TERMINAL_STATES } from '../../shared/domain/paths';
 import { MigrationMismatchError, migrations, runMigrations } from '../../server/db/migrations';
 import { paths } from '../../shared/protocol';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
@@ -17,7 +19,42 @@ import {
 } from '../support/server';
 import { freshDatabase } from '../support/postgres';
 
+async function migrationRunnerChecks(db: Db): Promise<void> {
+  const a = { id: '0001_a', sql: 'CREATE TABLE ta (x int);' };
+  const b = { id: '0002_b', sql: 'CREATE TABLE tb (x int);' };
+  const c = { id: '0002_c', sql: 'CREATE TABLE tc (x int);' };
+  expect(await runMigrations(db, [a])).toEqual(['0001_a']);
+  expect(await runMigrations(db, [a, b])).toEqual(['0002_b']);
+  expect(await runMigrations(db, [a, b])).toEqual([]);
+  // A build that knows a different second migration, or fewer migrations, must not run.
+  await expect(runMigrations(db, [a, c])).rejects.toBeInstanceOf(MigrationMismatchError);
+  await expect(runMigrations(db, [a])).rejects.toBeInstanceOf(MigrationMismatchError);
+  const { rows } = await db.query<{ id: string }>(
+    'SELECT id FROM schema_migrations ORDER BY position',
+  );
+  expect(rows.map((r) => r.id)).toEqual(['0001_a', '0002_b']);
+  // A failing migration leaves nothing behind (one transaction).
+  const broken = { id: '0003_broken', sql: 'CREATE TABLE td (x int); SELECT nonsense_fn();' };
+  await expect(runMigrations(db, [a, b, broken])).rejects.toThrow();
+  const td = await db.query("SELECT to_regclass('td') AS t");
+  expect(td.rows[0]).toEqual({ t: null });
+  expect(migrations.map((m) => m.id)).toEqual([...migrations.map((m) => m.id)].sort());
+  // The open-deadline index names the workflow's terminal states: keep them in step.
+  for (const t of TERMINAL_STATES) expect(migrations[1]!.sql).toContain(`'${t}'`);
+}
+
 describe('central persistence (pglite)', () => {
+  it('the migration runner records ids and refuses an applied list that is not a prefix', async () => {
+    const dir = await pgliteDataDir('migr');
+    const db = await openDb({ dataDir: dir });
+    try {
+      await migrationRunnerChecks(db);
+    } finally {
+      await db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps halls, devices, applications and the feed across a restart on the same folder', async () => {
     const storage = await testStorage('pglite', 'restart');
     if (typeof storage === 'string') throw new Error(storage);
@@ -48,40 +85,23 @@ describe('central persistence (pglite)', () => {
       await storage.cleanup();
     }
   });
-
-  it('the migration runner records ids and refuses an applied list that is not a prefix', async () => {
-    const dir = await pgliteDataDir('migr');
-    const db = await openDb({ dataDir: dir });
-    try {
-      const a = { id: '0001_a', sql: 'CREATE TABLE ta (x int);' };
-      const b = { id: '0002_b', sql: 'CREATE TABLE tb (x int);' };
-      const c = { id: '0002_c', sql: 'CREATE TABLE tc (x int);' };
-      expect(await runMigrations(db, [a])).toEqual(['0001_a']);
-      expect(await runMigrations(db, [a, b])).toEqual(['0002_b']);
-      expect(await runMigrations(db, [a, b])).toEqual([]);
-      // A build that knows a different second migration, or fewer migrations, must not run.
-      await expect(runMigrations(db, [a, c])).rejects.toBeInstanceOf(MigrationMismatchError);
-      await expect(runMigrations(db, [a])).rejects.toBeInstanceOf(MigrationMismatchError);
-      const { rows } = await db.query<{ id: string }>(
-        'SELECT id FROM schema_migrations ORDER BY position',
-      );
-      expect(rows.map((r) => r.id)).toEqual(['0001_a', '0002_b']);
-      // A failing migration leaves nothing behind (one transaction).
-      const broken = { id: '0003_broken', sql: 'CREATE TABLE td (x int); SELECT nonsense_fn();' };
-      await expect(runMigrations(db, [a, b, broken])).rejects.toThrow();
-      const td = await db.query("SELECT to_regclass('td') AS t");
-      expect(td.rows[0]).toEqual({ t: null });
-      expect(migrations.map((m) => m.id)).toEqual([...migrations.map((m) => m.id)].sort());
-    } finally {
-      await db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
 });
 
 const pgReason = process.env.TEST_DATABASE_URL ? null : 'TEST_DATABASE_URL is not set';
 if (pgReason) console.warn(`[central-persistence] skipping the postgres variant: ${pgReason}`);
 describe.skipIf(!!pgReason)('central persistence (postgres)', () => {
+  it('the migration runner records ids and refuses an applied list that is not a prefix', async () => {
+    const fresh = await freshDatabase('migr');
+    if (fresh.url === null) throw new Error(fresh.reason);
+    const db = await openDb({ databaseUrl: fresh.url });
+    try {
+      await migrationRunnerChecks(db);
+    } finally {
+      await db.close();
+      await fresh.drop();
+    }
+  });
+
   it('two endpoint processes on one database: concurrent resends are applied once', async () => {
     const fresh = await freshDatabase('multi');
     if (fresh.url === null) throw new Error(fresh.reason);
