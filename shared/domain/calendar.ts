@@ -27,6 +27,19 @@ export const CalendarData = z
   })
   .superRefine((data, ctx) => {
     for (const [year, y] of Object.entries(data.years)) {
+      // A day cannot be both off and a make-up working day.
+      const off = new Set<string>();
+      for (const h of y.holidays)
+        if (isRealDate(h.from) && isRealDate(h.to))
+          for (let n = dayNumber(h.from); n <= dayNumber(h.to); n++) off.add(fromDayNumber(n));
+      for (const h of y.holidays)
+        for (const d of h.makeupWorkdays)
+          if (off.has(d))
+            ctx.addIssue({
+              code: 'custom',
+              message: `${d} is both a holiday and a make-up working day`,
+              path: ['years', year],
+            });
       for (const h of y.holidays) {
         if (h.from > h.to)
           ctx.addIssue({
@@ -161,7 +174,7 @@ export class WorkCalendar {
     this.requireYear(date);
     if (this.holidays.has(date)) return 'holiday';
     if (this.makeup.has(date)) return 'makeup_workday';
-    const weekday = (n + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+    const weekday = (((n + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
     return weekday === 0 || weekday === 6 ? 'weekend' : 'workday';
   }
 

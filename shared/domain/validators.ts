@@ -254,7 +254,7 @@ export function validateCreditCode(input: string): ValidationResult<string, Cred
 
 /** Mobile: 11 digits starting 1[3-9], optional +86 / 0086 / 86. The carrier is not inferred. */
 export function validateMobile(input: string): ValidationResult<string> {
-  const s = input.trim().replace(/[\s-]/g, '');
+  const s = input.trim().replace(/[\s\-()（）]/g, '');
   if (s === '') return fail('phone_empty', '请输入联系电话', 'Enter a phone number');
   const m = /^(?:\+86|0086|86)?(1[3-9]\d{9})$/.exec(s);
   if (!m || !m[1])
@@ -271,6 +271,9 @@ export interface LandlineInfo {
   number: string;
   extension?: string;
 }
+
+/** Area code (010, 02X or 0 + 3 digits) then a local number that starts 2–9, 7–8 digits. */
+const LANDLINE_RE = /^(0(?:10|2\d|[3-9]\d{2}))([2-9]\d{6,7})$/;
 
 /**
  * Landline: area code (010, 02X, or 0 + 3 digits) + 7–8 digit local number, optional extension.
@@ -291,8 +294,14 @@ export function validateLandline(input: string): ValidationResult<string, Landli
   const parts = s.split('-').filter((p) => p !== '');
   let digits: string;
   if (parts.length === 3 && extension === undefined) {
-    extension = parts[2];
-    digits = `${parts[0]}${parts[1]}`;
+    // 'area-number-ext', or a number typed in two groups ('0571-8765-4321').
+    const withExt = `${parts[0]}${parts[1]}`;
+    if (LANDLINE_RE.test(withExt)) {
+      extension = parts[2];
+      digits = withExt;
+    } else {
+      digits = parts.join('');
+    }
   } else if (parts.length <= 2) {
     digits = parts.join('');
   } else {
@@ -304,7 +313,7 @@ export function validateLandline(input: string): ValidationResult<string, Landli
   }
   if (extension !== undefined && !/^\d{1,6}$/.test(extension))
     return fail('landline_extension', '分机号应为1至6位数字', 'An extension has 1–6 digits');
-  const m = /^(0(?:10|2\d|[3-9]\d{2}))([2-9]\d{6,7})$/.exec(digits);
+  const m = LANDLINE_RE.exec(digits);
   if (!m || !m[1] || !m[2])
     return fail(
       'landline_format',

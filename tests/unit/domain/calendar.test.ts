@@ -184,6 +184,24 @@ describe('missing years', () => {
     ).toThrow(/not in 2027/);
     expect(() => loadCalendar({ years: {} })).toThrow(CalendarDataError);
     expect(() =>
+      loadCalendar({
+        version: 1,
+        years: {
+          '2027': {
+            holidays: [
+              {
+                name: 'x',
+                nameEn: 'x',
+                from: '2027-02-01',
+                to: '2027-02-03',
+                makeupWorkdays: ['2027-02-02'],
+              },
+            ],
+          },
+        },
+      }),
+    ).toThrow(/both a holiday and a make-up/);
+    expect(() =>
       mergeCalendar(defaultCalendarData, { version: 1, years: { abc: { holidays: [] } } }),
     ).toThrow(CalendarDataError);
   });

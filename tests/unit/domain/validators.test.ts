@@ -169,6 +169,7 @@ describe('phones', () => {
     ['+8613812345678', '13812345678'],
     ['0086-138-1234-5678', '13812345678'],
     ['19912345678', '19912345678'],
+    ['(+86) 138-1234-5678', '13812345678'],
   ])('mobile %s is valid', (input, value) => {
     expect(validateMobile(input)).toEqual({ ok: true, value });
   });
@@ -190,6 +191,7 @@ describe('phones', () => {
     ['0571-87654321转123', '0571-87654321-123'],
     ['021-64001234 ext 88', '021-64001234-88'],
     ['+86 10 62345678', '010-62345678'],
+    ['0571-8765-4321', '0571-87654321'],
   ])('landline %s is valid as %s', (input, value) => {
     expect(validateLandline(input)).toMatchObject({ ok: true, value });
   });
