@@ -95,6 +95,7 @@ describe('catalogue integrity', () => {
   it('gives every type fields, documents, stages with limits on its workflow path', () => {
     for (const t of cat.types) {
       expect(t.fields.length + t.documents.length, t.name).toBeGreaterThan(0);
+      expect(t.fields.length, t.name).toBeGreaterThan(0);
       expect(t.documents.length, t.name).toBeGreaterThan(0);
       expect(t.stages[0]?.code, t.name).toBe('accepted');
       for (const s of t.stages) {
