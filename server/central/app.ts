@@ -13,7 +13,7 @@ import { attachmentContent, attachmentStatus, putAttachmentChunk } from './attac
 import type { DeviceAuth } from './auth';
 import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth';
 import { registerConsole } from './console';
-import { installErrorHandling } from './errors';
+import { fail, installErrorHandling } from './errors';
 import { processPull } from './pull';
 import { processPush } from './push';
 
@@ -96,13 +96,21 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   };
   const dev = (req: FastifyRequest): DeviceAuth => req.device!;
 
-  const health = async (): Promise<HealthResponse> => ({
-    ok: true,
-    service: 'halldesk-central',
-    apiVersion: 1,
-    time: new Date().toISOString(),
-    db: db.kind,
-  });
+  // Reachability for desks and readiness for a load balancer: answers only if the database does.
+  const health = async (): Promise<HealthResponse> => {
+    try {
+      await db.query('SELECT 1');
+    } catch {
+      fail('E_UNAVAILABLE', '数据库不可用 (database unavailable)');
+    }
+    return {
+      ok: true,
+      service: 'halldesk-central',
+      apiVersion: 1,
+      time: new Date().toISOString(),
+      db: db.kind,
+    };
+  };
   app.get(paths.health, health);
   app.get(paths.apiHealth, health);
 

@@ -158,6 +158,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       max: opts.maxConnections ?? 10,
       // A stuck transaction must not hold hall locks forever.
       idle_in_transaction_session_timeout: 30_000,
+      statement_timeout: 30_000,
     });
     // Surface connection errors of idle clients in the log instead of crashing the process.
     pool.on('error', (err) => console.error('[central] postgres pool error:', err.message));

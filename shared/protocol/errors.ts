@@ -40,7 +40,7 @@ export const ErrorCode = z.enum([
   'E_CHANGE_ID_REUSED',
   /** Per change in push: this device already sent another change with this seq. */
   'E_SEQ_REUSED',
-  /** 405 / 404 for unknown routes. */
+  /** Reserved (unknown method); the endpoint answers unknown routes with E_NOT_FOUND. */
   'E_METHOD',
   /** 503: the server is shutting down or the database is unreachable. */
   'E_UNAVAILABLE',
