@@ -1,5 +1,6 @@
-// Entry of the hall-queue utility process (forked by main on the hall's host machine): runs
-// startHallService and reports to main; main's supervisor restarts this process if it dies.
+// Entry of the hall-queue child process (an Electron utility process forked by main on the
+// hall's host machine; a plain Node child in tests): runs startHallService and reports to its
+// parent; the parent's supervisor restarts this process if it dies.
 import { startHallService } from '../server/hall/service';
 
 interface HallHostConfig {
@@ -14,16 +15,31 @@ type ParentPort = {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
 };
 
+/** Electron utility processes talk over process.parentPort, Node children over process.send. */
+function parentLink(): { send(m: unknown): void; onMessage(l: (m: unknown) => void): void } {
+  const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  if (port) {
+    return {
+      send: (m) => port.postMessage(m),
+      onMessage: (l) => port.on('message', (e) => l(e.data)),
+    };
+  }
+  return {
+    send: (m) => process.send?.(m),
+    onMessage: (l) => process.on('message', l),
+  };
+}
+
 async function main(): Promise<void> {
-  const parent = (process as unknown as { parentPort?: ParentPort }).parentPort;
+  const link = parentLink();
   const config = JSON.parse(process.env.HALLDESK_HALL_CONFIG ?? '{}') as HallHostConfig;
   const service = await startHallService(config);
-  parent?.postMessage({ type: 'ready', port: service.port });
-  parent?.on('message', (e) => {
-    if ((e.data as { type?: string } | null)?.type === 'stop') {
+  link.onMessage((m) => {
+    if ((m as { type?: string } | null)?.type === 'stop') {
       void service.close().finally(() => process.exit(0));
     }
   });
+  link.send({ type: 'ready', port: service.port });
 }
 
 main().catch((error: unknown) => {

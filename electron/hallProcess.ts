@@ -1,8 +1,21 @@
-// Runs the hall queue service in an Electron utility process, so that a crash there never takes
-// the shell down; the supervisor restarts it with back-off.
+// Runs the hall queue service in a child process (an Electron utility process in the shell, a
+// Node child in tests), so that a crash there never takes the shell down; the supervisor
+// restarts it with back-off. The fork function is injected: no Electron import here.
 import path from 'node:path';
-import { utilityProcess } from 'electron';
 import type { RunningService } from './supervisor';
+
+/** What we use of Electron's UtilityProcess (and of an adapted Node ChildProcess). */
+export interface ChildLike {
+  readonly pid?: number | undefined;
+  on(event: 'exit', listener: (code: number | null) => void): unknown;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  postMessage(message: unknown): void;
+  kill(): unknown;
+  stdout?: NodeJS.ReadableStream | null;
+  stderr?: NodeJS.ReadableStream | null;
+}
+
+export type ForkFn = (entry: string, env: NodeJS.ProcessEnv) => ChildLike;
 
 export interface HallProcessConfig {
   entry: string;
@@ -10,25 +23,21 @@ export interface HallProcessConfig {
   host: string;
   dataDir: string;
   staticDir: string;
+  fork: ForkFn;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  readyTimeoutMs?: number;
 }
-
-const READY_TIMEOUT_MS = 30_000;
 
 export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService> {
   return new Promise((resolve, reject) => {
-    const child = utilityProcess.fork(cfg.entry, [], {
-      serviceName: 'HallDesk hall queue',
-      stdio: 'pipe',
-      env: {
-        ...process.env,
-        HALLDESK_HALL_CONFIG: JSON.stringify({
-          port: cfg.port,
-          host: cfg.host,
-          dataDir: path.resolve(cfg.dataDir),
-          staticDir: path.resolve(cfg.staticDir),
-        }),
-      },
+    const child = cfg.fork(cfg.entry, {
+      ...process.env,
+      HALLDESK_HALL_CONFIG: JSON.stringify({
+        port: cfg.port,
+        host: cfg.host,
+        dataDir: path.resolve(cfg.dataDir),
+        staticDir: path.resolve(cfg.staticDir),
+      }),
     });
     child.stdout?.on('data', (d: Buffer) => cfg.log('info', `hall: ${d.toString().trimEnd()}`));
     child.stderr?.on('data', (d: Buffer) => cfg.log('warn', `hall: ${d.toString().trimEnd()}`));
@@ -41,7 +50,7 @@ export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService
       settled = true;
       child.kill();
       reject(new Error('hall service did not become ready in time'));
-    }, READY_TIMEOUT_MS);
+    }, cfg.readyTimeoutMs ?? 30_000);
 
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -51,7 +60,7 @@ export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService
       }
       exitResolve(`code ${code}`);
     });
-    child.on('message', (message: unknown) => {
+    child.on('message', (message) => {
       const m = message as { type?: string; port?: number } | null;
       if (m?.type !== 'ready' || settled) return;
       settled = true;

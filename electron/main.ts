@@ -10,6 +10,7 @@ import {
   safeStorage,
   session,
   shell,
+  utilityProcess,
   type WebContents,
 } from 'electron';
 import type { HallHostStatus, Role, SettingsView } from '../shared/ipc/contract';
@@ -175,6 +176,12 @@ function applyHallHost(): void {
         host: s.hallHost.bindAddress,
         dataDir: path.join(dataDir, 'hall'),
         staticDir: rendererDir,
+        fork: (entry, env) =>
+          utilityProcess.fork(entry, [], {
+            serviceName: 'HallDesk hall queue',
+            stdio: 'pipe',
+            env,
+          }),
         log,
       }),
     { log: (m) => log('warn', m), onStatus: (status) => emit('hall:state', status) },
