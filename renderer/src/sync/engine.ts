@@ -314,7 +314,20 @@ export class SyncEngine {
       // Marked while the requests go out (the mark is for the panel; a crash leaves 'sending'
       // rows, which are simply sent again).
       const marking = this.store.markSending(batches.flatMap((b) => b.batch.map((e) => e.seq)));
-      const settled = await Promise.allSettled(batches.map((b) => client.pushRaw(b.text)));
+      // Each batch's outcome is recorded as soon as its answer arrives (while the others are
+      // still on the wire); Dexie runs the transactions one after another.
+      const settled = await Promise.allSettled(
+        batches.map(async (b) => {
+          const res = await client.pushRaw(b.text);
+          const outcomes = toOutcomes(b.batch, res.results);
+          if (outcomes.length > 0) await this.store.applyPushResults(outcomes);
+          processed += outcomes.length;
+          this.status.setState({
+            progress: { total: Math.max(startCounts, processed), done: processed },
+          });
+          return outcomes.length;
+        }),
+      );
       await marking;
       let progressed = false;
       let shrink = false;
@@ -323,11 +336,7 @@ export class SyncEngine {
         const { batch } = batches[i]!;
         const r = settled[i]!;
         if (r.status === 'fulfilled') {
-          const outcomes = toOutcomes(batch, r.value.results);
-          if (outcomes.length === 0) continue;
-          await this.store.applyPushResults(outcomes);
-          processed += outcomes.length;
-          progressed = true;
+          if (r.value > 0) progressed = true;
           continue;
         }
         const e: unknown = r.reason;
@@ -336,7 +345,7 @@ export class SyncEngine {
         else if (handled === 'parked') progressed = true;
         else failure ??= e;
       }
-      // Compaction only after the acks above are committed.
+      // Leftover acked rows (the store API marks some without deleting): compact them too.
       await this.store.compact();
       const total = Math.max(startCounts, processed);
       this.status.setState({ progress: { total, done: processed } });

@@ -55,7 +55,10 @@ export interface SyncStore {
   markSending(seqs: number[]): Promise<void>;
   /** Records a push's outcomes in one transaction: acks, parked rejections, conflict records. */
   applyPushResults(outcomes: PushOutcome[]): Promise<void>;
-  /** Deletes acknowledged entries (run after the acks are committed). Returns how many. */
+  /**
+   * Deletes entries left in state 'acked' (by the store's ackOutbox or an older version); the
+   * engine's own acks are compacted inside applyPushResults. Returns how many.
+   */
   compact(): Promise<number>;
   /** Parks entries the centre refused as a whole request (e.g. cross-hall, too large). */
   park(seqs: number[], reason: string): Promise<void>;
@@ -193,6 +196,7 @@ export function createDexieSyncStore(
         async () => {
           const rows = await outbox.bulkGet(outcomes.map((o) => o.seq));
           const updated: OutboxEntry[] = [];
+          const acked: number[] = [];
           const handled = new Set(outcomes.map((o) => o.seq));
           for (let i = 0; i < outcomes.length; i++) {
             const o = outcomes[i]!;
@@ -203,10 +207,9 @@ export function createDexieSyncStore(
               updated.push({ ...row, state: 'rejected', lastError: `${o.code}: ${o.reason}` });
               continue;
             }
-            updated.push({ ...row, state: 'acked' });
+            acked.push(row.seq);
             if (o.kind === 'conflict') {
-              const others = new Set(handled);
-              const merged = await putRemoteApplication(o.current, others);
+              const merged = await putRemoteApplication(o.current, handled);
               await addNote({
                 id: o.changeId,
                 at,
@@ -216,12 +219,6 @@ export function createDexieSyncStore(
                 notApplied: o.notApplied,
                 reason: o.reason,
               });
-            } else if (row.entity === 'application' && o.serverVersion !== undefined) {
-              // Remember the centre's version so an older pull page cannot roll the row back.
-              const app = await db.applications.get(row.entityId);
-              if (app && app.serverVersion < o.serverVersion) {
-                await db.applications.put({ ...app, serverVersion: o.serverVersion });
-              }
             } else if (row.entity === 'attachment') {
               const meta = wirePayload(row) as {
                 id?: string;
@@ -242,6 +239,11 @@ export function createDexieSyncStore(
             }
           }
           await outbox.bulkPut(updated);
+          // Compaction of what this push acknowledged: the ack is recorded by deleting the row
+          // in the same transaction as its consequences, so there is no moment where an entry
+          // is acknowledged but still looks unsent (or the reverse). The centre's serverVersion
+          // comes with the pull that follows, as the whole record.
+          await outbox.bulkDelete(acked);
         },
       );
     },
