@@ -50,7 +50,11 @@ function boot(): Promise<Boot> {
 export function App() {
   const lang = useLang();
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { fontSize: 15 } }}>
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : zhCN}
+      theme={{ token: { fontSize: 15 } }}
+      button={{ autoInsertSpace: false }}
+    >
       <AntApp>
         <Booted />
       </AntApp>

@@ -1,8 +1,13 @@
 // 受理回执: the customer's receipt. Masked ID and phone (PIPL), documents received and to follow,
 // the deadline in working days, the clerk, and a QR code of the application number. Printed via
 // the shell (browser: the print dialog, whose "save as PDF" destination gives the PDF).
-import { FileAddOutlined, PrinterOutlined, ProfileOutlined } from '@ant-design/icons';
-import { Alert, Button, Descriptions, Space, Spin, Typography } from 'antd';
+import {
+  FileAddOutlined,
+  FilePdfOutlined,
+  PrinterOutlined,
+  ProfileOutlined,
+} from '@ant-design/icons';
+import { Alert, App as AntApp, Button, Descriptions, Space, Spin, Typography } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
@@ -39,23 +44,55 @@ export function formatDateTime(iso: string): string {
 
 export function ReceiptPage(props: { id: string }) {
   const t = useT();
+  const { message } = AntApp.useApp();
   const app = useLiveQuery(() => getApplication(props.id).then((a) => a ?? null), [props.id]);
-  useShortcut('ctrl+p', () => void shell.print());
+  const [busy, setBusy] = useState(false);
+
+  async function run(job: () => Promise<void>) {
+    setBusy(true);
+    try {
+      await job();
+    } catch (e) {
+      message.error(
+        `${t('打印失败', 'Printing failed')}：${e instanceof Error ? e.message : String(e)}`,
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+  const print = () => run(() => shell.print());
+  const savePdf = (appNo: string) =>
+    run(async () => {
+      const r = await shell.printReceipt({ mode: 'pdf', fileName: `回执-${appNo}.pdf` });
+      if (r.pdfPath) message.success(t(`已保存PDF：${r.pdfPath}`, `PDF saved: ${r.pdfPath}`));
+      else if (r.message) message.warning(r.message);
+    });
+  useShortcut('ctrl+p', () => void print());
+
   if (app === undefined) return <Spin />;
   if (app === null)
     return <Alert type="error" showIcon title={t('找不到该申请', 'Application not found')} />;
   return (
     <div>
-      <Space className="no-print" style={{ marginBottom: 16 }}>
+      <Space className="no-print" style={{ marginBottom: 16 }} wrap>
         <Button
           type="primary"
           icon={<PrinterOutlined />}
-          onClick={() => void shell.print()}
+          onClick={() => void print()}
+          loading={busy}
           autoFocus
           data-testid="print-receipt"
         >
-          {t('打印回执 / 另存为PDF', 'Print / save as PDF')} <kbd>Ctrl+P</kbd>
+          {shell.isElectron
+            ? t('打印回执', 'Print receipt')
+            : t('打印回执 / 另存为PDF', 'Print / save as PDF')}{' '}
+          <kbd>Ctrl+P</kbd>
         </Button>
+        {shell.isElectron && (
+          <Button icon={<FilePdfOutlined />} onClick={() => void savePdf(app.appNo)} loading={busy}>
+            {t('另存为PDF', 'Save as PDF')}
+          </Button>
+        )}
         <Button icon={<ProfileOutlined />} onClick={() => navigate(`/desk/app/${app.id}`)}>
           {t('查看详情', 'Details')}
         </Button>
@@ -63,6 +100,14 @@ export function ReceiptPage(props: { id: string }) {
           {t('新建受理', 'New application')} <kbd>Alt+N</kbd>
         </Button>
       </Space>
+      {!shell.isElectron && (
+        <Typography.Paragraph type="secondary" className="no-print">
+          {t(
+            '浏览器中打印时，在打印对话框的“目标打印机”中选择“另存为PDF”即可保存PDF。',
+            'In the print dialog choose "Save as PDF" as the destination to get a PDF.',
+          )}
+        </Typography.Paragraph>
+      )}
       <Receipt app={app} />
     </div>
   );

@@ -139,3 +139,13 @@ export async function searchApplications(page: Page, text: string) {
   await box.press('Enter');
   return page.getByTestId('app-row');
 }
+
+/** Presses Tab (keyboard only) until the focused element matches `selector`; fails after `max`. */
+export async function tabTo(page: Page, selector: string, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector))
+      return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
