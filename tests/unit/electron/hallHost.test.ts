@@ -45,7 +45,8 @@ describe('hall host process under the supervisor', () => {
         get pid() {
           return cp.pid;
         },
-        on: (event: 'exit' | 'message', listener: (arg: never) => void) => cp.on(event, listener),
+        on: (event: string, listener: (arg: never) => void) =>
+          cp.on(event, listener as (...args: unknown[]) => void),
         postMessage: (m) => cp.send(m as object),
         kill: () => cp.kill(),
         stdout: cp.stdout,
