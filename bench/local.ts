@@ -222,6 +222,10 @@ async function main(): Promise<void> {
     {
       for (let i = 0; i < 5; i++) {
         const fresh = await context.newPage();
+        fresh.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning')
+            log(`  [desk ${m.type()}] ${m.text()}`);
+        });
         await fresh.goto(`${server.url}/${LIST_ROUTE}`, { waitUntil: 'commit' });
         try {
           await fresh.waitForSelector(ROW_SELECTOR, { timeout: 15_000 });
@@ -234,6 +238,14 @@ async function main(): Promise<void> {
           dcls.push(t.dcl);
           if (i === 4) listHeap = await heapMB(fresh);
         } catch {
+          const shot = path.join(os.tmpdir(), 'bench-local-list.png');
+          await fresh.screenshot({ path: shot }).catch(() => undefined);
+          const text = await fresh
+            .evaluate(() => document.body.innerText.slice(0, 300))
+            .catch(() => '');
+          log(
+            `  no list row after 15 s; screenshot ${shot}; page text: ${text.replace(/\s+/g, ' ')}`,
+          );
           await fresh.close();
           break;
         }

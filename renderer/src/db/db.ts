@@ -97,7 +97,7 @@ export const SCHEMA_V2 = {
   feedback: 'id, &feedbackNo, t, status, replyDue, *searchKeys',
 } as const;
 
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 export class HallDeskDB extends Dexie {
   applications!: EntityTable<StoredApplication, 'id'>;
@@ -143,17 +143,30 @@ export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
           Object.assign(row, deriveFeedbackKeys(row));
         });
     });
+  if (upTo < 3) return;
+  // v3: address words join the search keys (keys.ts addressKeyValues); same indexes.
+  db.version(3).upgrade(async (tx) => {
+    await tx
+      .table<StoredApplication, string>('applications')
+      .toCollection()
+      .modify((row) => {
+        row.searchKeys = deriveApplicationKeys(row).searchKeys;
+      });
+  });
 }
 
-/** A v1-only database class: what the first release shipped (used by the migration test). */
-export class HallDeskDBV1 extends Dexie {
-  constructor(name: string, options: HallDeskDBOptions = {}) {
+/**
+ * The database as an older release declared it (schema chain up to `upTo`): used by the
+ * migration tests to write data the way that release did.
+ */
+export class LegacyHallDeskDB extends Dexie {
+  constructor(name: string, upTo: number, options: HallDeskDBOptions = {}) {
     super(name, {
       chromeTransactionDurability: options.durability ?? 'strict',
       ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
       ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
     });
-    defineSchema(this, 1);
+    defineSchema(this, upTo);
   }
 }
 

@@ -16,7 +16,48 @@ export type SearchKeyKind =
   | 'p' // phone, whole (digits only)
   | 'p4' // phone, last 4
   | 'a' // 户号 (account number)
-  | 'no'; // application / feedback number
+  | 'no' // application / feedback number
+  | 'ad'; // address word (省/市/区/路/街/村/小区 …), its stem, and road + house number
+
+// Chinese addresses have no spaces: cut after the usual administrative and street suffixes.
+// Only suffixes that rarely occur inside names (州, 楼, 园, 城 … do: 苏州, 鼓楼, 工业园).
+const ADDRESS_WORD =
+  /.+?(?:特别行政区|自治区|自治州|自治县|街道|社区|小区|花园|大道|大街|胡同|广场|大厦|单元|省|市|区|县|旗|镇|乡|村|路|街|巷|弄|号|栋|幢|室)|.+$/gu;
+const ADDRESS_SUFFIX =
+  /(?:特别行政区|自治区|自治州|自治县|街道|社区|小区|花园|大道|大街|胡同|广场|大厦|单元|省|市|区|县|旗|镇|乡|村|路|街|巷|弄|号|栋|幢|室)$/u;
+
+/** Address words in order; `complete` is false for a trailing fragment without a suffix. */
+export function addressWords(address: string): { word: string; complete: boolean }[] {
+  const text = normalizeText(address);
+  return (text.match(ADDRESS_WORD) ?? []).map((word) => ({
+    word,
+    complete: ADDRESS_SUFFIX.test(word),
+  }));
+}
+
+const startsWithDigit = (w: string) => /^[0-9]/.test(w);
+
+/**
+ * Address key values: each word of 2+ characters not starting with a digit (鼓楼区, 中山路),
+ * its stem without the suffix (鼓楼, 中山) and a road word joined with its house number
+ * (中山路1号). Numbers alone (1号, 502室) would match half the city: they get no key.
+ */
+export function addressKeyValues(address: string): string[] {
+  const words = addressWords(address);
+  const out: string[] = [];
+  words.forEach(({ word, complete }, i) => {
+    if (startsWithDigit(word)) return;
+    const chars = Array.from(word);
+    if (chars.length >= 2) out.push(word);
+    if (complete) {
+      const stem = word.replace(ADDRESS_SUFFIX, '');
+      if (Array.from(stem).length >= 2) out.push(stem);
+    }
+    const next = words[i + 1];
+    if (next && startsWithDigit(next.word)) out.push(word + next.word);
+  });
+  return out;
+}
 
 /** Whether an application no longer runs against its deadline (workflow's terminal states). */
 export function isTerminalStatus(status: string): boolean {
@@ -102,6 +143,7 @@ export function deriveApplicationKeys(app: Application): {
   if (c.contactName && c.contactName !== c.name) {
     values.push(...nameKeyValues(c.contactName).map((v) => keyValue('n', v)));
   }
+  values.push(...addressKeyValues(app.address).map((v) => keyValue('ad', v)));
   return {
     t,
     searchKeys: withTime(values, t),

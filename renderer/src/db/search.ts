@@ -5,6 +5,7 @@ import { shanghaiDate } from '../../../shared/domain/calendar';
 import type { Application } from '../../../shared/domain/model';
 import type { HallDeskDB, StoredApplication } from './db';
 import {
+  addressWords,
   digitsOnly,
   isTerminalStatus,
   KEY_MAX,
@@ -330,6 +331,56 @@ async function searchAddress(
   };
 }
 
+/**
+ * The address key a query can use: the longest whole word of it (or a trailing fragment, which
+ * may be a stem such as 中山), joined with a following house number when there is one.
+ */
+export function addressKeyFor(q: string): string | undefined {
+  const words = addressWords(q);
+  let best: string | undefined;
+  words.forEach(({ word, complete }, i) => {
+    if (/^[0-9]/.test(word)) return;
+    const next = words[i + 1];
+    const candidates = [word];
+    if (complete && next?.complete && /^[0-9]/.test(next.word)) candidates.push(word + next.word);
+    for (const c of candidates) {
+      if (Array.from(c).length >= 2 && (!best || c.length > best.length)) best = c;
+    }
+  });
+  return best;
+}
+
+/**
+ * Address search: through the address-word keys when the text has a usable word (then only
+ * rows whose address contains the whole text), else, or when that finds nothing (a fragment
+ * across word boundaries such as 山路), the bounded scan.
+ */
+async function searchAddressIndexed(
+  db: HallDeskDB,
+  q: string,
+  f: ApplicationFilters,
+  limit: number,
+  offset: number,
+): Promise<SearchResult<Application>> {
+  const key = addressKeyFor(q);
+  if (key) {
+    const exact = key === q;
+    const plan: KeyPlan = exact
+      ? { kind: 'ad', value: key }
+      : { kind: 'ad', value: key, post: (r) => normalizeText(r.address).includes(q) };
+    const found = await searchByKeys(
+      db,
+      [plan],
+      timeBounds(f),
+      residualPredicate(f, {}),
+      limit,
+      offset,
+    );
+    if (found.rows.length > 0 || offset > 0) return found;
+  }
+  return searchAddress(db, q, f, limit, offset);
+}
+
 interface DriverPlan {
   collection: () => Collection<StoredApplication, string, InsertType<StoredApplication, 'id'>>;
   covers: { status?: boolean; businessCode?: boolean; overdue?: boolean };
@@ -414,7 +465,7 @@ export async function searchApplicationsIn(
     if (text) {
       const plans = planText(text, kind);
       if (plans === null) {
-        return searchAddress(db, normalizeText(text), filters, limit, offset);
+        return searchAddressIndexed(db, normalizeText(text), filters, limit, offset);
       }
       if (plans.length === 0 || plans.some((p) => p.value === '')) {
         return { rows: [], total: 0, hasMore: false, truncated: false };
@@ -423,7 +474,7 @@ export async function searchApplicationsIn(
       const result = await searchByKeys(db, plans, timeBounds(filters), residual, limit, offset);
       // A name-shaped text that names nobody may be part of an address (auto mode only).
       if (kind === 'auto' && result.total === 0 && plans[0]?.kind === 'n' && offset === 0) {
-        return searchAddress(db, normalizeText(text), filters, limit, offset);
+        return searchAddressIndexed(db, normalizeText(text), filters, limit, offset);
       }
       return result;
     }

@@ -6,9 +6,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CURRENT_SCHEMA_VERSION,
   HallDeskDB,
-  HallDeskDBV1,
+  LegacyHallDeskDB,
   activeDb,
 } from '../../../renderer/src/db/db';
+import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
 import { classifyOpenError, openDatabase, resetLocalDatabase } from '../../../renderer/src/db/open';
 import * as repo from '../../../renderer/src/db/repo';
 import { makeApp, makeFeedback } from './factory';
@@ -29,7 +30,7 @@ describe('schema migration chain', () => {
   it('migrates a v1 database with data to the current version, deriving search keys', async () => {
     const indexedDB = new IDBFactory();
     const name = 'migrate-v1';
-    const v1 = new HallDeskDBV1(name, { indexedDB, IDBKeyRange });
+    const v1 = new LegacyHallDeskDB(name, 1, { indexedDB, IDBKeyRange });
     const a = makeApp(
       { status: 'accepted', deadline: '2026-11-05' },
       { name: '陈大文', phone: '13700001111' },
@@ -68,6 +69,33 @@ describe('schema migration chain', () => {
     expect(await repo.outboxStats()).toMatchObject({ pending: 1 });
     // Seq continues after the migrated counter.
     expect((await repo.submitApplication(makeApp())).seq).toBe(2);
+    r.db.close();
+  });
+});
+
+describe('schema v2 → v3', () => {
+  it('adds the address keys to applications written by v2', async () => {
+    const indexedDB = new IDBFactory();
+    const name = 'migrate-v2';
+    const v2 = new LegacyHallDeskDB(name, 2, { indexedDB, IDBKeyRange });
+    const a = makeApp({ address: '苏州市工业园区星湖街328号' });
+    const d = deriveApplicationKeys(a);
+    // v2 derived no address keys.
+    const v2Keys = d.searchKeys.filter((k) => !k.startsWith('ad:'));
+    expect(v2Keys.length).toBeLessThan(d.searchKeys.length);
+    await v2
+      .table('applications')
+      .add({ ...a, t: d.t, searchKeys: v2Keys, openDeadline: a.deadline });
+    v2.close();
+    const r = await openDatabase({ name, indexedDB, IDBKeyRange, requestPersistence: false });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.db.verno).toBe(3);
+    expect((await r.db.applications.get(a.id))?.searchKeys.sort()).toEqual(
+      [...d.searchKeys].sort(),
+    );
+    expect((await repo.searchApplications({ text: '星湖街', kind: 'address' })).rows).toHaveLength(
+      1,
+    );
     r.db.close();
   });
 });

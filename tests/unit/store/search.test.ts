@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../../shared/domain/model';
 import type { HallDeskDB } from '../../../renderer/src/db/db';
 import * as repo from '../../../renderer/src/db/repo';
+import { addressKeyValues } from '../../../renderer/src/db/keys';
+import { addressKeyFor } from '../../../renderer/src/db/search';
 import { freshDb, makeApp } from './factory';
 
 let db: HallDeskDB;
@@ -145,6 +147,34 @@ describe('search keys', () => {
       A(2),
       A(0),
     ]);
+  });
+
+  it('uses address words, stems and road + number, and falls back to a scan for fragments', async () => {
+    const addr = (text: string) => repo.searchApplications({ text, kind: 'address' });
+    expect(ids(await addr('鼓楼区'))).toEqual([A(0)]);
+    expect(ids(await addr('鼓楼'))).toEqual([A(0)]); // stem
+    expect(ids(await addr('中山路1号'))).toEqual([A(0)]);
+    expect(ids(await addr('南京市玄武区北京东路'))).toEqual([A(2)]);
+    expect(ids(await addr('梁溪区人民路5'))).toEqual([A(3)]); // trailing fragment
+    expect(ids(await addr('山路1'))).toEqual([A(0)]); // across words: scan
+    expect(ids(await addr('北京西路'))).toEqual([]);
+    expect(ids(await addr('广陵区'))).toHaveLength(30);
+    expect((await addr('广陵区')).total).toBe(30);
+  });
+
+  it('cuts addresses into words the same way for keys and queries', () => {
+    expect(addressKeyValues('南京市鼓楼区中山路1号3栋502室')).toEqual([
+      '南京市',
+      '南京',
+      '鼓楼区',
+      '鼓楼',
+      '中山路',
+      '中山',
+      '中山路1号',
+    ]);
+    expect(addressKeyFor('中山路1号')).toBe('中山路1号');
+    expect(addressKeyFor('鼓楼区中山')).toBe('鼓楼区');
+    expect(addressKeyFor('1号')).toBeUndefined();
   });
 
   it('finds nothing for unknown text', async () => {
