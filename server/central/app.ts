@@ -21,7 +21,7 @@ export interface CentralServerOptions {
   /** PostgreSQL URL; else PGlite in dataDir (in memory when neither is given). */
   databaseUrl?: string;
   dataDir?: string;
-  /** Administrator token; else HALLDESK_ADMIN_TOKEN is NOT read here (main.ts does), see ensureAdminToken. */
+  /** Administrator token (main.ts passes HALLDESK_ADMIN_TOKEN); without it the stored hash is kept or a token is generated once. */
   adminToken?: string;
   /** Fastify logger option (false in tests). */
   logger?: boolean | object;
