@@ -237,3 +237,60 @@ test('invalid ID, credit code and phone show Chinese errors and nothing is saved
   await page.locator('#f-customer-phone').fill('13512345678');
   await submitAndConfirm(page);
 });
+
+test('a year missing from the holiday calendar stops the submit instead of guessing a deadline', async ({
+  page,
+}) => {
+  // 2027's schedule is not published in the shipped calendar.
+  await page.clock.setFixedTime(new Date('2027-03-10T10:00:00+08:00'));
+  await setupDesk(page);
+  await expect(page.getByTestId('status-bar')).toContainText('缺少2027年节假日安排');
+  await openDesk(page, '/desk/new');
+  await chooseBusinessType(page, 'dyjmxz', '低压居民新装');
+  await fillCustomer(page, {
+    name: '郑一',
+    idNumber: KNOWN.residentIdX,
+    phone: '13811112222',
+    address: '北京市朝阳区测试路8号',
+  });
+  await fillRequiredFields(page, { capacity: '5' });
+  await receiveRequiredDocuments(page);
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('submit-error')).toContainText('缺少 2027 年节假日安排');
+  await expect(page.getByRole('dialog', { name: '提交前核对' })).toHaveCount(0);
+  await expect(page.getByTestId('outbox-state')).toContainText('全部变更已上传');
+});
+
+test('a scan taken during the intake is stored with the application and queued for upload', async ({
+  page,
+}) => {
+  await setupDesk(page);
+  await openDesk(page, '/desk/new');
+  await chooseBusinessType(page, '101', '低压居民新装');
+  await fillCustomer(page, {
+    name: '冯二',
+    idNumber: residentId('110108', '19700707', '777'),
+    phone: '13833334444',
+    address: '北京市海淀区测试路9号',
+  });
+  await fillRequiredFields(page, { capacity: '7' });
+  // A scan of the ID card marks the document received.
+  await page.getByTestId('scan-file-id_doc').setInputFiles({
+    name: 'id-card.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    ),
+  });
+  const doc = page.getByTestId('doc-id_doc');
+  await expect(doc).toContainText('id-card.png');
+  await expect(doc.getByRole('radio', { name: '已收' })).toBeChecked();
+  await receiveRequiredDocuments(page);
+  const appNo = await submitAndConfirm(page);
+  // The application and its attachment are both waiting to be sent.
+  await expect(page.getByTestId('outbox-state')).toContainText('待上传 2 条');
+  await page.getByRole('button', { name: '查看详情' }).click();
+  await expect(page.getByTestId('detail-appno')).toHaveText(appNo);
+  await expect(page.getByTestId('detail-doc-id_doc')).toContainText('id-card.png');
+});
