@@ -23,7 +23,7 @@ import { startHallProcess } from './hallProcess';
 import { RotatingLog } from './logFile';
 import { decideWindowOpen, isAppUrl } from './navigation';
 import { listPrinters, printReceipt, printTicket } from './printing';
-import { chooseRole, parseFlags, type RoleChoice } from './roles';
+import { chooseRole, parseFlags, settingsFromFlags, type RoleChoice } from './roles';
 import { SecretStore, SecretsUnavailableError } from './secrets';
 import { resolveDataDir, setConfiguredDataDir, SettingsStore } from './settingsStore';
 import { SignatureStore } from './signatures';
@@ -363,6 +363,9 @@ async function start(): Promise<void> {
   log('info', `HallDesk ${appVersion} starting; data folder ${dataDir} (${dataDirSource})`);
   settings = new SettingsStore(dataDir, (m) => log('warn', m));
   windowState = new WindowStateStore(dataDir);
+  // Flags are remembered: the next start without them keeps this machine's role and monitor.
+  const fromFlags = settingsFromFlags(flags, settings.get());
+  if (fromFlags) settings.update(fromFlags);
   roleChoice = chooseRole(flags, settings.get());
   log('info', `role ${roleChoice.role} (${roleChoice.source})`);
 

@@ -116,3 +116,23 @@ export const ROLE_WINDOWS: Record<Role, RoleWindowPolicy> = {
     preferredMonitor: 'secondary',
   },
 };
+
+/**
+ * What a start with flags changes in the stored settings, so the machine keeps its role next
+ * time it starts without them (a hall TV started once with --role=display --display=2 stays so).
+ * null when nothing changes.
+ */
+export function settingsFromFlags(flags: ShellFlags, settings: Settings): Partial<Settings> | null {
+  const patch: Partial<Settings> = {};
+  if (flags.role && flags.role !== settings.role) patch.role = flags.role;
+  const role = flags.role ?? settings.role;
+  if (flags.display !== null) {
+    if ((role === 'display' || role === 'kiosk') && flags.display !== settings.displayMonitor) {
+      patch.displayMonitor = flags.display;
+    }
+    if (role === 'customer' && flags.display !== settings.customerScreen.monitor) {
+      patch.customerScreen = { ...settings.customerScreen, monitor: flags.display };
+    }
+  }
+  return Object.keys(patch).length ? patch : null;
+}

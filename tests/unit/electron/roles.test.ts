@@ -1,7 +1,7 @@
 // Role choice: command-line flags beat stored settings, which beat the default (desk).
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/ipc/contract';
-import { chooseRole, parseFlags, ROLE_ROUTES } from '../../../electron/roles';
+import { chooseRole, parseFlags, ROLE_ROUTES, settingsFromFlags } from '../../../electron/roles';
 
 const stored = (patch: Partial<Settings>): Settings => ({ ...DEFAULT_SETTINGS, ...patch });
 
@@ -70,5 +70,36 @@ describe('chooseRole', () => {
       kiosk: '#/kiosk',
       customer: '#/customer',
     });
+  });
+});
+
+describe('settingsFromFlags (flags are remembered per machine)', () => {
+  it('stores the role and monitor given on the command line', () => {
+    expect(
+      settingsFromFlags(parseFlags(['--role=display', '--display=2']), DEFAULT_SETTINGS),
+    ).toEqual({
+      role: 'display',
+      displayMonitor: 2,
+    });
+    expect(
+      settingsFromFlags(parseFlags(['--role=customer', '--display=3']), DEFAULT_SETTINGS),
+    ).toEqual({
+      role: 'customer',
+      customerScreen: { enabled: false, monitor: 3 },
+    });
+  });
+
+  it('changes nothing without flags or when they match what is stored', () => {
+    expect(settingsFromFlags(parseFlags([]), DEFAULT_SETTINGS)).toBeNull();
+    expect(
+      settingsFromFlags(
+        parseFlags(['--role=kiosk', '--display=1']),
+        stored({ role: 'kiosk', displayMonitor: 1 }),
+      ),
+    ).toBeNull();
+  });
+
+  it('keeps a desk monitor flag out of the display setting', () => {
+    expect(settingsFromFlags(parseFlags(['--display=2']), DEFAULT_SETTINGS)).toBeNull();
   });
 });
