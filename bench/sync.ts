@@ -178,6 +178,10 @@ async function main(): Promise<void> {
       `loopback:  push ${loop.push.wallMs} ms, up ${loop.push.bytesUp} B, down ${loop.push.bytesDown} B, ${loop.push.requests} requests; pull-back ${loop.pullBack.wallMs} ms`,
     );
 
+    if (process.env.BENCH_SYNC_LINKS_ONLY) {
+      console.log(JSON.stringify(out));
+      return;
+    }
     const pg = await ingest(central);
     log(
       `ingest PGlite: ${pg.appsPerSec} apps/s, p50 ${pg.p50Ms} ms, p99 ${pg.p99Ms} ms (${DEVICES} devices × ${PER_DEVICE}, errors ${pg.errors})`,

@@ -299,15 +299,19 @@ export class SyncEngine {
     for (let guard = 0; guard < 10_000; guard++) {
       const candidates = await this.store.pendingEntries(limit * window);
       if (candidates.length === 0) break;
-      // Several batches in flight at once (on a weak link the next upload overlaps the centre's
-      // work and the answer of the previous one). Split evenly, at least 50 per batch, so a
-      // small backlog still goes in one request. Order across batches does not matter to the
-      // centre: each change is idempotent and an older change of a record never overwrites a
-      // newer one from the same device (superseded).
-      const per = Math.min(limit, Math.max(50, Math.ceil(candidates.length / window)));
+      // Several batches in flight at once: on a weak link the next upload overlaps the centre's
+      // work and the answer of the previous one. Sizes decrease (3:2:1 for three) so that what
+      // is left after the last byte went up (the centre's work on the last batch and its
+      // answer) is short; at least 50 per batch, so a small backlog goes in one request. Order
+      // across batches does not matter to the centre: each change is idempotent and an older
+      // change of a record never overwrites a newer one from the same device (superseded).
+      const sizes = splitSizes(candidates.length, window, limit);
+      const per = sizes[0] ?? limit;
       const batches: { batch: OutboxEntry[]; text: string }[] = [];
-      for (let rest = candidates; rest.length > 0 && batches.length < window;) {
-        const b = buildBatch(creds.deviceId, rest.slice(0, per), maxBytes);
+      let rest = candidates;
+      for (const size of sizes) {
+        if (rest.length === 0) break;
+        const b = buildBatch(creds.deviceId, rest.slice(0, size), maxBytes);
         batches.push(b);
         rest = rest.slice(b.batch.length);
       }
@@ -494,6 +498,26 @@ export function buildBatch(
     size += bytes + 1;
   }
   return { batch, text: `${head}${parts.join(',')}]}` };
+}
+
+/**
+ * Batch sizes for one pipelined step: decreasing weights window, window-1, …, 1; each at
+ * least 50 (or all that is left) and at most `limit`.
+ */
+export function splitSizes(n: number, window: number, limit: number): number[] {
+  if (n <= 0) return [];
+  const w = Math.max(1, Math.min(window, Math.floor(n / 50)));
+  const sizes: number[] = [];
+  let left = n;
+  for (let i = 0; i < w && left > 0; i++) {
+    // This batch's share of what is left, by the remaining weights (w-i, …, 1).
+    const remainingWeight = ((w - i) * (w - i + 1)) / 2;
+    const share = Math.ceil((left * (w - i)) / remainingWeight);
+    const size = Math.min(limit, left, Math.max(50, share));
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
 }
 
 /** UTF-8 byte length without encoding (Chinese text is 3 bytes per character). */

@@ -1,7 +1,7 @@
 // Sync engine decisions on a real Dexie database (fake-indexeddb) against an in-memory centre:
 // batching and gzip, parked rejections, compaction, conflicts, the lock and the back-off timer.
 import { afterEach, describe, expect, it } from 'vitest';
-import { SyncEngine, type Timers } from '../../../renderer/src/sync/engine';
+import { SyncEngine, splitSizes, type Timers } from '../../../renderer/src/sync/engine';
 import { memoryLock } from '../../../renderer/src/sync/lock';
 import { createDexieSyncStore, readNotes } from '../../../renderer/src/sync/store';
 import {
@@ -51,8 +51,8 @@ describe('push', () => {
     for (const a of apps) await saveWithOutbox(d.db, a);
     const r = await d.engine.syncNow();
     expect(r).toMatchObject({ kind: 'ok', pushed: 1_200 });
-    // Three requests of at most 500, split evenly so they can be in flight together.
-    expect(centre.pushes.map((p) => p.changes)).toEqual([400, 400, 400]);
+    // Three requests of at most 500 in flight together, decreasing so the tail is short.
+    expect(centre.pushes.map((p) => p.changes).sort((a, b) => b - a)).toEqual([500, 467, 233]);
     expect(centre.pushes.every((p) => p.gzip)).toBe(true);
     expect(centre.records.size).toBe(1_200);
     expect(await d.db.outbox.count()).toBe(0);
@@ -132,6 +132,22 @@ describe('push', () => {
     expect(await d.db.outbox.count()).toBe(0);
     expect(centre.seen.size).toBe(1);
     expect(centre.records.get(a.id)?.serverVersion).toBe(1);
+  });
+});
+
+describe('splitSizes', () => {
+  it('splits a backlog into decreasing batches within the limits', () => {
+    expect(splitSizes(0, 3, 500)).toEqual([]);
+    expect(splitSizes(30, 3, 500)).toEqual([30]);
+    expect(splitSizes(120, 3, 500)).toEqual([80, 40]);
+    expect(splitSizes(1_000, 3, 500)).toEqual([500, 334, 166]);
+    expect(splitSizes(5_000, 3, 500)).toEqual([500, 500, 500]);
+    expect(splitSizes(7, 3, 2)).toEqual([2]);
+    for (const n of [1, 49, 51, 99, 333, 1_499, 1_500, 1_501]) {
+      const s = splitSizes(n, 3, 500);
+      expect(s.reduce((a, b) => a + b, 0)).toBe(Math.min(n, 1_500));
+      expect(Math.max(...s)).toBeLessThanOrEqual(500);
+    }
   });
 });
 
