@@ -31,11 +31,23 @@ export function httpCentralPush(opts: HttpCentralPushOptions): CentralPushHook {
   };
 }
 
+/** A queue event waiting for the centre, kept compact (the wire form is built when sent). */
+export interface PendingEvent {
+  /** Change id (UUID), fixed when the event was journaled: resends reuse it. */
+  cid: string;
+  /** Outbox seq (1, 2, 3 ... without gaps, only queue events count). */
+  os: number;
+  ev: unknown;
+}
+
 export interface OutboxSnapshot {
   nextSeq: number;
   ackSeq: number;
-  pending: Change[];
+  pending: PendingEvent[];
 }
+
+/** Most events kept while the centre is unreachable (weeks of a busy hall); oldest go first. */
+export const MAX_PENDING = 200_000;
 
 export const PUSH_BATCH = 200;
 
@@ -44,7 +56,8 @@ export const PUSH_BATCH = 200;
  * journals acknowledgements through `onAck` so a restart does not resend what the centre has.
  */
 export class Outbox {
-  pending: Change[] = [];
+  pending: PendingEvent[] = [];
+  dropped = 0;
   nextSeq = 1;
   ackSeq = 0;
   lastError: string | null = null;
@@ -57,6 +70,7 @@ export class Outbox {
   constructor(
     private readonly hook: CentralPushHook | undefined,
     private readonly onAck: (ackSeq: number) => void,
+    private readonly toChange: (p: PendingEvent) => Change,
   ) {}
 
   restore(s: OutboxSnapshot): void {
@@ -70,9 +84,15 @@ export class Outbox {
   }
 
   /** A journaled change (on replay and after each append). */
-  add(change: Change): void {
-    this.pending.push(change);
-    this.nextSeq = Math.max(this.nextSeq, change.seq + 1);
+  add(p: PendingEvent): void {
+    this.pending.push(p);
+    this.nextSeq = Math.max(this.nextSeq, p.os + 1);
+    if (this.pending.length > MAX_PENDING) {
+      // The centre would see a seq gap for these (reported there as seqGaps): better than
+      // letting an uplink that never comes back fill the hall PC's memory and disk.
+      this.pending.splice(0, this.pending.length - MAX_PENDING);
+      this.dropped++;
+    }
   }
 
   /** Apply an acknowledgement (live or replayed from the journal). */
@@ -80,7 +100,7 @@ export class Outbox {
     if (ackSeq <= this.ackSeq) return;
     this.ackSeq = ackSeq;
     let i = 0;
-    while (i < this.pending.length && (this.pending[i]?.seq ?? 0) <= ackSeq) i++;
+    while (i < this.pending.length && (this.pending[i]?.os ?? 0) <= ackSeq) i++;
     if (i > 0) this.pending = this.pending.slice(i);
   }
 
@@ -106,7 +126,7 @@ export class Outbox {
   async flush(): Promise<void> {
     if (!this.hook || this.inflight || this.stopped || this.pending.length === 0) return;
     this.inflight = true;
-    const batch = this.pending.slice(0, PUSH_BATCH);
+    const batch = this.pending.slice(0, PUSH_BATCH).map(this.toChange);
     try {
       const res = await this.hook(batch);
       this.lastError = null;

@@ -24,7 +24,7 @@ import {
   publicEvent,
   publicState,
   receiptFor,
-  reduce,
+  reduceInPlace,
   reduceAll,
   type CounterActionResponse,
   type IssueTicketResponse,
@@ -35,7 +35,7 @@ import {
 } from '../../shared/queue';
 import type { Change } from '../../shared/protocol';
 import { Journal, type JournalEntry } from './journal';
-import { Outbox, type CentralPushHook, type OutboxSnapshot } from './central';
+import { Outbox, type CentralPushHook, type OutboxSnapshot, type PendingEvent } from './central';
 
 export interface HallServiceOptions {
   /** 0 picks a free port. */
@@ -151,20 +151,9 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
 
   // ---------------------------------------------------------------- recover
   const journal = new Journal<SnapshotData>(path.resolve(options.dataDir));
-  const opened = journal.open();
-  const outbox = new Outbox(options.centralPush, (ackSeq) => {
-    try {
-      journal.append([{ k: 'ack', ackSeq }]);
-    } catch (error) {
-      // Losing an ack only means the centre sees a duplicate later (idempotent): log, go on.
-      log(`could not journal central ack: ${String(error)}`);
-    }
-  });
   const initialConfig = QueueConfig.parse(options.initialConfig ?? DEFAULT_QUEUE_CONFIG);
-  let state: QueueState = opened.snapshot?.data.state ?? createQueueState(initialConfig);
-  if (opened.snapshot) outbox.restore(opened.snapshot.data.outbox);
 
-  const toChange = (e: EventEntry): Change => ({
+  const toChange = (e: PendingEvent): Change => ({
     changeId: e.cid,
     seq: e.os,
     entity: 'queue_event',
@@ -173,27 +162,49 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     payload: {
       id: e.cid,
       ...(options.hallCode ? { hallCode: options.hallCode } : {}),
-      day: localDay(e.ev.at),
-      occurredAt: new Date(e.ev.at).toISOString(),
-      type: e.ev.type,
-      event: publicEvent(e.ev),
+      day: localDay((e.ev as QueueEvent).at),
+      occurredAt: new Date((e.ev as QueueEvent).at).toISOString(),
+      type: (e.ev as QueueEvent).type,
+      event: publicEvent(e.ev as QueueEvent),
     },
   });
 
-  for (const entry of opened.entries) {
-    if (entry.k === 'e') {
-      const e = entry as EventEntry;
-      state = reduce(state, e.ev);
-      outbox.add(toChange(e));
-    } else if (entry.k === 'ack') {
-      outbox.ack((entry as AckEntry).ackSeq);
+  const outbox = new Outbox(
+    options.centralPush,
+    (ackSeq) => {
+      try {
+        journal.append([{ k: 'ack', ackSeq }]);
+      } catch (error) {
+        // Losing an ack only means the centre sees a duplicate later (idempotent): log, go on.
+        log(`could not journal central ack: ${String(error)}`);
+      }
+    },
+    toChange,
+  );
+
+  /** State and outbox exactly as on disk: snapshot, then the journal after it. */
+  function loadFromDisk(): QueueState {
+    const opened = journal.open();
+    let s: QueueState = opened.snapshot?.data.state ?? createQueueState(initialConfig);
+    outbox.restore(opened.snapshot?.data.outbox ?? { nextSeq: 1, ackSeq: 0, pending: [] });
+    for (const entry of opened.entries) {
+      if (entry.k === 'e') {
+        const e = entry as EventEntry;
+        s = reduceInPlace(s, e.ev);
+        outbox.add({ cid: e.cid, os: e.os, ev: e.ev });
+      } else if (entry.k === 'ack') {
+        outbox.ack((entry as AckEntry).ackSeq);
+      }
     }
+    if (opened.corruptLines || opened.truncatedBytes) {
+      log(
+        `journal repaired: ${opened.corruptLines} corrupt line(s) skipped, ${opened.truncatedBytes} torn byte(s) cut`,
+      );
+    }
+    return s;
   }
-  if (opened.corruptLines || opened.truncatedBytes) {
-    log(
-      `journal repaired: ${opened.corruptLines} corrupt line(s) skipped, ${opened.truncatedBytes} torn byte(s) cut`,
-    );
-  }
+
+  let state: QueueState = loadFromDisk();
 
   // ---------------------------------------------------------------- SSE clients
   const clients = new Set<http.ServerResponse>();
@@ -255,14 +266,17 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     try {
       entries = journal.append(bodies) as EventEntry[];
     } catch (error) {
-      // Not on disk: forget these decisions; their requests are refused.
+      // Not (surely) on disk: forget these decisions (state is updated in place, so reload what
+      // the disk holds); their requests are refused.
+      journal.close();
+      state = loadFromDisk();
       pending = state;
       throw error;
     }
     state = pending;
     let cleared = false;
     for (const e of entries) {
-      outbox.add(toChange(e));
+      outbox.add({ cid: e.cid, os: e.os, ev: e.ev });
       broadcast(e.seq, e.ev);
       if (e.ev.type === 'daily_cleared') cleared = true;
     }
@@ -285,7 +299,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
   }
 
   function submit(events: QueueEvent[]): Promise<number> {
-    for (const e of events) pending = reduce(pending, e);
+    for (const e of events) pending = reduceInPlace(pending, e);
     buffer.push(...events);
     return new Promise<number>((resolve, reject) => {
       waiters.push({ resolve, reject });
@@ -310,7 +324,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
 
   /** Synchronous commit for start-up (before any request). */
   function commitNow(events: QueueEvent[]): void {
-    for (const e of events) pending = reduce(pending, e);
+    for (const e of events) pending = reduceInPlace(pending, e);
     buffer.push(...events);
     commitBuffered();
   }

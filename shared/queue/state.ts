@@ -115,6 +115,9 @@ export function formatTicketNo(categoryId: string, n: number): string {
 
 // ------------------------------------------------------------------ reducer
 
+/** Set only while reduceInPlace runs (synchronous, so no other reduce can interleave). */
+let inPlace = false;
+
 /**
  * Apply one event. Returns a new top-level object; nested records that change are copied, so
  * callers may keep references to old states (React) without seeing them mutate.
@@ -140,13 +143,18 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
         rating: null,
         ratingReason: null,
       };
+      const nextNo = Math.max(state.nextNo[event.categoryId] ?? 1, n + 1);
+      if (inPlace) {
+        state.day = state.day || event.day;
+        state.nextNo[event.categoryId] = nextNo;
+        state.tickets[event.ticketNo] = ticket;
+        state.order.push(event.ticketNo);
+        return state;
+      }
       return {
         ...state,
         day: state.day || event.day,
-        nextNo: {
-          ...state.nextNo,
-          [event.categoryId]: Math.max(state.nextNo[event.categoryId] ?? 1, n + 1),
-        },
+        nextNo: { ...state.nextNo, [event.categoryId]: nextNo },
         tickets: { ...state.tickets, [event.ticketNo]: ticket },
         order: [...state.order, event.ticketNo],
       };
@@ -201,13 +209,17 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
       });
       if (event.type === 'finished' && t.calledAt !== null) {
         const list = [...(next.recentServiceMs[t.categoryId] ?? []), event.at - t.calledAt];
-        next = {
-          ...next,
-          recentServiceMs: {
-            ...next.recentServiceMs,
-            [t.categoryId]: list.slice(-RECENT_SERVICE_KEPT),
-          },
-        };
+        if (inPlace) {
+          next.recentServiceMs[t.categoryId] = list.slice(-RECENT_SERVICE_KEPT);
+        } else {
+          next = {
+            ...next,
+            recentServiceMs: {
+              ...next.recentServiceMs,
+              [t.categoryId]: list.slice(-RECENT_SERVICE_KEPT),
+            },
+          };
+        }
       }
       return next;
     }
@@ -305,21 +317,48 @@ function counterOf(state: QueueState, no: number): CounterState {
 }
 
 function withTicket(state: QueueState, t: Ticket): QueueState {
+  if (inPlace) {
+    state.tickets[t.no] = t;
+    return state;
+  }
   return { ...state, tickets: { ...state.tickets, [t.no]: t } };
 }
 
 function withCounter(state: QueueState, c: CounterState): QueueState {
+  if (inPlace) {
+    state.counters[String(c.no)] = c;
+    return state;
+  }
   return { ...state, counters: { ...state.counters, [String(c.no)]: c } };
 }
 
 function withCall(state: QueueState, call: CallEntry): QueueState {
-  return { ...state, recentCalls: [call, ...state.recentCalls].slice(0, RECENT_CALLS_KEPT) };
+  const recentCalls = [call, ...state.recentCalls].slice(0, RECENT_CALLS_KEPT);
+  if (inPlace) {
+    state.recentCalls = recentCalls;
+    return state;
+  }
+  return { ...state, recentCalls };
 }
 
 export function reduceAll(state: QueueState, events: Iterable<QueueEvent>): QueueState {
   let s = state;
   for (const e of events) s = reduce(s, e);
   return s;
+}
+
+/**
+ * Same result as `reduce`, but updates `state`'s records in place (and returns the same object).
+ * For the service, which keeps one state of a whole day (thousands of tickets) and never needs
+ * old versions: copying every map per event would make each event cost O(tickets).
+ */
+export function reduceInPlace(state: QueueState, event: QueueEvent): QueueState {
+  inPlace = true;
+  try {
+    return reduce(state, event);
+  } finally {
+    inPlace = false;
+  }
 }
 
 // ------------------------------------------------------------------ read side
