@@ -34,6 +34,7 @@ export type OpenFailureReason =
   | 'unknown';
 
 export type OpenResult =
+  /** `persisted`: what is known at open (null: unknown yet; see persisted() / meta). */
   | { ok: true; db: HallDeskDB; persisted: boolean | null }
   | { ok: false; reason: OpenFailureReason; error: unknown; message: string };
 
@@ -106,7 +107,7 @@ export interface OpenOptions extends HallDeskDBOptions {
   onBlocked?: () => void;
   /** Ask for persistent storage (default true in the browser). */
   requestPersistence?: boolean;
-  /** How long start-up waits for the persistence answer before going on (ms, default 300). */
+  /** How long start-up waits for the persistence answer (ms, default 0: it is recorded later). */
   persistWaitMs?: number;
 }
 
@@ -131,6 +132,17 @@ export async function requestPersistentStorage(): Promise<boolean | null> {
     lastPersisted = null;
   }
   return lastPersisted;
+}
+
+/** Whether storage is already persistent, without asking (fast; null where unsupported). */
+export async function queryPersisted(): Promise<boolean | null> {
+  const storage = typeof navigator !== 'undefined' ? navigator.storage : undefined;
+  if (!storage?.persisted) return null;
+  try {
+    return await storage.persisted();
+  } catch {
+    return null;
+  }
 }
 
 /** Storage usage and quota for the settings page (bytes; null where unknown). */
@@ -225,10 +237,11 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
     return { ok: false, reason, error, message: OPEN_FAILURE_MESSAGES[reason] };
   }
   setActiveDb(db);
-  let persistedAnswer = persisted();
-  if (opts.requestPersistence !== false) {
-    // Chromium may take a while to decide; start-up waits at most a moment, the answer is
-    // recorded (meta `storage.persisted`, persisted()) whenever it comes.
+  let persistedAnswer = await queryPersisted();
+  if (persistedAnswer !== null) lastPersisted = persistedAnswer;
+  if (opts.requestPersistence !== false && persistedAnswer !== true) {
+    // Chromium may take a while to decide: start-up does not wait for it (unless told to);
+    // the answer is recorded in meta `storage.persisted` and persisted() when it comes.
     const asking = requestPersistentStorage().then(async (answer) => {
       try {
         await db.meta.put({
@@ -240,10 +253,13 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
       }
       return answer;
     });
-    persistedAnswer = await Promise.race([
-      asking,
-      new Promise<null>((r) => setTimeout(() => r(null), opts.persistWaitMs ?? 300)),
-    ]);
+    const wait = opts.persistWaitMs ?? 0;
+    if (wait > 0) {
+      persistedAnswer = await Promise.race([
+        asking,
+        new Promise<boolean | null>((r) => setTimeout(() => r(persistedAnswer), wait)),
+      ]);
+    }
   }
   return { ok: true, db, persisted: persistedAnswer };
 }

@@ -62,7 +62,7 @@ export interface SearchResult<T> {
 }
 
 /** Above this many candidates a filtered total is not computed (it would need every row). */
-export const TOTAL_SCAN_CAP = 5_000;
+export const TOTAL_SCAN_CAP = 1_000;
 /** An address substring search scans at most this many newest rows (within the filters). */
 export const ADDRESS_SCAN_CAP = 20_000;
 const DEFAULT_LIMIT = 50;

@@ -10,7 +10,12 @@ import {
   activeDb,
 } from '../../../renderer/src/db/db';
 import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
-import { classifyOpenError, openDatabase, resetLocalDatabase } from '../../../renderer/src/db/open';
+import {
+  classifyOpenError,
+  openDatabase,
+  persisted,
+  resetLocalDatabase,
+} from '../../../renderer/src/db/open';
 import * as repo from '../../../renderer/src/db/repo';
 import { makeApp, makeFeedback } from './factory';
 
@@ -104,12 +109,37 @@ describe('openDatabase', () => {
   it('asks for persistent storage and records the answer', async () => {
     const persist = vi.fn(async () => true);
     vi.stubGlobal('navigator', { storage: { persisted: async () => false, persist } });
-    const r = await openDatabase({ name: 'persist', indexedDB: new IDBFactory(), IDBKeyRange });
+    const r = await openDatabase({
+      name: 'persist',
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+      persistWaitMs: 2000,
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.persisted).toBe(true);
     expect(persist).toHaveBeenCalledOnce();
     expect(await repo.getMeta('storage.persisted')).toMatchObject({ persisted: true });
     expect(activeDb()).toBe(r.db);
+    r.db.close();
+  });
+
+  it('does not hold start-up for a slow persist() answer, and records it when it comes', async () => {
+    let answer: (v: boolean) => void = () => undefined;
+    const persist = vi.fn(() => new Promise<boolean>((r) => (answer = r)));
+    vi.stubGlobal('navigator', { storage: { persisted: async () => false, persist } });
+    const r = await openDatabase({
+      name: 'persist-slow',
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+    });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.persisted).toBe(false);
+    expect(await repo.getMeta('storage.persisted')).toBeUndefined();
+    answer(true);
+    await vi.waitFor(async () => {
+      expect(await repo.getMeta('storage.persisted')).toMatchObject({ persisted: true });
+    });
+    expect(persisted()).toBe(true);
     r.db.close();
   });
 
