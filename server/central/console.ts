@@ -43,6 +43,20 @@ function stateLabel(s: string): string {
   return (STATE_LABELS as Record<string, { zh: string } | undefined>)[s]?.zh ?? s;
 }
 
+const SHANGHAI = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+/** Times on the page are Beijing time, the halls' own clock. */
+function bj(isoTime: string | null | undefined): string {
+  return isoTime ? SHANGHAI.format(new Date(isoTime)).replace(/\//g, '-') : '';
+}
+
 /** "3 分钟前" style age of a timestamp. */
 function ago(isoTime: string | null): string {
   if (!isoTime) return '从未';
@@ -199,7 +213,7 @@ ${
     .map(
       (
         r,
-      ) => `<tr><td>${esc(r.receivedAt)}</td><td>${esc(r.hallCode)}</td><td>${esc(r.deviceName)}</td><td class="num">${r.seq}</td>
+      ) => `<tr><td>${esc(bj(r.receivedAt))}</td><td>${esc(r.hallCode)}</td><td>${esc(r.deviceName)}</td><td class="num">${r.seq}</td>
 <td>${esc(r.entity)}</td><td class="bad">${esc(r.code)}</td><td>${esc(r.reason)}</td></tr>`,
     )
     .join('') || '<tr><td colspan="7" class="ok">没有被拒绝的变更</td></tr>'
@@ -219,7 +233,7 @@ ${
         : Date.parse(c.expiresAt) < Date.now()
           ? '<span class="muted">已过期</span>'
           : '<span class="ok">可用</span>';
-      return `<tr><td>${esc(c.hallCode)}</td><td>${esc(c.createdAt)}</td><td>${esc(c.expiresAt)}</td><td>${state}</td><td>${esc(c.note ?? '')}</td></tr>`;
+      return `<tr><td>${esc(c.hallCode)}</td><td>${esc(bj(c.createdAt))}</td><td>${esc(bj(c.expiresAt))}</td><td>${state}</td><td>${esc(c.note ?? '')}</td></tr>`;
     })
     .join('') || '<tr><td colspan="5" class="muted">没有登记码</td></tr>'
 }
@@ -227,7 +241,7 @@ ${
 
 <section id="config"><h2>配置 <span class="muted">Configuration delivered to the halls</span></h2>
 <table><thead><tr><th>项目</th><th class="num">版本</th><th>更新时间</th></tr></thead><tbody>
-${config.map((c) => `<tr><td>${esc({ catalogue: '业务目录', calendar: '节假日日历', settings: '营业厅参数' }[c.key])}</td><td class="num">${c.version}</td><td>${esc(c.updatedAt)}</td></tr>`).join('')}
+${config.map((c) => `<tr><td>${esc({ catalogue: '业务目录', calendar: '节假日日历', settings: '营业厅参数' }[c.key])}</td><td class="num">${c.version}</td><td>${esc(bj(c.updatedAt))}</td></tr>`).join('')}
 </tbody></table></section>`,
   );
 }
@@ -306,7 +320,7 @@ export async function registerConsole(app: FastifyInstance, db: Db): Promise<voi
           ttlMinutes: Math.round(hours * 60),
           ...(note ? { note } : {}),
         });
-        return `营业厅 ${esc(r.hallCode)} 的登记码（只显示这一次）：<span class="code">${esc(r.code)}</span> 有效至 ${esc(r.expiresAt)}`;
+        return `营业厅 ${esc(r.hallCode)} 的登记码（只显示这一次）：<span class="code">${esc(r.code)}</span> 有效至 ${esc(bj(r.expiresAt))}（北京时间）`;
       }),
     );
     c.post(
