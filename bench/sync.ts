@@ -82,71 +82,143 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)]!;
 }
 
+interface IngestFigures {
+  /** Burst: every device sends its 50 at once; applications per second over the whole burst. */
+  appsPerSec: number;
+  /** Push latency in the paced run (offered PACED_APPS_PER_SEC, 10 per push). */
+  p50Ms: number;
+  p99Ms: number;
+  burst: { wallMs: number; p50Ms: number; p99Ms: number };
+  paced: { offeredAppsPerSec: number; achievedAppsPerSec: number; pushes: number };
+  errors: number;
+}
+
+const PACED_APPS_PER_SEC = 3_000;
+const PACED_BATCH = 10;
+const PACED_PUSHES_PER_DEVICE = 5;
+
+function pushBody(deviceId: string, hall: string, desk: string, firstSeq: number, n: number) {
+  const changes = Array.from({ length: n }, (_, i) => {
+    const app = makeApplication(hall, desk);
+    return {
+      changeId: randomUUID(),
+      seq: firstSeq + i,
+      entity: 'application',
+      entityId: app.id,
+      op: 'create',
+      payload: app,
+    };
+  });
+  return new Uint8Array(gzipSync(JSON.stringify({ deviceId, changes })));
+}
+
+async function timedPush(
+  url: string,
+  token: string,
+  body: Uint8Array<ArrayBuffer>,
+): Promise<{ ms: number; ok: boolean; detail: string }> {
+  const s = performance.now();
+  const res = await fetch(url + paths.push, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      'accept-encoding': 'gzip',
+    },
+    body,
+  });
+  const text = await res.text();
+  const ms = performance.now() - s;
+  if (!res.ok) return { ms, ok: false, detail: `${res.status} ${text.slice(0, 200)}` };
+  const r = JSON.parse(text) as { results: { status: string }[] };
+  const bad = r.results.filter((x) => x.status !== 'applied');
+  return { ms, ok: bad.length === 0, detail: bad[0]?.status ?? '' };
+}
+
 /**
- * 200 devices (two per hall) each push their 50 applications in one gzip request (what the
- * engine sends for a 50-item backlog), all at once. Bodies are built before the clock starts.
+ * 200 devices (two per hall). Burst: each sends its 50 applications in one gzip request (what
+ * the engine sends for a 50-item backlog), all at the same moment: capacity. Paced: the same
+ * devices send 10 at a time, the pushes spread evenly so that 3,000 applications per second
+ * are offered: the latency a desk sees at the target rate. Bodies are built before the clock.
  */
-async function ingest(central: {
-  url: string;
-  admin: AdminClient;
-}): Promise<{ appsPerSec: number; p50Ms: number; p99Ms: number; errors: number }> {
+async function ingest(central: { url: string; admin: AdminClient }): Promise<IngestFigures> {
   const tag = randomUUID().slice(0, 6);
-  const devices: { token: string; body: Buffer }[] = [];
+  const devices: {
+    token: string;
+    burst: Uint8Array<ArrayBuffer>;
+    paced: Uint8Array<ArrayBuffer>[];
+  }[] = [];
   for (let h = 0; h < DEVICES / DEVICES_PER_HALL; h++) {
     const hall = `ING-${tag}-${h}`;
     await central.admin.createHall(hall);
     for (let d = 0; d < DEVICES_PER_HALL; d++) {
       const creds = await central.admin.enrollDesk(hall, `ing-${h}-${d}`);
-      const changes = Array.from({ length: PER_DEVICE }, (_, i) => {
-        const app = makeApplication(hall, `D${d}`);
-        return {
-          changeId: randomUUID(),
-          seq: i + 1,
-          entity: 'application',
-          entityId: app.id,
-          op: 'create',
-          payload: app,
-        };
-      });
-      const body = gzipSync(JSON.stringify({ deviceId: creds.deviceId, changes }));
-      devices.push({ token: creds.token, body });
+      const burst = pushBody(creds.deviceId, hall, `D${d}`, 1, PER_DEVICE);
+      const paced = Array.from({ length: PACED_PUSHES_PER_DEVICE }, (_, k) =>
+        pushBody(creds.deviceId, hall, `D${d}`, PER_DEVICE + 1 + k * PACED_BATCH, PACED_BATCH),
+      );
+      devices.push({ token: creds.token, burst, paced });
     }
   }
-  const latencies: number[] = [];
   let errors = 0;
+  const note = (r: { ok: boolean; detail: string }) => {
+    if (r.ok) return;
+    errors += 1;
+    if (errors <= 3) log(`  push failed: ${r.detail}`);
+  };
+
+  const burstLat: number[] = [];
   const t0 = performance.now();
   await Promise.all(
     devices.map(async (d) => {
-      const s = performance.now();
-      const res = await fetch(central.url + paths.push, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${d.token}`,
-          'content-type': 'application/json',
-          'content-encoding': 'gzip',
-          'accept-encoding': 'gzip',
-        },
-        body: new Uint8Array(d.body),
-      });
-      const text = await res.text();
-      latencies.push(performance.now() - s);
-      if (!res.ok) {
-        errors += 1;
-        if (errors <= 3) log(`  push failed: ${res.status} ${text.slice(0, 200)}`);
-      } else {
-        const r = JSON.parse(text) as { results: { status: string }[] };
-        errors += r.results.filter((x) => x.status !== 'applied').length > 0 ? 1 : 0;
-      }
+      const r = await timedPush(central.url, d.token, d.burst);
+      burstLat.push(r.ms);
+      note(r);
     }),
   );
-  const wall = performance.now() - t0;
-  latencies.sort((a, b) => a - b);
+  const burstWall = performance.now() - t0;
+  burstLat.sort((a, b) => a - b);
+
+  // Paced: push j (device j % 200, its push floor(j / 200)) starts at j / rate.
+  const pushesPerSec = PACED_APPS_PER_SEC / PACED_BATCH;
+  const pacedLat: number[] = [];
+  const total = DEVICES * PACED_PUSHES_PER_DEVICE;
+  const t1 = performance.now();
+  await Promise.all(
+    Array.from({ length: total }, async (_, j) => {
+      const d = devices[j % DEVICES]!;
+      const body = d.paced[Math.floor(j / DEVICES)]!;
+      const due = t1 + (j * 1000) / pushesPerSec;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const r = await timedPush(central.url, d.token, body);
+      pacedLat.push(r.ms);
+      note(r);
+    }),
+  );
+  const pacedWall = performance.now() - t1;
+  pacedLat.sort((a, b) => a - b);
   return {
-    appsPerSec: Math.round((DEVICES * PER_DEVICE) / (wall / 1000)),
-    p50Ms: Math.round(percentile(latencies, 50)),
-    p99Ms: Math.round(percentile(latencies, 99)),
+    appsPerSec: Math.round((DEVICES * PER_DEVICE) / (burstWall / 1000)),
+    p50Ms: Math.round(percentile(pacedLat, 50)),
+    p99Ms: Math.round(percentile(pacedLat, 99)),
+    burst: {
+      wallMs: Math.round(burstWall),
+      p50Ms: Math.round(percentile(burstLat, 50)),
+      p99Ms: Math.round(percentile(burstLat, 99)),
+    },
+    paced: {
+      offeredAppsPerSec: PACED_APPS_PER_SEC,
+      achievedAppsPerSec: Math.round((total * PACED_BATCH) / (pacedWall / 1000)),
+      pushes: total,
+    },
     errors,
   };
+}
+
+function ingestLine(label: string, f: IngestFigures): string {
+  return `ingest ${label}: burst ${f.appsPerSec} apps/s (${DEVICES} devices × ${PER_DEVICE} at once, push p50 ${f.burst.p50Ms} ms, p99 ${f.burst.p99Ms} ms); paced at ${f.paced.offeredAppsPerSec} apps/s offered → ${f.paced.achievedAppsPerSec} achieved, push p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms; errors ${f.errors}`;
 }
 
 async function main(): Promise<void> {
@@ -183,9 +255,7 @@ async function main(): Promise<void> {
       return;
     }
     const pg = await ingest(central);
-    log(
-      `ingest PGlite: ${pg.appsPerSec} apps/s, p50 ${pg.p50Ms} ms, p99 ${pg.p99Ms} ms (${DEVICES} devices × ${PER_DEVICE}, errors ${pg.errors})`,
-    );
+    log(ingestLine('PGlite', pg));
     const ingestOut: Record<string, unknown> = { pglite: pg };
     await central.close();
 
@@ -196,9 +266,7 @@ async function main(): Promise<void> {
         CENTRAL_MAX_CONNECTIONS: '20',
       });
       const p = await ingest(central);
-      log(
-        `ingest PostgreSQL: ${p.appsPerSec} apps/s, p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms (errors ${p.errors})`,
-      );
+      log(ingestLine('PostgreSQL', p));
       ingestOut.postgres = p;
     } else {
       console.warn('ingest PostgreSQL: skipped (TEST_DATABASE_URL is not set)');
