@@ -84,6 +84,8 @@ if (!app.requestSingleInstanceLock()) {
 
 // ---- State -----------------------------------------------------------------------------------
 const windows = new Map<Role, BrowserWindow>();
+/** Windows being closed because the role changed (their closing must not quit the app). */
+const replaced = new WeakSet<BrowserWindow>();
 const busyBySender = new Map<number, BusyState>();
 let settings: SettingsStore;
 let roleChoice: RoleChoice;
@@ -143,7 +145,12 @@ function openWindow(role: Role, monitor: number | null): BrowserWindow {
 
 /** Opens the windows for the chosen role: the desk may bring its customer-facing screen along. */
 function openRoleWindows(): void {
-  openWindow(roleChoice.role, roleChoice.monitor);
+  const primary = openWindow(roleChoice.role, roleChoice.monitor);
+  // Closing the role's own window ends the app (the customer screen must not linger alone);
+  // windows closed because the role changed do not count.
+  primary.once('closed', () => {
+    if (!replaced.has(primary)) app.quit();
+  });
   const s = settings.get();
   if (roleChoice.role === 'desk' && s.customerScreen.enabled)
     openWindow('customer', s.customerScreen.monitor);
@@ -267,6 +274,7 @@ function buildRegistry(secrets: SecretStore, signatures: SignatureStore): IpcReg
       roleChoice = chooseRole({ ...flags, role: null }, next);
       // Open the new role's windows before closing the old ones, or window-all-closed quits.
       const old = [...windows.values()];
+      for (const win of old) replaced.add(win);
       windows.clear();
       openRoleWindows();
       for (const win of old) if (!win.isDestroyed()) win.close();
