@@ -29,9 +29,11 @@ type Boot =
 
 // One open per page load, even when React runs effects twice in development.
 let opening: Promise<Boot> | null = null;
+// Set while our upgrade waits for another (older) desk window to let go of the database.
+let blockedListener: (() => void) | null = null;
 
 function boot(): Promise<Boot> {
-  opening ??= openDatabase().then((r): Boot => {
+  opening ??= openDatabase({ onBlocked: () => blockedListener?.() }).then((r): Boot => {
     if (!r.ok) {
       console.error('database open failed', r.error);
       return { state: 'failed', reason: r.reason, message: r.message, detail: String(r.error) };
@@ -64,19 +66,43 @@ export function App() {
 
 function Booted() {
   const [bootState, setBootState] = useState<Boot>({ state: 'opening' });
+  const [blocked, setBlocked] = useState(false);
   const t = useT();
+  const { message } = AntApp.useApp();
   useEffect(() => {
     let live = true;
+    blockedListener = () => live && setBlocked(true);
     void boot().then((b) => live && setBootState(b));
     return () => {
       live = false;
+      blockedListener = null;
     };
   }, []);
+  // A failed background promise must not pass silently: tell the clerk, in Chinese.
+  useEffect(() => {
+    const onRejection = (e: PromiseRejectionEvent) => {
+      const reason: unknown = e.reason;
+      console.error('unhandled rejection', reason);
+      message.error(
+        `${t('操作失败', 'Operation failed')}：${reason instanceof Error ? reason.message : String(reason)}`,
+      );
+    };
+    window.addEventListener('unhandledrejection', onRejection);
+    return () => window.removeEventListener('unhandledrejection', onRejection);
+  }, [message, t]);
   if (bootState.state === 'opening') {
     return (
       <div className="boot" aria-busy="true">
         <Spin size="large" />
         <p>{t('正在打开本地数据库…', 'Opening the local database…')}</p>
+        {blocked && (
+          <p role="alert">
+            {t(
+              '另一个受理台窗口仍在使用旧版本数据库，正在等待它关闭或刷新…',
+              'Another desk window still uses the old database version; waiting for it to close or reload…',
+            )}
+          </p>
+        )}
       </div>
     );
   }

@@ -80,6 +80,7 @@ export function NewApplicationRoute(props: { query: URLSearchParams }) {
 }
 
 function DraftLoader(props: { draftId: string; ticket: string; business: string }) {
+  const cfg = useDeskConfig();
   const [initial, setInitial] = useState<IntakeForm | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => {
@@ -87,15 +88,22 @@ function DraftLoader(props: { draftId: string; ticket: string; business: string 
     getDraft(props.draftId)
       .then((d) => {
         if (cancelled) return;
-        setInitial(
-          d ? formFromDraft(d.form) : emptyForm(props.ticket, props.business.split(',')[0] ?? ''),
-        );
+        if (d) {
+          setInitial(formFromDraft(d.form));
+          return;
+        }
+        // Started from the counter panel: the called ticket's category suggests the type.
+        const f = emptyForm(props.ticket, props.business.split(',')[0] ?? '');
+        const bt = f.businessCode ? findBusinessType(cfg.catalogue, f.businessCode) : undefined;
+        if (!bt) f.businessCode = '';
+        else if (bt.customerKinds.length === 1) f.customerKind = bt.customerKinds[0] ?? '';
+        setInitial(f);
       })
       .catch((e: unknown) => !cancelled && setLoadError(String(e)));
     return () => {
       cancelled = true;
     };
-  }, [props.draftId, props.ticket, props.business]);
+  }, [props.draftId, props.ticket, props.business, cfg]);
   if (loadError) return <Alert type="error" title={`草稿读取失败：${loadError}`} />;
   if (!initial) return null;
   return <IntakeFormView draftId={props.draftId} initial={initial} />;

@@ -1,0 +1,19 @@
+// End to end: when the local database cannot be opened (here: IndexedDB is not available, as in
+// some locked-down browser profiles) the desk shows the Chinese recovery screen, never a blank page.
+import { expect, test } from '@playwright/test';
+
+test('no usable local database shows the recovery screen', async ({ page }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true });
+  });
+  await page.goto('/#/desk/new');
+  await expect(page.getByText('本地数据库无法打开')).toBeVisible();
+  await expect(
+    page.getByText('此环境无法使用本地存储（可能处于隐私模式或存储被禁用）。'),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: '重试' })).toBeVisible();
+  await expect(page.getByRole('button', { name: '导出备份并重置' })).toBeVisible();
+  // No desk chrome and no form: nothing can be typed that could not be saved.
+  await expect(page.getByTestId('status-bar')).toHaveCount(0);
+  await expect(page.locator('#f-businessCode')).toHaveCount(0);
+});
