@@ -53,7 +53,7 @@ export interface HallServiceOptions {
   initialConfig?: QueueConfigInput;
   /** Clock (tests simulate a day with it). */
   now?: () => number;
-  /** Snapshot + compact after this many journal entries (default 1000). */
+  /** Snapshot + compact after this many journal entries (default 5000). */
   snapshotEvery?: number;
   log?: (line: string) => void;
 }
@@ -146,7 +146,7 @@ const IssueBody = z.object({
 export async function startHallService(options: HallServiceOptions): Promise<HallService> {
   const clock = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(`[hall] ${line}`));
-  const snapshotEvery = options.snapshotEvery ?? 1000;
+  const snapshotEvery = options.snapshotEvery ?? 5000;
   const t0 = performance.now();
 
   // ---------------------------------------------------------------- recover

@@ -35,8 +35,11 @@ export function DisplayPage() {
       if (!ANNOUNCED_EVENTS.has(event.type) || !('ticketNo' in event) || !('counterNo' in event)) {
         return;
       }
-      const cfg = hallConnection().view.state?.config;
+      const { state: live, clockOffsetMs: offset } = hallConnection().view;
+      const cfg = live?.config;
       if (!cfg) return;
+      // After a reconnect the missed events are replayed: do not read out stale calls.
+      if (Date.now() + offset - event.at > 60_000) return;
       announcer.enqueue(
         announcementText(cfg, event.ticketNo, event.counterNo),
         cfg.announcementRepeat,

@@ -15,6 +15,7 @@ import {
   nextTicketFor,
   peopleAhead,
   reduceAll,
+  reduceInPlace,
   type QueueCommand,
   type QueueConfigInput,
   type QueueState,
@@ -385,5 +386,49 @@ describe('configuration', () => {
     cfg.counters.push({ no: 9, name: '9号', categories: ['A'] });
     h.run({ type: 'set_config', config: cfg });
     expect(nextTicketFor(9, h.state)?.no).toBe('A001');
+  });
+});
+
+describe('in-place reducer (service) and copying reducer (screens) agree', () => {
+  it('gives the same state for a long random day, and the copying one never mutates', () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const h = new Hall();
+    const events = [];
+    for (let i = 0; i < 400; i++) {
+      const r = rnd();
+      const counterNo = 1 + Math.floor(rnd() * 3);
+      const cmd: QueueCommand =
+        r < 0.35
+          ? { type: 'issue', categoryId: 'ABCV'[Math.floor(rnd() * 4)]!, green: rnd() < 0.1 }
+          : r < 0.6
+            ? { type: 'call_next', counterNo }
+            : r < 0.7
+              ? { type: 'recall', counterNo }
+              : r < 0.75
+                ? { type: 'hold', counterNo }
+                : r < 0.8
+                  ? { type: 'transfer', counterNo, toCategoryId: 'B' }
+                  : r < 0.9
+                    ? { type: 'finish', counterNo }
+                    : { type: 'no_show', counterNo };
+      const d = decide(h.state, cmd, h.now + i * MIN);
+      if (!d.ok) continue;
+      h.state = reduceAll(h.state, d.events);
+      events.push(...d.events);
+    }
+    expect(events.length).toBeGreaterThan(200);
+    let inPlace = createQueueState(config());
+    for (const e of events) inPlace = reduceInPlace(inPlace, e);
+    expect(inPlace).toEqual(h.state);
+    // The copying reducer leaves every earlier state untouched (React keeps old states).
+    const s0 = createQueueState(config());
+    const half = reduceAll(s0, events.slice(0, 150));
+    const frozen = [JSON.stringify(s0), JSON.stringify(half)];
+    reduceAll(half, events.slice(150));
+    expect([JSON.stringify(s0), JSON.stringify(half)]).toEqual(frozen);
   });
 });
