@@ -1,0 +1,97 @@
+// `npm start`: runs the whole system on embedded defaults — the central endpoint (PGlite in a
+// data folder), this hall's queue service, and the desk — in Electron where a runtime exists,
+// otherwise serving the desk to a browser at a printed http://127.0.0.1 address.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as admin from '../server/central/admin';
+import { buildCentralServer } from '../server/central/app';
+import { startHallService } from '../server/hall/service';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataRoot = process.env.HALLDESK_DATA_DIR ?? path.join(root, '.data');
+const host = process.env.HOST ?? '127.0.0.1';
+const centralPort = Number(process.env.CENTRAL_PORT ?? 8600);
+const hallPort = Number(process.env.HALL_PORT ?? 8700);
+
+/** The Electron binary, if this machine has one (the npm package downloads it on first use). */
+function electronBinary(): string | null {
+  if (process.env.ELECTRON_PATH && fs.existsSync(process.env.ELECTRON_PATH)) {
+    return process.env.ELECTRON_PATH;
+  }
+  const pathFile = path.join(root, 'node_modules', 'electron', 'path.txt');
+  if (!fs.existsSync(pathFile)) return null;
+  const bin = path.join(
+    root,
+    'node_modules',
+    'electron',
+    'dist',
+    fs.readFileSync(pathFile, 'utf8'),
+  );
+  return fs.existsSync(bin) ? bin : null;
+}
+
+async function main(): Promise<void> {
+  fs.mkdirSync(dataRoot, { recursive: true });
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const central = await buildCentralServer({
+    ...(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataRoot, 'central') }),
+    ...(process.env.HALLDESK_ADMIN_TOKEN ? { adminToken: process.env.HALLDESK_ADMIN_TOKEN } : {}),
+    logger: false,
+  });
+  const centralAddress = await central.app.listen({ port: centralPort, host });
+  console.log(`中心端 / central endpoint: ${centralAddress}  (console: ${centralAddress}/console)`);
+  if (central.generatedAdminToken) {
+    // Shown once: only its hash is stored. Set HALLDESK_ADMIN_TOKEN to choose your own.
+    console.log(`  管理员令牌 / admin token (shown once): ${central.generatedAdminToken}`);
+  }
+  // A demo hall and a fresh one-time enrollment code, so the desk can be enrolled at once.
+  const demoHall = process.env.HALLDESK_DEMO_HALL ?? 'H0101';
+  const halls = await admin.listHalls(central.db);
+  if (!halls.some((h) => h.code === demoHall)) {
+    await admin.createHall(central.db, { code: demoHall, name: '示范营业厅 (demo hall)' });
+  }
+  const code = await admin.createEnrollmentCode(central.db, demoHall, { note: 'npm start' });
+  console.log(
+    `  营业厅 ${demoHall} 登记码 / enrollment code: ${code.code} (until ${code.expiresAt})`,
+  );
+
+  const hall = await startHallService({
+    port: hallPort,
+    host,
+    dataDir: path.join(dataRoot, 'hall'),
+    staticDir: path.join(root, 'dist', 'renderer'),
+    hallCode: demoHall,
+  });
+  const hallUrl = `http://${host}:${hall.port}`;
+  console.log(`营业厅排队服务 / hall queue service: ${hallUrl}`);
+
+  const electron = electronBinary();
+  if (electron && fs.existsSync(path.join(root, 'dist-electron'))) {
+    console.log('启动桌面程序 / starting the Electron shell');
+    const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit' });
+    child.on('exit', () => void shutdown());
+  } else {
+    console.log(
+      `未找到 Electron 运行时，请在浏览器中打开受理台 / No Electron runtime here: open the desk at ${hallUrl}/#/desk/new`,
+    );
+    console.log(`  叫号屏 display: ${hallUrl}/#/display   取号机 kiosk: ${hallUrl}/#/kiosk`);
+  }
+
+  let stopping = false;
+  async function shutdown(): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    await hall.close();
+    await central.close();
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+main().catch((error: unknown) => {
+  console.error('启动失败 / failed to start:', error);
+  process.exit(1);
+});
