@@ -8,6 +8,8 @@ import { META } from './store';
 import { ApiClient, normalizeEndpoint, type FetchLike } from './transport';
 
 const SECRET_KEY = 'halldesk.sync.credentials';
+/** Settings key of the desk profile (renderer/src/desk/config.ts PROFILE_KEY). */
+const DESK_PROFILE_KEY = 'desk.profile';
 
 function parse(value: unknown): Credentials | null {
   const v = typeof value === 'string' ? safeJson(value) : value;
@@ -70,7 +72,7 @@ export class EnrollmentError extends Error {
 
 /**
  * Exchanges the one-time code for a device token, stores it and sets the hall code in the
- * desk's settings (`hallCode`) and meta (`hall.code`, `hall.name`).
+ * desk profile (settings `desk.profile`), settings `hallCode` and meta (`hall.code`, `hall.name`).
  */
 export async function enroll(
   db: HallDeskDB,
@@ -105,6 +107,14 @@ export async function enroll(
   };
   await saveCredentials(db, creds);
   await db.transaction('rw', [db.meta, db.settings], async () => {
+    // The desk profile (renderer/src/desk/config.ts) carries the hall code new applications
+    // get; the centre refuses records of another hall, so it must match the enrollment.
+    const profile = await db.settings.get(DESK_PROFILE_KEY);
+    const current =
+      profile?.value && typeof profile.value === 'object'
+        ? (profile.value as Record<string, unknown>)
+        : { deskCode: 'D01', clerkName: '' };
+    await db.settings.put({ key: DESK_PROFILE_KEY, value: { ...current, hallCode: res.hallCode } });
     await db.settings.put({ key: 'hallCode', value: res.hallCode });
     await db.meta.put({ key: 'hall.code', value: res.hallCode });
     await db.meta.put({ key: 'hall.name', value: res.hallName });
