@@ -13,6 +13,7 @@ import { attachmentContent, attachmentStatus, putAttachmentChunk } from './attac
 import type { DeviceAuth } from './auth';
 import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth';
 import { registerConsole } from './console';
+import { installCors } from './cors';
 import { fail, installErrorHandling } from './errors';
 import { processPull } from './pull';
 import { processPush } from './push';
@@ -69,6 +70,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     return503OnClosing: true,
   });
   installErrorHandling(app);
+  installCors(app);
   // Responses gzip/br when asked; request bodies with Content-Encoding gzip/deflate/br are
   // decompressed before parsing, and the body limit applies to the decompressed size too
   // (Fastify counts the bytes coming out of the decompressing stream).
