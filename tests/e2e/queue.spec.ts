@@ -49,6 +49,10 @@ async function serverState(): Promise<QueueState> {
 }
 
 test('kiosk → counter → display with announcement → rating stored', async ({ browser }) => {
+  // Four pages of the full app on a shared CI machine: give the whole flow room.
+  test.setTimeout(180_000);
+  const t0 = Date.now();
+  const mark = (what: string) => console.log(`[queue e2e] ${what} +${Date.now() - t0} ms`);
   const context = await browser.newContext();
   await context.addInitScript(() => localStorage.setItem('halldesk.counterNo', '3'));
 
@@ -57,6 +61,7 @@ test('kiosk → counter → display with announcement → rating stored', async 
   await expect(display.getByTestId('queue-display')).toBeVisible();
   await expect(display.getByTestId('display-counter-3')).toContainText('—');
 
+  mark('display up');
   const kiosk = await context.newPage();
   await kiosk.goto(`${svc.url}/#/kiosk`);
   await kiosk.getByTestId('kiosk-category-A').click();
@@ -66,12 +71,14 @@ test('kiosk → counter → display with announcement → rating stored', async 
   // Waiting counts reach the display live.
   await expect(display.getByTestId('display-waiting')).toContainText('业扩报装 1');
 
+  mark('ticket issued');
   const counter = await context.newPage();
   await counter.goto(`${svc.url}/#/queue/counter`);
   await expect(counter.getByTestId('counter-panel')).toContainText('本窗口等候 1 人');
   await counter.getByTestId('counter-call-next').click();
   await expect(counter.getByTestId('counter-current')).toHaveText('A001');
 
+  mark('called');
   await expect(display.getByTestId('display-counter-3')).toContainText('A001');
   await expect(display.getByTestId('display-now-ticket')).toHaveText('A001');
   await expect
@@ -81,6 +88,7 @@ test('kiosk → counter → display with announcement → rating stored', async 
   await expect
     .poll(() => display.evaluate(() => window.__hallSpoken ?? []), { timeout: 20_000 })
     .toEqual(['请A001号到3号窗口办理']);
+  mark('announced');
   // Screens show ticket numbers and counters only.
   await expect(display.locator('body')).not.toContainText(/1[3-9]\d{9}/);
 
@@ -91,6 +99,7 @@ test('kiosk → counter → display with announcement → rating stored', async 
   await counter.getByTestId('counter-finish').click();
   await expect(counter.getByTestId('counter-current')).toHaveText('—');
 
+  mark('finished');
   const rate = await context.newPage();
   await rate.goto(`${svc.url}/#/rate?counter=3`);
   await rate.getByTestId('rate-level-3').click();
