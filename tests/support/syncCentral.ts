@@ -188,6 +188,15 @@ export class AdminClient {
     ).application;
   }
 
+  async enrollmentCode(hallCode: string): Promise<string> {
+    return (await this.call<{ code: string }>('POST', paths.adminEnrollmentCodes(hallCode), {}))
+      .code;
+  }
+
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.call('POST', paths.adminRevokeDevice(deviceId), {});
+  }
+
   async rejected(hallCode: string): Promise<unknown[]> {
     return (
       await this.call<{ rejected: unknown[] }>('GET', `${paths.adminRejected}?hall=${hallCode}`)
