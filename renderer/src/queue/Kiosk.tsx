@@ -3,6 +3,7 @@
 // ticket with number, category, people ahead, estimated wait and time; print it (58/80 mm).
 import { useEffect, useState } from 'react';
 import { HALL_PATHS, waitingTickets, type IssueTicketResponse } from '../../../shared/queue';
+import { shell } from '../shell/bridge';
 import { HallApiError, hallRequest } from './client';
 import { useHallQueue } from './store';
 import './queue.css';
@@ -134,7 +135,29 @@ export function KioskPage() {
             </dl>
             <p style={{ fontSize: '2.8vh', color: '#475569' }}>{ticket.ticketText}</p>
             <div className="hq-toggle">
-              <button type="button" className="hq-big-button" onClick={() => window.print()}>
+              <button
+                type="button"
+                className="hq-big-button"
+                onClick={() => {
+                  // Electron: silent print to the ticket printer; a browser: the print dialog
+                  // with the 58/80 mm layout below.
+                  shell
+                    .printTicket({
+                      ticketNo: ticket.receipt.ticketNo,
+                      categoryName: ticket.receipt.categoryName,
+                      hallName: ticket.hallName,
+                      waitingAhead: Math.min(9999, ticket.receipt.peopleAhead),
+                      estimatedWaitMin: Math.min(1440, ticket.receipt.estimatedWaitMinutes),
+                      issuedAt: new Date(ticket.receipt.issuedAt).toISOString(),
+                      note: ticket.ticketText.slice(0, 120),
+                      widthMm,
+                    })
+                    .then((r) => {
+                      if (!r.printed) setError(r.message ?? '打印失败，请联系工作人员');
+                    })
+                    .catch(() => setError('打印失败，请联系工作人员'));
+                }}
+              >
                 打印号票
               </button>
               <button
