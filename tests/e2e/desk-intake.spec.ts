@@ -293,4 +293,15 @@ test('a scan taken during the intake is stored with the application and queued f
   await page.getByRole('button', { name: '查看详情' }).click();
   await expect(page.getByTestId('detail-appno')).toHaveText(appNo);
   await expect(page.getByTestId('detail-doc-id_doc')).toContainText('id-card.png');
+
+  // A corrected phone number is stored, shown masked, and queued as an update.
+  await page.getByRole('button', { name: '修改联系方式' }).click();
+  const dialog = page.getByRole('dialog', { name: '修改联系方式' });
+  await expect(dialog.getByLabel('联系电话')).toHaveValue('13833334444');
+  await dialog.getByLabel('联系电话').fill('1383333');
+  await expect(dialog.getByText('联系电话无效')).toBeVisible();
+  await dialog.getByLabel('联系电话').fill('13833335555');
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByText('138****5555')).toBeVisible();
+  await expect(page.getByTestId('outbox-state')).toContainText('待上传 3 条');
 });

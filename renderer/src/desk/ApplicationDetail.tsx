@@ -1,10 +1,13 @@
 // Application detail: status timeline (every recorded move with time and actor, plus each
 // workflow stage's deadline), working days left before the whole-process deadline, documents
 // (a document handed in later is recorded here), scans, and the way back to the receipt.
-import { FileDoneOutlined, PrinterOutlined, StarFilled } from '@ant-design/icons';
+import { EditOutlined, FileDoneOutlined, PrinterOutlined, StarFilled } from '@ant-design/icons';
 import {
   Alert,
   App as AntApp,
+  Form,
+  Input,
+  Modal,
   Button,
   Card,
   Descriptions,
@@ -15,12 +18,15 @@ import {
   Typography,
 } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
 import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
 import { findBusinessType } from '../../../shared/domain/catalogue';
 import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
+import { validatePhone } from '../../../shared/domain/validators';
 import {
   isOverdue,
+  isTerminal,
   stageTimeline,
   type StageStatus,
   stateLabel,
@@ -50,6 +56,7 @@ function Detail(props: { app: Application }) {
   const profile = useProfile();
   const { message } = AntApp.useApp();
   const attachments = useAttachments(app.id);
+  const [editing, setEditing] = useState(false);
   const today = shanghaiDate(new Date());
   const type = findBusinessType(cfg.catalogue, app.businessCode);
   const overdue = isOverdue(app, today);
@@ -109,7 +116,19 @@ function Detail(props: { app: Application }) {
         <Button icon={<PrinterOutlined />} onClick={() => navigate(`/desk/app/${app.id}/receipt`)}>
           {t('受理回执', 'Receipt')}
         </Button>
+        {!isTerminal(app.status) && (
+          <Button icon={<EditOutlined />} onClick={() => setEditing(true)}>
+            {t('修改联系方式', 'Edit contact')}
+          </Button>
+        )}
       </Space>
+      {editing && (
+        <EditContact
+          app={app}
+          actor={profile?.clerkName || app.acceptedBy}
+          onClose={() => setEditing(false)}
+        />
+      )}
       <Card size="small" title={t('时限', 'Deadline')} style={{ marginBottom: 12 }}>
         <Typography.Text
           className={overdue ? 'overdue-text' : undefined}
@@ -262,5 +281,89 @@ function Detail(props: { app: Application }) {
         />
       </Card>
     </div>
+  );
+}
+
+/** The contact details the hall may correct after acceptance (phone, contact person, notes). */
+function EditContact(props: { app: Application; actor: string; onClose: () => void }) {
+  const t = useT();
+  const lang = useLang();
+  const { message } = AntApp.useApp();
+  const [phone, setPhone] = useState(props.app.customer.phone);
+  const [contact, setContact] = useState(props.app.customer.contactName ?? '');
+  const [notes, setNotes] = useState(props.app.notes ?? '');
+  const [busy, setBusy] = useState(false);
+  const p = validatePhone(phone);
+  const phoneError = p.ok ? undefined : lang === 'en' ? p.messageEn : p.message;
+  async function save() {
+    if (!p.ok) return;
+    setBusy(true);
+    const at = new Date().toISOString();
+    const { contactName: _c, ...customer } = props.app.customer;
+    const next: Application = {
+      ...props.app,
+      customer: {
+        ...customer,
+        phone: p.value,
+        ...(contact.trim() ? { contactName: contact.trim() } : {}),
+      },
+      ...(notes.trim() ? { notes: notes.trim() } : {}),
+      updatedAt: at,
+    };
+    if (!notes.trim()) delete next.notes;
+    try {
+      await updateApplication(next, { kind: 'edit', actor: props.actor, note: '修改联系方式' });
+      message.success(t('已保存', 'Saved'));
+      props.onClose();
+    } catch (e) {
+      message.error(e instanceof StoreError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal
+      open
+      title={t('修改联系方式', 'Edit contact details')}
+      okText={t('保存', 'Save')}
+      cancelText={t('取消', 'Cancel')}
+      okButtonProps={{ disabled: !p.ok, loading: busy }}
+      onOk={() => void save()}
+      onCancel={props.onClose}
+    >
+      <Form layout="vertical" component="div">
+        <Form.Item
+          label={t('联系电话', 'Phone')}
+          htmlFor="e-phone"
+          required
+          validateStatus={phoneError ? 'error' : undefined}
+          help={phoneError}
+        >
+          <Input
+            id="e-phone"
+            value={phone}
+            maxLength={30}
+            onChange={(e) => setPhone(e.target.value)}
+          />
+        </Form.Item>
+        <Form.Item label={t('联系人', 'Contact person')} htmlFor="e-contact">
+          <Input
+            id="e-contact"
+            value={contact}
+            maxLength={50}
+            onChange={(e) => setContact(e.target.value)}
+          />
+        </Form.Item>
+        <Form.Item label={t('备注', 'Notes')} htmlFor="e-notes">
+          <Input.TextArea
+            id="e-notes"
+            rows={3}
+            maxLength={2000}
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
   );
 }
