@@ -210,6 +210,23 @@ async function main(): Promise<void> {
     log(
       `  list first page (repo query): p50 ${r1(percentile(repoFirst, 50))} ms  p95 ${r1(percentile(repoFirst, 95))} ms`,
     );
+    const opens: { openMs: number; firstPageMs: number }[] = [];
+    for (let i = 0; i < 5; i++)
+      opens.push(await page.evaluate(() => window.__halldeskBench!.openTiming()));
+    log(
+      `  store start-up (new connection): open p50 ${r1(
+        percentile(
+          opens.map((o) => o.openMs),
+          50,
+        ),
+      )} ms, ` +
+        `first page p50 ${r1(
+          percentile(
+            opens.map((o) => o.firstPageMs),
+            50,
+          ),
+        )} ms`,
+    );
     const benchHeap = await heapMB(page);
     log(`  JS heap after the runs (after GC): ${r1(benchHeap)} MB`);
 

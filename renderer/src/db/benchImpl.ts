@@ -43,6 +43,8 @@ export interface BenchApi {
   firstPage(): Promise<{ ms: number; rows: number }>;
   count(): Promise<number>;
   heapMB(): number | null;
+  /** What the desk's start-up costs the store: a new connection opened, then the first page. */
+  openTiming(): Promise<{ openMs: number; firstPageMs: number }>;
 }
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
@@ -284,6 +286,19 @@ export function installBenchHook(): void {
 
     async count() {
       return (await ensureDb()).applications.count();
+    },
+
+    async openTiming() {
+      const db = await ensureDb();
+      const t0 = performance.now();
+      const fresh = new HallDeskDB(db.name);
+      await fresh.open();
+      const t1 = performance.now();
+      await fresh.applications.orderBy('t').reverse().limit(50).toArray();
+      await fresh.applications.count();
+      const t2 = performance.now();
+      fresh.close();
+      return { openMs: t1 - t0, firstPageMs: t2 - t1 };
     },
 
     heapMB() {

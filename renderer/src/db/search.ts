@@ -273,10 +273,34 @@ async function searchByKeys(
     };
   }
   if (only) {
-    // One (possibly large) range: ids in index order are oldest first; no rows needed to sort.
+    // One range with a row test: walk it newest first and stop once the page is full, so a
+    // large range (a common surname, a long road) costs a page, not the range. The total is
+    // counted only when the range is small.
     const [lo, hi] = range(only);
-    const ids = (await idx.between(lo, hi, true, true).primaryKeys()).reverse();
-    return filterCandidates(db, ids, and(only.post, residual) ?? (() => true), limit, offset);
+    const pred = and(only.post, residual) ?? (() => true);
+    const coll = () => idx.between(lo, hi, true, true);
+    const size = await coll().count();
+    if (size <= TOTAL_SCAN_CAP) {
+      const all = await coll().reverse().filter(pred).toArray();
+      return {
+        rows: all.slice(offset, offset + limit).map(toApplication),
+        total: all.length,
+        hasMore: all.length > offset + limit,
+        truncated: false,
+      };
+    }
+    const rows = await coll()
+      .reverse()
+      .filter(pred)
+      .offset(offset)
+      .limit(limit + 1)
+      .toArray();
+    return {
+      rows: rows.slice(0, limit).map(toApplication),
+      total: undefined,
+      hasMore: rows.length > limit,
+      truncated: false,
+    };
   }
   // Several exact-value ranges (ambiguous text such as 4 digits): each is small, so load the
   // rows, merge, order by time.
@@ -332,19 +356,24 @@ async function searchAddress(
 }
 
 /**
- * The address key a query can use: the longest whole word of it (or a trailing fragment, which
- * may be a stem such as 中山), joined with a following house number when there is one.
+ * The address key a query can use: a word of it (or a trailing fragment, which may be a stem
+ * such as 中山), joined with a following house number when there is one.
  */
 export function addressKeyFor(q: string): string | undefined {
   const words = addressWords(q);
+  // The most specific key wins: a road with its house number, else the last usable word
+  // (a road is rarer than its district, a district than its city).
   let best: string | undefined;
+  let bestRank = -1;
   words.forEach(({ word, complete }, i) => {
-    if (/^[0-9]/.test(word)) return;
+    if (/^[0-9]/.test(word) || Array.from(word).length < 2) return;
     const next = words[i + 1];
-    const candidates = [word];
-    if (complete && next?.complete && /^[0-9]/.test(next.word)) candidates.push(word + next.word);
-    for (const c of candidates) {
-      if (Array.from(c).length >= 2 && (!best || c.length > best.length)) best = c;
+    if (complete && next?.complete && /^[0-9]/.test(next.word)) {
+      best = word + next.word;
+      bestRank = Number.MAX_SAFE_INTEGER;
+    } else if (i > bestRank) {
+      best = word;
+      bestRank = i;
     }
   });
   return best;

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../../shared/domain/model';
 import type { HallDeskDB } from '../../../renderer/src/db/db';
 import * as repo from '../../../renderer/src/db/repo';
-import { addressKeyValues } from '../../../renderer/src/db/keys';
-import { addressKeyFor } from '../../../renderer/src/db/search';
+import { addressKeyValues, deriveApplicationKeys } from '../../../renderer/src/db/keys';
+import { addressKeyFor, TOTAL_SCAN_CAP } from '../../../renderer/src/db/search';
 import { freshDb, makeApp } from './factory';
 
 let db: HallDeskDB;
@@ -173,7 +173,8 @@ describe('search keys', () => {
       '中山路1号',
     ]);
     expect(addressKeyFor('中山路1号')).toBe('中山路1号');
-    expect(addressKeyFor('鼓楼区中山')).toBe('鼓楼区');
+    expect(addressKeyFor('鼓楼区中山')).toBe('中山');
+    expect(addressKeyFor('南京市鼓楼区')).toBe('鼓楼区');
     expect(addressKeyFor('1号')).toBeUndefined();
   });
 
@@ -254,5 +255,42 @@ describe('filters, order and paging', () => {
     ]);
     expect(ids(await repo.searchApplications('', { status: 'cancelled' }))).toEqual([A(0)]);
     expect(ids(await repo.searchApplications('王小明'))).toEqual([A(0)]);
+  });
+});
+
+describe('large ranges', () => {
+  it('pages a filtered search over more than TOTAL_SCAN_CAP keys without a total', async () => {
+    const big = await freshDb();
+    const rows = Array.from({ length: TOTAL_SCAN_CAP + 50 }, (_, i) => {
+      const app = makeApp(
+        {
+          acceptedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+          status: i % 2 ? 'accepted' : 'site_survey',
+        },
+        { name: `钱${i}` },
+      );
+      const d = deriveApplicationKeys(app);
+      return { ...app, t: d.t, searchKeys: d.searchKeys };
+    });
+    await big.applications.bulkAdd(rows);
+    const r = await repo.searchApplications('钱', { status: 'site_survey' }, { limit: 20 });
+    expect(r.total).toBeUndefined();
+    expect(r.hasMore).toBe(true);
+    expect(r.rows).toHaveLength(20);
+    expect(r.rows.every((a) => a.status === 'site_survey')).toBe(true);
+    const expected = rows
+      .filter((a) => a.status === 'site_survey')
+      .sort((a, b) => (a.acceptedAt < b.acceptedAt ? 1 : -1))
+      .slice(20, 40)
+      .map((a) => a.id);
+    const page2 = await repo.searchApplications(
+      '钱',
+      { status: 'site_survey' },
+      { limit: 20, offset: 20 },
+    );
+    expect(ids(page2)).toEqual(expected);
+    // Without a row test the index count is exact.
+    expect((await repo.searchApplications('钱')).total).toBe(TOTAL_SCAN_CAP + 50);
+    big.close();
   });
 });
