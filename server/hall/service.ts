@@ -53,7 +53,7 @@ export interface HallServiceOptions {
   initialConfig?: QueueConfigInput;
   /** Clock (tests simulate a day with it). */
   now?: () => number;
-  /** Snapshot + compact after this many journal entries (default 5000). */
+  /** Snapshot + compact after this many journal entries, at the next quiet second (default 2000). */
   snapshotEvery?: number;
   log?: (line: string) => void;
 }
@@ -129,6 +129,7 @@ const RING_FRAMES = 5000;
 const HEARTBEAT_MS = 15_000;
 const MAINTENANCE_MS = 30_000;
 const MAX_BODY = 1024 * 1024;
+const SNAPSHOT_IDLE_MS = 1000;
 
 const RateBody = z.object({
   counterNo: z.number().int().min(1),
@@ -146,7 +147,7 @@ const IssueBody = z.object({
 export async function startHallService(options: HallServiceOptions): Promise<HallService> {
   const clock = options.now ?? Date.now;
   const log = options.log ?? ((line: string) => console.log(`[hall] ${line}`));
-  const snapshotEvery = options.snapshotEvery ?? 5000;
+  const snapshotEvery = options.snapshotEvery ?? 2000;
   const t0 = performance.now();
 
   // ---------------------------------------------------------------- recover
@@ -281,7 +282,35 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       if (e.ev.type === 'daily_cleared') cleared = true;
     }
     outbox.kick();
-    if (cleared || journal.entriesSinceSnapshot >= snapshotEvery) scheduleSnapshot();
+    lastCommitAt = performance.now();
+    considerSnapshot(cleared);
+  }
+
+  /**
+   * Snapshots stall the event loop (a whole day of state to JSON and fsync), so they wait for a
+   * quiet second in the hall; only a journal that keeps growing without pause (5× the interval)
+   * or the daily clear forces one.
+   */
+  let lastCommitAt = 0;
+  let idleTimer: NodeJS.Timeout | null = null;
+  function considerSnapshot(cleared: boolean): void {
+    const n = journal.entriesSinceSnapshot;
+    if (cleared || n >= snapshotEvery * 5) {
+      scheduleSnapshot();
+      return;
+    }
+    if (n < snapshotEvery || idleTimer) return;
+    const check = () => {
+      idleTimer = null;
+      if (closed || journal.entriesSinceSnapshot < snapshotEvery) return;
+      if (performance.now() - lastCommitAt >= SNAPSHOT_IDLE_MS) scheduleSnapshot();
+      else {
+        idleTimer = setTimeout(check, SNAPSHOT_IDLE_MS);
+        idleTimer.unref();
+      }
+    };
+    idleTimer = setTimeout(check, SNAPSHOT_IDLE_MS);
+    idleTimer.unref();
   }
 
   function flush(): void {
@@ -613,6 +642,16 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       closed = true;
       clearInterval(heartbeat);
       clearInterval(maintenance);
+      if (idleTimer) clearTimeout(idleTimer);
+      if (flushScheduled) flush();
+      // A clean stop leaves a fresh snapshot: the next start replays nothing.
+      if (journal.entriesSinceSnapshot > 0) {
+        try {
+          journal.snapshot({ state, outbox: outbox.toSnapshot() });
+        } catch (error) {
+          log(`snapshot at close failed (journal still intact): ${String(error)}`);
+        }
+      }
       outbox.stop();
       for (const res of clients) res.end();
       clients.clear();
