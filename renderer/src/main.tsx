@@ -3,6 +3,8 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+// `?bench=1` only: exposes the store driver for `npm run bench:local` (no-op otherwise).
+import './db/benchHook';
 import { useLangStore } from './i18n';
 import './styles/app.css';
 import './styles/print.css';
