@@ -5,6 +5,7 @@
 // Last line: one JSON object.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,53 +64,77 @@ async function startService(dataDir: string): Promise<Child> {
   return { proc, base: `http://127.0.0.1:${port}`, spawnedAt, readyAt: performance.now() };
 }
 
-async function post(
+// node:http with keep-alive (cheaper per request than fetch): the bench process must not be the
+// bottleneck of what it measures on a small machine.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function post(
   url: string,
   body?: unknown,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body ?? {}),
+  const payload = JSON.stringify(body ?? {});
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve({
+              status: res.statusCode ?? 0,
+              json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+            });
+          } catch (e) {
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-/** A screen: SSE over fetch; records when each call reaches it. */
+/** A screen: an SSE connection; records when each call reaches it. */
 function openScreen(base: string, onCall: (ticketNo: string, at: number) => void) {
-  const ctrl = new AbortController();
-  const ready = (async () => {
-    const res = await fetch(`${base}/api/queue/events`, { signal: ctrl.signal });
-    const decoder = new TextDecoder();
-    let buf = '';
-    let first = true;
-    let signalReady!: () => void;
-    const isReady = new Promise<void>((r) => (signalReady = r));
-    void (async () => {
-      try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          buf += decoder.decode(chunk, { stream: true });
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const frame = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            if (frame.includes('event: snapshot') && first) {
-              first = false;
-              signalReady();
-            }
-            if (!frame.includes('event: queue') || !frame.includes('"type":"called"')) continue;
-            const data = frame.slice(frame.indexOf('data: ') + 6);
-            const msg = JSON.parse(data) as { event: { ticketNo: string } };
-            onCall(msg.event.ticketNo, performance.now());
+  let request: http.ClientRequest | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    request = http.get(`${base}/api/queue/events`, (res) => {
+      res.setEncoding('utf8');
+      let buf = '';
+      let first = true;
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          if (first && frame.includes('event: snapshot')) {
+            first = false;
+            resolve();
           }
+          if (!frame.includes('event: queue') || !frame.includes('"type":"called"')) continue;
+          const msg = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as {
+            event: { ticketNo: string };
+          };
+          onCall(msg.event.ticketNo, performance.now());
         }
-      } catch {
-        /* closed */
-      }
-    })();
-    await isReady;
-  })();
-  return { ready, close: () => ctrl.abort() };
+      });
+      res.on('error', () => undefined);
+    });
+    request.on('error', reject);
+  });
+  return { ready, close: () => request?.destroy() };
 }
 
 function percentile(sorted: number[], p: number): number {
