@@ -105,6 +105,11 @@ export function ApplicationsPage() {
   }, [first]);
 
   const rows = useMemo(() => [...(first?.rows ?? []), ...more], [first, more]);
+  useEffect(() => {
+    if (first && performance.getEntriesByName('halldesk:list-first-rows').length === 0) {
+      performance.mark('halldesk:list-first-rows');
+    }
+  }, [first]);
   const hasMore = moreHasMore ?? first?.hasMore ?? false;
 
   const loadMore = useCallback(async () => {
