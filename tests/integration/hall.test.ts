@@ -299,4 +299,37 @@ describe('hall service over HTTP', () => {
     expect(received.size).toBe(before + 1);
     expect(Math.max(...[...received.values()].map((c) => c.seq))).toBe(4);
   });
+  it('clears the day at the configured time (clock-driven), keeps the day in history, survives a restart', async () => {
+    let now = new Date(2026, 10, 26, 16, 0).getTime();
+    const opts = {
+      port: 0,
+      dataDir: dir,
+      log: () => {},
+      now: () => now,
+      initialConfig: {
+        categories: [{ id: 'A', name: '业扩' }],
+        counters: [{ no: 1, name: '1号', categories: ['A'] }],
+        dailyClearTime: '17:00',
+      },
+    };
+    svc = await startHallService(opts);
+    await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
+    await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
+    await post(`${svc.url}/api/queue/counters/1/call-next`);
+    now = new Date(2026, 10, 26, 17, 5).getTime();
+    const after = await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
+    expect(after.json.receipt.ticketNo).toBe('A001');
+    const stats = (await (await fetch(`${svc.url}/api/queue/stats`)).json()) as any;
+    expect(stats.history).toHaveLength(1);
+    expect(stats.history[0]).toMatchObject({ day: '2026-11-26', total: { tickets: 2 } });
+    expect(stats.today.total.tickets).toBe(1);
+    await svc.close();
+    // Next morning, after a night with the PC off: numbering starts again.
+    now = new Date(2026, 10, 27, 8, 0).getTime();
+    svc = await startHallService(opts);
+    expect(svc.getState().order).toEqual([]);
+    expect(svc.getState().history).toHaveLength(2);
+    const morning = await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
+    expect(morning.json.receipt.ticketNo).toBe('A001');
+  });
 });
