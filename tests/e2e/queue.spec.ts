@@ -142,3 +142,46 @@ test('a bad rating asks for a reason; a paused counter shows on the display', as
   await page.goto(`${svc.url}/#/display`);
   await expect(page.getByTestId('display-counter-1')).toContainText('1号窗口暂停服务');
 });
+
+test('manager view: live wait alarm, charts, configuration saved', async ({ page }) => {
+  test.setTimeout(120_000);
+  // A hall whose clock we can move: one ticket that has waited 20 minutes (limit 10).
+  let offset = 0;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-mgr-'));
+  const hall = await startHallService({
+    port: 0,
+    dataDir: dir,
+    staticDir,
+    log: () => {},
+    now: () => Date.now() + offset,
+    initialConfig: {
+      categories: [{ id: 'A', name: '业扩报装', waitAlarmMinutes: 10 }],
+      counters: [{ no: 1, name: '1号窗口', categories: ['A'] }],
+    },
+  });
+  try {
+    await fetch(`${hall.url}/api/queue/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ categoryId: 'A' }),
+    });
+    offset = 20 * 60_000;
+    await page.goto(`${hall.url}/#/queue/manager`);
+    await expect(page.getByTestId('queue-alarm')).toContainText('业扩报装');
+    await expect(page.getByTestId('queue-alarm')).toContainText('上限 10 分钟');
+    await expect(page.locator('[data-testid="queue-manager"] canvas').first()).toBeVisible();
+
+    await page.getByRole('tab', { name: '配置' }).click();
+    const name = page.locator('input[value="供电营业厅"]');
+    await name.fill('东城供电营业厅');
+    await page.getByRole('button', { name: '保存配置' }).click();
+    await expect(page.getByText('配置已保存')).toBeVisible();
+    const saved = (await (await fetch(`${hall.url}/api/queue/config`)).json()) as {
+      config: { hallName: string };
+    };
+    expect(saved.config.hallName).toBe('东城供电营业厅');
+  } finally {
+    await hall.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
