@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type { Application } from '../shared/domain/model';
 import { paths } from '../shared/protocol';
 import { startFaultProxy } from '../tests/support/faultProxy';
-import { startCentralChild, tempDir, type AdminClient } from '../tests/support/syncCentral';
+import {
+  pgliteDataDir,
+  startCentralChild,
+  tempDir,
+  type AdminClient,
+} from '../tests/support/syncCentral';
 import { createTestDesk, makeApplication, saveWithOutbox } from '../tests/support/syncDesk';
 
 const APPS = 1_000;
@@ -235,7 +240,7 @@ async function main(): Promise<void> {
   log(`bench:sync — ${APPS} applications, weak link ${KBPS} kbit/s each way, ${RTT_MS} ms RTT`);
   // The endpoint runs as its own process (as in production), so the desk and the load
   // generator do not share its event loop.
-  const pgliteDir = tempDir('bench-sync');
+  const pgliteDir = await pgliteDataDir('bench-sync');
   let central = await startCentralChild(pgliteDir);
   const out: Record<string, unknown> = { applications: APPS };
   try {

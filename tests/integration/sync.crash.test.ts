@@ -3,7 +3,7 @@
 // a proxy in front of the server so it keeps one endpoint address across the restart.
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
-import { startCentralChild, tempDir, type RunningCentral } from '../support/syncCentral';
+import { pgliteDataDir, startCentralChild, type RunningCentral } from '../support/syncCentral';
 import {
   createTestDesk,
   localApplication,
@@ -35,7 +35,7 @@ async function waitFor(cond: () => boolean, ms: number): Promise<void> {
 
 describe('server killed during a push', () => {
   it('loses nothing and doubles nothing across SIGKILL and restart', async () => {
-    const dataDir = tempDir('crash');
+    const dataDir = await pgliteDataDir('crash');
     central = await startCentralChild(dataDir);
     await central.admin.createHall(HALL);
     proxy = await startFaultProxy({ target: { port: central.port } });

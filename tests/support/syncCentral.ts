@@ -10,6 +10,10 @@ import type { Application } from '../../shared/domain/model';
 import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import { paths } from '../../shared/protocol';
 import { buildCentralServer, type CentralServer } from '../../server/central/app';
+// A copy of an initialised PGlite folder: a first start in an empty folder runs initdb (10-20 s).
+import { pgliteDataDir } from './server';
+
+export { pgliteDataDir };
 import type { Credentials } from '../../renderer/src/sync/engine';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -32,7 +36,7 @@ export async function startCentral(
   const server = await buildCentralServer({
     ...(opts.databaseUrl
       ? { databaseUrl: opts.databaseUrl }
-      : { dataDir: opts.dataDir ?? tempDir('central') }),
+      : { dataDir: opts.dataDir ?? (await pgliteDataDir('sync')) }),
     ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}),
     adminToken: ADMIN_TOKEN,
     logger: false,
