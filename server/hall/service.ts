@@ -339,6 +339,14 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     });
   }
 
+  /** Resolves once nothing decided is waiting for its fsync. */
+  function whenDurable(): Promise<void> {
+    if (buffer.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      waiters.push({ resolve: () => resolve(), reject: () => resolve() });
+    });
+  }
+
   async function execute(cmd: QueueCommand): Promise<{ seq: number; events: QueueEvent[] }> {
     const now = clock();
     const maintenance = maintenanceEvents(pending, now);
@@ -409,7 +417,14 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     return r.data;
   }
 
-  function openEvents(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+  async function openEvents(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    // The state is updated in place as commands are decided: a snapshot taken before their
+    // fsync would show events the journal (and the SSE ids) do not have yet.
+    await whenDurable();
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -490,6 +505,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       });
     }
     if (method === 'GET' && p === HALL_PATHS.state) {
+      await whenDurable();
       return sendJson(res, 200, {
         seq: journal.seq,
         serverTime: clock(),
