@@ -332,4 +332,21 @@ describe('hall service over HTTP', () => {
     const morning = await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
     expect(morning.json.receipt.ticketNo).toBe('A001');
   });
+  it('a screen connecting in the middle of a burst still converges (snapshot never ahead of ids)', async () => {
+    svc = await startHallService({ port: 0, dataDir: dir, log: () => {} });
+    const base = svc.url;
+    const burst = Array.from({ length: 40 }, (_, i) =>
+      post(`${base}/api/queue/tickets`, { categoryId: 'ABCD'[i % 4] }),
+    );
+    const late = await Promise.all([SseClient.open(base), SseClient.open(base)]);
+    await Promise.all(burst);
+    await post(`${base}/api/queue/counters/1/call-next`);
+    for (const c of late) {
+      await c.waitFor(() => c.seq === svc!.seq());
+      expect(c.state?.order).toHaveLength(40);
+      expect(new Set(c.state?.order).size).toBe(40);
+      expect(c.state).toEqual(JSON.parse(JSON.stringify(svc.getState())));
+      c.close();
+    }
+  });
 });
