@@ -23,7 +23,7 @@ import { publicEnrollment } from './credentials';
 import { EnrollmentForm } from './EnrollmentForm';
 import { ageText, timeText } from './format';
 import { getSyncEngine, startSync, syncDb } from './runtime';
-import { syncStatusStore } from './status';
+import { syncStatusStore, type SyncStatusStore } from './status';
 import { readNotes, wirePayload } from './store';
 
 const ENTITY_LABEL: Record<OutboxEntry['entity'], [string, string]> = {
@@ -38,9 +38,14 @@ function describe(e: OutboxEntry): string {
   return p?.appNo ?? p?.feedbackNo ?? p?.fileName ?? e.entityId.slice(0, 8);
 }
 
-export function SyncPanel(): ReactNode {
+export function SyncPanel({
+  store = syncStatusStore,
+}: {
+  /** The status store to show (the app's engine's by default). */
+  store?: SyncStatusStore;
+}): ReactNode {
   const t = useT();
-  const s = useStore(syncStatusStore);
+  const s = useStore(store);
   const [reenroll, setReenroll] = useState(false);
   useEffect(() => startSync(), []);
   const db = syncDb();

@@ -12,7 +12,7 @@ import { useStore } from 'zustand';
 import { useT } from '../i18n';
 import { ageText, timeText } from './format';
 import { startSync } from './runtime';
-import { syncStatusStore, type SyncPhase } from './status';
+import { syncStatusStore, type SyncPhase, type SyncStatusStore } from './status';
 
 const COLORS: Record<SyncPhase, string> = {
   unconfigured: '#8c8c8c',
@@ -32,9 +32,14 @@ function useNow(ms: number): number {
   return now;
 }
 
-export function SyncStatusIndicator(): ReactNode {
+export function SyncStatusIndicator({
+  store = syncStatusStore,
+}: {
+  /** The status store to show (the app's engine's by default). */
+  store?: SyncStatusStore;
+}): ReactNode {
   const t = useT();
-  const s = useStore(syncStatusStore);
+  const s = useStore(store);
   const now = useNow(15_000);
   useEffect(() => startSync(), []);
 
