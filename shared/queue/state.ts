@@ -2,7 +2,7 @@
 // rules (who is called next, people ahead, estimated wait). No clocks: times come from events.
 import type { QueueConfig, TicketCategory } from './config';
 import type { Lane, QueueEvent } from './events';
-import { computeDayStats, type DayStats } from './stats';
+import { computeDayStats, mergeDayStats, type DayStats } from './stats';
 
 export type TicketStatus = 'waiting' | 'called' | 'held' | 'no_show' | 'finished' | 'cleared';
 
@@ -274,10 +274,15 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
       });
     }
     case 'daily_cleared': {
-      const history =
-        state.order.length > 0
-          ? [...state.history, computeDayStats(state, event.at)].slice(-HISTORY_DAYS_KEPT)
-          : state.history;
+      let history = state.history;
+      if (state.order.length > 0) {
+        const today = computeDayStats(state, event.at);
+        const last = history[history.length - 1];
+        history =
+          last && last.day === today.day
+            ? [...history.slice(0, -1), mergeDayStats(last, today)]
+            : [...history, today].slice(-HISTORY_DAYS_KEPT);
+      }
       const counters: Record<string, CounterState> = {};
       for (const [key, c] of Object.entries(state.counters)) {
         // Pauses survive the night (a closed counter stays closed); tickets do not.

@@ -166,3 +166,54 @@ export function computeAlarms(state: QueueState, now: number): WaitAlarm[] {
   }
   return out;
 }
+
+function mergeAggregate(a: QueueAggregate, b: QueueAggregate): QueueAggregate {
+  // Weights: tickets whose wait / service is known (closed ones), as the averages were taken.
+  const wa = a.served + a.noShows;
+  const wb = b.served + b.noShows;
+  const ratings: Record<string, number> = { ...a.ratings };
+  for (const [k, v] of Object.entries(b.ratings)) ratings[k] = (ratings[k] ?? 0) + v;
+  return {
+    tickets: a.tickets + b.tickets,
+    served: a.served + b.served,
+    noShows: a.noShows + b.noShows,
+    waiting: a.waiting + b.waiting,
+    unfinished: a.unfinished + b.unfinished,
+    avgWaitMs: wa + wb ? Math.round((a.avgWaitMs * wa + b.avgWaitMs * wb) / (wa + wb)) : 0,
+    maxWaitMs: Math.max(a.maxWaitMs, b.maxWaitMs),
+    avgServiceMs:
+      a.served + b.served
+        ? Math.round(
+            (a.avgServiceMs * a.served + b.avgServiceMs * b.served) / (a.served + b.served),
+          )
+        : 0,
+    maxServiceMs: Math.max(a.maxServiceMs, b.maxServiceMs),
+    ratings,
+    badRatings: a.badRatings + b.badRatings,
+  };
+}
+
+function mergeRecord(
+  a: Record<string, QueueAggregate>,
+  b: Record<string, QueueAggregate>,
+): Record<string, QueueAggregate> {
+  const out: Record<string, QueueAggregate> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = prev ? mergeAggregate(prev, v) : v;
+  }
+  return out;
+}
+
+/**
+ * One day's statistics from two clear periods of the same day (tickets issued after the clear
+ * time are cleared the next morning but belong to the day they were issued).
+ */
+export function mergeDayStats(a: DayStats, b: DayStats): DayStats {
+  return {
+    day: a.day,
+    total: mergeAggregate(a.total, b.total),
+    categories: mergeRecord(a.categories, b.categories),
+    counters: mergeRecord(a.counters, b.counters),
+  };
+}
