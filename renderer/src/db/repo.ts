@@ -10,7 +10,7 @@ import {
   type OutboxEntry,
 } from '../../../shared/domain/model';
 import { shanghaiDate } from '../../../shared/domain/calendar';
-import { mergeForDesk } from '../../../shared/protocol';
+import { IMMUTABLE_FIELDS, mergeForDesk } from '../../../shared/protocol';
 import {
   activeDb,
   type HallDeskDB,
@@ -270,32 +270,48 @@ async function explainSubmitFailure(
 
 /**
  * Stores a changed application and its `update` outbox entry in one strict transaction
- * (payload: the whole application; `change` is kept on the entry as `summary`). The app's
- * `serverVersion` must equal the stored one (the edit was made on the current copy).
- * Throws StoreError `validation`, `not_found` or `conflict`.
+ * (payload: the whole application; `change` is kept on the entry as `summary`).
+ * The desk changes only what the hall owns (shared/protocol conflict policy): the centre-owned
+ * fields (status, history, serverVersion) are taken from the stored row, so an edit made on a
+ * copy read before a pull or an acknowledgement never rolls the centre's progress back; the
+ * centre settles hall-vs-centre conflicts when the update arrives. Identity fields (number,
+ * hall, desk, acceptance) cannot change. Throws StoreError `validation` or `not_found`.
  */
 export async function updateApplication(
   input: unknown,
   change: ApplicationChange,
 ): Promise<SubmitResult> {
   const db = activeDb();
-  const app = parseOrThrow(Application, input, '申请');
+  const edited = parseOrThrow(Application, input, '申请');
   return db.transaction('rw', [db.applications, db.outbox, db.meta], async () => {
-    const existing = await db.applications.get(app.id);
-    if (!existing) throw new StoreError('not_found', `申请不存在 (${app.appNo})`);
-    if (existing.appNo !== app.appNo) {
-      throw new StoreError('validation', '申请编号不能修改');
+    const existing = await db.applications.get(edited.id);
+    if (!existing) throw new StoreError('not_found', `申请不存在 (${edited.appNo})`);
+    for (const f of IMMUTABLE_FIELDS) {
+      if (existing[f] !== edited[f]) {
+        throw new StoreError('validation', `申请的${IMMUTABLE_LABELS[f]}不能修改`);
+      }
     }
-    if (app.serverVersion !== existing.serverVersion) {
-      // The edit was made on an older copy: the centre's newer record arrived meanwhile.
-      throw new StoreError('conflict', '申请已被中心更新，请刷新后重新修改');
-    }
+    const app: Application = {
+      ...edited,
+      status: existing.status,
+      history: existing.history,
+      serverVersion: existing.serverVersion,
+    };
     await db.applications.put(toStored(app));
     const summary = `${change.kind}:${change.actor}${change.note ? `:${change.note}` : ''}`;
     const entry = await appendOutbox(db, 'application', app.id, 'update', app, summary);
     return { application: app, seq: entry.seq };
   });
 }
+
+const IMMUTABLE_LABELS: Record<(typeof IMMUTABLE_FIELDS)[number], string> = {
+  id: '标识',
+  appNo: '编号',
+  hallCode: '营业厅',
+  deskCode: '受理台',
+  acceptedAt: '受理时间',
+  acceptedBy: '受理人',
+};
 
 /**
  * The China (Asia/Shanghai) `YYYY-MM-DD` of an ISO time: the date application numbers carry

@@ -172,13 +172,21 @@ describe('updateApplication and applyRemoteApplication', () => {
     got = await repo.getApplication(app.id);
     expect(got?.status).toBe('site_survey');
     expect(got?.history).toHaveLength(2);
-    // The desk's copy is now older than the centre's: an edit on the old copy is refused.
+    // An edit made on the copy read before the centre's update keeps the centre's progress.
+    const edited = await repo.updateApplication(
+      { ...app, notes: 'after survey' },
+      { kind: 'note', actor: 'c' },
+    );
+    expect(edited.application).toMatchObject({ status: 'site_survey', serverVersion: 2 });
+    got = await repo.getApplication(app.id);
+    expect(got).toMatchObject({ status: 'site_survey', notes: 'after survey' });
+    expect(got?.history).toHaveLength(2);
     await expect(
-      repo.updateApplication({ ...app, notes: 'x' }, { kind: 'note', actor: 'c' }),
-    ).rejects.toMatchObject({ code: 'conflict' });
+      repo.updateApplication({ ...app, appNo: 'OTHER' }, { kind: 'edit', actor: 'c' }),
+    ).rejects.toMatchObject({ code: 'validation' });
     // Another desk's application of this hall is inserted.
     expect(await repo.applyRemoteApplication(makeApp({ deskCode: 'D02' }))).toBe('inserted');
-    expect(await db.outbox.count()).toBe(2);
+    expect(await db.outbox.count()).toBe(3);
   });
 });
 
