@@ -2,17 +2,13 @@
 // through the fault proxy shaped to 256 kbit/s each way and 300 ms round trip, the same at
 // loopback speed, then central ingest with 200 concurrent devices × 50 applications on PGlite
 // and on PostgreSQL (TEST_DATABASE_URL). The last line printed is one JSON object.
+import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import type { Application } from '../shared/domain/model';
 import { paths } from '../shared/protocol';
 import { startFaultProxy } from '../tests/support/faultProxy';
-import {
-  pgliteDataDir,
-  startCentralChild,
-  tempDir,
-  type AdminClient,
-} from '../tests/support/syncCentral';
+import { pgliteDataDir, startCentralChild, type AdminClient } from '../tests/support/syncCentral';
 import { createTestDesk, makeApplication, saveWithOutbox } from '../tests/support/syncDesk';
 
 const APPS = 1_000;
@@ -307,7 +303,7 @@ async function main(): Promise<void> {
 
     const url = process.env.TEST_DATABASE_URL;
     if (url) {
-      central = await startCentralChild(tempDir('bench-pg'), 0, {
+      central = await startCentralChild(pgliteDir, 0, {
         CENTRAL_DATABASE_URL: url,
         CENTRAL_MAX_CONNECTIONS: '20',
       });
@@ -321,6 +317,7 @@ async function main(): Promise<void> {
     out.ingest = ingestOut;
   } finally {
     await central.close();
+    fs.rmSync(pgliteDir, { recursive: true, force: true });
   }
   console.log(JSON.stringify(out));
 }

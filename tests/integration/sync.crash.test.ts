@@ -1,6 +1,7 @@
 // The central endpoint killed with SIGKILL while a desk is pushing, then restarted on the same
 // PGlite data folder: nothing the desk saved is lost and nothing is doubled. The desk talks to
 // a proxy in front of the server so it keeps one endpoint address across the restart.
+import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { pgliteDataDir, startCentralChild, type RunningCentral } from '../support/syncCentral';
@@ -18,11 +19,13 @@ const APPS = 240;
 let central: (RunningCentral & { kill(): Promise<void> }) | null = null;
 let proxy: FaultProxy | null = null;
 let desk: TestDesk | null = null;
+let dataDir: string | null = null;
 
 afterAll(async () => {
   await desk?.close();
   await proxy?.close();
   await central?.close();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function waitFor(cond: () => boolean, ms: number): Promise<void> {
@@ -35,7 +38,7 @@ async function waitFor(cond: () => boolean, ms: number): Promise<void> {
 
 describe('server killed during a push', () => {
   it('loses nothing and doubles nothing across SIGKILL and restart', async () => {
-    const dataDir = await pgliteDataDir('crash');
+    dataDir = await pgliteDataDir('crash');
     central = await startCentralChild(dataDir);
     await central.admin.createHall(HALL);
     proxy = await startFaultProxy({ target: { port: central.port } });

@@ -33,10 +33,12 @@ export interface RunningCentral {
 export async function startCentral(
   opts: { dataDir?: string; databaseUrl?: string; maxConnections?: number } = {},
 ): Promise<RunningCentral & { server: CentralServer }> {
+  // A folder made here is removed on close; a given one belongs to the caller.
+  const ownDir = !opts.databaseUrl && !opts.dataDir ? await pgliteDataDir('sync') : null;
   const server = await buildCentralServer({
     ...(opts.databaseUrl
       ? { databaseUrl: opts.databaseUrl }
-      : { dataDir: opts.dataDir ?? (await pgliteDataDir('sync')) }),
+      : { dataDir: opts.dataDir ?? ownDir ?? '' }),
     ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}),
     adminToken: ADMIN_TOKEN,
     logger: false,
@@ -48,7 +50,10 @@ export async function startCentral(
     port,
     server,
     admin: new AdminClient(address),
-    close: () => server.close(),
+    async close() {
+      await server.close();
+      if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
+    },
   };
 }
 
