@@ -74,7 +74,7 @@ export async function fillCustomer(page: Page, c: Partial<CustomerInput>): Promi
 /**
  * Fills every required per-type field shown by the form (which the catalogue drives): the first
  * option of a select, a number (10 unless overridden), a ticked confirmation, or some text.
- * `overrides` maps field keys to values (option values for selects).
+ * `overrides` maps field keys to values (option labels for selects).
  */
 export async function fillRequiredFields(
   page: Page,
@@ -89,16 +89,17 @@ export async function fillRequiredFields(
     const required = (await item.locator('.ant-form-item-required, .req-star').count()) > 0;
     if (!required && override === undefined) continue;
     if ((await item.locator('.ant-select').count()) > 0) {
+      // Scope to this select's own popup (rc-select gives its listbox the id `<input id>_list`):
+      // the popup of the previous select may still be in its closing animation, and picking
+      // "the first visible option" on the page then clicks into a dropdown that is going away.
+      const dropdown = page
+        .locator('.ant-select-dropdown')
+        .filter({ has: page.locator(`[id="f-field-${key}_list"]`) });
       await page.locator(`#f-field-${key}`).click();
-      const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-      const opt = override
-        ? options.filter({ has: page.locator(`[title]`) }).first()
-        : options.first();
-      await (
-        override
-          ? page.locator(`.ant-select-dropdown:visible [data-value="${override}"]`).or(opt).first()
-          : opt
-      ).click();
+      await expect(dropdown).toBeVisible();
+      const options = dropdown.locator('.ant-select-item-option');
+      await (override ? options.and(page.locator(`[title="${override}"]`)) : options.first()).click();
+      await expect(dropdown).toBeHidden();
     } else if ((await item.locator('input[type=checkbox]').count()) > 0) {
       await page.locator(`#f-field-${key}`).check();
     } else {
