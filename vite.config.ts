@@ -8,7 +8,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
-    outDir: '../dist/renderer',
+    // RENDERER_OUT lets several people build and preview their own copy on one machine.
+    outDir: process.env.RENDERER_OUT ?? '../dist/renderer',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
     sourcemap: false,

@@ -9,7 +9,9 @@ import { expect, test } from '@playwright/test';
 import type { QueueState } from '../../shared/queue';
 import { startHallService, type HallService } from '../../server/hall/service';
 
-const staticDir = path.resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
+const staticDir = path.resolve(
+  process.env.RENDERER_OUT ?? path.join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
+);
 let svc: HallService;
 let dataDir: string;
 

@@ -11,7 +11,7 @@ import { expect, test } from '@playwright/test';
 import { mimeType, resolveAppPath, SECURITY_HEADERS } from '../../electron/protocolPath';
 import { CONTENT_SECURITY_POLICY, parseCsp } from '../../shared/ipc/csp';
 
-const rendererDir = path.resolve('dist/renderer');
+const rendererDir = path.resolve(process.env.RENDERER_OUT ?? 'dist/renderer');
 let server: http.Server;
 let origin = '';
 
