@@ -197,6 +197,16 @@ export function AttachmentTags(props: { items: AttachmentMeta[]; removable: bool
               e.preventDefault();
               void getAttachment(a.id).then((r) => {
                 if (!r) return;
+                if (r.blob.size === 0 && r.meta.size > 0) {
+                  // Uploaded and past its retention period (db/retention.ts): the centre has it.
+                  message.info(
+                    t(
+                      '本机副本已按留存期限清除，原件保存在中心',
+                      'The local copy was removed after its retention period; the centre keeps the file',
+                    ),
+                  );
+                  return;
+                }
                 const url = URL.createObjectURL(r.blob);
                 window.open(url, '_blank', 'noopener');
                 setTimeout(() => URL.revokeObjectURL(url), 60_000);
