@@ -10,6 +10,7 @@ import {
   type CounterAction,
   type CounterActionResponse,
 } from '../../../shared/queue';
+import { useServingReport } from '../customer/busy';
 import { HallApiError, hallRequest } from './client';
 import { useHallQueue } from './store';
 
@@ -39,6 +40,8 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
   const [transferOpen, setTransferOpen] = useState(false);
   const [transferKind, setTransferKind] = useState<'category' | 'counter'>('category');
   const [transferTarget, setTransferTarget] = useState<string | null>(null);
+  // A ticket being served here is a customer's business in progress (update policy input).
+  useServingReport(Boolean(counterNo && state?.counters[String(counterNo)]?.current));
 
   useEffect(() => {
     try {
