@@ -103,6 +103,17 @@ export const Application = z.object({
   updatedAt: z.string().datetime({ offset: true }),
   /** Monotonic version of the centre's record; 0 until the centre has it. */
   serverVersion: z.number().int().nonnegative().default(0),
+  /** The customer's rating of this intake, given on the customer-facing screen (评价器). */
+  customerRating: z
+    .object({
+      /** The configured level's label, e.g. 满意 / 基本满意 / 不满意. */
+      level: z.string().min(1).max(20),
+      /** A configured bad level: the customer was asked for a reason. */
+      bad: z.boolean(),
+      reason: z.string().max(200).optional(),
+      at: z.string().datetime({ offset: true }),
+    })
+    .optional(),
 });
 export type Application = z.infer<typeof Application>;
 

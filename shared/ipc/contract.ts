@@ -173,6 +173,8 @@ export const CustomerView = z.object({
     .optional(),
   /** Rating levels from configuration, e.g. 满意 / 基本满意 / 不满意. */
   ratingLevels: z.array(z.string().min(1).max(20)).max(7).optional(),
+  /** The levels among ratingLevels that ask the customer for a reason (configured as bad). */
+  badRatingLevels: z.array(z.string().min(1).max(20)).max(7).optional(),
 });
 export type CustomerView = z.infer<typeof CustomerView>;
 
@@ -182,6 +184,9 @@ export const CustomerResponse = z.object({
   signatureId: Uuid.optional(),
   rating: z.string().min(1).max(20).optional(),
   reason: z.string().max(200).optional(),
+  /** `signed`: the signature drawn on the customer screen, as the canvas gives it (≤ ~2 MB);
+   * the desk stores it with the hash of the summary the customer saw. */
+  pngDataUrl: z.string().startsWith('data:image/png;base64,').max(2_800_000).optional(),
 });
 export type CustomerResponse = z.infer<typeof CustomerResponse>;
 

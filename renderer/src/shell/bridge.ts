@@ -1,24 +1,25 @@
 // The renderer's view of the desktop shell: typed calls over window.halldesk (the Electron
 // preload) when present, browser fallbacks otherwise (window.print, no secret store, role from
-// the URL hash, signatures hashed with crypto.subtle).
-import type {
-  AppInfo,
+// the URL hash, signatures hashed with crypto.subtle, the desk ↔ customer-screen link over a
+// BroadcastChannel between two windows of the same origin).
+import {
   CustomerResponse,
   CustomerView,
-  EventName,
-  HalldeskApi,
-  HandlerArg,
-  HandlerName,
-  HandlerResult,
-  IpcErrorCode,
-  IpcEvents,
-  PrintResult,
-  PrinterInfo,
-  ReceiptPrint,
-  Role,
-  SettingsPatch,
-  SettingsView,
-  TicketPrint,
+  type AppInfo,
+  type EventName,
+  type HalldeskApi,
+  type HandlerArg,
+  type HandlerName,
+  type HandlerResult,
+  type IpcErrorCode,
+  type IpcEvents,
+  type PrintResult,
+  type PrinterInfo,
+  type ReceiptPrint,
+  type Role,
+  type SettingsPatch,
+  type SettingsView,
+  type TicketPrint,
 } from '../../../shared/ipc/contract';
 import {
   createSignatureRecord,
@@ -57,12 +58,158 @@ export async function invoke<K extends HandlerName>(
   throw new ShellError(res.error.code, res.error.message, res.error.issues);
 }
 
-/** Subscribes to an event from main; returns the unsubscribe function (a no-op in a browser). */
+/**
+ * Subscribes to an event from main; returns the unsubscribe function. In a browser the
+ * customer-screen events come from the BroadcastChannel relay; the others never fire.
+ */
 export function on<E extends EventName>(
   event: E,
   listener: (payload: IpcEvents[E]) => void,
 ): () => void {
-  return api()?.on(event, listener) ?? (() => {});
+  const a = api();
+  if (a) return a.on(event, listener);
+  if (event === 'customer:view' || event === 'customer:response') {
+    const relay = browserRelay();
+    if (relay) {
+      return event === 'customer:view'
+        ? relay.onView(listener as (v: CustomerView) => void)
+        : relay.onResponse(listener as (r: CustomerResponse) => void);
+    }
+  }
+  return () => {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser-mode desk ↔ customer-screen relay
+
+/** The channel both windows open (same origin: a second browser window on the second monitor). */
+export const CUSTOMER_CHANNEL = 'halldesk-customer';
+/** How long show/respond wait for the other window to say it took the message. */
+export const RELAY_ACK_MS = 1500;
+
+type RelayMessage =
+  | { type: 'view'; id: string; view: unknown }
+  | { type: 'response'; id: string; response: unknown }
+  | { type: 'ack'; id: string };
+
+interface ChannelLike {
+  postMessage(message: unknown): void;
+  close(): void;
+  onmessage: ((ev: MessageEvent) => void) | null;
+}
+
+/**
+ * Plays main's part between two windows of one origin: `show` posts a view, `respond` a response,
+ * and each resolves true only when a window listening for it acknowledged it (as main answers
+ * `delivered` only when the other window exists). Payloads are validated on arrival with the
+ * contract's schemas, as main validates them.
+ */
+export class CustomerRelay {
+  private readonly channel: ChannelLike;
+  private readonly viewListeners = new Set<(v: CustomerView) => void>();
+  private readonly responseListeners = new Set<(r: CustomerResponse) => void>();
+  private readonly pendingAcks = new Map<string, () => void>();
+
+  constructor(
+    makeChannel: (name: string) => ChannelLike,
+    private readonly ackMs: number = RELAY_ACK_MS,
+  ) {
+    this.channel = makeChannel(CUSTOMER_CHANNEL);
+    this.channel.onmessage = (ev) => this.receive(ev.data);
+  }
+
+  show(view: CustomerView): Promise<boolean> {
+    const parsed = CustomerView.safeParse(view);
+    if (!parsed.success) return Promise.reject(invalidArgument(parsed.error.issues));
+    return this.post((id) => ({ type: 'view', id, view: parsed.data }));
+  }
+
+  respond(response: CustomerResponse): Promise<boolean> {
+    const parsed = CustomerResponse.safeParse(response);
+    if (!parsed.success) return Promise.reject(invalidArgument(parsed.error.issues));
+    return this.post((id) => ({ type: 'response', id, response: parsed.data }));
+  }
+
+  onView(listener: (v: CustomerView) => void): () => void {
+    this.viewListeners.add(listener);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  onResponse(listener: (r: CustomerResponse) => void): () => void {
+    this.responseListeners.add(listener);
+    return () => this.responseListeners.delete(listener);
+  }
+
+  close(): void {
+    for (const settle of this.pendingAcks.values()) settle();
+    this.pendingAcks.clear();
+    this.channel.onmessage = null;
+    this.channel.close();
+  }
+
+  private post(make: (id: string) => RelayMessage): Promise<boolean> {
+    const id = crypto.randomUUID();
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pendingAcks.delete(id);
+        resolve(false);
+      }, this.ackMs);
+      this.pendingAcks.set(id, () => {
+        clearTimeout(timer);
+        this.pendingAcks.delete(id);
+        resolve(true);
+      });
+      this.channel.postMessage(make(id));
+    });
+  }
+
+  private receive(data: unknown): void {
+    if (!data || typeof data !== 'object') return;
+    const msg = data as Partial<RelayMessage>;
+    if (typeof msg.id !== 'string') return;
+    if (msg.type === 'ack') {
+      this.pendingAcks.get(msg.id)?.();
+      return;
+    }
+    if (msg.type === 'view' && this.viewListeners.size > 0) {
+      const parsed = CustomerView.safeParse((msg as { view?: unknown }).view);
+      if (!parsed.success) return;
+      this.channel.postMessage({ type: 'ack', id: msg.id } satisfies RelayMessage);
+      for (const l of [...this.viewListeners]) l(parsed.data);
+      return;
+    }
+    if (msg.type === 'response' && this.responseListeners.size > 0) {
+      const parsed = CustomerResponse.safeParse((msg as { response?: unknown }).response);
+      if (!parsed.success) return;
+      this.channel.postMessage({ type: 'ack', id: msg.id } satisfies RelayMessage);
+      for (const l of [...this.responseListeners]) l(parsed.data);
+    }
+  }
+}
+
+function invalidArgument(issues: { path: PropertyKey[]; message: string }[]): ShellError {
+  return new ShellError(
+    'invalid_argument',
+    '参数无效 / invalid argument',
+    issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  );
+}
+
+let relay: CustomerRelay | null = null;
+
+/** This window's relay, made on first use; null where the browser has no BroadcastChannel. */
+function browserRelay(): CustomerRelay | null {
+  if (relay) return relay;
+  if (typeof window === 'undefined' || typeof window.BroadcastChannel !== 'function') return null;
+  const Channel = window.BroadcastChannel;
+  relay = new CustomerRelay((name) => new Channel(name));
+  return relay;
+}
+
+/** Closes this window's relay (tests; a page that unloads closes it anyway). */
+export function resetBrowserRelay(): void {
+  relay?.close();
+  relay = null;
 }
 
 /** The role a window runs as, from its hash route (main opens each role on its route). */
@@ -222,15 +369,21 @@ export const shell = {
     },
   },
 
-  /** The desk ↔ customer-facing screen link (relayed by main between the two windows). */
+  /**
+   * The desk ↔ customer-facing screen link: relayed by main between the two windows under
+   * Electron; in a browser, over BroadcastChannel('halldesk-customer') between two windows of
+   * the same origin.
+   */
   customer: {
-    /** Desk: show this (already masked) view on the customer screen; false if none is open. */
+    /** Desk: show this (already masked) view on the customer screen; false if none took it. */
     async show(view: CustomerView): Promise<boolean> {
-      return api() ? (await invoke('customer:show', view)).delivered : false;
+      if (api()) return (await invoke('customer:show', view)).delivered;
+      return (await browserRelay()?.show(view)) ?? false;
     },
-    /** Customer screen: report confirmation, signature or rating to the desk. */
+    /** Customer screen: report confirmation, signature or rating; false if no desk took it. */
     async respond(response: CustomerResponse): Promise<boolean> {
-      return api() ? (await invoke('customer:respond', response)).delivered : false;
+      if (api()) return (await invoke('customer:respond', response)).delivered;
+      return (await browserRelay()?.respond(response)) ?? false;
     },
   },
 
