@@ -71,6 +71,7 @@ export class Outbox {
     private readonly hook: CentralPushHook | undefined,
     private readonly onAck: (ackSeq: number) => void,
     private readonly toChange: (p: PendingEvent) => Change,
+    private readonly retryMaxMs = 60_000,
   ) {}
 
   restore(s: OutboxSnapshot): void {
@@ -145,7 +146,7 @@ export class Outbox {
       this.inflight = false;
       this.lastError = error instanceof Error ? error.message : String(error);
       // Back off (1 s doubling to 60 s, with jitter) and keep trying: the uplink comes back.
-      this.delayMs = Math.min(60_000, this.delayMs * 2);
+      this.delayMs = Math.min(this.retryMaxMs, this.delayMs * 2);
       this.schedule(this.delayMs / 2 + Math.random() * (this.delayMs / 2));
     }
   }

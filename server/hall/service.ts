@@ -26,8 +26,14 @@ import {
   receiptFor,
   reduceInPlace,
   reduceAll,
+  publicConfig,
   type CounterActionResponse,
+  type HallAccess,
   type IssueTicketResponse,
+  type KeyLookupResponse,
+  type PairResponse,
+  type PairingCodeResponse,
+  type WhoAmIResponse,
   type QueueConfigInput,
   type QueueEvent,
   type QueueState,
@@ -36,6 +42,7 @@ import {
 import type { Change } from '../../shared/protocol';
 import { Journal, type JournalEntry } from './journal';
 import { Outbox, type CentralPushHook, type OutboxSnapshot, type PendingEvent } from './central';
+import { HallAuth, RateLimiter, loadOrCreateManagerSecret, type Principal } from './auth';
 
 export interface HallServiceOptions {
   /** 0 picks a free port. */
@@ -56,6 +63,19 @@ export interface HallServiceOptions {
   /** Snapshot + compact after this many journal entries, at the next quiet second (default 2000). */
   snapshotEvery?: number;
   log?: (line: string) => void;
+  /**
+   * The manager secret (Bearer token for configuration, statistics, pairing). Default: read from
+   * `<dataDir>/manager.secret`, generated there (mode 0600) on the very first start.
+   */
+  managerSecret?: string;
+  /** Anonymous ticket issuing per client address (default burst 30, 20 a minute). */
+  kioskLimit?: { burst: number; perMinute: number };
+  /** Anonymous key-customer lookups and pairing attempts per address (default 10, 6 a minute). */
+  lookupLimit?: { burst: number; perMinute: number };
+  /** Most simultaneous SSE connections (screens, kiosks, desks); default 300. */
+  maxSseClients?: number;
+  /** Longest wait between two tries to reach the centre (default 60 s). */
+  centralRetryMaxMs?: number;
 }
 
 export interface HallService {
@@ -69,6 +89,12 @@ export interface HallService {
   outbox(): { pending: number; ackSeq: number; lastError: string | null };
   /** Milliseconds the journal replay took at start. */
   startupMs: number;
+  /** The manager secret in force (print it for the hall manager; never send it to screens). */
+  managerSecret: string;
+  /** True when this start generated it (first start of a new hall). */
+  managerSecretCreated: boolean;
+  /** Where it is kept (mode 0600). */
+  managerSecretFile: string;
 }
 
 interface SnapshotData {
@@ -128,7 +154,9 @@ const MIME: Record<string, string> = {
 const RING_FRAMES = 5000;
 const HEARTBEAT_MS = 15_000;
 const MAINTENANCE_MS = 30_000;
-const MAX_BODY = 1024 * 1024;
+/** Request bodies: small everywhere, larger only for the configuration (key-customer list). */
+const MAX_BODY = 8 * 1024;
+const MAX_CONFIG_BODY = 512 * 1024;
 const SNAPSHOT_IDLE_MS = 1000;
 
 const RateBody = z.object({
@@ -138,6 +166,11 @@ const RateBody = z.object({
   ticketNo: z.string().min(2).max(8).optional(),
 });
 const LookupBody = z.object({ customerRef: z.string().trim().min(1).max(30) });
+const PairingCodeBody = z.object({
+  name: z.string().trim().min(1).max(40),
+  counterNo: z.number().int().min(1).max(999).nullable().optional(),
+});
+const PairBody = z.object({ code: z.string().trim().min(4).max(20) });
 const IssueBody = z.object({
   categoryId: z.string(),
   green: z.boolean().optional(),
@@ -166,9 +199,23 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       day: localDay((e.ev as QueueEvent).at),
       occurredAt: new Date((e.ev as QueueEvent).at).toISOString(),
       type: (e.ev as QueueEvent).type,
-      event: publicEvent(e.ev as QueueEvent),
+      event: centralEvent(e.ev as QueueEvent),
     },
   });
+
+  const secret = loadOrCreateManagerSecret(path.resolve(options.dataDir), options.managerSecret);
+  const auth = new HallAuth(path.resolve(options.dataDir), secret.secret, clock);
+  const kioskLimit = new RateLimiter(
+    options.kioskLimit?.burst ?? 30,
+    options.kioskLimit?.perMinute ?? 20,
+    clock,
+  );
+  const lookupLimit = new RateLimiter(
+    options.lookupLimit?.burst ?? 10,
+    options.lookupLimit?.perMinute ?? 6,
+    clock,
+  );
+  const maxSseClients = options.maxSseClients ?? 300;
 
   const outbox = new Outbox(
     options.centralPush,
@@ -181,6 +228,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       }
     },
     toChange,
+    options.centralRetryMaxMs,
   );
 
   /** State and outbox exactly as on disk: snapshot, then the journal after it. */
@@ -388,20 +436,39 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     res.end(text);
   }
 
-  async function readJson(req: http.IncomingMessage): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_BODY) throw new HttpError(413, 'E_TOO_LARGE', '请求内容过大');
-      chunks.push(chunk as Buffer);
-    }
-    if (size === 0) return {};
-    try {
-      return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-    } catch {
-      throw new HttpError(400, 'E_BAD_JSON', '请求内容不是有效的 JSON');
-    }
+  function readJson(req: http.IncomingMessage, limit = MAX_BODY): Promise<unknown> {
+    const tooLarge = () => new HttpError(413, 'E_TOO_LARGE', `请求内容过大（上限 ${limit} 字节）`);
+    // Refuse before reading when the client says how much it will send.
+    if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.reject(tooLarge());
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let failed = false;
+      req.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        size += chunk.length;
+        if (size > limit) {
+          // Answer at once; the rest is ignored and the connection closed after the answer.
+          failed = true;
+          chunks.length = 0;
+          reject(tooLarge());
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('error', (e) => {
+        if (!failed) reject(e);
+      });
+      req.on('end', () => {
+        if (failed) return;
+        if (size === 0) return resolve({});
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+        } catch {
+          reject(new HttpError(400, 'E_BAD_JSON', '请求内容不是有效的 JSON'));
+        }
+      });
+    });
   }
 
   function parse<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -424,6 +491,9 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
   ): Promise<void> {
     // The state is updated in place as commands are decided: a snapshot taken before their
     // fsync would show events the journal (and the SSE ids) do not have yet.
+    if (clients.size >= maxSseClients) {
+      throw new HttpError(503, 'E_TOO_MANY_CLIENTS', '连接的屏幕过多，请稍后重试');
+    }
     await whenDurable();
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -476,6 +546,42 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     return true;
   }
 
+  /** Client address for rate limits (the hall LAN has no proxies in front of the service). */
+  function clientKey(req: http.IncomingMessage): string {
+    return req.socket.remoteAddress ?? 'unknown';
+  }
+
+  function limited(limiter: RateLimiter, req: http.IncomingMessage): void {
+    const wait = limiter.take(clientKey(req));
+    if (wait > 0) {
+      throw new HttpError(429, 'E_RATE_LIMITED', `操作过于频繁，请 ${wait} 秒后再试`, {
+        retryAfterSeconds: wait,
+      });
+    }
+  }
+
+  /** Refuses unless the caller may use an endpoint of this access level. */
+  function authorize(who: Principal, access: HallAccess, counterNo?: number): void {
+    if (access === 'public' || access === 'kiosk' || who.role === 'manager') return;
+    if (who.role === 'anonymous') {
+      throw new HttpError(
+        401,
+        'E_AUTH_REQUIRED',
+        access === 'manager' ? '需要营业厅管理密钥' : '本机尚未与排队服务配对，请先配对',
+      );
+    }
+    if (access === 'manager') throw new HttpError(403, 'E_FORBIDDEN', '仅营业厅管理员可以操作');
+    if (who.role === 'counter' && counterNo !== undefined && who.device.counterNo !== null) {
+      if (who.device.counterNo !== counterNo) {
+        throw new HttpError(
+          403,
+          'E_FORBIDDEN',
+          `本机只能操作${who.device.counterNo}号窗口（配对时指定）`,
+        );
+      }
+    }
+  }
+
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hall.local');
     const p = url.pathname;
@@ -486,13 +592,20 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       res.end();
       return;
     }
+    const authResult = auth.authenticate(req.headers.authorization);
+    if (authResult.role === 'invalid') {
+      // A token was presented but is unknown or revoked: say so, so the device pairs again.
+      throw new HttpError(401, 'E_AUTH_INVALID', '配对已失效或被撤销，请重新配对');
+    }
+    const who: Principal = authResult;
+
+    // ---- public: screens and kiosks (no personal data in any of these answers)
     if (method === 'GET' && p === HALL_PATHS.events) return openEvents(req, res, url);
     if (method === 'GET' && p === HALL_PATHS.health) {
+      const basic = { ok: true, service: 'halldesk-hall', seq: journal.seq, day: state.day };
+      if (who.role !== 'manager') return sendJson(res, 200, basic);
       return sendJson(res, 200, {
-        ok: true,
-        service: 'halldesk-hall',
-        seq: journal.seq,
-        day: state.day,
+        ...basic,
         tickets: state.order.length,
         clients: clients.size,
         startupMs: Math.round(startupMs),
@@ -512,9 +625,15 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
         state: publicState(state),
       });
     }
+    // ---- kiosk: public, rate-limited per address unless a paired device or the manager calls
     if (method === 'POST' && p === HALL_PATHS.tickets) {
       const body = parse(IssueBody, await readJson(req));
       const cmd = parse(QueueCommand, { type: 'issue', ...body });
+      if (who.role === 'anonymous') {
+        limited(kioskLimit, req);
+        // A 户号 / phone routes to a lane: limited like lookups (no enumeration of key customers).
+        if (body.customerRef) limited(lookupLimit, req);
+      }
       const { seq, events } = await execute(cmd);
       const issued = events.find((e) => e.type === 'ticket_issued');
       const receipt = issued ? receiptFor(state, issued.ticketNo) : null;
@@ -529,17 +648,43 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     }
     if (method === 'POST' && p === HALL_PATHS.lookup) {
       const { customerRef } = parse(LookupBody, await readJson(req));
+      if (who.role === 'anonymous') limited(lookupLimit, req);
+      // The lane only: the key-customer list never leaves the service.
       const categoryId = keyCustomerCategory(state, customerRef);
       const cat = state.config.categories.find((c) => c.id === categoryId);
-      return sendJson(res, 200, {
+      const answer: KeyLookupResponse = {
         keyCustomer: categoryId !== null,
         categoryId,
         categoryName: cat?.name ?? null,
-      });
+      };
+      return sendJson(res, 200, answer);
+    }
+    if (method === 'POST' && p === HALL_PATHS.pair) {
+      limited(lookupLimit, req);
+      const { code } = parse(PairBody, await readJson(req));
+      const paired = auth.pair(code);
+      if (!paired) {
+        throw new HttpError(
+          400,
+          'E_PAIRING_CODE',
+          '配对码无效、已使用或已过期，请向管理员重新获取',
+        );
+      }
+      log(`device paired: ${paired.device.name} (${paired.device.id})`);
+      const answer: PairResponse = paired;
+      return sendJson(res, 201, answer);
+    }
+    // ---- counter devices (paired) and the manager
+    if (method === 'GET' && p === HALL_PATHS.whoami) {
+      authorize(who, 'counter');
+      const answer: WhoAmIResponse =
+        who.role === 'counter' ? { role: 'counter', device: who.device } : { role: 'manager' };
+      return sendJson(res, 200, answer);
     }
     const counterMatch = /^\/api\/queue\/counters\/(\d{1,3})\/([a-z-]+)$/.exec(p);
     if (method === 'POST' && counterMatch) {
       const counterNo = Number(counterMatch[1]);
+      authorize(who, 'counter', counterNo);
       const action = counterMatch[2] as keyof typeof COUNTER_ACTIONS;
       const type = COUNTER_ACTIONS[action];
       if (!type) throw new HttpError(404, 'E_NOT_FOUND', `未知的窗口操作 ${action}`);
@@ -554,21 +699,25 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       return sendJson(res, 200, answer);
     }
     if (method === 'POST' && p === HALL_PATHS.ratings) {
+      // The rating pad is the counter's customer-facing screen: it runs as that counter's device.
+      authorize(who, 'counter');
       const body = parse(RateBody, await readJson(req));
+      authorize(who, 'counter', body.counterNo);
       const { seq, events } = await execute({ type: 'rate', ...body });
-      return sendJson(res, 200, { seq, events });
+      return sendJson(res, 200, { seq, events: events.map(publicEvent) });
     }
-    if (p === HALL_PATHS.config) {
-      // Full configuration (key customers too) for the manager page on the hall's own network.
+    // ---- manager
+    if (p === HALL_PATHS.config && (method === 'GET' || method === 'PUT')) {
+      authorize(who, 'manager');
+      // Full configuration (key customers too): the manager only.
       if (method === 'GET') return sendJson(res, 200, { config: state.config });
-      if (method === 'PUT') {
-        const body = (await readJson(req)) as { config?: unknown };
-        const config = parse(QueueConfig, body.config ?? body);
-        const { seq } = await execute({ type: 'set_config', config });
-        return sendJson(res, 200, { seq, config: state.config });
-      }
+      const body = (await readJson(req, MAX_CONFIG_BODY)) as { config?: unknown };
+      const config = parse(QueueConfig, body.config ?? body);
+      const { seq } = await execute({ type: 'set_config', config });
+      return sendJson(res, 200, { seq, config: state.config });
     }
     if (method === 'GET' && p === HALL_PATHS.stats) {
+      authorize(who, 'manager');
       const now = clock();
       const answer: StatsResponse = {
         serverTime: now,
@@ -579,10 +728,38 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       return sendJson(res, 200, answer);
     }
     if (method === 'POST' && p === HALL_PATHS.dailyClear) {
+      authorize(who, 'manager');
       const { seq } = await execute({ type: 'daily_clear' });
       return sendJson(res, 200, { seq });
     }
-    if (p.startsWith('/api/')) throw new HttpError(404, 'E_NOT_FOUND', '接口不存在');
+    if (method === 'POST' && p === HALL_PATHS.pairingCodes) {
+      authorize(who, 'manager');
+      const body = parse(PairingCodeBody, await readJson(req));
+      const counterNo = body.counterNo ?? null;
+      if (counterNo !== null && !state.config.counters.some((c) => c.no === counterNo)) {
+        throw new HttpError(404, 'E_UNKNOWN_COUNTER', `没有${counterNo}号窗口`);
+      }
+      const code = auth.createPairingCode(body.name, counterNo);
+      const answer: PairingCodeResponse = { ...code, name: body.name, counterNo };
+      return sendJson(res, 201, answer);
+    }
+    if (method === 'GET' && p === HALL_PATHS.devices) {
+      authorize(who, 'manager');
+      return sendJson(res, 200, { devices: auth.list() });
+    }
+    const revokeMatch = /^\/api\/queue\/devices\/([0-9a-f-]{36})\/revoke$/.exec(p);
+    if (method === 'POST' && revokeMatch) {
+      authorize(who, 'manager');
+      const device = auth.revoke(revokeMatch[1]!);
+      if (!device) throw new HttpError(404, 'E_NOT_FOUND', '没有这个设备');
+      log(`device revoked: ${device.name} (${device.id})`);
+      return sendJson(res, 200, { device });
+    }
+    if (p.startsWith('/api/')) {
+      const known = (Object.values(HALL_PATHS) as string[]).includes(p) || counterMatch;
+      if (known) throw new HttpError(405, 'E_METHOD', `不支持的请求方法 ${method}`);
+      throw new HttpError(404, 'E_NOT_FOUND', '接口不存在');
+    }
     if ((method === 'GET' || method === 'HEAD') && serveStatic(res, p)) return;
     throw new HttpError(404, 'E_NOT_FOUND', '页面不存在');
   }
@@ -591,7 +768,8 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     // Screens, kiosks and desks (file:// or app:// in Electron) call from other origins.
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-methods', 'GET, POST, PUT, OPTIONS');
-    res.setHeader('access-control-allow-headers', 'content-type, last-event-id');
+    res.setHeader('access-control-allow-headers', 'content-type, last-event-id, authorization');
+    res.setHeader('x-content-type-options', 'nosniff');
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -602,6 +780,13 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
           error: { code: error.code, message: error.message },
         });
       } else if (error instanceof HttpError) {
+        if (error.status === 413) res.setHeader('connection', 'close');
+        if (error.status === 429) {
+          const wait = (error.details as { retryAfterSeconds?: number } | undefined)
+            ?.retryAfterSeconds;
+          if (wait) res.setHeader('retry-after', String(wait));
+        }
+        if (error.status === 401) res.setHeader('www-authenticate', 'Bearer realm="hall"');
         sendJson(res, error.status, {
           error: { code: error.code, message: error.message, details: error.details },
         });
@@ -614,6 +799,9 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     });
   });
   server.keepAliveTimeout = 65_000;
+  // A LAN device that opens connections and never finishes its request must not hold them.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -637,9 +825,11 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       submit(due).catch((error: unknown) => log(`daily clear failed: ${String(error)}`));
     }
     outbox.startTicker();
+    auth.flushSeen();
   }, MAINTENANCE_MS);
   maintenance.unref();
   outbox.startTicker();
+  if (secret.created) log(`manager secret generated (kept in ${secret.file}, mode 0600)`);
 
   const host = options.host ?? '127.0.0.1';
   return {
@@ -647,6 +837,9 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     startupMs,
     getState: () => state,
+    managerSecret: secret.secret,
+    managerSecretCreated: secret.created,
+    managerSecretFile: secret.file,
     seq: () => journal.seq,
     outbox: () => ({
       pending: outbox.pending.length,
@@ -669,6 +862,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
         }
       }
       outbox.stop();
+      auth.flushSeen();
       for (const res of clients) res.end();
       clients.clear();
       await new Promise<void>((resolve) => {
@@ -678,4 +872,9 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       journal.close();
     },
   };
+}
+
+/** What the centre receives: everything for its reports (rating reasons too), never key customers. */
+function centralEvent(event: QueueEvent): QueueEvent {
+  return event.type === 'config_changed' ? { ...event, config: publicConfig(event.config) } : event;
 }

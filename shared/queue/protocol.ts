@@ -19,7 +19,68 @@ export const HALL_PATHS = {
   config: '/api/queue/config',
   stats: '/api/queue/stats',
   dailyClear: '/api/queue/daily-clear',
+  /** POST (manager): a one-time code that pairs a counter device. */
+  pairingCodes: '/api/queue/pairing-codes',
+  /** POST (public, rate-limited): exchange a pairing code for this device's token. */
+  pair: '/api/queue/pair',
+  /** GET (manager): paired devices; POST /api/queue/devices/:id/revoke. */
+  devices: '/api/queue/devices',
+  /** GET: who the presented token belongs to (401 when unknown or revoked). */
+  whoami: '/api/queue/whoami',
 } as const;
+
+/**
+ * Who may call what on the hall LAN (the service enforces it, the pages adapt to it):
+ * public = screens and kiosks, no token, no personal data in any answer; kiosk = public but
+ * rate-limited per address; counter = a paired device's token (or the manager's);
+ * manager = the hall's manager secret.
+ */
+export type HallAccess = 'public' | 'kiosk' | 'counter' | 'manager';
+
+/** Stable error codes of refusals that are not queue rules. */
+export const HALL_AUTH_ERRORS = {
+  authRequired: 'E_AUTH_REQUIRED',
+  authInvalid: 'E_AUTH_INVALID',
+  forbidden: 'E_FORBIDDEN',
+  rateLimited: 'E_RATE_LIMITED',
+  tooLarge: 'E_TOO_LARGE',
+  badJson: 'E_BAD_JSON',
+  pairingCode: 'E_PAIRING_CODE',
+  tooManyClients: 'E_TOO_MANY_CLIENTS',
+} as const;
+
+/** A counter device paired with the hall service (its token is never listed). */
+export interface HallDevice {
+  id: string;
+  name: string;
+  /** The only counter this device may act for; null = any counter. */
+  counterNo: number | null;
+  createdAt: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface PairingCodeResponse {
+  /** Shown to the manager, typed on the counter device (XXXX-XXXX), valid ten minutes. */
+  code: string;
+  expiresAt: string;
+  name: string;
+  counterNo: number | null;
+}
+
+export interface PairResponse {
+  /** Keep it on the device; the service stores only its hash. */
+  token: string;
+  device: HallDevice;
+}
+
+export type WhoAmIResponse = { role: 'manager' } | { role: 'counter'; device: HallDevice };
+
+export interface KeyLookupResponse {
+  keyCustomer: boolean;
+  categoryId: string | null;
+  categoryName: string | null;
+}
 
 /** URL action segment → command type. */
 export const COUNTER_ACTIONS = {
@@ -73,13 +134,28 @@ export interface QueueErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
-/** What a screen, kiosk or desk may see of the state. */
+/**
+ * What a screen, kiosk or desk may see of the state: ticket numbers, counters, waiting counts.
+ * Never key customers' 户号 / phones, nor the free text a customer typed as a rating reason.
+ */
 export function publicState(state: QueueState): QueueState {
-  return state.config.keyCustomers.length === 0
+  let tickets = state.tickets;
+  for (const [no, t] of Object.entries(state.tickets)) {
+    if (t.ratingReason === null) continue;
+    if (tickets === state.tickets) tickets = { ...state.tickets };
+    tickets[no] = { ...t, ratingReason: null };
+  }
+  const config = state.config.keyCustomers.length === 0 ? state.config : publicConfig(state.config);
+  return config === state.config && tickets === state.tickets
     ? state
-    : { ...state, config: publicConfig(state.config) };
+    : { ...state, config, tickets };
 }
 
 export function publicEvent(event: QueueEvent): QueueEvent {
-  return event.type === 'config_changed' ? { ...event, config: publicConfig(event.config) } : event;
+  if (event.type === 'config_changed') return { ...event, config: publicConfig(event.config) };
+  if (event.type === 'rated' && event.reason !== undefined) {
+    const { reason: _reason, ...rest } = event;
+    return rest;
+  }
+  return event;
 }

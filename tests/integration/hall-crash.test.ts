@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QueueState } from '../../shared/queue';
+import { readManagerSecret } from '../../server/hall/auth';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 let dir = '';
@@ -62,10 +63,15 @@ async function startChild(dataDir: string): Promise<{ c: ChildProcess; base: str
   return { c, base: `http://127.0.0.1:${port}` };
 }
 
+/** As the hall manager: the secret the service generated (0600) in its data folder. */
 async function post(url: string, body: unknown = {}) {
+  const secret = readManagerSecret(dir);
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  publicState,
   reduce,
   type QueueDeltaMessage,
   type QueueSnapshotMessage,
@@ -28,13 +29,25 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function post(url: string, body: unknown = {}): Promise<{ status: number; json: any }> {
+/** POST as the hall manager by default (counter actions need a token since the LAN API is locked). */
+async function post(
+  url: string,
+  body: unknown = {},
+  token: string | null = svc?.managerSecret ?? null,
+): Promise<{ status: number; json: any }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
+}
+
+function manager(): Record<string, string> {
+  return { authorization: `Bearer ${svc!.managerSecret}` };
 }
 
 /** A minimal SSE client on fetch: keeps frames, folds them into a state like the renderer does. */
@@ -136,7 +149,7 @@ describe('hall service over HTTP', () => {
     const serverSeq = svc.seq();
     for (const c of clients) {
       await c.waitFor(() => c.seq === serverSeq);
-      expect(c.state).toEqual(JSON.parse(JSON.stringify(svc.getState())));
+      expect(c.state).toEqual(JSON.parse(JSON.stringify(publicState(svc.getState()))));
       const kinds = c.frames.filter((f) => f.event === 'queue').map((f) => f.data.event.type);
       expect(kinds).toEqual([
         ...Array(5).fill('ticket_issued'),
@@ -220,7 +233,9 @@ describe('hall service over HTTP', () => {
       reason: '等候时间长',
     });
     expect(rated.status).toBe(200);
-    const stats = (await (await fetch(`${svc.url}/api/queue/stats`)).json()) as any;
+    const stats = (await (
+      await fetch(`${svc.url}/api/queue/stats`, { headers: manager() })
+    ).json()) as any;
     expect(stats.today.counters['3']).toMatchObject({ served: 1, badRatings: 1 });
     expect(stats.today.total.ratings).toEqual({ '1': 1 });
     expect(stats.alarms).toEqual([]);
@@ -319,7 +334,9 @@ describe('hall service over HTTP', () => {
     now = new Date(2026, 10, 26, 17, 5).getTime();
     const after = await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
     expect(after.json.receipt.ticketNo).toBe('A001');
-    const stats = (await (await fetch(`${svc.url}/api/queue/stats`)).json()) as any;
+    const stats = (await (
+      await fetch(`${svc.url}/api/queue/stats`, { headers: manager() })
+    ).json()) as any;
     expect(stats.history).toHaveLength(1);
     expect(stats.history[0]).toMatchObject({ day: '2026-11-26', total: { tickets: 2 } });
     expect(stats.today.total.tickets).toBe(1);
@@ -347,7 +364,7 @@ describe('hall service over HTTP', () => {
       await c.waitFor(() => c.seq === svc!.seq());
       expect(c.state?.order).toHaveLength(40);
       expect(new Set(c.state?.order).size).toBe(40);
-      expect(c.state).toEqual(JSON.parse(JSON.stringify(svc.getState())));
+      expect(c.state).toEqual(JSON.parse(JSON.stringify(publicState(svc.getState()))));
       c.close();
     }
   });
