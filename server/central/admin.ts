@@ -176,6 +176,47 @@ export async function listEnrollmentCodes(db: Db): Promise<
   }));
 }
 
+/** Desk codes as application numbers use them (shared/domain/appNumber.ts). */
+const DESK_CODE_RE = /^[A-Z0-9]{1,16}$/;
+
+/**
+ * The desk code for a device enrolling into a hall. Runs under the hall row lock, so two desks
+ * enrolling at once never get the same code. A requested code (the one the desk already numbers
+ * with) is granted when no active device of the hall holds it and no application of an active
+ * device carries it; otherwise the smallest fresh `Dnn` that the hall has never used (by any
+ * device, revoked or not, nor in any application) is allocated, so a new desk never repeats
+ * numbers another desk already gave out.
+ */
+async function allocateDeskCode(
+  tx: Queryable,
+  hallIdValue: number,
+  requested: string | undefined,
+): Promise<string> {
+  const { rows } = await tx.query<{ code: string; active: boolean }>(
+    `SELECT d.desk_code AS code, bool_or(d.revoked_at IS NULL) AS active
+       FROM devices d WHERE d.hall_id = $1 AND d.desk_code IS NOT NULL GROUP BY d.desk_code
+     UNION ALL
+     SELECT a.record->>'deskCode' AS code,
+            bool_or(d.id IS NOT NULL AND d.revoked_at IS NULL) AS active
+       FROM applications a LEFT JOIN devices d ON d.id = a.last_device_id
+      WHERE a.hall_id = $1 GROUP BY a.record->>'deskCode'`,
+    [hallIdValue],
+  );
+  const everUsed = new Set<string>();
+  const heldByActive = new Set<string>();
+  for (const r of rows) {
+    if (!r.code) continue;
+    everUsed.add(r.code);
+    if (r.active) heldByActive.add(r.code);
+  }
+  const want = requested?.trim().toUpperCase();
+  if (want && DESK_CODE_RE.test(want) && !heldByActive.has(want)) return want;
+  for (let n = 1; ; n++) {
+    const code = `D${String(n).padStart(2, '0')}`;
+    if (!everUsed.has(code)) return code;
+  }
+}
+
 /** Exchanges a one-time code for a device token. The code is burnt in the same transaction. */
 export async function enroll(db: Db, body: unknown): Promise<EnrollResponse> {
   const r = EnrollRequest.safeParse(body);
@@ -192,28 +233,38 @@ export async function enroll(db: Db, body: unknown): Promise<EnrollResponse> {
     const row = used.rows[0];
     if (!row)
       fail('E_ENROLLMENT_CODE', '登记码无效、已使用或已过期 (code unknown, used or expired)');
-    await tx.query(
-      'INSERT INTO devices (id, hall_id, name, token_sha256) VALUES ($1, $2, $3, $4)',
-      [deviceId, row.hall_id, r.data.deviceName, sha256Hex(token)],
-    );
+    // The hall row lock serialises desk code allocation within the hall.
     const h = await tx.query<{ code: string; name: string }>(
-      'SELECT code, name FROM halls WHERE id = $1',
+      'SELECT code, name FROM halls WHERE id = $1 FOR UPDATE',
       [row.hall_id],
     );
-    return { deviceId, token, hallCode: h.rows[0]!.code, hallName: h.rows[0]!.name };
+    const deskCode = await allocateDeskCode(tx, row.hall_id, r.data.deskCode);
+    await tx.query(
+      `INSERT INTO devices (id, hall_id, name, token_sha256, desk_code)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [deviceId, row.hall_id, r.data.deviceName, sha256Hex(token), deskCode],
+    );
+    return {
+      deviceId,
+      token,
+      hallCode: h.rows[0]!.code,
+      hallName: h.rows[0]!.name,
+      deskCode,
+    };
   });
 }
 
 // ------------------------------------------------------------------ devices
 
-const DEVICE_SELECT = `SELECT d.id, d.name, h.code AS hall_code, d.created_at, d.last_seen_at,
-       d.revoked_at, d.ack_seq, d.max_seq
+const DEVICE_SELECT = `SELECT d.id, d.name, h.code AS hall_code, d.desk_code, d.created_at,
+       d.last_seen_at, d.revoked_at, d.ack_seq, d.max_seq
   FROM devices d JOIN halls h ON h.id = d.hall_id`;
 
 type DeviceRow = {
   id: string;
   name: string;
   hall_code: string;
+  desk_code: string | null;
   created_at: unknown;
   last_seen_at: unknown;
   revoked_at: unknown;
@@ -226,6 +277,7 @@ function deviceOut(r: DeviceRow): DeviceSummary {
     id: r.id,
     name: r.name,
     hallCode: r.hall_code,
+    ...(r.desk_code ? { deskCode: r.desk_code } : {}),
     createdAt: iso(r.created_at),
     lastSeenAt: isoOrNull(r.last_seen_at),
     revokedAt: isoOrNull(r.revoked_at),
@@ -256,8 +308,8 @@ export async function revokeDevice(db: Db, id: string): Promise<DeviceSummary> {
 
 export async function deviceInfo(db: Db, deviceId: string) {
   const { rows } = await db.query<DeviceRow & { hall_name: string }>(
-    `SELECT d.id, d.name, h.code AS hall_code, h.name AS hall_name, d.created_at, d.last_seen_at,
-            d.revoked_at, d.ack_seq, d.max_seq
+    `SELECT d.id, d.name, h.code AS hall_code, h.name AS hall_name, d.desk_code, d.created_at,
+            d.last_seen_at, d.revoked_at, d.ack_seq, d.max_seq
        FROM devices d JOIN halls h ON h.id = d.hall_id WHERE d.id = $1`,
     [deviceId],
   );
@@ -267,6 +319,7 @@ export async function deviceInfo(db: Db, deviceId: string) {
     deviceName: r.name,
     hallCode: r.hall_code,
     hallName: r.hall_name,
+    ...(r.desk_code ? { deskCode: r.desk_code } : {}),
     ackSeq: r.ack_seq,
     maxSeq: r.max_seq,
   };

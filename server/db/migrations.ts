@@ -178,6 +178,17 @@ CREATE INDEX applications_open_deadline ON applications (deadline)
   WHERE status NOT IN ('archived', 'cancelled', 'rejected');
 `,
   },
+  {
+    // Desk codes (the "D03" in H0101-D03-20261127-0001): allocated per hall at enrollment so
+    // that two desks of one hall never make the same application numbers. Unique among the
+    // hall's active devices; a revoked device's code may be asked for again by its desk.
+    id: '20261127_3_device_desk_code',
+    sql: `
+ALTER TABLE devices ADD COLUMN desk_code text;
+CREATE UNIQUE INDEX devices_hall_desk_active ON devices (hall_id, desk_code)
+  WHERE revoked_at IS NULL AND desk_code IS NOT NULL;
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

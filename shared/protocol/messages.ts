@@ -18,6 +18,9 @@ export const HallCode = z
   .max(32)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/);
 
+/** Desk codes: part of application numbers (shared/domain/appNumber.ts), e.g. "D03". */
+export const DeskCode = z.string().regex(/^[A-Z0-9]{1,16}$/);
+
 // ---------------------------------------------------------------- health
 
 export const HealthResponse = z.object({
@@ -36,6 +39,13 @@ export const EnrollRequest = z.object({
   /** One-time code as shown to the administrator, e.g. "K7QH-3MZP" (case and dashes ignored). */
   code: z.string().trim().min(4).max(64),
   deviceName: z.string().trim().min(1).max(100),
+  /**
+   * The desk code this desk already numbers applications with (re-enrollment, or the code its
+   * profile had before enrollment). The centre grants it when no active device of the hall holds
+   * it; otherwise (or when it is not a valid desk code) it allocates a fresh one. Optional:
+   * older desks do not send it.
+   */
+  deskCode: z.string().trim().max(32).optional(),
 });
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
 
@@ -45,6 +55,11 @@ export const EnrollResponse = z.object({
   token: z.string(),
   hallCode: z.string(),
   hallName: z.string(),
+  /**
+   * The desk code this device uses in application numbers, unique among the hall's active
+   * devices (allocated by the centre at enrollment). Optional only for older centres.
+   */
+  deskCode: DeskCode.optional(),
 });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
@@ -54,6 +69,8 @@ export const DeviceInfoResponse = z.object({
   deviceName: z.string(),
   hallCode: z.string(),
   hallName: z.string(),
+  /** The desk code allocated at enrollment (absent for devices enrolled before desk codes). */
+  deskCode: z.string().optional(),
   /** Every change of this device with seq <= ackSeq is durably processed. */
   ackSeq: z.number().int().nonnegative(),
   /** Highest seq ever processed from this device (> ackSeq when there are gaps). */
@@ -310,6 +327,8 @@ export const DeviceSummary = z.object({
   id: uuid,
   name: z.string(),
   hallCode: z.string(),
+  /** The desk code allocated at enrollment (absent for devices enrolled before desk codes). */
+  deskCode: z.string().optional(),
   createdAt: isoDateTime,
   lastSeenAt: isoDateTime.nullable(),
   revokedAt: isoDateTime.nullable(),

@@ -57,9 +57,15 @@ describe('enrollment', () => {
     const typed = `${central.url.replace(/^http:\/\//, '')}/`;
     const creds = await enroll(db, { endpoint: typed, code, deviceName: '1号窗口' }, realFetch);
     expect(creds).toMatchObject({ hallCode: HALL, hallName: '观澜营业厅', endpoint: central.url });
-    expect(await loadCredentials(db)).toEqual(creds);
+    const { deskCode, rehomed: _r, ...stored } = creds;
+    // The centre allocated this desk its desk code (first desk of the hall).
+    expect(deskCode).toBe('D01');
+    expect(await loadCredentials(db)).toEqual(stored);
     expect(await publicEnrollment(db)).toMatchObject({ hallCode: HALL, deviceId: creds.deviceId });
-    expect((await db.settings.get('desk.profile'))?.value).toMatchObject({ hallCode: HALL });
+    expect((await db.settings.get('desk.profile'))?.value).toMatchObject({
+      hallCode: HALL,
+      deskCode: 'D01',
+    });
     // A one-time code: using it again fails.
     await expect(
       enroll(db, { endpoint: central.url, code, deviceName: '2号窗口' }, realFetch),

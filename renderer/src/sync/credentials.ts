@@ -4,6 +4,13 @@
 import type { HallDeskDB } from '../db/db';
 import { shell } from '../shell/bridge';
 import type { Credentials } from './engine';
+import {
+  enrolledHalls,
+  REHOME_META,
+  rehomeInTransaction,
+  rehomeTables,
+  type RehomeResult,
+} from './rehome';
 import { META } from './store';
 import { ApiClient, normalizeEndpoint, type FetchLike } from './transport';
 
@@ -70,15 +77,25 @@ export class EnrollmentError extends Error {
   }
 }
 
+/** What enrollment did besides storing the token. */
+export interface EnrollResult extends Credentials {
+  /** The desk code this desk now numbers applications with (from the centre). */
+  deskCode: string;
+  /** Never-synced records moved to the enrolled hall (their numbers unchanged). */
+  rehomed: RehomeResult;
+}
+
 /**
- * Exchanges the one-time code for a device token, stores it and sets the hall code in the
- * desk profile (settings `desk.profile`), settings `hallCode` and meta (`hall.code`, `hall.name`).
+ * Exchanges the one-time code for a device token and stores it; then, in ONE transaction, sets
+ * the hall code and the centre-allocated desk code in the desk profile (settings `desk.profile`),
+ * settings `hallCode` and meta (`hall.code`, `hall.name`), and re-homes the records saved before
+ * enrollment (rehome.ts) so that they sync under the enrolled hall.
  */
 export async function enroll(
   db: HallDeskDB,
   input: { endpoint: string; code: string; deviceName: string },
   fetchFn: FetchLike,
-): Promise<Credentials> {
+): Promise<EnrollResult> {
   const endpoint = normalizeEndpoint(input.endpoint);
   const client = new ApiClient({ endpoint, fetch: fetchFn, timeoutMs: 15_000 });
   try {
@@ -86,9 +103,22 @@ export async function enroll(
   } catch {
     throw new EnrollmentError('unreachable', '无法连接该中心地址，请检查地址和网络');
   }
+  // The desk asks for the desk code it already numbers with; the centre grants it when no other
+  // active desk of the hall holds it, else allocates a fresh one.
+  const profileRow = await db.settings.get(DESK_PROFILE_KEY);
+  const profile =
+    profileRow?.value && typeof profileRow.value === 'object'
+      ? (profileRow.value as Record<string, unknown>)
+      : null;
+  const wanted = typeof profile?.deskCode === 'string' ? profile.deskCode : undefined;
+  const previous = await loadCredentials(db).catch(() => null);
   let res;
   try {
-    res = await client.enroll({ code: input.code, deviceName: input.deviceName });
+    res = await client.enroll({
+      code: input.code,
+      deviceName: input.deviceName,
+      ...(wanted ? { deskCode: wanted } : {}),
+    });
   } catch (e) {
     const code = (e as { code?: string }).code ?? 'unknown';
     if (code === 'E_ENROLLMENT_CODE') {
@@ -105,19 +135,36 @@ export async function enroll(
     deviceName: input.deviceName,
     enrolledAt: new Date().toISOString(),
   };
+  // An older centre does not allocate desk codes: the desk keeps its own.
+  const deskCode = res.deskCode ?? wanted ?? 'D01';
   await saveCredentials(db, creds);
-  await db.transaction('rw', [db.meta, db.settings], async () => {
-    // The desk profile (renderer/src/desk/config.ts) carries the hall code new applications
-    // get; the centre refuses records of another hall, so it must match the enrollment.
-    const profile = await db.settings.get(DESK_PROFILE_KEY);
+  const rehomed = await db.transaction('rw', [...rehomeTables(db), db.settings], async () => {
+    // The desk profile (renderer/src/desk/config.ts) carries the hall and desk codes new
+    // applications get; the centre refuses records of another hall, so it must match.
+    const row = await db.settings.get(DESK_PROFILE_KEY);
     const current =
-      profile?.value && typeof profile.value === 'object'
-        ? (profile.value as Record<string, unknown>)
-        : { deskCode: 'D01', clerkName: '' };
-    await db.settings.put({ key: DESK_PROFILE_KEY, value: { ...current, hallCode: res.hallCode } });
+      row?.value && typeof row.value === 'object'
+        ? (row.value as Record<string, unknown>)
+        : { clerkName: '' };
+    await db.settings.put({
+      key: DESK_PROFILE_KEY,
+      value: { ...current, hallCode: res.hallCode, deskCode },
+    });
     await db.settings.put({ key: 'hallCode', value: res.hallCode });
     await db.meta.put({ key: 'hall.code', value: res.hallCode });
     await db.meta.put({ key: 'hall.name', value: res.hallName });
+    // Records of a hall this desk was enrolled in before stay there (they are that hall's).
+    const known = await enrolledHalls(db);
+    const keep = [...new Set([...known, ...(previous ? [previous.hallCode] : [])])].filter(
+      (h) => h !== res.hallCode,
+    );
+    const r = await rehomeInTransaction(db, { hallCode: res.hallCode, deskCode }, keep);
+    await db.meta.put({
+      key: REHOME_META.enrolledHalls,
+      value: [...new Set([...keep, res.hallCode])],
+    });
+    await db.meta.put({ key: REHOME_META.repairedFor, value: res.hallCode });
+    return r;
   });
-  return creds;
+  return { ...creds, deskCode, rehomed };
 }

@@ -257,6 +257,7 @@ export class SyncEngine {
       this.status.setState({ phase: 'syncing' });
       const stages = this.opts.stages ?? {};
       await this.store.compact();
+      await this.store.repairHall?.(creds.hallCode);
       const pushed = stages.push === false ? 0 : await this.pushAll(client, creds);
       const uploaded = stages.uploads === false ? 0 : await this.uploadAll(client);
       const pulled = stages.pull === false ? 0 : await this.pullAll(client);

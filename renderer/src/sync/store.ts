@@ -6,6 +6,7 @@ import type { PullChange } from '../../../shared/protocol';
 import { mergeForDesk } from '../../../shared/protocol';
 import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
 import { deriveApplicationKeys, deriveFeedbackKeys } from '../db/keys';
+import { repairPlaceholderRecords } from './rehome';
 
 /** What happened to one sent outbox entry, as decided from the push result. */
 export type PushOutcome =
@@ -80,6 +81,11 @@ export interface SyncStore {
   discardRejected(seq: number): Promise<OutboxEntry | undefined>;
   /** Stores the centre's record as fetched (after a discard: the desk takes the centre's copy). */
   putRemote(record: Application): Promise<void>;
+  /**
+   * Moves records still carrying the placeholder hall code (saved before enrollment by an older
+   * build) to the enrolled hall; once per hall (rehome.ts). Optional for test stores.
+   */
+  repairHall?(hallCode: string): Promise<void>;
 }
 
 export const META = {
@@ -154,8 +160,20 @@ export function createDexieSyncStore(
     // Parked (rejected) edits count as unsent: the clerk still sees and decides about them.
     const pending = local ? await unsentFor(record.id, exceptSeqs) : false;
     const merged = mergeForDesk(local, record, pending);
-    if (merged !== local) await db.applications.put(toStoredApplication(merged));
-    return merged;
+    if (merged === local) return merged;
+    let row = merged;
+    if (merged.appNo !== localRow?.appNo) {
+      // Application numbers are unique in the local index, but two desks that accepted
+      // applications before enrollment both numbered under the placeholder hall and desk codes
+      // (H0001-D01-…): another desk's record may carry a number this desk also printed. Such a
+      // record is kept under a marked local alias instead of failing (and wedging) the pull.
+      const clash = await db.applications.where('appNo').equals(merged.appNo).first();
+      if (clash && clash.id !== merged.id) {
+        row = { ...merged, appNo: `${merged.appNo}~${merged.id.slice(0, 4)}` };
+      }
+    }
+    await db.applications.put(toStoredApplication(row));
+    return row;
   }
 
   async function addNote(note: SyncNote): Promise<void> {
@@ -382,6 +400,10 @@ export function createDexieSyncStore(
         await outbox.delete(seq);
         return row;
       });
+    },
+
+    async repairHall(hallCode) {
+      await repairPlaceholderRecords(db, hallCode);
     },
 
     async putRemote(record) {
