@@ -1,6 +1,7 @@
 // Counter panel (叫号) in the desk: choose this desk's counter, call next (priority and green
 // channel first), recall (bounded), no-show, hold / call back, transfer to a category or counter,
-// pause / resume, finish, and start an application for the called ticket.
+// pause / resume, finish, and start an application for the called ticket. Counter actions need
+// this device to be paired with the hall service (or the manager's key in this session).
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Flex, Modal, Radio, Select, Tag, Typography } from 'antd';
 import {
@@ -11,7 +12,9 @@ import {
   type CounterActionResponse,
 } from '../../../shared/queue';
 import { useServingReport } from '../customer/busy';
-import { HallApiError, hallRequest } from './client';
+import { useT, type Tr } from '../i18n';
+import { HallApiError, hallRequest, setDevicePairing, useHallCredentials } from './client';
+import { PairingForm } from './Pairing';
 import { useHallQueue } from './store';
 
 export interface CounterPanelProps {
@@ -30,11 +33,21 @@ function storedCounter(): number | null {
   }
 }
 
-const LANE_TAG = { green: ['绿色通道', 'green'], key: ['重点客户', 'gold'], normal: null } as const;
+function laneTag(t: Tr, lane: 'green' | 'key' | 'normal'): [string, string] | null {
+  if (lane === 'green') return [t('绿色通道', 'Green channel'), 'green'];
+  if (lane === 'key') return [t('重点客户', 'Key customer'), 'gold'];
+  return null;
+}
 
 export function CounterPanel({ onStartApplication }: CounterPanelProps) {
+  const t = useT();
   const { state, connected } = useHallQueue();
-  const [counterNo, setCounterNo] = useState<number | null>(storedCounter);
+  const creds = useHallCredentials();
+  // A device paired for one counter acts for that counter only.
+  const boundCounter = creds.device?.device.counterNo ?? null;
+  const [chosenCounter, setCounterNo] = useState<number | null>(storedCounter);
+  const counterNo = boundCounter ?? chosenCounter;
+  const paired = Boolean(creds.device || creds.managerKey);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [transferOpen, setTransferOpen] = useState(false);
@@ -58,9 +71,12 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
     try {
       await hallRequest<CounterActionResponse>(`${HALL_PATHS.counters}/${counterNo}/${action}`, {
         body,
+        auth: 'counter',
       });
     } catch (e) {
-      setError(e instanceof HallApiError ? e.message : '操作失败，请重试');
+      setError(
+        e instanceof HallApiError ? e.message : t('操作失败，请重试', 'Failed, please retry'),
+      );
     } finally {
       setBusy(null);
     }
@@ -68,10 +84,22 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
 
   if (!state) {
     return (
-      <Card size="small" title="叫号">
+      <Card size="small" title={t('叫号', 'Calling')}>
         <Typography.Text type="secondary">
-          {connected ? '正在加载…' : '未连接排队服务（单机模式请先启动本机排队服务）'}
+          {connected
+            ? t('正在加载…', 'Loading…')
+            : t(
+                '未连接排队服务（单机模式请先启动本机排队服务）',
+                'Not connected to the queue service (single-machine mode: start the local queue service first)',
+              )}
         </Typography.Text>
+      </Card>
+    );
+  }
+  if (!paired) {
+    return (
+      <Card size="small" title={t('叫号', 'Calling')} data-testid="counter-panel">
+        <PairingForm compact />
       </Card>
     );
   }
@@ -82,33 +110,55 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
   const currentCat = current ? categoryOf(state, current.categoryId) : undefined;
   const waiting = counterNo ? callableBy(state, counterNo).length : 0;
   const limit = state.config.recallLimit;
-  const laneTag = current ? LANE_TAG[current.lane] : null;
+  const tag = current ? laneTag(t, current.lane) : null;
 
   return (
     <Card
       size="small"
       title={
         <Flex gap={8} align="center">
-          <span>叫号</span>
-          {!connected && <Tag color="orange">连接中断</Tag>}
-          {cs?.paused && <Tag color="default">暂停服务中</Tag>}
+          <span>{t('叫号', 'Calling')}</span>
+          {!connected && <Tag color="orange">{t('连接中断', 'Disconnected')}</Tag>}
+          {cs?.paused && <Tag color="default">{t('暂停服务中', 'Paused')}</Tag>}
         </Flex>
       }
       extra={
-        <Select
-          size="small"
-          style={{ width: 130 }}
-          placeholder="选择窗口"
-          value={counterCfg ? counterCfg.no : undefined}
-          onChange={(v: number) => setCounterNo(v)}
-          options={state.config.counters.map((c) => ({ value: c.no, label: c.name }))}
-          data-testid="counter-select"
-        />
+        <Flex gap={6} align="center">
+          <Select
+            size="small"
+            style={{ width: 130 }}
+            placeholder={t('选择窗口', 'Choose counter')}
+            value={counterCfg ? counterCfg.no : undefined}
+            disabled={boundCounter !== null}
+            onChange={(v: number) => setCounterNo(v)}
+            options={state.config.counters.map((c) => ({ value: c.no, label: c.name }))}
+            data-testid="counter-select"
+          />
+          {creds.device && (
+            <Button
+              size="small"
+              type="text"
+              title={t(
+                `本机已配对：${creds.device.device.name}。点击解除本机配对`,
+                `Paired as ${creds.device.device.name}. Click to forget this pairing`,
+              )}
+              onClick={() => {
+                if (window.confirm(t('解除本机与排队服务的配对？', 'Forget this pairing?'))) {
+                  setDevicePairing(null);
+                }
+              }}
+            >
+              🔗
+            </Button>
+          )}
+        </Flex>
       }
       data-testid="counter-panel"
     >
       {!counterCfg ? (
-        <Typography.Text type="secondary">请先选择本机对应的窗口</Typography.Text>
+        <Typography.Text type="secondary">
+          {t('请先选择本机对应的窗口', 'Choose the counter this desk serves')}
+        </Typography.Text>
       ) : (
         <Flex vertical gap={10}>
           {error && (
@@ -121,14 +171,14 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
             {current && (
               <>
                 <span>{currentCat?.name}</span>
-                {laneTag && <Tag color={laneTag[1]}>{laneTag[0]}</Tag>}
+                {tag && <Tag color={tag[1]}>{tag[0]}</Tag>}
                 <Typography.Text type="secondary">
-                  重呼 {current.recalls}/{limit}
+                  {t('重呼', 'Recalls')} {current.recalls}/{limit}
                 </Typography.Text>
               </>
             )}
             <Typography.Text type="secondary" style={{ marginLeft: 'auto' }}>
-              本窗口等候 {waiting} 人
+              {t(`本窗口等候 ${waiting} 人`, `${waiting} waiting for this counter`)}
             </Typography.Text>
           </Flex>
           <Flex wrap gap={8}>
@@ -139,14 +189,14 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
               onClick={() => void act('call-next')}
               data-testid="counter-call-next"
             >
-              呼叫下一位
+              {t('呼叫下一位', 'Call next')}
             </Button>
             <Button
               disabled={!current || current.recalls >= limit}
               loading={busy === 'recall'}
               onClick={() => void act('recall')}
             >
-              重呼
+              {t('重呼', 'Recall')}
             </Button>
             <Button
               disabled={!current}
@@ -154,7 +204,7 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
               onClick={() => void act('finish')}
               data-testid="counter-finish"
             >
-              完成
+              {t('完成', 'Finish')}
             </Button>
             <Button
               disabled={!current}
@@ -162,21 +212,21 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
               loading={busy === 'no-show'}
               onClick={() => void act('no-show')}
             >
-              过号
+              {t('过号', 'No-show')}
             </Button>
             <Button disabled={!current} loading={busy === 'hold'} onClick={() => void act('hold')}>
-              挂起
+              {t('挂起', 'Hold')}
             </Button>
             <Button disabled={!current} onClick={() => setTransferOpen(true)}>
-              转移
+              {t('转移', 'Transfer')}
             </Button>
             {cs?.paused ? (
               <Button loading={busy === 'resume'} onClick={() => void act('resume')}>
-                恢复服务
+                {t('恢复服务', 'Resume')}
               </Button>
             ) : (
               <Button loading={busy === 'pause'} onClick={() => void act('pause')}>
-                暂停服务
+                {t('暂停服务', 'Pause')}
               </Button>
             )}
             <Button
@@ -187,12 +237,12 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
               }
               data-testid="counter-start-application"
             >
-              开始受理
+              {t('开始受理', 'Start application')}
             </Button>
           </Flex>
           {cs && cs.held.length > 0 && (
             <Flex wrap gap={6} align="center">
-              <Typography.Text type="secondary">挂起：</Typography.Text>
+              <Typography.Text type="secondary">{t('挂起：', 'Held:')}</Typography.Text>
               {cs.held.map((no) => (
                 <Button
                   key={no}
@@ -200,7 +250,7 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
                   disabled={Boolean(current)}
                   onClick={() => void act('call-back', { ticketNo: no })}
                 >
-                  回呼 {no}
+                  {t('回呼', 'Call back')} {no}
                 </Button>
               ))}
             </Flex>
@@ -208,10 +258,10 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
         </Flex>
       )}
       <Modal
-        title={`转移 ${current?.no ?? ''}`}
+        title={`${t('转移', 'Transfer')} ${current?.no ?? ''}`}
         open={transferOpen}
-        okText="转移"
-        cancelText="取消"
+        okText={t('转移', 'Transfer')}
+        cancelText={t('取消', 'Cancel')}
         okButtonProps={{ disabled: !transferTarget }}
         onCancel={() => setTransferOpen(false)}
         onOk={() => {
@@ -232,12 +282,12 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
               setTransferTarget(null);
             }}
             options={[
-              { value: 'category', label: '转到其他业务类别' },
-              { value: 'counter', label: '转到指定窗口' },
+              { value: 'category', label: t('转到其他业务类别', 'To another category') },
+              { value: 'counter', label: t('转到指定窗口', 'To a given counter') },
             ]}
           />
           <Select
-            placeholder="请选择"
+            placeholder={t('请选择', 'Choose')}
             value={transferTarget ?? undefined}
             onChange={(v: string) => setTransferTarget(v)}
             options={

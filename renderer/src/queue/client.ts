@@ -1,7 +1,10 @@
 // Where the hall queue service is and how to talk to it: same origin when the page is served by
 // the service (TVs, kiosks), else a configured `hallUrl` (query or localStorage), else the
-// single-machine default http://127.0.0.1:8700 (desk in Electron on the host PC).
-import { HALL_DEFAULT_PORT, type QueueErrorBody } from '../../../shared/queue';
+// single-machine default http://127.0.0.1:8700 (desk in Electron on the host PC). Also the
+// credentials: this device's pairing token (localStorage) and the manager secret (this browser
+// session only), sent as Bearer tokens.
+import { useSyncExternalStore } from 'react';
+import { HALL_DEFAULT_PORT, type HallDevice, type QueueErrorBody } from '../../../shared/queue';
 
 const STORAGE_KEY = 'halldesk.hallUrl';
 
@@ -46,6 +49,109 @@ export function setHallBaseUrl(url: string | null): void {
   }
 }
 
+// ------------------------------------------------------------------ credentials
+
+const DEVICE_KEY = 'halldesk.hallDevice';
+const MANAGER_KEY = 'halldesk.hallManagerKey';
+
+export interface HallCredentials {
+  /** This device's pairing with the hall service (token kept here, only its hash there). */
+  device: { token: string; device: HallDevice } | null;
+  /** The manager secret, for this browser session only. */
+  managerKey: string | null;
+}
+
+const credListeners = new Set<() => void>();
+let credentials: HallCredentials | null = null;
+
+function readCredentials(): HallCredentials {
+  let device: HallCredentials['device'] = null;
+  let managerKey: string | null = null;
+  try {
+    const raw = localStorage.getItem(DEVICE_KEY);
+    const parsed = raw ? (JSON.parse(raw) as HallCredentials['device']) : null;
+    if (parsed && typeof parsed.token === 'string' && parsed.device) device = parsed;
+  } catch {
+    /* unreadable: not paired */
+  }
+  try {
+    managerKey = sessionStorage.getItem(MANAGER_KEY);
+  } catch {
+    /* ignore */
+  }
+  return { device, managerKey };
+}
+
+export function hallCredentials(): HallCredentials {
+  credentials ??= readCredentials();
+  return credentials;
+}
+
+function setCredentials(patch: Partial<HallCredentials>): void {
+  credentials = { ...hallCredentials(), ...patch };
+  try {
+    if (credentials.device) localStorage.setItem(DEVICE_KEY, JSON.stringify(credentials.device));
+    else localStorage.removeItem(DEVICE_KEY);
+    if (credentials.managerKey) sessionStorage.setItem(MANAGER_KEY, credentials.managerKey);
+    else sessionStorage.removeItem(MANAGER_KEY);
+  } catch {
+    /* storage unavailable: the credentials last for this page */
+  }
+  for (const l of credListeners) l();
+}
+
+export function setDevicePairing(pairing: HallCredentials['device']): void {
+  setCredentials({ device: pairing });
+}
+
+export function setManagerKey(key: string | null): void {
+  setCredentials({ managerKey: key ? key.trim() : null });
+}
+
+/**
+ * The manager URL printed by the service carries `?key=`: keep it for this session and take it
+ * out of the address bar (and so out of the history).
+ */
+export function adoptManagerKeyFromUrl(): void {
+  const key = pageParam('key');
+  if (!key) return;
+  setManagerKey(key);
+  const hash = window.location.hash.replace(
+    /([?&])key=[^&]*(&?)/,
+    (_m, pre: string, post: string) => (post ? pre : ''),
+  );
+  try {
+    window.history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${window.location.search}${hash}`,
+    );
+  } catch {
+    /* ignore */
+  }
+}
+
+export function useHallCredentials(): HallCredentials {
+  return useSyncExternalStore(
+    (cb) => {
+      credListeners.add(cb);
+      return () => credListeners.delete(cb);
+    },
+    hallCredentials,
+    hallCredentials,
+  );
+}
+
+/** Which credential a request carries: none (kiosk, screens), counter (device or manager), manager. */
+export type HallAuth = 'none' | 'counter' | 'manager';
+
+function authHeader(auth: HallAuth): { header: string | null; kind: 'device' | 'manager' | null } {
+  const c = hallCredentials();
+  if (auth === 'counter' && c.device) return { header: `Bearer ${c.device.token}`, kind: 'device' };
+  if (auth !== 'none' && c.managerKey) return { header: `Bearer ${c.managerKey}`, kind: 'manager' };
+  return { header: null, kind: null };
+}
+
 export class HallApiError extends Error {
   constructor(
     readonly code: string,
@@ -59,13 +165,17 @@ export class HallApiError extends Error {
 /** JSON request to the hall service; errors carry the service's Chinese message. */
 export async function hallRequest<T>(
   path: string,
-  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+  init: { method?: string; body?: unknown; signal?: AbortSignal; auth?: HallAuth } = {},
 ): Promise<T> {
   let res: Response;
+  const { header, kind } = authHeader(init.auth ?? 'none');
+  const headers: Record<string, string> = {};
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (header) headers.authorization = header;
   try {
     res = await fetch(`${hallBaseUrl()}${path}`, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       body: init.body === undefined ? null : JSON.stringify(init.body),
       signal: init.signal ?? AbortSignal.timeout(10_000),
     });
@@ -81,6 +191,11 @@ export async function hallRequest<T>(
   }
   if (!res.ok) {
     const err = (body as QueueErrorBody | null)?.error;
+    // Revoked or unknown: forget it so the page asks to pair (or for the key) again.
+    if (res.status === 401 && err?.code === 'E_AUTH_INVALID') {
+      if (kind === 'device') setCredentials({ device: null });
+      if (kind === 'manager') setCredentials({ managerKey: null });
+    }
     throw new HallApiError(
       err?.code ?? 'E_HTTP',
       err?.message ?? `服务错误 (${res.status})`,
