@@ -1,9 +1,13 @@
 // The hall's display screen (#/display): full screen and readable from 10 m. Each counter's
 // current call, the latest call highlighted, the last calls, waiting counts per category, paused
 // counters, a scrolling notice; every call is read out (chime + zh-CN speech, queued). Ticket
-// numbers and counters only: the state it reads carries no names, phones or ID numbers.
+// numbers and counters only: the state it reads carries no names, phones or ID numbers. The
+// screen's text follows the language (`?lang=en`); the spoken call stays the configured zh-CN
+// template.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ANNOUNCED_EVENTS, announcementText, waitingTickets } from '../../../shared/queue';
+import { useT } from '../i18n';
+import { useLangParam } from './client';
 import { Announcer } from './speech';
 import { hallConnection, useHallQueue } from './store';
 import './queue.css';
@@ -18,6 +22,8 @@ function useClock(offsetMs: number): Date {
 }
 
 export function DisplayPage() {
+  useLangParam();
+  const t = useT();
   const { state, connected, clockOffsetMs } = useHallQueue();
   const now = useClock(clockOffsetMs);
   const [speaking, setSpeaking] = useState<string | null>(null);
@@ -67,7 +73,9 @@ export function DisplayPage() {
         className="hq-full hq-display"
         style={{ display: 'flex', alignItems: 'center', justifyContent: 'center', fontSize: '5vh' }}
       >
-        {connected ? '正在加载…' : '正在连接排队服务…'}
+        {connected
+          ? t('正在加载…', 'Loading…')
+          : t('正在连接排队服务…', 'Connecting to the queue service…')}
       </div>
     );
   }
@@ -77,10 +85,14 @@ export function DisplayPage() {
   return (
     <div className="hq-full hq-display" data-testid="queue-display">
       <header>
-        <span>{state.config.hallName} · 叫号</span>
+        <span>
+          {state.config.hallName} · {t('叫号', 'Now calling')}
+        </span>
         <span>
           {!connected && (
-            <span style={{ color: '#ffb703', marginRight: '2vw' }}>连接中断，正在重连</span>
+            <span style={{ color: '#ffb703', marginRight: '2vw' }}>
+              {t('连接中断，正在重连', 'Connection lost, reconnecting')}
+            </span>
           )}
           {time}
         </span>
@@ -93,14 +105,16 @@ export function DisplayPage() {
         >
           {latest ? (
             <>
-              <div style={{ fontSize: '4vh', color: '#334155' }}>请</div>
+              <div style={{ fontSize: '4vh', color: '#334155' }}>{t('请', 'Number')}</div>
               <div className="hq-now-ticket" data-testid="display-now-ticket">
                 {latest.ticketNo}
               </div>
-              <div className="hq-now-counter">到 {latest.counterNo} 号窗口</div>
+              <div className="hq-now-counter">
+                {t(`到 ${latest.counterNo} 号窗口`, `to counter ${latest.counterNo}`)}
+              </div>
             </>
           ) : (
-            <div style={{ fontSize: '6vh', color: '#0b2545' }}>欢迎光临</div>
+            <div style={{ fontSize: '6vh', color: '#0b2545' }}>{t('欢迎光临', 'Welcome')}</div>
           )}
         </section>
         <section className="hq-counters">
@@ -113,28 +127,30 @@ export function DisplayPage() {
                 data-testid={`display-counter-${c.no}`}
                 className={`hq-counter ${paused ? 'hq-paused' : ''} ${latest?.counterNo === c.no ? 'hq-active' : ''}`}
               >
-                <div>{c.no}号窗口</div>
+                <div>{t(`${c.no}号窗口`, `Counter ${c.no}`)}</div>
                 <div className="hq-counter-ticket">
-                  {paused ? `${c.no}号窗口暂停服务` : (cs?.current ?? '—')}
+                  {paused
+                    ? t(`${c.no}号窗口暂停服务`, `Counter ${c.no} closed`)
+                    : (cs?.current ?? '—')}
                 </div>
               </div>
             );
           })}
         </section>
         <section className="hq-recent">
-          <h2>最近呼叫</h2>
+          <h2>{t('最近呼叫', 'Recent calls')}</h2>
           <ul data-testid="display-recent">
             {state.recentCalls.slice(0, 8).map((call) => (
               <li key={`${call.at}-${call.ticketNo}-${call.kind}`}>
                 <b>{call.ticketNo}</b>
-                <span>{call.counterNo}号窗口</span>
+                <span>{t(`${call.counterNo}号窗口`, `Counter ${call.counterNo}`)}</span>
               </li>
             ))}
           </ul>
         </section>
       </main>
       <div className="hq-waiting" data-testid="display-waiting">
-        <span style={{ color: '#8ecae6' }}>等候人数</span>
+        <span style={{ color: '#8ecae6' }}>{t('等候人数', 'Waiting')}</span>
         {waiting.map((w) => (
           <span key={w.id}>
             {w.name} <b style={{ color: '#ffd60a' }}>{w.count}</b>
@@ -153,7 +169,7 @@ export function DisplayPage() {
             void announcerRef.current?.unlock().then(setAudioReady);
           }}
         >
-          点击启用语音播报
+          {t('点击启用语音播报', 'Click to enable voice announcements')}
         </button>
       )}
     </div>

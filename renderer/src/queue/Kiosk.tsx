@@ -4,7 +4,8 @@
 import { useEffect, useState } from 'react';
 import { HALL_PATHS, waitingTickets, type IssueTicketResponse } from '../../../shared/queue';
 import { shell } from '../shell/bridge';
-import { HallApiError, hallRequest } from './client';
+import { useLang, useLangStore, useT, type Tr } from '../i18n';
+import { HallApiError, hallRequest, useLangParam } from './client';
 import { useHallQueue } from './store';
 import './queue.css';
 
@@ -16,7 +17,15 @@ function formatTime(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
-function PrintableTicket({ ticket, widthMm }: { ticket: IssueTicketResponse; widthMm: 58 | 80 }) {
+function PrintableTicket({
+  ticket,
+  widthMm,
+  t,
+}: {
+  ticket: IssueTicketResponse;
+  widthMm: 58 | 80;
+  t: Tr;
+}) {
   const r = ticket.receipt;
   const printable = widthMm === 58 ? 48 : 72;
   return (
@@ -30,12 +39,17 @@ function PrintableTicket({ ticket, widthMm }: { ticket: IssueTicketResponse; wid
       <div style={{ fontSize: widthMm === 58 ? '9pt' : '11pt', lineHeight: 1.5 }}>
         <div>
           {r.categoryName}
-          {r.lane === 'green' ? '（绿色通道）' : ''}
+          {r.lane === 'green' ? t('（绿色通道）', ' (green channel)') : ''}
         </div>
         <div>
-          前面还有 {r.peopleAhead} 人 · 预计等候约 {r.estimatedWaitMinutes} 分钟
+          {t(
+            `前面还有 ${r.peopleAhead} 人 · 预计等候约 ${r.estimatedWaitMinutes} 分钟`,
+            `${r.peopleAhead} ahead · about ${r.estimatedWaitMinutes} min wait`,
+          )}
         </div>
-        <div>取号时间 {formatTime(r.issuedAt)}</div>
+        <div>
+          {t('取号时间', 'Issued')} {formatTime(r.issuedAt)}
+        </div>
         <div>{ticket.ticketText}</div>
       </div>
     </div>
@@ -43,6 +57,9 @@ function PrintableTicket({ ticket, widthMm }: { ticket: IssueTicketResponse; wid
 }
 
 export function KioskPage() {
+  useLangParam();
+  const t = useT();
+  const lang = useLang();
   const { state, connected } = useHallQueue();
   const [green, setGreen] = useState(false);
   const [lookupOpen, setLookupOpen] = useState(false);
@@ -72,7 +89,11 @@ export function KioskPage() {
       });
       setTicket(res);
     } catch (e) {
-      setError(e instanceof HallApiError ? e.message : '取号失败，请重试或咨询工作人员');
+      setError(
+        e instanceof HallApiError
+          ? e.message
+          : t('取号失败，请重试或咨询工作人员', 'Could not issue a ticket; retry or ask the staff'),
+      );
     } finally {
       setBusy(false);
     }
@@ -87,13 +108,19 @@ export function KioskPage() {
       );
       setKeyHint(
         res.keyCustomer
-          ? `已识别为重点客户，请选择业务取号（将进入${res.categoryName ?? ''}重点客户通道）`
-          : '未查到重点客户信息，请直接选择业务取号',
+          ? t(
+              `已识别为重点客户，请选择业务取号（将进入${res.categoryName ?? ''}重点客户通道）`,
+              `Recognised as a key customer: choose your business (you will join the ${res.categoryName ?? ''} key-customer lane)`,
+            )
+          : t(
+              '未查到重点客户信息，请直接选择业务取号',
+              'Not found as a key customer: just choose your business',
+            ),
       );
       if (!res.keyCustomer) setRef('');
       setLookupOpen(false);
     } catch (e) {
-      setError(e instanceof HallApiError ? e.message : '查询失败');
+      setError(e instanceof HallApiError ? e.message : t('查询失败', 'Lookup failed'));
     }
   }
 
@@ -104,8 +131,25 @@ export function KioskPage() {
   return (
     <div className="hq-full hq-kiosk" data-testid="queue-kiosk">
       <header>
-        <span>{state?.config.hallName ?? '供电营业厅'} · 自助取号</span>
-        {!connected && <span style={{ fontSize: '3vh', color: '#ffd60a' }}>正在连接…</span>}
+        <span>
+          {state?.config.hallName ?? t('供电营业厅', 'Electricity service hall')} ·{' '}
+          {t('自助取号', 'Take a number')}
+        </span>
+        <span style={{ display: 'flex', gap: '2vw', alignItems: 'center' }}>
+          {!connected && (
+            <span style={{ fontSize: '3vh', color: '#ffd60a' }}>
+              {t('正在连接…', 'Connecting…')}
+            </span>
+          )}
+          <button
+            type="button"
+            className="hq-lang-button"
+            onClick={() => useLangStore.getState().setLang(lang === 'en' ? 'zh' : 'en')}
+            data-testid="kiosk-lang"
+          >
+            {lang === 'en' ? '中文' : 'English'}
+          </button>
+        </span>
       </header>
       <div className="hq-kiosk-body">
         {error && (
@@ -115,22 +159,29 @@ export function KioskPage() {
         )}
         {ticket ? (
           <div className="hq-ticket" data-testid="kiosk-ticket">
-            <div>您的号码</div>
+            <div>{t('您的号码', 'Your number')}</div>
             <div className="hq-ticket-no" data-testid="kiosk-ticket-no">
               {ticket.receipt.ticketNo}
             </div>
             <dl>
-              <dt>业务类别</dt>
+              <dt>{t('业务类别', 'Category')}</dt>
               <dd>
                 {ticket.receipt.categoryName}
-                {ticket.receipt.lane === 'green' ? '（绿色通道）' : ''}
-                {ticket.receipt.lane === 'key' ? '（重点客户）' : ''}
+                {ticket.receipt.lane === 'green' ? t('（绿色通道）', ' (green channel)') : ''}
+                {ticket.receipt.lane === 'key' ? t('（重点客户）', ' (key customer)') : ''}
               </dd>
-              <dt>前面等候</dt>
-              <dd data-testid="kiosk-ahead">{ticket.receipt.peopleAhead} 人</dd>
-              <dt>预计等候</dt>
-              <dd>约 {ticket.receipt.estimatedWaitMinutes} 分钟</dd>
-              <dt>取号时间</dt>
+              <dt>{t('前面等候', 'Ahead of you')}</dt>
+              <dd data-testid="kiosk-ahead">
+                {t(`${ticket.receipt.peopleAhead} 人`, `${ticket.receipt.peopleAhead}`)}
+              </dd>
+              <dt>{t('预计等候', 'Estimated wait')}</dt>
+              <dd>
+                {t(
+                  `约 ${ticket.receipt.estimatedWaitMinutes} 分钟`,
+                  `about ${ticket.receipt.estimatedWaitMinutes} min`,
+                )}
+              </dd>
+              <dt>{t('取号时间', 'Issued')}</dt>
               <dd>{formatTime(ticket.receipt.issuedAt)}</dd>
             </dl>
             <p style={{ fontSize: '2.8vh', color: '#475569' }}>{ticket.ticketText}</p>
@@ -153,12 +204,20 @@ export function KioskPage() {
                       widthMm,
                     })
                     .then((r) => {
-                      if (!r.printed) setError(r.message ?? '打印失败，请联系工作人员');
+                      if (!r.printed)
+                        setError(
+                          r.message ??
+                            t('打印失败，请联系工作人员', 'Printing failed; please ask the staff'),
+                        );
                     })
-                    .catch(() => setError('打印失败，请联系工作人员'));
+                    .catch(() =>
+                      setError(
+                        t('打印失败，请联系工作人员', 'Printing failed; please ask the staff'),
+                      ),
+                    );
                 }}
               >
-                打印号票
+                {t('打印号票', 'Print ticket')}
               </button>
               <button
                 type="button"
@@ -170,14 +229,19 @@ export function KioskPage() {
                   setKeyHint(null);
                 }}
               >
-                完成
+                {t('完成', 'Done')}
               </button>
             </div>
-            <PrintableTicket ticket={ticket} widthMm={widthMm} />
+            <PrintableTicket ticket={ticket} widthMm={widthMm} t={t} />
           </div>
         ) : lookupOpen ? (
           <div style={{ textAlign: 'center' }}>
-            <p>请输入户号或手机号（仅用于识别重点客户，不会显示或保存）</p>
+            <p>
+              {t(
+                '请输入户号或手机号（仅用于识别重点客户，不会显示或保存）',
+                'Enter your account number or phone (only to recognise key customers; never shown or stored)',
+              )}
+            </p>
             <div
               style={{ fontSize: '6vh', letterSpacing: '0.5vw', minHeight: '8vh' }}
               data-testid="kiosk-ref"
@@ -185,17 +249,17 @@ export function KioskPage() {
               {ref.replace(/.(?=.{4})/g, '•') || '\u00a0'}
             </div>
             <div className="hq-keypad">
-              {['1', '2', '3', '4', '5', '6', '7', '8', '9', '清除', '0', '←'].map((k) => (
+              {['1', '2', '3', '4', '5', '6', '7', '8', '9', 'C', '0', '←'].map((k) => (
                 <button
                   key={k}
                   type="button"
                   onClick={() => {
-                    if (k === '清除') setRef('');
+                    if (k === 'C') setRef('');
                     else if (k === '←') setRef((r) => r.slice(0, -1));
                     else setRef((r) => (r.length < 20 ? r + k : r));
                   }}
                 >
-                  {k}
+                  {k === 'C' ? t('清除', 'Clear') : k}
                 </button>
               ))}
             </div>
@@ -206,7 +270,7 @@ export function KioskPage() {
                 disabled={ref.length < 4}
                 onClick={() => void lookup()}
               >
-                确定
+                {t('确定', 'OK')}
               </button>
               <button
                 type="button"
@@ -216,13 +280,15 @@ export function KioskPage() {
                   setLookupOpen(false);
                 }}
               >
-                返回
+                {t('返回', 'Back')}
               </button>
             </div>
           </div>
         ) : (
           <>
-            <p style={{ margin: '0 0 3vh' }}>请选择您要办理的业务</p>
+            <p style={{ margin: '0 0 3vh' }}>
+              {t('请选择您要办理的业务', 'Please choose your business')}
+            </p>
             <div className="hq-cat-grid">
               {state?.config.categories
                 .filter((c) => c.enabled)
@@ -237,7 +303,10 @@ export function KioskPage() {
                   >
                     {c.name}
                     <small>
-                      {c.id} 类 · 等候 {waitingTickets(state, c.id).length} 人
+                      {t(
+                        `${c.id} 类 · 等候 ${waitingTickets(state, c.id).length} 人`,
+                        `${c.id} · ${waitingTickets(state, c.id).length} waiting`,
+                      )}
                     </small>
                   </button>
                 ))}
@@ -249,7 +318,11 @@ export function KioskPage() {
                 aria-pressed={green}
                 onClick={() => setGreen((g) => !g)}
               >
-                {green ? '✓ ' : ''}绿色通道（老年人、残疾人、孕妇）
+                {green ? '✓ ' : ''}
+                {t(
+                  '绿色通道（老年人、残疾人、孕妇）',
+                  'Green channel (elderly, disabled, pregnant)',
+                )}
               </button>
               {keyCustomersKnown && (
                 <button
@@ -257,7 +330,7 @@ export function KioskPage() {
                   className="hq-big-button hq-secondary"
                   onClick={() => setLookupOpen(true)}
                 >
-                  重点客户：输入户号/手机号
+                  {t('重点客户：输入户号/手机号', 'Key customers: account no. / phone')}
                 </button>
               )}
             </div>

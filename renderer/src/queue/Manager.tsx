@@ -1,5 +1,6 @@
 // Hall manager's queue view (#/queue/manager): live alarms, today's statistics per category and
-// counter with charts, daily history, and the queue configuration editor.
+// counter with charts, daily history, the queue configuration editor, and the paired counter
+// devices (pairing codes, revocation). Everything here needs the hall's manager secret.
 import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
@@ -27,38 +28,52 @@ import {
   type StatsResponse,
   type TicketCategory,
 } from '../../../shared/queue';
-import { HallApiError, hallRequest } from './client';
+import { useT } from '../i18n';
+import {
+  HallApiError,
+  adoptManagerKeyFromUrl,
+  hallRequest,
+  setManagerKey,
+  useHallCredentials,
+} from './client';
+import { DevicesTab } from './Devices';
 import { EChart, type ChartOption } from './EChart';
 import { useHallQueue } from './store';
 
 const min = (ms: number) => Math.round((ms / 60_000) * 10) / 10;
 
 function useStats(seq: number): { stats: StatsResponse | null; error: string | null } {
+  const t = useT();
   const [stats, setStats] = useState<StatsResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   useEffect(() => {
-    const t = window.setInterval(() => setTick((n) => n + 1), 10_000);
-    return () => window.clearInterval(t);
+    const timer = window.setInterval(() => setTick((n) => n + 1), 10_000);
+    return () => window.clearInterval(timer);
   }, []);
   useEffect(() => {
     // Live events move the numbers: refetch at most every 2 s.
     const ctrl = new AbortController();
-    const t = window.setTimeout(() => {
-      hallRequest<StatsResponse>(HALL_PATHS.stats, { signal: ctrl.signal })
+    const timer = window.setTimeout(() => {
+      hallRequest<StatsResponse>(HALL_PATHS.stats, { signal: ctrl.signal, auth: 'manager' })
         .then((s) => {
           setStats(s);
           setError(null);
         })
         .catch((e: unknown) => {
           if (!ctrl.signal.aborted)
-            setError(e instanceof HallApiError ? e.message : '统计加载失败');
+            setError(
+              e instanceof HallApiError
+                ? e.message
+                : t('统计加载失败', 'Could not load statistics'),
+            );
         });
     }, 300);
     return () => {
-      window.clearTimeout(t);
+      window.clearTimeout(timer);
       ctrl.abort();
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [seq, tick]);
   return { stats, error };
 }
@@ -66,70 +81,93 @@ function useStats(seq: number): { stats: StatsResponse | null; error: string | n
 function StatsTab({ stats }: { stats: StatsResponse }) {
   const { state } = useHallQueue();
   const catName = (id: string) => state?.config.categories.find((c) => c.id === id)?.name ?? id;
-  const t = stats.today;
-  const catIds = Object.keys(t.categories);
-  const counterIds = Object.keys(t.counters);
+  const t = useT();
+  const day = stats.today;
+  const catIds = Object.keys(day.categories);
+  const counterIds = Object.keys(day.counters);
   const ratingLevels = state?.config.ratingLevels ?? [];
 
   const catOption = useMemo<ChartOption>(
     () => ({
-      title: { text: '各类别取号与等候', textStyle: { fontSize: 14 } },
+      title: {
+        text: t('各类别取号与等候', 'Tickets and waits by category'),
+        textStyle: { fontSize: 14 },
+      },
       tooltip: { trigger: 'axis' },
       legend: { top: 24 },
       grid: { top: 64, left: 48, right: 48, bottom: 32 },
       xAxis: { type: 'category', data: catIds.map(catName) },
       yAxis: [
-        { type: 'value', name: '人数' },
-        { type: 'value', name: '分钟' },
+        { type: 'value', name: t('人数', 'People') },
+        { type: 'value', name: t('分钟', 'Minutes') },
       ],
       series: [
-        { name: '取号', type: 'bar', data: catIds.map((id) => t.categories[id]?.tickets ?? 0) },
-        { name: '等候中', type: 'bar', data: catIds.map((id) => t.categories[id]?.waiting ?? 0) },
         {
-          name: '平均等候(分)',
-          type: 'line',
-          yAxisIndex: 1,
-          data: catIds.map((id) => min(t.categories[id]?.avgWaitMs ?? 0)),
+          name: t('取号', 'Tickets'),
+          type: 'bar',
+          data: catIds.map((id) => day.categories[id]?.tickets ?? 0),
         },
         {
-          name: '最长等候(分)',
+          name: t('等候中', 'Waiting'),
+          type: 'bar',
+          data: catIds.map((id) => day.categories[id]?.waiting ?? 0),
+        },
+        {
+          name: t('平均等候(分)', 'Avg wait (min)'),
           type: 'line',
           yAxisIndex: 1,
-          data: catIds.map((id) => min(t.categories[id]?.maxWaitMs ?? 0)),
+          data: catIds.map((id) => min(day.categories[id]?.avgWaitMs ?? 0)),
+        },
+        {
+          name: t('最长等候(分)', 'Longest wait (min)'),
+          type: 'line',
+          yAxisIndex: 1,
+          data: catIds.map((id) => min(day.categories[id]?.maxWaitMs ?? 0)),
         },
       ],
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [stats],
+    [stats, t],
   );
   const counterOption = useMemo<ChartOption>(
     () => ({
-      title: { text: '各窗口办理与服务时长', textStyle: { fontSize: 14 } },
+      title: {
+        text: t('各窗口办理与服务时长', 'Served and service time by counter'),
+        textStyle: { fontSize: 14 },
+      },
       tooltip: { trigger: 'axis' },
       legend: { top: 24 },
       grid: { top: 64, left: 48, right: 48, bottom: 32 },
-      xAxis: { type: 'category', data: counterIds.map((n) => `${n}号`) },
+      xAxis: { type: 'category', data: counterIds.map((n) => t(`${n}号`, `No. ${n}`)) },
       yAxis: [
-        { type: 'value', name: '人数' },
-        { type: 'value', name: '分钟' },
+        { type: 'value', name: t('人数', 'People') },
+        { type: 'value', name: t('分钟', 'Minutes') },
       ],
       series: [
-        { name: '办结', type: 'bar', data: counterIds.map((n) => t.counters[n]?.served ?? 0) },
-        { name: '过号', type: 'bar', data: counterIds.map((n) => t.counters[n]?.noShows ?? 0) },
         {
-          name: '平均服务(分)',
+          name: t('办结', 'Served'),
+          type: 'bar',
+          data: counterIds.map((n) => day.counters[n]?.served ?? 0),
+        },
+        {
+          name: t('过号', 'No-shows'),
+          type: 'bar',
+          data: counterIds.map((n) => day.counters[n]?.noShows ?? 0),
+        },
+        {
+          name: t('平均服务(分)', 'Avg service (min)'),
           type: 'line',
           yAxisIndex: 1,
-          data: counterIds.map((n) => min(t.counters[n]?.avgServiceMs ?? 0)),
+          data: counterIds.map((n) => min(day.counters[n]?.avgServiceMs ?? 0)),
         },
       ],
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [stats],
+    [stats, t],
   );
   const ratingOption = useMemo<ChartOption>(
     () => ({
-      title: { text: '满意度', textStyle: { fontSize: 14 } },
+      title: { text: t('满意度', 'Satisfaction'), textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'item' },
       series: [
         {
@@ -137,76 +175,99 @@ function StatsTab({ stats }: { stats: StatsResponse }) {
           radius: ['35%', '65%'],
           data: ratingLevels.map((l) => ({
             name: l.label,
-            value: t.total.ratings[String(l.value)] ?? 0,
+            value: day.total.ratings[String(l.value)] ?? 0,
           })),
         },
       ],
     }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [stats],
+    [stats, t],
   );
   const historyOption = useMemo<ChartOption>(
     () => ({
-      title: { text: '历史（按日）', textStyle: { fontSize: 14 } },
+      title: { text: t('历史（按日）', 'History (by day)'), textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis' },
       legend: { top: 24 },
       grid: { top: 64, left: 48, right: 48, bottom: 32 },
       xAxis: { type: 'category', data: stats.history.map((d) => d.day) },
       yAxis: [
-        { type: 'value', name: '人数' },
-        { type: 'value', name: '分钟' },
+        { type: 'value', name: t('人数', 'People') },
+        { type: 'value', name: t('分钟', 'Minutes') },
       ],
       series: [
-        { name: '取号', type: 'bar', data: stats.history.map((d) => d.total.tickets) },
         {
-          name: '平均等候(分)',
+          name: t('取号', 'Tickets'),
+          type: 'bar',
+          data: stats.history.map((d) => d.total.tickets),
+        },
+        {
+          name: t('平均等候(分)', 'Avg wait (min)'),
           type: 'line',
           yAxisIndex: 1,
           data: stats.history.map((d) => min(d.total.avgWaitMs)),
         },
       ],
     }),
-    [stats],
+    [stats, t],
   );
 
   const rows = catIds.map((id) => ({
     key: id,
     name: `${id} ${catName(id)}`,
-    ...t.categories[id]!,
+    ...day.categories[id]!,
   }));
-  const counterRows = counterIds.map((n) => ({ key: n, name: `${n}号窗口`, ...t.counters[n]! }));
+  const counterRows = counterIds.map((n) => ({
+    key: n,
+    name: t(`${n}号窗口`, `Counter ${n}`),
+    ...day.counters[n]!,
+  }));
   const columns = [
-    { title: '名称', dataIndex: 'name' },
-    { title: '取号/接待', dataIndex: 'tickets' },
-    { title: '办结', dataIndex: 'served' },
-    { title: '过号', dataIndex: 'noShows' },
-    { title: '等候中', dataIndex: 'waiting' },
-    { title: '平均等候(分)', dataIndex: 'avgWaitMs', render: (v: number) => min(v) },
-    { title: '最长等候(分)', dataIndex: 'maxWaitMs', render: (v: number) => min(v) },
-    { title: '平均服务(分)', dataIndex: 'avgServiceMs', render: (v: number) => min(v) },
-    { title: '差评', dataIndex: 'badRatings' },
+    { title: t('名称', 'Name'), dataIndex: 'name' },
+    { title: t('取号/接待', 'Tickets'), dataIndex: 'tickets' },
+    { title: t('办结', 'Served'), dataIndex: 'served' },
+    { title: t('过号', 'No-shows'), dataIndex: 'noShows' },
+    { title: t('等候中', 'Waiting'), dataIndex: 'waiting' },
+    {
+      title: t('平均等候(分)', 'Avg wait (min)'),
+      dataIndex: 'avgWaitMs',
+      render: (v: number) => min(v),
+    },
+    {
+      title: t('最长等候(分)', 'Longest wait (min)'),
+      dataIndex: 'maxWaitMs',
+      render: (v: number) => min(v),
+    },
+    {
+      title: t('平均服务(分)', 'Avg service (min)'),
+      dataIndex: 'avgServiceMs',
+      render: (v: number) => min(v),
+    },
+    { title: t('差评', 'Bad ratings'), dataIndex: 'badRatings' },
   ];
 
   return (
     <Flex vertical gap={16}>
       <Row gutter={16}>
         <Col span={4}>
-          <Statistic title="今日取号" value={t.total.tickets} />
+          <Statistic title={t('今日取号', 'Tickets today')} value={day.total.tickets} />
         </Col>
         <Col span={4}>
-          <Statistic title="已办结" value={t.total.served} />
+          <Statistic title={t('已办结', 'Served')} value={day.total.served} />
         </Col>
         <Col span={4}>
-          <Statistic title="等候中" value={t.total.waiting} />
+          <Statistic title={t('等候中', 'Waiting')} value={day.total.waiting} />
         </Col>
         <Col span={4}>
-          <Statistic title="过号" value={t.total.noShows} />
+          <Statistic title={t('过号', 'No-shows')} value={day.total.noShows} />
         </Col>
         <Col span={4}>
-          <Statistic title="平均等候(分)" value={min(t.total.avgWaitMs)} />
+          <Statistic title={t('平均等候(分)', 'Avg wait (min)')} value={min(day.total.avgWaitMs)} />
         </Col>
         <Col span={4}>
-          <Statistic title="平均服务(分)" value={min(t.total.avgServiceMs)} />
+          <Statistic
+            title={t('平均服务(分)', 'Avg service (min)')}
+            value={min(day.total.avgServiceMs)}
+          />
         </Col>
       </Row>
       <Row gutter={16}>
@@ -233,10 +294,10 @@ function StatsTab({ stats }: { stats: StatsResponse }) {
           </Card>
         </Col>
       </Row>
-      <Card size="small" title="按类别">
+      <Card size="small" title={t('按类别', 'By category')}>
         <Table size="small" pagination={false} dataSource={rows} columns={columns} />
       </Card>
-      <Card size="small" title="按窗口">
+      <Card size="small" title={t('按窗口', 'By counter')}>
         <Table size="small" pagination={false} dataSource={counterRows} columns={columns} />
       </Card>
     </Flex>
@@ -244,13 +305,14 @@ function StatsTab({ stats }: { stats: StatsResponse }) {
 }
 
 function ConfigTab() {
+  const t = useT();
   const [draft, setDraft] = useState<QueueConfig | null>(null);
   const [keyText, setKeyText] = useState('');
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
-    hallRequest<{ config: QueueConfig }>(HALL_PATHS.config)
+    hallRequest<{ config: QueueConfig }>(HALL_PATHS.config, { auth: 'manager' })
       .then(({ config }) => {
         setDraft(config);
         setKeyText(
@@ -258,11 +320,24 @@ function ConfigTab() {
         );
       })
       .catch((e: unknown) =>
-        setMessage({ type: 'error', text: e instanceof HallApiError ? e.message : '配置加载失败' }),
+        setMessage({
+          type: 'error',
+          text:
+            e instanceof HallApiError
+              ? e.message
+              : t('配置加载失败', 'Could not load the configuration'),
+        }),
       );
+    // Loaded once when the tab opens (a language switch must not discard the draft).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  if (!draft) return message ? <Alert type="error" title={message.text} /> : <p>正在加载配置…</p>;
+  if (!draft)
+    return message ? (
+      <Alert type="error" title={message.text} />
+    ) : (
+      <p>{t('正在加载配置…', 'Loading the configuration…')}</p>
+    );
 
   const set = (patch: Partial<QueueConfig>) => setDraft({ ...draft, ...patch });
   const setCat = (i: number, patch: Partial<TicketCategory>) =>
@@ -291,11 +366,18 @@ function ConfigTab() {
       const res = await hallRequest<{ config: QueueConfig }>(HALL_PATHS.config, {
         method: 'PUT',
         body: { config: parsed.data },
+        auth: 'manager',
       });
       setDraft(res.config);
-      setMessage({ type: 'success', text: '配置已保存，各屏幕即时生效' });
+      setMessage({
+        type: 'success',
+        text: t('配置已保存，各屏幕即时生效', 'Configuration saved; screens update at once'),
+      });
     } catch (e) {
-      setMessage({ type: 'error', text: e instanceof HallApiError ? e.message : '保存失败' });
+      setMessage({
+        type: 'error',
+        text: e instanceof HallApiError ? e.message : t('保存失败', 'Save failed'),
+      });
     } finally {
       setSaving(false);
     }
@@ -307,21 +389,21 @@ function ConfigTab() {
       {message && (
         <Alert type={message.type} title={message.text} closable onClose={() => setMessage(null)} />
       )}
-      <Card size="small" title="基本设置">
+      <Card size="small" title={t('基本设置', 'General')}>
         <Row gutter={[16, 12]}>
           <Col span={8}>
-            {label('营业厅名称')}
+            {label(t('营业厅名称', 'Hall name'))}
             <Input value={draft.hallName} onChange={(e) => set({ hallName: e.target.value })} />
           </Col>
           <Col span={4}>
-            {label('每日清号时间')}
+            {label(t('每日清号时间', 'Daily clear time'))}
             <Input
               value={draft.dailyClearTime}
               onChange={(e) => set({ dailyClearTime: e.target.value })}
             />
           </Col>
           <Col span={4}>
-            {label('重呼上限')}
+            {label(t('重呼上限', 'Recall limit'))}
             <InputNumber
               min={0}
               max={20}
@@ -330,7 +412,7 @@ function ConfigTab() {
             />
           </Col>
           <Col span={4}>
-            {label('播报次数')}
+            {label(t('播报次数', 'Announcement repeats'))}
             <InputNumber
               min={1}
               max={5}
@@ -339,7 +421,7 @@ function ConfigTab() {
             />
           </Col>
           <Col span={4}>
-            {label('号票纸宽')}
+            {label(t('号票纸宽', 'Ticket paper width'))}
             <Select
               value={draft.ticketWidthMm}
               onChange={(v: 58 | 80) => set({ ticketWidthMm: v })}
@@ -350,7 +432,7 @@ function ConfigTab() {
             />
           </Col>
           <Col span={8}>
-            {label('评价等级')}
+            {label(t('评价等级', 'Rating levels'))}
             <br />
             <Radio.Group
               value={draft.ratingLevels.length}
@@ -358,24 +440,29 @@ function ConfigTab() {
                 set({ ratingLevels: e.target.value === 5 ? RATING_LEVELS_5 : RATING_LEVELS_3 })
               }
               options={[
-                { value: 3, label: '三级' },
-                { value: 5, label: '五级（政务）' },
+                { value: 3, label: t('三级', 'Three levels') },
+                { value: 5, label: t('五级（政务）', 'Five levels (government)') },
               ]}
             />
           </Col>
           <Col span={16}>
-            {label('播报模板（{ticket} 号码，{counter} 窗口号）')}
+            {label(
+              t(
+                '播报模板（{ticket} 号码，{counter} 窗口号）',
+                'Announcement template (zh-CN; {ticket} number, {counter} counter)',
+              ),
+            )}
             <Input
               value={draft.announcementTemplate}
               onChange={(e) => set({ announcementTemplate: e.target.value })}
             />
           </Col>
           <Col span={12}>
-            {label('号票提示语')}
+            {label(t('号票提示语', 'Ticket text'))}
             <Input value={draft.ticketText} onChange={(e) => set({ ticketText: e.target.value })} />
           </Col>
           <Col span={12}>
-            {label('滚动通知')}
+            {label(t('滚动通知', 'Scrolling notice'))}
             <Input
               value={draft.scrollingNotice}
               onChange={(e) => set({ scrollingNotice: e.target.value })}
@@ -385,7 +472,7 @@ function ConfigTab() {
       </Card>
       <Card
         size="small"
-        title="取号类别"
+        title={t('取号类别', 'Ticket categories')}
         extra={
           <Button
             size="small"
@@ -410,7 +497,7 @@ function ConfigTab() {
               });
             }}
           >
-            添加类别
+            {t('添加类别', 'Add category')}
           </Button>
         }
       >
@@ -421,7 +508,7 @@ function ConfigTab() {
           dataSource={draft.categories}
           columns={[
             {
-              title: '前缀',
+              title: t('前缀', 'Prefix'),
               render: (_, c, i) => (
                 <Input
                   style={{ width: 56 }}
@@ -431,13 +518,13 @@ function ConfigTab() {
               ),
             },
             {
-              title: '名称',
+              title: t('名称', 'Name'),
               render: (_, c, i) => (
                 <Input value={c.name} onChange={(e) => setCat(i, { name: e.target.value })} />
               ),
             },
             {
-              title: '业务类型代码',
+              title: t('业务类型代码', 'Business type codes'),
               render: (_, c, i) => (
                 <Input
                   value={c.businessCodes.join(',')}
@@ -448,7 +535,7 @@ function ConfigTab() {
               ),
             },
             {
-              title: '优先级',
+              title: t('优先级', 'Priority'),
               render: (_, c, i) => (
                 <InputNumber
                   min={0}
@@ -459,19 +546,19 @@ function ConfigTab() {
               ),
             },
             {
-              title: '绿色通道',
+              title: t('绿色通道', 'Green channel'),
               render: (_, c, i) => (
                 <Switch checked={c.greenChannel} onChange={(v) => setCat(i, { greenChannel: v })} />
               ),
             },
             {
-              title: '重点客户通道',
+              title: t('重点客户通道', 'Key-customer lane'),
               render: (_, c, i) => (
                 <Switch checked={c.keyLane} onChange={(v) => setCat(i, { keyLane: v })} />
               ),
             },
             {
-              title: '等候告警(分)',
+              title: t('等候告警(分)', 'Wait alarm (min)'),
               render: (_, c, i) => (
                 <InputNumber
                   min={1}
@@ -482,7 +569,7 @@ function ConfigTab() {
               ),
             },
             {
-              title: '启用',
+              title: t('启用', 'Enabled'),
               render: (_, c, i) => (
                 <Switch checked={c.enabled} onChange={(v) => setCat(i, { enabled: v })} />
               ),
@@ -492,7 +579,7 @@ function ConfigTab() {
       </Card>
       <Card
         size="small"
-        title="窗口"
+        title={t('窗口', 'Counters')}
         extra={
           <Button
             size="small"
@@ -506,7 +593,7 @@ function ConfigTab() {
               });
             }}
           >
-            添加窗口
+            {t('添加窗口', 'Add counter')}
           </Button>
         }
       >
@@ -517,7 +604,7 @@ function ConfigTab() {
           dataSource={draft.counters}
           columns={[
             {
-              title: '窗口号',
+              title: t('窗口号', 'No.'),
               render: (_, c, i) => (
                 <InputNumber
                   min={1}
@@ -528,13 +615,13 @@ function ConfigTab() {
               ),
             },
             {
-              title: '名称',
+              title: t('名称', 'Name'),
               render: (_, c, i) => (
                 <Input value={c.name} onChange={(e) => setCounter(i, { name: e.target.value })} />
               ),
             },
             {
-              title: '服务类别（按优先顺序）',
+              title: t('服务类别（按优先顺序）', 'Categories served (in priority order)'),
               render: (_, c, i) => (
                 <Select
                   mode="multiple"
@@ -553,7 +640,7 @@ function ConfigTab() {
                   danger
                   onClick={() => set({ counters: draft.counters.filter((_x, j) => j !== i) })}
                 >
-                  删除
+                  {t('删除', 'Delete')}
                 </Button>
               ),
             },
@@ -562,29 +649,85 @@ function ConfigTab() {
       </Card>
       <Card
         size="small"
-        title="重点客户（每行：户号或手机号[,类别前缀]；只保存在本厅排队服务，不在任何屏幕显示）"
+        title={t(
+          '重点客户（每行：户号或手机号[,类别前缀]；只保存在本厅排队服务，不在任何屏幕显示）',
+          'Key customers (one per line: account no. or phone[,category prefix]; kept on this hall service only, never shown on a screen)',
+        )}
       >
         <Input.TextArea rows={4} value={keyText} onChange={(e) => setKeyText(e.target.value)} />
       </Card>
       <Flex gap={8}>
         <Button type="primary" loading={saving} onClick={() => void save()}>
-          保存配置
+          {t('保存配置', 'Save configuration')}
         </Button>
       </Flex>
     </Flex>
   );
 }
 
+/** The manager secret for this browser session (the printed manager URL fills it in). */
+function ManagerLogin() {
+  const t = useT();
+  const [key, setKey] = useState('');
+  return (
+    <Card size="small" style={{ maxWidth: 560 }} data-testid="queue-manager-login">
+      <Flex vertical gap={8}>
+        <Typography.Text>
+          {t(
+            '请输入营业厅管理密钥（排队服务首次启动时生成，保存在其数据目录的 manager.secret 中；npm start 会打印管理地址）。',
+            'Enter the hall manager secret (generated when the queue service first started, kept in manager.secret in its data folder; npm start prints the manager URL).',
+          )}
+        </Typography.Text>
+        <Flex gap={8}>
+          <Input.Password
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            onPressEnter={() => key.trim() && setManagerKey(key)}
+            aria-label={t('管理密钥', 'Manager secret')}
+            data-testid="queue-manager-key"
+          />
+          <Button type="primary" disabled={!key.trim()} onClick={() => setManagerKey(key)}>
+            {t('进入', 'Enter')}
+          </Button>
+        </Flex>
+      </Flex>
+    </Card>
+  );
+}
+
 export function ManagerPage() {
+  const t = useT();
+  // The printed manager URL carries ?key=: keep it for this session, drop it from the address.
+  useEffect(() => adoptManagerKeyFromUrl(), []);
+  const { managerKey } = useHallCredentials();
+  return (
+    <div style={{ padding: 16 }} data-testid="queue-manager">
+      <Flex align="center" justify="space-between">
+        <Typography.Title level={3}>{t('排队管理', 'Queue manager')}</Typography.Title>
+        {managerKey && (
+          <Button size="small" onClick={() => setManagerKey(null)}>
+            {t('退出管理', 'Sign out')}
+          </Button>
+        )}
+      </Flex>
+      {managerKey ? <ManagerBody /> : <ManagerLogin />}
+    </div>
+  );
+}
+
+function ManagerBody() {
+  const t = useT();
   const { seq, connected } = useHallQueue();
   const { stats, error } = useStats(seq);
   return (
-    <div style={{ padding: 16 }} data-testid="queue-manager">
-      <Typography.Title level={3}>排队管理</Typography.Title>
+    <>
       {!connected && (
         <Alert
           type="warning"
-          title="未连接排队服务，数据可能不是最新"
+          title={t(
+            '未连接排队服务，数据可能不是最新',
+            'Not connected to the queue service; figures may be stale',
+          )}
           style={{ marginBottom: 12 }}
         />
       )}
@@ -596,19 +739,23 @@ export function ManagerPage() {
           showIcon
           style={{ marginBottom: 8 }}
           data-testid="queue-alarm"
-          title={`等候超时告警：${a.categoryName}（${a.categoryId}）有 ${a.waiting} 人等候，最长已等 ${Math.floor(a.longestWaitMs / 60_000)} 分钟（上限 ${a.limitMs / 60_000} 分钟）`}
+          title={t(
+            `等候超时告警：${a.categoryName}（${a.categoryId}）有 ${a.waiting} 人等候，最长已等 ${Math.floor(a.longestWaitMs / 60_000)} 分钟（上限 ${a.limitMs / 60_000} 分钟）`,
+            `Wait alarm: ${a.categoryName} (${a.categoryId}) has ${a.waiting} waiting, the longest for ${Math.floor(a.longestWaitMs / 60_000)} min (limit ${a.limitMs / 60_000} min)`,
+          )}
         />
       ))}
       <Tabs
         items={[
           {
             key: 'stats',
-            label: '统计',
-            children: stats ? <StatsTab stats={stats} /> : <p>正在加载…</p>,
+            label: t('统计', 'Statistics'),
+            children: stats ? <StatsTab stats={stats} /> : <p>{t('正在加载…', 'Loading…')}</p>,
           },
-          { key: 'config', label: '配置', children: <ConfigTab /> },
+          { key: 'config', label: t('配置', 'Configuration'), children: <ConfigTab /> },
+          { key: 'devices', label: t('设备', 'Devices'), children: <DevicesTab /> },
         ]}
       />
-    </div>
+    </>
   );
 }

@@ -3,8 +3,9 @@
 // single-machine default http://127.0.0.1:8700 (desk in Electron on the host PC). Also the
 // credentials: this device's pairing token (localStorage) and the manager secret (this browser
 // session only), sent as Bearer tokens.
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import { HALL_DEFAULT_PORT, type HallDevice, type QueueErrorBody } from '../../../shared/queue';
+import { useLangStore } from '../i18n';
 
 const STORAGE_KEY = 'halldesk.hallUrl';
 
@@ -17,6 +18,17 @@ function hashQuery(): URLSearchParams {
 /** Read a query parameter from the page's search string or from the hash route's query. */
 export function pageParam(name: string): string | null {
   return new URLSearchParams(window.location.search).get(name) ?? hashQuery().get(name);
+}
+
+/**
+ * Screens and kiosks have no settings page: `?lang=en` (or `zh`) in their address sets the
+ * language, remembered like the desk's choice.
+ */
+export function useLangParam(): void {
+  useEffect(() => {
+    const lang = pageParam('lang');
+    if (lang === 'en' || lang === 'zh') useLangStore.getState().setLang(lang);
+  }, []);
 }
 
 export function hallBaseUrl(): string {
