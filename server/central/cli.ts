@@ -18,7 +18,8 @@ const USAGE = `用法 (usage): npm run backoffice -- <command>
   devices list [--hall CODE]
   devices revoke <deviceId>
   calendar load-year <year> <file.json>   载入一年节假日 (the file holds { "holidays": [...] })
-  config put <catalogue|calendar|settings> <file.json>
+  config put <catalogue|calendar|settings> <file.json>   发布配置，各营业厅同步后生效
+  config list                             配置版本 (configuration versions)
 
 环境变量: HALLDESK_CENTRAL_URL (默认 http://127.0.0.1:8600), HALLDESK_ADMIN_TOKEN`;
 
@@ -207,6 +208,7 @@ export async function runCli(
             id: string;
             name: string;
             hallCode: string;
+            deskCode?: string;
             lastSeenAt: string | null;
             revokedAt: string | null;
             ackSeq: number;
@@ -215,7 +217,7 @@ export async function runCli(
         }>('GET', `${paths.adminDevices}${hall ? `?hall=${encodeURIComponent(hall)}` : ''}`);
         for (const d of r.devices) {
           out(
-            `${d.id}  ${d.hallCode}  ${d.name}  ack ${d.ackSeq}/${d.maxSeq}  最后联系 ${d.lastSeenAt ?? '从未'}${d.revokedAt ? '  已吊销' : ''}`,
+            `${d.id}  ${d.hallCode}${d.deskCode ? `-${d.deskCode}` : ''}  ${d.name}  ack ${d.ackSeq}/${d.maxSeq}  最后联系 ${d.lastSeenAt ?? '从未'}${d.revokedAt ? '  已吊销' : ''}`,
           );
         }
         return;
@@ -239,6 +241,13 @@ export async function runCli(
       return;
     }
     case 'config': {
+      if (sub === 'list') {
+        const r = await call<{
+          config: Array<{ key: string; version: number; updatedAt: string }>;
+        }>('GET', paths.adminConfig);
+        for (const c of r.config) out(`${c.key}  版本 ${c.version}  ${c.updatedAt}`);
+        return;
+      }
       if (sub !== 'put') break;
       const key = need(rest[0], 'catalogue|calendar|settings');
       const data = await readJson(need(rest[1], '文件 (file)'));

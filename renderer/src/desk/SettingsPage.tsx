@@ -16,6 +16,7 @@ import { useEffect, useState } from 'react';
 import { requestPersistentStorage, storageEstimate } from '../db/open';
 import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
+import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
 import { exportBackup } from './backup';
 import {
   DEFAULT_PROFILE,
@@ -252,6 +253,11 @@ function StorageCard() {
 
 function CalendarCard() {
   const t = useT();
+  // Where a document comes from: 中心 (pushed, with the centre's version) or 程序内置 (bundled).
+  const sourceText = (src: ConfigSource | undefined) =>
+    src?.source === 'centre'
+      ? t(`（中心下发 v${src.centreVersion}）`, ` (from the centre, v${src.centreVersion})`)
+      : t('（程序内置）', ' (bundled)');
   const cfg = useDeskConfig();
   const years = cfg.calendar.years();
   const thisYear = new Date().getFullYear();
@@ -273,10 +279,22 @@ function CalendarCard() {
           )}
         </Typography.Paragraph>
       )}
-      <Typography.Text type="secondary">
-        {t('业务目录版本', 'Catalogue version')} {cfg.catalogue.version} ·{' '}
-        {t('营业厅配置版本', 'Hall settings version')} {cfg.settings.version}
+      <Typography.Text type="secondary" data-testid="config-versions">
+        {t('业务目录版本', 'Catalogue version')} {cfg.catalogue.version}
+        {sourceText(cfg.sources?.catalogue)} · {t('节假日日历版本', 'Calendar version')}{' '}
+        {cfg.calendar.data.version}
+        {sourceText(cfg.sources?.calendar)} · {t('营业厅配置版本', 'Hall settings version')}{' '}
+        {cfg.settings.version}
+        {sourceText(cfg.sources?.settings)}
       </Typography.Text>
+      {CONFIG_KEYS.map((k) => cfg.sources?.[k].ignored).some(Boolean) && (
+        <Typography.Paragraph type="warning" style={{ marginTop: 8 }}>
+          {t(
+            '中心下发的部分配置未通过校验，已忽略并继续使用现有配置。',
+            'Some configuration from the centre failed validation and was ignored.',
+          )}
+        </Typography.Paragraph>
+      )}
     </Card>
   );
 }

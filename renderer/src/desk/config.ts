@@ -1,32 +1,153 @@
 // The desk's configuration: the business catalogue, the working-day calendar and the hall
-// settings (shipped defaults from shared/config), plus this desk's profile (hall code, desk
-// code, clerk) kept in the local settings table so that it survives reinstalling the program.
+// settings (the newest valid documents the centre pushed, over the defaults shipped in
+// shared/config), plus this desk's profile (hall code, desk code, clerk) kept in the local
+// settings table so that it survives reinstalling the program.
+import { liveQuery } from 'dexie';
 import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
 import { defaultCatalogue, type Catalogue } from '../../../shared/domain/catalogue';
-import { defaultCalendar, type WorkCalendar } from '../../../shared/domain/calendar';
+import {
+  defaultCalendar,
+  defaultCalendarData,
+  WorkCalendar,
+} from '../../../shared/domain/calendar';
 import { defaultSettings, type HallSettings } from '../../../shared/domain/settings';
+import type { ConfigKey } from '../../../shared/protocol';
+import { activeDb, type HallDeskDB } from '../db/db';
 import { getSetting, setSetting } from '../db/repo';
+import { CONFIG_KEYS, resolveConfig, type ConfigSource } from '../sync/configDocs';
 
 export interface DeskConfig {
   catalogue: Catalogue;
   calendar: WorkCalendar;
   settings: HallSettings;
+  /** Where each part comes from (bundled or the centre, versions, an ignored push). */
+  sources?: Record<ConfigKey, ConfigSource>;
 }
 
-// TODO(sync): the centre will push catalogue / calendar / settings updates; until the sync work
-// stores them, the desk uses the data shipped with the program.
-const config: DeskConfig = {
+/** Meta keys under which the sync engine keeps the centre's documents (sync/store.ts META). */
+const META_KEYS = CONFIG_KEYS.map((k) => `config.${k}`);
+
+const BUNDLED = {
   catalogue: defaultCatalogue,
-  calendar: defaultCalendar,
+  calendarData: defaultCalendarData,
   settings: defaultSettings,
 };
 
+const loggedIgnored = new Set<string>();
+
+/** Builds the configuration from the stored documents (missing / invalid → bundled). */
+export function buildDeskConfig(stored: Partial<Record<ConfigKey, unknown>>): DeskConfig {
+  const r = resolveConfig(BUNDLED, stored);
+  for (const key of CONFIG_KEYS) {
+    const ig = r.sources[key].ignored;
+    const tag = `${key}:${ig?.version ?? ''}:${ig?.reason ?? ''}`;
+    if (ig && !loggedIgnored.has(tag)) {
+      // Logged once per document: the desk keeps working on the bundled configuration.
+      loggedIgnored.add(tag);
+      console.warn(
+        `[config] ignoring the centre's ${key} (version ${ig.version ?? '?'}): ${ig.reason}`,
+      );
+    }
+  }
+  return {
+    catalogue: r.catalogue,
+    calendar:
+      r.calendarData === BUNDLED.calendarData ? defaultCalendar : new WorkCalendar(r.calendarData),
+    settings: r.settings,
+    sources: r.sources,
+  };
+}
+
+function signature(c: DeskConfig): string {
+  return CONFIG_KEYS.map((k) => {
+    const s = c.sources?.[k];
+    return `${s?.source}:${s?.centreVersion ?? ''}:${s?.ignored?.version ?? ''}`;
+  }).join('|');
+}
+
+/** The configuration in use; components re-render when the centre's documents change. */
+export const deskConfigStore = createStore<DeskConfig>(() => buildDeskConfig({}));
+
+function publish(next: DeskConfig): DeskConfig {
+  const cur = deskConfigStore.getState();
+  if (signature(cur) === signature(next)) return cur;
+  deskConfigStore.setState(next, true);
+  return next;
+}
+
+async function readStored(db: HallDeskDB): Promise<Partial<Record<ConfigKey, unknown>>> {
+  const rows = await db.meta.bulkGet(META_KEYS);
+  const out: Partial<Record<ConfigKey, unknown>> = {};
+  CONFIG_KEYS.forEach((k, i) => {
+    if (rows[i]) out[k] = rows[i]!.value;
+  });
+  return out;
+}
+
+/** Reads the stored documents now and makes them the configuration in use. */
+export async function refreshDeskConfig(db: HallDeskDB = activeDb()): Promise<DeskConfig> {
+  return publish(buildDeskConfig(await readStored(db)));
+}
+
+let watched: { db: HallDeskDB; unsubscribe: () => void } | null = null;
+let retry: ReturnType<typeof setTimeout> | null = null;
+let retries = 0;
+
+/**
+ * Follows the centre's documents in the local database (a Dexie live query over the three meta
+ * keys): a pull that brings a new catalogue or calendar takes effect without a reload.
+ */
+export function watchDeskConfig(db: HallDeskDB): () => void {
+  if (watched?.db === db) return watched.unsubscribe;
+  watched?.unsubscribe();
+  const sub = liveQuery(() => readStored(db)).subscribe({
+    next: (stored) => {
+      try {
+        publish(buildDeskConfig(stored));
+      } catch (e) {
+        console.error('[config] configuration update failed; keeping the previous one', e);
+      }
+    },
+    error: (e: unknown) => console.warn('[config] stopped following configuration updates', e),
+  });
+  const unsubscribe = () => {
+    sub.unsubscribe();
+    if (watched?.db === db) watched = null;
+  };
+  watched = { db, unsubscribe };
+  return unsubscribe;
+}
+
+/** Starts following the active database's configuration once it is open (idempotent). */
+export function ensureConfigWatch(): void {
+  let db: HallDeskDB;
+  try {
+    db = activeDb();
+  } catch {
+    // The database opens asynchronously at start-up; give up after a minute (tests in Node).
+    if (retry || retries > 120) return;
+    retries += 1;
+    retry = setTimeout(() => {
+      retry = null;
+      ensureConfigWatch();
+    }, 500);
+    (retry as { unref?: () => void }).unref?.();
+    return;
+  }
+  if (watched?.db !== db) watchDeskConfig(db);
+}
+
 export function deskConfig(): DeskConfig {
-  return config;
+  ensureConfigWatch();
+  return deskConfigStore.getState();
 }
 
 export function useDeskConfig(): DeskConfig {
-  return config;
+  useEffect(() => ensureConfigWatch(), []);
+  return useStore(deskConfigStore);
 }
 
 /** Setting key of the desk profile (the sync engine may read the hall and desk codes here). */

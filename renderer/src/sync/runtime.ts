@@ -1,6 +1,7 @@
 // The app's one sync engine: created by startSync() on the open local database, wired to the
 // browser (fetch, Web Locks, 'online' hints, new outbox rows) and to the status store the UI reads.
 import { activeDb, type HallDeskDB } from '../db/db';
+import { watchDeskConfig } from '../desk/config';
 import { loadCredentials } from './credentials';
 import { SyncEngine, type RoundResult } from './engine';
 import { defaultLock } from './lock';
@@ -26,6 +27,8 @@ export function startSync(): void {
     return;
   }
   engineDb = db;
+  // The configuration the centre pushes takes effect as soon as a pull stores it.
+  watchDeskConfig(db);
   const e = new SyncEngine({
     store: createDexieSyncStore(db),
     fetch: (input, init) => globalThis.fetch(input, init),

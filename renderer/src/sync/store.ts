@@ -6,6 +6,7 @@ import type { PullChange } from '../../../shared/protocol';
 import { mergeForDesk } from '../../../shared/protocol';
 import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
 import { deriveApplicationKeys, deriveFeedbackKeys } from '../db/keys';
+import { checkConfigDoc } from './configDocs';
 import { repairPlaceholderRecords } from './rehome';
 
 /** What happened to one sent outbox entry, as decided from the push result. */
@@ -95,6 +96,8 @@ export const META = {
   lastSuccessAt: 'sync.lastSuccessAt',
   uploadPrefix: 'sync.upload:',
   configPrefix: 'config.',
+  /** `config.<key>` + this: the last pushed document that failed validation, and why. */
+  configIgnoredSuffix: '.ignored',
 } as const;
 
 const MAX_NOTES = 200;
@@ -330,12 +333,29 @@ export function createDexieSyncStore(
               case 'attachment':
                 if (c.record.complete) await db.meta.delete(META.uploadPrefix + c.record.id);
                 break;
-              case 'config':
-                await db.meta.put({
-                  key: META.configPrefix + c.key,
-                  value: { version: c.version, updatedAt: c.updatedAt, data: c.data },
-                });
+              case 'config': {
+                // Only a document that passes the shared schema replaces the one in use; an
+                // invalid one is ignored (kept aside with its reason for 设置 and the logs).
+                const doc = { version: c.version, updatedAt: c.updatedAt, data: c.data };
+                const check = checkConfigDoc(c.key, doc);
+                const key = META.configPrefix + c.key;
+                if (!check.ok) {
+                  console.warn(
+                    `[sync] ignoring ${c.key} configuration version ${c.version}: ${check.reason}`,
+                  );
+                  await db.meta.put({
+                    key: key + META.configIgnoredSuffix,
+                    value: { version: c.version, reason: check.reason, at: now().toISOString() },
+                  });
+                  break;
+                }
+                const current = await db.meta.get(key);
+                const currentVersion = (current?.value as { version?: unknown } | undefined)
+                  ?.version;
+                if (typeof currentVersion === 'number' && currentVersion > c.version) break;
+                await db.meta.put({ key, value: doc });
                 break;
+              }
             }
           }
           await db.meta.put({ key: META.checkpoint, value: checkpoint });
