@@ -232,7 +232,9 @@ function SignStage(props: { view: CustomerView }) {
   }
   return (
     <>
-      <SummaryTable view={props.view} compact />
+      <div className="cs-scroll">
+        <SummaryTable view={props.view} compact />
+      </div>
       <p className="cs-note">
         {t('请在下方框内签名，确认以上内容', 'Sign in the box below to confirm the above')}
       </p>

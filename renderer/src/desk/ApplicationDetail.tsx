@@ -31,6 +31,7 @@ import {
   type StageStatus,
   stateLabel,
 } from '../../../shared/domain/workflow';
+import { RatingRequest, SignatureStatus } from '../customer/DeskCustomer';
 import { getApplication, StoreError, updateApplication } from '../db/repo';
 import { pick, useLang, useT } from '../i18n';
 import { navigate } from '../ui/router';
@@ -193,6 +194,12 @@ function Detail(props: { app: Application }) {
           {app.notes && (
             <Descriptions.Item label={t('备注', 'Notes')}>{app.notes}</Descriptions.Item>
           )}
+          <Descriptions.Item label={t('客户签名', 'Customer signature')}>
+            <SignatureStatus app={app} catalogue={cfg.catalogue} />
+          </Descriptions.Item>
+          <Descriptions.Item label={t('客户评价', 'Customer rating')}>
+            <RatingRequest app={app} actor={profile?.clerkName || app.acceptedBy} />
+          </Descriptions.Item>
         </Descriptions>
       </Card>
       <Card size="small" title={t('申请资料', 'Documents')} style={{ marginBottom: 12 }}>

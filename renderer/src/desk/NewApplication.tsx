@@ -32,6 +32,9 @@ import {
 import type { CustomerKind, IdType } from '../../../shared/domain/model';
 import { canSubmit, type ReviewItem, reviewApplication } from '../../../shared/domain/review';
 import { validateIdNumber } from '../../../shared/domain/validators';
+import { useBusyForm } from '../customer/busy';
+import { CustomerConfirm } from '../customer/DeskCustomer';
+import { buildCustomerSummary, type CustomerSummary } from '../customer/summary';
 import {
   deleteDraft,
   findKeyCustomer,
@@ -123,6 +126,8 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
   const [showAll, setShowAll] = useState(false);
   const [saveState, setSaveState] = useState<SaveState>('idle');
   const [review, setReview] = useState<ReviewItem[] | null>(null);
+  // The masked summary the customer screen shows and the customer signs (review step).
+  const [reviewSummary, setReviewSummary] = useState<CustomerSummary | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -184,6 +189,9 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
       setTimeout(() => void flush(), 0);
     };
   }, [flush]);
+
+  // A form with content is a customer's business in progress (update policy input).
+  useBusyForm(!isBlank(form));
 
   const layout = useMemo(() => layoutOf(cfg.catalogue, form), [cfg, form]);
   const { errors, warnings } = useMemo(() => validateForm(cfg, form, lang), [cfg, form, lang]);
@@ -252,6 +260,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         clerk: profile.clerkName,
         now: new Date(),
       });
+      setReviewSummary(buildCustomerSummary(app, cfg.catalogue));
       setReview(reviewApplication(app, cfg.catalogue, cfg.settings, shanghaiDate(new Date())));
     } catch (e) {
       setSubmitError(
@@ -816,6 +825,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
       {review && (
         <ReviewDialog
           items={review}
+          summary={reviewSummary}
           lang={lang}
           busy={submitting}
           onCancel={() => setReview(null)}
@@ -958,6 +968,8 @@ function IdHint(props: { form: IntakeForm; lang: Lang }) {
 /** The review step: what is missing or unusual, and a deliberate confirmation. */
 function ReviewDialog(props: {
   items: ReviewItem[];
+  /** The customer-screen summary of the application under review (null: not offered). */
+  summary: CustomerSummary | null;
   lang: Lang;
   busy: boolean;
   onCancel: () => void;
@@ -965,6 +977,8 @@ function ReviewDialog(props: {
 }) {
   const t = useT();
   const [checked, setChecked] = useState(false);
+  // The customer screen is being asked (or said something is wrong): accept after it answers.
+  const [customerBlocking, setCustomerBlocking] = useState(false);
   const ok = canSubmit(props.items);
   const needsConfirm = props.items.some((i) => i.severity === 'warning');
   const confirmed = !needsConfirm || checked;
@@ -983,7 +997,7 @@ function ReviewDialog(props: {
           type="primary"
           data-testid="confirm-submit"
           autoFocus={!needsConfirm}
-          disabled={!ok || !confirmed}
+          disabled={!ok || !confirmed || customerBlocking}
           loading={props.busy}
           onClick={props.onConfirm}
         >
@@ -1027,6 +1041,9 @@ function ReviewDialog(props: {
         >
           {t('我已向客户核实以上事项，确认受理', 'I have checked the above with the customer')}
         </Checkbox>
+      )}
+      {ok && props.summary && (
+        <CustomerConfirm summary={props.summary} onBlockingChange={setCustomerBlocking} />
       )}
     </Modal>
   );

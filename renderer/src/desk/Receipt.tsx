@@ -14,12 +14,13 @@ import { useEffect, useState } from 'react';
 import { findBusinessType, resolveLimits } from '../../../shared/domain/catalogue';
 import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
+import { RatingRequest, SignatureStatus } from '../customer/DeskCustomer';
 import { getApplication } from '../db/repo';
 import { pick, useLang, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { navigate } from '../ui/router';
 import { useShortcut } from '../ui/shortcuts';
-import { useDeskConfig } from './config';
+import { useDeskConfig, useProfile } from './config';
 
 export function useQrDataUrl(text: string | undefined): string | null {
   const [url, setUrl] = useState<string | null>(null);
@@ -46,6 +47,7 @@ export function ReceiptPage(props: { id: string }) {
   const t = useT();
   const { message } = AntApp.useApp();
   const app = useLiveQuery(() => getApplication(props.id).then((a) => a ?? null), [props.id]);
+  const profile = useProfile();
   const [busy, setBusy] = useState(false);
 
   async function run(job: () => Promise<void>) {
@@ -108,6 +110,12 @@ export function ReceiptPage(props: { id: string }) {
           )}
         </Typography.Paragraph>
       )}
+      <div className="no-print" style={{ marginBottom: 12 }}>
+        <Space align="center">
+          <Typography.Text strong>{t('客户评价', 'Customer rating')}：</Typography.Text>
+          <RatingRequest app={app} actor={profile?.clerkName || app.acceptedBy} />
+        </Space>
+      </div>
       <Receipt app={app} />
     </div>
   );
@@ -213,6 +221,9 @@ export function Receipt(props: { app: Application }) {
             {app.keyCustomer.managerPhone ? ` ${app.keyCustomer.managerPhone}` : ''}
           </Descriptions.Item>
         )}
+        <Descriptions.Item label={t('客户签名', 'Customer signature')}>
+          <SignatureStatus app={app} catalogue={cfg.catalogue} />
+        </Descriptions.Item>
       </Descriptions>
       <p className="receipt-foot">
         {t(
