@@ -1,7 +1,7 @@
 // End to end in Chromium against a real hall service (started here on port 0, serving the built
-// renderer from dist/renderer; run `npm run build:renderer` first): the kiosk issues a ticket,
-// a counter calls it, the display shows it and queues its announcement, the customer's rating
-// is stored.
+// renderer from dist/renderer; run `npm run build:renderer` first): the manager pairs the counter
+// device, the kiosk issues a ticket, the counter calls it, the display shows it and queues its
+// announcement, the customer's rating is stored; the manager revokes the device.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +50,18 @@ async function serverState(): Promise<QueueState> {
   return ((await res.json()) as { state: QueueState }).state;
 }
 
+/** A counter action as the hall manager (the API refuses counter actions without a token). */
+async function asManager(url: string, body?: unknown): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${svc.managerSecret}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 test('kiosk → counter → display with announcement → rating stored', async ({ browser }) => {
   // Four pages of the full app on a shared CI machine: give the whole flow room.
   test.setTimeout(180_000);
@@ -74,9 +86,27 @@ test('kiosk → counter → display with announcement → rating stored', async 
   await expect(display.getByTestId('display-waiting')).toContainText('业扩报装 1');
 
   mark('ticket issued');
+  // The manager (with the printed manager URL) creates a pairing code for counter 3.
+  const manager = await context.newPage();
+  await manager.goto(`${svc.url}/#/queue/manager?key=${svc.managerSecret}`);
+  await expect(manager.getByTestId('queue-manager-login')).toHaveCount(0);
+  await expect(manager).not.toHaveURL(/key=/); // the secret leaves the address bar
+  await manager.getByRole('tab', { name: '设备' }).click();
+  await manager.getByTestId('device-name').fill('3号窗口受理台');
+  await manager.getByTestId('device-counter').click();
+  await manager.locator('.ant-select-item-option', { hasText: '仅限3号窗口' }).click();
+  await manager.getByTestId('device-create-code').click();
+  const code = (await manager.getByTestId('device-pairing-code').innerText()).trim();
+  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+
+  // The counter device is not paired yet: it asks for the code, then works.
   const counter = await context.newPage();
   await counter.goto(`${svc.url}/#/queue/counter`);
+  await expect(counter.getByTestId('hall-pairing')).toBeVisible();
+  await counter.getByTestId('hall-pairing-code').fill(code);
+  await counter.getByTestId('hall-pairing-submit').click();
   await expect(counter.getByTestId('counter-panel')).toContainText('本窗口等候 1 人');
+  mark('paired');
   await counter.getByTestId('counter-call-next').click();
   await expect(counter.getByTestId('counter-current')).toHaveText('A001');
 
@@ -114,11 +144,23 @@ test('kiosk → counter → display with announcement → rating stored', async 
   await kiosk.goto(`${svc.url}/#/kiosk`);
   await kiosk.getByTestId('kiosk-category-B').click();
   await expect(kiosk.getByTestId('kiosk-ticket-no')).toHaveText('B001');
-  await fetch(`${svc.url}/api/queue/counters/1/call-next`, { method: 'POST' });
-  await fetch(`${svc.url}/api/queue/counters/1/recall`, { method: 'POST' });
+  await asManager(`${svc.url}/api/queue/counters/1/call-next`);
+  await asManager(`${svc.url}/api/queue/counters/1/recall`);
   await expect
     .poll(() => display.evaluate(() => window.__hallAnnouncements ?? []))
     .toEqual(['请A001号到3号窗口办理', '请B001号到1号窗口办理', '请B001号到1号窗口办理']);
+
+  // The manager lists and revokes the device: the counter panel asks to pair again.
+  await manager.reload();
+  await manager.getByRole('tab', { name: '设备' }).click();
+  const row = manager.getByTestId('device-list').locator('tr', { hasText: '3号窗口受理台' });
+  await expect(row).toContainText('有效');
+  await row.getByRole('button', { name: '撤销' }).click();
+  await manager.locator('.ant-popconfirm').getByRole('button', { name: '撤销' }).click();
+  await expect(row).toContainText('已撤销');
+  await counter.getByRole('button', { name: '暂停服务' }).click();
+  await expect(counter.getByTestId('hall-pairing')).toBeVisible();
+  expect((await serverState()).counters['3']?.paused).toBe(false);
   await context.close();
 });
 
@@ -128,21 +170,39 @@ test('a bad rating asks for a reason; a paused counter shows on the display', as
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ categoryId: 'A' }),
   });
-  await fetch(`${svc.url}/api/queue/counters/3/call-next`, { method: 'POST' });
-  await fetch(`${svc.url}/api/queue/counters/3/finish`, { method: 'POST' });
-  await page.goto(`${svc.url}/#/rate?counter=3`);
+  await asManager(`${svc.url}/api/queue/counters/3/call-next`);
+  await asManager(`${svc.url}/api/queue/counters/3/finish`);
+  // A stand-alone rating pad pairs like any counter device.
+  const codeRes = await fetch(`${svc.url}/api/queue/pairing-codes`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${svc.managerSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: '3号窗口评价器', counterNo: 3 }),
+  });
+  const { code } = (await codeRes.json()) as { code: string };
+  await page.goto(`${svc.url}/#/rate?counter=3&pair=${code}`);
+  await expect(page.getByTestId('hall-pairing-code')).toHaveValue(code);
+  await page.getByTestId('hall-pairing-submit').click();
   await page.getByTestId('rate-level-1').click();
   await expect(page.getByText('请告诉我们原因')).toBeVisible();
   await expect(page.getByRole('button', { name: '提交评价' })).toBeDisabled();
   await page.getByRole('button', { name: '等候时间长' }).click();
   await page.getByRole('button', { name: '提交评价' }).click();
   await expect(page.getByTestId('rate-thanks')).toBeVisible();
-  const rated = Object.values((await serverState()).tickets).find((t) => t.rating === 1);
+  // The reason is stored (the screens' state does not carry customers' text).
+  const rated = Object.values(svc.getState().tickets).find((t) => t.rating === 1);
   expect(rated?.ratingReason).toBe('等候时间长');
+  expect(JSON.stringify(await serverState())).not.toContain('等候时间长');
 
-  await fetch(`${svc.url}/api/queue/counters/1/pause`, { method: 'POST' });
+  await asManager(`${svc.url}/api/queue/counters/1/pause`);
   await page.goto(`${svc.url}/#/display`);
   await expect(page.getByTestId('display-counter-1')).toContainText('1号窗口暂停服务');
+  // The screens speak English too (?lang=en); the spoken call stays the zh-CN template.
+  await page.goto(`${svc.url}/#/display?lang=en`);
+  await expect(page.getByTestId('display-counter-1')).toContainText('Counter 1 closed');
+  await page.goto(`${svc.url}/#/kiosk`);
+  await expect(page.getByTestId('queue-kiosk')).toContainText('Please choose your business');
+  await page.getByTestId('kiosk-lang').click();
+  await expect(page.getByTestId('queue-kiosk')).toContainText('请选择您要办理的业务');
 });
 
 test('manager view: live wait alarm, charts, configuration saved', async ({ page }) => {
@@ -168,7 +228,10 @@ test('manager view: live wait alarm, charts, configuration saved', async ({ page
       body: JSON.stringify({ categoryId: 'A' }),
     });
     offset = 20 * 60_000;
+    // Without the key the manager view asks for it.
     await page.goto(`${hall.url}/#/queue/manager`);
+    await page.getByTestId('queue-manager-key').fill(hall.managerSecret);
+    await page.getByRole('button', { name: '进入' }).click();
     await expect(page.getByTestId('queue-alarm')).toContainText('业扩报装');
     await expect(page.getByTestId('queue-alarm')).toContainText('上限 10 分钟');
     await expect(page.locator('[data-testid="queue-manager"] canvas').first()).toBeVisible();
@@ -178,7 +241,11 @@ test('manager view: live wait alarm, charts, configuration saved', async ({ page
     await name.fill('东城供电营业厅');
     await page.getByRole('button', { name: '保存配置' }).click();
     await expect(page.getByText('配置已保存')).toBeVisible();
-    const saved = (await (await fetch(`${hall.url}/api/queue/config`)).json()) as {
+    const saved = (await (
+      await fetch(`${hall.url}/api/queue/config`, {
+        headers: { authorization: `Bearer ${hall.managerSecret}` },
+      })
+    ).json()) as {
       config: { hallName: string };
     };
     expect(saved.config.hallName).toBe('东城供电营业厅');

@@ -26,8 +26,13 @@ export function pageParam(name: string): string | null {
  */
 export function useLangParam(): void {
   useEffect(() => {
-    const lang = pageParam('lang');
-    if (lang === 'en' || lang === 'zh') useLangStore.getState().setLang(lang);
+    const apply = () => {
+      const lang = pageParam('lang');
+      if (lang === 'en' || lang === 'zh') useLangStore.getState().setLang(lang);
+    };
+    apply();
+    window.addEventListener('hashchange', apply);
+    return () => window.removeEventListener('hashchange', apply);
   }, []);
 }
 

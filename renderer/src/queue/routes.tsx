@@ -1,12 +1,22 @@
 // Queue pages mounted by the app's router (owned by the hall-queue work): kiosk, display, rating
 // pad, manager, and a stand-alone counter page for machines without the desk.
 import type { ComponentType } from 'react';
-import { CustomerScreen } from '../customer/CustomerScreen';
-import { CounterPage } from './CounterPage';
-import { DisplayPage } from './Display';
-import { KioskPage } from './Kiosk';
-import { ManagerPage } from './Manager';
-import { RatePage } from './RatePage';
+import { lazyPage } from '../ui/lazyPage';
+
+// Each page is its own chunk (the manager's charts alone are ~1 MB): a hall TV loads only the
+// display, and the desk's first page loads none of them (the desk preloads its own in idle time).
+const KioskPage = lazyPage(() => import('./Kiosk').then((m) => m.KioskPage), 'KioskPage');
+const DisplayPage = lazyPage(() => import('./Display').then((m) => m.DisplayPage), 'DisplayPage');
+const RatePage = lazyPage(() => import('./RatePage').then((m) => m.RatePage), 'RatePage');
+const CustomerScreen = lazyPage(
+  () => import('../customer/CustomerScreen').then((m) => m.CustomerScreen),
+  'CustomerScreen',
+);
+const ManagerPage = lazyPage(() => import('./Manager').then((m) => m.ManagerPage), 'ManagerPage');
+const CounterPage = lazyPage(
+  () => import('./CounterPage').then((m) => m.CounterPage),
+  'CounterPage',
+);
 
 export interface QueueRoute {
   /** Hash path, e.g. '/kiosk' for #/kiosk. */
@@ -15,7 +25,7 @@ export interface QueueRoute {
   title: string;
   /** Full-screen pages (kiosk, display) render without the desk chrome. */
   fullScreen: boolean;
-  Component: ComponentType;
+  Component: ComponentType & { preload?: () => Promise<void> };
 }
 
 export const queueRoutes: QueueRoute[] = [
