@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { QueueConfigInput } from '../shared/queue';
+import { readManagerSecret } from '../server/hall/auth';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const COUNTERS = 20;
@@ -64,6 +65,17 @@ async function startService(dataDir: string): Promise<Child> {
   return { proc, base: `http://127.0.0.1:${port}`, spawnedAt, readyAt: performance.now() };
 }
 
+/**
+ * The bench drives kiosks and counters as the hall manager (the secret the service generated in
+ * its data folder): anonymous kiosks are rate-limited per address, and this is all one address.
+ */
+let authHeader: Record<string, string> = {};
+function useManagerSecretOf(dataDir: string): void {
+  const secret = readManagerSecret(dataDir);
+  if (!secret) throw new Error('the hall service wrote no manager secret');
+  authHeader = { authorization: `Bearer ${secret}` };
+}
+
 // node:http with keep-alive (cheaper per request than fetch): the bench process must not be the
 // bottleneck of what it measures on a small machine.
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -80,6 +92,7 @@ function post(
         method: 'POST',
         agent,
         headers: {
+          ...authHeader,
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(payload),
         },
@@ -156,10 +169,11 @@ function rssOf(pid: number | undefined): number | null {
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hall-'));
   let svc = await startService(dataDir);
+  useManagerSecretOf(dataDir);
   try {
     const cfg = await fetch(`${svc.base}/api/queue/config`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...authHeader, 'content-type': 'application/json' },
       body: JSON.stringify({ config }),
     });
     if (!cfg.ok) throw new Error(`config: ${await cfg.text()}`);
@@ -246,13 +260,17 @@ async function main(): Promise<void> {
     const dayMs = performance.now() - started;
     // Let the last frames land.
     await new Promise((r) => setTimeout(r, 300));
-    const health = (await (await fetch(`${svc.base}/api/queue/health`)).json()) as {
+    const health = (await (
+      await fetch(`${svc.base}/api/queue/health`, { headers: authHeader })
+    ).json()) as {
       seq: number;
       tickets: number;
       rssMB: number;
     };
     const rssMB = rssOf(svc.proc.pid) ?? health.rssMB;
-    const stats = (await (await fetch(`${svc.base}/api/queue/stats`)).json()) as {
+    const stats = (await (
+      await fetch(`${svc.base}/api/queue/stats`, { headers: authHeader })
+    ).json()) as {
       today: { total: { tickets: number; served: number; noShows: number } };
     };
     for (const s of screens) s.close();
@@ -265,7 +283,9 @@ async function main(): Promise<void> {
     svc.proc.kill('SIGKILL');
     await new Promise((r) => svc.proc.once('exit', r));
     svc = await startService(dataDir);
-    const after = (await (await fetch(`${svc.base}/api/queue/health`)).json()) as {
+    const after = (await (
+      await fetch(`${svc.base}/api/queue/health`, { headers: authHeader })
+    ).json()) as {
       seq: number;
       tickets: number;
       startupMs: number;
