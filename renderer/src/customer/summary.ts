@@ -20,7 +20,7 @@ export interface CustomerSummary {
 
 // Anything that looks like a resident ID (18 or 15 digits) or a mobile number inside free text
 // (address, notes in a field) is masked too: the clerk may have typed one where none belongs.
-const ID_IN_TEXT = /(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])/g;
+const ID_IN_TEXT = /(?<!\d)(\d{17}[\dXx]|\d{15})(?!\d)/g;
 const MOBILE_IN_TEXT = /(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d{9}(?!\d)/g;
 
 /** Masks ID numbers and mobile numbers that appear inside a free-text value. */
