@@ -42,8 +42,10 @@ export function startSync(): void {
   });
   engine = e;
   // A new outbox row (a submit, an edit): push soon, coalescing a burst of saves.
-  db.outbox.hook('creating', () => {
+  db.outbox.hook('creating', (_key, _obj, tx) => {
     e.requestSoon(2_000);
+    // The status bar's pending count follows at once (not only at the next round).
+    tx.on('complete', () => void e.refreshCounts().catch(() => undefined));
   });
   e.start();
 }
