@@ -17,6 +17,7 @@ import { hallConnection } from '../queue/store';
 import { shell } from '../shell/bridge';
 import {
   listCustomerSignatures,
+  readSignatures,
   saveCustomerSignature,
   type StoredSignature,
   verifyCustomerSignature,
@@ -274,8 +275,8 @@ export function currentSummary(app: Application, catalogue: Catalogue): Customer
 export function SignatureStatus(props: { app: Application; catalogue: Catalogue }) {
   const t = useT();
   const { app } = props;
-  const signatures = useLiveQuery(() => listCustomerSignatures(app.id), [app.id]);
-  const latest = signatures?.[0];
+  const stored = useLiveQuery(() => readSignatures(app.id), [app.id]);
+  const latest = stored?.signatures[0];
   const image = useLiveQuery(
     async () => (latest ? ((await getAttachment(latest.record.id))?.blob ?? null) : null),
     [latest?.record.id],
@@ -291,7 +292,15 @@ export function SignatureStatus(props: { app: Application; catalogue: Catalogue 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  if (signatures === undefined) return null;
+  if (stored === undefined) return null;
+  if (!latest && stored.purged > 0) {
+    return (
+      <span data-testid="signature-status" data-signed="true">
+        <Tag color="green">{t('已签名', 'Signed')}</Tag>
+        {t('本机副本已按保留期限清理，签名由中心保存', 'Kept by the centre; local copy purged')}
+      </span>
+    );
+  }
   if (!latest) {
     return (
       <span data-testid="signature-status" data-signed="false">

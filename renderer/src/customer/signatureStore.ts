@@ -21,6 +21,17 @@ export interface StoredSignature {
 }
 
 /**
+ * The local bytes were dropped by the retention purge after the upload (renderer/src/db/retention):
+ * the centre keeps the signature; this machine can no longer check it.
+ */
+export class SignaturePurgedError extends Error {
+  constructor() {
+    super('签名已上传中心，本机副本已按保留期限清理，请到中心核验');
+    this.name = 'SignaturePurgedError';
+  }
+}
+
+/**
  * Hashes and stores a signature of `document` (the summary the customer saw) for an
  * application or draft. The image is written first: a record never points at a missing image
  * unless something removed it later (which verification then reports).
@@ -60,13 +71,25 @@ export async function saveCustomerSignature(
 
 /** Every signature stored for an application, newest first (unreadable records are skipped). */
 export async function listCustomerSignatures(applicationId: string): Promise<StoredSignature[]> {
+  return (await readSignatures(applicationId)).signatures;
+}
+
+/** Signatures of an application, and how many records were purged locally after upload. */
+export async function readSignatures(
+  applicationId: string,
+): Promise<{ signatures: StoredSignature[]; purged: number }> {
   const metas = (await listAttachments(applicationId)).filter(
     (a) => a.documentCode === SIGNATURE_RECORD_DOC,
   );
   const out: StoredSignature[] = [];
+  let purged = 0;
   for (const m of metas) {
     const att = await getAttachment(m.id);
     if (!att) continue;
+    if (att.blob.size === 0 && m.size > 0) {
+      purged++;
+      continue;
+    }
     try {
       const raw = JSON.parse(await att.blob.text()) as { record?: unknown; storedBy?: unknown };
       const record = SignatureRecord.parse(raw.record);
@@ -75,9 +98,10 @@ export async function listCustomerSignatures(applicationId: string): Promise<Sto
       console.error('unreadable signature record', m.id, e);
     }
   }
-  return out.sort((a, b) =>
+  out.sort((a, b) =>
     a.record.signedAt < b.record.signedAt ? 1 : a.record.signedAt > b.record.signedAt ? -1 : 0,
   );
+  return { signatures: out, purged };
 }
 
 /**
@@ -90,6 +114,7 @@ export async function verifyCustomerSignature(
   currentDocument?: unknown,
 ): Promise<SignatureVerification> {
   const image = await getAttachment(stored.record.id);
+  if (image && image.blob.size === 0 && image.meta.size > 0) throw new SignaturePurgedError();
   const png = image ? new Uint8Array(await image.blob.arrayBuffer()) : new Uint8Array();
   const local = await shell.signature.verify(stored.record, png, currentDocument);
   if (!image) local.problems.unshift('签名图像缺失 / signature image missing');

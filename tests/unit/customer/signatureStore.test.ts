@@ -11,7 +11,9 @@ import type { HallDeskDB } from '../../../renderer/src/db/db';
 import * as repo from '../../../renderer/src/db/repo';
 import {
   listCustomerSignatures,
+  readSignatures,
   saveCustomerSignature,
+  SignaturePurgedError,
   SIGNATURE_IMAGE_DOC,
   SIGNATURE_RECORD_DOC,
   verifyCustomerSignature,
@@ -87,6 +89,22 @@ describe('customer signatures', () => {
     const missing = await verifyCustomerSignature(stored, summary);
     expect(missing.valid).toBe(false);
     expect(missing.problems[0]).toContain('签名图像缺失');
+  });
+
+  it('says the local copy was purged (retention) instead of calling it changed', async () => {
+    const a = app();
+    const summary = buildCustomerSummary(a, defaultCatalogue);
+    const stored = await saveCustomerSignature(a.id, summary, PNG);
+    // What the retention purge does to uploaded files: bytes dropped, metadata kept.
+    const image = await db.attachments.get(stored.record.id);
+    await db.attachments.put({ ...image!, blob: new Blob([], { type: 'image/png' }) });
+    await expect(verifyCustomerSignature(stored, summary)).rejects.toBeInstanceOf(
+      SignaturePurgedError,
+    );
+    for (const row of await db.attachments.where('applicationId').equals(a.id).toArray()) {
+      await db.attachments.put({ ...row, blob: new Blob([], { type: row.mimeType }) });
+    }
+    expect(await readSignatures(a.id)).toEqual({ signatures: [], purged: 1 });
   });
 
   it('refuses something that is not a PNG and stores nothing', async () => {
