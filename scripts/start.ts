@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as admin from '../server/central/admin';
 import { buildCentralServer } from '../server/central/app';
+import { httpCentralPush } from '../server/hall/central';
 import { startHallService } from '../server/hall/service';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,15 +58,32 @@ async function main(): Promise<void> {
     `  营业厅 ${demoHall} 登记码 / enrollment code: ${code.code} (until ${code.expiresAt})`,
   );
 
+  // The hall's queue service is a device of the demo hall too: its queue events go to the centre
+  // through the same idempotent push (credentials kept in the data folder, mode 0600).
+  const uplink = await hallQueueDevice(central.db, demoHall);
+  const pushPort = (central.app.server.address() as { port: number }).port;
   const hall = await startHallService({
     port: hallPort,
     host,
     dataDir: path.join(dataRoot, 'hall'),
     staticDir: path.join(root, 'dist', 'renderer'),
     hallCode: demoHall,
+    centralPush: httpCentralPush({
+      baseUrl: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${pushPort}`,
+      deviceId: uplink.deviceId,
+      token: uplink.token,
+    }),
   });
   const hallUrl = `http://${host}:${hall.port}`;
   console.log(`营业厅排队服务 / hall queue service: ${hallUrl}`);
+  console.log(
+    `  排队事件上传中心端 / queue events pushed to the centre as device ${uplink.deviceId}${uplink.enrolled ? ' (just enrolled)' : ''}`,
+  );
+  // What the hall manager needs: the manager view with its secret (pairs counter devices).
+  console.log(`  排队管理 manager: ${hallUrl}/#/queue/manager?key=${hall.managerSecret}`);
+  console.log(
+    `  管理密钥 manager secret: ${hall.managerSecretFile}${hall.managerSecretCreated ? ' (new)' : ''} — 在「排队管理 → 设备」生成配对码，各窗口叫号面板输入配对码 / pair counters in Manager → Devices`,
+  );
 
   const electron = electronBinary();
   if (electron && fs.existsSync(path.join(root, 'dist-electron'))) {
@@ -89,6 +107,37 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+}
+
+/**
+ * Credentials of the hall queue service as a device of `hallCode` at the embedded centre: reused
+ * while the centre still knows the device, else enrolled afresh with a one-time code.
+ */
+async function hallQueueDevice(
+  db: Parameters<typeof admin.listDevices>[0],
+  hallCode: string,
+): Promise<{ deviceId: string; token: string; enrolled: boolean }> {
+  const file = path.join(dataRoot, 'hall-central-device.json');
+  try {
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      deviceId?: string;
+      token?: string;
+    };
+    if (saved.deviceId && saved.token) {
+      const devices = await admin.listDevices(db, hallCode);
+      if (devices.some((d) => d.id === saved.deviceId && !d.revokedAt)) {
+        return { deviceId: saved.deviceId, token: saved.token, enrolled: false };
+      }
+    }
+  } catch {
+    /* first start, or unreadable: enroll */
+  }
+  const code = await admin.createEnrollmentCode(db, hallCode, { note: 'npm start: hall queue' });
+  const res = await admin.enroll(db, { code: code.code, deviceName: '排队叫号服务 (hall queue)' });
+  fs.writeFileSync(file, JSON.stringify({ deviceId: res.deviceId, token: res.token }), {
+    mode: 0o600,
+  });
+  return { deviceId: res.deviceId, token: res.token, enrolled: true };
 }
 
 main().catch((error: unknown) => {
