@@ -238,7 +238,8 @@ export async function enroll(db: Db, body: unknown): Promise<EnrollResponse> {
       'SELECT code, name FROM halls WHERE id = $1 FOR UPDATE',
       [row.hall_id],
     );
-    const deskCode = await allocateDeskCode(tx, row.hall_id, r.data.deskCode);
+    const deskCode =
+      r.data.kind === 'service' ? null : await allocateDeskCode(tx, row.hall_id, r.data.deskCode);
     await tx.query(
       `INSERT INTO devices (id, hall_id, name, token_sha256, desk_code)
        VALUES ($1, $2, $3, $4, $5)`,
@@ -249,7 +250,7 @@ export async function enroll(db: Db, body: unknown): Promise<EnrollResponse> {
       token,
       hallCode: h.rows[0]!.code,
       hallName: h.rows[0]!.name,
-      deskCode,
+      ...(deskCode ? { deskCode } : {}),
     };
   });
 }

@@ -46,6 +46,11 @@ export const EnrollRequest = z.object({
    * older desks do not send it.
    */
   deskCode: z.string().trim().max(32).optional(),
+  /**
+   * 'service' for devices that never number applications (the hall's queue service): they get
+   * no desk code, so they do not take one a desk could use. Default 'desk'.
+   */
+  kind: z.enum(['desk', 'service']).optional(),
 });
 export type EnrollRequest = z.infer<typeof EnrollRequest>;
 

@@ -176,6 +176,24 @@ describe('records saved before enrollment', () => {
     expect(third.rehomed.applications).toBe(0);
   });
 
+  it('a service device (the hall queue) gets no desk code and takes none from the desks', async () => {
+    const enrollAs = async (body: object) => {
+      const code = await central.admin.enrollmentCode(HALL);
+      const res = await fetch(`${central.url}/api/v1/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, ...body }),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { deskCode?: string };
+    };
+    const service = await enrollAs({ deviceName: '排队叫号服务', kind: 'service' });
+    expect(service.deskCode).toBeUndefined();
+    // An invalid wanted code is not an error: a fresh code is allocated.
+    const desk = await enrollAs({ deviceName: '9号', deskCode: 'bad code!' });
+    expect(desk.deskCode).toMatch(/^D\d\d$/);
+  });
+
   it('records of a hall this desk was enrolled in before are never re-homed', async () => {
     const db = openDeskDb('rehome-c');
     try {
