@@ -189,7 +189,9 @@ function ConfirmStage(props: { view: CustomerView }) {
   return (
     <>
       <p className="cs-note">{t('请核对以下信息', 'Please check your details')}</p>
-      <SummaryTable view={props.view} />
+      <div className="cs-fill">
+        <SummaryTable view={props.view} />
+      </div>
       {error && <p className="cs-error">{error}</p>}
       <div className="cs-actions">
         <button
@@ -334,7 +336,7 @@ function RateStage(props: { view: CustomerView }) {
     <>
       <p className="cs-note">{t('请对本次服务进行评价', 'Please rate our service')}</p>
       {error && <p className="cs-error">{error}</p>}
-      <div className="cs-actions" data-testid="customer-rating-levels">
+      <div className="cs-actions cs-rating" data-testid="customer-rating-levels">
         {levels.map((l) => (
           <button
             key={l}
