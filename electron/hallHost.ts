@@ -1,13 +1,32 @@
 // Entry of the hall-queue child process (an Electron utility process forked by main on the
 // hall's host machine; a plain Node child in tests): runs startHallService and reports to its
-// parent; the parent's supervisor restarts this process if it dies.
+// parent; the parent's supervisor restarts this process if it dies. With a central uplink in
+// its config (or HALLDESK_CENTRAL_URL/_DEVICE_ID/_TOKEN in its environment) queue events are
+// pushed to the centre.
+import { httpCentralPush } from '../server/hall/central';
 import { startHallService } from '../server/hall/service';
+import type { HallCentralUplink } from './hallProcess';
 
 interface HallHostConfig {
   port: number;
   host: string;
   dataDir: string;
   staticDir: string;
+  central?: HallCentralUplink;
+}
+
+function uplinkOf(config: HallHostConfig): HallCentralUplink | null {
+  if (config.central) return config.central;
+  const env = process.env;
+  if (env.HALLDESK_CENTRAL_URL && env.HALLDESK_CENTRAL_DEVICE_ID && env.HALLDESK_CENTRAL_TOKEN) {
+    return {
+      baseUrl: env.HALLDESK_CENTRAL_URL,
+      deviceId: env.HALLDESK_CENTRAL_DEVICE_ID,
+      token: env.HALLDESK_CENTRAL_TOKEN,
+      ...(env.HALLDESK_HALL_CODE ? { hallCode: env.HALLDESK_HALL_CODE } : {}),
+    };
+  }
+  return null;
 }
 
 type ParentPort = {
@@ -33,13 +52,27 @@ function parentLink(): { send(m: unknown): void; onMessage(l: (m: unknown) => vo
 async function main(): Promise<void> {
   const link = parentLink();
   const config = JSON.parse(process.env.HALLDESK_HALL_CONFIG ?? '{}') as HallHostConfig;
-  const service = await startHallService(config);
+  const uplink = uplinkOf(config);
+  const { central: _central, ...serviceConfig } = config;
+  const service = await startHallService({
+    ...serviceConfig,
+    ...(uplink
+      ? {
+          centralPush: httpCentralPush({
+            baseUrl: uplink.baseUrl,
+            deviceId: uplink.deviceId,
+            token: uplink.token,
+          }),
+          ...(uplink.hallCode ? { hallCode: uplink.hallCode } : {}),
+        }
+      : {}),
+  });
   link.onMessage((m) => {
     if ((m as { type?: string } | null)?.type === 'stop') {
       void service.close().finally(() => process.exit(0));
     }
   });
-  link.send({ type: 'ready', port: service.port });
+  link.send({ type: 'ready', port: service.port, centralUplink: uplink !== null });
 }
 
 main().catch((error: unknown) => {

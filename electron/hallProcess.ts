@@ -17,6 +17,38 @@ export interface ChildLike {
 
 export type ForkFn = (entry: string, env: NodeJS.ProcessEnv) => ChildLike;
 
+/** The hall service's own device at the central endpoint (its queue events are pushed there). */
+export interface HallCentralUplink {
+  baseUrl: string;
+  deviceId: string;
+  token: string;
+  /** Written into every queue event (the hall's code at the centre). */
+  hallCode?: string;
+}
+
+/**
+ * Reads the uplink the shell keeps as a secret (JSON `{ baseUrl, deviceId, token, hallCode? }`,
+ * e.g. under the name `hall.central`); anything else means "no uplink" (the hall runs offline).
+ */
+export function parseHallCentralUplink(json: string | null | undefined): HallCentralUplink | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as Partial<HallCentralUplink>;
+    if (typeof v.baseUrl !== 'string' || !/^https?:\/\//.test(v.baseUrl)) return null;
+    if (typeof v.deviceId !== 'string' || typeof v.token !== 'string' || !v.deviceId || !v.token) {
+      return null;
+    }
+    return {
+      baseUrl: v.baseUrl,
+      deviceId: v.deviceId,
+      token: v.token,
+      ...(typeof v.hallCode === 'string' && v.hallCode ? { hallCode: v.hallCode } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
 export interface HallProcessConfig {
   entry: string;
   port: number;
@@ -26,6 +58,8 @@ export interface HallProcessConfig {
   fork: ForkFn;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
   readyTimeoutMs?: number;
+  /** Push queue events to the centre (from the shell's settings / secrets); omitted = offline. */
+  central?: HallCentralUplink | null;
 }
 
 export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService> {
@@ -37,6 +71,7 @@ export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService
         host: cfg.host,
         dataDir: path.resolve(cfg.dataDir),
         staticDir: path.resolve(cfg.staticDir),
+        ...(cfg.central ? { central: cfg.central } : {}),
       }),
     });
     child.stdout?.on('data', (d: Buffer) => cfg.log('info', `hall: ${d.toString().trimEnd()}`));

@@ -1,13 +1,19 @@
 // The hall host for real: electron/hallHost.ts runs the actual hall queue service in a child
 // process (a Node child here; the shell uses an Electron utility process with the same
 // messages), the supervisor sees it ready, the child is killed with SIGKILL, and the supervisor
-// brings the service back. Then a clean stop.
+// brings the service back. Then a clean stop. With a central uplink in its settings, the hosted
+// service pushes its queue events to the centre with the hall device's token.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHallProcess, type ChildLike } from '../../../electron/hallProcess';
+import {
+  parseHallCentralUplink,
+  startHallProcess,
+  type ChildLike,
+} from '../../../electron/hallProcess';
 import { Supervisor } from '../../../electron/supervisor';
 
 let dir: string;
@@ -31,8 +37,49 @@ async function until(cond: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
+/** A stand-in for the centre's push endpoint: records what arrives and acknowledges it. */
+function fakeCentre(): Promise<{
+  url: string;
+  pushes: Array<{ auth: string | undefined; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  close(): Promise<void>;
+}> {
+  const pushes: Array<{ auth: string | undefined; body: any }> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      const body = JSON.parse(text) as { changes: Array<{ seq: number }> };
+      pushes.push({ auth: req.headers.authorization, body });
+      const ackSeq = Math.max(0, ...body.changes.map((c) => c.seq));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ackSeq, results: [] }));
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+        pushes,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
+    ),
+  );
+}
+
+describe('hall central uplink settings', () => {
+  it('accepts a complete uplink secret and ignores anything else', () => {
+    const ok = { baseUrl: 'http://central:8600', deviceId: 'd1', token: 't1', hallCode: 'H0101' };
+    expect(parseHallCentralUplink(JSON.stringify(ok))).toEqual(ok);
+    expect(parseHallCentralUplink(null)).toBeNull();
+    expect(parseHallCentralUplink('{oops')).toBeNull();
+    expect(parseHallCentralUplink(JSON.stringify({ ...ok, token: '' }))).toBeNull();
+    expect(parseHallCentralUplink(JSON.stringify({ ...ok, baseUrl: 'file:///x' }))).toBeNull();
+  });
+});
+
 describe('hall host process under the supervisor', () => {
   it('starts the real hall service, restarts it after SIGKILL, and stops it cleanly', async () => {
+    const centre = await fakeCentre();
     const children: ReturnType<typeof fork>[] = [];
     const nodeFork = (entry: string, env: NodeJS.ProcessEnv): ChildLike => {
       const cp = fork(entry, [], {
@@ -63,6 +110,12 @@ describe('hall host process under the supervisor', () => {
           staticDir: path.join(dir, 'static'),
           fork: nodeFork,
           log: () => {},
+          central: {
+            baseUrl: centre.url,
+            deviceId: 'dev-hall-1',
+            token: 'tok-hall-1',
+            hallCode: 'H0101',
+          },
         }),
       { backoff: { initialMs: 100, maxMs: 1000, factor: 2, resetAfterMs: 60_000 } },
     );
@@ -70,6 +123,23 @@ describe('hall host process under the supervisor', () => {
     await until(() => sup.getStatus().state === 'running');
     const firstPort = sup.getStatus().port!;
     expect(await health(firstPort)).toMatchObject({ ok: true, service: 'halldesk-hall' });
+    // A kiosk ticket: its event reaches the centre with the hall device's credentials.
+    const issued = await fetch(`http://127.0.0.1:${firstPort}/api/queue/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ categoryId: 'A' }),
+    });
+    expect(issued.status).toBe(201);
+    await until(() =>
+      centre.pushes.some(
+        (p) => p.body.changes.some((c: any) => c.payload.type === 'ticket_issued'), // eslint-disable-line @typescript-eslint/no-explicit-any
+      ),
+    );
+    expect(centre.pushes[0]).toMatchObject({
+      auth: 'Bearer tok-hall-1',
+      body: { deviceId: 'dev-hall-1', changes: [{ entity: 'queue_event' }] },
+    });
+    expect(centre.pushes[0]!.body.changes[0].payload.hallCode).toBe('H0101');
 
     children[0]!.kill('SIGKILL');
     await until(() => sup.getStatus().restarts === 1 && sup.getStatus().state === 'running');
@@ -82,5 +152,6 @@ describe('hall host process under the supervisor', () => {
     await sup.stop();
     expect(children[1]!.exitCode ?? children[1]!.signalCode).toBe(0);
     await expect(fetch(`http://127.0.0.1:${secondPort}/api/queue/health`)).rejects.toThrow();
+    await centre.close();
   });
 });
