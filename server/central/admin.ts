@@ -479,7 +479,7 @@ async function changeApplication(
     const record: Application = { ...next, serverVersion: current.serverVersion + 1 };
     await tx.query(
       `UPDATE applications SET record = $2::jsonb, status = $3, deadline = $4::date,
-              server_version = $5, updated_at = now()
+              server_version = $5, version_device_id = NULL, updated_at = now()
         WHERE id = $1`,
       [found.id, JSON.stringify(record), record.status, record.deadline, record.serverVersion],
     );

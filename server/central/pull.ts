@@ -49,7 +49,10 @@ export async function processPull(db: Db, auth: DeviceAuth, query: unknown): Pro
     att: unknown;
     complete: boolean | null;
   }>(
-    `SELECT f.seq, f.entity, a.record AS app, fb.record AS fb, t.record AS att, b.complete
+    `SELECT f.seq, f.entity,
+            CASE WHEN $4::boolean AND a.version_device_id = $5::uuid THEN NULL ELSE a.record END AS app,
+            CASE WHEN $4::boolean AND fb.version_device_id = $5::uuid THEN NULL ELSE fb.record END AS fb,
+            t.record AS att, b.complete
        FROM hall_feed f
        LEFT JOIN applications a ON f.entity = 'application' AND a.id = f.entity_id
        LEFT JOIN feedback fb ON f.entity = 'feedback' AND fb.id = f.entity_id
@@ -58,9 +61,10 @@ export async function processPull(db: Db, auth: DeviceAuth, query: unknown): Pro
       WHERE f.hall_id = $1 AND f.seq > $2
       ORDER BY f.seq
       LIMIT $3`,
-    [auth.hallId, cp.hallSeq, limit + 1],
+    [auth.hallId, cp.hallSeq, limit + 1, q.data.skipOwn === '1', auth.deviceId],
   );
   const hasMore = rows.length > limit;
+  // Echoes left out (skipOwn) still move the checkpoint past their feed positions.
   let hallSeq = cp.hallSeq;
   for (const r of rows.slice(0, limit)) {
     hallSeq = r.seq;

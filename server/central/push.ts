@@ -520,16 +520,18 @@ async function writeRecords(
   if (apps.length > 0) {
     await tx.query(
       `INSERT INTO applications AS a (id, hall_id, app_no, status, deadline, accepted_at,
-              server_version, record, last_device_id, last_device_seq, updated_at)
+              server_version, record, last_device_id, last_device_seq, version_device_id,
+              updated_at)
        SELECT x.id, $1, x.app_no, x.status, x.deadline, x.accepted_at, x.server_version,
-              x.record, $2, x.seq, now()
+              x.record, $2, x.seq, $2, now()
          FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, app_no text, status text,
               deadline date, accepted_at timestamptz, server_version int, record jsonb, seq int)
        ON CONFLICT (id) DO UPDATE SET
               app_no = excluded.app_no, status = excluded.status, deadline = excluded.deadline,
               accepted_at = excluded.accepted_at, server_version = excluded.server_version,
               record = excluded.record, last_device_id = excluded.last_device_id,
-              last_device_seq = excluded.last_device_seq, updated_at = now()
+              last_device_seq = excluded.last_device_seq,
+              version_device_id = excluded.version_device_id, updated_at = now()
         WHERE a.hall_id = excluded.hall_id`,
       [auth.hallId, auth.deviceId, JSON.stringify(apps)],
     );
@@ -546,12 +548,14 @@ async function writeRecords(
         sha256: entity === 'attachment' ? (s.record as { sha256: string }).sha256 : null,
       }));
     if (rows.length === 0) continue;
-    const extraCols = entity === 'attachment' ? ', application_id, sha256' : '';
-    const extraSel = entity === 'attachment' ? ', x.application_id, x.sha256' : '';
+    // Attachments keep no version_device_id: their pull rows also say whether the bytes are
+    // complete, which the pushing desk wants to hear.
+    const extraCols = entity === 'attachment' ? ', application_id, sha256' : ', version_device_id';
+    const extraSel = entity === 'attachment' ? ', x.application_id, x.sha256' : ', $2';
     const extraSet =
       entity === 'attachment'
         ? ', application_id = excluded.application_id, sha256 = excluded.sha256'
-        : '';
+        : ', version_device_id = excluded.version_device_id';
     await tx.query(
       `INSERT INTO ${entityTable[entity]} AS t (id, hall_id, record, last_device_id, last_device_seq,
               updated_at${extraCols})

@@ -189,6 +189,15 @@ CREATE UNIQUE INDEX devices_hall_desk_active ON devices (hall_id, desk_code)
   WHERE revoked_at IS NULL AND desk_code IS NOT NULL;
 `,
   },
+  {
+    // The device whose push wrote the record's current version (NULL once the centre wrote it,
+    // e.g. a back-office move): a pull with skipOwn=1 does not echo that version back to it.
+    id: '20261127_4_version_device',
+    sql: `
+ALTER TABLE applications ADD COLUMN version_device_id uuid;
+ALTER TABLE feedback ADD COLUMN version_device_id uuid;
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

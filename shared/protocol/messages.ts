@@ -184,6 +184,12 @@ export type PushResponse = z.infer<typeof PushResponse>;
 export const PullQuery = z.object({
   checkpoint: z.string().max(200).optional(),
   limit: z.coerce.number().int().positive().optional(),
+  /**
+   * '1': leave out records whose current version this device's own push wrote (it has them;
+   * the push result carried their serverVersion). Only a desk that kept everything it pushed may
+   * ask: a rebuilt or first sync (no checkpoint) pulls everything. Attachments always come.
+   */
+  skipOwn: z.enum(['0', '1']).optional(),
 });
 export type PullQuery = z.infer<typeof PullQuery>;
 

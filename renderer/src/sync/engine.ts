@@ -63,6 +63,8 @@ export interface SyncEngineOptions {
   requestTimeoutMs?: number;
   /** Subscribes to "the network may be back" hints (window 'online'); returns unsubscribe. */
   onlineHint?: (cb: () => void) => () => void;
+  /** Ask the centre to leave this device's own pushed versions out of pulls (default true). */
+  skipOwnEchoes?: boolean;
   /** Stages to run (tests and the bench turn some off). */
   stages?: { push?: boolean; uploads?: boolean; pull?: boolean };
 }
@@ -456,9 +458,13 @@ export class SyncEngine {
   private async pullAll(client: ApiClient): Promise<number> {
     const limit = Math.min(this.opts.pullLimit ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
     let checkpoint = await this.store.getCheckpoint();
+    // The desk's own pushed versions need not come back (the push results carried their
+    // serverVersion; on a weak link the echo is wasted bytes). A desk without a checkpoint (first
+    // sync, or a database rebuilt after damage) pulls everything, its own records included.
+    const skipOwn = checkpoint !== undefined && this.opts.skipOwnEchoes !== false;
     let pulled = 0;
     for (let page = 0; page < 100_000; page++) {
-      const res = await client.pull(checkpoint, limit);
+      const res = await client.pull(checkpoint, limit, skipOwn);
       await this.store.applyPullPage(res.changes, res.checkpoint);
       pulled += res.changes.length;
       if (!res.hasMore || res.checkpoint === checkpoint) break;

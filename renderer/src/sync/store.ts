@@ -259,6 +259,27 @@ export function createDexieSyncStore(
               }
             }
           }
+          // The centre's version of what it applied: pulls leave the desk's own versions out
+          // (skipOwn), so the push result is where the desk learns it ("未上传中心" goes away).
+          const versions = new Map<string, number>();
+          for (let i = 0; i < outcomes.length; i++) {
+            const o = outcomes[i]!;
+            const row = rows[i];
+            if (o.kind !== 'acked' || !o.serverVersion || row?.entity !== 'application') continue;
+            if (row.changeId !== o.changeId) continue;
+            versions.set(row.entityId, Math.max(versions.get(row.entityId) ?? 0, o.serverVersion));
+          }
+          if (versions.size > 0) {
+            const ids = [...versions.keys()];
+            const apps = await db.applications.bulkGet(ids);
+            const bumped = apps.flatMap((a) => {
+              const sv = a ? versions.get(a.id) : undefined;
+              return a && sv !== undefined && sv > a.serverVersion
+                ? [{ ...a, serverVersion: sv }]
+                : [];
+            });
+            if (bumped.length > 0) await db.applications.bulkPut(bumped);
+          }
           await outbox.bulkPut(updated);
           // Compaction of what this push acknowledged: the ack is recorded by deleting the row
           // in the same transaction as its consequences, so there is no moment where an entry

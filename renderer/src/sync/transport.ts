@@ -97,9 +97,14 @@ export class ApiClient {
     return this.pushRaw(JSON.stringify(req));
   }
 
-  async pull(checkpoint: string | undefined, limit: number): Promise<PullResponse> {
+  async pull(
+    checkpoint: string | undefined,
+    limit: number,
+    skipOwn = false,
+  ): Promise<PullResponse> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (checkpoint) q.set('checkpoint', checkpoint);
+    if (skipOwn) q.set('skipOwn', '1');
     const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {});
     return this.parse(PullResponse, body);
   }
