@@ -1,7 +1,7 @@
 // End to end, built renderer in Chromium, browser mode: the desk (#/desk/new) and the
 // customer-facing screen (#/customer) in two windows of one origin, linked over BroadcastChannel.
-// The customer sees the masked summary (never the full ID or phone), confirms, signs with the
-// mouse; the receipt shows the signature with its hash and verifies it (一致), then detects a
+// The customer sees the masked summary (never the full ID or phone), first says something is
+// wrong (the desk shows the reason), then confirms and signs with the mouse; the receipt and the detail show the signature with its hash and verify it (一致), then detect a
 // changed image (已被改动); the customer rates with a bad level and a reason. Without a customer
 // screen the desk says 未连接客户屏 and accepts anyway.
 import { expect, type Page, test } from '@playwright/test';
@@ -88,6 +88,20 @@ test('customer confirms the masked summary, signs, the receipt verifies it, then
   expect(shown).not.toContain(FULL_ID);
   expect(shown).not.toContain(FULL_PHONE);
 
+  // "Something is wrong" with a reason: the desk shows it and waits for the clerk.
+  await customer.getByTestId('customer-reject').click();
+  await expect(customer.getByTestId('customer-reject-send')).toBeDisabled();
+  await customer.getByRole('button', { name: '用电地址有误' }).click();
+  await customer.getByTestId('customer-reject-send').click();
+  await expect(confirmBox).toHaveAttribute('data-state', 'rejected');
+  await expect(confirmBox).toContainText('客户认为信息有误');
+  await expect(confirmBox).toContainText('用电地址有误');
+  await expect(dialog.getByTestId('confirm-submit')).toBeDisabled();
+  await expect(customer.getByTestId('customer-idle')).toBeVisible();
+
+  // Asked again (after checking with the customer), the customer confirms.
+  await dialog.getByTestId('ask-customer-confirm').click();
+  await expect(customer.getByTestId('customer-summary')).toContainText(MASKED_ID);
   await customer.getByTestId('customer-confirm').click();
   await expect(confirmBox).toHaveAttribute('data-state', 'waiting_sign');
   await expect(customer.getByTestId('signature-confirm')).toBeDisabled();
@@ -114,6 +128,14 @@ test('customer confirms the masked summary, signs, the receipt verifies it, then
   expect(record.documentText).not.toContain(FULL_PHONE);
   const hash = (await desk.getByTestId('signature-hash').innerText()).slice('SHA-256 '.length, -1);
   expect(record.documentSha256.startsWith(hash)).toBe(true);
+
+  // The application detail shows the same signature and verifies it.
+  await desk.getByRole('button', { name: '查看详情' }).click();
+  await expect(desk.getByTestId('detail-appno')).toBeVisible();
+  await expect(desk.getByTestId('signature-status')).toHaveAttribute('data-signed', 'true');
+  await expect(desk.getByTestId('signature-hash')).toHaveText(`SHA-256 ${hash}…`);
+  await desk.getByTestId('verify-signature').click();
+  await expect(desk.getByTestId('signature-verdict')).toHaveText('一致');
 
   // Rating with a bad level asks for a reason, and the rating is kept on the application.
   await desk.getByTestId('ask-customer-rating').click();
