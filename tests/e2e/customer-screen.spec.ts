@@ -1,9 +1,10 @@
 // End to end, built renderer in Chromium, browser mode: the desk (#/desk/new) and the
 // customer-facing screen (#/customer) in two windows of one origin, linked over BroadcastChannel.
 // The customer sees the masked summary (never the full ID or phone), first says something is
-// wrong (the desk shows the reason), then confirms and signs with the mouse; the receipt and the detail show the signature with its hash and verify it (一致), then detect a
-// changed image (已被改动); the customer rates with a bad level and a reason. Without a customer
-// screen the desk says 未连接客户屏 and accepts anyway.
+// wrong (the desk shows the reason), then confirms and signs with the mouse; the receipt and the
+// detail show the signature with its hash and verify it (一致), then detect a changed image
+// (已被改动); the customer rates with a bad level and a reason. Without a customer screen the
+// desk says 未连接客户屏 and accepts anyway.
 import { expect, type Page, test } from '@playwright/test';
 import {
   chooseBusinessType,
