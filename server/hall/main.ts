@@ -32,6 +32,12 @@ console.log(
 console.log(
   `  叫号屏 display: /#/display   取号机 kiosk: /#/kiosk   管理 manager: /#/queue/manager`,
 );
+console.log(
+  `  管理密钥 manager secret: ${service.managerSecretFile}${service.managerSecretCreated ? ` (new: ${service.managerSecret})` : ''}`,
+);
+console.log(
+  '  管理地址 manager URL: /#/queue/manager?key=<manager secret>  (then Devices → pair counters)',
+);
 if (!centralUrl) console.log('  未配置中心端，排队事件暂存本地 / no central uplink configured');
 
 let stopping = false;
