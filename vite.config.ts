@@ -1,18 +1,133 @@
 // Vite build of the renderer (desk, kiosk, display, customer screen): one SPA with hash routes,
 // relative asset paths so it loads from file://, a custom protocol, or the hall service.
-import { defineConfig } from 'vite';
+// Pages are split into chunks (see renderer/src/ui/lazyPage.tsx); the desk's chunks are also
+// listed as same-origin <link rel="modulepreload"> in index.html, so the browser fetches them
+// with the first page load and a desk whose network (or LAN service) goes away afterwards
+// still has every page's code.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * `import { Button, Select } from 'antd'` → `import Button from 'antd/es/button'` … (what
+ * babel-plugin-import does). Through antd's barrel every component that any page uses is
+ * reachable from the first chunk, and the bundler then puts them all there (tables, pickers,
+ * trees… before the first row can paint); component-path imports let each page's chunk carry
+ * only what it uses. Names the barrel does not re-export as a default stay on the barrel.
+ */
+function antdComponentImports(): Plugin {
+  const barrel = path.join(ROOT, 'node_modules/antd/es/index.js');
+  const dirs = new Map<string, string>();
+  for (const m of fs
+    .readFileSync(barrel, 'utf8')
+    .matchAll(/export \{ default as (\w+) \} from '\.\/([\w-]+)';/g)) {
+    dirs.set(m[1]!, m[2]!);
+  }
+  return {
+    name: 'halldesk-antd-component-imports',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]renderer[\\/]src[\\/].*\.tsx?$/.test(id) || !code.includes("from 'antd'"))
+        return null;
+      const out = code.replace(/import\s*\{([^}]*)\}\s*from\s*'antd';/g, (whole, list: string) => {
+        const direct: string[] = [];
+        const rest: string[] = [];
+        for (const raw of list.split(',')) {
+          const spec = raw.trim();
+          if (!spec) continue;
+          const m = /^(\w+)(?:\s+as\s+(\w+))?$/.exec(spec);
+          const dir = m ? dirs.get(m[1]!) : undefined;
+          if (m && dir) direct.push(`import ${m[2] ?? m[1]} from 'antd/es/${dir}';`);
+          else rest.push(spec);
+        }
+        if (direct.length === 0) return whole;
+        return [
+          ...direct,
+          ...(rest.length ? [`import { ${rest.join(', ')} } from 'antd';`] : []),
+        ].join('\n');
+      });
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+interface ChunkInfo {
+  type: 'chunk';
+  fileName: string;
+  isEntry: boolean;
+  isDynamicEntry: boolean;
+  facadeModuleId: string | null;
+  imports: string[];
+}
+
+// Chunks that a desk never needs offline: the bench driver and the full-screen hall devices
+// (they load their own page as their first page).
+const NOT_FOR_THE_DESK =
+  /[\\/](db[\\/]benchImpl|queue[\\/](Kiosk|Display|RatePage)|customer[\\/]CustomerScreen)\.tsx?$/;
+
+function preloadDeskChunks(): Plugin {
+  return {
+    name: 'halldesk-preload-desk-chunks',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        if (!ctx.bundle || process.env.PERF_NO_DESK_PRELOAD) return [];
+        const chunks = Object.values(ctx.bundle).filter(
+          (c): c is typeof c & ChunkInfo => c.type === 'chunk',
+        );
+        const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+        const already = new Set<string>();
+        const want = new Set<string>();
+        const visit = (c: ChunkInfo, into: Set<string>) => {
+          if (into.has(c.fileName)) return;
+          into.add(c.fileName);
+          for (const dep of c.imports) {
+            const d = byFile.get(dep);
+            if (d) visit(d, into);
+          }
+        };
+        for (const c of chunks) if (c.isEntry) visit(c, already);
+        for (const c of chunks) {
+          if (!c.isDynamicEntry || c.isEntry) continue;
+          if (c.facadeModuleId && NOT_FOR_THE_DESK.test(c.facadeModuleId)) continue;
+          visit(c, want);
+        }
+        return [...want]
+          .filter((f) => !already.has(f))
+          .sort()
+          .map((f) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` },
+            injectTo: 'head' as const,
+          }));
+      },
+    },
+  };
+}
 
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [react()],
+  plugins: [antdComponentImports(), react(), preloadDeskChunks()],
   build: {
     // RENDERER_OUT lets several people build and preview their own copy on one machine.
     outDir: process.env.RENDERER_OUT ?? '../dist/renderer',
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
     sourcemap: false,
+    // One stylesheet, linked from index.html: a page chunk loaded offline needs no CSS fetch.
+    cssCodeSplit: false,
+    rolldownOptions: {
+      // `import { X } from 'antd'` reaches every component through antd's barrel: without this
+      // every component used by any page lands in the first chunk.
+      experimental: { lazyBarrel: true, chunkOptimization: false },
+    },
   },
   server: { host: '127.0.0.1' },
 });

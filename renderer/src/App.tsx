@@ -1,58 +1,151 @@
-// The desk application: opens the local database first (a recovery screen instead of a blank
-// page when it cannot), starts sync, then routes hash paths to pages inside the chrome; queue
-// pages marked full-screen (kiosk, display) render without it.
+// The desk application. Full-screen queue pages (kiosk, display, rating pad, customer screen)
+// render at once without the desk's database: a hall TV never opens it, and a database problem
+// never blacks out the hall. Desk routes open the local database first (a recovery screen
+// instead of a blank page when it cannot), then render inside the chrome; sync starts after the
+// first page. Every page is its own chunk: the current route's chunk loads together with the
+// database, the others are preloaded in idle time after the first page (so the desk keeps
+// working when the network or the LAN service goes away).
 import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useEffect, useState } from 'react';
-import { openDatabase, type OpenFailureReason } from './db/open';
-import { ApplicationDetail } from './desk/ApplicationDetail';
-import { ApplicationsPage } from './desk/Applications';
-import { DraftsPage } from './desk/Drafts';
-import { FeedbackPage } from './desk/Feedback';
-import { NewApplicationRoute } from './desk/NewApplication';
-import { ReceiptPage } from './desk/Receipt';
-import { SettingsPage } from './desk/SettingsPage';
+import type { OpenFailureReason } from './db/open';
 import { useLang, useT } from './i18n';
-import { CounterPanel } from './queue/CounterPanel';
 import { queueRoutes } from './queue/routes';
-import { startSync, SyncPanel } from './sync';
 import { AppShell } from './ui/AppShell';
 import { ErrorBoundary } from './ui/ErrorBoundary';
+import { lazyPage, whenIdle } from './ui/lazyPage';
 import { RecoveryScreen } from './ui/RecoveryScreen';
 import { matchPath, navigate, useHashLocation } from './ui/router';
+import { currentPath, onUpgradeBlocked, openDeskDatabase } from './startup';
+
+const NewApplicationRoute = lazyPage(
+  () => import('./desk/NewApplication').then((m) => m.NewApplicationRoute),
+  'NewApplicationRoute',
+);
+const DraftsPage = lazyPage(() => import('./desk/Drafts').then((m) => m.DraftsPage), 'DraftsPage');
+const ApplicationsPage = lazyPage(
+  () => import('./desk/Applications').then((m) => m.ApplicationsPage),
+  'ApplicationsPage',
+);
+const ReceiptPage = lazyPage(
+  () => import('./desk/Receipt').then((m) => m.ReceiptPage),
+  'ReceiptPage',
+);
+const ApplicationDetail = lazyPage(
+  () => import('./desk/ApplicationDetail').then((m) => m.ApplicationDetail),
+  'ApplicationDetail',
+);
+const FeedbackPage = lazyPage(
+  () => import('./desk/Feedback').then((m) => m.FeedbackPage),
+  'FeedbackPage',
+);
+const SettingsPage = lazyPage(
+  () => import('./desk/SettingsPage').then((m) => m.SettingsPage),
+  'SettingsPage',
+);
+const CounterPanel = lazyPage(
+  () => import('./queue/CounterPanel').then((m) => m.CounterPanel),
+  'CounterPanel',
+);
+const SyncPanel = lazyPage(() => import('./sync').then((m) => m.SyncPanel), 'SyncPanel');
+
+/** The page chunk a desk path needs (null: none, e.g. a redirect or an unknown path). */
+function deskPageFor(path: string): { preload(): Promise<void> } | null {
+  if (path === '/' || path === '/desk' || path === '/desk/new') return NewApplicationRoute;
+  if (path === '/desk/drafts') return DraftsPage;
+  if (path === '/desk/applications') return ApplicationsPage;
+  if (matchPath('/desk/app/:id/receipt', path)) return ReceiptPage;
+  if (matchPath('/desk/app/:id', path)) return ApplicationDetail;
+  if (path === '/desk/feedback') return FeedbackPage;
+  if (path === '/counter') return CounterPanel;
+  if (path === '/sync') return SyncPanel;
+  if (path === '/settings') return SettingsPage;
+  const q = queueRoutes.find((r) => r.path === path);
+  return q?.Component.preload ? { preload: q.Component.preload } : null;
+}
+
+/** Every chunk the desk's routes need, evaluated in idle time once the first page is up. */
+export function preloadDeskPages(): Promise<void> {
+  const pages: (() => Promise<unknown>)[] = [
+    NewApplicationRoute.preload,
+    ApplicationsPage.preload,
+    ReceiptPage.preload,
+    ApplicationDetail.preload,
+    DraftsPage.preload,
+    FeedbackPage.preload,
+    SettingsPage.preload,
+    CounterPanel.preload,
+    SyncPanel.preload,
+    ...queueRoutes.filter((r) => !r.fullScreen).flatMap((r) => r.Component.preload ?? []),
+  ];
+  // One after the other: each is one task, so input and paints get their turn in between.
+  return pages
+    .reduce<Promise<unknown>>(
+      (prev, load) =>
+        prev.then(
+          () =>
+            new Promise((resolve) => {
+              whenIdle(() => {
+                load().then(resolve, (e: unknown) => {
+                  console.warn('page preload failed', e);
+                  resolve(undefined);
+                });
+              });
+            }),
+        ),
+      Promise.resolve(),
+    )
+    .then(() => {
+      performance.mark('halldesk:pages-preloaded');
+    });
+}
 
 type Boot =
   | { state: 'opening' }
   | { state: 'ready' }
   | { state: 'failed'; reason: OpenFailureReason; message: string; detail: string };
 
-// One open per page load, even when React runs effects twice in development.
-let opening: Promise<Boot> | null = null;
-// Set while our upgrade waits for another (older) desk window to let go of the database.
-let blockedListener: (() => void) | null = null;
+// One boot per page load, even when React runs effects twice in development.
+let booting: Promise<Boot> | null = null;
 
 function boot(): Promise<Boot> {
-  performance.mark('halldesk:db-open-start');
-  opening ??= openDatabase({ onBlocked: () => blockedListener?.() }).then((r): Boot => {
-    // Start-up marks (performance.getEntriesByType('mark')) show where the first seconds go.
-    performance.mark('halldesk:db-open-end');
+  booting ??= openDeskDatabase().then((r): Boot => {
     if (!r.ok) {
       console.error('database open failed', r.error);
       return { state: 'failed', reason: r.reason, message: r.message, detail: String(r.error) };
     }
     // Sync is a background helper: start it once the first page has had its turn, so that its
     // start-up work never delays what the clerk sees; the desk works without it.
-    setTimeout(() => {
-      try {
-        startSync();
-      } catch (e) {
-        console.error('sync failed to start', e);
-      }
-    }, 300);
+    whenIdle(() => {
+      import('./sync')
+        .then((m) => m.startSync())
+        .catch((e: unknown) => console.error('sync failed to start', e));
+    }, 800);
+    // Then the other pages' code, so that the desk keeps working offline.
+    whenIdle(() => void preloadDeskPages(), 1200);
     return { state: 'ready' };
   });
-  return opening;
+  return booting;
+}
+
+function fullScreenRoute(path: string) {
+  return queueRoutes.find((r) => r.fullScreen && r.path === path);
+}
+
+// Start-up work begins while React is still getting ready: a desk route opens the database and
+// fetches its page's code at the same time; a full-screen route fetches only its page.
+if (typeof window !== 'undefined' && typeof document !== 'undefined') {
+  const path = currentPath();
+  const full = fullScreenRoute(path);
+  if (full) {
+    void full.Component.preload?.().catch(() => undefined);
+  } else {
+    void boot();
+    void deskPageFor(path)
+      ?.preload()
+      .catch(() => undefined);
+  }
 }
 
 export function App() {
@@ -64,26 +157,16 @@ export function App() {
       button={{ autoInsertSpace: false }}
     >
       <AntApp>
-        <Booted />
+        <Root />
       </AntApp>
     </ConfigProvider>
   );
 }
 
-function Booted() {
-  const [bootState, setBootState] = useState<Boot>({ state: 'opening' });
-  const [blocked, setBlocked] = useState(false);
+function Root() {
+  const loc = useHashLocation();
   const t = useT();
   const { message } = AntApp.useApp();
-  useEffect(() => {
-    let live = true;
-    blockedListener = () => live && setBlocked(true);
-    void boot().then((b) => live && setBootState(b));
-    return () => {
-      live = false;
-      blockedListener = null;
-    };
-  }, []);
   // A failed background promise must not pass silently: tell the clerk, in Chinese.
   useEffect(() => {
     const onRejection = (e: PromiseRejectionEvent) => {
@@ -96,6 +179,32 @@ function Booted() {
     window.addEventListener('unhandledrejection', onRejection);
     return () => window.removeEventListener('unhandledrejection', onRejection);
   }, [message, t]);
+
+  const full = fullScreenRoute(loc.path);
+  if (full) {
+    const C = full.Component;
+    return (
+      <ErrorBoundary resetKey={loc.path}>
+        <C />
+      </ErrorBoundary>
+    );
+  }
+  return <Booted />;
+}
+
+function Booted() {
+  const [bootState, setBootState] = useState<Boot>({ state: 'opening' });
+  const [blocked, setBlocked] = useState(false);
+  const t = useT();
+  useEffect(() => {
+    let live = true;
+    const stop = onUpgradeBlocked(() => live && setBlocked(true));
+    void boot().then((b) => live && setBootState(b));
+    return () => {
+      live = false;
+      stop();
+    };
+  }, []);
   if (bootState.state === 'opening') {
     return (
       <div className="boot" aria-busy="true">
@@ -129,16 +238,6 @@ function Routes() {
   const path = loc.path;
   const t = useT();
 
-  const full = queueRoutes.find((r) => r.fullScreen && r.path === path);
-  if (full) {
-    const C = full.Component;
-    return (
-      <ErrorBoundary resetKey={path}>
-        <C />
-      </ErrorBoundary>
-    );
-  }
-
   let page: React.ReactNode;
   let m: Record<string, string> | null;
   if (path === '/' || path === '/desk') {
@@ -165,9 +264,8 @@ function Routes() {
         }}
       />
     );
-  } else if (path === '/sync' && SyncPanel) {
-    const P = SyncPanel;
-    page = <P />;
+  } else if (path === '/sync') {
+    page = <SyncPanel />;
   } else if (path === '/settings') {
     page = <SettingsPage />;
   } else {

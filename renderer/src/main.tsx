@@ -1,5 +1,7 @@
 // Renderer entry: mounts the desk. Global styles and print styles load here so that the build
 // has no runtime-injected <link> (the CSP allows only same-origin scripts and styles).
+// `./startup` comes first: it starts opening the database before the UI code is evaluated.
+import './startup';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

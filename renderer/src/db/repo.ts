@@ -23,7 +23,9 @@ import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys
 import {
   type ApplicationFilters,
   countApplicationsIn,
+  countApplicationsSliced,
   type PageRequest,
+  type SlicedCountOptions,
   type SearchQuery,
   type SearchResult,
   searchApplicationsIn,
@@ -364,6 +366,18 @@ export function searchApplications(
 /** Number of stored applications matching the filters (all of them without filters). */
 export function countApplications(filters: ApplicationFilters = {}): Promise<number> {
   return countApplicationsIn(activeDb(), filters);
+}
+
+/**
+ * The same count in small slices (see search.ts countApplicationsSliced): for the live list's
+ * total, so that counting 200,000 rows never holds up a submit. Undefined when the filters
+ * need a row test or when aborted.
+ */
+export function countApplicationsInSlices(
+  filters: ApplicationFilters = {},
+  opts: SlicedCountOptions = {},
+): Promise<number | undefined> {
+  return countApplicationsSliced(activeDb(), filters, opts);
 }
 
 /**

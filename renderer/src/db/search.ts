@@ -46,6 +46,13 @@ export interface PageRequest {
   limit?: number;
   /** Rows to skip (default 0). */
   offset?: number;
+  /**
+   * Count every match for `total` (default true). False: the page is read with no full-range
+   * count (a count walks the whole index range: seconds at 200,000 rows, and it holds up
+   * writes meanwhile); `total` is then known only when the page holds the last match. The
+   * list's live first page passes false and counts afterwards with countApplicationsSliced.
+   */
+  countTotal?: boolean;
 }
 
 export interface SearchResult<T> {
@@ -212,10 +219,24 @@ function and(a: RowPredicate | undefined, b: RowPredicate | undefined): RowPredi
   return (r) => a(r) && b(r);
 }
 
-function pageOf(page: PageRequest): { limit: number; offset: number } {
+function pageOf(page: PageRequest): { limit: number; offset: number; countTotal: boolean } {
   const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(page.limit ?? DEFAULT_LIMIT)));
   const offset = Math.max(0, Math.floor(page.offset ?? 0));
-  return { limit, offset };
+  return { limit, offset, countTotal: page.countTotal !== false };
+}
+
+/**
+ * A page read as `limit + 1` rows without a count: the total is known only when this page
+ * reaches the end (and is not a page past the end).
+ */
+function uncountedPage(
+  rows: StoredApplication[],
+  limit: number,
+  offset: number,
+): SearchResult<Application> {
+  const hasMore = rows.length > limit;
+  const total = !hasMore && (rows.length > 0 || offset === 0) ? offset + rows.length : undefined;
+  return { rows: rows.slice(0, limit).map(toApplication), total, hasMore, truncated: false };
 }
 
 /**
@@ -254,6 +275,7 @@ async function searchByKeys(
   residual: RowPredicate | undefined,
   limit: number,
   offset: number,
+  countTotal = true,
 ): Promise<SearchResult<Application>> {
   const idx = db.applications.where('searchKeys');
   const range = (p: KeyPlan) => keyRange(p.kind, p.value, bounds.fromT, bounds.toT);
@@ -261,6 +283,14 @@ async function searchByKeys(
   if (only && !only.post && !residual) {
     const [lo, hi] = range(only);
     const coll = () => idx.between(lo, hi, true, true);
+    if (!countTotal) {
+      const rows = await coll()
+        .reverse()
+        .offset(offset)
+        .limit(limit + 1)
+        .toArray();
+      return uncountedPage(rows, limit, offset);
+    }
     const [rows, total] = await Promise.all([
       coll().reverse().offset(offset).limit(limit).toArray(),
       coll().count(),
@@ -279,7 +309,7 @@ async function searchByKeys(
     const [lo, hi] = range(only);
     const pred = and(only.post, residual) ?? (() => true);
     const coll = () => idx.between(lo, hi, true, true);
-    const size = await coll().count();
+    const size = countTotal ? await coll().count() : Number.POSITIVE_INFINITY;
     if (size <= TOTAL_SCAN_CAP) {
       const all = await coll().reverse().filter(pred).toArray();
       return {
@@ -295,6 +325,7 @@ async function searchByKeys(
       .offset(offset)
       .limit(limit + 1)
       .toArray();
+    if (!countTotal) return uncountedPage(rows, limit, offset);
     return {
       rows: rows.slice(0, limit).map(toApplication),
       total: undefined,
@@ -485,7 +516,7 @@ export async function searchApplicationsIn(
   filters: ApplicationFilters = {},
   page: PageRequest = {},
 ): Promise<SearchResult<Application>> {
-  const { limit, offset } = pageOf(page);
+  const { limit, offset, countTotal } = pageOf(page);
   const q: SearchQuery = typeof query === 'string' ? { text: query } : (query ?? { text: '' });
   const text = q.text.trim();
   const kind = q.kind ?? 'auto';
@@ -500,7 +531,15 @@ export async function searchApplicationsIn(
         return { rows: [], total: 0, hasMore: false, truncated: false };
       }
       const residual = residualPredicate(filters, {});
-      const result = await searchByKeys(db, plans, timeBounds(filters), residual, limit, offset);
+      const result = await searchByKeys(
+        db,
+        plans,
+        timeBounds(filters),
+        residual,
+        limit,
+        offset,
+        countTotal,
+      );
       // A name-shaped text that names nobody may be part of an address (auto mode only).
       if (kind === 'auto' && result.total === 0 && plans[0]?.kind === 'n' && offset === 0) {
         return searchAddressIndexed(db, normalizeText(text), filters, limit, offset);
@@ -510,6 +549,16 @@ export async function searchApplicationsIn(
     if (filters.overdue) return searchOverdue(db, filters, limit, offset);
     const plan = driverCollection(db, filters);
     const residual = residualPredicate(filters, plan.covers);
+    if (!countTotal) {
+      // The newest page straight off the index: what the list paints first.
+      let coll = plan.collection().reverse();
+      if (residual) coll = coll.filter(residual);
+      const rows = await coll
+        .offset(offset)
+        .limit(limit + 1)
+        .toArray();
+      return uncountedPage(rows, limit, offset);
+    }
     if (!residual) {
       const [rows, total] = await Promise.all([
         plan.collection().reverse().offset(offset).limit(limit).toArray(),
@@ -565,4 +614,70 @@ export async function countApplicationsIn(
   const plan = driverCollection(db, filters);
   const residual = residualPredicate(filters, plan.covers);
   return residual ? plan.collection().filter(residual).count() : plan.collection().count();
+}
+
+export interface SlicedCountOptions {
+  /** Stops between slices (the result is then undefined). */
+  signal?: AbortSignal;
+  /** Index entries to aim for per slice (default 2,000: a few tens of ms each). */
+  perSlice?: number;
+}
+
+const TIME_KEY_RE = /^[0-9a-z]{9}$/;
+
+/**
+ * Counts the applications matching the filters as many small index-range counts, each in its
+ * own read transaction, one after the other: the same exact number as countApplicationsIn,
+ * but a write (a clerk's submit) waits for at most one slice, never for a count over the
+ * whole store. Slices are windows of acceptance time, sized as the count goes so that each
+ * holds about `perSlice` entries. Undefined when the filters need a row test (key customers,
+ * several statuses or types, overdue: the list pages without a total then) or when aborted.
+ */
+export async function countApplicationsSliced(
+  db: HallDeskDB,
+  filters: ApplicationFilters = {},
+  opts: SlicedCountOptions = {},
+): Promise<number | undefined> {
+  if (filters.overdue || filters.keyCustomer) return undefined;
+  const statuses = asList(filters.status);
+  const types = asList(filters.businessCode);
+  if ((statuses && statuses.length > 1) || (types && types.length > 1)) return undefined;
+  if (statuses && types) return undefined;
+  const t = db.applications;
+  const sliceCount = (a: string, b: string): Promise<number> => {
+    if (statuses) {
+      const s = statuses[0]!;
+      return t.where('[status+t]').between([s, a], [s, b], true, false).count();
+    }
+    if (types) {
+      const c = types[0]!;
+      return t.where('[businessCode+t]').between([c, a], [c, b], true, false).count();
+    }
+    return t.where('t').between(a, b, true, false).count();
+  };
+  const [oldest] = await t.orderBy('t').limit(1).keys();
+  const [newest] = await t.orderBy('t').reverse().limit(1).keys();
+  if (typeof oldest !== 'string' || typeof newest !== 'string') return 0;
+  if (!TIME_KEY_RE.test(oldest) || !TIME_KEY_RE.test(newest)) {
+    // Keys this code did not write: one plain count (correct, not sliced).
+    return countApplicationsIn(db, filters);
+  }
+  const { fromT, toT } = timeBounds(filters);
+  let lo = parseInt(oldest, 36);
+  let hi = parseInt(newest, 36) + 1; // exclusive
+  if (fromT) lo = Math.max(lo, parseInt(fromT, 36));
+  if (toT !== KEY_MAX) hi = Math.min(hi, parseInt(toT, 36) + 1);
+  const target = Math.max(100, opts.perSlice ?? 2_000);
+  let width = Math.max(1, Math.ceil((hi - lo) / 64));
+  let total = 0;
+  for (let a = lo; a < hi;) {
+    if (opts.signal?.aborted) return undefined;
+    const b = Math.min(hi, a + width);
+    const n = await sliceCount(timeKey(a), timeKey(b));
+    total += n;
+    a = b;
+    // Aim the next window at `target` entries from this one's density (bounded steps).
+    width = Math.max(1, Math.round(width * Math.min(4, Math.max(0.25, target / Math.max(1, n)))));
+  }
+  return opts.signal?.aborted ? undefined : total;
 }

@@ -17,6 +17,7 @@ import {
   type ApplicationFilters,
   type SearchKind,
   type SearchQuery,
+  countApplicationsInSlices,
   searchApplications,
 } from '../db/repo';
 import { type Lang, pick, useLang, useT } from '../i18n';
@@ -25,6 +26,15 @@ import { type DeskConfig, useDeskConfig } from './config';
 
 const PAGE = 100;
 const ROW_HEIGHT = 52;
+// The total is counted once the list has been quiet this long (a count over 200,000 rows is
+// seconds of index walking; it must never sit between the clerk and the first rows or a submit).
+const COUNT_QUIET_MS = 700;
+
+interface Counted {
+  query: SearchQuery | undefined;
+  filters: ApplicationFilters;
+  total: number | undefined;
+}
 
 interface ListState {
   text: string;
@@ -87,14 +97,58 @@ export function ApplicationsPage() {
   const filters = useMemo(() => toFilters(applied, today), [applied, today]);
 
   // The first page is a live query: new or changed applications show up without a refresh.
+  // It reads one page off the index and no count, so it paints at once and re-runs cheaply
+  // after every write; the total comes after (below).
   const first = useLiveQuery(
     () =>
-      searchApplications(query, filters, { limit: PAGE }).then((r) => ({
+      searchApplications(query, filters, { limit: PAGE, countTotal: false }).then((r) => ({
         ...r,
         error: null as string | null,
       })),
     [query, filters],
   );
+  const [counted, setCounted] = useState<Counted | null>(null);
+  // Count when the page does not know its total and the store has been quiet for a moment; a
+  // change restarts the wait and abandons a count under way (the sliced count lets writes
+  // through between its slices anyway).
+  useEffect(() => {
+    if (!first || first.total !== undefined) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => {
+      const counting = query
+        ? searchApplications(query, filters, { limit: 1 }).then((r) => r.total)
+        : countApplicationsInSlices(filters, { signal: ctrl.signal });
+      counting.then(
+        (total) => {
+          if (!ctrl.signal.aborted) setCounted({ query, filters, total });
+        },
+        (e: unknown) => console.warn('list total not counted', e),
+      );
+    }, COUNT_QUIET_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [first, query, filters]);
+  // Between counts, new applications arriving at the top of the live page keep the total right.
+  const prevFirst = useRef<typeof first>(undefined);
+  useEffect(() => {
+    const prev = prevFirst.current;
+    prevFirst.current = first;
+    if (!prev || !first || prev === first) return;
+    const known = new Set(prev.rows.map((r) => r.id));
+    const top = prev.rows[0]?.acceptedAt ?? '';
+    const added = first.rows.filter((r) => !known.has(r.id) && r.acceptedAt >= top).length;
+    if (added === 0) return;
+    setCounted((c) =>
+      c && c.query === query && c.filters === filters && c.total !== undefined
+        ? { ...c, total: c.total + added }
+        : c,
+    );
+  }, [first, query, filters]);
+  const total =
+    first?.total ??
+    (counted && counted.query === query && counted.filters === filters ? counted.total : undefined);
   const [more, setMore] = useState<Application[]>([]);
   const [moreHasMore, setMoreHasMore] = useState<boolean | null>(null);
   const [loading, setLoading] = useState(false);
@@ -116,7 +170,11 @@ export function ApplicationsPage() {
     if (loading || !hasMore) return;
     setLoading(true);
     try {
-      const r = await searchApplications(query, filters, { limit: PAGE, offset: rows.length });
+      const r = await searchApplications(query, filters, {
+        limit: PAGE,
+        offset: rows.length,
+        countTotal: false,
+      });
       setMore((m) => [...m, ...r.rows]);
       setMoreHasMore(r.hasMore);
     } catch (e) {
@@ -139,6 +197,22 @@ export function ApplicationsPage() {
     return () => clearTimeout(id);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [draft.text, draft.kind]);
+
+  // The filter bar (three selects, a date range picker, checkboxes: most of this page's
+  // rendering and style work) mounts right after the first rows have painted, so the rows do
+  // not wait for it; a list opened with filters applied shows them at once.
+  const [filtersShown, setFiltersShown] = useState(remembered !== INITIAL);
+  useEffect(() => {
+    if (filtersShown || first === undefined) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setFiltersShown(true), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
+    };
+  }, [filtersShown, first]);
 
   const parentRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -197,80 +271,84 @@ export function ApplicationsPage() {
           />
         </Space.Compact>
       </Space>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Select
-          mode="multiple"
-          allowClear
-          aria-label={t('状态', 'Status')}
-          placeholder={t('状态', 'Status')}
-          value={draft.status}
-          onChange={(status: string[]) => {
-            const next = { ...draft, status };
-            setDraft(next);
-            apply(next);
-          }}
-          options={Object.entries(STATE_LABELS).map(([k, v]) => ({
-            value: k,
-            label: lang === 'en' ? v.en : v.zh,
-          }))}
-          style={{ minWidth: 160 }}
-          maxTagCount="responsive"
-        />
-        <Select
-          mode="multiple"
-          allowClear
-          aria-label={t('业务类型', 'Business type')}
-          placeholder={t('业务类型', 'Business type')}
-          value={draft.business}
-          onChange={(business: string[]) => {
-            const next = { ...draft, business };
-            setDraft(next);
-            apply(next);
-          }}
-          options={cfg.catalogue.types.map((bt) => ({
-            value: bt.code,
-            label: `${bt.code} ${pick(lang, bt.name, bt.nameEn)}`,
-          }))}
-          optionFilterProp="label"
-          style={{ minWidth: 220 }}
-          maxTagCount="responsive"
-        />
-        <DatePicker.RangePicker
-          aria-label={t('受理日期', 'Accepted between')}
-          onChange={(v: [Dayjs | null, Dayjs | null] | null) => {
-            const range: [string, string] | null =
-              v && v[0] && v[1] ? [v[0].format('YYYY-MM-DD'), v[1].format('YYYY-MM-DD')] : null;
-            const next = { ...draft, range };
-            setDraft(next);
-            apply(next);
-          }}
-        />
-        <Checkbox
-          checked={draft.overdue}
-          onChange={(e) => {
-            const next = { ...draft, overdue: e.target.checked };
-            setDraft(next);
-            apply(next);
-          }}
-        >
-          {t('仅超期', 'Overdue only')}
-        </Checkbox>
-        <Checkbox
-          checked={draft.keyCustomer}
-          onChange={(e) => {
-            const next = { ...draft, keyCustomer: e.target.checked };
-            setDraft(next);
-            apply(next);
-          }}
-        >
-          {t('仅大客户', 'Key customers only')}
-        </Checkbox>
-      </Space>
+      {!filtersShown ? (
+        <div style={{ minHeight: 40, marginBottom: 12 }} aria-hidden />
+      ) : (
+        <Space wrap style={{ marginBottom: 12 }} data-testid="list-filters">
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t('状态', 'Status')}
+            placeholder={t('状态', 'Status')}
+            value={draft.status}
+            onChange={(status: string[]) => {
+              const next = { ...draft, status };
+              setDraft(next);
+              apply(next);
+            }}
+            options={Object.entries(STATE_LABELS).map(([k, v]) => ({
+              value: k,
+              label: lang === 'en' ? v.en : v.zh,
+            }))}
+            style={{ minWidth: 160 }}
+            maxTagCount="responsive"
+          />
+          <Select
+            mode="multiple"
+            allowClear
+            aria-label={t('业务类型', 'Business type')}
+            placeholder={t('业务类型', 'Business type')}
+            value={draft.business}
+            onChange={(business: string[]) => {
+              const next = { ...draft, business };
+              setDraft(next);
+              apply(next);
+            }}
+            options={cfg.catalogue.types.map((bt) => ({
+              value: bt.code,
+              label: `${bt.code} ${pick(lang, bt.name, bt.nameEn)}`,
+            }))}
+            optionFilterProp="label"
+            style={{ minWidth: 220 }}
+            maxTagCount="responsive"
+          />
+          <DatePicker.RangePicker
+            aria-label={t('受理日期', 'Accepted between')}
+            onChange={(v: [Dayjs | null, Dayjs | null] | null) => {
+              const range: [string, string] | null =
+                v && v[0] && v[1] ? [v[0].format('YYYY-MM-DD'), v[1].format('YYYY-MM-DD')] : null;
+              const next = { ...draft, range };
+              setDraft(next);
+              apply(next);
+            }}
+          />
+          <Checkbox
+            checked={draft.overdue}
+            onChange={(e) => {
+              const next = { ...draft, overdue: e.target.checked };
+              setDraft(next);
+              apply(next);
+            }}
+          >
+            {t('仅超期', 'Overdue only')}
+          </Checkbox>
+          <Checkbox
+            checked={draft.keyCustomer}
+            onChange={(e) => {
+              const next = { ...draft, keyCustomer: e.target.checked };
+              setDraft(next);
+              apply(next);
+            }}
+          >
+            {t('仅大客户', 'Key customers only')}
+          </Checkbox>
+        </Space>
+      )}
       <div style={{ marginBottom: 8 }} aria-live="polite" data-testid="result-count">
         {first === undefined
           ? t('正在查询…', 'Searching…')
-          : first.total !== undefined
-            ? t(`共 ${first.total} 条`, `${first.total} found`)
+          : total !== undefined
+            ? t(`共 ${total} 条`, `${total} found`)
             : t(`已显示 ${rows.length} 条，还有更多`, `${rows.length} shown, more available`)}
         {first?.truncated && (
           <Typography.Text type="warning">
@@ -311,6 +389,8 @@ export function ApplicationsPage() {
   );
 }
 
+const SECONDARY = { color: 'rgba(0, 0, 0, 0.45)' } as const;
+
 function AppRow(props: {
   app: Application;
   top: number;
@@ -346,10 +426,11 @@ function AppRow(props: {
           </Tag>
         )}
         <strong>{app.customer.name}</strong>
-        <Typography.Text type="secondary">
+        {/* A plain span (antd's secondary text colour): one per row, rendered for every row. */}
+        <span style={SECONDARY}>
           {' '}
           {type ? pick(lang, type.name, type.nameEn) : app.businessCode}
-        </Typography.Text>
+        </span>
       </span>
       <span data-testid="row-id">{maskId(app.customer.idNumber)}</span>
       <span data-testid="row-phone">{maskPhone(app.customer.phone)}</span>

@@ -14,7 +14,6 @@ import {
 import { Button, Layout, Menu, Segmented, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { queueRoutes } from '../queue/routes';
-import { SyncPanel } from '../sync';
 import { useLangStore, useT } from '../i18n';
 import { HelpOverlay } from './HelpOverlay';
 import { navigate } from './router';
@@ -36,7 +35,7 @@ export function useNavItems(): NavItem[] {
     { key: '/desk/feedback', label: t('意见反馈', 'Feedback'), icon: <CommentOutlined /> },
     { key: '/counter', label: t('叫号', 'Queue'), icon: <SoundOutlined /> },
   ];
-  if (SyncPanel) items.push({ key: '/sync', label: t('同步', 'Sync'), icon: <SyncOutlined /> });
+  items.push({ key: '/sync', label: t('同步', 'Sync'), icon: <SyncOutlined /> });
   for (const r of queueRoutes) {
     if (!r.fullScreen) items.push({ key: r.path, label: r.title, icon: <AppstoreOutlined /> });
   }

@@ -1,7 +1,15 @@
 // Keyboard help (F1 or ?): every shortcut the desk understands, from the same list that drives them.
-import { Modal, Table } from 'antd';
+// A plain table (not antd's Table): the help is part of the desk's first chunk, and antd's Table
+// would bring its sorting, filtering, pagination and tree code along with it.
+import { Modal } from 'antd';
 import { useLang, useT } from '../i18n';
 import { SHORTCUTS } from './shortcuts';
+
+const CELL = {
+  textAlign: 'left',
+  padding: '6px 8px',
+  borderBottom: '1px solid #f0f0f0',
+} as const;
 
 export function HelpOverlay(props: { open: boolean; onClose: () => void }) {
   const t = useT();
@@ -13,16 +21,28 @@ export function HelpOverlay(props: { open: boolean; onClose: () => void }) {
       footer={null}
       title={t('键盘快捷键', 'Keyboard shortcuts')}
     >
-      <Table
-        size="small"
-        pagination={false}
-        rowKey="keys"
-        dataSource={SHORTCUTS}
-        columns={[
-          { title: t('按键', 'Keys'), dataIndex: 'keys', render: (k: string) => <kbd>{k}</kbd> },
-          { title: t('功能', 'Action'), render: (_: unknown, r) => (lang === 'en' ? r.en : r.zh) },
-        ]}
-      />
+      <table style={{ width: '100%', borderCollapse: 'collapse' }}>
+        <thead>
+          <tr>
+            <th scope="col" style={CELL}>
+              {t('按键', 'Keys')}
+            </th>
+            <th scope="col" style={CELL}>
+              {t('功能', 'Action')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.keys}>
+              <td style={CELL}>
+                <kbd>{s.keys}</kbd>
+              </td>
+              <td style={CELL}>{lang === 'en' ? s.en : s.zh}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Modal>
   );
 }

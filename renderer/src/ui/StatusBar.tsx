@@ -6,7 +6,14 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { outboxStats } from '../db/repo';
 import { useDeskConfig, useProfile } from '../desk/config';
 import { type Tr, useT } from '../i18n';
-import { SyncStatusIndicator } from '../sync';
+import { lazyPage } from './lazyPage';
+
+// The sync engine's segment comes with the sync chunk (loaded after the first page).
+const SyncStatusIndicator = lazyPage(
+  () => import('../sync').then((m) => m.SyncStatusIndicator),
+  'SyncStatusIndicator',
+  { quiet: true },
+);
 
 function subscribeOnline(cb: () => void): () => void {
   window.addEventListener('online', cb);
@@ -54,7 +61,6 @@ export function StatusBar() {
   const cfg = useDeskConfig();
   const year = new Date().getFullYear();
   const calendarOk = cfg.calendar.hasYear(year);
-  const Indicator = SyncStatusIndicator;
   return (
     <footer className="status-bar" role="status" aria-live="polite" data-testid="status-bar">
       <span className={online ? 'sb-online' : 'sb-offline'} data-testid="net-state">
@@ -82,11 +88,9 @@ export function StatusBar() {
           </a>
         )}
       </span>
-      {Indicator && (
-        <span>
-          <Indicator />
-        </span>
-      )}
+      <span>
+        <SyncStatusIndicator />
+      </span>
       {!calendarOk && (
         <span className="sb-warn" role="alert">
           {t(
