@@ -2,7 +2,12 @@
 // BroadcastChannel('halldesk-customer') (Node's BroadcastChannel stands in for the browser's).
 // Delivered only when the other window took it; payloads validated on both ends; Electron keeps IPC.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CustomerResponse, CustomerView, HalldeskApi } from '../../../shared/ipc/contract';
+import {
+  type CustomerResponse,
+  type CustomerView,
+  type HalldeskApi,
+  handlers,
+} from '../../../shared/ipc/contract';
 import {
   CUSTOMER_CHANNEL,
   CustomerRelay,
@@ -163,5 +168,26 @@ describe('shell.customer under Electron', () => {
     expect(subscribed).toEqual(['customer:response']);
     await new Promise((r) => setTimeout(r, 30));
     expect(seen).toEqual([]);
+  });
+});
+
+describe('the IPC contract main validates with', () => {
+  it('keeps the signature image of a signed response (zod would strip an unknown key)', () => {
+    const parsed = handlers['customer:respond'].arg.parse({
+      kind: 'signed',
+      applicationId: APP_ID,
+      pngDataUrl: PNG,
+    });
+    expect(parsed.pngDataUrl).toBe(PNG);
+    expect(
+      handlers['customer:respond'].arg.safeParse({ kind: 'signed', pngDataUrl: 'data:text/html,x' })
+        .success,
+    ).toBe(false);
+    const view = handlers['customer:show'].arg.parse({
+      stage: 'rate',
+      ratingLevels: ['满意', '不满意'],
+      badRatingLevels: ['不满意'],
+    });
+    expect(view.badRatingLevels).toEqual(['不满意']);
   });
 });
