@@ -33,7 +33,13 @@ async function deskPush(
   central: { admin: AdminClient; port: number },
   label: string,
   shaping: { kbps?: number; rttMs?: number },
-): Promise<{ push: LinkFigures; pullBack: LinkFigures; jsonBytes: number; ok: boolean }> {
+): Promise<{
+  push: LinkFigures;
+  pullBack: LinkFigures;
+  fullPull: LinkFigures;
+  jsonBytes: number;
+  ok: boolean;
+}> {
   const hall = `BENCH-${label}-${randomUUID().slice(0, 6)}`;
   await central.admin.createHall(hall);
   const proxy = await startFaultProxy({
@@ -44,6 +50,12 @@ async function deskPush(
   const creds = await central.admin.enrollDesk(hall, `bench-${label}`, proxy.url);
   const desk = createTestDesk(creds, { stages: { push: true, uploads: true, pull: false } });
   try {
+    // A desk in service has synced before (configuration, checkpoint): not measured.
+    const first = createTestDesk(creds, {
+      db: desk.db,
+      stages: { push: false, uploads: false, pull: true },
+    });
+    await first.engine.syncNow();
     const apps: Application[] = [];
     for (let i = 0; i < APPS; i++) {
       const a = makeApplication(hall, 'D1');
@@ -57,16 +69,21 @@ async function deskPush(
     const wallMs = performance.now() - t0;
     const push = { wallMs: Math.round(wallMs), ...pick(proxy.stats) };
     const ok = r.kind === 'ok' && (await desk.db.outbox.count()) === 0;
-    // The pull that follows: the centre sends every record back (with serverVersion).
-    const puller = createTestDesk(creds, {
-      db: desk.db,
-      stages: { push: false, uploads: false, pull: true },
-    });
+    // The pull that follows: the desk's own records are not echoed back (skipOwn; the push
+    // results carried their serverVersion), only what changed elsewhere.
     proxy.resetStats();
     const t1 = performance.now();
-    await puller.engine.syncNow();
+    await first.engine.syncNow();
     const pullBack = { wallMs: Math.round(performance.now() - t1), ...pick(proxy.stats) };
-    return { push, pullBack, jsonBytes, ok };
+    // A desk whose database was rebuilt (no checkpoint) pulls everything, its own records too.
+    const rebuilt = createTestDesk(creds, { stages: { push: false, uploads: false, pull: true } });
+    proxy.resetStats();
+    const t2 = performance.now();
+    await rebuilt.engine.syncNow();
+    const fullPull = { wallMs: Math.round(performance.now() - t2), ...pick(proxy.stats) };
+    const rebuiltCount = await rebuilt.db.applications.count();
+    await rebuilt.close();
+    return { push, pullBack, fullPull, jsonBytes, ok: ok && rebuiltCount === APPS };
   } finally {
     await desk.close();
     await proxy.close();
@@ -278,11 +295,15 @@ async function main(): Promise<void> {
     out.jsonBytes = weak.jsonBytes;
     out.weakLink = { kbps: KBPS, rttMs: RTT_MS, ...weak.push, floorMs, ok: weak.ok };
     out.weakLinkPullBack = weak.pullBack;
+    out.weakLinkFullPull = weak.fullPull;
     log(
       `weak link: push ${weak.push.wallMs} ms (floor ${floorMs} ms, ratio ${(weak.push.wallMs / floorMs).toFixed(2)}), up ${weak.push.bytesUp} B (${((100 * weak.push.bytesUp) / weak.jsonBytes).toFixed(1)}% of ${weak.jsonBytes} B JSON), down ${weak.push.bytesDown} B, ${weak.push.requests} requests, all acked: ${weak.ok}`,
     );
     log(
-      `           pull-back of the same records: ${weak.pullBack.wallMs} ms, down ${weak.pullBack.bytesDown} B, ${weak.pullBack.requests} requests`,
+      `           pull after the push (own records not echoed): ${weak.pullBack.wallMs} ms, down ${weak.pullBack.bytesDown} B, ${weak.pullBack.requests} requests`,
+    );
+    log(
+      `           full pull of a rebuilt desk (all ${APPS} back): ${weak.fullPull.wallMs} ms, down ${weak.fullPull.bytesDown} B, ${weak.fullPull.requests} requests`,
     );
 
     const loop = await deskPush(central, 'loop', {});
