@@ -22,7 +22,17 @@ const BAD_REASONS = ['等候时间长', '办理效率低', '服务态度不好',
 /** The thanks page returns to the welcome page after this long. */
 const THANKS_MS = 8000;
 
-const IDLE: CustomerView = { stage: 'idle' };
+/** The hall's name from the last welcome view, so a reloaded screen greets with it too. */
+const HALL_NAME_KEY = 'halldesk.customer.hallName';
+
+function idleView(): CustomerView {
+  try {
+    const title = localStorage.getItem(HALL_NAME_KEY);
+    return title ? { stage: 'idle', title } : { stage: 'idle' };
+  } catch {
+    return { stage: 'idle' };
+  }
+}
 
 /** Levels that ask for a reason: as configured, else by name (不满意 / 非常不满意). */
 export function isBadLevel(view: CustomerView, level: string): boolean {
@@ -32,14 +42,21 @@ export function isBadLevel(view: CustomerView, level: string): boolean {
 
 export function CustomerScreen() {
   const t = useT();
-  const [view, setView] = useState<CustomerView>(IDLE);
+  const [view, setView] = useState<CustomerView>(idleView);
   // Bumped on every view from the desk, so a repeated stage starts clean.
   const [serial, setSerial] = useState(0);
 
   useEffect(
     () =>
       shell.on('customer:view', (v) => {
-        setView(v);
+        if (v.stage === 'idle' && v.title) {
+          try {
+            localStorage.setItem(HALL_NAME_KEY, v.title);
+          } catch {
+            // storage unavailable: the name shows until the next reload
+          }
+        }
+        setView(v.stage === 'idle' && !v.title ? idleView() : v);
         setSerial((n) => n + 1);
       }),
     [],
@@ -47,7 +64,7 @@ export function CustomerScreen() {
 
   useEffect(() => {
     if (view.stage !== 'thanks') return;
-    const timer = window.setTimeout(() => setView(IDLE), THANKS_MS);
+    const timer = window.setTimeout(() => setView(idleView()), THANKS_MS);
     return () => window.clearTimeout(timer);
   }, [view, serial]);
 

@@ -11,7 +11,7 @@ import type { CustomerResponse, CustomerView } from '../../../shared/ipc/contrac
 import { RATING_LEVELS_3, type RatingLevel } from '../../../shared/queue/config';
 import { canonicalJson } from '../../../shared/signature/canonical';
 import type { SignatureVerification } from '../../../shared/signature/record';
-import { getAttachment, getApplication, StoreError, updateApplication } from '../db/repo';
+import { getAttachment, getApplication, getMeta, StoreError, updateApplication } from '../db/repo';
 import { useT } from '../i18n';
 import { hallConnection } from '../queue/store';
 import { shell } from '../shell/bridge';
@@ -47,6 +47,15 @@ async function showOnCustomerScreen(view: CustomerView): Promise<boolean> {
     console.error('customer screen show failed', e);
     return false;
   }
+}
+
+/** Back to the welcome page, with the hall's name once the desk is enrolled (sync keeps it). */
+async function showIdle(): Promise<void> {
+  const hallName = await getMeta<string>('hall.name').catch(() => undefined);
+  await showOnCustomerScreen({
+    stage: 'idle',
+    ...(typeof hallName === 'string' && hallName ? { title: hallName.slice(0, 100) } : {}),
+  });
 }
 
 /** The configured rating levels: the hall queue's (when this desk is connected), else 3 levels. */
@@ -112,7 +121,7 @@ export function CustomerConfirm(props: {
   // Leaving the review while the customer is still asked: clear the customer screen.
   useEffect(
     () => () => {
-      if (blocksSubmit(stateRef.current.s)) void showOnCustomerScreen({ stage: 'idle' });
+      if (blocksSubmit(stateRef.current.s)) void showIdle();
     },
     [],
   );
@@ -142,7 +151,7 @@ export function CustomerConfirm(props: {
       });
     } else if (r.kind === 'rejected' && current === 'waiting_confirm') {
       setState({ s: 'rejected', reason: r.reason ?? '' });
-      void showOnCustomerScreen({ stage: 'idle' });
+      void showIdle();
     } else if (r.kind === 'signed' && current === 'waiting_sign') {
       if (!r.pngDataUrl) {
         setState({ s: 'error', message: t('客户屏未发送签名图像', 'No signature image arrived') });
@@ -166,7 +175,7 @@ export function CustomerConfirm(props: {
 
   const cancel = () => {
     setState({ s: 'none' });
-    void showOnCustomerScreen({ stage: 'idle' });
+    void showIdle();
   };
 
   let status: React.ReactNode = null;
@@ -384,7 +393,7 @@ export function RatingRequest(props: { app: Application; actor: string }) {
 
   useEffect(
     () => () => {
-      if (stateRef.current.s === 'waiting') void showOnCustomerScreen({ stage: 'idle' });
+      if (stateRef.current.s === 'waiting') void showIdle();
     },
     [],
   );
