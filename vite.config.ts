@@ -77,7 +77,7 @@ function preloadDeskChunks(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
-        if (!ctx.bundle || process.env.PERF_NO_DESK_PRELOAD) return [];
+        if (!ctx.bundle) return [];
         const chunks = Object.values(ctx.bundle).filter(
           (c): c is typeof c & ChunkInfo => c.type === 'chunk',
         );
