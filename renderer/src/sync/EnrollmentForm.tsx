@@ -1,6 +1,6 @@
 // First run: the endpoint address and the administrator's one-time enrollment code, exchanged
 // for this desk's device token.
-import { Alert, Button, Form, Input } from 'antd';
+import { Alert, App as AntApp, Button, Form, Input } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useT } from '../i18n';
 import { enroll, EnrollmentError } from './credentials';
@@ -22,6 +22,7 @@ export function EnrollmentForm({
   const t = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { message } = AntApp.useApp();
 
   async function submit(v: Values): Promise<void> {
     const db = syncDb();
@@ -32,7 +33,19 @@ export function EnrollmentForm({
     setBusy(true);
     setError(null);
     try {
-      await enroll(db, v, (input, init) => globalThis.fetch(input, init));
+      const r = await enroll(db, v, (input, init) => globalThis.fetch(input, init));
+      const moved = r.rehomed.applications + r.rehomed.feedback;
+      message.success(
+        moved > 0
+          ? t(
+              `已登记到${r.hallName ?? r.hallCode}，受理台编码 ${r.deskCode}；登记前保存的 ${moved} 条记录已归入本营业厅（编号不变），将随同步上传`,
+              `Enrolled in ${r.hallCode} as desk ${r.deskCode}; ${moved} records saved before enrollment moved to this hall (numbers unchanged)`,
+            )
+          : t(
+              `已登记到${r.hallName ?? r.hallCode}，受理台编码 ${r.deskCode}`,
+              `Enrolled in ${r.hallCode} as desk ${r.deskCode}`,
+            ),
+      );
       onDone?.();
       void getSyncEngine()?.syncNow();
     } catch (e) {
