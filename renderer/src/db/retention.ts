@@ -8,6 +8,11 @@ import { timeKey } from './keys';
 
 /** Upload bookkeeping written by the sync engine (renderer/src/sync/store.ts META.uploadPrefix). */
 const UPLOAD_PREFIX = 'sync.upload:';
+/**
+ * The signature record (hashes of what was signed, no personal data; customer/signatureStore.ts)
+ * stays while its application does, so a signature can still be checked on this machine.
+ */
+const KEEP_BYTES_DOC = 'customer_signature_record';
 /** Where the last purge's report is kept (shown in settings). */
 export const RETENTION_META_KEY = 'retention.lastPurge';
 
@@ -99,7 +104,7 @@ export async function purgeExpired(
   // uploaded, the local bytes are dropped and the metadata (name, size, SHA-256) kept.
   const fileCutoff = daysBefore(now, policy.attachmentDays).toISOString();
   const oldFiles = await db.attachments
-    .filter((f) => f.createdAt < fileCutoff && f.blob.size > 0)
+    .filter((f) => f.createdAt < fileCutoff && f.blob.size > 0 && f.documentCode !== KEEP_BYTES_DOC)
     .primaryKeys();
   for (const id of oldFiles) {
     const dropped = await db.transaction(

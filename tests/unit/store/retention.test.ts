@@ -113,6 +113,17 @@ describe('purgeExpired', () => {
     await ackAll();
     await db.applications.update(app.id, { status: 'survey', serverVersion: 2 });
     const draftScan = await withScan(crypto.randomUUID()); // a draft's scan: never uploaded
+    const record = await repo.addAttachment(
+      {
+        applicationId: app.id,
+        documentCode: 'customer_signature_record',
+        fileName: 'signature.json',
+        mimeType: 'application/json',
+        createdAt: LONG_AGO,
+      },
+      new Blob(['{"sha256":"…"}'], { type: 'application/json' }),
+    );
+    await ackAll();
 
     const report = await purgeExpired(db, policy, NOW);
     expect(report.attachmentBytes).toBe(1);
@@ -120,6 +131,7 @@ describe('purgeExpired', () => {
     expect(kept?.blob.size).toBe(0);
     expect(kept?.sha256).toBe(scan.sha256);
     expect((await db.attachments.get(draftScan.id))?.blob.size).toBe(4);
+    expect((await db.attachments.get(record.id))?.blob.size).toBeGreaterThan(0);
     expect(await db.applications.get(app.id)).toBeDefined();
   });
 
