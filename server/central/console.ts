@@ -191,18 +191,18 @@ ${[...overdue, ...near].map(appRow).join('') || '<tr><td colspan="6" class="ok">
 </tbody></table></section>
 
 <section id="devices"><h2>设备 <span class="muted">Devices</span></h2>
-<table><thead><tr><th>营业厅</th><th>设备名称</th><th>最后联系</th><th class="num">已确认序号</th><th class="num">最高序号</th><th>状态</th><th></th></tr></thead><tbody>
+<table><thead><tr><th>营业厅</th><th>受理台</th><th>设备名称</th><th>最后联系</th><th class="num">已确认序号</th><th class="num">最高序号</th><th>状态</th><th></th></tr></thead><tbody>
 ${
   devices
     .map(
       (
         d,
-      ) => `<tr><td>${esc(d.hallCode)}</td><td>${esc(d.name)}</td><td>${esc(ago(d.lastSeenAt))}</td>
+      ) => `<tr><td>${esc(d.hallCode)}</td><td>${esc(d.deskCode ?? '—')}</td><td>${esc(d.name)}</td><td>${esc(ago(d.lastSeenAt))}</td>
 <td class="num">${d.ackSeq}</td><td class="num ${d.maxSeq > d.ackSeq ? 'warn' : ''}">${d.maxSeq}</td>
 <td>${d.revokedAt ? '<span class="bad">已吊销</span>' : '<span class="ok">在用</span>'}</td>
 <td>${d.revokedAt ? '' : `<form method="post" action="/console/devices/${esc(d.id)}/revoke" class="inline"><button data-confirm="确定吊销设备 ${esc(d.name)}？吊销后需重新登记。">吊销</button></form>`}</td></tr>`,
     )
-    .join('') || '<tr><td colspan="7" class="muted">还没有设备</td></tr>'
+    .join('') || '<tr><td colspan="8" class="muted">还没有设备</td></tr>'
 }
 </tbody></table></section>
 
