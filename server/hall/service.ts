@@ -2,7 +2,7 @@
 // kiosk and desk), durable through the journal, serving the built renderer for TVs and kiosks,
 // and forwarding queue events to the central endpoint when it is reachable. Node `http` only,
 // no Electron: the shell runs this same function in its utility process.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import {
   COUNTER_ACTIONS,
   DEFAULT_QUEUE_CONFIG,
   HALL_PATHS,
+  PRIVATE_EVENTS,
   QueueCommand,
   QueueConfig,
   QueueRuleError,
@@ -27,6 +28,8 @@ import {
   reduceInPlace,
   reduceAll,
   publicConfig,
+  type AppointmentsResponse,
+  type BookAppointmentResponse,
   type CounterActionResponse,
   type HallAccess,
   type IssueTicketResponse,
@@ -125,6 +128,8 @@ class HttpError extends Error {
 }
 
 const RULE_STATUS: Partial<Record<string, number>> = {
+  E_UNKNOWN_APPOINTMENT: 404,
+  E_SLOT_INVALID: 422,
   E_UNKNOWN_CATEGORY: 404,
   E_UNKNOWN_COUNTER: 404,
   E_UNKNOWN_TICKET: 404,
@@ -171,6 +176,11 @@ const PairingCodeBody = z.object({
   counterNo: z.number().int().min(1).max(999).nullable().optional(),
 });
 const PairBody = z.object({ code: z.string().trim().min(4).max(20) });
+const BookBody = z.object({
+  categoryId: z.string(),
+  slotStart: z.number().int().nonnegative(),
+});
+const CheckInBody = z.object({ code: z.string().trim().min(1).max(12) });
 const IssueBody = z.object({
   categoryId: z.string(),
   green: z.boolean().optional(),
@@ -261,6 +271,9 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
   let ringFrom = journal.seq; // frames for every queue event with seq > ringFrom are in `ring`
 
   function broadcast(seq: number, event: QueueEvent): void {
+    // Appointment bookings stay here (their codes are check-in secrets); the ticket a check-in
+    // issues is an ordinary public event.
+    if (PRIVATE_EVENTS.has(event.type)) return;
     const frame = `id: ${seq}\nevent: queue\ndata: ${JSON.stringify({ seq, event: publicEvent(event) })}\n\n`;
     ring.push({ seq, frame });
     if (ring.length > RING_FRAMES) {
@@ -659,6 +672,22 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       };
       return sendJson(res, 200, answer);
     }
+    if (method === 'POST' && p === HALL_PATHS.checkIn) {
+      // Appointment codes are secrets: guessing is limited like key-customer lookups.
+      const body = parse(CheckInBody, await readJson(req));
+      if (who.role === 'anonymous') limited(lookupLimit, req);
+      const { seq, events } = await execute({ type: 'check_in', code: body.code });
+      const issued = events.find((e) => e.type === 'ticket_issued');
+      const receipt = issued ? receiptFor(state, issued.ticketNo) : null;
+      if (!receipt) throw new HttpError(500, 'E_INTERNAL', '签到失败');
+      const answer: IssueTicketResponse = {
+        receipt,
+        hallName: state.config.hallName,
+        ticketText: state.config.ticketText,
+        seq,
+      };
+      return sendJson(res, 201, answer);
+    }
     if (method === 'POST' && p === HALL_PATHS.pair) {
       limited(lookupLimit, req);
       const { code } = parse(PairBody, await readJson(req));
@@ -705,6 +734,37 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       authorize(who, 'counter', body.counterNo);
       const { seq, events } = await execute({ type: 'rate', ...body });
       return sendJson(res, 200, { seq, events: events.map(publicEvent) });
+    }
+    if (p === HALL_PATHS.appointments && method === 'POST') {
+      // Staff book for a customer (phone, counter); the code is told to the customer.
+      authorize(who, 'counter');
+      const body = parse(BookBody, await readJson(req));
+      let code = '';
+      do {
+        code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      } while (pending.appointments?.[code]);
+      const cmd = parse(QueueCommand, { type: 'book_appointment', ...body, code });
+      const { seq } = await execute(cmd);
+      const appointment = state.appointments?.[code];
+      if (!appointment) throw new HttpError(500, 'E_INTERNAL', '预约失败');
+      const answer: BookAppointmentResponse = { code, appointment, seq };
+      return sendJson(res, 201, answer);
+    }
+    if (p === HALL_PATHS.appointments && method === 'GET') {
+      authorize(who, 'counter');
+      const day = url.searchParams.get('day');
+      const answer: AppointmentsResponse = {
+        appointments: Object.values(state.appointments ?? {})
+          .filter((a) => !day || localDay(a.slotStart) === day)
+          .sort((a, b) => a.slotStart - b.slotStart || a.bookedAt - b.bookedAt),
+      };
+      return sendJson(res, 200, answer);
+    }
+    const cancelMatch = /^\/api\/queue\/appointments\/(\d{6})\/cancel$/.exec(p);
+    if (method === 'POST' && cancelMatch) {
+      authorize(who, 'counter');
+      const { seq } = await execute({ type: 'cancel_appointment', code: cancelMatch[1]! });
+      return sendJson(res, 200, { seq, appointment: state.appointments?.[cancelMatch[1]!] });
     }
     // ---- manager
     if (p === HALL_PATHS.config && (method === 'GET' || method === 'PUT')) {
@@ -876,5 +936,14 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
 
 /** What the centre receives: everything for its reports (rating reasons too), never key customers. */
 function centralEvent(event: QueueEvent): QueueEvent {
-  return event.type === 'config_changed' ? { ...event, config: publicConfig(event.config) } : event;
+  if (event.type === 'config_changed') return { ...event, config: publicConfig(event.config) };
+  // Reports need slots and check-ins, not the customers' check-in codes.
+  if (
+    event.type === 'appointment_booked' ||
+    event.type === 'appointment_cancelled' ||
+    event.type === 'appointment_checked_in'
+  ) {
+    return { ...event, code: '******' };
+  }
+  return event;
 }

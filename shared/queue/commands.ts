@@ -2,10 +2,12 @@
 // current state into events, or refused with a coded Chinese message. Pure: the caller supplies
 // the clock, journals the events and only then acknowledges.
 import { z } from 'zod';
-import { CategoryId, QueueConfig } from './config';
+import { CategoryId, QueueConfig, appointmentSettings } from './config';
 import type { Lane, QueueEvent } from './events';
 import {
+  bookingsInSlot,
   categoryOf,
+  slotBounds,
   dailyClearDue,
   formatTicketNo,
   localDay,
@@ -46,6 +48,17 @@ export const QueueCommand = z.discriminatedUnion('type', [
     /** Defaults to the counter's last finished ticket awaiting a rating. */
     ticketNo: z.string().min(2).max(8).optional(),
   }),
+  z.object({
+    type: z.literal('book_appointment'),
+    categoryId: CategoryId,
+    /** Local start of the slot (epoch ms, on the slot grid). */
+    slotStart: z.number().int().nonnegative(),
+    /** Six-digit check-in code, drawn by the service (random, unique among live bookings). */
+    code: z.string().regex(/^\d{6}$/),
+  }),
+  z.object({ type: z.literal('cancel_appointment'), code: z.string().trim().min(1).max(12) }),
+  /** At the kiosk: the customer's code issues their ticket (lane 'appointment'). */
+  z.object({ type: z.literal('check_in'), code: z.string().trim().min(1).max(12) }),
   z.object({ type: z.literal('set_config'), config: QueueConfig }),
   z.object({ type: z.literal('daily_clear') }),
 ]);
@@ -63,7 +76,14 @@ export type QueueErrorCode =
   | 'E_BAD_TRANSFER'
   | 'E_NOTHING_TO_RATE'
   | 'E_REASON_REQUIRED'
-  | 'E_BAD_RATING';
+  | 'E_BAD_RATING'
+  | 'E_APPOINTMENTS_OFF'
+  | 'E_SLOT_INVALID'
+  | 'E_SLOT_FULL'
+  | 'E_UNKNOWN_APPOINTMENT'
+  | 'E_APPOINTMENT_USED'
+  | 'E_CHECKIN_TOO_EARLY'
+  | 'E_CHECKIN_TOO_LATE';
 
 export class QueueRuleError extends Error {
   constructor(
@@ -102,6 +122,14 @@ export function decide(state: QueueState, cmd: QueueCommand, now: number): Decis
   if (cmd.type === 'issue') return decideIssue(state, cmd, now);
   if (cmd.type === 'set_config') return ok({ type: 'config_changed', at: now, config: cmd.config });
   if (cmd.type === 'daily_clear') return ok({ type: 'daily_cleared', at: now });
+  if (cmd.type === 'book_appointment') return decideBooking(state, cmd, now);
+  if (cmd.type === 'cancel_appointment') {
+    const a = state.appointments?.[cmd.code.replace(/\D/g, '')];
+    if (!a) return fail('E_UNKNOWN_APPOINTMENT', '没有这个预约');
+    if (a.status !== 'booked') return fail('E_APPOINTMENT_USED', '该预约已签到或已取消');
+    return ok({ type: 'appointment_cancelled', at: now, code: a.code });
+  }
+  if (cmd.type === 'check_in') return decideCheckIn(state, cmd.code, now);
 
   const cfg = state.config.counters.find((c) => c.no === cmd.counterNo);
   const counter = state.counters[String(cmd.counterNo)];
@@ -216,6 +244,69 @@ function decideIssue(
     lane,
     day: state.day || localDay(now),
   });
+}
+
+function decideBooking(
+  state: QueueState,
+  cmd: Extract<QueueCommand, { type: 'book_appointment' }>,
+  now: number,
+): Decision {
+  const settings = appointmentSettings(state.config);
+  if (!settings.enabled) return fail('E_APPOINTMENTS_OFF', '本厅未开通预约取号');
+  const cat = categoryOf(state, cmd.categoryId);
+  if (!cat || !cat.enabled) return fail('E_UNKNOWN_CATEGORY', '该业务类别暂不可预约');
+  const slot = slotBounds(cmd.slotStart, settings.slotMinutes);
+  if (!slot) return fail('E_SLOT_INVALID', `预约时段须按 ${settings.slotMinutes} 分钟划分`);
+  if (slot.slotEnd <= now) return fail('E_SLOT_INVALID', '该时段已过，请选择以后的时段');
+  if (slot.slotStart > now + settings.maxDaysAhead * 86_400_000) {
+    return fail('E_SLOT_INVALID', `最多可预约 ${settings.maxDaysAhead} 天内的时段`);
+  }
+  if (bookingsInSlot(state, cmd.categoryId, slot.slotStart) >= settings.perSlot) {
+    return fail('E_SLOT_FULL', '该时段已约满，请选择其他时段');
+  }
+  if (state.appointments?.[cmd.code]) return fail('E_SLOT_INVALID', '预约码重复，请重试');
+  return ok({
+    type: 'appointment_booked',
+    at: now,
+    code: cmd.code,
+    categoryId: cmd.categoryId,
+    ...slot,
+  });
+}
+
+/**
+ * Check-in at the kiosk: only within the slot's window (a little early, a little late), and
+ * only once. The ticket goes to the appointment lane: called right after the green channel.
+ */
+function decideCheckIn(state: QueueState, rawCode: string, now: number): Decision {
+  const settings = appointmentSettings(state.config);
+  if (!settings.enabled) return fail('E_APPOINTMENTS_OFF', '本厅未开通预约取号');
+  const a = state.appointments?.[rawCode.replace(/\D/g, '')];
+  if (!a || a.status === 'cancelled')
+    return fail('E_UNKNOWN_APPOINTMENT', '预约码无效，请核对后重试');
+  if (a.status === 'checked_in')
+    return fail('E_APPOINTMENT_USED', `该预约已签到（${a.ticketNo}号）`);
+  if (now < a.slotStart - settings.earlyMinutes * 60_000) {
+    return fail('E_CHECKIN_TOO_EARLY', '未到预约时段，请在预约时间前后再来签到');
+  }
+  if (now > a.slotEnd + settings.lateMinutes * 60_000) {
+    return fail('E_CHECKIN_TOO_LATE', '已超过预约时段，请直接取号');
+  }
+  const cat = categoryOf(state, a.categoryId);
+  if (!cat || !cat.enabled) return fail('E_UNKNOWN_CATEGORY', '该业务类别暂不可取号');
+  const n = state.nextNo[a.categoryId] ?? 1;
+  const ticketNo = formatTicketNo(a.categoryId, n);
+  return ok(
+    {
+      type: 'ticket_issued',
+      at: now,
+      ticketNo,
+      categoryId: a.categoryId,
+      lane: 'appointment',
+      day: state.day || localDay(now),
+    },
+    { type: 'appointment_checked_in', at: now, code: a.code, ticketNo },
+  );
 }
 
 /** Events the clock makes due by itself (the daily clear), to journal before any command. */

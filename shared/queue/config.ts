@@ -68,6 +68,24 @@ export type KeyCustomer = z.infer<typeof KeyCustomer>;
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式为 HH:mm');
 
+/** 预约取号: tickets booked for a time slot, checked in at the kiosk with a code. */
+export const AppointmentSettings = z.object({
+  /** Off until the hall offers appointments (the kiosk then shows 预约签到). */
+  enabled: z.boolean().default(false),
+  /** Slot length (minutes); slots start at multiples of it from midnight. */
+  slotMinutes: z.number().int().min(5).max(240).default(30),
+  /** Bookings per category and slot. */
+  perSlot: z.number().int().min(1).max(100).default(4),
+  /** Check-in opens this many minutes before the slot starts. */
+  earlyMinutes: z.number().int().min(0).max(120).default(15),
+  /** ... and closes this many minutes after the slot ends (then: a normal ticket). */
+  lateMinutes: z.number().int().min(0).max(120).default(15),
+  /** How far ahead a slot may be booked (days). */
+  maxDaysAhead: z.number().int().min(0).max(60).default(14),
+});
+export type AppointmentSettings = z.infer<typeof AppointmentSettings>;
+export const DEFAULT_APPOINTMENT_SETTINGS: AppointmentSettings = AppointmentSettings.parse({});
+
 export const QueueConfig = z
   .object({
     hallName: z.string().trim().min(1).max(60).default('供电营业厅'),
@@ -89,6 +107,8 @@ export const QueueConfig = z
     /** Ticket paper width for the kiosk's print layout. */
     ticketWidthMm: z.union([z.literal(58), z.literal(80)]).default(80),
     keyCustomers: z.array(KeyCustomer).default([]),
+    /** Appointments (additive: configurations saved before it get the defaults). */
+    appointments: AppointmentSettings.default(DEFAULT_APPOINTMENT_SETTINGS),
   })
   .superRefine((c, ctx) => {
     const ids = new Set<string>();
@@ -160,4 +180,9 @@ export function announcementText(
     .replaceAll('{ticket}', ticketNo)
     .replaceAll('{counter}', String(counterNo))
     .replaceAll('{counterName}', counter?.name ?? `${counterNo}号窗口`);
+}
+
+/** Appointment settings of a configuration, also one journaled before they existed. */
+export function appointmentSettings(config: QueueConfig): AppointmentSettings {
+  return (config as Partial<QueueConfig>).appointments ?? DEFAULT_APPOINTMENT_SETTINGS;
 }

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { CategoryId, QueueConfig } from './config';
 
-export const Lane = z.enum(['green', 'key', 'normal']);
+/** Call order between lanes: green channel, checked-in appointment, key customer, everyone. */
+export const Lane = z.enum(['green', 'appointment', 'key', 'normal']);
 export type Lane = z.infer<typeof Lane>;
 
 const at = z.number().int().nonnegative();
@@ -46,6 +47,17 @@ export const QueueEvent = z.discriminatedUnion('type', [
     reason: z.string().max(200).optional(),
   }),
   z.object({ type: z.literal('daily_cleared'), at }),
+  z.object({
+    type: z.literal('appointment_booked'),
+    at,
+    /** Check-in code given to the customer (a secret until used: never sent to screens). */
+    code: z.string().regex(/^\d{6}$/),
+    categoryId: CategoryId,
+    slotStart: at,
+    slotEnd: at,
+  }),
+  z.object({ type: z.literal('appointment_cancelled'), at, code: z.string() }),
+  z.object({ type: z.literal('appointment_checked_in'), at, code: z.string(), ticketNo }),
   z.object({ type: z.literal('config_changed'), at, config: QueueConfig }),
 ]);
 export type QueueEvent = z.infer<typeof QueueEvent>;
@@ -56,6 +68,13 @@ export const ANNOUNCED_EVENTS: ReadonlySet<QueueEventType> = new Set([
   'called',
   'recalled',
   'called_back',
+]);
+
+/** Events that stay on the hall service (appointment codes are check-in secrets). */
+export const PRIVATE_EVENTS: ReadonlySet<QueueEventType> = new Set([
+  'appointment_booked',
+  'appointment_cancelled',
+  'appointment_checked_in',
 ]);
 
 /** One journaled event as the service numbers it (seq is the SSE event id). */

@@ -2,7 +2,7 @@
 // see (the public state never carries key customers' 户号 / phones).
 import { publicConfig } from './config';
 import type { QueueEvent } from './events';
-import type { QueueState, TicketReceipt } from './state';
+import type { Appointment, QueueState, TicketReceipt } from './state';
 import type { DayStats, WaitAlarm } from './stats';
 
 export const HALL_DEFAULT_PORT = 8700;
@@ -27,6 +27,10 @@ export const HALL_PATHS = {
   devices: '/api/queue/devices',
   /** GET: who the presented token belongs to (401 when unknown or revoked). */
   whoami: '/api/queue/whoami',
+  /** GET (counter/manager) ?day=YYYY-MM-DD: bookings; POST: book a slot → its code. */
+  appointments: '/api/queue/appointments',
+  /** POST (kiosk, rate-limited) { code }: check in, get the ticket. */
+  checkIn: '/api/queue/check-in',
 } as const;
 
 /**
@@ -75,6 +79,17 @@ export interface PairResponse {
 }
 
 export type WhoAmIResponse = { role: 'manager' } | { role: 'counter'; device: HallDevice };
+
+export interface BookAppointmentResponse {
+  /** Tell it to the customer: it is the check-in code at the kiosk. */
+  code: string;
+  appointment: Appointment;
+  seq: number;
+}
+
+export interface AppointmentsResponse {
+  appointments: Appointment[];
+}
 
 export interface KeyLookupResponse {
   keyCustomer: boolean;
@@ -146,9 +161,11 @@ export function publicState(state: QueueState): QueueState {
     tickets[no] = { ...t, ratingReason: null };
   }
   const config = state.config.keyCustomers.length === 0 ? state.config : publicConfig(state.config);
-  return config === state.config && tickets === state.tickets
-    ? state
-    : { ...state, config, tickets };
+  // Appointments never leave the service: their codes are check-in secrets.
+  const hasAppointments = state.appointments !== undefined;
+  if (config === state.config && tickets === state.tickets && !hasAppointments) return state;
+  const { appointments: _appointments, ...rest } = state;
+  return { ...rest, config, tickets };
 }
 
 export function publicEvent(event: QueueEvent): QueueEvent {

@@ -40,6 +40,17 @@ export interface CounterState {
   awaitingRating: string | null;
 }
 
+/** A booked time slot (预约). Only the service holds these: the code is the check-in secret. */
+export interface Appointment {
+  code: string;
+  categoryId: string;
+  slotStart: number;
+  slotEnd: number;
+  bookedAt: number;
+  status: 'booked' | 'checked_in' | 'cancelled';
+  ticketNo: string | null;
+}
+
 export interface CallEntry {
   ticketNo: string;
   counterNo: number;
@@ -63,6 +74,11 @@ export interface QueueState {
   recentServiceMs: Record<string, number[]>;
   /** Closed days' statistics, oldest first. */
   history: DayStats[];
+  /**
+   * Appointments by code (today's and future slots). Optional: states journaled before
+   * appointments existed have none; screens never receive it (see publicState).
+   */
+  appointments?: Record<string, Appointment>;
 }
 
 export const RECENT_CALLS_KEPT = 12;
@@ -81,6 +97,7 @@ export function createQueueState(config: QueueConfig): QueueState {
     recentCalls: [],
     recentServiceMs: {},
     history: [],
+    appointments: {},
   };
 }
 
@@ -288,6 +305,11 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
         // Pauses survive the night (a closed counter stays closed); tickets do not.
         counters[key] = { ...c, current: null, held: [], awaitingRating: null };
       }
+      // Bookings for slots still to come survive the night; the day's used or missed ones go.
+      const appointments: Record<string, Appointment> = {};
+      for (const [code, a] of Object.entries(state.appointments ?? {})) {
+        if (a.status === 'booked' && a.slotEnd > event.at) appointments[code] = a;
+      }
       return {
         ...state,
         day: '',
@@ -298,7 +320,31 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
         counters,
         recentCalls: [],
         history,
+        ...(state.appointments ? { appointments } : {}),
       };
+    }
+    case 'appointment_booked': {
+      const a: Appointment = {
+        code: event.code,
+        categoryId: event.categoryId,
+        slotStart: event.slotStart,
+        slotEnd: event.slotEnd,
+        bookedAt: event.at,
+        status: 'booked',
+        ticketNo: null,
+      };
+      return withAppointment(state, a);
+    }
+    case 'appointment_cancelled':
+    case 'appointment_checked_in': {
+      const a = state.appointments?.[event.code];
+      if (!a) return state;
+      return withAppointment(
+        state,
+        event.type === 'appointment_cancelled'
+          ? { ...a, status: 'cancelled' }
+          : { ...a, status: 'checked_in', ticketNo: event.ticketNo },
+      );
     }
     case 'config_changed':
       return {
@@ -337,6 +383,15 @@ function withCounter(state: QueueState, c: CounterState): QueueState {
   return { ...state, counters: { ...state.counters, [String(c.no)]: c } };
 }
 
+function withAppointment(state: QueueState, a: Appointment): QueueState {
+  if (inPlace) {
+    state.appointments ??= {};
+    state.appointments[a.code] = a;
+    return state;
+  }
+  return { ...state, appointments: { ...state.appointments, [a.code]: a } };
+}
+
 function withCall(state: QueueState, call: CallEntry): QueueState {
   const recentCalls = [call, ...state.recentCalls].slice(0, RECENT_CALLS_KEPT);
   if (inPlace) {
@@ -372,11 +427,12 @@ export function categoryOf(state: QueueState, id: string): TicketCategory | unde
   return state.config.categories.find((c) => c.id === id);
 }
 
-const LANE_RANK: Record<Lane, number> = { green: 0, key: 1, normal: 2 };
+const LANE_RANK: Record<Lane, number> = { green: 0, appointment: 1, key: 2, normal: 3 };
 
 /**
  * Sort key of a waiting ticket as seen from one counter. Order of rules (why: national rule keeps
- * green channels for the elderly first; key customers next; a customer already sent over from
+ * green channels for the elderly first; customers who checked in within their booked slot next
+ * (the point of booking); key customers next; a customer already sent over from
  * another counter has waited once; then category priority, the counter's own category order,
  * and first come first served):
  * tickets transferred to this very counter → green channel → key lane → transferred →
@@ -512,6 +568,28 @@ export function receiptFor(state: QueueState, ticketNo: string): TicketReceipt |
   };
 }
 
+/** Slot of a given start time: [start, start + slotMinutes), starts at multiples from midnight. */
+export function slotBounds(
+  start: number,
+  slotMinutes: number,
+): { slotStart: number; slotEnd: number } | null {
+  const d = new Date(start);
+  const minutes = d.getHours() * 60 + d.getMinutes();
+  if (d.getSeconds() !== 0 || d.getMilliseconds() !== 0 || minutes % slotMinutes !== 0) {
+    return null;
+  }
+  return { slotStart: start, slotEnd: start + slotMinutes * 60_000 };
+}
+
+/** Live bookings of one category and slot (for the per-slot capacity). */
+export function bookingsInSlot(state: QueueState, categoryId: string, slotStart: number): number {
+  let n = 0;
+  for (const a of Object.values(state.appointments ?? {})) {
+    if (a.categoryId === categoryId && a.slotStart === slotStart && a.status !== 'cancelled') n++;
+  }
+  return n;
+}
+
 /** Epoch ms of today's clear time (local), for the day containing `now`. */
 export function clearTimeOn(now: number, hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -525,6 +603,7 @@ export function clearTimeOn(now: number, hhmm: string): number {
  * was off over night), or today's clear time has passed and tickets issued before it remain.
  */
 export function dailyClearDue(state: QueueState, now: number): boolean {
+  // Stale bookings (used, cancelled, missed) go with the next clear of a day with tickets.
   if (state.order.length === 0) return false;
   if (state.day !== '' && state.day !== localDay(now)) return true;
   const clearAt = clearTimeOn(now, state.config.dailyClearTime);

@@ -10,6 +10,7 @@ import {
   categoryOf,
   type CounterAction,
   type CounterActionResponse,
+  type Lane,
 } from '../../../shared/queue';
 import { useServingReport } from '../customer/busy';
 import { useT, type Tr } from '../i18n';
@@ -33,8 +34,9 @@ function storedCounter(): number | null {
   }
 }
 
-function laneTag(t: Tr, lane: 'green' | 'key' | 'normal'): [string, string] | null {
+function laneTag(t: Tr, lane: Lane): [string, string] | null {
   if (lane === 'green') return [t('绿色通道', 'Green channel'), 'green'];
+  if (lane === 'appointment') return [t('预约', 'Appointment'), 'blue'];
   if (lane === 'key') return [t('重点客户', 'Key customer'), 'gold'];
   return null;
 }
