@@ -100,6 +100,9 @@ async function sseText(ms: number, during?: () => Promise<void>): Promise<string
   return text;
 }
 
+/** The code as a value of its own (not six digits inside a millisecond timestamp). */
+const alone = (code: string) => new RegExp(`(?<!\\d)${code}(?!\\d)`);
+
 async function pairDevice(name: string, counterNo: number | null) {
   const code = await call('POST', '/api/queue/pairing-codes', {
     token: svc!.managerSecret,
@@ -363,5 +366,45 @@ describe('hall LAN API access', () => {
     const second = await call('GET', '/api/queue/events');
     expect(second).toMatchObject({ status: 503, json: { error: { code: 'E_TOO_MANY_CLIENTS' } } });
     ctrl.abort();
+  });
+
+  it('appointments: staff book with a token, the kiosk checks in anonymously, codes stay off screens', async () => {
+    const slot = new Date();
+    slot.setSeconds(0, 0);
+    slot.setMinutes(slot.getMinutes() - (slot.getMinutes() % 30));
+    await start();
+    const mgr = svc!.managerSecret;
+    const cfg = (await call('GET', '/api/queue/config', { token: mgr })).json.config;
+    await call('PUT', '/api/queue/config', {
+      token: mgr,
+      body: { config: { ...cfg, appointments: { ...cfg.appointments, enabled: true } } },
+    });
+    const anonymous = await call('POST', '/api/queue/appointments', {
+      body: { categoryId: 'B', slotStart: slot.getTime() },
+    });
+    expect(anonymous.json.error.code).toBe('E_AUTH_REQUIRED');
+    const { token } = await pairDevice('3号窗口', 3);
+    let code = '';
+    const stream = await sseText(300, async () => {
+      const booked = await call('POST', '/api/queue/appointments', {
+        token,
+        body: { categoryId: 'B', slotStart: slot.getTime() },
+      });
+      expect(booked.status).toBe(201);
+      code = booked.json.code;
+      expect(code).toMatch(/^\d{6}$/);
+      const listed = await call('GET', '/api/queue/appointments', { token });
+      expect(listed.json.appointments.map((a: any) => a.code)).toEqual([code]);
+      expect((await call('GET', '/api/queue/appointments')).status).toBe(401);
+      const ticket = await call('POST', '/api/queue/check-in', { body: { code } });
+      expect(ticket.status).toBe(201);
+      expect(ticket.json.receipt).toMatchObject({ ticketNo: 'B001', lane: 'appointment' });
+      expect(ticket.text).not.toMatch(alone(code));
+      const again = await call('POST', '/api/queue/check-in', { body: { code } });
+      expect(again).toMatchObject({ status: 409, json: { error: { code: 'E_APPOINTMENT_USED' } } });
+    });
+    expect(stream).toContain('"lane":"appointment"');
+    expect(stream).not.toMatch(alone(code));
+    expect((await call('GET', '/api/queue/state')).text).not.toMatch(alone(code));
   });
 });
