@@ -12,6 +12,7 @@ import { addAttachment, saveFeedback } from '../../renderer/src/db/repo';
 import { enroll, loadCredentials } from '../../renderer/src/sync/credentials';
 import { SyncEngine } from '../../renderer/src/sync/engine';
 import { createDexieSyncStore } from '../../renderer/src/sync/store';
+import { freshDatabase } from '../support/postgres';
 import { startCentral, type RunningCentral } from '../support/syncCentral';
 import { localApplication, makeApplication, openDeskDb, saveWithOutbox } from '../support/syncDesk';
 
@@ -225,4 +226,49 @@ describe('records saved before enrollment', () => {
       db.close();
     }
   });
+});
+
+describe('desk code allocation under concurrent enrollments', () => {
+  for (const variant of ['pglite', 'postgres'] as const) {
+    it(`${variant}: ten desks enrolling at once get ten different desk codes`, async () => {
+      let db: Awaited<ReturnType<typeof freshDatabase>> | null = null;
+      if (variant === 'postgres') {
+        db = await freshDatabase('deskcodes');
+        if (!db.url) {
+          console.warn(`desk code allocation on PostgreSQL skipped: ${db.reason}`);
+          return;
+        }
+      }
+      const c = db?.url ? await startCentral({ databaseUrl: db.url }) : central;
+      try {
+        const hall = `DC-${variant}`;
+        await c.admin.createHall(hall);
+        const codes = await Promise.all(
+          Array.from({ length: 10 }, () => c.admin.enrollmentCode(hall)),
+        );
+        const answers = await Promise.all(
+          codes.map(async (code, i) => {
+            const res = await fetch(`${c.url}/api/v1/enroll`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              // Half of them all ask for D01.
+              body: JSON.stringify({
+                code,
+                deviceName: `并发${i}`,
+                ...(i % 2 ? { deskCode: 'D01' } : {}),
+              }),
+            });
+            expect(res.status).toBe(200);
+            return ((await res.json()) as { deskCode: string }).deskCode;
+          }),
+        );
+        expect(new Set(answers).size).toBe(10);
+      } finally {
+        if (db?.url) {
+          await c.close();
+          await db.drop?.();
+        }
+      }
+    });
+  }
 });
