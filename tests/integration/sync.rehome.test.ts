@@ -121,6 +121,19 @@ describe('records saved before enrollment', () => {
     });
     expect(await res.json()).toMatchObject({ complete: true, size: 3000 });
     expect((await dbA.feedback.get(fb.id))?.hallCode).toBe(HALL);
+
+    // A form opened before enrollment and submitted after it still carries the placeholder
+    // hall: the centre refuses it as another hall's, the next round moves it and sends it.
+    const late = makeApplication('H0001', 'D01', { appNo: 'H0001-D01-20261127-0009' });
+    await saveWithOutbox(dbA, late);
+    await engine.syncNow();
+    expect(engine.status.getState().rejected).toBe(1);
+    expect(await engine.syncNow()).toMatchObject({ kind: 'ok', pushed: 1 });
+    expect(engine.status.getState()).toMatchObject({ pending: 0, rejected: 0 });
+    expect(await central.admin.application(late.id)).toMatchObject({
+      hallCode: HALL,
+      appNo: 'H0001-D01-20261127-0009',
+    });
   });
 
   it('a second desk also on D01 gets another desk code; equal placeholder numbers do not wedge its pull', async () => {
@@ -142,10 +155,10 @@ describe('records saved before enrollment', () => {
     const engine = engineFor(dbB);
     expect((await engine.syncNow()).kind).toBe('ok');
     expect(engine.status.getState()).toMatchObject({ pending: 0, rejected: 0 });
-    // Desk B has all four; its own keeps its number, desk A's twin is kept under an alias.
-    expect(await dbB.applications.count()).toBe(4);
+    // Desk B has all five; its own keeps its number, desk A's twin is kept under an alias.
+    expect(await dbB.applications.count()).toBe(5);
     expect((await localApplication(dbB, clash.id))?.appNo).toBe('H0001-D01-20261127-0001');
-    expect(await central.admin.applications(HALL)).toHaveLength(4);
+    expect(await central.admin.applications(HALL)).toHaveLength(5);
 
     // Re-enrolling desk A (e.g. after its token was lost) with its own code keeps it.
     const again = await enroll(

@@ -7,7 +7,7 @@ import { mergeForDesk } from '../../../shared/protocol';
 import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
 import { deriveApplicationKeys, deriveFeedbackKeys } from '../db/keys';
 import { checkConfigDoc } from './configDocs';
-import { repairPlaceholderRecords } from './rehome';
+import { REHOME_META, repairPlaceholderRecords } from './rehome';
 
 /** What happened to one sent outbox entry, as decided from the push result. */
 export type PushOutcome =
@@ -295,13 +295,17 @@ export function createDexieSyncStore(
     },
 
     async park(seqs, reason) {
-      await db.transaction('rw', outbox, async () => {
+      await db.transaction('rw', outbox, db.meta, async () => {
         const rows = await outbox.bulkGet(seqs);
         await outbox.bulkPut(
           rows
             .filter((r): r is OutboxEntry => !!r && r.state !== 'acked')
             .map((r) => ({ ...r, state: 'rejected' as const, lastError: reason })),
         );
+        // Refused as another hall's: it may be a record saved on the placeholder hall code
+        // (e.g. a form opened before enrollment and submitted after it). The next round's
+        // repair pass looks again and releases such records under the enrolled hall.
+        if (reason.startsWith('E_FORBIDDEN_HALL')) await db.meta.delete(REHOME_META.repairedFor);
       });
     },
 
