@@ -6,7 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Checkbox, DatePicker, Input, Select, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate } from '../../../shared/domain/calendar';
 import { findBusinessType } from '../../../shared/domain/catalogue';
 import { maskId, maskPhone } from '../../../shared/domain/mask';
@@ -184,11 +184,13 @@ export function ApplicationsPage() {
     }
   }, [loading, hasMore, query, filters, rows.length]);
 
-  function apply(next: ListState = draft) {
+  // Stable, so that the memoised filter bar does not re-render on every live update.
+  const applyState = useCallback((next: ListState) => {
     remembered = next;
     setError(null);
     setApplied(next);
-  }
+  }, []);
+  const apply = (next: ListState = draft) => applyState(next);
 
   // Typing searches after a short pause; Enter searches at once.
   useEffect(() => {
@@ -274,75 +276,7 @@ export function ApplicationsPage() {
       {!filtersShown ? (
         <div style={{ minHeight: 40, marginBottom: 12 }} aria-hidden />
       ) : (
-        <Space wrap style={{ marginBottom: 12 }} data-testid="list-filters">
-          <Select
-            mode="multiple"
-            allowClear
-            aria-label={t('状态', 'Status')}
-            placeholder={t('状态', 'Status')}
-            value={draft.status}
-            onChange={(status: string[]) => {
-              const next = { ...draft, status };
-              setDraft(next);
-              apply(next);
-            }}
-            options={Object.entries(STATE_LABELS).map(([k, v]) => ({
-              value: k,
-              label: lang === 'en' ? v.en : v.zh,
-            }))}
-            style={{ minWidth: 160 }}
-            maxTagCount="responsive"
-          />
-          <Select
-            mode="multiple"
-            allowClear
-            aria-label={t('业务类型', 'Business type')}
-            placeholder={t('业务类型', 'Business type')}
-            value={draft.business}
-            onChange={(business: string[]) => {
-              const next = { ...draft, business };
-              setDraft(next);
-              apply(next);
-            }}
-            options={cfg.catalogue.types.map((bt) => ({
-              value: bt.code,
-              label: `${bt.code} ${pick(lang, bt.name, bt.nameEn)}`,
-            }))}
-            optionFilterProp="label"
-            style={{ minWidth: 220 }}
-            maxTagCount="responsive"
-          />
-          <DatePicker.RangePicker
-            aria-label={t('受理日期', 'Accepted between')}
-            onChange={(v: [Dayjs | null, Dayjs | null] | null) => {
-              const range: [string, string] | null =
-                v && v[0] && v[1] ? [v[0].format('YYYY-MM-DD'), v[1].format('YYYY-MM-DD')] : null;
-              const next = { ...draft, range };
-              setDraft(next);
-              apply(next);
-            }}
-          />
-          <Checkbox
-            checked={draft.overdue}
-            onChange={(e) => {
-              const next = { ...draft, overdue: e.target.checked };
-              setDraft(next);
-              apply(next);
-            }}
-          >
-            {t('仅超期', 'Overdue only')}
-          </Checkbox>
-          <Checkbox
-            checked={draft.keyCustomer}
-            onChange={(e) => {
-              const next = { ...draft, keyCustomer: e.target.checked };
-              setDraft(next);
-              apply(next);
-            }}
-          >
-            {t('仅大客户', 'Key customers only')}
-          </Checkbox>
-        </Space>
+        <FilterBar draft={draft} setDraft={setDraft} apply={applyState} />
       )}
       <div style={{ marginBottom: 8 }} aria-live="polite" data-testid="result-count">
         {first === undefined
@@ -389,9 +323,95 @@ export function ApplicationsPage() {
   );
 }
 
+/**
+ * Status, type, date, overdue and key-customer filters. Memoised: a live update of the list
+ * (every submit, every sync) must not re-render three selects and a date range picker.
+ */
+const FilterBar = memo(function FilterBar(props: {
+  draft: ListState;
+  setDraft: (s: ListState) => void;
+  apply: (s: ListState) => void;
+}) {
+  const { draft, setDraft, apply } = props;
+  const t = useT();
+  const lang = useLang();
+  const cfg = useDeskConfig();
+  return (
+    <Space wrap style={{ marginBottom: 12 }} data-testid="list-filters">
+      <Select
+        mode="multiple"
+        allowClear
+        aria-label={t('状态', 'Status')}
+        placeholder={t('状态', 'Status')}
+        value={draft.status}
+        onChange={(status: string[]) => {
+          const next = { ...draft, status };
+          setDraft(next);
+          apply(next);
+        }}
+        options={Object.entries(STATE_LABELS).map(([k, v]) => ({
+          value: k,
+          label: lang === 'en' ? v.en : v.zh,
+        }))}
+        style={{ minWidth: 160 }}
+        maxTagCount="responsive"
+      />
+      <Select
+        mode="multiple"
+        allowClear
+        aria-label={t('业务类型', 'Business type')}
+        placeholder={t('业务类型', 'Business type')}
+        value={draft.business}
+        onChange={(business: string[]) => {
+          const next = { ...draft, business };
+          setDraft(next);
+          apply(next);
+        }}
+        options={cfg.catalogue.types.map((bt) => ({
+          value: bt.code,
+          label: `${bt.code} ${pick(lang, bt.name, bt.nameEn)}`,
+        }))}
+        optionFilterProp="label"
+        style={{ minWidth: 220 }}
+        maxTagCount="responsive"
+      />
+      <DatePicker.RangePicker
+        aria-label={t('受理日期', 'Accepted between')}
+        onChange={(v: [Dayjs | null, Dayjs | null] | null) => {
+          const range: [string, string] | null =
+            v && v[0] && v[1] ? [v[0].format('YYYY-MM-DD'), v[1].format('YYYY-MM-DD')] : null;
+          const next = { ...draft, range };
+          setDraft(next);
+          apply(next);
+        }}
+      />
+      <Checkbox
+        checked={draft.overdue}
+        onChange={(e) => {
+          const next = { ...draft, overdue: e.target.checked };
+          setDraft(next);
+          apply(next);
+        }}
+      >
+        {t('仅超期', 'Overdue only')}
+      </Checkbox>
+      <Checkbox
+        checked={draft.keyCustomer}
+        onChange={(e) => {
+          const next = { ...draft, keyCustomer: e.target.checked };
+          setDraft(next);
+          apply(next);
+        }}
+      >
+        {t('仅大客户', 'Key customers only')}
+      </Checkbox>
+    </Space>
+  );
+});
+
 const SECONDARY = { color: 'rgba(0, 0, 0, 0.45)' } as const;
 
-function AppRow(props: {
+function AppRowView(props: {
   app: Application;
   top: number;
   today: string;
@@ -443,3 +463,34 @@ function AppRow(props: {
     </div>
   );
 }
+
+type AppRowProps = Parameters<typeof AppRowView>[0];
+
+/** What a row shows of an application: rows re-render only when one of these changes. */
+function sameRowContent(a: Application, b: Application): boolean {
+  return (
+    a.id === b.id &&
+    a.appNo === b.appNo &&
+    a.status === b.status &&
+    a.deadline === b.deadline &&
+    a.acceptedAt === b.acceptedAt &&
+    a.updatedAt === b.updatedAt &&
+    a.businessCode === b.businessCode &&
+    a.customer.name === b.customer.name &&
+    a.customer.idNumber === b.customer.idNumber &&
+    a.customer.phone === b.customer.phone &&
+    a.keyCustomer?.managerName === b.keyCustomer?.managerName
+  );
+}
+
+// Every live update brings new row objects for the same applications: only rows whose content
+// or position changed re-render (a submit with the list on screen re-renders one row, not 20).
+const AppRow = memo(
+  AppRowView,
+  (p: AppRowProps, n: AppRowProps) =>
+    p.top === n.top &&
+    p.today === n.today &&
+    p.lang === n.lang &&
+    p.cfg === n.cfg &&
+    sameRowContent(p.app, n.app),
+);
