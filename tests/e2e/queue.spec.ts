@@ -254,3 +254,54 @@ test('manager view: live wait alarm, charts, configuration saved', async ({ page
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('appointments: staff book a slot in the manager view, the kiosk checks the code', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-appt-'));
+  const hall = await startHallService({
+    port: 0,
+    dataDir: dir,
+    staticDir,
+    log: () => {},
+    initialConfig: {
+      categories: [{ id: 'A', name: '业扩报装' }],
+      counters: [{ no: 1, name: '1号窗口', categories: ['A'] }],
+      appointments: { enabled: true, slotMinutes: 30, perSlot: 2 },
+    },
+  });
+  try {
+    await page.goto(`${hall.url}/#/queue/manager?key=${hall.managerSecret}`);
+    await page.getByRole('tab', { name: '预约' }).click();
+    // Tomorrow 10:00 (a slot that exists whatever the hour this runs at).
+    const tomorrow = await page.evaluate(() => {
+      const d = new Date(Date.now() + 86_400_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+    });
+    await page.getByTestId('appointment-day').fill(tomorrow);
+    await page.getByTestId('appointment-category').click();
+    await page.locator('.ant-select-item-option', { hasText: 'A 业扩报装' }).click();
+    await page.getByTestId('appointment-slot').click();
+    await page.locator('.ant-select-item-option', { hasText: '10:00–10:30' }).click();
+    await page.getByTestId('appointment-book').click();
+    const code = (await page.getByTestId('appointment-code').innerText()).trim();
+    expect(code).toMatch(/^\d{6}$/);
+    await expect(page.locator('tr', { hasText: code })).toContainText('待签到');
+
+    // The kiosk: the code is known, but it is not the slot's time yet.
+    const kiosk = await page.context().newPage();
+    await kiosk.goto(`${hall.url}/#/kiosk`);
+    await kiosk.getByTestId('kiosk-checkin').click();
+    for (const digit of code) await kiosk.getByRole('button', { name: digit, exact: true }).click();
+    await kiosk.getByTestId('kiosk-pad-ok').click();
+    await expect(kiosk.getByRole('alert')).toContainText('未到预约时段');
+    // The code never reaches the screens' state.
+    const pub = await (await fetch(`${hall.url}/api/queue/state`)).text();
+    expect(pub).not.toMatch(new RegExp(`(?<!\\d)${code}(?!\\d)`));
+  } finally {
+    await hall.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

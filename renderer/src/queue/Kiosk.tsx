@@ -62,8 +62,10 @@ export function KioskPage() {
   const lang = useLang();
   const { state, connected } = useHallQueue();
   const [green, setGreen] = useState(false);
-  const [lookupOpen, setLookupOpen] = useState(false);
+  // The keypad: a key customer's 户号 / phone, or an appointment's check-in code.
+  const [pad, setPad] = useState<'key' | 'checkin' | null>(null);
   const [ref, setRef] = useState('');
+  const [apptCode, setApptCode] = useState('');
   const [keyHint, setKeyHint] = useState<string | null>(null);
   const [ticket, setTicket] = useState<IssueTicketResponse | null>(null);
   const [busy, setBusy] = useState(false);
@@ -118,11 +120,37 @@ export function KioskPage() {
             ),
       );
       if (!res.keyCustomer) setRef('');
-      setLookupOpen(false);
+      setPad(null);
     } catch (e) {
       setError(e instanceof HallApiError ? e.message : t('查询失败', 'Lookup failed'));
     }
   }
+
+  async function checkIn() {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await hallRequest<IssueTicketResponse>(HALL_PATHS.checkIn, {
+        body: { code: apptCode },
+      });
+      setTicket(res);
+      setPad(null);
+    } catch (e) {
+      setError(
+        e instanceof HallApiError
+          ? e.message
+          : t('签到失败，请重试或咨询工作人员', 'Check-in failed; retry or ask the staff'),
+      );
+    } finally {
+      setApptCode('');
+      setBusy(false);
+    }
+  }
+
+  const appointmentsOn = state?.config.appointments?.enabled ?? false;
+  const padValue = pad === 'checkin' ? apptCode : ref;
+  const setPadValue = pad === 'checkin' ? setApptCode : setRef;
+  const padMax = pad === 'checkin' ? 6 : 20;
 
   const widthMm = state?.config.ticketWidthMm ?? 80;
   const hasKeyLane = state?.config.categories.some((c) => c.keyLane && c.enabled) ?? false;
@@ -169,6 +197,7 @@ export function KioskPage() {
                 {ticket.receipt.categoryName}
                 {ticket.receipt.lane === 'green' ? t('（绿色通道）', ' (green channel)') : ''}
                 {ticket.receipt.lane === 'key' ? t('（重点客户）', ' (key customer)') : ''}
+                {ticket.receipt.lane === 'appointment' ? t('（预约）', ' (appointment)') : ''}
               </dd>
               <dt>{t('前面等候', 'Ahead of you')}</dt>
               <dd data-testid="kiosk-ahead">
@@ -234,19 +263,21 @@ export function KioskPage() {
             </div>
             <PrintableTicket ticket={ticket} widthMm={widthMm} t={t} />
           </div>
-        ) : lookupOpen ? (
+        ) : pad ? (
           <div style={{ textAlign: 'center' }}>
             <p>
-              {t(
-                '请输入户号或手机号（仅用于识别重点客户，不会显示或保存）',
-                'Enter your account number or phone (only to recognise key customers; never shown or stored)',
-              )}
+              {pad === 'checkin'
+                ? t('请输入 6 位预约码', 'Enter your 6-digit appointment code')
+                : t(
+                    '请输入户号或手机号（仅用于识别重点客户，不会显示或保存）',
+                    'Enter your account number or phone (only to recognise key customers; never shown or stored)',
+                  )}
             </p>
             <div
               style={{ fontSize: '6vh', letterSpacing: '0.5vw', minHeight: '8vh' }}
               data-testid="kiosk-ref"
             >
-              {ref.replace(/.(?=.{4})/g, '•') || '\u00a0'}
+              {(pad === 'checkin' ? padValue : padValue.replace(/.(?=.{4})/g, '•')) || '\u00a0'}
             </div>
             <div className="hq-keypad">
               {['1', '2', '3', '4', '5', '6', '7', '8', '9', 'C', '0', '←'].map((k) => (
@@ -254,9 +285,9 @@ export function KioskPage() {
                   key={k}
                   type="button"
                   onClick={() => {
-                    if (k === 'C') setRef('');
-                    else if (k === '←') setRef((r) => r.slice(0, -1));
-                    else setRef((r) => (r.length < 20 ? r + k : r));
+                    if (k === 'C') setPadValue('');
+                    else if (k === '←') setPadValue((r) => r.slice(0, -1));
+                    else setPadValue((r) => (r.length < padMax ? r + k : r));
                   }}
                 >
                   {k === 'C' ? t('清除', 'Clear') : k}
@@ -267,8 +298,9 @@ export function KioskPage() {
               <button
                 type="button"
                 className="hq-big-button"
-                disabled={ref.length < 4}
-                onClick={() => void lookup()}
+                disabled={busy || (pad === 'checkin' ? padValue.length !== 6 : padValue.length < 4)}
+                onClick={() => void (pad === 'checkin' ? checkIn() : lookup())}
+                data-testid="kiosk-pad-ok"
               >
                 {t('确定', 'OK')}
               </button>
@@ -277,7 +309,8 @@ export function KioskPage() {
                 className="hq-big-button hq-secondary"
                 onClick={() => {
                   setRef('');
-                  setLookupOpen(false);
+                  setApptCode('');
+                  setPad(null);
                 }}
               >
                 {t('返回', 'Back')}
@@ -328,9 +361,19 @@ export function KioskPage() {
                 <button
                   type="button"
                   className="hq-big-button hq-secondary"
-                  onClick={() => setLookupOpen(true)}
+                  onClick={() => setPad('key')}
                 >
                   {t('重点客户：输入户号/手机号', 'Key customers: account no. / phone')}
+                </button>
+              )}
+              {appointmentsOn && (
+                <button
+                  type="button"
+                  className="hq-big-button hq-secondary"
+                  onClick={() => setPad('checkin')}
+                  data-testid="kiosk-checkin"
+                >
+                  {t('预约签到', 'Appointment check-in')}
                 </button>
               )}
             </div>

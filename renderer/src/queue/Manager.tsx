@@ -24,6 +24,7 @@ import {
   QueueConfig,
   RATING_LEVELS_3,
   RATING_LEVELS_5,
+  appointmentSettings,
   type CounterConfig,
   type StatsResponse,
   type TicketCategory,
@@ -36,6 +37,7 @@ import {
   setManagerKey,
   useHallCredentials,
 } from './client';
+import { AppointmentsTab } from './Appointments';
 import { DevicesTab } from './Devices';
 import { EChart, type ChartOption } from './EChart';
 import { useHallQueue } from './store';
@@ -340,6 +342,7 @@ function ConfigTab() {
     );
 
   const set = (patch: Partial<QueueConfig>) => setDraft({ ...draft, ...patch });
+  const appt = appointmentSettings(draft);
   const setCat = (i: number, patch: Partial<TicketCategory>) =>
     set({ categories: draft.categories.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
   const setCounter = (i: number, patch: Partial<CounterConfig>) =>
@@ -467,6 +470,50 @@ function ConfigTab() {
               value={draft.scrollingNotice}
               onChange={(e) => set({ scrollingNotice: e.target.value })}
             />
+          </Col>
+          <Col span={4}>
+            {label(t('预约取号', 'Appointments'))}
+            <br />
+            <Switch
+              checked={appt.enabled}
+              onChange={(v) => set({ appointments: { ...appt, enabled: v } })}
+              data-testid="config-appointments"
+            />
+          </Col>
+          <Col span={4}>
+            {label(t('预约时段(分)', 'Slot (min)'))}
+            <InputNumber
+              min={5}
+              max={240}
+              value={appt.slotMinutes}
+              onChange={(v) => set({ appointments: { ...appt, slotMinutes: v ?? 30 } })}
+            />
+          </Col>
+          <Col span={4}>
+            {label(t('每时段名额', 'Bookings per slot'))}
+            <InputNumber
+              min={1}
+              max={100}
+              value={appt.perSlot}
+              onChange={(v) => set({ appointments: { ...appt, perSlot: v ?? 4 } })}
+            />
+          </Col>
+          <Col span={6}>
+            {label(t('签到：提前 / 迟到(分)', 'Check-in: early / late (min)'))}
+            <Flex gap={4}>
+              <InputNumber
+                min={0}
+                max={120}
+                value={appt.earlyMinutes}
+                onChange={(v) => set({ appointments: { ...appt, earlyMinutes: v ?? 0 } })}
+              />
+              <InputNumber
+                min={0}
+                max={120}
+                value={appt.lateMinutes}
+                onChange={(v) => set({ appointments: { ...appt, lateMinutes: v ?? 0 } })}
+              />
+            </Flex>
           </Col>
         </Row>
       </Card>
@@ -754,6 +801,11 @@ function ManagerBody() {
           },
           { key: 'config', label: t('配置', 'Configuration'), children: <ConfigTab /> },
           { key: 'devices', label: t('设备', 'Devices'), children: <DevicesTab /> },
+          {
+            key: 'appointments',
+            label: t('预约', 'Appointments'),
+            children: <AppointmentsTab />,
+          },
         ]}
       />
     </>
