@@ -72,7 +72,14 @@ async function main(): Promise<void> {
       void service.close().finally(() => process.exit(0));
     }
   });
-  link.send({ type: 'ready', port: service.port, centralUplink: uplink !== null });
+  // Where the manager secret is (mode 0600): the shell can show it to the hall manager, who
+  // pairs counter devices with it. The secret itself never goes through messages or logs.
+  link.send({
+    type: 'ready',
+    port: service.port,
+    centralUplink: uplink !== null,
+    managerSecretFile: service.managerSecretFile,
+  });
 }
 
 main().catch((error: unknown) => {
