@@ -163,6 +163,8 @@ const MAINTENANCE_MS = 30_000;
 const MAX_BODY = 8 * 1024;
 const MAX_CONFIG_BODY = 512 * 1024;
 const SNAPSHOT_IDLE_MS = 1000;
+/** SSE connections from one address (a PC may show display + kiosk + desk + rating pad...). */
+const SSE_PER_ADDRESS = 40;
 
 const RateBody = z.object({
   counterNo: z.number().int().min(1),
@@ -226,6 +228,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     clock,
   );
   const maxSseClients = options.maxSseClients ?? 300;
+  const sseByAddress = new Map<string, number>();
 
   const outbox = new Outbox(
     options.centralPush,
@@ -507,6 +510,12 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     if (clients.size >= maxSseClients) {
       throw new HttpError(503, 'E_TOO_MANY_CLIENTS', '连接的屏幕过多，请稍后重试');
     }
+    // One device on the LAN must not take every slot from the hall's screens.
+    const addr = clientKey(req);
+    const fromAddr = sseByAddress.get(addr) ?? 0;
+    if (fromAddr >= SSE_PER_ADDRESS) {
+      throw new HttpError(503, 'E_TOO_MANY_CLIENTS', '本机打开的排队页面过多，请关闭多余页面');
+    }
     await whenDurable();
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -527,7 +536,13 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       res.write(`id: ${journal.seq}\nevent: snapshot\ndata: ${JSON.stringify(snap)}\n\n`);
     }
     clients.add(res);
-    req.on('close', () => clients.delete(res));
+    sseByAddress.set(addr, fromAddr + 1);
+    req.on('close', () => {
+      clients.delete(res);
+      const n = (sseByAddress.get(addr) ?? 1) - 1;
+      if (n <= 0) sseByAddress.delete(addr);
+      else sseByAddress.set(addr, n);
+    });
   }
 
   function serveStatic(res: http.ServerResponse, pathname: string): boolean {
@@ -859,6 +874,24 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Requests Node cannot even parse (bad syntax, oversized headers) still get a JSON answer.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const large = err.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      error: large
+        ? { code: 'E_TOO_LARGE', message: '请求头过大' }
+        : { code: 'E_BAD_REQUEST', message: '请求格式错误' },
+    });
+    socket.end(
+      `HTTP/1.1 ${large ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
+  });
   // A LAN device that opens connections and never finishes its request must not hold them.
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;

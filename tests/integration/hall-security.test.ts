@@ -5,6 +5,7 @@
 // anonymous kiosk calls are rate-limited per address.
 /* eslint-disable @typescript-eslint/no-explicit-any -- the test inspects loosely typed JSON answers */
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -320,6 +321,18 @@ describe('hall LAN API access', () => {
       body: { categoryId: 'A', pad: 'x'.repeat(20_000) },
     });
     expect(big).toMatchObject({ status: 413, json: { error: { code: 'E_TOO_LARGE' } } });
+    // Even what Node cannot parse gets a coded JSON answer.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(svc!.port, '127.0.0.1', () =>
+        socket.write('NOT HTTP AT ALL\r\n\r\n'),
+      );
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code).toBe('E_BAD_REQUEST');
     const badJson = await call('POST', '/api/queue/tickets', { raw: '{oops' });
     expect(badJson).toMatchObject({ status: 400, json: { error: { code: 'E_BAD_JSON' } } });
     const invalid = await call('POST', '/api/queue/tickets', { body: { categoryId: 'a1' } });
