@@ -1,9 +1,10 @@
 // End to end, built desk in Chromium against a real central endpoint (started here on port 0,
 // PGlite in a temp folder): first-run enrollment through the UI, an application accepted and
 // synced (status bar 已同步, nothing pending), the back office moves it and the desk's list and
-// timeline show the new stage; the centre stops (status bar offline, no flood of error
-// messages, an application accepted meanwhile waits), restarts on the same folder and port and
-// everything arrives exactly once; a change the centre refuses is shown with its reason.
+// timeline show the new stage; next year's holiday calendar published by the centre is in use
+// after a sync; the centre stops (status bar offline, no flood of error messages, an application
+// accepted meanwhile waits), restarts on the same folder and port and everything arrives exactly
+// once; a change the centre refuses is shown with its reason.
 // Build first: `RENDERER_OUT=/tmp/x E2E_PORT=4332 npx vite build` (or `npm run build:renderer`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -202,6 +203,25 @@ test('enroll, sync, back-office stage back on the desk, centre outage and restar
   await expect(rows.first()).toContainText(label);
   await rows.first().click();
   await expect(page.getByTestId('history')).toContainText(label);
+
+  // The centre publishes next year's holiday calendar: after a sync the desk uses it (settings
+  // shows 2027 from the centre; the "2027 not loaded" warning is gone) without a reload.
+  // (The settings page warns about next year only, so that part holds while it is 2026.)
+  const warnsAbout2027 = new Date().getFullYear() === 2026;
+  await openDesk(page, '/settings');
+  if (warnsAbout2027) await expect(page.getByText('尚未载入2027年节假日安排')).toBeVisible();
+  await adminCall('PUT', '/api/v1/admin/config/calendar/years/2027', {
+    data: {
+      holidays: [{ name: '元旦', nameEn: "New Year's Day", from: '2027-01-01', to: '2027-01-01' }],
+    },
+  });
+  await syncNow(page);
+  await expect(status).toHaveAttribute('data-phase', 'synced');
+  await openDesk(page, '/settings');
+  await expect(page.getByTestId('config-versions')).toContainText('节假日日历版本');
+  await expect(page.getByTestId('config-versions')).toContainText('中心下发');
+  await expect(page.locator('.ant-tag').getByText('2027', { exact: true })).toBeVisible();
+  if (warnsAbout2027) await expect(page.getByText('尚未载入2027年节假日安排')).toHaveCount(0);
 
   // The centre goes away: offline, quietly.
   await stopCentre();
