@@ -15,6 +15,8 @@ const dataRoot = process.env.HALLDESK_DATA_DIR ?? path.join(root, '.data');
 const host = process.env.HOST ?? '127.0.0.1';
 const centralPort = Number(process.env.CENTRAL_PORT ?? 8600);
 const hallPort = Number(process.env.HALL_PORT ?? 8700);
+/** This machine's own address for the services started here (0.0.0.0 is not one). */
+const localHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 
 /** The Electron binary, if this machine has one (the npm package downloads it on first use). */
 function electronBinary(): string | null {
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     staticDir: path.join(root, 'dist', 'renderer'),
     hallCode: demoHall,
     centralPush: httpCentralPush({
-      baseUrl: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${pushPort}`,
+      baseUrl: `http://${localHost}:${pushPort}`,
       deviceId: uplink.deviceId,
       token: uplink.token,
     }),
@@ -84,6 +86,26 @@ async function main(): Promise<void> {
   console.log(
     `  管理密钥 manager secret: ${hall.managerSecretFile}${hall.managerSecretCreated ? ' (new)' : ''} — 在「排队管理 → 设备」生成配对码，各窗口叫号面板输入配对码 / pair counters in Manager → Devices`,
   );
+
+  // A first pairing code, so the desk's counter panel can be paired at once (10 minutes).
+  try {
+    const res = await fetch(`http://${localHost}:${hall.port}/api/queue/pairing-codes`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${hall.managerSecret}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ name: '受理台 (npm start)' }),
+    });
+    const pairing = (await res.json()) as { code?: string; expiresAt?: string };
+    if (pairing.code) {
+      console.log(
+        `  窗口配对码 counter pairing code: ${pairing.code} (until ${pairing.expiresAt}) — ${hallUrl}/#/queue/counter?pair=${pairing.code}`,
+      );
+    }
+  } catch {
+    /* the manager view can make one */
+  }
 
   const electron = electronBinary();
   if (electron && fs.existsSync(path.join(root, 'dist-electron'))) {
