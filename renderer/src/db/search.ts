@@ -616,6 +616,30 @@ export async function countApplicationsIn(
   return residual ? plan.collection().filter(residual).count() : plan.collection().count();
 }
 
+// Ids are random UUIDs: 64 ranges of their first two hex digits split the store evenly. The
+// ranges cover every possible key (the first is open below, the last open above), so the sum is
+// exact whatever the ids look like.
+const ID_BOUNDS = Array.from({ length: 63 }, (_, i) => ((i + 1) * 4).toString(16).padStart(2, '0'));
+
+/** All applications: primary-key ranges (a store count is several times cheaper than an index's). */
+async function countAllSliced(db: HallDeskDB, signal?: AbortSignal): Promise<number | undefined> {
+  const t = db.applications;
+  let total = 0;
+  for (let i = 0; i <= ID_BOUNDS.length; i++) {
+    if (signal?.aborted) return undefined;
+    const lo = ID_BOUNDS[i - 1];
+    const hi = ID_BOUNDS[i];
+    const range =
+      lo === undefined
+        ? t.where(':id').below(hi!)
+        : hi === undefined
+          ? t.where(':id').aboveOrEqual(lo)
+          : t.where(':id').between(lo, hi, true, false);
+    total += await range.count();
+  }
+  return signal?.aborted ? undefined : total;
+}
+
 export interface SlicedCountOptions {
   /** Stops between slices (the result is then undefined). */
   signal?: AbortSignal;
@@ -644,6 +668,9 @@ export async function countApplicationsSliced(
   if ((statuses && statuses.length > 1) || (types && types.length > 1)) return undefined;
   if (statuses && types) return undefined;
   const t = db.applications;
+  if (!statuses && !types && !filters.from && !filters.to) {
+    return countAllSliced(db, opts.signal);
+  }
   const sliceCount = (a: string, b: string): Promise<number> => {
     if (statuses) {
       const s = statuses[0]!;

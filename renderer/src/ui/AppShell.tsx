@@ -11,7 +11,7 @@ import {
   SyncOutlined,
   AppstoreOutlined,
 } from '@ant-design/icons';
-import { Button, Layout, Menu, Segmented, Space, Typography } from 'antd';
+import { Button, Layout, Segmented, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { queueRoutes } from '../queue/routes';
 import { useLangStore, useT } from '../i18n';
@@ -19,6 +19,7 @@ import { HelpOverlay } from './HelpOverlay';
 import { navigate } from './router';
 import { useShortcut } from './shortcuts';
 import { StatusBar } from './StatusBar';
+import './shell.css';
 
 interface NavItem {
   key: string;
@@ -55,6 +56,7 @@ export function AppShell(props: { path: string; children: ReactNode }) {
   const setLang = useLangStore((s) => s.setLang);
   const [help, setHelp] = useState(false);
   const items = useNavItems();
+  const selected = selectedKey(props.path, items);
 
   useShortcut('alt+n', () => navigate('/desk/new'));
   useShortcut('alt+d', () => navigate('/desk/drafts'));
@@ -80,12 +82,20 @@ export function AppShell(props: { path: string; children: ReactNode }) {
           {t('营业厅受理台', 'HallDesk')}
         </div>
         <nav aria-label={t('主导航', 'Main navigation')}>
-          <Menu
-            mode="inline"
-            selectedKeys={[selectedKey(props.path, items)]}
-            items={items.map((i) => ({ key: i.key, icon: i.icon, label: i.label }))}
-            onClick={(e) => navigate(e.key)}
-          />
+          <ul className="shell-nav">
+            {items.map((i) => (
+              <li key={i.key}>
+                <a
+                  href={`#${i.key}`}
+                  title={i.label}
+                  aria-current={selected === i.key ? 'page' : undefined}
+                >
+                  {i.icon}
+                  <span className="shell-nav-label">{i.label}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
         </nav>
       </Layout.Sider>
       <Layout>

@@ -9,12 +9,12 @@ import { countApplicationsIn, countApplicationsSliced } from '../../../renderer/
 import { freshDb, makeApp } from './factory';
 
 let db: HallDeskDB;
-const N = 730;
+const N = 733;
 
 beforeAll(async () => {
   db = await freshDb();
   // Uneven density: a burst of 400 in one hour, the rest spread over two years.
-  const rows = Array.from({ length: N }, (_, i) => {
+  const rows = Array.from({ length: N - 3 }, (_, i) => {
     const ms =
       i < 400
         ? Date.UTC(2026, 10, 3, 2) + i * 7_000
@@ -30,7 +30,13 @@ beforeAll(async () => {
     const d = deriveApplicationKeys(app);
     return { ...app, t: d.t, searchKeys: d.searchKeys };
   });
-  await db.applications.bulkAdd(rows);
+  // Ids that are not lowercase UUIDs land in the open-ended first and last id ranges.
+  const odd = ['A-UPPER', 'zz-last', '00'].map((id, i) => {
+    const app = makeApp({ id, acceptedAt: new Date(Date.UTC(2025, 0, 1 + i)).toISOString() });
+    const d = deriveApplicationKeys(app);
+    return { ...app, t: d.t, searchKeys: d.searchKeys };
+  });
+  await db.applications.bulkAdd([...rows, ...odd]);
 });
 
 describe('first page without a count', () => {
