@@ -199,10 +199,12 @@ test('a bad rating asks for a reason; a paused counter shows on the display', as
   // The screens speak English too (?lang=en); the spoken call stays the zh-CN template.
   await page.goto(`${svc.url}/#/display?lang=en`);
   await expect(page.getByTestId('display-counter-1')).toContainText('Counter 1 closed');
-  await page.goto(`${svc.url}/#/kiosk`);
+  await page.goto(`${svc.url}/#/kiosk?lang=en`);
   await expect(page.getByTestId('queue-kiosk')).toContainText('Please choose your business');
   await page.getByTestId('kiosk-lang').click();
   await expect(page.getByTestId('queue-kiosk')).toContainText('请选择您要办理的业务');
+  // A screen's language stays on that page: the desk on the same PC keeps its own.
+  expect(await page.evaluate(() => localStorage.getItem('halldesk.lang'))).not.toBe('en');
 });
 
 test('manager view: live wait alarm, charts, configuration saved', async ({ page }) => {

@@ -6,8 +6,7 @@
 // template.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ANNOUNCED_EVENTS, announcementText, waitingTickets } from '../../../shared/queue';
-import { useT } from '../i18n';
-import { useLangParam } from './client';
+import { usePageLang } from './client';
 import { Announcer } from './speech';
 import { hallConnection, useHallQueue } from './store';
 import './queue.css';
@@ -22,8 +21,7 @@ function useClock(offsetMs: number): Date {
 }
 
 export function DisplayPage() {
-  useLangParam();
-  const t = useT();
+  const { t } = usePageLang();
   const { state, connected, clockOffsetMs } = useHallQueue();
   const now = useClock(clockOffsetMs);
   const [speaking, setSpeaking] = useState<string | null>(null);

@@ -4,8 +4,8 @@
 import { useEffect, useState } from 'react';
 import { HALL_PATHS, waitingTickets, type IssueTicketResponse } from '../../../shared/queue';
 import { shell } from '../shell/bridge';
-import { useLang, useLangStore, useT, type Tr } from '../i18n';
-import { HallApiError, hallRequest, useLangParam } from './client';
+import type { Tr } from '../i18n';
+import { HallApiError, hallRequest, usePageLang } from './client';
 import { useHallQueue } from './store';
 import './queue.css';
 
@@ -57,9 +57,7 @@ function PrintableTicket({
 }
 
 export function KioskPage() {
-  useLangParam();
-  const t = useT();
-  const lang = useLang();
+  const { t, lang, setLang, reset: resetLang } = usePageLang();
   const { state, connected } = useHallQueue();
   const [green, setGreen] = useState(false);
   // The keypad: a key customer's 户号 / phone, or an appointment's check-in code.
@@ -73,13 +71,15 @@ export function KioskPage() {
 
   useEffect(() => {
     if (!ticket) return;
-    const t = window.setTimeout(() => {
+    const timer = window.setTimeout(() => {
       setTicket(null);
       setGreen(false);
       setRef('');
       setKeyHint(null);
+      resetLang(); // the next customer starts in the hall's language
     }, RETURN_AFTER_MS);
-    return () => window.clearTimeout(t);
+    return () => window.clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ticket]);
 
   async function issue(categoryId: string) {
@@ -172,7 +172,7 @@ export function KioskPage() {
           <button
             type="button"
             className="hq-lang-button"
-            onClick={() => useLangStore.getState().setLang(lang === 'en' ? 'zh' : 'en')}
+            onClick={() => setLang(lang === 'en' ? 'zh' : 'en')}
             data-testid="kiosk-lang"
           >
             {lang === 'en' ? '中文' : 'English'}
@@ -256,6 +256,7 @@ export function KioskPage() {
                   setGreen(false);
                   setRef('');
                   setKeyHint(null);
+                  resetLang();
                 }}
               >
                 {t('完成', 'Done')}

@@ -3,9 +3,9 @@
 // single-machine default http://127.0.0.1:8700 (desk in Electron on the host PC). Also the
 // credentials: this device's pairing token (localStorage) and the manager secret (this browser
 // session only), sent as Bearer tokens.
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { HALL_DEFAULT_PORT, type HallDevice, type QueueErrorBody } from '../../../shared/queue';
-import { useLangStore } from '../i18n';
+import { useLang, type Lang, type Tr } from '../i18n';
 
 const STORAGE_KEY = 'halldesk.hallUrl';
 
@@ -21,19 +21,30 @@ export function pageParam(name: string): string | null {
 }
 
 /**
- * Screens and kiosks have no settings page: `?lang=en` (or `zh`) in their address sets the
- * language, remembered like the desk's choice.
+ * Language of a screen or kiosk page: `?lang=en` / `?lang=zh` in its address, else the stored
+ * choice. Kept on the page (a kiosk's English button must not switch the desk's language on a
+ * single-machine PC, and falls back for the next customer via `reset`).
  */
-export function useLangParam(): void {
+export function usePageLang(): {
+  lang: Lang;
+  t: Tr;
+  setLang: (l: Lang) => void;
+  reset: () => void;
+} {
+  const stored = useLang();
+  const fromParam = (): Lang | null => {
+    const p = pageParam('lang');
+    return p === 'en' || p === 'zh' ? p : null;
+  };
+  const [chosen, setChosen] = useState<Lang | null>(fromParam);
   useEffect(() => {
-    const apply = () => {
-      const lang = pageParam('lang');
-      if (lang === 'en' || lang === 'zh') useLangStore.getState().setLang(lang);
-    };
-    apply();
+    const apply = () => setChosen(fromParam());
     window.addEventListener('hashchange', apply);
     return () => window.removeEventListener('hashchange', apply);
   }, []);
+  const lang = chosen ?? stored;
+  const t: Tr = lang === 'en' ? (_zh, en) => en : (zh) => zh;
+  return { lang, t, setLang: setChosen, reset: () => setChosen(fromParam()) };
 }
 
 export function hallBaseUrl(): string {
