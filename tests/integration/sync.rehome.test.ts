@@ -38,6 +38,7 @@ function engineFor(db: ReturnType<typeof openDeskDb>) {
     store: createDexieSyncStore(db),
     fetch: realFetch,
     credentials: () => loadCredentials(db),
+    adoptProfile: true,
   });
 }
 
@@ -237,6 +238,47 @@ describe('records saved before enrollment', () => {
       expect((await localApplication(db, mine.id))?.hallCode).toBe(HALL);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('desk profile and enrollment agree', () => {
+  it('a database rebuilt under the same token gets its hall and desk code back from the centre', async () => {
+    const db = openDeskDb('rehome-rebuilt');
+    const rebuilt = openDeskDb('rehome-rebuilt-2');
+    try {
+      const r = await enroll(
+        db,
+        {
+          endpoint: central.url,
+          code: await central.admin.enrollmentCode(HALL),
+          deviceName: '7号',
+        },
+        realFetch,
+      );
+      // The token survived (the shell's secret store); the database did not.
+      const creds = (await loadCredentials(db))!;
+      await rebuilt.meta.put({ key: 'sync.credentials', value: creds });
+      expect(await rebuilt.settings.get('desk.profile')).toBeUndefined();
+      expect((await engineFor(rebuilt).syncNow()).kind).toBe('ok');
+      expect((await rebuilt.settings.get('desk.profile'))?.value).toMatchObject({
+        hallCode: HALL,
+        deskCode: r.deskCode,
+      });
+      // A profile edited to another hall is put back as well; the clerk's name stays.
+      await rebuilt.settings.put({
+        key: 'desk.profile',
+        value: { hallCode: 'OTHER', deskCode: r.deskCode, clerkName: '周七' },
+      });
+      expect((await engineFor(rebuilt).syncNow()).kind).toBe('ok');
+      expect((await rebuilt.settings.get('desk.profile'))?.value).toEqual({
+        hallCode: HALL,
+        deskCode: r.deskCode,
+        clerkName: '周七',
+      });
+    } finally {
+      db.close();
+      rebuilt.close();
     }
   });
 });

@@ -63,6 +63,11 @@ export interface SyncEngineOptions {
   requestTimeoutMs?: number;
   /** Subscribes to "the network may be back" hints (window 'online'); returns unsubscribe. */
   onlineHint?: (cb: () => void) => () => void;
+  /**
+   * Keep the desk profile's hall and desk codes equal to the enrollment's (the app: true; test
+   * desks without a profile: false).
+   */
+  adoptProfile?: boolean;
   /** Ask the centre to leave this device's own pushed versions out of pulls (default true). */
   skipOwnEchoes?: boolean;
   /** Stages to run (tests and the bench turn some off). */
@@ -260,6 +265,11 @@ export class SyncEngine {
       const stages = this.opts.stages ?? {};
       await this.store.compact();
       await this.store.repairHall?.(creds.hallCode);
+      if (this.opts.adoptProfile && (await this.store.profileNeedsCodes?.(creds.hallCode))) {
+        // The enrollment is the truth for the hall and desk codes new numbers are made with.
+        const info = await client.device();
+        await this.store.adoptCodes?.(info.hallCode, info.deskCode);
+      }
       const pushed = stages.push === false ? 0 : await this.pushAll(client, creds);
       const uploaded = stages.uploads === false ? 0 : await this.uploadAll(client);
       const pulled = stages.pull === false ? 0 : await this.pullAll(client);

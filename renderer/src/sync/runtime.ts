@@ -35,6 +35,7 @@ export function startSync(): void {
     credentials: () => loadCredentials(db),
     lock: defaultLock(),
     status: syncStatusStore,
+    adoptProfile: true,
     onlineHint: (cb) => {
       window.addEventListener('online', cb);
       return () => window.removeEventListener('online', cb);

@@ -87,7 +87,18 @@ export interface SyncStore {
    * build) to the enrolled hall; once per hall (rehome.ts). Optional for test stores.
    */
   repairHall?(hallCode: string): Promise<void>;
+  /**
+   * True when the desk profile (settings `desk.profile`) is missing or names another hall than
+   * the enrollment: a database rebuilt after damage (the token survived in the shell) or an
+   * edited profile. New applications would be numbered wrongly or refused.
+   */
+  profileNeedsCodes?(hallCode: string): Promise<boolean>;
+  /** Sets the profile's hall and desk codes from the centre (keeps the clerk's name). */
+  adoptCodes?(hallCode: string, deskCode: string | undefined): Promise<void>;
 }
+
+/** Settings key of the desk profile (renderer/src/desk/config.ts PROFILE_KEY). */
+const PROFILE_KEY = 'desk.profile';
 
 export const META = {
   checkpoint: 'sync.checkpoint',
@@ -449,6 +460,30 @@ export function createDexieSyncStore(
 
     async repairHall(hallCode) {
       await repairPlaceholderRecords(db, hallCode);
+    },
+
+    async profileNeedsCodes(hallCode) {
+      const row = await db.settings.get(PROFILE_KEY);
+      const p = row?.value as { hallCode?: unknown } | undefined;
+      return !p || p.hallCode !== hallCode;
+    },
+
+    async adoptCodes(hallCode, deskCode) {
+      await db.transaction('rw', db.settings, async () => {
+        const row = await db.settings.get(PROFILE_KEY);
+        const current =
+          row?.value && typeof row.value === 'object'
+            ? (row.value as Record<string, unknown>)
+            : { clerkName: '' };
+        await db.settings.put({
+          key: PROFILE_KEY,
+          value: {
+            ...current,
+            hallCode,
+            deskCode: deskCode ?? (typeof current.deskCode === 'string' ? current.deskCode : 'D01'),
+          },
+        });
+      });
     },
 
     async putRemote(record) {

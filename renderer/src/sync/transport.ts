@@ -6,6 +6,7 @@ import {
   ApiError,
   ApplicationResponse,
   AttachmentStatus,
+  DeviceInfoResponse,
   EnrollResponse,
   HealthResponse,
   PullResponse,
@@ -107,6 +108,12 @@ export class ApiClient {
     if (skipOwn) q.set('skipOwn', '1');
     const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {});
     return this.parse(PullResponse, body);
+  }
+
+  /** Who this token belongs to (hall, allocated desk code) and how far the centre has its changes. */
+  async device(): Promise<DeviceInfoResponse> {
+    const body = await this.request('GET', paths.device, {});
+    return this.parse(DeviceInfoResponse, body);
   }
 
   async application(id: string): Promise<Application> {
