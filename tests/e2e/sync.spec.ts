@@ -154,6 +154,8 @@ async function syncNow(page: Page): Promise<void> {
 test('enroll, sync, back-office stage back on the desk, centre outage and restart, rejection shown', async ({
   page,
 }) => {
+  // Two centre starts and eight sync rounds: ~30 s alone, more on a loaded machine.
+  test.setTimeout(180_000);
   const status = page.getByTestId('sync-status');
 
   // First run: the sync page asks for the endpoint and the one-time code.
