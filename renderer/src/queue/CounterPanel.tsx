@@ -58,6 +58,15 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
   // A ticket being served here is a customer's business in progress (update policy input).
   useServingReport(Boolean(counterNo && state?.counters[String(counterNo)]?.current));
 
+  // A revoked pairing shows at once (not at the first call): ask the service who we are.
+  const deviceToken = creds.device?.token;
+  useEffect(() => {
+    if (!deviceToken) return;
+    hallRequest(HALL_PATHS.whoami, { auth: 'counter' }).catch(() => {
+      /* E_AUTH_INVALID clears the pairing (client.ts); unreachable: retried at the next action */
+    });
+  }, [deviceToken]);
+
   useEffect(() => {
     try {
       if (counterNo) localStorage.setItem(COUNTER_KEY, String(counterNo));
