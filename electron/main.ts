@@ -19,7 +19,7 @@ import type { IpcEvents } from '../shared/ipc/contract';
 import { IpcFailure, IpcRegistry } from '../shared/ipc/registry';
 import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { setLinuxAutostart } from './autostart';
-import { startHallProcess } from './hallProcess';
+import { parseHallCentralUplink, startHallProcess } from './hallProcess';
 import { RotatingLog } from './logFile';
 import { decideWindowOpen, isAppUrl } from './navigation';
 import { listPrinters, printReceipt, printTicket } from './printing';
@@ -167,6 +167,21 @@ function focus(win: BrowserWindow): void {
 }
 
 // ---- Hall host ---------------------------------------------------------------------------------
+let secretStore: SecretStore | null = null;
+
+/**
+ * The hall service's own device at the centre, kept as the secret `hall.central` (JSON
+ * `{ baseUrl, deviceId, token, hallCode? }`); none or unreadable = the queue runs offline.
+ */
+function hallUplink() {
+  try {
+    return parseHallCentralUplink(secretStore?.get('hall.central'));
+  } catch (e) {
+    log('warn', `hall uplink secret unreadable: ${String(e)}`);
+    return null;
+  }
+}
+
 function applyHallHost(): void {
   const s = settings.get();
   if (!s.hallHost.enabled) {
@@ -183,6 +198,7 @@ function applyHallHost(): void {
         host: s.hallHost.bindAddress,
         dataDir: path.join(dataDir, 'hall'),
         staticDir: rendererDir,
+        central: hallUplink(),
         fork: (entry, env) =>
           utilityProcess.fork(entry, [], {
             serviceName: 'HallDesk hall queue',
@@ -392,10 +408,8 @@ async function start(): Promise<void> {
     log('error', `renderer build missing at ${rendererDir}: run npm run build:renderer`);
   }
 
-  const registry = buildRegistry(
-    new SecretStore(dataDir, safeStorage),
-    new SignatureStore(dataDir),
-  );
+  secretStore = new SecretStore(dataDir, safeStorage);
+  const registry = buildRegistry(secretStore, new SignatureStore(dataDir));
   ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, arg: unknown) =>
     registry.dispatch(name, arg, { senderId: event.sender.id, url: event.senderFrame?.url ?? '' }),
   );
