@@ -155,7 +155,11 @@ async function hallQueueDevice(
     /* first start, or unreadable: enroll */
   }
   const code = await admin.createEnrollmentCode(db, hallCode, { note: 'npm start: hall queue' });
-  const res = await admin.enroll(db, { code: code.code, deviceName: '排队叫号服务 (hall queue)' });
+  const res = await admin.enroll(db, {
+    code: code.code,
+    deviceName: '排队叫号服务 (hall queue)',
+    kind: 'service',
+  });
   fs.writeFileSync(file, JSON.stringify({ deviceId: res.deviceId, token: res.token }), {
     mode: 0o600,
   });
