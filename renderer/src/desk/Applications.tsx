@@ -25,6 +25,8 @@ import { navigate } from '../ui/router';
 import { type DeskConfig, useDeskConfig } from './config';
 
 const PAGE = 100;
+// The live first page: a screenful and more (each write re-reads it, so it stays small).
+const FIRST_PAGE = 50;
 const ROW_HEIGHT = 52;
 // The total is counted once the list has been quiet this long (a count over 200,000 rows is
 // seconds of index walking; it must never sit between the clerk and the first rows or a submit).
@@ -101,7 +103,7 @@ export function ApplicationsPage() {
   // after every write; the total comes after (below).
   const first = useLiveQuery(
     () =>
-      searchApplications(query, filters, { limit: PAGE, countTotal: false }).then((r) => ({
+      searchApplications(query, filters, { limit: FIRST_PAGE, countTotal: false }).then((r) => ({
         ...r,
         error: null as string | null,
       })),
@@ -154,7 +156,8 @@ export function ApplicationsPage() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    setMore([]);
+    // Functional: an already empty list keeps its identity (no extra render per live update).
+    setMore((m) => (m.length ? [] : m));
     setMoreHasMore(null);
   }, [first]);
 
