@@ -371,6 +371,18 @@ async function applyBatch(
       } else if (p.entity === 'application') {
         const outcome = resolveDeskUpdate(st?.record as ApplicationT | undefined, p.record);
         if (outcome.kind === 'conflict') {
+          // Not applied as a whole, but the hall's always-owned fields (the customer's rating)
+          // were taken: store that version.
+          if (outcome.changed) {
+            map.set(p.change.entityId, {
+              hallId: auth.hallId,
+              lastDeviceId: auth.deviceId,
+              lastDeviceSeq: seq,
+              record: outcome.current,
+              dirty: true,
+            });
+            touch('application', p.change.entityId);
+          }
           result = {
             changeId,
             seq,

@@ -42,6 +42,16 @@ export const HALL_OWNED_FIELDS = [
 ] as const satisfies readonly (keyof Application)[];
 export type HallOwnedField = (typeof HALL_OWNED_FIELDS)[number];
 
+/**
+ * Fields the hall owns for the application's whole life: the customer's rating of the counter
+ * service is given at the hall after the business is done, usually after the back office has
+ * taken the application up, and nobody at the centre may change it. A desk's value is taken
+ * whenever it is set and differs (it is never cleared by a desk that does not have it).
+ */
+export const HALL_ALWAYS_FIELDS = [
+  'customerRating',
+] as const satisfies readonly (keyof Application)[];
+
 export const CENTRE_OWNED_FIELDS = [
   'status',
   'history',
@@ -88,7 +98,14 @@ export type DeskUpdateOutcome =
   /** Apply: `record` is the centre's new record; `changed` false = nothing to write. */
   | { kind: 'apply'; record: Application; changed: boolean }
   /** Taken up and the desk differs: keep `current`, tell the desk what was not applied. */
-  | { kind: 'conflict'; current: Application; notApplied: string[] };
+  | {
+      kind: 'conflict';
+      /** The centre's record (with the desk's always-owned fields when `changed`). */
+      current: Application;
+      notApplied: string[];
+      /** True when `current` took always-owned fields from the desk: write it. */
+      changed: boolean;
+    };
 
 /**
  * What the centre does with a desk's version of an application (push, create or update).
@@ -101,13 +118,23 @@ export function resolveDeskUpdate(
   if (!centre) {
     return { kind: 'create', record: { ...desk, serverVersion: 1 } };
   }
+  // The hall's always-owned fields first: they apply in every state, also beside a conflict.
+  const always = HALL_ALWAYS_FIELDS.filter(
+    (f) => desk[f] !== undefined && !sameValue(centre[f], desk[f]),
+  );
+  let base = centre;
+  if (always.length > 0) {
+    base = { ...centre, serverVersion: centre.serverVersion + 1, updatedAt: desk.updatedAt };
+    for (const f of always) (base as Record<string, unknown>)[f] = desk[f];
+  }
+  const changedAlways = always.length > 0;
   const differing = differingHallFields(centre, desk);
   if (isTakenUp(centre.status)) {
-    if (differing.length === 0) return { kind: 'apply', record: centre, changed: false };
-    return { kind: 'conflict', current: centre, notApplied: differing };
+    if (differing.length === 0) return { kind: 'apply', record: base, changed: changedAlways };
+    return { kind: 'conflict', current: base, notApplied: differing, changed: changedAlways };
   }
-  if (differing.length === 0) return { kind: 'apply', record: centre, changed: false };
-  const record: Application = { ...centre };
+  if (differing.length === 0) return { kind: 'apply', record: base, changed: changedAlways };
+  const record: Application = { ...base };
   for (const f of HALL_OWNED_FIELDS) {
     // Assign field by field so that a field the desk cleared (undefined) is cleared here too.
     (record as Record<string, unknown>)[f] = desk[f];
@@ -129,7 +156,15 @@ export function mergeForDesk(
   if (!local) return centre;
   // An older centre version (pages overtaken by a push result) never rolls the desk back.
   if (local.serverVersion > centre.serverVersion) return local;
-  if (!localPending || isTakenUp(centre.status)) return centre;
+  if (!localPending) return centre;
+  if (isTakenUp(centre.status)) {
+    // A rating given since the last push is still on its way: keep showing it.
+    const kept: Application = { ...centre };
+    for (const f of HALL_ALWAYS_FIELDS) {
+      if (local[f] !== undefined) (kept as Record<string, unknown>)[f] = local[f];
+    }
+    return kept;
+  }
   const merged: Application = { ...centre };
   for (const f of HALL_OWNED_FIELDS) {
     (merged as Record<string, unknown>)[f] = local[f];

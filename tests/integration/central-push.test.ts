@@ -222,6 +222,44 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(same.body.results[0]).toMatchObject({ status: 'applied', serverVersion: 3 });
     });
 
+    it("the customer's rating is the hall's whatever the state: taken after take-up, also beside a conflict", async () => {
+      const app = appFor(dev);
+      await push(c, dev, [change(dev, 'application', app)]);
+      const to = allowedTransitions(pathOf(app), 'accepted')[0]!;
+      const moved = await call(c.url, 'POST', paths.adminTransition(app.appNo), {
+        token: c.adminToken,
+        body: { to, actor: '张三' },
+      });
+      expect(moved.body.application).toMatchObject({ status: to, serverVersion: 2 });
+
+      const at = new Date().toISOString();
+      const rated = { ...app, customerRating: { level: '满意', bad: false, at }, updatedAt: at };
+      const r1 = await push(c, dev, [change(dev, 'application', rated, { op: 'update' })]);
+      expect(r1.body.results[0]).toMatchObject({ status: 'applied', serverVersion: 3 });
+      let centre = (await call(c.url, 'GET', paths.application(app.id), { token: dev.token })).body
+        .application;
+      expect(centre.customerRating).toMatchObject({ level: '满意' });
+      expect(centre.status).toBe(to);
+
+      // A changed rating together with a late hall edit: the edit conflicts, the rating is kept.
+      const later = {
+        ...rated,
+        customerRating: { level: '不满意', bad: true, reason: '等待太久', at },
+        notes: '迟到的修改',
+      };
+      const r2 = await push(c, dev, [change(dev, 'application', later, { op: 'update' })]);
+      const res = r2.body.results[0]!;
+      expect(res.status).toBe('conflict');
+      if (res.status !== 'conflict') throw new Error('unreachable');
+      expect(res.notApplied).toEqual(['notes']);
+      expect(res.current.customerRating).toMatchObject({ level: '不满意', reason: '等待太久' });
+      centre = (await call(c.url, 'GET', paths.application(app.id), { token: dev.token })).body
+        .application;
+      expect(centre.customerRating).toMatchObject({ level: '不满意' });
+      expect(centre.notes).toBeUndefined();
+      expect(centre.serverVersion).toBe(4);
+    });
+
     it('rejects invalid changes with a reason, records them, and keeps going with the rest', async () => {
       const good = appFor(dev);
       const bad = { ...appFor(dev), customer: undefined };
