@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   const central = await buildCentralServer({
     ...(databaseUrl ? { databaseUrl } : { dataDir: path.join(dataRoot, 'central') }),
     ...(process.env.HALLDESK_ADMIN_TOKEN ? { adminToken: process.env.HALLDESK_ADMIN_TOKEN } : {}),
+    // The shell's update feed (electron-builder's release folder by default, when it exists).
+    updatesDir: process.env.HALLDESK_UPDATES_DIR ?? path.join(root, 'release'),
     logger: false,
   });
   const centralAddress = await central.app.listen({ port: centralPort, host });

@@ -17,6 +17,7 @@ import { installCors } from './cors';
 import { fail, installErrorHandling } from './errors';
 import { processPull } from './pull';
 import { processPush } from './push';
+import { registerUpdates } from './updates';
 
 export interface CentralServerOptions {
   /** PostgreSQL URL; else PGlite in dataDir (in memory when neither is given). */
@@ -30,6 +31,8 @@ export interface CentralServerOptions {
   configDir?: URL | string;
   /** PostgreSQL pool size. */
   maxConnections?: number;
+  /** Folder served at /updates/ as the desktop shell's generic update feed (none: not served). */
+  updatesDir?: string;
 }
 
 export interface CentralServer {
@@ -217,6 +220,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   );
 
   await registerConsole(app, db);
+  registerUpdates(app, opts.updatesDir);
 
   let closed = false;
   return {

@@ -11,6 +11,8 @@ async function main(): Promise<void> {
   const server = await buildCentralServer({
     ...(databaseUrl ? { databaseUrl } : { dataDir }),
     ...(process.env.HALLDESK_ADMIN_TOKEN ? { adminToken: process.env.HALLDESK_ADMIN_TOKEN } : {}),
+    // The shell's update feed (electron-builder's release folder by default, when it exists).
+    updatesDir: process.env.HALLDESK_UPDATES_DIR ?? 'release',
     logger: { level: process.env.LOG_LEVEL || 'info' },
   });
   if (server.generatedAdminToken) {
