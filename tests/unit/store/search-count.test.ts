@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { HallDeskDB } from '../../../renderer/src/db/db';
 import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
 import * as repo from '../../../renderer/src/db/repo';
+import type { ApplicationFilters } from '../../../renderer/src/db/repo';
 import { countApplicationsIn, countApplicationsSliced } from '../../../renderer/src/db/search';
 import { freshDb, makeApp } from './factory';
 
@@ -63,13 +64,14 @@ describe('first page without a count', () => {
   });
 
   it('pages filtered and searched lists the same way as the counted path', async () => {
-    for (const [q, f] of [
+    const cases: [string, ApplicationFilters][] = [
       ['', { status: 'site_survey' }],
       ['', { status: ['site_survey', 'archived'] }],
       ['', { keyCustomer: false, businessCode: 'PV', from: '2026-01-01' }],
       ['周1', {}],
       ['周1', { status: 'accepted' }],
-    ] as const) {
+    ];
+    for (const [q, f] of cases) {
       const a = await repo.searchApplications(q, f, { limit: 15, offset: 5 });
       const b = await repo.searchApplications(q, f, { limit: 15, offset: 5, countTotal: false });
       expect(
