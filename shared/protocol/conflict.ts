@@ -158,11 +158,14 @@ export function mergeForDesk(
   if (local.serverVersion > centre.serverVersion) return local;
   if (!localPending) return centre;
   if (isTakenUp(centre.status)) {
-    // A rating given since the last push is still on its way: keep showing it.
+    // A rating given since the last push is still on its way: keep showing it. (The centre's
+    // object itself when there is nothing to keep: callers tell "replaced" by identity.)
+    const keep = HALL_ALWAYS_FIELDS.filter(
+      (f) => local[f] !== undefined && !sameValue(local[f], centre[f]),
+    );
+    if (keep.length === 0) return centre;
     const kept: Application = { ...centre };
-    for (const f of HALL_ALWAYS_FIELDS) {
-      if (local[f] !== undefined) (kept as Record<string, unknown>)[f] = local[f];
-    }
+    for (const f of keep) (kept as Record<string, unknown>)[f] = local[f];
     return kept;
   }
   const merged: Application = { ...centre };
