@@ -124,6 +124,15 @@ function boot(): Promise<Boot> {
     }, 800);
     // Then the other pages' code, so that the desk keeps working offline.
     whenIdle(() => void preloadDeskPages(), 1200);
+    // Local copies that are safely on the centre leave this machine after their retention
+    // period (PIPL Art. 19; periods are configuration the centre may push).
+    whenIdle(() => {
+      Promise.all([import('./db/retention'), import('./db/db'), import('./desk/config')])
+        .then(([retention, dbm, config]) =>
+          retention.scheduleRetention(dbm.activeDb(), () => config.deskConfig().settings.retention),
+        )
+        .catch((e: unknown) => console.error('retention failed to start', e));
+    }, 5000);
     return { state: 'ready' };
   });
   return booting;

@@ -12,7 +12,10 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
+import { activeDb } from '../db/db';
+import { type PurgeReport, RETENTION_META_KEY } from '../db/retention';
 import { requestPersistentStorage, storageEstimate } from '../db/open';
 import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
@@ -215,6 +218,9 @@ function StorageCard() {
         <Descriptions.Item label={t('已用 / 配额', 'Used / quota')}>
           {est ? `${mb(est.usage)} / ${mb(est.quota)}` : '…'}
         </Descriptions.Item>
+        <Descriptions.Item label={t('个人信息留存', 'Retention of personal data')}>
+          <RetentionText />
+        </Descriptions.Item>
         <Descriptions.Item label={t('数据位置', 'Where the data lives')}>
           {shell.isElectron
             ? t(
@@ -248,6 +254,27 @@ function StorageCard() {
         {t('导出备份', 'Export backup')}
       </Button>
     </Card>
+  );
+}
+
+/** Retention periods (configuration) and what the last purge removed (db/retention.ts). */
+function RetentionText() {
+  const t = useT();
+  const r = useDeskConfig().settings.retention;
+  const last = useLiveQuery(() => activeDb().meta.get(RETENTION_META_KEY), [])?.value as
+    PurgeReport | undefined;
+  return (
+    <span data-testid="retention">
+      {t(
+        `已同步且办结的申请保留 ${r.syncedApplicationDays} 天，扫描件 ${r.attachmentDays} 天，草稿 ${r.draftDays} 天，已答复的意见 ${r.feedbackDays} 天；未上传中心的数据从不清除。`,
+        `Synced, finished applications are kept ${r.syncedApplicationDays} days, scans ${r.attachmentDays}, drafts ${r.draftDays}, answered feedback ${r.feedbackDays}; nothing unsent is ever removed.`,
+      )}
+      {last &&
+        t(
+          ` 上次清理 ${new Date(last.at).toLocaleString('zh-CN')}：申请 ${last.applications}、扫描件 ${last.attachmentBytes}、草稿 ${last.drafts}、意见 ${last.feedback}。`,
+          ` Last purge ${new Date(last.at).toLocaleString('en')}: ${last.applications} applications, ${last.attachmentBytes} scans, ${last.drafts} drafts, ${last.feedback} feedback.`,
+        )}
+    </span>
   );
 }
 
