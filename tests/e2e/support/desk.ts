@@ -98,7 +98,9 @@ export async function fillRequiredFields(
       await page.locator(`#f-field-${key}`).click();
       await expect(dropdown).toBeVisible();
       const options = dropdown.locator('.ant-select-item-option');
-      await (override ? options.and(page.locator(`[title="${override}"]`)) : options.first()).click();
+      await (
+        override ? options.and(page.locator(`[title="${override}"]`)) : options.first()
+      ).click();
       await expect(dropdown).toBeHidden();
     } else if ((await item.locator('input[type=checkbox]').count()) > 0) {
       await page.locator(`#f-field-${key}`).check();
