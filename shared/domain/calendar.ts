@@ -1,6 +1,7 @@
 // Working-day calendar: official holidays and 调休 make-up working days as data (per year), working-day
-// arithmetic for deadlines, and Asia/Shanghai date strings. A year without data is an error, never a
-// silent Monday–Friday guess (domain.md: such a guess gives wrong deadlines without anyone noticing).
+// arithmetic for deadlines, and Asia/Shanghai date strings. A year without data is an error for the
+// strict API, never a silent Monday–Friday guess; the provisional API counts such a year Monday–Friday
+// and says so (which years, that the result is provisional) so the desk can mark the date 暂估.
 import { z } from 'zod';
 import calendarJson from '../config/calendar.json';
 
@@ -135,6 +136,27 @@ export function shanghaiDate(isoOrDate: string | Date | number = new Date()): st
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
 
+/** A date counted with the provisional API: whether a year without data was counted Mon–Fri. */
+export interface ProvisionalDate {
+  date: string;
+  /** True when the count crossed a day of a year without data (counted Monday–Friday). */
+  provisional: boolean;
+  /** The years without data that the count crossed, ascending (empty when not provisional). */
+  missingYears: number[];
+}
+
+/** A working-day count with the provisional API (see ProvisionalDate). */
+export interface ProvisionalCount {
+  days: number;
+  provisional: boolean;
+  missingYears: number[];
+}
+
+function isWeekendDayNumber(n: number): boolean {
+  const weekday = (((n + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+  return weekday === 0 || weekday === 6;
+}
+
 /** Working-day arithmetic over loaded calendar data. Immutable; build a new one after merging. */
 export class WorkCalendar {
   readonly data: CalendarData;
@@ -174,8 +196,7 @@ export class WorkCalendar {
     this.requireYear(date);
     if (this.holidays.has(date)) return 'holiday';
     if (this.makeup.has(date)) return 'makeup_workday';
-    const weekday = (((n + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
-    return weekday === 0 || weekday === 6 ? 'weekend' : 'workday';
+    return isWeekendDayNumber(n) ? 'weekend' : 'workday';
   }
 
   /** The holiday a date belongs to (as a day off or a make-up working day), if any. */
@@ -204,6 +225,64 @@ export class WorkCalendar {
       if (this.isWorkingDay(fromDayNumber(day))) left -= 1;
     }
     return fromDayNumber(day);
+  }
+
+  /**
+   * Whether a day counts as a working day, provisionally: a day of a year without data counts
+   * Monday–Friday (`missing` says so); a day of a loaded year follows the data as isWorkingDay.
+   */
+  isWorkingDayProvisional(date: string): { working: boolean; missing: boolean } {
+    const n = dayNumber(date);
+    if (this.yearSet.has(Number(date.slice(0, 4))))
+      return { working: this.isWorkingDay(date), missing: false };
+    return { working: !isWeekendDayNumber(n), missing: true };
+  }
+
+  /**
+   * addWorkingDays that does not stop at a year without data: such a year is counted Monday–Friday
+   * with no holidays, and the result says it is provisional and which years were missing.
+   *
+   * Why this is a conservative promise to the customer: official holidays only take working days
+   * away, so without them the n-th working day comes no later than the real one — the desk never
+   * promises the customer a later date than the official calendar would, and the real calendar
+   * (once the centre pushes it) can only move the deadline later. The one exception is 调休: a
+   * Saturday or Sunday made a working day can make the real n-th working day earlier than the
+   * Mon–Fri count when the count ends between that make-up day and the holiday it pays for (e.g.
+   * 2025-01-26 Sun before 春节). That stretch is a few days a year, so this is rare; the date is
+   * marked 暂估 anyway and the detail page shows the recomputed date once the year arrives.
+   */
+  addWorkingDaysProvisional(from: string, n: number): ProvisionalDate {
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`working days must be a non-negative integer: ${n}`);
+    let day = dayNumber(from);
+    const missing = new Set<number>();
+    let left = n;
+    while (left > 0) {
+      day += 1;
+      const d = fromDayNumber(day);
+      const k = this.isWorkingDayProvisional(d);
+      if (k.missing) missing.add(Number(d.slice(0, 4)));
+      if (k.working) left -= 1;
+    }
+    const missingYears = [...missing].sort((a, b) => a - b);
+    return { date: fromDayNumber(day), provisional: missingYears.length > 0, missingYears };
+  }
+
+  /** workingDaysBetween counting a year without data Monday–Friday, saying so (see above). */
+  workingDaysBetweenProvisional(a: string, b: string): ProvisionalCount {
+    const na = dayNumber(a);
+    const nb = dayNumber(b);
+    const [lo, hi, sign] = nb < na ? [nb, na, -1] : [na, nb, 1];
+    const missing = new Set<number>();
+    let count = 0;
+    for (let n = lo + 1; n <= hi; n++) {
+      const d = fromDayNumber(n);
+      const k = this.isWorkingDayProvisional(d);
+      if (k.missing) missing.add(Number(d.slice(0, 4)));
+      if (k.working) count += 1;
+    }
+    const missingYears = [...missing].sort((x, y) => x - y);
+    return { days: sign * count, provisional: missingYears.length > 0, missingYears };
   }
 
   /**

@@ -91,6 +91,11 @@ export const Application = z.object({
   acceptedBy: z.string().min(1),
   /** Whole-process deadline (YYYY-MM-DD), counted in working days from acceptance. */
   deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /**
+   * True when the deadline was counted provisionally (Mon–Fri, calendar.ts) because a year it
+   * reaches had no holiday schedule at acceptance (暂估; the centre's calendar decides later).
+   */
+  deadlineProvisional: z.boolean().optional(),
   /** Current workflow state code (see workflow.ts). Owned by the centre after acceptance. */
   status: z.string().min(1),
   /**
@@ -137,6 +142,8 @@ export const Feedback = z.object({
   /** YYYY-MM-DD due dates from the configured limits (working days). */
   firstContactDue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   replyDue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** True when a due date was counted provisionally (Mon–Fri) for a year without a schedule. */
+  dueProvisional: z.boolean().optional(),
   firstContactAt: z.string().datetime({ offset: true }).optional(),
   reply: z.string().max(4000).optional(),
   repliedAt: z.string().datetime({ offset: true }).optional(),

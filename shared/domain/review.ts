@@ -2,10 +2,9 @@
 // messages and a severity. Blockers must be fixed; warnings need the clerk's deliberate confirmation.
 import type { Application } from './model';
 import type { BusinessType, Catalogue, FieldDef } from './catalogue';
-import { documentsFor, fieldsFor, findBusinessType } from './catalogue';
+import { documentsFor, fieldsFor, findBusinessType, resolveLimits } from './catalogue';
 import type { HallSettings } from './settings';
-import type { WorkCalendar } from './calendar';
-import { tryComputeDeadline } from './workflow';
+import { shanghaiDate, type WorkCalendar } from './calendar';
 import {
   validateAccountNo,
   validateCapacity,
@@ -207,7 +206,7 @@ function documentIssues(app: ReviewInput, type: BusinessType, cat: Catalogue): R
 /**
  * Everything the clerk should see before submitting, blockers first. `today` (YYYY-MM-DD) dates
  * the minor check; with `opts.calendar` it also warns when the deadline reaches a year whose
- * holiday schedule is not loaded. The UI shows the list and requires a deliberate confirmation of the warnings.
+ * holiday schedule is not loaded (the deadline is then a provisional Mon–Fri count, 暂估). The UI shows the list and requires a deliberate confirmation of the warnings.
  */
 export function reviewApplication(
   app: ReviewInput,
@@ -351,23 +350,29 @@ export function reviewApplication(
 
   items.push(...documentIssues(app, type, catalogue));
 
-  // --- the deadline needs the calendar of every year it reaches (never a Mon–Fri guess)
+  // --- a deadline reaching a year without a holiday schedule is counted Mon–Fri (暂估): the
+  // clerk must tell the customer the date is provisional, so it is an unusual item to confirm.
   if (opts.calendar) {
-    const d = tryComputeDeadline(
+    const { totalLimitWd } = resolveLimits(
       type,
       app.fields,
-      opts.acceptedAt ?? today,
-      opts.calendar,
       settings.wholeProcessLimitsWd.byBusinessCode,
     );
-    if (!d.ok)
+    const d = opts.calendar.addWorkingDaysProvisional(
+      shanghaiDate(opts.acceptedAt ?? today),
+      totalLimitWd,
+    );
+    if (d.provisional) {
+      const years = d.missingYears.join('、');
+      const yearsEn = d.missingYears.join(', ');
       items.push({
-        code: d.code,
+        code: 'deadline_provisional',
         severity: 'warning',
-        message: `${d.message}，办结时限暂无法计算`,
-        messageEn: `${d.messageEn}; the deadline cannot be computed yet`,
+        message: `办结时限按周一至周五暂估（${years}年节假日安排尚未发布），发布后以中心为准`,
+        messageEn: `Deadline estimated Monday–Friday (the ${yearsEn} holiday schedule is not published yet); the centre's date applies once it is`,
         target: 'deadline',
       });
+    }
   }
   return items.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

@@ -15,7 +15,7 @@ import {
   findBusinessType,
   resolveLimits,
 } from '../../../shared/domain/catalogue';
-import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
+import { shanghaiDate } from '../../../shared/domain/calendar';
 import type {
   Application,
   CustomerKind,
@@ -329,34 +329,35 @@ export class IntakeError extends Error {
 
 /**
  * The whole-process deadline: the type's limit (with variants and hall overrides) counted in
- * working days from acceptance. A year missing from the calendar is an error, never a guess.
+ * working days from acceptance. When the count reaches a year whose holiday schedule is not
+ * loaded yet (every December, until the centre pushes next year), it is counted Monday–Friday and
+ * marked provisional (暂估) rather than refusing the intake: holidays only push a deadline later,
+ * so the date promised is never later than the official one (calendar.ts explains the 调休 caveat).
  */
 export function deadlineFor(
   cfg: DeskConfig,
   type: BusinessType,
   fields: FieldValues,
   acceptedAt: Date,
-): { deadline: string; limitWd: number } {
+): { deadline: string; limitWd: number; provisional: boolean; missingYears: number[] } {
   const { totalLimitWd } = resolveLimits(
     type,
     fields,
     cfg.settings.wholeProcessLimitsWd.byBusinessCode,
   );
-  try {
-    return {
-      deadline: cfg.calendar.addWorkingDays(shanghaiDate(acceptedAt), totalLimitWd),
-      limitWd: totalLimitWd,
-    };
-  } catch (e) {
-    if (e instanceof CalendarMissingYearError) throw new IntakeError(e.messageZh, e.messageEn);
-    throw e;
-  }
+  const r = cfg.calendar.addWorkingDaysProvisional(shanghaiDate(acceptedAt), totalLimitWd);
+  return {
+    deadline: r.date,
+    limitWd: totalLimitWd,
+    provisional: r.provisional,
+    missingYears: r.missingYears,
+  };
 }
 
 /**
  * The Application for a valid form (appNo is a placeholder: the store assigns the real number in
- * the submit transaction). Throws IntakeError when the form is incomplete or the deadline cannot
- * be computed.
+ * the submit transaction). Throws IntakeError when the form is incomplete. A deadline counted
+ * into a year without a holiday schedule is kept, marked deadlineProvisional.
  */
 export function buildApplication(
   cfg: DeskConfig,
@@ -380,7 +381,7 @@ export function buildApplication(
     fields[def.key] = def.kind === 'number' ? Number(v) : (v as string | number | boolean);
   }
   const at = ctx.now.toISOString();
-  const { deadline } = deadlineFor(cfg, layout.type, fields, ctx.now);
+  const { deadline, provisional } = deadlineFor(cfg, layout.type, fields, ctx.now);
   const documents: DocumentEntry[] = layout.documents.map((d) => {
     const st = form.documents[d.code] ?? 'missing';
     if (st === 'received')
@@ -425,6 +426,7 @@ export function buildApplication(
     acceptedAt: at,
     acceptedBy: ctx.clerk,
     deadline,
+    ...(provisional ? { deadlineProvisional: true } : {}),
     status: 'accepted',
     history: initialHistory(ctx.clerk, at),
     updatedAt: at,

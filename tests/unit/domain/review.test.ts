@@ -229,7 +229,7 @@ describe('reviewApplication', () => {
     expect(review(app).map((i) => i.code)).toEqual(['business_unknown']);
   });
 
-  it('warns when the deadline reaches a year without a calendar', () => {
+  it('warns that the deadline is provisional when it reaches a year without a calendar', () => {
     const hv = makeApplication({
       businessCode: '104',
       fields: {
@@ -245,8 +245,11 @@ describe('reviewApplication', () => {
       calendar: defaultCalendar,
       acceptedAt: '2026-11-26T10:00:00+08:00',
     });
-    expect(items.map((i) => `${i.severity}:${i.code}`)).toEqual(['warning:calendar_missing_year']);
-    expect(items[0]?.message).toContain('缺少 2027 年节假日安排');
+    expect(items.map((i) => `${i.severity}:${i.code}`)).toEqual(['warning:deadline_provisional']);
+    expect(items[0]?.message).toBe(
+      '办结时限按周一至周五暂估（2027年节假日安排尚未发布），发布后以中心为准',
+    );
+    expect(items[0]?.messageEn).toContain('2027');
   });
 
   it('lists blockers before warnings', () => {
