@@ -33,10 +33,11 @@ import {
 } from '../../../shared/domain/workflow';
 import { RatingRequest, SignatureStatus } from '../customer/DeskCustomer';
 import { getApplication, StoreError, updateApplication } from '../db/repo';
-import { pick, useLang, useT } from '../i18n';
+import { type Lang, pick, useLang, useT } from '../i18n';
 import { navigate } from '../ui/router';
 import { daysLeftText } from './Applications';
-import { useDeskConfig, useProfile } from './config';
+import { type DeskConfig, useDeskConfig, useProfile } from './config';
+import { deadlineView } from './formModel';
 import { formatDateTime } from './Receipt';
 import { AttachmentTags, ScanButtons, useAttachments } from './Scans';
 
@@ -60,7 +61,9 @@ function Detail(props: { app: Application }) {
   const [editing, setEditing] = useState(false);
   const today = shanghaiDate(new Date());
   const type = findBusinessType(cfg.catalogue, app.businessCode);
-  const overdue = isOverdue(app, today);
+  // A provisional (暂估) deadline is recounted once the centre has pushed that year's schedule.
+  const dl = deadlineView(cfg, app);
+  const overdue = isOverdue({ ...app, deadline: dl.date }, today);
   let stages: StageStatus[] | null = null;
   let stageError: string | null = null;
   if (type) {
@@ -135,8 +138,37 @@ function Detail(props: { app: Application }) {
           className={overdue ? 'overdue-text' : undefined}
           data-testid="detail-deadline"
         >
-          {t('承诺办结日期', 'Deadline')} {app.deadline} · {daysLeftText(cfg, app, today, lang)}
+          {t('承诺办结日期', 'Deadline')} {dl.date}
+          {dl.provisional && (
+            <Tag color="orange" style={{ marginLeft: 6 }} data-testid="detail-deadline-provisional">
+              {t('暂估', 'Provisional')}
+            </Tag>
+          )}
+          {' · '}
+          {dl.provisional
+            ? provisionalDaysLeft(cfg, dl.date, today, overdue, lang)
+            : daysLeftText(cfg, { ...app, deadline: dl.date }, today, lang)}
         </Typography.Text>
+        {dl.provisional && (
+          <div>
+            <Typography.Text type="secondary">
+              {t(
+                `按周一至周五暂估（${dl.missingYears.join('、')}年节假日安排尚未发布），发布后以中心为准`,
+                `Estimated Monday–Friday (the ${dl.missingYears.join(', ')} holiday schedule is not published yet); the centre's date applies once it is`,
+              )}
+            </Typography.Text>
+          </div>
+        )}
+        {dl.recomputed && (
+          <div data-testid="detail-deadline-recomputed">
+            <Typography.Text type="secondary">
+              {t(
+                `已按中心下发的节假日安排重算（受理时暂估为 ${app.deadline}）`,
+                `Recomputed with the holiday schedule from the centre (estimated ${app.deadline} at intake)`,
+              )}
+            </Typography.Text>
+          </div>
+        )}
       </Card>
       <Card size="small" title={t('基本信息', 'Application')} style={{ marginBottom: 12 }}>
         <Descriptions size="small" column={{ xs: 1, md: 2 }} bordered>
@@ -373,4 +405,17 @@ function EditContact(props: { app: Application; actor: string; onClose: () => vo
       </Form>
     </Modal>
   );
+}
+
+/** Working days left before a provisional deadline, counting the missing year Mon–Fri (估). */
+function provisionalDaysLeft(
+  cfg: DeskConfig,
+  deadline: string,
+  today: string,
+  overdue: boolean,
+  lang: Lang,
+): string {
+  if (overdue) return lang === 'en' ? 'overdue' : '已超期';
+  const n = cfg.calendar.workingDaysBetweenProvisional(today, deadline).days;
+  return lang === 'en' ? `about ${n} WD left` : `约剩${n}个工作日`;
 }

@@ -25,7 +25,6 @@ import { useMemo, useState } from 'react';
 import { makeFeedbackNo } from '../../../shared/domain/appNumber';
 import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
 import {
-  computeFeedbackDue,
   FEEDBACK_KIND_LABELS,
   FEEDBACK_STATUS_LABELS,
   feedbackOverdue,
@@ -42,7 +41,7 @@ import {
   updateFeedback,
 } from '../db/repo';
 import { useLang, useT } from '../i18n';
-import { profileComplete, useDeskConfig, useProfile } from './config';
+import { type DeskConfig, profileComplete, useDeskConfig, useProfile } from './config';
 import { formatDateTime } from './Receipt';
 
 const KINDS: FeedbackKind[] = ['consultation', 'opinion', 'complaint', 'praise'];
@@ -125,7 +124,7 @@ function NewFeedback() {
     try {
       const now = new Date();
       const acceptedAt = now.toISOString();
-      const due = computeFeedbackDue(f.kind, acceptedAt, cfg.settings, cfg.calendar);
+      const due = feedbackDueProvisional(f.kind, acceptedAt, cfg);
       const date = shanghaiDate(now);
       // Feedback numbers use their own per-day counter, kept beside the application counters.
       const seq = await nextApplicationSeq(`feedback:${date}`);
@@ -150,13 +149,14 @@ function NewFeedback() {
         acceptedBy: profile.clerkName,
         firstContactDue: due.firstContactDue,
         replyDue: due.replyDue,
+        ...(due.provisional ? { dueProvisional: true } : {}),
         status: 'open',
         updatedAt: acceptedAt,
       };
       await saveFeedback(fb);
       message.success(
         t(
-          `已登记 ${fb.feedbackNo}，首次联系 ${fb.firstContactDue} 前，答复 ${fb.replyDue} 前`,
+          `已登记 ${fb.feedbackNo}，首次联系 ${fb.firstContactDue} 前，答复 ${fb.replyDue} 前${due.provisional ? '（暂估）' : ''}`,
           `Recorded ${fb.feedbackNo}`,
         ),
       );
@@ -476,6 +476,9 @@ function FeedbackList() {
                           ? formatDateTime(fb.repliedAt)
                           : t(`${fb.replyDue}前`, `by ${fb.replyDue}`)}
                       </span>
+                      {fb.dueProvisional && (
+                        <Tag color="orange">{t('时限暂估', 'Due dates provisional')}</Tag>
+                      )}
                     </Space>
                     {fb.reply && (
                       <div>
@@ -528,4 +531,26 @@ function FeedbackList() {
       </Modal>
     </Card>
   );
+}
+
+/**
+ * First-contact and reply due dates like computeFeedbackDue, but a year without a holiday schedule
+ * (every December, until the centre pushes it) is counted Monday–Friday and marked provisional
+ * instead of refusing to record the customer's feedback (calendar.ts explains why this is a
+ * conservative promise). computeFeedbackDue stays strict for other callers.
+ */
+function feedbackDueProvisional(
+  kind: FeedbackKind,
+  acceptedAt: string,
+  cfg: DeskConfig,
+): { firstContactDue: string; replyDue: string; provisional: boolean } {
+  const limit = cfg.settings.feedbackLimits[kind];
+  const day = shanghaiDate(acceptedAt);
+  const first = cfg.calendar.addWorkingDaysProvisional(day, limit.firstContactWd);
+  const reply = cfg.calendar.addWorkingDaysProvisional(day, limit.replyWd);
+  return {
+    firstContactDue: first.date,
+    replyDue: reply.date,
+    provisional: first.provisional || reply.provisional,
+  };
 }

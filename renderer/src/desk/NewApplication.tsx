@@ -253,15 +253,23 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
       return;
     }
     try {
+      const now = new Date();
       const app = buildApplication(cfg, form, {
         id: draftId,
         hallCode: profile.hallCode,
         deskCode: profile.deskCode,
         clerk: profile.clerkName,
-        now: new Date(),
+        now,
       });
       setReviewSummary(buildCustomerSummary(app, cfg.catalogue));
-      setReview(reviewApplication(app, cfg.catalogue, cfg.settings, shanghaiDate(new Date())));
+      // With the calendar the review lists a deadline counted provisionally (暂估, Mon–Fri) for a
+      // year whose holiday schedule is not published yet, so the clerk tells the customer.
+      setReview(
+        reviewApplication(app, cfg.catalogue, cfg.settings, shanghaiDate(now), {
+          calendar: cfg.calendar,
+          acceptedAt: now.toISOString(),
+        }),
+      );
     } catch (e) {
       setSubmitError(
         e instanceof IntakeError ? (lang === 'en' ? e.messageEn : e.messageZh) : String(e),

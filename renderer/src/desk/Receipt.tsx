@@ -208,8 +208,23 @@ export function Receipt(props: { app: Application }) {
         </Descriptions.Item>
         <Descriptions.Item label={t('承诺办结日期', 'Deadline')}>
           <strong data-testid="receipt-deadline">{app.deadline}</strong>
+          {app.deadlineProvisional && (
+            // Counted Mon–Fri because that year's holidays were not published at acceptance: the
+            // customer is told the date is an estimate the centre confirms later.
+            <strong data-testid="receipt-deadline-provisional">
+              {t('（暂估）', ' (provisional)')}
+            </strong>
+          )}
           {limit !== undefined &&
             t(`（${limit}个工作日内，法定节假日顺延）`, ` (within ${limit} working days)`)}
+          {app.deadlineProvisional && (
+            <div data-testid="receipt-deadline-note">
+              {t(
+                `${app.deadline.slice(0, 4)}年节假日安排尚未发布，办结日期按周一至周五暂估，发布后以供电中心通知为准`,
+                `The ${app.deadline.slice(0, 4)} holiday schedule is not published yet: the date is estimated Monday–Friday; the centre confirms it once published`,
+              )}
+            </div>
+          )}
         </Descriptions.Item>
         <Descriptions.Item label={t('受理人', 'Clerk')}>
           <span data-testid="receipt-clerk">{app.acceptedBy}</span>

@@ -354,6 +354,46 @@ export function deadlineFor(
   };
 }
 
+/** The whole-process deadline as the desk shows it now (see deadlineView). */
+export interface DeadlineView {
+  /** The date to show: the stored one, or the one recomputed with a schedule pushed since. */
+  date: string;
+  /** Still counted Mon–Fri for a year without a schedule (show 暂估). */
+  provisional: boolean;
+  /** The stored date was provisional and the pushed schedule now gives `date` (display only). */
+  recomputed: boolean;
+  /** Years still without a schedule (when provisional). */
+  missingYears: number[];
+}
+
+/**
+ * What the detail page shows for an application's deadline. A deadline stored provisionally is
+ * recounted with today's calendar: once the centre has pushed the missing year, the real date is
+ * shown (display only — `deadline` is a hall-owned field and the stored record is not rewritten
+ * behind the centre's back). The recount uses the current limits for the type, which are the ones
+ * in force at acceptance unless the catalogue or hall overrides changed in the weeks between.
+ */
+export function deadlineView(
+  cfg: DeskConfig,
+  app: Pick<
+    Application,
+    'deadline' | 'deadlineProvisional' | 'businessCode' | 'fields' | 'acceptedAt'
+  >,
+): DeadlineView {
+  const stored: DeadlineView = {
+    date: app.deadline,
+    provisional: app.deadlineProvisional === true,
+    recomputed: false,
+    missingYears: [],
+  };
+  if (!app.deadlineProvisional) return stored;
+  const type = findBusinessType(cfg.catalogue, app.businessCode);
+  if (!type) return stored;
+  const now = deadlineFor(cfg, type, app.fields, new Date(app.acceptedAt));
+  if (now.provisional) return { ...stored, missingYears: now.missingYears };
+  return { date: now.deadline, provisional: false, recomputed: true, missingYears: [] };
+}
+
 /**
  * The Application for a valid form (appNo is a placeholder: the store assigns the real number in
  * the submit transaction). Throws IntakeError when the form is incomplete. A deadline counted
