@@ -286,6 +286,18 @@ export class WorkCalendar {
   }
 
   /**
+   * A calendar where each given year without data is added with no holidays (Monday–Friday), for
+   * strict-API code (e.g. stage timelines) that should show a provisional answer; the caller must
+   * mark what it shows as 暂估. Loaded years are kept as they are.
+   */
+  withProvisionalYears(years: readonly number[]): WorkCalendar {
+    const add = years.filter((y) => !this.yearSet.has(y));
+    if (!add.length) return this;
+    const extra = Object.fromEntries(add.map((y) => [String(y), { holidays: [] }]));
+    return new WorkCalendar({ ...this.data, years: { ...this.data.years, ...extra } });
+  }
+
+  /**
    * Working days in (a, b]: how many working days after `a` up to and including `b`.
    * Negative when b is before a. workingDaysBetween(a, addWorkingDays(a, n)) === n.
    */

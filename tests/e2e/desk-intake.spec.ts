@@ -242,9 +242,9 @@ test('a deadline reaching a year missing from the holiday calendar is submitted 
   page,
 }) => {
   // Fixed to a December day whatever day CI runs: a 5-working-day resident connection accepted on
-  // Mon 2026-12-28 ends in 2027, whose schedule is not in the shipped calendar. Counted Mon–Fri
-  // (2027-01-01 counts) it is 2027-01-04, marked provisional instead of refusing the intake.
-  await page.clock.setFixedTime(new Date('2026-12-28T10:00:00+08:00'));
+  // Thu 2026-12-31 ends in 2027, whose schedule is not in the shipped calendar. Counted Mon–Fri
+  // (2027-01-01 counts) it is 2027-01-07, marked provisional instead of refusing the intake.
+  await page.clock.setFixedTime(new Date('2026-12-31T10:00:00+08:00'));
   await setupDesk(page);
   await openDesk(page, '/desk/new');
   await chooseBusinessType(page, 'dyjmxz', '低压居民新装');
@@ -268,13 +268,19 @@ test('a deadline reaching a year missing from the holiday calendar is submitted 
   await dialog.getByTestId('review-confirm').check();
   await dialog.getByTestId('confirm-submit').click();
   await expect(page.getByTestId('receipt')).toBeVisible();
-  await expect(page.getByTestId('receipt-deadline')).toHaveText('2027-01-04');
+  await expect(page.getByTestId('receipt-deadline')).toHaveText('2027-01-07');
   await expect(page.getByTestId('receipt-deadline-provisional')).toHaveText('（暂估）');
   await expect(page.getByTestId('receipt-deadline-note')).toContainText('2027年节假日安排尚未发布');
   // The detail page marks it too, and the application is queued for upload like any other.
   await page.getByRole('button', { name: '查看详情' }).click();
-  await expect(page.getByTestId('detail-deadline')).toContainText('2027-01-04');
+  await expect(page.getByTestId('detail-deadline')).toContainText('2027-01-07');
   await expect(page.getByTestId('detail-deadline-provisional')).toHaveText('暂估');
+  // The stage timeline is shown, its first stage (1 WD, due 2027-01-01) counted Mon–Fri, not refused.
+  await expect(page.getByTestId('detail-stages-provisional')).toContainText(
+    '2027年节假日安排尚未发布',
+  );
+  await expect(page.getByText('应于2027-01-01前完成')).toBeVisible();
+  await expect(page.getByText('缺少 2027 年节假日安排')).toHaveCount(0);
   await expect(page.getByTestId('outbox-state')).toContainText('待上传 1 条');
 });
 

@@ -66,16 +66,28 @@ function Detail(props: { app: Application }) {
   const overdue = isOverdue({ ...app, deadline: dl.date }, today);
   let stages: StageStatus[] | null = null;
   let stageError: string | null = null;
+  // Stage deadlines reaching a year without a schedule are counted Mon–Fri and marked 暂估, like
+  // the whole-process deadline, rather than hiding the whole timeline.
+  const provisionalYears: number[] = [];
   if (type) {
-    try {
-      stages = stageTimeline(app, type, cfg.calendar, today);
-    } catch (e) {
-      stageError =
-        e instanceof CalendarMissingYearError
-          ? lang === 'en'
-            ? e.messageEn
-            : e.messageZh
-          : String(e);
+    for (let attempt = 0; attempt < 4 && !stages && !stageError; attempt++) {
+      try {
+        stages = stageTimeline(
+          app,
+          type,
+          cfg.calendar.withProvisionalYears(provisionalYears),
+          today,
+        );
+      } catch (e) {
+        if (e instanceof CalendarMissingYearError && attempt < 3) provisionalYears.push(e.year);
+        else
+          stageError =
+            e instanceof CalendarMissingYearError
+              ? lang === 'en'
+                ? e.messageEn
+                : e.messageZh
+              : String(e);
+      }
     }
   }
   const docName = (code: string) => {
@@ -270,6 +282,18 @@ function Detail(props: { app: Application }) {
       <Card size="small" title={t('办理进度', 'Progress')}>
         {stageError && (
           <Alert type="warning" showIcon title={stageError} style={{ marginBottom: 12 }} />
+        )}
+        {stages && provisionalYears.length > 0 && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="detail-stages-provisional"
+            title={t(
+              `环节时限含暂估：${provisionalYears.join('、')}年节假日安排尚未发布，按周一至周五计`,
+              `Some stage deadlines are provisional: the ${provisionalYears.join(', ')} holiday schedule is not published yet (counted Monday–Friday)`,
+            )}
+            style={{ marginBottom: 12 }}
+          />
         )}
         {stages && (
           <Timeline

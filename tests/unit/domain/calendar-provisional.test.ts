@@ -119,3 +119,17 @@ describe('workingDaysBetweenProvisional / isWorkingDayProvisional', () => {
     expect(addDays('2027-01-01', 1)).toBe('2027-01-02');
   });
 });
+
+describe('withProvisionalYears', () => {
+  it('adds missing years Mon–Fri so strict-API callers can show a 暂估 answer', () => {
+    const p = cal.withProvisionalYears([2027, 2026]);
+    expect(p.years()).toEqual([...cal.years(), 2027]);
+    expect(p.addWorkingDays('2026-12-30', 5)).toBe(
+      cal.addWorkingDaysProvisional('2026-12-30', 5).date,
+    );
+    // Loaded years keep their data; nothing to add returns the same calendar.
+    expect(p.dayKind('2026-10-01')).toBe('holiday');
+    expect(cal.withProvisionalYears([2026])).toBe(cal);
+    expect(cal.hasYear(2027)).toBe(false);
+  });
+});
