@@ -58,6 +58,8 @@ export const HallSettings = z.object({
     attachmentDays: z.number().int().positive(),
     draftDays: z.number().int().positive(),
     feedbackDays: z.number().int().positive(),
+    /** How long the access audit trail (PIPL Art. 51) is kept on the desk; not personal data. */
+    auditDays: z.number().int().positive().default(1095),
   }),
 });
 export type HallSettings = z.infer<typeof HallSettings>;

@@ -7,6 +7,7 @@ import type {
   Feedback,
   OutboxEntry,
 } from '../../../shared/domain/model';
+import type { AuditEntry } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys } from './keys';
 
 /** Default database name used by the app; tests pass unique names. */
@@ -97,7 +98,15 @@ export const SCHEMA_V2 = {
   feedback: 'id, &feedbackNo, t, status, replyDue, *searchKeys',
 } as const;
 
-export const CURRENT_SCHEMA_VERSION = 3;
+/**
+ * v4: the access audit trail (PIPL Art. 51, audit.ts): append-only rows, auto id, listed
+ * newest first by `at` and per record by `entityId`. No data to migrate.
+ */
+export const SCHEMA_V4 = {
+  audit: '++id, at, entityId',
+} as const;
+
+export const CURRENT_SCHEMA_VERSION = 4;
 
 export class HallDeskDB extends Dexie {
   applications!: EntityTable<StoredApplication, 'id'>;
@@ -108,6 +117,7 @@ export class HallDeskDB extends Dexie {
   customers!: EntityTable<KeyCustomerRecord, 'key'>;
   meta!: EntityTable<MetaRecord, 'key'>;
   settings!: EntityTable<SettingRecord, 'key'>;
+  audit!: EntityTable<AuditEntry, 'id'>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: HallDeskDBOptions = {}) {
     super(name, {
@@ -153,6 +163,8 @@ export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
         row.searchKeys = deriveApplicationKeys(row).searchKeys;
       });
   });
+  if (upTo < 4) return;
+  db.version(4).stores(SCHEMA_V4);
 }
 
 /**

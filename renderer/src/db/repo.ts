@@ -19,6 +19,7 @@ import {
   type StoredAttachment,
   type StoredFeedback,
 } from './db';
+import { auditRow, currentActor } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
 import {
   type ApplicationFilters,
@@ -193,7 +194,7 @@ export async function submitApplication(
 ): Promise<SubmitResult> {
   const db = activeDb();
   let app = parseOrThrow(Application, input, '申请');
-  const tables = [db.applications, db.outbox, db.meta, db.drafts, db.attachments];
+  const tables = [db.applications, db.outbox, db.meta, db.drafts, db.attachments, db.audit];
   const date = localDateOf(app.acceptedAt);
   const appSeqKey = APP_SEQ_PREFIX + date;
   try {
@@ -232,11 +233,22 @@ export async function submitApplication(
       }));
       meta.push({ key: SEQ_KEY, value: firstSeq + entries.length - 1 });
       // add() (not put): an existing id or application number fails the whole transaction.
+      // The audit row (PIPL Art. 51) commits with the application or not at all.
       await Promise.all([
         db.applications.add(toStored(app)),
         db.outbox.bulkAdd(entries),
         db.meta.bulkPut(meta),
         db.drafts.delete(opts.draftId ?? app.id),
+        db.audit.add(
+          auditRow({
+            at: createdAt,
+            actor: app.acceptedBy,
+            action: 'create',
+            entity: 'application',
+            entityId: app.id,
+            label: app.appNo,
+          }),
+        ),
       ]);
       return { application: app, seq: firstSeq };
     });
@@ -285,7 +297,7 @@ export async function updateApplication(
 ): Promise<SubmitResult> {
   const db = activeDb();
   const edited = parseOrThrow(Application, input, '申请');
-  return db.transaction('rw', [db.applications, db.outbox, db.meta], async () => {
+  return db.transaction('rw', [db.applications, db.outbox, db.meta, db.audit], async () => {
     const existing = await db.applications.get(edited.id);
     if (!existing) throw new StoreError('not_found', `申请不存在 (${edited.appNo})`);
     for (const f of IMMUTABLE_FIELDS) {
@@ -302,6 +314,17 @@ export async function updateApplication(
     await db.applications.put(toStored(app));
     const summary = `${change.kind}:${change.actor}${change.note ? `:${change.note}` : ''}`;
     const entry = await appendOutbox(db, 'application', app.id, 'update', app, summary);
+    await db.audit.add(
+      auditRow({
+        at: entry.createdAt,
+        actor: change.actor,
+        action: 'update',
+        entity: 'application',
+        entityId: app.id,
+        label: app.appNo,
+        detail: change.note ? `${change.kind}: ${change.note}` : change.kind,
+      }),
+    );
     return { application: app, seq: entry.seq };
   });
 }
@@ -543,22 +566,47 @@ export async function deleteAttachment(id: string): Promise<void> {
 export async function saveFeedback(input: unknown): Promise<Feedback> {
   const db = activeDb();
   const fb = parseOrThrow(Feedback, input, '反馈');
-  return db.transaction('rw', [db.feedback, db.outbox, db.meta], async () => {
+  return db.transaction('rw', [db.feedback, db.outbox, db.meta, db.audit], async () => {
     if (await db.feedback.get(fb.id)) throw new StoreError('already_exists', '反馈已存在');
     await db.feedback.add(toStoredFeedback(fb));
-    await appendOutbox(db, 'feedback', fb.id, 'create', fb);
+    const entry = await appendOutbox(db, 'feedback', fb.id, 'create', fb);
+    await db.audit.add(
+      auditRow({
+        at: entry.createdAt,
+        actor: fb.acceptedBy,
+        action: 'create',
+        entity: 'feedback',
+        entityId: fb.id,
+        label: fb.feedbackNo,
+      }),
+    );
     return fb;
   });
 }
 
-/** Stores changed feedback (contact made, reply, closed) and its `update` outbox entry. */
-export async function updateFeedback(input: unknown): Promise<Feedback> {
+/**
+ * Stores changed feedback (contact made, reply, closed), its `update` outbox entry and its audit
+ * row; `actor` defaults to the desk profile's clerk.
+ */
+export async function updateFeedback(input: unknown, actor?: string): Promise<Feedback> {
   const db = activeDb();
   const fb = parseOrThrow(Feedback, input, '反馈');
-  return db.transaction('rw', [db.feedback, db.outbox, db.meta], async () => {
+  const tables = [db.feedback, db.outbox, db.meta, db.audit, db.settings];
+  return db.transaction('rw', tables, async () => {
     if (!(await db.feedback.get(fb.id))) throw new StoreError('not_found', '反馈不存在');
     await db.feedback.put(toStoredFeedback(fb));
-    await appendOutbox(db, 'feedback', fb.id, 'update', fb);
+    const entry = await appendOutbox(db, 'feedback', fb.id, 'update', fb);
+    await db.audit.add(
+      auditRow({
+        at: entry.createdAt,
+        actor: actor ?? (await currentActor(db)),
+        action: 'update',
+        entity: 'feedback',
+        entityId: fb.id,
+        label: fb.feedbackNo,
+        detail: fb.status,
+      }),
+    );
     return fb;
   });
 }

@@ -3,6 +3,7 @@
 // has not reached the centre is ever touched.
 import type { HallSettings } from '../../../shared/domain/settings';
 import { TERMINAL_STATES } from '../../../shared/domain/workflow';
+import { purgeAuditBefore } from './audit';
 import type { HallDeskDB } from './db';
 import { timeKey } from './keys';
 
@@ -23,9 +24,16 @@ export interface PurgeReport {
   attachmentBytes: number;
   drafts: number;
   feedback: number;
+  /** Audit rows older than `auditDays` (the trail outlives the personal data it describes). */
+  audit: number;
 }
 
+/** The retention settings; `auditDays` may be absent in a policy made before the audit trail. */
+export type RetentionPolicy = Omit<HallSettings['retention'], 'auditDays'> & { auditDays?: number };
+
 const DAY_MS = 86_400_000;
+/** shared/domain/settings.ts default of `retention.auditDays`. */
+const DEFAULT_AUDIT_DAYS = 1095;
 
 function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
@@ -52,7 +60,7 @@ async function uploadPending(db: HallDeskDB, attachmentId: string): Promise<bool
  */
 export async function purgeExpired(
   db: HallDeskDB,
-  policy: HallSettings['retention'],
+  policy: RetentionPolicy,
   now: Date = new Date(),
 ): Promise<PurgeReport> {
   const report: PurgeReport = {
@@ -61,6 +69,7 @@ export async function purgeExpired(
     attachmentBytes: 0,
     drafts: 0,
     feedback: 0,
+    audit: 0,
   };
 
   // Applications: finished on the centre (terminal state it sent us), every local change sent,
@@ -164,6 +173,12 @@ export async function purgeExpired(
     if (removed) report.feedback++;
   }
 
+  // The audit trail is not purged with the records it describes (PIPL Art. 51: who accessed what
+  // must stay provable after the data is gone); it has its own period. Absent in an older policy
+  // object: then the default of the settings schema applies.
+  const auditCutoff = daysBefore(now, policy.auditDays ?? DEFAULT_AUDIT_DAYS).toISOString();
+  report.audit = await purgeAuditBefore(db, auditCutoff);
+
   await db.meta.put({ key: RETENTION_META_KEY, value: report });
   return report;
 }
@@ -171,7 +186,7 @@ export async function purgeExpired(
 /** Runs a purge now and then every `everyMs` (default 6 h); returns the stop function. */
 export function scheduleRetention(
   db: HallDeskDB,
-  policy: () => HallSettings['retention'],
+  policy: () => RetentionPolicy,
   everyMs = 6 * 3_600_000,
 ): () => void {
   let stopped = false;

@@ -9,7 +9,7 @@ import {
   LegacyHallDeskDB,
   activeDb,
 } from '../../../renderer/src/db/db';
-import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
+import { deriveApplicationKeys, deriveFeedbackKeys } from '../../../renderer/src/db/keys';
 import {
   classifyOpenError,
   openDatabase,
@@ -94,13 +94,50 @@ describe('schema v2 → v3', () => {
     v2.close();
     const r = await openDatabase({ name, indexedDB, IDBKeyRange, requestPersistence: false });
     if (!r.ok) throw new Error(r.message);
-    expect(r.db.verno).toBe(3);
+    expect(r.db.verno).toBe(CURRENT_SCHEMA_VERSION);
     expect((await r.db.applications.get(a.id))?.searchKeys.sort()).toEqual(
       [...d.searchKeys].sort(),
     );
     expect((await repo.searchApplications({ text: '星湖街', kind: 'address' })).rows).toHaveLength(
       1,
     );
+    r.db.close();
+  });
+});
+
+describe('schema v3 → v4', () => {
+  it('adds the audit table and keeps every v3 row', async () => {
+    const indexedDB = new IDBFactory();
+    const name = 'migrate-v3';
+    const v3 = new LegacyHallDeskDB(name, 3, { indexedDB, IDBKeyRange });
+    const a = makeApp({ address: '苏州市工业园区星湖街328号' }, { name: '陈大文' });
+    const fb = makeFeedback({ customerName: '周五' });
+    await v3.table('applications').add({ ...a, ...deriveApplicationKeys(a) });
+    await v3.table('feedback').add({ ...fb, ...deriveFeedbackKeys(fb) });
+    await v3.table('drafts').add({
+      id: 'd1',
+      form: { name: '王五' },
+      createdAt: a.acceptedAt,
+      updatedAt: a.acceptedAt,
+    });
+    await v3.table('meta').put({ key: 'outbox.seq', value: 4 });
+    await v3.table('settings').put({ key: 'desk.profile', value: { clerkName: '李四' } });
+    expect(v3.verno).toBe(3);
+    expect(v3.tables.map((t) => t.name)).not.toContain('audit');
+    v3.close();
+
+    const r = await openDatabase({ name, indexedDB, IDBKeyRange, requestPersistence: false });
+    if (!r.ok) throw new Error(r.message);
+    expect(r.db.verno).toBe(CURRENT_SCHEMA_VERSION);
+    expect(await repo.getApplication(a.id)).toEqual(a);
+    expect((await repo.searchApplications('陈')).rows.map((x) => x.id)).toEqual([a.id]);
+    expect((await repo.listFeedback({ text: '周' })).rows.map((f) => f.id)).toEqual([fb.id]);
+    expect(await repo.getDraft('d1')).toMatchObject({ form: { name: '王五' } });
+    expect(await repo.getSetting('desk.profile')).toEqual({ clerkName: '李四' });
+    // The new table is empty and usable; seq continues after the migrated counter.
+    expect(await r.db.audit.count()).toBe(0);
+    expect((await repo.submitApplication(makeApp())).seq).toBe(5);
+    expect(await r.db.audit.count()).toBe(1);
     r.db.close();
   });
 });

@@ -169,3 +169,63 @@ describe('purgeExpired', () => {
     expect(await db.feedback.get(unsentAnswer.id)).toBeDefined();
   });
 });
+
+describe('audit trail retention', () => {
+  it('keeps audit rows when their application is purged, and ages them out by auditDays', async () => {
+    const app = makeApp();
+    await repo.submitApplication(app);
+    await ackAll();
+    await finishedOnCentre(app.id);
+    const day = 86_400_000;
+    const old = new Date(NOW.getTime() - 400 * day).toISOString();
+    const recent = new Date(NOW.getTime() - 10 * day).toISOString();
+    // The submit's row as if written 10 days before NOW (the test clock is not the real one).
+    await db.audit.toCollection().modify({ at: recent });
+    await db.audit.bulkAdd([
+      {
+        at: old,
+        actor: '李四',
+        action: 'view',
+        entity: 'application',
+        entityId: 'x',
+        label: 'A-1',
+      },
+      {
+        at: recent,
+        actor: '李四',
+        action: 'print',
+        entity: 'application',
+        entityId: 'x',
+        label: 'A-1',
+      },
+    ]);
+    const report = await purgeExpired(db, { ...policy, auditDays: 365 }, NOW);
+    expect(report.applications).toBe(1);
+    expect(report.audit).toBe(1);
+    // The submit's row and the recent one stay.
+    const left = await db.audit.toArray();
+    expect(left.map((r) => r.at)).not.toContain(old);
+    expect(left.some((r) => r.action === 'create' && r.entityId === app.id)).toBe(true);
+    expect(left.some((r) => r.at === recent)).toBe(true);
+  });
+
+  it('uses the default period (1095 days) when the policy has none', async () => {
+    const day = 86_400_000;
+    const within = new Date(NOW.getTime() - 1000 * day).toISOString();
+    const beyond = new Date(NOW.getTime() - 1100 * day).toISOString();
+    const row = {
+      actor: 'a',
+      action: 'view',
+      entity: 'application',
+      entityId: 'x',
+      label: 'A',
+    } as const;
+    await db.audit.bulkAdd([
+      { ...row, at: within },
+      { ...row, at: beyond },
+    ]);
+    const report = await purgeExpired(db, policy, NOW);
+    expect(report.audit).toBe(1);
+    expect((await db.audit.toArray()).map((r) => r.at)).toEqual([within]);
+  });
+});

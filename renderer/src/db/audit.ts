@@ -1,0 +1,104 @@
+// The desk's access audit trail (PIPL Art. 51): who created, changed, viewed, printed or exported
+// which record and when. Append-only and local: rows are never edited, only aged out by the
+// retention purge (retention.ts, `retention.auditDays`), and never sent to the centre.
+import { activeDb, type HallDeskDB } from './db';
+
+export type AuditAction =
+  'create' | 'update' | 'view' | 'print' | 'export' | 'verify_signature' | 'purge';
+
+export type AuditEntity = 'application' | 'feedback' | 'backup' | 'audit';
+
+/** One audit row. `label` is a human reference (application number), never personal data. */
+export interface AuditEntry {
+  /** Auto-increment key (absent until stored). */
+  id?: number;
+  /** ISO time of the access. */
+  at: string;
+  /** The clerk (desk profile's clerkName); '' when the desk has no profile yet. */
+  actor: string;
+  action: AuditAction;
+  entity: AuditEntity;
+  entityId: string;
+  label: string;
+  detail?: string;
+}
+
+export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
+
+/** Setting key of the desk profile (desk/config.ts PROFILE_KEY; not imported: config imports repo). */
+const PROFILE_KEY = 'desk.profile';
+
+// Resident ID numbers (15 or 18 characters) and long digit runs (bank accounts, phones) are
+// masked before a label or detail is stored, so that no caller can put one in the log.
+const ID_LIKE = /\d{17}[\dXx]|\d{11,}/g;
+
+/** Masks anything that looks like an ID number or a long digit run. */
+export function maskSensitive(text: string): string {
+  return text.replace(ID_LIKE, (m) => `${m.slice(0, 3)}${'*'.repeat(m.length - 7)}${m.slice(-4)}`);
+}
+
+/** Builds the stored row (time now unless given, labels and details masked). */
+export function auditRow(input: AuditInput): AuditEntry {
+  const row: AuditEntry = {
+    at: input.at ?? new Date().toISOString(),
+    actor: input.actor.trim(),
+    action: input.action,
+    entity: input.entity,
+    entityId: input.entityId,
+    label: maskSensitive(input.label),
+  };
+  if (input.detail) row.detail = maskSensitive(input.detail);
+  return row;
+}
+
+/** The clerk name from the stored desk profile ('' when none). */
+export async function currentActor(db: HallDeskDB = activeDb()): Promise<string> {
+  const rec = await db.settings.get(PROFILE_KEY);
+  const v = rec?.value as { clerkName?: unknown } | undefined;
+  return typeof v?.clerkName === 'string' ? v.clerkName : '';
+}
+
+/**
+ * Records a read-type access (view, print, export, signature check) in its own small transaction.
+ * `actor` defaults to the desk profile's clerk. Never throws: a failing audit write must not stop
+ * the clerk from serving the customer; it is reported on the console.
+ */
+export async function recordAccess(
+  input: Omit<AuditInput, 'actor'> & { actor?: string },
+): Promise<void> {
+  try {
+    const db = activeDb();
+    await db.transaction('rw', [db.audit, db.settings], async () => {
+      const actor = input.actor ?? (await currentActor(db));
+      await db.audit.add(auditRow({ ...input, actor }));
+    });
+  } catch (e) {
+    console.error('audit write failed', e);
+  }
+}
+
+/** The access log of one record, newest first. */
+export async function listAuditFor(entityId: string, limit = 200): Promise<AuditEntry[]> {
+  const rows = await activeDb().audit.where('entityId').equals(entityId).toArray();
+  return rows.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
+}
+
+/** The latest entries of the whole desk, newest first, one page at a time (index range on `at`). */
+export async function listAudit(page: { limit?: number; offset?: number } = {}): Promise<{
+  rows: AuditEntry[];
+  total: number;
+}> {
+  const db = activeDb();
+  const limit = Math.max(1, Math.min(500, page.limit ?? 50));
+  const offset = Math.max(0, page.offset ?? 0);
+  const [rows, total] = await Promise.all([
+    db.audit.orderBy('at').reverse().offset(offset).limit(limit).toArray(),
+    db.audit.count(),
+  ]);
+  return { rows, total };
+}
+
+/** Removes audit rows older than `cutoffIso` (index range on `at`); returns how many. */
+export async function purgeAuditBefore(db: HallDeskDB, cutoffIso: string): Promise<number> {
+  return db.transaction('rw', db.audit, () => db.audit.where('at').below(cutoffIso).delete());
+}
