@@ -36,6 +36,7 @@ import { getApplication, StoreError, updateApplication } from '../db/repo';
 import { type Lang, pick, useLang, useT } from '../i18n';
 import { navigate } from '../ui/router';
 import { daysLeftText } from './Applications';
+import { AccessLog, useRecordAccess } from './AuditLog';
 import { type DeskConfig, useDeskConfig, useProfile } from './config';
 import { deadlineView } from './formModel';
 import { formatDateTime } from './Receipt';
@@ -59,6 +60,8 @@ function Detail(props: { app: Application }) {
   const { message } = AntApp.useApp();
   const attachments = useAttachments(app.id);
   const [editing, setEditing] = useState(false);
+  // Opening the detail shows personal data: logged (PIPL Art. 51) with the number as label.
+  useRecordAccess({ entity: 'application', entityId: app.id, label: app.appNo });
   const today = shanghaiDate(new Date());
   const type = findBusinessType(cfg.catalogue, app.businessCode);
   // A provisional (暂估) deadline is recounted once the centre has pushed that year's schedule.
@@ -343,6 +346,7 @@ function Detail(props: { app: Application }) {
           }))}
         />
       </Card>
+      <AccessLog entityId={app.id} />
     </div>
   );
 }

@@ -15,11 +15,13 @@ import { findBusinessType, resolveLimits } from '../../../shared/domain/catalogu
 import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
 import { RatingRequest, SignatureStatus } from '../customer/DeskCustomer';
+import { recordAccess } from '../db/audit';
 import { getApplication } from '../db/repo';
 import { pick, useLang, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { navigate } from '../ui/router';
 import { useShortcut } from '../ui/shortcuts';
+import { useRecordAccess } from './AuditLog';
 import { useDeskConfig, useProfile } from './config';
 
 export function useQrDataUrl(text: string | undefined): string | null {
@@ -49,10 +51,23 @@ export function ReceiptPage(props: { id: string }) {
   const app = useLiveQuery(() => getApplication(props.id).then((a) => a ?? null), [props.id]);
   const profile = useProfile();
   const [busy, setBusy] = useState(false);
+  // The receipt shows personal data: opening and printing it are logged (PIPL Art. 51).
+  useRecordAccess(
+    app ? { entity: 'application', entityId: app.id, label: app.appNo, detail: '回执' } : null,
+  );
 
   async function run(job: () => Promise<void>) {
     setBusy(true);
     try {
+      if (app) {
+        await recordAccess({
+          action: 'print',
+          entity: 'application',
+          entityId: app.id,
+          label: app.appNo,
+          detail: '回执',
+        });
+      }
       await job();
     } catch (e) {
       message.error(

@@ -20,6 +20,7 @@ import { requestPersistentStorage, storageEstimate } from '../db/open';
 import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
+import { AuditLogCard } from './AuditLog';
 import { exportBackup } from './backup';
 import {
   DEFAULT_PROFILE,
@@ -46,6 +47,7 @@ export function SettingsPage() {
       )}
       <LanguageCard />
       <StorageCard />
+      <AuditLogCard />
       <CalendarCard />
     </div>
   );

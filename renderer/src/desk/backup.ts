@@ -1,5 +1,6 @@
 // Export of the whole local database as one JSON file (attachment bytes as data: URLs), for the
 // settings page: a copy the hall can hand to support before reinstalling or moving a desk.
+import { recordAccess } from '../db/audit';
 import { activeDb } from '../db/db';
 import { downloadBlob } from '../db/open';
 
@@ -48,5 +49,14 @@ export async function exportBackup(): Promise<{
   parts.push('}}');
   const fileName = `halldesk-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   downloadBlob(new Blob(parts, { type: 'application/json' }), fileName);
+  // A backup carries every customer's personal data: the export itself is logged (it is in the
+  // next backup, not this one, which was read before). The audit table is part of db.tables.
+  await recordAccess({
+    action: 'export',
+    entity: 'backup',
+    entityId: fileName,
+    label: fileName,
+    detail: `applications ${counts.applications ?? 0}, feedback ${counts.feedback ?? 0}`,
+  });
   return { fileName, counts };
 }
