@@ -41,7 +41,8 @@ import {
   updateFeedback,
 } from '../db/repo';
 import { useLang, useT } from '../i18n';
-import { type DeskConfig, profileComplete, useDeskConfig, useProfile } from './config';
+import { profileComplete, useDeskConfig, useProfile } from './config';
+import { feedbackDueFor } from './formModel';
 import { formatDateTime } from './Receipt';
 
 const KINDS: FeedbackKind[] = ['consultation', 'opinion', 'complaint', 'praise'];
@@ -124,7 +125,7 @@ function NewFeedback() {
     try {
       const now = new Date();
       const acceptedAt = now.toISOString();
-      const due = feedbackDueProvisional(f.kind, acceptedAt, cfg);
+      const due = feedbackDueFor(cfg, f.kind, acceptedAt);
       const date = shanghaiDate(now);
       // Feedback numbers use their own per-day counter, kept beside the application counters.
       const seq = await nextApplicationSeq(`feedback:${date}`);
@@ -531,26 +532,4 @@ function FeedbackList() {
       </Modal>
     </Card>
   );
-}
-
-/**
- * First-contact and reply due dates like computeFeedbackDue, but a year without a holiday schedule
- * (every December, until the centre pushes it) is counted Monday–Friday and marked provisional
- * instead of refusing to record the customer's feedback (calendar.ts explains why this is a
- * conservative promise). computeFeedbackDue stays strict for other callers.
- */
-function feedbackDueProvisional(
-  kind: FeedbackKind,
-  acceptedAt: string,
-  cfg: DeskConfig,
-): { firstContactDue: string; replyDue: string; provisional: boolean } {
-  const limit = cfg.settings.feedbackLimits[kind];
-  const day = shanghaiDate(acceptedAt);
-  const first = cfg.calendar.addWorkingDaysProvisional(day, limit.firstContactWd);
-  const reply = cfg.calendar.addWorkingDaysProvisional(day, limit.replyWd);
-  return {
-    firstContactDue: first.date,
-    replyDue: reply.date,
-    provisional: first.provisional || reply.provisional,
-  };
 }

@@ -20,6 +20,7 @@ import type {
   Application,
   CustomerKind,
   DocumentEntry,
+  FeedbackKind,
   FieldValues,
   IdType,
 } from '../../../shared/domain/model';
@@ -471,5 +472,27 @@ export function buildApplication(
     history: initialHistory(ctx.clerk, at),
     updatedAt: at,
     serverVersion: 0,
+  };
+}
+
+/**
+ * First-contact and reply due dates like computeFeedbackDue, but a year without a holiday schedule
+ * (every December, until the centre pushes it) is counted Monday–Friday and marked provisional
+ * instead of refusing to record the customer's feedback (calendar.ts explains why this is a
+ * conservative promise). computeFeedbackDue stays strict for other callers.
+ */
+export function feedbackDueFor(
+  cfg: DeskConfig,
+  kind: FeedbackKind,
+  acceptedAt: string,
+): { firstContactDue: string; replyDue: string; provisional: boolean } {
+  const limit = cfg.settings.feedbackLimits[kind];
+  const day = shanghaiDate(acceptedAt);
+  const first = cfg.calendar.addWorkingDaysProvisional(day, limit.firstContactWd);
+  const reply = cfg.calendar.addWorkingDaysProvisional(day, limit.replyWd);
+  return {
+    firstContactDue: first.date,
+    replyDue: reply.date,
+    provisional: first.provisional || reply.provisional,
   };
 }

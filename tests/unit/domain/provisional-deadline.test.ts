@@ -12,7 +12,7 @@ import { defaultCatalogue, findBusinessType } from '../../../shared/domain/catal
 import { Application } from '../../../shared/domain/model';
 import { defaultSettings } from '../../../shared/domain/settings';
 import type { DeskConfig } from '../../../renderer/src/desk/config';
-import { deadlineFor, deadlineView } from '../../../renderer/src/desk/formModel';
+import { deadlineFor, deadlineView, feedbackDueFor } from '../../../renderer/src/desk/formModel';
 
 const cfg: DeskConfig = {
   catalogue: defaultCatalogue,
@@ -56,6 +56,24 @@ describe('deadlineFor', () => {
     );
     expect(inYear.provisional).toBe(false);
     expect(inYear.deadline).toBe(defaultCalendar.addWorkingDays('2026-11-27', 5));
+  });
+});
+
+describe('feedbackDueFor', () => {
+  it('counts due dates into 2027 Mon–Fri, marked provisional, and exactly within loaded years', () => {
+    const limit = defaultSettings.feedbackLimits.complaint;
+    const due = feedbackDueFor(cfg, 'complaint', '2026-12-28T10:00:00+08:00');
+    expect(due.firstContactDue).toBe(
+      defaultCalendar.addWorkingDaysProvisional('2026-12-28', limit.firstContactWd).date,
+    );
+    expect(due.replyDue).toBe(
+      defaultCalendar.addWorkingDaysProvisional('2026-12-28', limit.replyWd).date,
+    );
+    expect(due.replyDue >= '2027-01-01').toBe(true);
+    expect(due.provisional).toBe(true);
+    const early = feedbackDueFor(cfg, 'complaint', '2026-11-27T10:00:00+08:00');
+    expect(early.provisional).toBe(false);
+    expect(early.replyDue).toBe(defaultCalendar.addWorkingDays('2026-11-27', limit.replyWd));
   });
 });
 
