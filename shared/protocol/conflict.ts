@@ -39,6 +39,9 @@ export const HALL_OWNED_FIELDS = [
   'ticketNo',
   'notes',
   'deadline',
+  // Whether that deadline was counted Mon–Fri in a year without a holiday schedule: travels
+  // with the deadline.
+  'deadlineProvisional',
 ] as const satisfies readonly (keyof Application)[];
 export type HallOwnedField = (typeof HALL_OWNED_FIELDS)[number];
 
