@@ -13,6 +13,7 @@ import {
   recordAccess,
 } from '../db/audit';
 import { useT } from '../i18n';
+import { useDeskConfig } from './config';
 import { formatDateTime } from './Receipt';
 
 const ACTION_LABELS: Record<AuditAction, [string, string]> = {
@@ -115,6 +116,7 @@ export function AuditLogCard() {
     [open, page],
   );
   const total = Math.min(MAX_ROWS, data?.total ?? 0);
+  const days = useDeskConfig().settings.retention.auditDays;
   return (
     <Card
       size="small"
@@ -129,8 +131,8 @@ export function AuditLogCard() {
     >
       <Typography.Paragraph type="secondary" style={{ marginBottom: open ? 8 : 0 }}>
         {t(
-          '记录本受理台对个人信息的受理、修改、查看、打印和导出（个人信息保护法第五十一条），仅保存在本机，按配置期限保留。',
-          'Records who accepted, changed, viewed, printed or exported personal data on this desk (PIPL Art. 51); kept on this machine only, for the configured period.',
+          `记录本受理台对个人信息的受理、修改、查看、打印和导出（个人信息保护法第五十一条），仅保存在本机，保留 ${days} 天（不随个人信息清理）。`,
+          `Records who accepted, changed, viewed, printed or exported personal data on this desk (PIPL Art. 51); kept on this machine only, for ${days} days (not removed with the personal data).`,
         )}
       </Typography.Paragraph>
       {open && (
