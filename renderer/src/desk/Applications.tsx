@@ -12,7 +12,7 @@ import { findBusinessType } from '../../../shared/domain/catalogue';
 import { maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
 import { STATE_LABELS } from '../../../shared/domain/paths';
-import { isOverdue, stateLabel, workingDaysLeft } from '../../../shared/domain/workflow';
+import { isOverdue, stateLabel } from '../../../shared/domain/workflow';
 import {
   type ApplicationFilters,
   type SearchKind,
@@ -77,15 +77,13 @@ function toFilters(s: ListState, today: string): ApplicationFilters {
   };
 }
 
-/** Days left as text; a year missing from the calendar is said, not guessed. */
+/** Days left as text; across a year without a holiday schedule the count is Mon–Fri, marked 暂估. */
 export function daysLeftText(cfg: DeskConfig, app: Application, today: string, lang: Lang): string {
   if (isOverdue(app, today)) return lang === 'en' ? 'overdue' : '已超期';
-  try {
-    const n = workingDaysLeft(app, today, cfg.calendar);
-    return lang === 'en' ? `${n} WD left` : `剩${n}个工作日`;
-  } catch {
-    return lang === 'en' ? 'calendar missing' : '日历缺失';
-  }
+  const c = cfg.calendar.workingDaysBetweenProvisional(today, app.deadline);
+  if (c.provisional)
+    return lang === 'en' ? `~${c.days} WD left (est.)` : `约剩${c.days}个工作日（暂估）`;
+  return lang === 'en' ? `${c.days} WD left` : `剩${c.days}个工作日`;
 }
 
 export function ApplicationsPage() {
