@@ -2,6 +2,7 @@
 // confirmed / rejected with a reason → signature, hashed and stored beside the application), the
 // signature state with 「校验签名」 on the receipt and the detail, and 「请客户评价」 after the intake.
 // All of it is optional: without a customer screen the desk says 未连接客户屏 and carries on.
+import { recordAccess } from '../db/audit';
 import { Alert, App as AntApp, Button, Space, Tag, Typography } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -322,7 +323,16 @@ export function SignatureStatus(props: { app: Application; catalogue: Catalogue 
     setBusy(true);
     setError(null);
     try {
-      setResult(await verifyCustomerSignature(latest, currentSummary(app, props.catalogue)));
+      const r = await verifyCustomerSignature(latest, currentSummary(app, props.catalogue));
+      setResult(r);
+      // Checking a signature reads the signed personal data: it goes in the access log.
+      void recordAccess({
+        action: 'verify_signature',
+        entity: 'application',
+        entityId: app.id,
+        label: app.appNo,
+        detail: r.valid && r.matchesCurrentDocument !== false ? '一致' : '已被改动',
+      });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
