@@ -2,7 +2,9 @@
 // through the fault proxy shaped to 256 kbit/s each way and 300 ms round trip, the same at
 // loopback speed, then central ingest with 200 concurrent devices × 50 applications on PGlite
 // and on PostgreSQL (TEST_DATABASE_URL). The last line printed is one JSON object.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
 import type { Application } from '../shared/domain/model';
@@ -280,12 +282,57 @@ function ingestLine(label: string, f: IngestFigures): string {
   return `ingest ${label}: burst ${f.appsPerSec} apps/s (${DEVICES} devices × ${PER_DEVICE} at once, push p50 ${f.burst.p50Ms} ms, p99 ${f.burst.p99Ms} ms); ${p(f.paced)}; ${p(f.pacedSmallPushes)}; errors ${f.errors}`;
 }
 
+/** One ingest run against a fresh endpoint child on PGlite or on TEST_DATABASE_URL. */
+async function ingestOnly(kind: 'pglite' | 'postgres'): Promise<IngestFigures> {
+  const dir = await pgliteDataDir(`bench-ingest-${kind}`);
+  const url = process.env.TEST_DATABASE_URL;
+  const central = await startCentralChild(
+    dir,
+    0,
+    kind === 'postgres' && url ? { CENTRAL_DATABASE_URL: url, CENTRAL_MAX_CONNECTIONS: '20' } : {},
+  );
+  try {
+    return await ingest(central);
+  } finally {
+    await central.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs ingestOnly in a fresh copy of this script; its last stdout line is the figures. */
+function ingestInChild(kind: 'pglite' | 'postgres'): Promise<IngestFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_SYNC_INGEST_ONLY: kind },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const lines = out.trim().split('\n');
+      for (const l of lines.slice(0, -1)) log(l);
+      if (code !== 0) return reject(new Error(`ingest ${kind} exited with ${code}`));
+      try {
+        resolve(JSON.parse(lines.at(-1) ?? '') as IngestFigures);
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  });
+}
+
 async function main(): Promise<void> {
+  const only = process.env.BENCH_SYNC_INGEST_ONLY;
+  if (only === 'pglite' || only === 'postgres') {
+    console.log(JSON.stringify(await ingestOnly(only)));
+    return;
+  }
   log(`bench:sync — ${APPS} applications, weak link ${KBPS} kbit/s each way, ${RTT_MS} ms RTT`);
   // The endpoint runs as its own process (as in production), so the desk and the load
   // generator do not share its event loop.
   const pgliteDir = await pgliteDataDir('bench-sync');
-  let central = await startCentralChild(pgliteDir);
+  const central = await startCentralChild(pgliteDir);
   const out: Record<string, unknown> = { applications: APPS };
   try {
     const weak = await deskPush(central, 'weak', { kbps: KBPS, rttMs: RTT_MS });
@@ -317,18 +364,15 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(out));
       return;
     }
-    const pg = await ingest(central);
+    await central.close();
+    // Each ingest runs in a fresh process: the 200-device load generator shares the 2 cores
+    // with the endpoint, and after the desk runs above its heap (fake-indexeddb desks) made
+    // it the bottleneck: it measured the generator's GC instead of the endpoint.
+    const pg = await ingestInChild('pglite');
     log(ingestLine('PGlite', pg));
     const ingestOut: Record<string, unknown> = { pglite: pg };
-    await central.close();
-
-    const url = process.env.TEST_DATABASE_URL;
-    if (url) {
-      central = await startCentralChild(pgliteDir, 0, {
-        CENTRAL_DATABASE_URL: url,
-        CENTRAL_MAX_CONNECTIONS: '20',
-      });
-      const p = await ingest(central);
+    if (process.env.TEST_DATABASE_URL) {
+      const p = await ingestInChild('postgres');
       log(ingestLine('PostgreSQL', p));
       ingestOut.postgres = p;
     } else {

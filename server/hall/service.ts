@@ -423,6 +423,22 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     return { seq, events: decision.events };
   }
 
+  /** The kiosk's answer for a ticket just issued (by 取号 or by an appointment's check-in). */
+  function ticketAnswer(
+    done: { seq: number; events: QueueEvent[] },
+    failure: string,
+  ): IssueTicketResponse {
+    const issued = done.events.find((e) => e.type === 'ticket_issued');
+    const receipt = issued ? receiptFor(state, issued.ticketNo) : null;
+    if (!receipt) throw new HttpError(500, 'E_INTERNAL', failure);
+    return {
+      receipt,
+      hallName: state.config.hallName,
+      ticketText: state.config.ticketText,
+      seq: done.seq,
+    };
+  }
+
   /** Synchronous commit for start-up (before any request). */
   function commitNow(events: QueueEvent[]): void {
     for (const e of events) pending = reduceInPlace(pending, e);
@@ -662,17 +678,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
         // A 户号 / phone routes to a lane: limited like lookups (no enumeration of key customers).
         if (body.customerRef) limited(lookupLimit, req);
       }
-      const { seq, events } = await execute(cmd);
-      const issued = events.find((e) => e.type === 'ticket_issued');
-      const receipt = issued ? receiptFor(state, issued.ticketNo) : null;
-      if (!receipt) throw new HttpError(500, 'E_INTERNAL', '取号失败');
-      const answer: IssueTicketResponse = {
-        receipt,
-        hallName: state.config.hallName,
-        ticketText: state.config.ticketText,
-        seq,
-      };
-      return sendJson(res, 201, answer);
+      return sendJson(res, 201, ticketAnswer(await execute(cmd), '取号失败'));
     }
     if (method === 'POST' && p === HALL_PATHS.lookup) {
       const { customerRef } = parse(LookupBody, await readJson(req));
@@ -691,17 +697,8 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       // Appointment codes are secrets: guessing is limited like key-customer lookups.
       const body = parse(CheckInBody, await readJson(req));
       if (who.role === 'anonymous') limited(lookupLimit, req);
-      const { seq, events } = await execute({ type: 'check_in', code: body.code });
-      const issued = events.find((e) => e.type === 'ticket_issued');
-      const receipt = issued ? receiptFor(state, issued.ticketNo) : null;
-      if (!receipt) throw new HttpError(500, 'E_INTERNAL', '签到失败');
-      const answer: IssueTicketResponse = {
-        receipt,
-        hallName: state.config.hallName,
-        ticketText: state.config.ticketText,
-        seq,
-      };
-      return sendJson(res, 201, answer);
+      const done = await execute({ type: 'check_in', code: body.code });
+      return sendJson(res, 201, ticketAnswer(done, '签到失败'));
     }
     if (method === 'POST' && p === HALL_PATHS.pair) {
       limited(lookupLimit, req);

@@ -162,45 +162,20 @@ function ConfirmStage(props: { view: CustomerView }) {
   }
   if (wrong) {
     return (
-      <>
-        <p className="cs-note">{t('请选择或填写有误的内容', 'What is wrong?')}</p>
-        <div className="cs-actions">
-          {WRONG_REASONS.map((r) => (
-            <button
-              key={r}
-              type="button"
-              className={`cs-button cs-secondary${reason === r ? ' cs-selected' : ''}`}
-              onClick={() => setReason(r)}
-            >
-              {r}
-            </button>
-          ))}
-        </div>
-        <input
-          className="cs-reason"
-          aria-label={t('有误原因', 'Reason')}
-          data-testid="customer-reject-reason"
-          maxLength={200}
-          placeholder={t('也可以在这里填写', 'Or type it here')}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        {error && <p className="cs-error">{error}</p>}
-        <div className="cs-actions">
-          <button type="button" className="cs-button cs-secondary" onClick={() => setWrong(false)}>
-            {t('返回', 'Back')}
-          </button>
-          <button
-            type="button"
-            className="cs-button"
-            data-testid="customer-reject-send"
-            disabled={!reason.trim() || sending}
-            onClick={() => void respond({ kind: 'rejected', ...base, reason: reason.trim() })}
-          >
-            {t('提交', 'Send')}
-          </button>
-        </div>
-      </>
+      <ReasonPicker
+        prompt={t('请选择或填写有误的内容', 'What is wrong?')}
+        reasons={WRONG_REASONS}
+        label={t('有误原因', 'Reason')}
+        testId="customer-reject-reason"
+        sendTestId="customer-reject-send"
+        sendLabel={t('提交', 'Send')}
+        reason={reason}
+        onReason={setReason}
+        error={error}
+        sending={sending}
+        onBack={() => setWrong(false)}
+        onSend={() => void respond({ kind: 'rejected', ...base, reason: reason.trim() })}
+      />
     );
   }
   return (
@@ -304,49 +279,22 @@ function RateStage(props: { view: CustomerView }) {
   }
   if (chosen && isBadLevel(props.view, chosen)) {
     return (
-      <>
-        <p className="cs-note">
-          {t('很抱歉让您不满意，请告诉我们原因', 'We are sorry. Please tell us why')}
-        </p>
-        <div className="cs-actions">
-          {BAD_REASONS.map((r) => (
-            <button
-              key={r}
-              type="button"
-              className={`cs-button cs-secondary${reason === r ? ' cs-selected' : ''}`}
-              onClick={() => setReason(r)}
-            >
-              {r}
-            </button>
-          ))}
-        </div>
-        <input
-          className="cs-reason"
-          aria-label={t('不满意原因', 'Reason')}
-          data-testid="customer-rate-reason"
-          maxLength={200}
-          placeholder={t('也可以在这里填写', 'Or type it here')}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-        />
-        {error && <p className="cs-error">{error}</p>}
-        <div className="cs-actions">
-          <button type="button" className="cs-button cs-secondary" onClick={() => setChosen(null)}>
-            {t('返回', 'Back')}
-          </button>
-          <button
-            type="button"
-            className="cs-button"
-            data-testid="customer-rate-send"
-            disabled={!reason.trim() || sending}
-            onClick={() =>
-              void respond({ kind: 'rated', ...base, rating: chosen, reason: reason.trim() })
-            }
-          >
-            {t('提交评价', 'Send')}
-          </button>
-        </div>
-      </>
+      <ReasonPicker
+        prompt={t('很抱歉让您不满意，请告诉我们原因', 'We are sorry. Please tell us why')}
+        reasons={BAD_REASONS}
+        label={t('不满意原因', 'Reason')}
+        testId="customer-rate-reason"
+        sendTestId="customer-rate-send"
+        sendLabel={t('提交评价', 'Send')}
+        reason={reason}
+        onReason={setReason}
+        error={error}
+        sending={sending}
+        onBack={() => setChosen(null)}
+        onSend={() =>
+          void respond({ kind: 'rated', ...base, rating: chosen, reason: reason.trim() })
+        }
+      />
     );
   }
   return (
@@ -368,6 +316,66 @@ function RateStage(props: { view: CustomerView }) {
             {l}
           </button>
         ))}
+      </div>
+    </>
+  );
+}
+
+/** A reason to give (something wrong in the summary, or why the service disappointed): common
+ * reasons as big buttons, free text beside them, then back / send. */
+function ReasonPicker(props: {
+  prompt: string;
+  reasons: readonly string[];
+  label: string;
+  testId: string;
+  sendTestId: string;
+  sendLabel: string;
+  reason: string;
+  onReason: (r: string) => void;
+  error: string | null;
+  sending: boolean;
+  onBack: () => void;
+  onSend: () => void;
+}) {
+  const t = useT();
+  return (
+    <>
+      <p className="cs-note">{props.prompt}</p>
+      <div className="cs-actions">
+        {props.reasons.map((r) => (
+          <button
+            key={r}
+            type="button"
+            className={`cs-button cs-secondary${props.reason === r ? ' cs-selected' : ''}`}
+            onClick={() => props.onReason(r)}
+          >
+            {r}
+          </button>
+        ))}
+      </div>
+      <input
+        className="cs-reason"
+        aria-label={props.label}
+        data-testid={props.testId}
+        maxLength={200}
+        placeholder={t('也可以在这里填写', 'Or type it here')}
+        value={props.reason}
+        onChange={(e) => props.onReason(e.target.value)}
+      />
+      {props.error && <p className="cs-error">{props.error}</p>}
+      <div className="cs-actions">
+        <button type="button" className="cs-button cs-secondary" onClick={props.onBack}>
+          {t('返回', 'Back')}
+        </button>
+        <button
+          type="button"
+          className="cs-button"
+          data-testid={props.sendTestId}
+          disabled={!props.reason.trim() || props.sending}
+          onClick={props.onSend}
+        >
+          {props.sendLabel}
+        </button>
       </div>
     </>
   );

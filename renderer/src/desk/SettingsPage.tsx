@@ -303,8 +303,8 @@ function CalendarCard() {
       {!cfg.calendar.hasYear(thisYear + 1) && (
         <Typography.Paragraph type="warning">
           {t(
-            `尚未载入${thisYear + 1}年节假日安排：跨年的办理时限将无法计算，待中心更新日历后恢复。`,
-            `The ${thisYear + 1} schedule is not loaded yet: deadlines reaching into it cannot be computed.`,
+            `尚未载入${thisYear + 1}年节假日安排：跨年的办理时限按周一至周五暂估（标注“暂估”），中心发布日历后按正式安排重算。`,
+            `The ${thisYear + 1} schedule is not loaded yet: deadlines reaching into it are estimated Mon–Fri (marked “Provisional”) and recomputed once the centre publishes it.`,
           )}
         </Typography.Paragraph>
       )}

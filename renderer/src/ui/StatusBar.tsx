@@ -94,8 +94,8 @@ export function StatusBar() {
       {!calendarOk && (
         <span className="sb-warn" role="alert">
           {t(
-            `缺少${year}年节假日安排，无法计算办理时限`,
-            `The ${year} holiday calendar is missing`,
+            `缺少${year}年节假日安排，办理时限按周一至周五暂估`,
+            `The ${year} holiday calendar is missing: deadlines are provisional (Mon–Fri)`,
           )}
         </span>
       )}
