@@ -265,6 +265,7 @@ async function main(): Promise<void> {
     const polled: number[] = [];
     const dcls: number[] = [];
     const dbOpens: [number, number][] = [];
+    const dbPhases: [number, number][] = [];
     {
       for (let i = 0; i < 5; i++) {
         const fresh = await context.newPage();
@@ -309,12 +310,15 @@ async function main(): Promise<void> {
               dcl: nav?.domContentLoadedEventEnd ?? NaN,
               dbOpenStart: at['halldesk:db-open-start'] ?? NaN,
               dbOpenEnd: at['halldesk:db-open-end'] ?? NaN,
+              dexieOpen: at['halldesk:db-dexie-open'] ?? NaN,
+              probed: at['halldesk:db-probed'] ?? NaN,
             };
           });
           loads.push(t.painted);
           polled.push(polledAt);
           dcls.push(t.dcl);
           dbOpens.push([t.dbOpenStart, t.dbOpenEnd]);
+          dbPhases.push([t.dexieOpen, t.probed]);
           if (i === 4) listHeap = await heapMB(fresh);
         } catch {
           const shot = path.join(os.tmpdir(), 'bench-local-list.png');
@@ -331,6 +335,21 @@ async function main(): Promise<void> {
         await fresh.close();
       }
     }
+    // BENCH_PROFILE=<file>: one more fresh load under the CPU profiler (Chrome DevTools format),
+    // to see where start-up time goes. Not part of the figures.
+    if (process.env.BENCH_PROFILE) {
+      const fresh = await context.newPage();
+      const cdp = await context.newCDPSession(fresh);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await fresh.goto(`${server.url}/${LIST_ROUTE}`, { waitUntil: 'commit' });
+      await fresh.waitForSelector(ROW_SELECTOR, { timeout: 15_000 });
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.writeFileSync(process.env.BENCH_PROFILE, JSON.stringify(profile));
+      log(`  CPU profile of one fresh list load: ${process.env.BENCH_PROFILE}`);
+      await fresh.close();
+    }
     if (loads.length === 5) {
       firstRowsMs = percentile(loads, 50);
       firstRowsHow = `desk list ${LIST_ROUTE}, navigation start → first ${ROW_SELECTOR} painted (median of 5 fresh loads)`;
@@ -340,20 +359,12 @@ async function main(): Promise<void> {
     }
     log(`  first rows: ${r1(firstRowsMs)} ms  [${firstRowsHow}]`);
     if (dcls.length) {
+      const med = (xs: number[]) => r1(percentile(xs, 50));
       log(
-        `    breakdown (medians): DOMContentLoaded (scripts fetched, parsed, run) ${r1(percentile(dcls, 50))} ms; ` +
-          `database open ${r1(
-            percentile(
-              dbOpens.map((d) => d[0]),
-              50,
-            ),
-          )} → ${r1(
-            percentile(
-              dbOpens.map((d) => d[1]),
-              50,
-            ),
-          )} ms; ` +
-          `first row painted ${r1(firstRowsMs)} ms; seen by polling from the bench ${r1(percentile(polled, 50))} ms`,
+        `    breakdown (medians): DOMContentLoaded (scripts fetched, parsed, run) ${med(dcls)} ms; ` +
+          `database open ${med(dbOpens.map((d) => d[0]))} → Dexie open ${med(dbPhases.map((d) => d[0]))} ` +
+          `→ ready ${med(dbOpens.map((d) => d[1]))} ms (write probe, beside the first page, done ${med(dbPhases.map((d) => d[1]))} ms); ` +
+          `first row painted ${r1(firstRowsMs)} ms; seen by polling from the bench ${med(polled)} ms`,
       );
     }
     if (listHeap !== null) log(`  JS heap of a fresh list page (after GC): ${r1(listHeap)} MB`);

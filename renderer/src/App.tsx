@@ -9,7 +9,7 @@ import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useEffect, useState } from 'react';
-import type { OpenFailureReason } from './db/open';
+import type { OpenFailure, OpenFailureReason } from './db/open';
 import { useLang, useT } from './i18n';
 import { queueRoutes } from './queue/routes';
 import { AppShell } from './ui/AppShell';
@@ -103,7 +103,7 @@ export function preloadDeskPages(): Promise<void> {
 
 type Boot =
   | { state: 'opening' }
-  | { state: 'ready' }
+  | { state: 'ready'; writable: Promise<OpenFailure | null> }
   | { state: 'failed'; reason: OpenFailureReason; message: string; detail: string };
 
 // One boot per page load, even when React runs effects twice in development.
@@ -133,7 +133,7 @@ function boot(): Promise<Boot> {
         )
         .catch((e: unknown) => console.error('retention failed to start', e));
     }, 5000);
-    return { state: 'ready' };
+    return { state: 'ready', writable: r.writable };
   });
   return booting;
 }
@@ -208,7 +208,24 @@ function Booted() {
   useEffect(() => {
     let live = true;
     const stop = onUpgradeBlocked(() => live && setBlocked(true));
-    void boot().then((b) => live && setBootState(b));
+    void boot().then((b) => {
+      if (!live) return;
+      setBootState(b);
+      // The write probe settles just after the first page: a disk that refuses writes swaps
+      // the page for the recovery screen before the clerk can type into it.
+      if (b.state === 'ready') {
+        void b.writable.then((f) => {
+          if (!f || !live) return;
+          console.error('database write probe failed', f.error);
+          setBootState({
+            state: 'failed',
+            reason: f.reason,
+            message: f.message,
+            detail: String(f.error),
+          });
+        });
+      }
+    });
     return () => {
       live = false;
       stop();

@@ -1,22 +1,22 @@
-// Renderer entry: mounts the desk. Global styles and print styles load here so that the build
-// has no runtime-injected <link> (the CSP allows only same-origin scripts and styles).
-// `./startup` comes first: it starts opening the database before the UI code is evaluated.
+// Renderer entry. Kept small on purpose: `./startup` opens the local database as soon as its own
+// code (Dexie and the schemas) has loaded, and the UI (React, antd, the pages: most of the
+// bytes) arrives in parallel through the dynamic import below, instead of the database waiting
+// for all of it. Global and print styles load here so that the build has no runtime-injected
+// <link> for them (the CSP allows only same-origin scripts and styles).
 import './startup';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
 // `?bench=1` only: exposes the store driver for `npm run bench:local` (no-op otherwise).
 import './db/benchHook';
-import { useLangStore } from './i18n';
 import './styles/app.css';
 import './styles/print.css';
 
-document.documentElement.lang = useLangStore.getState().lang === 'en' ? 'en' : 'zh-CN';
-
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+import('./mount')
+  .then((m) => m.mount(root))
+  .catch((e: unknown) => {
+    // The UI's code could not be loaded (a broken install, or the hall service went away while
+    // loading): say so in plain text, since antd is what failed to arrive.
+    console.error('desk UI failed to load', e);
+    root.textContent =
+      '受理台界面文件加载失败，请刷新页面或重新启动程序。(The desk UI failed to load: reload.)';
+  });

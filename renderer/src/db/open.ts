@@ -35,8 +35,24 @@ export type OpenFailureReason =
 
 export type OpenResult =
   /** `persisted`: what is known at open (null: unknown yet; see persisted() / meta). */
-  | { ok: true; db: HallDeskDB; persisted: boolean | null }
-  | { ok: false; reason: OpenFailureReason; error: unknown; message: string };
+  | {
+      ok: true;
+      db: HallDeskDB;
+      persisted: boolean | null;
+      /**
+       * The write probe's outcome, settled shortly after open (never rejects): null when a
+       * write went through, else the failure to show as the recovery screen.
+       */
+      writable: Promise<OpenFailure | null>;
+    }
+  | OpenFailure;
+
+export interface OpenFailure {
+  ok: false;
+  reason: OpenFailureReason;
+  error: unknown;
+  message: string;
+}
 
 /** Chinese explanations for the recovery screen. */
 export const OPEN_FAILURE_MESSAGES: Record<OpenFailureReason, string> = {
@@ -210,6 +226,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
   } finally {
     if (blockedTimer) clearTimeout(blockedTimer);
   }
+  performance.mark('halldesk:db-dexie-open');
   // Dexie 4 opens a database a newer program has upgraded (downgrade) on its schema as it is:
   // fine while our stores are all there, a 'version' failure when one is missing.
   const present = new Set(Array.from(db.backendDB().objectStoreNames));
@@ -226,16 +243,20 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
       message: OPEN_FAILURE_MESSAGES[reason],
     };
   }
-  // Write probe: a full disk or broken files show up now, as a recovery screen, not at the
-  // clerk's first submit. Relaxed durability (raw IndexedDB): this record need not survive a
-  // power cut, and a strict flush here would slow every start-up.
-  try {
-    await probeWrite(db, { openedAt: new Date().toISOString() });
-  } catch (error) {
-    db.close();
-    const reason = classifyOpenError(error);
-    return { ok: false, reason, error, message: OPEN_FAILURE_MESSAGES[reason] };
-  }
+  // Write probe: a full disk or broken files show up at start-up, as a recovery screen, not at
+  // the clerk's first submit. Relaxed durability (raw IndexedDB): this record need not survive
+  // a power cut. It runs beside the first page rather than before it (it takes a good part of
+  // the open time on a busy disk): the caller swaps the page for the recovery screen if it fails.
+  const writable = probeWrite(db, { openedAt: new Date().toISOString() }).then(
+    () => {
+      performance.mark('halldesk:db-probed');
+      return null;
+    },
+    (error: unknown): OpenFailure => {
+      const reason = classifyOpenError(error);
+      return { ok: false, reason, error, message: OPEN_FAILURE_MESSAGES[reason] };
+    },
+  );
   setActiveDb(db);
   let persistedAnswer = await queryPersisted();
   if (persistedAnswer !== null) lastPersisted = persistedAnswer;
@@ -261,7 +282,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
       ]);
     }
   }
-  return { ok: true, db, persisted: persistedAnswer };
+  return { ok: true, db, persisted: persistedAnswer, writable };
 }
 
 /** One relaxed-durability write to `meta` through raw IndexedDB (see openDatabase). */

@@ -1,7 +1,7 @@
 // Opening the local store: the v1 → v2 migration chain, persistence request, a newer window's
 // upgrade, an upgrade blocked by an old window, failure classification, and reset with backup.
 import 'fake-indexeddb/auto';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { IDBDatabase as FakeIDBDatabase, IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CURRENT_SCHEMA_VERSION,
@@ -158,6 +158,47 @@ describe('openDatabase', () => {
     expect(await repo.getMeta('storage.persisted')).toMatchObject({ persisted: true });
     expect(activeDb()).toBe(r.db);
     r.db.close();
+  });
+
+  it('reports a disk that refuses writes through `writable`, after open', async () => {
+    vi.stubGlobal('navigator', { storage: { persisted: async () => true } });
+    const healthy = await openDatabase({
+      name: 'probe-ok',
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+    });
+    if (!healthy.ok) throw new Error(healthy.message);
+    expect(await healthy.writable).toBeNull();
+    expect(await repo.getMeta('storage.lastOpen')).toMatchObject({ openedAt: expect.any(String) });
+    healthy.db.close();
+
+    // Every write refused as by a full disk: open still succeeds (reads work), and the probe
+    // says why, so the desk swaps its first page for the recovery screen.
+    const proto = FakeIDBDatabase.prototype as IDBDatabase;
+    const original = proto.transaction;
+    const spy = vi.spyOn(proto, 'transaction').mockImplementation(function (
+      this: IDBDatabase,
+      ...args: Parameters<IDBDatabase['transaction']>
+    ) {
+      if (args[1] === 'readwrite') {
+        throw Object.assign(new Error('disk full'), { name: 'QuotaExceededError' });
+      }
+      return original.apply(this, args);
+    });
+    try {
+      const full = await openDatabase({
+        name: 'probe-full',
+        indexedDB: new IDBFactory(),
+        IDBKeyRange,
+      });
+      if (!full.ok) throw new Error(full.message);
+      const failure = await full.writable;
+      expect(failure).toMatchObject({ ok: false, reason: 'quota' });
+      expect(failure?.message).toContain('磁盘空间');
+      full.db.close();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('does not hold start-up for a slow persist() answer, and records it when it comes', async () => {

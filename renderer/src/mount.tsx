@@ -1,0 +1,15 @@
+// Mounts the desk's React tree. Loaded by main.tsx with a dynamic import, so that React, antd
+// and the pages download and compile while the local database is already opening (startup.ts).
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { useLangStore } from './i18n';
+
+export function mount(root: HTMLElement): void {
+  document.documentElement.lang = useLangStore.getState().lang === 'en' ? 'en' : 'zh-CN';
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
