@@ -29,7 +29,7 @@ import {
   type StatsResponse,
   type TicketCategory,
 } from '../../../shared/queue';
-import { useT } from '../i18n';
+import { useT, type Tr } from '../i18n';
 import {
   HallApiError,
   adoptManagerKeyFromUrl,
@@ -43,6 +43,43 @@ import { EChart, type ChartOption } from './EChart';
 import { useHallQueue } from './store';
 
 const min = (ms: number) => Math.round((ms / 60_000) * 10) / 10;
+
+const chartTitle = (text: string) => ({ text, textStyle: { fontSize: 14 } });
+
+// A series of the people-and-minutes charts: counts are bars on the left axis, durations in
+// minutes are lines on the right one.
+type PeopleOrMinutes =
+  | { name: string; type: 'bar'; data: number[] }
+  | { name: string; type: 'line'; yAxisIndex: 1; data: number[] };
+const bar = (name: string, data: number[]): PeopleOrMinutes => ({ name, type: 'bar', data });
+const minutesLine = (name: string, data: number[]): PeopleOrMinutes => ({
+  name,
+  type: 'line',
+  yAxisIndex: 1,
+  data,
+});
+
+// The category, counter and history charts share one layout; only the title, the x axis and the
+// series differ.
+function peopleAndMinutesChart(
+  t: Tr,
+  title: string,
+  xData: string[],
+  series: PeopleOrMinutes[],
+): ChartOption {
+  return {
+    title: chartTitle(title),
+    tooltip: { trigger: 'axis' },
+    legend: { top: 24 },
+    grid: { top: 64, left: 48, right: 48, bottom: 32 },
+    xAxis: { type: 'category', data: xData },
+    yAxis: [
+      { type: 'value', name: t('人数', 'People') },
+      { type: 'value', name: t('分钟', 'Minutes') },
+    ],
+    series,
+  };
+}
 
 function useStats(seq: number): { stats: StatsResponse | null; error: string | null } {
   const t = useT();
@@ -90,86 +127,60 @@ function StatsTab({ stats }: { stats: StatsResponse }) {
   const ratingLevels = state?.config.ratingLevels ?? [];
 
   const catOption = useMemo<ChartOption>(
-    () => ({
-      title: {
-        text: t('各类别取号与等候', 'Tickets and waits by category'),
-        textStyle: { fontSize: 14 },
-      },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 24 },
-      grid: { top: 64, left: 48, right: 48, bottom: 32 },
-      xAxis: { type: 'category', data: catIds.map(catName) },
-      yAxis: [
-        { type: 'value', name: t('人数', 'People') },
-        { type: 'value', name: t('分钟', 'Minutes') },
-      ],
-      series: [
-        {
-          name: t('取号', 'Tickets'),
-          type: 'bar',
-          data: catIds.map((id) => day.categories[id]?.tickets ?? 0),
-        },
-        {
-          name: t('等候中', 'Waiting'),
-          type: 'bar',
-          data: catIds.map((id) => day.categories[id]?.waiting ?? 0),
-        },
-        {
-          name: t('平均等候(分)', 'Avg wait (min)'),
-          type: 'line',
-          yAxisIndex: 1,
-          data: catIds.map((id) => min(day.categories[id]?.avgWaitMs ?? 0)),
-        },
-        {
-          name: t('最长等候(分)', 'Longest wait (min)'),
-          type: 'line',
-          yAxisIndex: 1,
-          data: catIds.map((id) => min(day.categories[id]?.maxWaitMs ?? 0)),
-        },
-      ],
-    }),
+    () =>
+      peopleAndMinutesChart(
+        t,
+        t('各类别取号与等候', 'Tickets and waits by category'),
+        catIds.map(catName),
+        [
+          bar(
+            t('取号', 'Tickets'),
+            catIds.map((id) => day.categories[id]?.tickets ?? 0),
+          ),
+          bar(
+            t('等候中', 'Waiting'),
+            catIds.map((id) => day.categories[id]?.waiting ?? 0),
+          ),
+          minutesLine(
+            t('平均等候(分)', 'Avg wait (min)'),
+            catIds.map((id) => min(day.categories[id]?.avgWaitMs ?? 0)),
+          ),
+          minutesLine(
+            t('最长等候(分)', 'Longest wait (min)'),
+            catIds.map((id) => min(day.categories[id]?.maxWaitMs ?? 0)),
+          ),
+        ],
+      ),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [stats, t],
   );
   const counterOption = useMemo<ChartOption>(
-    () => ({
-      title: {
-        text: t('各窗口办理与服务时长', 'Served and service time by counter'),
-        textStyle: { fontSize: 14 },
-      },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 24 },
-      grid: { top: 64, left: 48, right: 48, bottom: 32 },
-      xAxis: { type: 'category', data: counterIds.map((n) => t(`${n}号`, `No. ${n}`)) },
-      yAxis: [
-        { type: 'value', name: t('人数', 'People') },
-        { type: 'value', name: t('分钟', 'Minutes') },
-      ],
-      series: [
-        {
-          name: t('办结', 'Served'),
-          type: 'bar',
-          data: counterIds.map((n) => day.counters[n]?.served ?? 0),
-        },
-        {
-          name: t('过号', 'No-shows'),
-          type: 'bar',
-          data: counterIds.map((n) => day.counters[n]?.noShows ?? 0),
-        },
-        {
-          name: t('平均服务(分)', 'Avg service (min)'),
-          type: 'line',
-          yAxisIndex: 1,
-          data: counterIds.map((n) => min(day.counters[n]?.avgServiceMs ?? 0)),
-        },
-      ],
-    }),
+    () =>
+      peopleAndMinutesChart(
+        t,
+        t('各窗口办理与服务时长', 'Served and service time by counter'),
+        counterIds.map((n) => t(`${n}号`, `No. ${n}`)),
+        [
+          bar(
+            t('办结', 'Served'),
+            counterIds.map((n) => day.counters[n]?.served ?? 0),
+          ),
+          bar(
+            t('过号', 'No-shows'),
+            counterIds.map((n) => day.counters[n]?.noShows ?? 0),
+          ),
+          minutesLine(
+            t('平均服务(分)', 'Avg service (min)'),
+            counterIds.map((n) => min(day.counters[n]?.avgServiceMs ?? 0)),
+          ),
+        ],
+      ),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [stats, t],
   );
   const ratingOption = useMemo<ChartOption>(
     () => ({
-      title: { text: t('满意度', 'Satisfaction'), textStyle: { fontSize: 14 } },
+      title: chartTitle(t('满意度', 'Satisfaction')),
       tooltip: { trigger: 'item' },
       series: [
         {
@@ -186,30 +197,22 @@ function StatsTab({ stats }: { stats: StatsResponse }) {
     [stats, t],
   );
   const historyOption = useMemo<ChartOption>(
-    () => ({
-      title: { text: t('历史（按日）', 'History (by day)'), textStyle: { fontSize: 14 } },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 24 },
-      grid: { top: 64, left: 48, right: 48, bottom: 32 },
-      xAxis: { type: 'category', data: stats.history.map((d) => d.day) },
-      yAxis: [
-        { type: 'value', name: t('人数', 'People') },
-        { type: 'value', name: t('分钟', 'Minutes') },
-      ],
-      series: [
-        {
-          name: t('取号', 'Tickets'),
-          type: 'bar',
-          data: stats.history.map((d) => d.total.tickets),
-        },
-        {
-          name: t('平均等候(分)', 'Avg wait (min)'),
-          type: 'line',
-          yAxisIndex: 1,
-          data: stats.history.map((d) => min(d.total.avgWaitMs)),
-        },
-      ],
-    }),
+    () =>
+      peopleAndMinutesChart(
+        t,
+        t('历史（按日）', 'History (by day)'),
+        stats.history.map((d) => d.day),
+        [
+          bar(
+            t('取号', 'Tickets'),
+            stats.history.map((d) => d.total.tickets),
+          ),
+          minutesLine(
+            t('平均等候(分)', 'Avg wait (min)'),
+            stats.history.map((d) => min(d.total.avgWaitMs)),
+          ),
+        ],
+      ),
     [stats, t],
   );
 
