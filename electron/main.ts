@@ -2,6 +2,7 @@
 // (roles, placement, protocol, IPC registry, settings, secrets, signatures, printing, updates,
 // hall-service supervisor, logs) and keeps no logic of its own that a test would need.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   app,
@@ -20,6 +21,7 @@ import { IpcFailure, IpcRegistry } from '../shared/ipc/registry';
 import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { setLinuxAutostart } from './autostart';
 import { parseHallCentralUplink, startHallProcess } from './hallProcess';
+import { HALL_CENTRAL_SECRET, HallUplinkManager, httpEnroll } from './hallUplink';
 import { RotatingLog } from './logFile';
 import { decideWindowOpen, isAppUrl } from './navigation';
 import { listPrinters, printReceipt, printTicket } from './printing';
@@ -175,7 +177,7 @@ let secretStore: SecretStore | null = null;
  */
 function hallUplink() {
   try {
-    return parseHallCentralUplink(secretStore?.get('hall.central'));
+    return parseHallCentralUplink(secretStore?.get(HALL_CENTRAL_SECRET));
   } catch (e) {
     log('warn', `hall uplink secret unreadable: ${String(e)}`);
     return null;
@@ -210,6 +212,15 @@ function applyHallHost(): void {
     { log: (m) => log('warn', m), onStatus: (status) => emit('hall:state', status) },
   );
   hallSupervisor.run();
+}
+
+/** Restarts the hall service (if this machine hosts it) so it reads the uplink afresh. */
+async function restartHallService(): Promise<void> {
+  if (!settings.get().hallHost.enabled) return;
+  const old = hallSupervisor;
+  hallSupervisor = null;
+  if (old) await old.stop();
+  applyHallHost();
 }
 
 function hallStatus(): HallHostStatus {
@@ -359,6 +370,16 @@ function buildRegistry(secrets: SecretStore, signatures: SignatureStore): IpcReg
       : { state: 'disabled' as const, readyVersion: null, percent: null, error: null },
   );
   registry.register('hall:status', () => hallStatus());
+  const uplink = new HallUplinkManager({
+    secrets,
+    enroll: httpEnroll((input, init) => fetch(input, init)),
+    restartHall: restartHallService,
+    deviceName: `排队叫号服务 (hall queue) ${os.hostname()}`.slice(0, 100),
+    log,
+  });
+  registry.register('hall:getCentralUplink', () => uplink.view());
+  registry.register('hall:setCentralUplink', (arg) => uplink.set(arg));
+  registry.register('hall:clearCentralUplink', () => uplink.clear());
   registry.register('customer:show', (view) => {
     const target = windows.get('customer');
     if (!target || target.isDestroyed()) return { delivered: false };

@@ -162,6 +162,38 @@ export interface HallHostStatus {
   nextAttemptAt: number | null;
 }
 
+/**
+ * The hall queue service's uplink to the centre as the settings page sees it: never the token.
+ * `problem` says (in Chinese) why a stored uplink cannot be read (no OS keystore).
+ */
+export interface HallCentralUplinkView {
+  configured: boolean;
+  centralUrl: string | null;
+  hallCode: string | null;
+  hallName: string | null;
+  deviceId: string | null;
+  /** When this machine enrolled the hall service (ISO), if known. */
+  enrolledAt: string | null;
+  problem: string | null;
+}
+
+/** Enrol the hall queue service at the centre with a one-time code from the centre's admin. */
+export const HallCentralUplinkRequest = z.object({
+  /** The centre's base address, http(s) only (e.g. http://10.1.0.5:8600). */
+  centralUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .refine((u) => !/[?#]/.test(u), 'no query or fragment'),
+  /** As printed by the centre (case, spaces and dashes ignored there): "K7QH-3MZP". */
+  enrollmentCode: z
+    .string()
+    .trim()
+    .min(4)
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]*$/),
+});
+export type HallCentralUplinkRequest = z.infer<typeof HallCentralUplinkRequest>;
+
 /** What the desk shows on the customer-facing screen (already masked by the desk). */
 export const CustomerView = z.object({
   stage: z.enum(['idle', 'confirm', 'sign', 'rate', 'thanks']),
@@ -235,6 +267,11 @@ export const handlers = {
   ),
   'update:status': spec<UpdateStatus>()(NoArg),
   'hall:status': spec<HallHostStatus>()(NoArg),
+  'hall:getCentralUplink': spec<HallCentralUplinkView>()(NoArg),
+  /** Enrols the hall service at the centre, stores its token, restarts the hall service. */
+  'hall:setCentralUplink': spec<HallCentralUplinkView>()(HallCentralUplinkRequest),
+  /** Forgets the uplink (the centre's device stays until its admin revokes it). */
+  'hall:clearCentralUplink': spec<HallCentralUplinkView>()(NoArg),
   'customer:show': spec<{ delivered: boolean }>()(CustomerView),
   'customer:respond': spec<{ delivered: boolean }>()(CustomerResponse),
   'shell:openExternal': spec<{ opened: boolean }>()(z.object({ url: z.string().url().max(2000) })),
@@ -278,6 +315,11 @@ export interface IpcErrorBody {
   message: string;
   /** Validation issues (path + message) for invalid_argument. */
   issues?: { path: string; message: string }[];
+  /**
+   * A finer, stable reason for the renderer to branch on (e.g. 'E_ENROLLMENT_CODE',
+   * 'E_CENTRAL_UNREACHABLE'); absent for the generic failures.
+   */
+  reason?: string;
 }
 
 /** Every invoke resolves to an envelope: Electron would strip a thrown error to its message. */

@@ -35,6 +35,8 @@ export class IpcFailure extends Error {
   constructor(
     readonly code: IpcErrorBody['code'],
     message: string,
+    /** A stable finer reason the renderer may branch on (IpcErrorBody.reason). */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'IpcFailure';
@@ -100,13 +102,13 @@ export class IpcRegistry {
       const value = await handler(parsed.data as HandlerParsedArg<HandlerName>, caller);
       return { ok: true, value };
     } catch (error) {
-      if (error instanceof IpcFailure) return fail(error.code, error.message);
+      if (error instanceof IpcFailure) return fail(error.code, error.message, error.reason);
       this.options.onError?.(name, error);
       return fail('failed', `操作失败 / ${name} failed`);
     }
   }
 }
 
-function fail(code: IpcErrorBody['code'], message: string): IpcResponse<never> {
-  return { ok: false, error: { code, message } };
+function fail(code: IpcErrorBody['code'], message: string, reason?: string): IpcResponse<never> {
+  return { ok: false, error: { code, message, ...(reason ? { reason } : {}) } };
 }

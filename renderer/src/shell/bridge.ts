@@ -7,6 +7,8 @@ import {
   CustomerView,
   type AppInfo,
   type EventName,
+  type HallCentralUplinkRequest,
+  type HallCentralUplinkView,
   type HalldeskApi,
   type HandlerArg,
   type HandlerName,
@@ -36,6 +38,8 @@ export class ShellError extends Error {
     readonly code: IpcErrorCode,
     message: string,
     readonly issues?: { path: string; message: string }[],
+    /** main's finer reason (IpcErrorBody.reason), e.g. 'E_ENROLLMENT_CODE'. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'ShellError';
@@ -55,7 +59,7 @@ export async function invoke<K extends HandlerName>(
   if (!a) throw new ShellError('unavailable', `仅桌面程序可用 / ${name} needs the desktop app`);
   const res = await a.invoke(name, arg);
   if (res.ok) return res.value;
-  throw new ShellError(res.error.code, res.error.message, res.error.issues);
+  throw new ShellError(res.error.code, res.error.message, res.error.issues, res.error.reason);
 }
 
 /**
@@ -322,6 +326,28 @@ export const shell = {
     async delete(name: string): Promise<boolean> {
       if (!api()) return false;
       return (await invoke('secrets:delete', { name })).deleted;
+    },
+  },
+
+  /**
+   * The hall host's uplink to the centre (Electron on the hall host only; null elsewhere): the
+   * hall queue service enrols at the centre and pushes its queue events there.
+   */
+  hall: {
+    /** True when this machine runs the hall queue service (settings: hall host). */
+    async isHost(): Promise<boolean> {
+      if (!api()) return false;
+      return (await invoke('settings:get', undefined)).settings.hallHost.enabled;
+    },
+    async centralUplink(): Promise<HallCentralUplinkView | null> {
+      return api() ? invoke('hall:getCentralUplink', undefined) : null;
+    },
+    /** Throws ShellError with reason E_ENROLLMENT_CODE / E_CENTRAL_UNREACHABLE / … on refusal. */
+    async setCentralUplink(req: HallCentralUplinkRequest): Promise<HallCentralUplinkView> {
+      return invoke('hall:setCentralUplink', req);
+    },
+    async clearCentralUplink(): Promise<HallCentralUplinkView> {
+      return invoke('hall:clearCentralUplink', undefined);
     },
   },
 

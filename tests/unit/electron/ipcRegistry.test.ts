@@ -142,4 +142,72 @@ describe('IpcRegistry', () => {
       'pngDataUrl',
     ]);
   });
+
+  it('validates the hall uplink request: http(s) centre address and a plausible code', async () => {
+    const r = new IpcRegistry();
+    const handler = vi.fn(() => ({
+      configured: true,
+      centralUrl: 'http://10.1.0.5:8600',
+      hallCode: 'H0101',
+      hallName: null,
+      deviceId: null,
+      enrolledAt: null,
+      problem: null,
+    }));
+    r.register('hall:setCentralUplink', handler);
+    const paths = async (arg: unknown) => {
+      const res = await r.dispatch('hall:setCentralUplink', arg, caller);
+      return res.ok ? [] : (res.error.issues?.map((i) => i.path).sort() ?? ['?']);
+    };
+    expect(await paths({ centralUrl: 'file:///etc/passwd', enrollmentCode: 'K7QH-3MZP' })).toEqual([
+      'centralUrl',
+    ]);
+    expect(await paths({ centralUrl: 'javascript:alert(1)', enrollmentCode: 'K7QH-3MZP' })).toEqual(
+      ['centralUrl'],
+    );
+    expect(
+      await paths({ centralUrl: 'http://c.example/?x=1', enrollmentCode: 'K7QH-3MZP' }),
+    ).toEqual(['centralUrl']);
+    expect(await paths({ centralUrl: 'http://c.example', enrollmentCode: 'ab' })).toEqual([
+      'enrollmentCode',
+    ]);
+    expect(
+      await paths({ centralUrl: 'http://c.example', enrollmentCode: 'K7QH;DROP TABLE' }),
+    ).toEqual(['enrollmentCode']);
+    expect(await paths({ centralUrl: 'http://c.example' })).toEqual(['enrollmentCode']);
+    expect(await paths('http://c.example K7QH-3MZP')).toEqual(['']);
+    expect(handler).not.toHaveBeenCalled();
+
+    const ok = await r.dispatch(
+      'hall:setCentralUplink',
+      { centralUrl: 'https://centre.example:8600/', enrollmentCode: ' k7qh-3mzp ' },
+      caller,
+    );
+    expect(ok.ok).toBe(true);
+    // The handler gets the trimmed code.
+    expect(handler).toHaveBeenCalledWith(
+      { centralUrl: 'https://centre.example:8600/', enrollmentCode: 'k7qh-3mzp' },
+      caller,
+    );
+    // get / clear take no argument.
+    r.register('hall:clearCentralUplink', vi.fn());
+    expect((await r.dispatch('hall:clearCentralUplink', { all: true }, caller)).ok).toBe(false);
+  });
+
+  it('passes an IpcFailure reason through to the renderer', async () => {
+    const r = new IpcRegistry();
+    r.register('hall:setCentralUplink', () => {
+      throw new IpcFailure('invalid_argument', '登记码无效', 'E_ENROLLMENT_CODE');
+    });
+    expect(
+      await r.dispatch(
+        'hall:setCentralUplink',
+        { centralUrl: 'http://c.example', enrollmentCode: 'K7QH-3MZP' },
+        caller,
+      ),
+    ).toEqual({
+      ok: false,
+      error: { code: 'invalid_argument', message: '登记码无效', reason: 'E_ENROLLMENT_CODE' },
+    });
+  });
 });
