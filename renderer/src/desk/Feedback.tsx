@@ -107,6 +107,27 @@ function NewFeedback() {
   }, [f, lang, cfg]);
   const show = (k: string) =>
     showAll || (f as unknown as Record<string, unknown>)[k] ? errors[k] : undefined;
+  const status = (k: keyof FbForm) => ({
+    validateStatus: show(k) ? ('error' as const) : undefined,
+    help: show(k),
+  });
+  // The one-line text fields share one shape: a labelled item showing the field's error and an
+  // input bound to that field.
+  const textItem = (
+    k: 'customerName' | 'phone' | 'accountNo' | 'managerName',
+    id: string,
+    label: string,
+    opts: { required?: boolean; maxLength?: number } = {},
+  ) => (
+    <Form.Item label={label} htmlFor={id} required={opts.required} {...status(k)}>
+      <Input
+        id={id}
+        value={f[k]}
+        maxLength={opts.maxLength}
+        onChange={(e) => setF({ ...f, [k]: e.target.value })}
+      />
+    </Form.Item>
+  );
 
   async function submit() {
     setShowAll(true);
@@ -182,12 +203,7 @@ function NewFeedback() {
   return (
     <Card size="small" title={t('登记反馈', 'Record feedback')} style={{ marginBottom: 16 }}>
       <Form layout="vertical" component="div">
-        <Form.Item
-          label={t('类别', 'Kind')}
-          required
-          validateStatus={show('kind') ? 'error' : undefined}
-          help={show('kind')}
-        >
+        <Form.Item label={t('类别', 'Kind')} required {...status('kind')}>
           <Radio.Group
             aria-label={t('类别', 'Kind')}
             value={f.kind || undefined}
@@ -208,59 +224,28 @@ function NewFeedback() {
         )}
         <Row gutter={16}>
           <Col xs={24} md={8}>
-            <Form.Item
-              label={t('客户姓名', 'Customer name')}
-              htmlFor="fb-name"
-              required
-              validateStatus={show('customerName') ? 'error' : undefined}
-              help={show('customerName')}
-            >
-              <Input
-                id="fb-name"
-                value={f.customerName}
-                maxLength={100}
-                onChange={(e) => setF({ ...f, customerName: e.target.value })}
-              />
-            </Form.Item>
+            {textItem('customerName', 'fb-name', t('客户姓名', 'Customer name'), {
+              required: true,
+              maxLength: 100,
+            })}
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item
-              label={t('联系电话', 'Phone')}
-              htmlFor="fb-phone"
-              required
-              validateStatus={show('phone') ? 'error' : undefined}
-              help={show('phone')}
-            >
-              <Input
-                id="fb-phone"
-                value={f.phone}
-                maxLength={30}
-                onChange={(e) => setF({ ...f, phone: e.target.value })}
-              />
-            </Form.Item>
+            {textItem('phone', 'fb-phone', t('联系电话', 'Phone'), {
+              required: true,
+              maxLength: 30,
+            })}
           </Col>
           <Col xs={24} md={8}>
-            <Form.Item
-              label={t('户号（选填）', 'Account no. (optional)')}
-              htmlFor="fb-account"
-              validateStatus={show('accountNo') ? 'error' : undefined}
-              help={show('accountNo')}
-            >
-              <Input
-                id="fb-account"
-                value={f.accountNo}
-                maxLength={20}
-                onChange={(e) => setF({ ...f, accountNo: e.target.value })}
-              />
-            </Form.Item>
+            {textItem('accountNo', 'fb-account', t('户号（选填）', 'Account no. (optional)'), {
+              maxLength: 20,
+            })}
           </Col>
         </Row>
         <Form.Item
           label={t('反馈内容', 'Content')}
           htmlFor="fb-content"
           required
-          validateStatus={show('content') ? 'error' : undefined}
-          help={show('content')}
+          {...status('content')}
         >
           <Input.TextArea
             id="fb-content"
@@ -274,21 +259,10 @@ function NewFeedback() {
           <Checkbox checked={f.key} onChange={(e) => setF({ ...f, key: e.target.checked })}>
             {t('大客户', 'Key customer')}
           </Checkbox>
-          {f.key && (
-            <Form.Item
-              label={t('客户经理', 'Account manager')}
-              htmlFor="fb-manager"
-              required
-              validateStatus={show('managerName') ? 'error' : undefined}
-              help={show('managerName')}
-            >
-              <Input
-                id="fb-manager"
-                value={f.managerName}
-                onChange={(e) => setF({ ...f, managerName: e.target.value })}
-              />
-            </Form.Item>
-          )}
+          {f.key &&
+            textItem('managerName', 'fb-manager', t('客户经理', 'Account manager'), {
+              required: true,
+            })}
         </Space>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
         <div>
