@@ -1,5 +1,6 @@
 // 设置: this desk's hall code, desk code and clerk; the interface language; whether the browser
-// keeps our storage persistently; where the data lives; and a full backup export.
+// keeps our storage persistently; where the data lives; and a full backup export. On the hall
+// host (Electron), the queue service's uplink to the centre (HallUplinkCard).
 import {
   App as AntApp,
   Button,
@@ -11,6 +12,7 @@ import {
   Space,
   Tag,
   Typography,
+  type InputProps,
 } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
@@ -22,6 +24,7 @@ import { shell } from '../shell/bridge';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
 import { AuditLogCard } from './AuditLog';
 import { exportBackup } from './backup';
+import { HallUplinkCard } from './HallUplinkCard';
 import {
   DEFAULT_PROFILE,
   type DeskProfile,
@@ -47,6 +50,7 @@ export function SettingsPage() {
       )}
       <LanguageCard />
       <StorageCard />
+      <HallUplinkCard />
       <AuditLogCard />
       <CalendarCard />
     </div>
@@ -80,6 +84,23 @@ function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
       setSaving(false);
     }
   }
+  // The three fields are alike: required, showing their own error, bound to one profile field.
+  const field = (k: keyof typeof errs, id: string, label: string, input: InputProps) => (
+    <Form.Item
+      label={label}
+      htmlFor={id}
+      required
+      validateStatus={errs[k] ? 'error' : undefined}
+      help={errs[k]}
+    >
+      <Input
+        id={id}
+        value={p[k]}
+        onChange={(e) => setP({ ...p, [k]: e.target.value })}
+        {...input}
+      />
+    </Form.Item>
+  );
   return (
     <Card size="small" title={t('受理台', 'Desk')} style={{ marginBottom: 16 }}>
       {props.isNew && (
@@ -92,50 +113,13 @@ function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
       )}
       <Form layout="vertical" component="div">
         <Space wrap size="large" align="start">
-          <Form.Item
-            label={t('营业厅编码', 'Hall code')}
-            htmlFor="s-hall"
-            required
-            validateStatus={errs.hallCode ? 'error' : undefined}
-            help={errs.hallCode}
-          >
-            <Input
-              id="s-hall"
-              value={p.hallCode}
-              onChange={(e) => setP({ ...p, hallCode: e.target.value })}
-              style={{ width: 180 }}
-            />
-          </Form.Item>
-          <Form.Item
-            label={t('受理台编码', 'Desk code')}
-            htmlFor="s-desk"
-            required
-            validateStatus={errs.deskCode ? 'error' : undefined}
-            help={errs.deskCode}
-          >
-            <Input
-              id="s-desk"
-              value={p.deskCode}
-              onChange={(e) => setP({ ...p, deskCode: e.target.value })}
-              style={{ width: 140 }}
-            />
-          </Form.Item>
-          <Form.Item
-            label={t('受理员', 'Clerk')}
-            htmlFor="s-clerk"
-            required
-            validateStatus={errs.clerkName ? 'error' : undefined}
-            help={errs.clerkName}
-          >
-            <Input
-              id="s-clerk"
-              value={p.clerkName}
-              maxLength={50}
-              onChange={(e) => setP({ ...p, clerkName: e.target.value })}
-              onPressEnter={() => void save()}
-              style={{ width: 200 }}
-            />
-          </Form.Item>
+          {field('hallCode', 's-hall', t('营业厅编码', 'Hall code'), { style: { width: 180 } })}
+          {field('deskCode', 's-desk', t('受理台编码', 'Desk code'), { style: { width: 140 } })}
+          {field('clerkName', 's-clerk', t('受理员', 'Clerk'), {
+            maxLength: 50,
+            onPressEnter: () => void save(),
+            style: { width: 200 },
+          })}
         </Space>
         <Button
           type="primary"
