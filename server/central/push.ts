@@ -56,35 +56,40 @@ function describeIssues(err: z.ZodError): string {
     .join('; ');
 }
 
+// The record entities are checked alike: the payload must be the whole record, and its id must be
+// the change's entityId. `invalidWhat` starts the message for a payload that does not parse.
+function parseRecord<T extends { id: string }>(
+  schema: z.ZodType<T>,
+  change: Change,
+  invalidWhat: string,
+): { ok: true; record: T } | { ok: false; reason: string } {
+  const r = schema.safeParse(change.payload);
+  if (!r.success) return { ok: false, reason: `${invalidWhat}: ${describeIssues(r.error)}` };
+  if (r.data.id !== change.entityId)
+    return { ok: false, reason: 'payload.id 与 entityId 不一致 (id mismatch)' };
+  return { ok: true, record: r.data };
+}
+
 function prepare(change: Change, auth: DeviceAuth, crossHall: string[]): Prepared {
   const hash = sha256Hex(canonicalJson(change.payload));
   const invalid = (reason: string): Prepared => ({ kind: 'invalid', change, hash, reason });
   switch (change.entity) {
     case 'application': {
-      const r = Application.safeParse(change.payload);
-      if (!r.success)
-        return invalid(`申请数据不符合格式 (invalid application): ${describeIssues(r.error)}`);
-      if (r.data.id !== change.entityId)
-        return invalid('payload.id 与 entityId 不一致 (id mismatch)');
-      if (r.data.hallCode !== auth.hallCode) crossHall.push(change.changeId);
-      return { kind: 'ok', change, hash, entity: 'application', record: r.data };
+      const r = parseRecord(Application, change, '申请数据不符合格式 (invalid application)');
+      if (!r.ok) return invalid(r.reason);
+      if (r.record.hallCode !== auth.hallCode) crossHall.push(change.changeId);
+      return { kind: 'ok', change, hash, entity: 'application', record: r.record };
     }
     case 'feedback': {
-      const r = Feedback.safeParse(change.payload);
-      if (!r.success)
-        return invalid(`反馈数据不符合格式 (invalid feedback): ${describeIssues(r.error)}`);
-      if (r.data.id !== change.entityId)
-        return invalid('payload.id 与 entityId 不一致 (id mismatch)');
-      if (r.data.hallCode !== auth.hallCode) crossHall.push(change.changeId);
-      return { kind: 'ok', change, hash, entity: 'feedback', record: r.data };
+      const r = parseRecord(Feedback, change, '反馈数据不符合格式 (invalid feedback)');
+      if (!r.ok) return invalid(r.reason);
+      if (r.record.hallCode !== auth.hallCode) crossHall.push(change.changeId);
+      return { kind: 'ok', change, hash, entity: 'feedback', record: r.record };
     }
     case 'attachment': {
-      const r = AttachmentMeta.safeParse(change.payload);
-      if (!r.success)
-        return invalid(`附件数据不符合格式 (invalid attachment): ${describeIssues(r.error)}`);
-      if (r.data.id !== change.entityId)
-        return invalid('payload.id 与 entityId 不一致 (id mismatch)');
-      return { kind: 'ok', change, hash, entity: 'attachment', record: r.data };
+      const r = parseRecord(AttachmentMeta, change, '附件数据不符合格式 (invalid attachment)');
+      if (!r.ok) return invalid(r.reason);
+      return { kind: 'ok', change, hash, entity: 'attachment', record: r.record };
     }
     case 'queue_event': {
       const p = change.payload;
