@@ -1,21 +1,15 @@
 // Central endpoint: attachments uploaded in chunks, resumed after a drop from the byte count the
 // server reports, checked against their SHA-256, and invisible to other halls.
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AttachmentStatus, PullResponse } from '../../shared/protocol';
 import { ATTACHMENT_HEADERS, paths } from '../../shared/protocol';
 import { makeAttachmentMeta } from '../unit/domain/factories';
 import { appFor, change, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
-import type { TestCentral, TestStorage } from '../support/server';
-import {
-  call,
-  createHall,
-  enrollDevice,
-  forEachDb,
-  startCentral,
-  testStorage,
-} from '../support/server';
+import type { TestCentral } from '../support/server';
+import { centralForSuite } from '../support/centralSuite';
+import { call, createHall, enrollDevice, forEachDb } from '../support/server';
 
 function putChunk(
   c: TestCentral,
@@ -41,24 +35,16 @@ for (const { variant, skipReason } of forEachDb()) {
   if (skipReason)
     console.warn(`[central-attachments] skipping the ${variant} variant: ${skipReason}`);
   describe.skipIf(!!skipReason)(`central attachments (${variant})`, () => {
-    let storage: TestStorage;
     let c: TestCentral;
     let a: TestDevice;
     let b: TestDevice;
 
-    beforeAll(async () => {
-      const s = await testStorage(variant, 'attach');
-      if (typeof s === 'string') throw new Error(s);
-      storage = s;
-      c = await startCentral(storage);
+    centralForSuite(variant, 'attach', async (central) => {
+      c = central;
       await createHall(c, 'HA');
       await createHall(c, 'HB');
       a = device(await enrollDevice(c, 'HA'));
       b = device(await enrollDevice(c, 'HB'));
-    });
-    afterAll(async () => {
-      await c?.close();
-      await storage?.cleanup();
     });
 
     it('resumes an interrupted upload where the server stopped and verifies the hash', async () => {

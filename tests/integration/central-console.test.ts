@@ -3,40 +3,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../server/central/cli';
 import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import { paths } from '../../shared/protocol';
 import { appFor, change, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
-import type { TestCentral, TestStorage } from '../support/server';
-import {
-  call,
-  createHall,
-  enrollDevice,
-  forEachDb,
-  startCentral,
-  testStorage,
-} from '../support/server';
+import type { TestCentral } from '../support/server';
+import { centralForSuite } from '../support/centralSuite';
+import { call, createHall, enrollDevice, forEachDb } from '../support/server';
 
 for (const { variant, skipReason } of forEachDb()) {
   if (skipReason) console.warn(`[central-console] skipping the ${variant} variant: ${skipReason}`);
   describe.skipIf(!!skipReason)(`central console and back-office CLI (${variant})`, () => {
-    let storage: TestStorage;
     let c: TestCentral;
     let dev: TestDevice;
 
-    beforeAll(async () => {
-      const s = await testStorage(variant, 'console');
-      if (typeof s === 'string') throw new Error(s);
-      storage = s;
-      c = await startCentral(storage);
+    centralForSuite(variant, 'console', async (central) => {
+      c = central;
       await createHall(c, 'GZ01', '广州天河营业厅');
       dev = device(await enrollDevice(c, 'GZ01', '一号窗口'));
-    });
-    afterAll(async () => {
-      await c?.close();
-      await storage?.cleanup();
     });
 
     const get = (p: string, cookie?: string) =>

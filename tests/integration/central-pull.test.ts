@@ -1,21 +1,15 @@
 // Central endpoint: pull in pages with checkpoints, back-office transitions and edits flowing
 // back to the hall, configuration (calendar year load) delivered by pull, and hall isolation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Application } from '../../shared/domain/model';
 import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import type { PullChange, PullResponse } from '../../shared/protocol';
 import { decodeCheckpoint, paths } from '../../shared/protocol';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
-import type { TestCentral, TestStorage } from '../support/server';
-import {
-  call,
-  createHall,
-  enrollDevice,
-  forEachDb,
-  startCentral,
-  testStorage,
-} from '../support/server';
+import type { TestCentral } from '../support/server';
+import { centralForSuite } from '../support/centralSuite';
+import { call, createHall, enrollDevice, forEachDb } from '../support/server';
 
 async function pullAll(
   c: TestCentral,
@@ -47,26 +41,18 @@ for (const { variant, skipReason } of forEachDb()) {
   describe.skipIf(!!skipReason)(
     `central pull, back office, configuration, isolation (${variant})`,
     () => {
-      let storage: TestStorage;
       let c: TestCentral;
       let a1: TestDevice;
       let a2: TestDevice;
       let b1: TestDevice;
 
-      beforeAll(async () => {
-        const s = await testStorage(variant, 'pull');
-        if (typeof s === 'string') throw new Error(s);
-        storage = s;
-        c = await startCentral(storage);
+      centralForSuite(variant, 'pull', async (central) => {
+        c = central;
         await createHall(c, 'HA');
         await createHall(c, 'HB');
         a1 = device(await enrollDevice(c, 'HA', 'A-1'));
         a2 = device(await enrollDevice(c, 'HA', 'A-2'));
         b1 = device(await enrollDevice(c, 'HB', 'B-1'));
-      });
-      afterAll(async () => {
-        await c?.close();
-        await storage?.cleanup();
       });
 
       it('pages a hall feed with checkpoints: every record once, configuration first', async () => {

@@ -1,40 +1,26 @@
 // Central endpoint: enrollment (one-time codes, hashed tokens, revocation) and push (applied,
 // duplicate after a lost answer, conflict with the centre's record, rejected, seq bookkeeping),
 // over real HTTP, on PGlite and on PostgreSQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import { paths } from '../../shared/protocol';
 import { sha256Hex } from '../../server/central/auth';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
-import type { TestCentral, TestStorage } from '../support/server';
-import {
-  call,
-  createHall,
-  enrollDevice,
-  forEachDb,
-  startCentral,
-  testStorage,
-} from '../support/server';
+import type { TestCentral } from '../support/server';
+import { centralForSuite } from '../support/centralSuite';
+import { call, createHall, enrollDevice, forEachDb } from '../support/server';
 
 for (const { variant, skipReason } of forEachDb()) {
   if (skipReason) console.warn(`[central-push] skipping the ${variant} variant: ${skipReason}`);
   describe.skipIf(!!skipReason)(`central enrollment and push (${variant})`, () => {
-    let storage: TestStorage;
     let c: TestCentral;
     let dev: TestDevice;
 
-    beforeAll(async () => {
-      const s = await testStorage(variant, 'push');
-      if (typeof s === 'string') throw new Error(s);
-      storage = s;
-      c = await startCentral(storage);
+    centralForSuite(variant, 'push', async (central) => {
+      c = central;
       await createHall(c, 'HA');
       dev = device(await enrollDevice(c, 'HA'));
-    });
-    afterAll(async () => {
-      await c?.close();
-      await storage?.cleanup();
     });
 
     it('enrollment codes are one-time, expire, and tokens are stored only as hashes', async () => {

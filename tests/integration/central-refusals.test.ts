@@ -2,19 +2,13 @@
 // refused with 4xx and a stable code, nothing is partly written, and the server keeps serving.
 import http from 'node:http';
 import zlib from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, MAX_PUSH_BATCH, paths } from '../../shared/protocol';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
-import type { TestCentral, TestStorage } from '../support/server';
-import {
-  call,
-  createHall,
-  enrollDevice,
-  forEachDb,
-  startCentral,
-  testStorage,
-} from '../support/server';
+import type { TestCentral } from '../support/server';
+import { centralForSuite } from '../support/centralSuite';
+import { call, createHall, enrollDevice, forEachDb } from '../support/server';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read any field
 type AnyJson = any;
@@ -52,21 +46,13 @@ function raw(
 for (const { variant, skipReason } of forEachDb()) {
   if (skipReason) console.warn(`[central-refusals] skipping the ${variant} variant: ${skipReason}`);
   describe.skipIf(!!skipReason)(`central refusals (${variant})`, () => {
-    let storage: TestStorage;
     let c: TestCentral;
     let dev: TestDevice;
 
-    beforeAll(async () => {
-      const s = await testStorage(variant, 'refusals');
-      if (typeof s === 'string') throw new Error(s);
-      storage = s;
-      c = await startCentral(storage);
+    centralForSuite(variant, 'refusals', async (central) => {
+      c = central;
       await createHall(c, 'HA');
       dev = device(await enrollDevice(c, 'HA'));
-    });
-    afterAll(async () => {
-      await c?.close();
-      await storage?.cleanup();
     });
 
     const auth = () => ({
