@@ -1,6 +1,7 @@
 // Pairing this device with the hall queue service: the clerk types the one-time code the hall
 // manager generated (or opens the pairing link, which fills it in); the service answers with
-// this device's token, kept in localStorage (the service stores only its hash).
+// this device's token, kept in the shell's OS-keystore secrets in Electron, else in localStorage
+// (client.ts; the service stores only its hash).
 import { useState } from 'react';
 import { Alert, Button, Flex, Input, Typography } from 'antd';
 import { HALL_PATHS, type PairResponse } from '../../../shared/queue';

@@ -1,11 +1,13 @@
 // Where the hall queue service is and how to talk to it: same origin when the page is served by
 // the service (TVs, kiosks), else a configured `hallUrl` (query or localStorage), else the
 // single-machine default http://127.0.0.1:8700 (desk in Electron on the host PC). Also the
-// credentials: this device's pairing token (localStorage) and the manager secret (this browser
-// session only), sent as Bearer tokens.
+// credentials: this device's pairing token (the shell's OS-keystore secrets in Electron,
+// localStorage in a browser) and the manager secret (this browser session only), sent as Bearer
+// tokens.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { HALL_DEFAULT_PORT, type HallDevice, type QueueErrorBody } from '../../../shared/queue';
 import { useLang, type Lang, type Tr } from '../i18n';
+import { shell } from '../shell/bridge';
 
 const STORAGE_KEY = 'halldesk.hallUrl';
 
@@ -81,33 +83,173 @@ export function setHallBaseUrl(url: string | null): void {
 
 const DEVICE_KEY = 'halldesk.hallDevice';
 const MANAGER_KEY = 'halldesk.hallManagerKey';
+/** The shell secret (Electron) holding this device's pairing, JSON `{ token, device }`. */
+export const DEVICE_SECRET = 'queue.device';
+
+export type DevicePairing = { token: string; device: HallDevice };
 
 export interface HallCredentials {
   /** This device's pairing with the hall service (token kept here, only its hash there). */
-  device: { token: string; device: HallDevice } | null;
+  device: DevicePairing | null;
   /** The manager secret, for this browser session only. */
   managerKey: string | null;
+  /** Electron: the pairing is still being read from the shell's secret store. */
+  deviceLoading: boolean;
+}
+
+/** What the pairing store needs of the shell bridge (renderer/src/shell/bridge.ts `shell`). */
+export interface PairingBridge {
+  readonly isElectron: boolean;
+  secrets: {
+    /** null = none, or no OS keystore (then the caller keeps it in localStorage). */
+    get(name: string): Promise<string | null>;
+    /** false = not stored (no OS keystore). */
+    set(name: string, value: string): Promise<boolean>;
+    delete(name: string): Promise<boolean>;
+  };
+}
+
+export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export function parseDevicePairing(raw: string | null | undefined): DevicePairing | null {
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as Partial<DevicePairing> | null;
+    if (v && typeof v.token === 'string' && v.token && v.device && typeof v.device === 'object') {
+      return { token: v.token, device: v.device };
+    }
+  } catch {
+    /* unreadable: not paired */
+  }
+  return null;
+}
+
+/**
+ * Where this device's pairing token lives. In Electron: the shell's secret store (OS keystore),
+ * a token found in localStorage (kept there by older versions) moved into it once and removed
+ * from localStorage; where the OS has no keystore the shell refuses and localStorage stays the
+ * place. In a browser: localStorage.
+ */
+export class DevicePairingStore {
+  constructor(
+    private readonly bridge: PairingBridge,
+    private readonly local: KeyValueStorage | null,
+  ) {}
+
+  /** True when the pairing must be read asynchronously (Electron). */
+  get usesShell(): boolean {
+    return this.bridge.isElectron;
+  }
+
+  readLocal(): DevicePairing | null {
+    try {
+      return parseDevicePairing(this.local?.getItem(DEVICE_KEY));
+    } catch {
+      return null;
+    }
+  }
+
+  private writeLocal(p: DevicePairing | null): void {
+    try {
+      if (p) this.local?.setItem(DEVICE_KEY, JSON.stringify(p));
+      else this.local?.removeItem(DEVICE_KEY);
+    } catch {
+      /* storage unavailable: the pairing lasts for this page */
+    }
+  }
+
+  async load(): Promise<DevicePairing | null> {
+    if (!this.bridge.isElectron) return this.readLocal();
+    let fromShell: DevicePairing | null = null;
+    try {
+      fromShell = parseDevicePairing(await this.bridge.secrets.get(DEVICE_SECRET));
+    } catch {
+      /* the shell failed: fall back to what this page has */
+    }
+    const fromLocal = this.readLocal();
+    if (fromShell) {
+      // A copy left behind by an interrupted migration must not linger in plain storage.
+      if (fromLocal) this.writeLocal(null);
+      return fromShell;
+    }
+    if (fromLocal && (await this.trySecret(fromLocal))) this.writeLocal(null);
+    return fromLocal;
+  }
+
+  async save(p: DevicePairing | null): Promise<void> {
+    if (!this.bridge.isElectron) {
+      this.writeLocal(p);
+      return;
+    }
+    if (!p) {
+      this.writeLocal(null);
+      try {
+        await this.bridge.secrets.delete(DEVICE_SECRET);
+      } catch {
+        /* nothing to delete or the shell failed: the token is gone from this page anyway */
+      }
+      return;
+    }
+    // No OS keystore: keep it where a browser would rather than lose the pairing.
+    if (await this.trySecret(p)) this.writeLocal(null);
+    else this.writeLocal(p);
+  }
+
+  private async trySecret(p: DevicePairing): Promise<boolean> {
+    try {
+      return await this.bridge.secrets.set(DEVICE_SECRET, JSON.stringify(p));
+    } catch {
+      return false;
+    }
+  }
+}
+
+function safeLocalStorage(): KeyValueStorage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
 }
 
 const credListeners = new Set<() => void>();
 let credentials: HallCredentials | null = null;
+let pairingStore: DevicePairingStore | null = null;
+/** Bumped by every change: a slow first read must not overwrite a newer pairing. */
+let deviceVersion = 0;
+
+function store(): DevicePairingStore {
+  pairingStore ??= new DevicePairingStore(shell, safeLocalStorage());
+  return pairingStore;
+}
+
+function notify(): void {
+  for (const l of credListeners) l();
+}
 
 function readCredentials(): HallCredentials {
-  let device: HallCredentials['device'] = null;
   let managerKey: string | null = null;
-  try {
-    const raw = localStorage.getItem(DEVICE_KEY);
-    const parsed = raw ? (JSON.parse(raw) as HallCredentials['device']) : null;
-    if (parsed && typeof parsed.token === 'string' && parsed.device) device = parsed;
-  } catch {
-    /* unreadable: not paired */
-  }
   try {
     managerKey = sessionStorage.getItem(MANAGER_KEY);
   } catch {
     /* ignore */
   }
-  return { device, managerKey };
+  const s = store();
+  if (!s.usesShell) return { device: s.readLocal(), managerKey, deviceLoading: false };
+  const version = deviceVersion;
+  void s.load().then(
+    (device) => {
+      if (version !== deviceVersion) return;
+      credentials = { ...hallCredentials(), device, deviceLoading: false };
+      notify();
+    },
+    () => {
+      if (version !== deviceVersion) return;
+      credentials = { ...hallCredentials(), deviceLoading: false };
+      notify();
+    },
+  );
+  return { device: null, managerKey, deviceLoading: true };
 }
 
 export function hallCredentials(): HallCredentials {
@@ -115,17 +257,47 @@ export function hallCredentials(): HallCredentials {
   return credentials;
 }
 
-function setCredentials(patch: Partial<HallCredentials>): void {
-  credentials = { ...hallCredentials(), ...patch };
+/** Resolves once the pairing has been read (at once in a browser). */
+export function hallCredentialsReady(): Promise<HallCredentials> {
+  const c = hallCredentials();
+  if (!c.deviceLoading) return Promise.resolve(c);
+  return new Promise((resolve) => {
+    const check = () => {
+      const now = hallCredentials();
+      if (now.deviceLoading) return;
+      credListeners.delete(check);
+      resolve(now);
+    };
+    credListeners.add(check);
+  });
+}
+
+/** Tests: start again with another bridge and storage (the module keeps one store). */
+export function resetHallCredentials(next?: DevicePairingStore): void {
+  pairingStore = next ?? null;
+  credentials = null;
+  deviceVersion++;
+}
+
+function setCredentials(patch: Partial<Omit<HallCredentials, 'deviceLoading'>>): void {
+  const before = hallCredentials();
+  credentials = { ...before, ...patch };
+  if ('device' in patch) {
+    deviceVersion++;
+    credentials.deviceLoading = false;
+    void store()
+      .save(patch.device ?? null)
+      .catch(() => {
+        /* kept for this page; the next pairing tries again */
+      });
+  }
   try {
-    if (credentials.device) localStorage.setItem(DEVICE_KEY, JSON.stringify(credentials.device));
-    else localStorage.removeItem(DEVICE_KEY);
     if (credentials.managerKey) sessionStorage.setItem(MANAGER_KEY, credentials.managerKey);
     else sessionStorage.removeItem(MANAGER_KEY);
   } catch {
-    /* storage unavailable: the credentials last for this page */
+    /* storage unavailable: the key lasts for this page */
   }
-  for (const l of credListeners) l();
+  notify();
 }
 
 export function setDevicePairing(pairing: HallCredentials['device']): void {
@@ -232,3 +404,7 @@ export async function hallRequest<T>(
   }
   return body as T;
 }
+
+// In Electron, start reading the pairing from the shell as soon as the queue code loads, so that
+// it is usually there before the first counter page renders.
+if (shell.isElectron) hallCredentials();
