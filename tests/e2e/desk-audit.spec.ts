@@ -2,36 +2,25 @@
 // detail are logged with the clerk's name in the detail's 访问记录 and the settings' 审计日志,
 // and the full ID number appears in neither.
 import { expect, test } from '@playwright/test';
-import {
-  chooseBusinessType,
-  chooseCustomerKind,
-  CLERK,
-  fillCustomer,
-  fillRequiredFields,
-  openDesk,
-  receiveRequiredDocuments,
-  setupDesk,
-  submitAndConfirm,
-} from './support/desk';
+import { acceptApplication, CLERK, openDesk, setupDesk } from './support/desk';
 import { residentId } from './support/ids';
 
 test('accepting and viewing an application are in its access log, without the ID number', async ({
   page,
 }) => {
   await setupDesk(page);
-  await openDesk(page, '/desk/new');
-  await chooseBusinessType(page, 'dyjmxz', '低压居民新装');
-  await chooseCustomerKind(page, 'resident');
   const id = residentId('310101', '19880512', '217');
-  await fillCustomer(page, {
-    name: '孙审计',
-    idNumber: id,
-    phone: '13700003333',
-    address: '上海市黄浦区测试路8号',
+  const appNo = await acceptApplication(page, {
+    query: 'dyjmxz',
+    typeName: '低压居民新装',
+    kind: 'resident',
+    customer: {
+      name: '孙审计',
+      idNumber: id,
+      phone: '13700003333',
+      address: '上海市黄浦区测试路8号',
+    },
   });
-  await fillRequiredFields(page);
-  await receiveRequiredDocuments(page);
-  const appNo = await submitAndConfirm(page);
 
   await page.getByRole('button', { name: '查看详情' }).click();
   await expect(page.getByTestId('detail-appno')).toHaveText(appNo);

@@ -6,17 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromiumArgs, chromiumExecutable } from '../support/browser';
 import { residentId } from './support/ids';
-import {
-  chooseBusinessType,
-  chooseCustomerKind,
-  fillCustomer,
-  fillRequiredFields,
-  openDesk,
-  receiveRequiredDocuments,
-  searchApplications,
-  setupDesk,
-  submitAndConfirm,
-} from './support/desk';
+import { acceptApplication, searchApplications, setupDesk } from './support/desk';
 
 /** Pids of the browser's main process for a user-data-dir (the one without --type=). */
 function browserPids(userDataDir: string): number[] {
@@ -58,19 +48,19 @@ test('closing the browser abruptly right after submit loses nothing', async ({ b
     const first = await launch(dir, baseURL ?? 'http://127.0.0.1:4317');
     const page = first.pages()[0] ?? (await first.newPage());
     await setupDesk(page);
-    await openDesk(page, '/desk/new');
-    await chooseBusinessType(page, '101', '低压居民新装');
-    await chooseCustomerKind(page, 'resident');
     const id = residentId('440106', '19780909', '135');
-    await fillCustomer(page, {
-      name: '孙八',
-      idNumber: id,
-      phone: '13655556666',
-      address: '广州市天河区体育西路6号',
+    const appNo = await acceptApplication(page, {
+      query: '101',
+      typeName: '低压居民新装',
+      kind: 'resident',
+      customer: {
+        name: '孙八',
+        idNumber: id,
+        phone: '13655556666',
+        address: '广州市天河区体育西路6号',
+      },
+      fields: { capacity: '10' },
     });
-    await fillRequiredFields(page, { capacity: '10' });
-    await receiveRequiredDocuments(page);
-    const appNo = await submitAndConfirm(page);
 
     // The receipt is on screen: kill the browser now, with no chance to flush anything.
     const pids = browserPids(dir);

@@ -5,6 +5,8 @@ import { expect, test } from '@playwright/test';
 import { creditCode, KNOWN, residentId, withWrongCheck } from './support/ids';
 import {
   type CustomerInput,
+  fillIntake,
+  type IntakeInput,
   chooseBusinessType,
   chooseCustomerKind,
   fillCustomer,
@@ -16,13 +18,10 @@ import {
   submitAndConfirm,
 } from './support/desk';
 
-interface Case {
+interface Case extends IntakeInput {
   group: string;
-  query: string;
-  typeName: string;
   kind: 'resident' | 'company';
   customer: CustomerInput;
-  fields?: Record<string, string>;
   /** Documents to mark 后补 under 一证受理 (commitment letter ticked). */
   follow?: string[];
 }
@@ -86,12 +85,7 @@ test('offline: one application per business group, found after a reload by ID la
 
   const numbers: string[] = [];
   for (const c of CASES) {
-    await openDesk(page, '/desk/new');
-    await chooseBusinessType(page, c.query, c.typeName);
-    await chooseCustomerKind(page, c.kind);
-    await fillCustomer(page, c.customer);
-    await fillRequiredFields(page, c.fields ?? {});
-    await receiveRequiredDocuments(page);
+    await fillIntake(page, c);
     if (c.follow?.length) {
       await page.getByText('一证受理：客户已签署客户承诺书').click();
       for (const name of c.follow) {
@@ -246,16 +240,17 @@ test('a deadline reaching a year missing from the holiday calendar is submitted 
   // (2027-01-01 counts) it is 2027-01-07, marked provisional instead of refusing the intake.
   await page.clock.setFixedTime(new Date('2026-12-31T10:00:00+08:00'));
   await setupDesk(page);
-  await openDesk(page, '/desk/new');
-  await chooseBusinessType(page, 'dyjmxz', '低压居民新装');
-  await fillCustomer(page, {
-    name: '郑一',
-    idNumber: KNOWN.residentIdX,
-    phone: '13811112222',
-    address: '北京市朝阳区测试路8号',
+  await fillIntake(page, {
+    query: 'dyjmxz',
+    typeName: '低压居民新装',
+    customer: {
+      name: '郑一',
+      idNumber: KNOWN.residentIdX,
+      phone: '13811112222',
+      address: '北京市朝阳区测试路8号',
+    },
+    fields: { capacity: '5' },
   });
-  await fillRequiredFields(page, { capacity: '5' });
-  await receiveRequiredDocuments(page);
   await page.keyboard.press('Control+Enter');
   const dialog = page.getByRole('dialog', { name: '提交前核对' });
   await expect(dialog).toBeVisible();

@@ -134,6 +134,33 @@ export async function submitAndConfirm(page: Page): Promise<string> {
   return (await page.getByTestId('receipt-appno').innerText()).trim();
 }
 
+/** What one intake needs: the business type (picker query and name), customer kind, customer, fields. */
+export interface IntakeInput {
+  query: string;
+  typeName: string;
+  /** Left as the form's default when not given. */
+  kind?: CustomerKind;
+  customer: Partial<CustomerInput>;
+  /** Overrides for fillRequiredFields. */
+  fields?: Record<string, string>;
+}
+
+/** Opens a new intake and fills it ready to submit: type, kind, customer, fields, documents. */
+export async function fillIntake(page: Page, i: IntakeInput): Promise<void> {
+  await openDesk(page, '/desk/new');
+  await chooseBusinessType(page, i.query, i.typeName);
+  if (i.kind) await chooseCustomerKind(page, i.kind);
+  await fillCustomer(page, i.customer);
+  await fillRequiredFields(page, i.fields ?? {});
+  await receiveRequiredDocuments(page);
+}
+
+/** fillIntake, then submit through the review step; returns the application number. */
+export async function acceptApplication(page: Page, i: IntakeInput): Promise<string> {
+  await fillIntake(page, i);
+  return submitAndConfirm(page);
+}
+
 /** Searches the applications list and returns the visible rows. */
 export async function searchApplications(page: Page, text: string) {
   await openDesk(page, '/desk/applications');
