@@ -367,6 +367,17 @@ async function applyBatch(
       result = { changeId, seq, status: 'applied' };
     } else {
       const map = states[p.entity];
+      // This device's new version of the record: kept here, written once after the loop.
+      const keep = (record: unknown) => {
+        map.set(p.change.entityId, {
+          hallId: auth.hallId,
+          lastDeviceId: auth.deviceId,
+          lastDeviceSeq: seq,
+          record,
+          dirty: true,
+        });
+        touch(p.entity, p.change.entityId);
+      };
       const st = map.get(p.change.entityId);
       if (st && st.lastDeviceId === auth.deviceId && (st.lastDeviceSeq ?? 0) > seq) {
         // Out of order from the same device: a newer version is already there.
@@ -378,16 +389,7 @@ async function applyBatch(
         if (outcome.kind === 'conflict') {
           // Not applied as a whole, but the hall's always-owned fields (the customer's rating)
           // were taken: store that version.
-          if (outcome.changed) {
-            map.set(p.change.entityId, {
-              hallId: auth.hallId,
-              lastDeviceId: auth.deviceId,
-              lastDeviceSeq: seq,
-              record: outcome.current,
-              dirty: true,
-            });
-            touch('application', p.change.entityId);
-          }
+          if (outcome.changed) keep(outcome.current);
           result = {
             changeId,
             seq,
@@ -399,16 +401,7 @@ async function applyBatch(
           };
         } else {
           const changed = outcome.kind === 'create' || outcome.changed;
-          if (changed) {
-            map.set(p.change.entityId, {
-              hallId: auth.hallId,
-              lastDeviceId: auth.deviceId,
-              lastDeviceSeq: seq,
-              record: outcome.record,
-              dirty: true,
-            });
-            touch('application', p.change.entityId);
-          }
+          if (changed) keep(outcome.record);
           result = {
             changeId,
             seq,
@@ -419,16 +412,7 @@ async function applyBatch(
       } else {
         // Feedback and attachment metadata: wholly the hall's; the last version sent wins.
         const changed = !st || canonicalJson(st.record) !== canonicalJson(p.record);
-        if (changed) {
-          map.set(p.change.entityId, {
-            hallId: auth.hallId,
-            lastDeviceId: auth.deviceId,
-            lastDeviceSeq: seq,
-            record: p.record,
-            dirty: true,
-          });
-          touch(p.entity, p.change.entityId);
-        }
+        if (changed) keep(p.record);
         result = { changeId, seq, status: 'applied' };
       }
     }
