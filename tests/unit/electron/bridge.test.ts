@@ -108,4 +108,41 @@ describe('Electron mode', () => {
     expect(await shell.secrets.get('device-token')).toBeNull();
     expect(await shell.secrets.set('device-token', 't')).toBe(false);
   });
+
+  it('hall uplink: asks main, and a refusal keeps its reason for the settings card', async () => {
+    const api = fakeApi((name) => {
+      if (name === 'settings:get')
+        return { ok: true, value: { settings: { hallHost: { enabled: true } } } };
+      if (name === 'hall:getCentralUplink') return { ok: true, value: { configured: false } };
+      return {
+        ok: false,
+        error: {
+          code: 'invalid_argument',
+          message: '登记码无效、已使用或已过期 / bad code',
+          reason: 'E_ENROLLMENT_CODE',
+        },
+      };
+    });
+    setWindow({ halldesk: api });
+    expect(await shell.hall.isHost()).toBe(true);
+    expect(await shell.hall.centralUplink()).toEqual({ configured: false });
+    const err = await shell.hall
+      .setCentralUplink({ centralUrl: 'http://c.example', enrollmentCode: 'K7QH-3MZP' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ShellError);
+    expect(err).toMatchObject({ code: 'invalid_argument', reason: 'E_ENROLLMENT_CODE' });
+    expect(api.calls.map(([n]) => n)).toEqual([
+      'settings:get',
+      'hall:getCentralUplink',
+      'hall:setCentralUplink',
+    ]);
+  });
+});
+
+describe('browser mode: hall uplink', () => {
+  it('is not a hall host and has no uplink to show', async () => {
+    setWindow({});
+    expect(await shell.hall.isHost()).toBe(false);
+    expect(await shell.hall.centralUplink()).toBeNull();
+  });
 });
