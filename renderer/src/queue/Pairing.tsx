@@ -3,16 +3,24 @@
 // this device's token, kept in the shell's OS-keystore secrets in Electron, else in localStorage
 // (client.ts; the service stores only its hash).
 import { useState } from 'react';
-import { Alert, Button, Flex, Input, Typography } from 'antd';
+import { Alert, Button, Flex, Input, Spin, Typography } from 'antd';
 import { HALL_PATHS, type PairResponse } from '../../../shared/queue';
 import { useT } from '../i18n';
-import { HallApiError, hallRequest, pageParam, setDevicePairing } from './client';
+import {
+  HallApiError,
+  hallRequest,
+  pageParam,
+  setDevicePairing,
+  useHallCredentials,
+} from './client';
 
 export function PairingForm({ compact = false }: { compact?: boolean }) {
   const t = useT();
   const [code, setCode] = useState(() => pageParam('pair') ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Electron reads the pairing from the shell's secret store: do not offer to pair meanwhile.
+  const { deviceLoading } = useHallCredentials();
 
   async function pair() {
     setBusy(true);
@@ -29,6 +37,17 @@ export function PairingForm({ compact = false }: { compact?: boolean }) {
     } finally {
       setBusy(false);
     }
+  }
+
+  if (deviceLoading) {
+    return (
+      <Flex gap={8} align="center" data-testid="hall-pairing-loading">
+        <Spin size="small" />
+        <Typography.Text type="secondary">
+          {t('正在读取本机配对…', 'Reading this device’s pairing…')}
+        </Typography.Text>
+      </Flex>
+    );
   }
 
   return (
