@@ -23,6 +23,8 @@ import {
   type StoredSignature,
   verifyCustomerSignature,
 } from './signatureStore';
+import { QueueRatingNote } from './QueueRatingNote';
+import { followQueueForRating, relayCustomerRating } from './queueRelay';
 import { buildCustomerSummary, type CustomerSummary } from './summary';
 
 /** Listens to the customer screen's answers about one application. */
@@ -391,7 +393,11 @@ type RateState =
   | { s: 'saving' }
   | { s: 'error'; message: string };
 
-/** 「请客户评价」: the configured levels on the customer screen; the answer is kept on the application. */
+/**
+ * 「请客户评价」: the configured levels on the customer screen; the answer is kept on the application
+ * and, when this desk's counter has the customer's ticket, also counted by the hall queue
+ * (queueRelay.ts: in the background, never in the way of the save).
+ */
 export function RatingRequest(props: { app: Application; actor: string }) {
   const t = useT();
   const { message } = AntApp.useApp();
@@ -400,6 +406,7 @@ export function RatingRequest(props: { app: Application; actor: string }) {
   const stateRef = useRef(state);
   stateRef.current = state;
   const levelsRef = useRef<RatingLevel[]>(RATING_LEVELS_3);
+  const [relayedTicket, setRelayedTicket] = useState<string | null>(null);
 
   useEffect(
     () => () => {
@@ -407,6 +414,8 @@ export function RatingRequest(props: { app: Application; actor: string }) {
     },
     [],
   );
+  // The ticket in service must be known when the answer comes (queue desks only).
+  useEffect(() => followQueueForRating(), []);
 
   async function ask() {
     const levels = ratingLevels();
@@ -426,6 +435,14 @@ export function RatingRequest(props: { app: Application; actor: string }) {
     if (r.kind !== 'rated' || !r.rating || stateRef.current.s !== 'waiting') return;
     const level = levelsRef.current.find((l) => l.label === r.rating);
     if (!level) return;
+    // Taken at the answer (before any await): the ticket in service now is the one rated.
+    const relayed = relayCustomerRating({
+      app,
+      label: level.label,
+      offered: levelsRef.current,
+      reason: r.reason,
+    });
+    if (relayed) setRelayedTicket(relayed);
     setState({ s: 'saving' });
     void (async () => {
       try {
@@ -494,6 +511,9 @@ export function RatingRequest(props: { app: Application; actor: string }) {
           <Typography.Text type="danger" className="no-print">
             {state.message}
           </Typography.Text>
+        )}
+        {(relayedTicket ?? app.ticketNo) && (
+          <QueueRatingNote ticketNo={relayedTicket ?? app.ticketNo} />
         )}
       </Space>
     </div>

@@ -13,6 +13,7 @@ import {
   type Lane,
 } from '../../../shared/queue';
 import { useServingReport } from '../customer/busy';
+import { QueueRatingNote } from '../customer/QueueRatingNote';
 import { useT, type Tr } from '../i18n';
 import { HallApiError, hallRequest, setDevicePairing, useHallCredentials } from './client';
 import { PairingForm } from './Pairing';
@@ -251,6 +252,8 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
               {t('开始受理', 'Start application')}
             </Button>
           </Flex>
+          {/* Customer-screen ratings relayed to the queue: a quiet line for the clerk. */}
+          <QueueRatingNote />
           {cs && cs.held.length > 0 && (
             <Flex wrap gap={6} align="center">
               <Typography.Text type="secondary">{t('挂起：', 'Held:')}</Typography.Text>
