@@ -4,10 +4,13 @@
 import type { Change, PushResponse } from '../../shared/protocol';
 import { paths } from '../../shared/protocol';
 
-/** Sends one batch (seq order). Resolves with the centre's answer, throws when unreachable. */
-export type CentralPushHook = (
+/**
+ * Sends one batch (seq order). Resolves with the centre's answer, throws when unreachable.
+ * `deviceId`: the centre device the batches go out as (the outbox's seqs are that device's).
+ */
+export type CentralPushHook = ((
   changes: Change[],
-) => Promise<Pick<PushResponse, 'ackSeq'> & Partial<PushResponse>>;
+) => Promise<Pick<PushResponse, 'ackSeq'> & Partial<PushResponse>>) & { deviceId?: string };
 
 export interface HttpCentralPushOptions {
   /** e.g. http://central.example:8600 */
@@ -19,7 +22,7 @@ export interface HttpCentralPushOptions {
 
 /** A hook that posts to the central endpoint's /api/v1/push with a device token. */
 export function httpCentralPush(opts: HttpCentralPushOptions): CentralPushHook {
-  return async (changes) => {
+  const hook: CentralPushHook = async (changes) => {
     const res = await fetch(new URL(paths.push, opts.baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}` },
@@ -29,6 +32,8 @@ export function httpCentralPush(opts: HttpCentralPushOptions): CentralPushHook {
     if (!res.ok) throw new Error(`central push HTTP ${res.status}: ${await res.text()}`);
     return (await res.json()) as PushResponse;
   };
+  hook.deviceId = opts.deviceId;
+  return hook;
 }
 
 /** A queue event waiting for the centre, kept compact (the wire form is built when sent). */
@@ -44,6 +49,8 @@ export interface OutboxSnapshot {
   nextSeq: number;
   ackSeq: number;
   pending: PendingEvent[];
+  /** The centre device these seqs belong to (absent: not known yet, e.g. never uplinked). */
+  deviceId?: string;
 }
 
 /** Most events kept while the centre is unreachable (weeks of a busy hall); oldest go first. */
@@ -62,6 +69,8 @@ export class Outbox {
   ackSeq = 0;
   lastError: string | null = null;
   lastSuccessAt: number | null = null;
+  /** See OutboxSnapshot.deviceId. */
+  deviceId: string | undefined = undefined;
   private timer: NodeJS.Timeout | null = null;
   private inflight = false;
   private delayMs = 1000;
@@ -78,10 +87,33 @@ export class Outbox {
     this.pending = [...s.pending];
     this.nextSeq = s.nextSeq;
     this.ackSeq = s.ackSeq;
+    this.deviceId = s.deviceId;
   }
 
   toSnapshot(): OutboxSnapshot {
-    return { nextSeq: this.nextSeq, ackSeq: this.ackSeq, pending: this.pending };
+    return {
+      nextSeq: this.nextSeq,
+      ackSeq: this.ackSeq,
+      pending: this.pending,
+      ...(this.deviceId ? { deviceId: this.deviceId } : {}),
+    };
+  }
+
+  /**
+   * The hall now goes out as another centre device (enrolled again, or the uplink was cleared
+   * and set anew). That device's seqs start at 1, so what is still unsent is renumbered from 1
+   * and given new change ids: the centre refuses a change id another device used, and answers
+   * seqs beyond a gap with no acknowledgement, so the old numbering would be resent forever.
+   * Events the old device may already have delivered are keyed by their event id at the centre
+   * (stored once either way). The caller persists the result (snapshot) before sending.
+   * Returns how many events were renumbered.
+   */
+  rebase(deviceId: string, newChangeId: () => string): number {
+    this.pending = this.pending.map((p, i) => ({ cid: newChangeId(), os: i + 1, ev: p.ev }));
+    this.ackSeq = 0;
+    this.nextSeq = this.pending.length + 1;
+    this.deviceId = deviceId;
+    return this.pending.length;
   }
 
   /** A journaled change (on replay and after each append). */

@@ -451,7 +451,21 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     commitNow([{ type: 'config_changed', at: clock(), config: initialConfig }]);
   }
   commitNow(maintenanceEvents(state, clock()));
-  if (journal.entriesSinceSnapshot >= snapshotEvery) {
+  // The uplink's centre device owns the outbox's seqs. First uplink: recorded. Another device
+  // than before (enrolled again): the unsent events are renumbered for it, and the snapshot
+  // makes that durable before anything is sent.
+  const uplinkDevice = options.centralPush?.deviceId;
+  let outboxChanged = false;
+  if (uplinkDevice && outbox.deviceId !== uplinkDevice) {
+    if (outbox.deviceId) {
+      const n = outbox.rebase(uplinkDevice, () => randomUUID());
+      log(`central uplink is now device ${uplinkDevice}: ${n} unsent event(s) renumbered`);
+    } else {
+      outbox.deviceId = uplinkDevice;
+    }
+    outboxChanged = true;
+  }
+  if (outboxChanged || journal.entriesSinceSnapshot >= snapshotEvery) {
     journal.snapshot({ state, outbox: outbox.toSnapshot() });
   }
 

@@ -177,4 +177,77 @@ describe('hall queue events reach the central endpoint', () => {
     hall = await startHallService(hallOptions);
     expect(hall.outbox()).toMatchObject({ pending: 0, ackSeq: expected.length });
   }, 120_000);
+
+  it('a hall enrolled again goes on as the new device: what was unsent is renumbered and arrives', async () => {
+    centralDir = await pgliteDataDir('hallq-re');
+    hallDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-central-re-'));
+    const started = await startCentral(0);
+    central = started.server;
+    const baseUrl = `http://127.0.0.1:${started.port}`;
+    await admin.createHall(central.db, { code: HALL, name: '排队测试营业厅' });
+    const enrollOnce = async () =>
+      admin.enroll(central!.db, {
+        code: (await admin.createEnrollmentCode(central!.db, HALL, { note: 'hall queue' })).code,
+        deviceName: '排队叫号服务',
+      });
+    const options = (device: { deviceId: string; token: string }) => ({
+      port: 0,
+      dataDir: hallDir,
+      log: () => {},
+      hallCode: HALL,
+      centralRetryMaxMs: 400,
+      centralPush: httpCentralPush({ baseUrl, ...device, timeoutMs: 3000 }),
+      initialConfig: {
+        categories: [{ id: 'A', name: '业扩报装' }],
+        counters: [{ no: 1, name: '1号窗口', categories: ['A'] }],
+      },
+    });
+    const issue = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const res = await fetch(`${hall!.url}/api/queue/tickets`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ categoryId: 'A' }),
+        });
+        expect(res.status).toBe(201);
+      }
+    };
+
+    // Device A sends the configuration and 3 tickets.
+    const a = await enrollOnce();
+    hall = await startHallService(options(a));
+    await issue(3);
+    await until('A drained', () => hall!.outbox().pending === 0);
+    expect(hall.outbox().ackSeq).toBe(4);
+    // The uplink is lost (token revoked, PC replaced...): 4 more tickets wait unsent.
+    await hall.close();
+    hall = await startHallService({ ...options(a), centralPush: undefined });
+    await issue(4);
+    expect(hall.outbox()).toMatchObject({ pending: 4, ackSeq: 4 });
+    await hall.close();
+
+    // Enrolled again as device B: B's seqs start at 1; the 4 waiting events go out as 1..4.
+    const b = await enrollOnce();
+    hall = await startHallService(options(b));
+    await until('B drained', () => hall!.outbox().pending === 0);
+    expect(hall.outbox()).toMatchObject({ ackSeq: 4, lastError: null });
+    const byDevice = await central.db.query<{ device_id: string; seq: number; status: string }>(
+      'SELECT device_id, seq, status FROM changes ORDER BY device_id, seq',
+    );
+    const seqsOf = (id: string) =>
+      byDevice.rows.filter((r) => r.device_id === id).map((r) => r.seq);
+    expect(seqsOf(a.deviceId)).toEqual([1, 2, 3, 4]);
+    expect(seqsOf(b.deviceId)).toEqual([1, 2, 3, 4]);
+    expect(new Set(byDevice.rows.map((r) => r.status))).toEqual(new Set(['applied']));
+    const events = await central.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM queue_events q JOIN halls h ON h.id = q.hall_id
+        WHERE h.code = $1 AND q.payload->>'type' = 'ticket_issued'`,
+      [HALL],
+    );
+    expect(events.rows[0]?.n).toBe(7);
+    // The renumbering is on disk: a restart as B resends nothing.
+    await hall.close();
+    hall = await startHallService(options(b));
+    expect(hall.outbox()).toMatchObject({ pending: 0, ackSeq: 4 });
+  }, 120_000);
 });
