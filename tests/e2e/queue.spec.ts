@@ -1,13 +1,24 @@
 // End to end in Chromium against a real hall service (started here on port 0, serving the built
 // renderer from dist/renderer; run `npm run build:renderer` first): the manager pairs the counter
 // device, the kiosk issues a ticket, the counter calls it, the display shows it and queues its
-// announcement, the customer's rating is stored; the manager revokes the device.
+// announcement, the customer's rating is stored; the manager revokes the device. A rating given
+// on the desk's customer screen for the called ticket reaches the manager's statistics.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { QueueState } from '../../shared/queue';
 import { startHallService, type HallService } from '../../server/hall/service';
+import {
+  chooseBusinessType,
+  chooseCustomerKind,
+  fillCustomer,
+  fillRequiredFields,
+  receiveRequiredDocuments,
+  setupDesk,
+  submitAndConfirm,
+} from './support/desk';
+import { KNOWN } from './support/ids';
 
 const staticDir = path.resolve(
   process.env.RENDERER_OUT ?? path.join(import.meta.dirname, '..', '..', 'dist', 'renderer'),
@@ -302,6 +313,122 @@ test('appointments: staff book a slot in the manager view, the kiosk checks the 
     // The code never reaches the screens' state.
     const pub = await (await fetch(`${hall.url}/api/queue/state`)).text();
     expect(pub).not.toMatch(new RegExp(`(?<!\\d)${code}(?!\\d)`));
+  } finally {
+    await hall.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a rating on the desk customer screen counts in the queue statistics of the called ticket', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-crate-'));
+  const hall = await startHallService({
+    port: 0,
+    dataDir: dir,
+    staticDir,
+    log: () => {},
+    initialConfig: {
+      categories: [{ id: 'A', name: '业扩报装' }],
+      counters: [{ no: 2, name: '2号窗口', categories: ['A'] }],
+    },
+  });
+  const manager = { authorization: `Bearer ${hall.managerSecret}` };
+  try {
+    // The desk is paired as counter 2's device (the pairing a clerk does once, here by API).
+    const codeRes = await fetch(`${hall.url}/api/queue/pairing-codes`, {
+      method: 'POST',
+      headers: { ...manager, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '2号窗口受理台', counterNo: 2 }),
+    });
+    const { code } = (await codeRes.json()) as { code: string };
+    const pairRes = await fetch(`${hall.url}/api/queue/pair`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    const pairing = (await pairRes.json()) as unknown;
+    const context = await browser.newContext({ baseURL: hall.url });
+    await context.addInitScript((p) => {
+      localStorage.setItem('halldesk.hallDevice', JSON.stringify(p));
+    }, pairing);
+    await fetch(`${hall.url}/api/queue/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ categoryId: 'A' }),
+    });
+
+    const desk = await context.newPage();
+    await setupDesk(desk);
+    const customer = await context.newPage();
+    await customer.goto('/#/customer');
+    await expect(customer.getByTestId('customer-idle')).toBeVisible();
+
+    // The counter calls A001 and starts the application for it.
+    await desk.goto('/#/counter');
+    await desk.getByTestId('counter-call-next').click();
+    await expect(desk.getByTestId('counter-current')).toHaveText('A001');
+    await desk.getByTestId('counter-start-application').click();
+    await expect(desk).toHaveURL(/#\/desk\/new\?.*ticket=A001/);
+    await chooseBusinessType(desk, 'dyjmxz', '低压居民新装');
+    await chooseCustomerKind(desk, 'resident');
+    await fillCustomer(desk, {
+      name: '李四',
+      idNumber: KNOWN.residentIdX,
+      phone: '13812345678',
+      address: '北京市东城区和平里2号',
+    });
+    await fillRequiredFields(desk, { capacity: '8' });
+    await receiveRequiredDocuments(desk);
+    await submitAndConfirm(desk);
+
+    // The customer rates on the customer screen: a bad level with a reason.
+    await desk.getByTestId('ask-customer-rating').click();
+    await customer.getByRole('button', { name: '不满意', exact: true }).click();
+    await customer.getByRole('button', { name: '等候时间长' }).click();
+    await customer.getByTestId('customer-rate-send').click();
+    await expect(customer.getByTestId('customer-thanks')).toBeVisible();
+    await expect(desk.getByTestId('customer-rating-value')).toContainText('不满意');
+    // A001 is still being served: the queue takes ratings of finished tickets, so it waits.
+    const note = desk.getByTestId('queue-rating-note');
+    await expect(note).toHaveAttribute('data-kind', 'waiting');
+    await expect(note).toContainText('A001');
+    expect(hall.getState().tickets.A001?.rating).toBeNull();
+
+    // 完成 at the counter: the rating is counted once, with the reason.
+    await desk.goto('/#/counter');
+    await desk.getByTestId('counter-finish').click();
+    await expect(desk.getByTestId('counter-current')).toHaveText('—');
+    await expect(desk.getByTestId('queue-rating-note')).toHaveAttribute('data-kind', 'sent');
+    expect(hall.getState().tickets.A001).toMatchObject({
+      status: 'finished',
+      rating: 1,
+      ratingReason: '等候时间长',
+    });
+    // A reload resends nothing (the queue would refuse a second rating anyway).
+    await desk.reload();
+    await expect(desk.getByTestId('counter-current')).toHaveText('—');
+    expect(await desk.evaluate(() => localStorage.getItem('halldesk.queueRatings'))).toBe('[]');
+
+    // The manager's statistics count it for counter 2.
+    const stats = (await (
+      await fetch(`${hall.url}/api/queue/stats`, { headers: manager })
+    ).json()) as {
+      today: {
+        total: { ratings: Record<string, number> };
+        counters: Record<string, { ratings: Record<string, number>; badRatings: number }>;
+      };
+    };
+    expect(stats.today.total.ratings).toEqual({ '1': 1 });
+    expect(stats.today.counters['2']).toMatchObject({ ratings: { '1': 1 }, badRatings: 1 });
+    const view = await context.newPage();
+    await view.goto(`/#/queue/manager?key=${hall.managerSecret}`);
+    const row = view.locator('tr', { hasText: '2号窗口' });
+    await expect(row).toHaveCount(1);
+    // 差评 is the counter table's last column.
+    await expect(row.locator('td').last()).toHaveText('1');
+    await context.close();
   } finally {
     await hall.close();
     fs.rmSync(dir, { recursive: true, force: true });
