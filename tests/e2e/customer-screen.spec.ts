@@ -3,8 +3,8 @@
 // The customer sees the masked summary (never the full ID or phone), first says something is
 // wrong (the desk shows the reason), then confirms and signs with the mouse; the receipt and the
 // detail show the signature with its hash and verify it (一致), then detect a changed image
-// (已被改动); the customer rates with a bad level and a reason. Without a customer screen the
-// desk says 未连接客户屏 and accepts anyway.
+// (已被改动); the customer rates with a bad level and a reason (a desk without the hall queue
+// sends it nowhere else). Without a customer screen the desk says 未连接客户屏 and accepts anyway.
 import { expect, type Page, test } from '@playwright/test';
 import {
   chooseBusinessType,
@@ -139,6 +139,11 @@ test('customer confirms the masked summary, signs, the receipt verifies it, then
   await expect(desk.getByTestId('signature-verdict')).toHaveText('一致');
 
   // Rating with a bad level asks for a reason, and the rating is kept on the application.
+  // This desk has no hall queue: nothing goes to a queue service.
+  const queueRequests: string[] = [];
+  desk.on('request', (r) => {
+    if (r.url().includes('/api/queue/')) queueRequests.push(r.url());
+  });
   await desk.getByTestId('ask-customer-rating').click();
   await expect(customer.getByTestId('customer-rating-levels')).toBeVisible();
   await customer.getByRole('button', { name: '不满意', exact: true }).click();
@@ -148,6 +153,8 @@ test('customer confirms the masked summary, signs, the receipt verifies it, then
   await expect(desk.getByTestId('customer-rating-value')).toContainText('不满意');
   await expect(desk.getByTestId('customer-rating-value')).toContainText('等候时间长');
   await expect(customer.getByTestId('customer-thanks')).toBeVisible();
+  expect(queueRequests).toEqual([]);
+  await expect(desk.getByTestId('queue-rating-note')).toHaveCount(0);
 
   // A changed signature image is detected.
   await desk.evaluate(tamperSignatureImage);

@@ -335,6 +335,12 @@ test('a rating on the desk customer screen counts in the queue statistics of the
     },
   });
   const manager = { authorization: `Bearer ${hall.managerSecret}` };
+  const issue = () =>
+    fetch(`${hall.url}/api/queue/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ categoryId: 'A' }),
+    });
   try {
     // The desk is paired as counter 2's device (the pairing a clerk does once, here by API).
     const codeRes = await fetch(`${hall.url}/api/queue/pairing-codes`, {
@@ -353,65 +359,88 @@ test('a rating on the desk customer screen counts in the queue statistics of the
     await context.addInitScript((p) => {
       localStorage.setItem('halldesk.hallDevice', JSON.stringify(p));
     }, pairing);
-    await fetch(`${hall.url}/api/queue/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ categoryId: 'A' }),
-    });
 
     const desk = await context.newPage();
     await setupDesk(desk);
     const customer = await context.newPage();
     await customer.goto('/#/customer');
     await expect(customer.getByTestId('customer-idle')).toBeVisible();
-
-    // The counter calls A001 and starts the application for it.
-    await desk.goto('/#/counter');
-    await desk.getByTestId('counter-call-next').click();
-    await expect(desk.getByTestId('counter-current')).toHaveText('A001');
-    await desk.getByTestId('counter-start-application').click();
-    await expect(desk).toHaveURL(/#\/desk\/new\?.*ticket=A001/);
-    await chooseBusinessType(desk, 'dyjmxz', '低压居民新装');
-    await chooseCustomerKind(desk, 'resident');
-    await fillCustomer(desk, {
-      name: '李四',
-      idNumber: KNOWN.residentIdX,
-      phone: '13812345678',
-      address: '北京市东城区和平里2号',
-    });
-    await fillRequiredFields(desk, { capacity: '8' });
-    await receiveRequiredDocuments(desk);
-    await submitAndConfirm(desk);
-
-    // The customer rates on the customer screen: a bad level with a reason.
-    await desk.getByTestId('ask-customer-rating').click();
-    await customer.getByRole('button', { name: '不满意', exact: true }).click();
-    await customer.getByRole('button', { name: '等候时间长' }).click();
-    await customer.getByTestId('customer-rate-send').click();
-    await expect(customer.getByTestId('customer-thanks')).toBeVisible();
-    await expect(desk.getByTestId('customer-rating-value')).toContainText('不满意');
-    // A001 is still being served: the queue takes ratings of finished tickets, so it waits.
     const note = desk.getByTestId('queue-rating-note');
-    await expect(note).toHaveAttribute('data-kind', 'waiting');
-    await expect(note).toContainText('A001');
-    expect(hall.getState().tickets.A001?.rating).toBeNull();
 
-    // 完成 at the counter: the rating is counted once, with the reason.
+    /** The counter calls the next ticket, the desk accepts an application for it, the customer rates. */
+    async function serveAndRate(ticketNo: string, level: string, reason?: string) {
+      await issue();
+      await desk.goto('/#/counter');
+      await desk.getByTestId('counter-call-next').click();
+      await expect(desk.getByTestId('counter-current')).toHaveText(ticketNo);
+      await desk.getByTestId('counter-start-application').click();
+      await expect(desk).toHaveURL(new RegExp(`#/desk/new\\?.*ticket=${ticketNo}`));
+      await chooseBusinessType(desk, 'dyjmxz', '低压居民新装');
+      await chooseCustomerKind(desk, 'resident');
+      await fillCustomer(desk, {
+        name: '李四',
+        idNumber: KNOWN.residentIdX,
+        phone: '13812345678',
+        address: '北京市东城区和平里2号',
+      });
+      await fillRequiredFields(desk, { capacity: '8' });
+      await receiveRequiredDocuments(desk);
+      await submitAndConfirm(desk);
+      await desk.getByTestId('ask-customer-rating').click();
+      await customer.getByRole('button', { name: level, exact: true }).click();
+      if (reason) {
+        await customer.getByRole('button', { name: reason }).click();
+        await customer.getByTestId('customer-rate-send').click();
+      }
+      await expect(customer.getByTestId('customer-thanks')).toBeVisible();
+      await expect(desk.getByTestId('customer-rating-value')).toContainText(level);
+      // The ticket is still being served: the queue takes ratings of finished tickets only.
+      await expect(note).toHaveAttribute('data-kind', 'waiting');
+      await expect(note).toContainText(ticketNo);
+      expect(hall.getState().tickets[ticketNo]?.rating).toBeNull();
+    }
+
+    // A bad level with a reason for A001; 完成 at the counter counts it once, with the reason.
+    await serveAndRate('A001', '不满意', '等候时间长');
     await desk.goto('/#/counter');
     await desk.getByTestId('counter-finish').click();
     await expect(desk.getByTestId('counter-current')).toHaveText('—');
-    await expect(desk.getByTestId('queue-rating-note')).toHaveAttribute('data-kind', 'sent');
+    await expect(note).toHaveAttribute('data-kind', 'sent');
     expect(hall.getState().tickets.A001).toMatchObject({
       status: 'finished',
       rating: 1,
       ratingReason: '等候时间长',
     });
-    // A reload resends nothing (the queue would refuse a second rating anyway).
+    // A reload resends nothing.
     await desk.reload();
     await expect(desk.getByTestId('counter-current')).toHaveText('—');
     expect(await desk.evaluate(() => localStorage.getItem('halldesk.queueRatings'))).toBe('[]');
 
-    // The manager's statistics count it for counter 2.
+    // A002: the service records the rating but its answer is lost on the way back. The desk
+    // does not count it twice (the state shows it rated; the queue would refuse a second one).
+    await serveAndRate('A002', '满意');
+    const warnings: string[] = [];
+    desk.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    let ratingRequests = 0;
+    await context.route('**/api/queue/ratings', async (route) => {
+      ratingRequests++;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await desk.goto('/#/counter');
+    await desk.getByTestId('counter-finish').click();
+    await expect(desk.getByTestId('counter-current')).toHaveText('—');
+    await expect(note).toHaveAttribute('data-kind', 'sent');
+    expect(ratingRequests).toBe(1);
+    // The lost answer was seen (and only logged for the clerk: nothing on the customer screen).
+    expect(warnings.some((w) => w.includes('ticket A002: retry'))).toBe(true);
+    await expect(customer.locator('.cs-error')).toHaveCount(0);
+    expect(hall.getState().tickets.A002?.rating).toBe(3);
+    await context.unroute('**/api/queue/ratings');
+
+    // The manager's statistics count both for counter 2, once each.
     const stats = (await (
       await fetch(`${hall.url}/api/queue/stats`, { headers: manager })
     ).json()) as {
@@ -420,8 +449,11 @@ test('a rating on the desk customer screen counts in the queue statistics of the
         counters: Record<string, { ratings: Record<string, number>; badRatings: number }>;
       };
     };
-    expect(stats.today.total.ratings).toEqual({ '1': 1 });
-    expect(stats.today.counters['2']).toMatchObject({ ratings: { '1': 1 }, badRatings: 1 });
+    expect(stats.today.total.ratings).toEqual({ '1': 1, '3': 1 });
+    expect(stats.today.counters['2']).toMatchObject({
+      ratings: { '1': 1, '3': 1 },
+      badRatings: 1,
+    });
     const view = await context.newPage();
     await view.goto(`/#/queue/manager?key=${hall.managerSecret}`);
     const row = view.locator('tr', { hasText: '2号窗口' });
