@@ -1,9 +1,10 @@
 // Vite build of the renderer (desk, kiosk, display, customer screen): one SPA with hash routes,
 // relative asset paths so it loads from file://, a custom protocol, or the hall service.
 // Pages are split into chunks (see renderer/src/ui/lazyPage.tsx); the desk's chunks are also
-// listed as same-origin <link rel="modulepreload"> in index.html, so the browser fetches them
-// with the first page load and a desk whose network (or LAN service) goes away afterwards
-// still has every page's code.
+// listed in index.html (<meta name="halldesk-desk-chunks">), and main.tsx turns the list into
+// same-origin <link rel="modulepreload"> as soon as the first page's own code is in: the browser
+// fetches them with the first page load (after what that page needs, not competing with it), and
+// a desk whose network (or LAN service) goes away afterwards still has every page's code.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,8 @@ interface ChunkInfo {
 const NOT_FOR_THE_DESK =
   /[\\/](db[\\/]benchImpl|queue[\\/](Kiosk|Display|RatePage)|customer[\\/]CustomerScreen)\.tsx?$/;
 
+const MOUNT = /[\\/]renderer[\\/]src[\\/]mount\.tsx$/;
+
 function preloadDeskChunks(): Plugin {
   return {
     name: 'halldesk-preload-desk-chunks',
@@ -93,19 +96,30 @@ function preloadDeskChunks(): Plugin {
           }
         };
         for (const c of chunks) if (c.isEntry) visit(c, already);
+        // The UI every route needs (main.tsx imports it dynamically, after the database code):
+        // preloaded from the start so that it downloads and compiles alongside.
+        const ui = new Set<string>();
+        const mount = chunks.find((c) => c.facadeModuleId && MOUNT.test(c.facadeModuleId));
+        if (mount) visit(mount, ui);
         for (const c of chunks) {
           if (!c.isDynamicEntry || c.isEntry) continue;
           if (c.facadeModuleId && NOT_FOR_THE_DESK.test(c.facadeModuleId)) continue;
           visit(c, want);
         }
-        return [...want]
-          .filter((f) => !already.has(f))
-          .sort()
-          .map((f) => ({
+        const uiFiles = [...ui].filter((f) => !already.has(f)).sort();
+        const rest = [...want].filter((f) => !already.has(f) && !ui.has(f)).sort();
+        return [
+          ...uiFiles.map((f) => ({
             tag: 'link',
             attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` },
             injectTo: 'head' as const,
-          }));
+          })),
+          {
+            tag: 'meta',
+            attrs: { name: 'halldesk-desk-chunks', content: rest.join(' ') },
+            injectTo: 'head' as const,
+          },
+        ];
       },
     },
   };

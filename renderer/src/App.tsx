@@ -118,7 +118,8 @@ function boot(): Promise<Boot> {
     // Sync is a background helper: start it once the first page has had its turn, so that its
     // start-up work never delays what the clerk sees; the desk works without it.
     whenIdle(() => {
-      import('./sync')
+      // The engine only (not the sync panel's tables and forms).
+      import('./sync/runtime')
         .then((m) => m.startSync())
         .catch((e: unknown) => console.error('sync failed to start', e));
     }, 800);

@@ -10,7 +10,7 @@ import { lazyPage } from './lazyPage';
 
 // The sync engine's segment comes with the sync chunk (loaded after the first page).
 const SyncStatusIndicator = lazyPage(
-  () => import('../sync').then((m) => m.SyncStatusIndicator),
+  () => import('../sync/SyncStatusIndicator').then((m) => m.SyncStatusIndicator),
   'SyncStatusIndicator',
   { quiet: true },
 );
