@@ -55,6 +55,10 @@ export function AppShell(props: { path: string; children: ReactNode }) {
   const lang = useLangStore((s) => s.lang);
   const setLang = useLangStore((s) => s.setLang);
   const [help, setHelp] = useState(false);
+  // The help dialog is rendered from its first opening on: a closed antd Modal still builds its
+  // styles, which the first page does not need to wait for.
+  const [helpShown, setHelpShown] = useState(false);
+  if (help && !helpShown) setHelpShown(true);
   const items = useNavItems();
   const selected = selectedKey(props.path, items);
 
@@ -131,7 +135,7 @@ export function AppShell(props: { path: string; children: ReactNode }) {
           <StatusBar />
         </div>
       </Layout>
-      <HelpOverlay open={help} onClose={() => setHelp(false)} />
+      {helpShown && <HelpOverlay open={help} onClose={() => setHelp(false)} />}
     </Layout>
   );
 }
