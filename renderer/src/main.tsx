@@ -6,6 +6,8 @@
 import { currentPath, isDeskPath } from './startup';
 // `?bench=1` only: exposes the store driver for `npm run bench:local` (no-op otherwise).
 import './db/benchHook';
+// antd's whole stylesheet, static (see the zeroRuntime theme in App.tsx); ours after it, to win.
+import 'antd/dist/antd.css';
 import './styles/app.css';
 import './styles/print.css';
 
