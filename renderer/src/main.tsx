@@ -33,13 +33,18 @@ import('./mount')
  * (kiosk, display, customer screen) do not need the desk's pages at all.
  */
 function preloadDeskChunks(): void {
-  const list = document.querySelector<HTMLMetaElement>('meta[name="halldesk-desk-chunks"]');
-  for (const file of list?.content.split(' ') ?? []) {
-    if (!file) continue;
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.crossOrigin = '';
-    link.href = `./${file}`;
-    document.head.appendChild(link);
+  try {
+    const list = document.querySelector<HTMLMetaElement>('meta[name="halldesk-desk-chunks"]');
+    for (const file of list?.content.split(' ') ?? []) {
+      if (!file) continue;
+      const link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.crossOrigin = '';
+      link.href = `./${file}`;
+      document.head.appendChild(link);
+    }
+  } catch (e) {
+    // Only a head start (the idle-time preload in App.tsx follows): never the UI's failure.
+    console.warn('desk page preload failed', e);
   }
 }
