@@ -58,6 +58,8 @@ export async function startCentral(
 }
 
 const CHILD_SCRIPT = fileURLToPath(new URL('./centralChild.ts', import.meta.url));
+/** The V8 flags `npm run central` runs the endpoint with (package.json). */
+export const CENTRAL_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 /** The endpoint as a child process (tsx), so a test can SIGKILL it mid-push. */
 export async function startCentralChild(
@@ -65,7 +67,8 @@ export async function startCentralChild(
   port = 0,
   extraEnv: Record<string, string> = {},
 ): Promise<RunningCentral & { child: ChildProcess; kill(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT], {
+  // Launched like `npm run central` (see the README on --max-semi-space-size).
+  const child = spawn(process.execPath, [...CENTRAL_NODE_FLAGS, '--import', 'tsx', CHILD_SCRIPT], {
     env: {
       ...process.env,
       CENTRAL_DATA_DIR: dataDir,
