@@ -8,7 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { QueueState } from '../../shared/queue';
-import { startHallService, type HallService } from '../../server/hall/service';
+import {
+  startHallService,
+  type HallService,
+  type HallServiceOptions,
+} from '../../server/hall/service';
 import {
   chooseBusinessType,
   chooseCustomerKind,
@@ -25,6 +29,22 @@ const staticDir = path.resolve(
 );
 let svc: HallService;
 let dataDir: string;
+
+/** A hall service of the test's own on a fresh data folder; `stop()` closes and removes it. */
+async function ownHall(
+  label: string,
+  opts: Pick<HallServiceOptions, 'initialConfig' | 'now'>,
+): Promise<{ hall: HallService; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hall-e2e-${label}-`));
+  const hall = await startHallService({ port: 0, dataDir: dir, staticDir, log: () => {}, ...opts });
+  return {
+    hall,
+    async stop() {
+      await hall.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 test.beforeAll(async () => {
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
@@ -222,12 +242,7 @@ test('manager view: live wait alarm, charts, configuration saved', async ({ page
   test.setTimeout(120_000);
   // A hall whose clock we can move: one ticket that has waited 20 minutes (limit 10).
   let offset = 0;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-mgr-'));
-  const hall = await startHallService({
-    port: 0,
-    dataDir: dir,
-    staticDir,
-    log: () => {},
+  const { hall, stop } = await ownHall('mgr', {
     now: () => Date.now() + offset,
     initialConfig: {
       categories: [{ id: 'A', name: '业扩报装', waitAlarmMinutes: 10 }],
@@ -263,8 +278,7 @@ test('manager view: live wait alarm, charts, configuration saved', async ({ page
     };
     expect(saved.config.hallName).toBe('东城供电营业厅');
   } finally {
-    await hall.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 });
 
@@ -272,12 +286,7 @@ test('appointments: staff book a slot in the manager view, the kiosk checks the 
   page,
 }) => {
   test.setTimeout(120_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-appt-'));
-  const hall = await startHallService({
-    port: 0,
-    dataDir: dir,
-    staticDir,
-    log: () => {},
+  const { hall, stop } = await ownHall('appt', {
     initialConfig: {
       categories: [{ id: 'A', name: '业扩报装' }],
       counters: [{ no: 1, name: '1号窗口', categories: ['A'] }],
@@ -314,8 +323,7 @@ test('appointments: staff book a slot in the manager view, the kiosk checks the 
     const pub = await (await fetch(`${hall.url}/api/queue/state`)).text();
     expect(pub).not.toMatch(new RegExp(`(?<!\\d)${code}(?!\\d)`));
   } finally {
-    await hall.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 });
 
@@ -323,12 +331,7 @@ test('a rating on the desk customer screen counts in the queue statistics of the
   browser,
 }) => {
   test.setTimeout(180_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-crate-'));
-  const hall = await startHallService({
-    port: 0,
-    dataDir: dir,
-    staticDir,
-    log: () => {},
+  const { hall, stop } = await ownHall('crate', {
     initialConfig: {
       categories: [{ id: 'A', name: '业扩报装' }],
       counters: [{ no: 2, name: '2号窗口', categories: ['A'] }],
@@ -462,7 +465,6 @@ test('a rating on the desk customer screen counts in the queue statistics of the
     await expect(row.locator('td').last()).toHaveText('1');
     await context.close();
   } finally {
-    await hall.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 });
