@@ -96,8 +96,9 @@ function preloadDeskChunks(): Plugin {
           }
         };
         for (const c of chunks) if (c.isEntry) visit(c, already);
-        // The UI every route needs (main.tsx imports it dynamically, after the database code):
-        // preloaded from the start so that it downloads and compiles alongside.
+        // The UI every route needs is not linked here: main.tsx imports it (which fetches its
+        // whole graph at once) right away, or on 受理查询 right after the start-up first paint,
+        // which these downloads would otherwise hold up on a 2-core PC (measured, bench:local).
         const ui = new Set<string>();
         const mount = chunks.find((c) => c.facadeModuleId && MOUNT.test(c.facadeModuleId));
         if (mount) visit(mount, ui);
@@ -106,14 +107,8 @@ function preloadDeskChunks(): Plugin {
           if (c.facadeModuleId && NOT_FOR_THE_DESK.test(c.facadeModuleId)) continue;
           visit(c, want);
         }
-        const uiFiles = [...ui].filter((f) => !already.has(f)).sort();
         const rest = [...want].filter((f) => !already.has(f) && !ui.has(f)).sort();
         return [
-          ...uiFiles.map((f) => ({
-            tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${f}` },
-            injectTo: 'head' as const,
-          })),
           {
             tag: 'meta',
             attrs: { name: 'halldesk-desk-chunks', content: rest.join(' ') },

@@ -8,12 +8,13 @@
 import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
 import type { OpenFailure, OpenFailureReason } from './db/open';
 import { useLang, useT } from './i18n';
 import { queueRoutes } from './queue/routes';
 import { AppShell } from './ui/AppShell';
 import { ErrorBoundary } from './ui/ErrorBoundary';
+import { dismissFirstPaint } from './ui/firstPaintHandle';
 import { lazyPage, whenIdle } from './ui/lazyPage';
 import { RecoveryScreen } from './ui/RecoveryScreen';
 import { matchPath, navigate, useHashLocation } from './ui/router';
@@ -235,6 +236,10 @@ function Booted() {
       stop();
     };
   }, []);
+  // The recovery screen (also when the write probe fails after the first paint) is never hidden.
+  useLayoutEffect(() => {
+    if (bootState.state === 'failed') dismissFirstPaint();
+  }, [bootState.state]);
   if (bootState.state === 'opening') {
     return (
       <div className="boot" aria-busy="true">

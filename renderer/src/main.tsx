@@ -1,30 +1,55 @@
 // Renderer entry. Kept small on purpose: `./startup` opens the local database as soon as its own
 // code (Dexie and the schemas) has loaded, and the UI (React, antd, the pages: most of the
-// bytes) arrives in parallel through the dynamic import below, instead of the database waiting
-// for all of it. Global and print styles load here so that the build has no runtime-injected
-// <link> for them (the CSP allows only same-origin scripts and styles).
+// bytes) arrives through the dynamic import below, instead of the database waiting for all of
+// it. On 受理查询 the list's first page is painted from the database first (desk/firstPaint.ts)
+// and the UI code is asked for right after. Our global, print and first-paint styles are
+// linked from index.html; antd's stylesheet comes with the UI (mount.tsx).
 import { currentPath, isDeskPath } from './startup';
 // `?bench=1` only: exposes the store driver for `npm run bench:local` (no-op otherwise).
 import './db/benchHook';
-// antd's whole stylesheet, static (see the zeroRuntime theme in App.tsx); ours after it, to win.
-import 'antd/dist/antd.css';
 import './styles/app.css';
 import './styles/print.css';
+// Needed before the UI code: the start-up first paint of the list uses them (desk/firstPaint.ts).
+import './ui/shell.css';
+import './styles/firstPaint.css';
+import { dismissFirstPaint } from './ui/firstPaintHandle';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
-import('./mount')
-  .then((m) => {
-    m.mount(root);
+// 受理查询 opened at start: its first page is painted from the database before the UI code is
+// asked for, whose download and compilation would otherwise hold that paint up by ~300 ms on a
+// 2-core PC (measured, bench:local); the React list takes over from the paint. The UI code
+// waits a second at most (a database upgrade waiting on an old window must show its hint).
+const uiCode =
+  currentPath() === '/desk/applications'
+    ? Promise.race([
+        import('./desk/firstPaint')
+          .then((m) => m.startFirstPaint())
+          .catch((e: unknown) => console.warn('first paint skipped', e))
+          .then(afterNextFrame),
+        new Promise((r) => setTimeout(r, 1000)),
+      ]).then(() => import('./mount'))
+    : import('./mount');
+uiCode
+  .then(async (m) => {
+    await m.mount(root);
     if (isDeskPath(currentPath())) preloadDeskChunks();
   })
   .catch((e: unknown) => {
     // The UI's code could not be loaded (a broken install, or the hall service went away while
     // loading): say so in plain text, since antd is what failed to arrive.
     console.error('desk UI failed to load', e);
+    dismissFirstPaint();
     root.textContent =
       '受理台界面文件加载失败，请刷新页面或重新启动程序。(The desk UI failed to load: reload.)';
   });
+
+/** Resolves once the next frame has been drawn (the first paint is on screen). */
+function afterNextFrame(): Promise<void> {
+  // A hidden window draws no frames (and would wait for the cap below).
+  if (document.hidden) return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
 
 /**
  * Every desk page's code, fetched now (index.html lists it, see vite.config.ts): a desk whose

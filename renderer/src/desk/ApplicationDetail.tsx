@@ -35,7 +35,7 @@ import { RatingRequest, SignatureStatus } from '../customer/DeskCustomer';
 import { getApplication, StoreError, updateApplication } from '../db/repo';
 import { type Lang, pick, useLang, useT } from '../i18n';
 import { navigate } from '../ui/router';
-import { daysLeftText } from './Applications';
+import { daysLeftText } from './listRows';
 import { AccessLog, useRecordAccess } from './AuditLog';
 import { type DeskConfig, useDeskConfig, useProfile } from './config';
 import { deadlineView } from './formModel';

@@ -6,13 +6,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { Button, Checkbox, DatePicker, Input, Select, Space, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { shanghaiDate } from '../../../shared/domain/calendar';
-import { findBusinessType } from '../../../shared/domain/catalogue';
-import { maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
 import { STATE_LABELS } from '../../../shared/domain/paths';
-import { isOverdue, stateLabel } from '../../../shared/domain/workflow';
 import {
   type ApplicationFilters,
   type SearchKind,
@@ -21,13 +18,13 @@ import {
   searchApplications,
 } from '../db/repo';
 import { type Lang, pick, useLang, useT } from '../i18n';
+import { dismissFirstPaint } from '../ui/firstPaintHandle';
 import { navigate } from '../ui/router';
 import { type DeskConfig, useDeskConfig } from './config';
+import { takeEarlyFirstPage } from './firstPaint';
+import { FIRST_PAGE, listHeadings, resultCountText, ROW_HEIGHT, rowView } from './listRows';
 
 const PAGE = 100;
-// The live first page: a screenful and more (each write re-reads it, so it stays small).
-const FIRST_PAGE = 50;
-const ROW_HEIGHT = 52;
 // The total is counted once the list has been quiet this long (a count over 200,000 rows is
 // seconds of index walking; it must never sit between the clerk and the first rows or a submit).
 const COUNT_QUIET_MS = 700;
@@ -77,15 +74,6 @@ function toFilters(s: ListState, today: string): ApplicationFilters {
   };
 }
 
-/** Days left as text; across a year without a holiday schedule the count is Mon–Fri, marked 暂估. */
-export function daysLeftText(cfg: DeskConfig, app: Application, today: string, lang: Lang): string {
-  if (isOverdue(app, today)) return lang === 'en' ? 'overdue' : '已超期';
-  const c = cfg.calendar.workingDaysBetweenProvisional(today, app.deadline);
-  if (c.provisional)
-    return lang === 'en' ? `~${c.days} WD left (est.)` : `约剩${c.days}个工作日（暂估）`;
-  return lang === 'en' ? `${c.days} WD left` : `剩${c.days}个工作日`;
-}
-
 export function ApplicationsPage() {
   const t = useT();
   const lang = useLang();
@@ -99,6 +87,9 @@ export function ApplicationsPage() {
   // The first page is a live query: new or changed applications show up without a refresh.
   // It reads one page off the index and no count, so it paints at once and re-runs cheaply
   // after every write; the total comes after (below).
+  // At start-up the first page may already have been read (and painted) before this code
+  // arrived (firstPaint.ts): the list starts from it instead of waiting for the same query.
+  const [early] = useState(() => takeEarlyFirstPage(query, filters));
   const first = useLiveQuery(
     () =>
       searchApplications(query, filters, { limit: FIRST_PAGE, countTotal: false }).then((r) => ({
@@ -106,6 +97,7 @@ export function ApplicationsPage() {
         error: null as string | null,
       })),
     [query, filters],
+    early ? { ...early, error: null as string | null } : undefined,
   );
   const [counted, setCounted] = useState<Counted | null>(null);
   // Count when the page does not know its total and the store has been quiet for a moment; a
@@ -160,8 +152,11 @@ export function ApplicationsPage() {
   }, [first]);
 
   const rows = useMemo(() => [...(first?.rows ?? []), ...more], [first, more]);
-  useEffect(() => {
-    if (first && performance.getEntriesByName('halldesk:list-first-rows').length === 0) {
+  // Layout effect: the start-up first paint goes in the same frame as these rows come in.
+  useLayoutEffect(() => {
+    if (!first) return;
+    dismissFirstPaint();
+    if (performance.getEntriesByName('halldesk:list-first-rows').length === 0) {
       performance.mark('halldesk:list-first-rows');
     }
   }, [first]);
@@ -275,16 +270,13 @@ export function ApplicationsPage() {
         </Space.Compact>
       </Space>
       {!filtersShown ? (
-        <div style={{ minHeight: 40, marginBottom: 12 }} aria-hidden />
+        // The filter bar's height, so that nothing moves when it comes in.
+        <div style={{ minHeight: 32, marginBottom: 12 }} aria-hidden />
       ) : (
         <FilterBar draft={draft} setDraft={setDraft} apply={applyState} />
       )}
       <div style={{ marginBottom: 8 }} aria-live="polite" data-testid="result-count">
-        {first === undefined
-          ? t('正在查询…', 'Searching…')
-          : total !== undefined
-            ? t(`共 ${total} 条`, `${total} found`)
-            : t(`已显示 ${rows.length} 条，还有更多`, `${rows.length} shown, more available`)}
+        {resultCountText(rows.length, total, first !== undefined, lang)}
         {first?.truncated && (
           <Typography.Text type="warning">
             {' '}
@@ -297,12 +289,9 @@ export function ApplicationsPage() {
         {error && <Typography.Text type="danger"> {error}</Typography.Text>}
       </div>
       <div className="list-head" aria-hidden>
-        <span>{t('申请编号', 'Application no.')}</span>
-        <span>{t('户名 / 业务', 'Customer / business')}</span>
-        <span>{t('证件号码', 'ID')}</span>
-        <span>{t('电话', 'Phone')}</span>
-        <span>{t('状态', 'Status')}</span>
-        <span>{t('时限', 'Deadline')}</span>
+        {listHeadings(lang).map((h) => (
+          <span key={h}>{h}</span>
+        ))}
       </div>
       <div
         ref={parentRef}
@@ -419,16 +408,15 @@ function AppRowView(props: {
   lang: Lang;
   cfg: DeskConfig;
 }) {
-  const { app, lang, cfg } = props;
-  const type = findBusinessType(cfg.catalogue, app.businessCode);
-  const overdue = isOverdue(app, props.today);
+  const { app } = props;
+  const r = rowView(app, props.cfg, props.today, props.lang);
   const open = () => navigate(`/desk/app/${app.id}`);
   return (
     <div
       role="listitem"
       tabIndex={0}
       data-testid="app-row"
-      className={`app-row${overdue ? ' overdue' : ''}`}
+      className={`app-row${r.overdue ? ' overdue' : ''}`}
       style={{ top: props.top, height: ROW_HEIGHT }}
       onClick={open}
       onKeyDown={(e) => {
@@ -436,30 +424,27 @@ function AppRowView(props: {
       }}
     >
       <span>
-        <a href={`#/desk/app/${app.id}`} onClick={(e) => e.stopPropagation()} tabIndex={-1}>
-          {app.appNo}
+        <a href={r.href} onClick={(e) => e.stopPropagation()} tabIndex={-1}>
+          {r.appNo}
         </a>
       </span>
       <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-        {app.keyCustomer && (
-          <Tag color="gold" icon={<StarFilled />} title={app.keyCustomer.managerName}>
-            {lang === 'en' ? 'Key' : '大客户'} {app.keyCustomer.managerName}
+        {r.keyTag && (
+          <Tag color="gold" icon={<StarFilled />} title={r.keyTag.manager}>
+            {r.keyTag.text}
           </Tag>
         )}
-        <strong>{app.customer.name}</strong>
+        <strong>{r.name}</strong>
         {/* A plain span (antd's secondary text colour): one per row, rendered for every row. */}
-        <span style={SECONDARY}>
-          {' '}
-          {type ? pick(lang, type.name, type.nameEn) : app.businessCode}
-        </span>
+        <span style={SECONDARY}> {r.business}</span>
       </span>
-      <span data-testid="row-id">{maskId(app.customer.idNumber)}</span>
-      <span data-testid="row-phone">{maskPhone(app.customer.phone)}</span>
-      <span>{stateLabel(app.status, lang)}</span>
-      <span className={overdue ? 'overdue-text' : undefined}>
-        {app.deadline}
+      <span data-testid="row-id">{r.idMasked}</span>
+      <span data-testid="row-phone">{r.phoneMasked}</span>
+      <span>{r.state}</span>
+      <span className={r.overdue ? 'overdue-text' : undefined}>
+        {r.deadline}
         <br />
-        <small>{daysLeftText(cfg, app, props.today, lang)}</small>
+        <small>{r.daysLeft}</small>
       </span>
     </div>
   );

@@ -2,6 +2,7 @@
 // pad, manager, and a stand-alone counter page for machines without the desk.
 import type { ComponentType } from 'react';
 import { lazyPage } from '../ui/lazyPage';
+import { QUEUE_PAGES, type QueuePage } from './pages';
 
 // Each page is its own chunk (the manager's charts alone are ~1 MB): a hall TV loads only the
 // display, and the desk's first page loads none of them (the desk preloads its own in idle time).
@@ -18,21 +19,15 @@ const CounterPage = lazyPage(
   'CounterPage',
 );
 
-export interface QueueRoute {
-  /** Hash path, e.g. '/kiosk' for #/kiosk. */
-  path: string;
-  /** Title shown in the navigation (zh-CN). */
-  title: string;
-  /** Full-screen pages (kiosk, display) render without the desk chrome. */
-  fullScreen: boolean;
+export interface QueueRoute extends QueuePage {
   Component: ComponentType & { preload?: () => Promise<void> };
 }
 
 export const queueRoutes: QueueRoute[] = [
-  { path: '/kiosk', title: '取号机', fullScreen: true, Component: KioskPage },
-  { path: '/display', title: '叫号屏', fullScreen: true, Component: DisplayPage },
-  { path: '/rate', title: '评价器', fullScreen: true, Component: RatePage },
-  { path: '/customer', title: '客户屏', fullScreen: true, Component: CustomerScreen },
-  { path: '/queue/manager', title: '排队管理', fullScreen: false, Component: ManagerPage },
-  { path: '/queue/counter', title: '窗口叫号', fullScreen: false, Component: CounterPage },
+  { ...QUEUE_PAGES.kiosk, Component: KioskPage },
+  { ...QUEUE_PAGES.display, Component: DisplayPage },
+  { ...QUEUE_PAGES.rate, Component: RatePage },
+  { ...QUEUE_PAGES.customer, Component: CustomerScreen },
+  { ...QUEUE_PAGES.manager, Component: ManagerPage },
+  { ...QUEUE_PAGES.counter, Component: CounterPage },
 ];

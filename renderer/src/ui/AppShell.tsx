@@ -13,42 +13,24 @@ import {
 } from '@ant-design/icons';
 import { Button, Layout, Segmented, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
-import { queueRoutes } from '../queue/routes';
 import { useLangStore, useT } from '../i18n';
 import { HelpOverlay } from './HelpOverlay';
+import { type NavIcon, navEntries, selectedNavKey } from './navItems';
 import { navigate } from './router';
 import { useShortcut } from './shortcuts';
 import { StatusBar } from './StatusBar';
 import './shell.css';
 
-interface NavItem {
-  key: string;
-  label: string;
-  icon: ReactNode;
-}
-
-export function useNavItems(): NavItem[] {
-  const t = useT();
-  const items: NavItem[] = [
-    { key: '/desk/new', label: t('新建受理', 'New application'), icon: <FileAddOutlined /> },
-    { key: '/desk/applications', label: t('受理查询', 'Applications'), icon: <SearchOutlined /> },
-    { key: '/desk/drafts', label: t('草稿', 'Drafts'), icon: <FileTextOutlined /> },
-    { key: '/desk/feedback', label: t('意见反馈', 'Feedback'), icon: <CommentOutlined /> },
-    { key: '/counter', label: t('叫号', 'Queue'), icon: <SoundOutlined /> },
-  ];
-  items.push({ key: '/sync', label: t('同步', 'Sync'), icon: <SyncOutlined /> });
-  for (const r of queueRoutes) {
-    if (!r.fullScreen) items.push({ key: r.path, label: r.title, icon: <AppstoreOutlined /> });
-  }
-  items.push({ key: '/settings', label: t('设置', 'Settings'), icon: <SettingOutlined /> });
-  return items;
-}
-
-function selectedKey(path: string, items: NavItem[]): string {
-  if (path.startsWith('/desk/app/')) return '/desk/applications';
-  const hit = items.filter((i) => path === i.key || path.startsWith(`${i.key}/`));
-  return hit[0]?.key ?? path;
-}
+const ICONS: Record<NavIcon, ReactNode> = {
+  new: <FileAddOutlined />,
+  search: <SearchOutlined />,
+  drafts: <FileTextOutlined />,
+  feedback: <CommentOutlined />,
+  queue: <SoundOutlined />,
+  sync: <SyncOutlined />,
+  app: <AppstoreOutlined />,
+  settings: <SettingOutlined />,
+};
 
 export function AppShell(props: { path: string; children: ReactNode }) {
   const t = useT();
@@ -59,8 +41,8 @@ export function AppShell(props: { path: string; children: ReactNode }) {
   // styles, which the first page does not need to wait for.
   const [helpShown, setHelpShown] = useState(false);
   if (help && !helpShown) setHelpShown(true);
-  const items = useNavItems();
-  const selected = selectedKey(props.path, items);
+  const items = navEntries(lang);
+  const selected = selectedNavKey(props.path, items);
 
   useShortcut('alt+n', () => navigate('/desk/new'));
   useShortcut('alt+d', () => navigate('/desk/drafts'));
@@ -94,7 +76,7 @@ export function AppShell(props: { path: string; children: ReactNode }) {
                   title={i.label}
                   aria-current={selected === i.key ? 'page' : undefined}
                 >
-                  {i.icon}
+                  {ICONS[i.icon]}
                   <span className="shell-nav-label">{i.label}</span>
                 </a>
               </li>

@@ -3,6 +3,7 @@
 import { Button, Result, Space } from 'antd';
 import { Component, type ErrorInfo, type ReactNode } from 'react';
 import { tr } from '../i18n';
+import { dismissFirstPaint } from './firstPaintHandle';
 
 interface Props {
   children: ReactNode;
@@ -23,6 +24,8 @@ export class ErrorBoundary extends Component<Props, State> {
 
   override componentDidCatch(error: Error, info: ErrorInfo): void {
     console.error('render error', error, info.componentStack);
+    // The start-up first paint must not hide the explanation.
+    dismissFirstPaint();
   }
 
   override componentDidUpdate(prev: Props): void {
