@@ -289,6 +289,7 @@ async function main(): Promise<void> {
     const dcls: number[] = [];
     const dbOpens: [number, number][] = [];
     const dbPhases: [number, number][] = [];
+    const fpPhases: number[][] = [];
     {
       for (let i = 0; i < 5; i++) {
         const fresh = await context.newPage();
@@ -324,6 +325,11 @@ async function main(): Promise<void> {
               dbOpenEnd: at['halldesk:db-open-end'] ?? NaN,
               dexieOpen: at['halldesk:db-dexie-open'] ?? NaN,
               probed: at['halldesk:db-probed'] ?? NaN,
+              fpPhases: [
+                at['halldesk:first-paint-start'] ?? NaN,
+                at['halldesk:first-paint-read'] ?? NaN,
+                at['halldesk:first-paint-shown'] ?? NaN,
+              ],
             };
           });
           loads.push(t.painted);
@@ -332,6 +338,7 @@ async function main(): Promise<void> {
           dcls.push(t.dcl);
           dbOpens.push([t.dbOpenStart, t.dbOpenEnd]);
           dbPhases.push([t.dexieOpen, t.probed]);
+          fpPhases.push(t.fpPhases);
           if (i === 4) listHeap = await heapMB(fresh);
         } catch {
           const shot = path.join(os.tmpdir(), 'bench-local-list.png');
@@ -377,6 +384,8 @@ async function main(): Promise<void> {
         `    breakdown (medians): DOMContentLoaded (scripts fetched, parsed, run) ${med(dcls)} ms; ` +
           `database open ${med(dbOpens.map((d) => d[0]))} → Dexie open ${med(dbPhases.map((d) => d[0]))} ` +
           `→ ready ${med(dbOpens.map((d) => d[1]))} ms (write probe, beside the first page, done ${med(dbPhases.map((d) => d[1]))} ms); ` +
+          `first paint: code in ${med(fpPhases.map((p) => p[0]!))}, page read ${med(fpPhases.map((p) => p[1]!))}, ` +
+          `on screen ${med(fpPhases.map((p) => p[2]!))} ms; ` +
           `first row painted ${r1(firstRowsMs)} ms; seen by polling from the bench ${med(polled)} ms; ` +
           `React list's own first row ${med(reactLoads)} ms`,
       );
@@ -394,6 +403,7 @@ async function main(): Promise<void> {
     await page.close();
     const coldLoads: number[] = [];
     const coldReady: number[] = [];
+    const coldPhases: number[][] = [];
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 3000));
       const fresh = await context.newPage();
@@ -406,12 +416,29 @@ async function main(): Promise<void> {
           null,
           { timeout: 15_000 },
         );
-        const t = await fresh.evaluate(() => [
-          performance.getEntriesByName('bench:first-row-painted')[0]!.startTime,
-          performance.getEntriesByName('bench:react-row-painted')[0]!.startTime,
-        ]);
+        // No named inner function here either (see markFirstRowPainted).
+        const t = await fresh.evaluate(() => {
+          const nav = performance.getEntriesByType('navigation')[0] as
+            PerformanceNavigationTiming | undefined;
+          return [
+            'bench:first-row-painted',
+            'bench:react-row-painted',
+            'dcl',
+            'halldesk:db-open-start',
+            'halldesk:db-dexie-open',
+            'halldesk:db-open-end',
+            'halldesk:first-paint-start',
+            'halldesk:first-paint-read',
+            'halldesk:first-paint-shown',
+          ].map((name) =>
+            name === 'dcl'
+              ? (nav?.domContentLoadedEventEnd ?? NaN)
+              : (performance.getEntriesByName(name)[0]?.startTime ?? NaN),
+          );
+        });
         coldLoads.push(t[0]!);
         coldReady.push(t[1]!);
+        coldPhases.push(t.slice(2));
       } catch {
         log('  cold load: no list row within 15 s');
       }
@@ -422,6 +449,18 @@ async function main(): Promise<void> {
       log(
         `  first rows, no other desk page open: ${r1(firstRowsColdMs)} ms (median of ${coldLoads.length}); ` +
           `React list ready ${r1(percentile(coldReady, 50))} ms`,
+      );
+      const med = (i: number) =>
+        r1(
+          percentile(
+            coldPhases.map((p) => p[i]!),
+            50,
+          ),
+        );
+      log(
+        `    cold breakdown (medians): DOMContentLoaded ${med(0)} ms; database open ${med(1)} → ` +
+          `Dexie open ${med(2)} → ready ${med(3)} ms; first paint: code in ${med(4)}, ` +
+          `page read ${med(5)}, on screen ${med(6)} ms`,
       );
     }
 

@@ -14,6 +14,14 @@ import './ui/shell.css';
 import './styles/firstPaint.css';
 import { dismissFirstPaint } from './ui/firstPaintHandle';
 
+// The pages a desk starts on (the new-application form is the default route).
+const FIRST_PAGES: Record<string, (() => Promise<unknown>) | undefined> = {
+  '/desk/applications': () => import('./desk/Applications'),
+  '/desk/new': () => import('./desk/NewApplication'),
+  '/desk': () => import('./desk/NewApplication'),
+  '/': () => import('./desk/NewApplication'),
+};
+
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 // 受理查询 opened at start: its first page is painted from the database before the UI code is
@@ -28,8 +36,19 @@ const uiCode =
           .catch((e: unknown) => console.warn('first paint skipped', e))
           .then(afterNextFrame),
         new Promise((r) => setTimeout(r, 1000)),
-      ]).then(() => import('./mount'))
-    : import('./mount');
+      ]).then(loadUi)
+    : loadUi();
+
+/**
+ * The UI, and beside it the code of the page the desk opens on: App asks for a page's code only
+ * once its own has run, one round of fetching and compiling later (App's request then finds
+ * the module loaded; a failure here is App's to show, with 重试).
+ */
+function loadUi() {
+  const page = FIRST_PAGES[currentPath()];
+  if (page) void page().catch(() => undefined);
+  return import('./mount');
+}
 uiCode
   .then(async (m) => {
     await m.mount(root);

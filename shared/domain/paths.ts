@@ -24,6 +24,10 @@ export type WorkflowState = keyof typeof STATE_LABELS;
 
 export const TERMINAL_STATES: readonly WorkflowState[] = ['archived', 'cancelled', 'rejected'];
 
+export function isTerminal(state: string): boolean {
+  return (TERMINAL_STATES as readonly string[]).includes(state);
+}
+
 export interface PathStep {
   state: WorkflowState;
   /** 'important': only for important customers (重要电力用户); 'skippable': may be skipped. */

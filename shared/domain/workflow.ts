@@ -9,10 +9,10 @@ import {
   findBusinessType,
   resolveLimits,
 } from './catalogue';
-import { STATE_LABELS, TERMINAL_STATES, WORKFLOW_PATHS, type WorkflowState } from './paths';
+import { STATE_LABELS, WORKFLOW_PATHS, isTerminal, type WorkflowState } from './paths';
 import { CalendarMissingYearError, shanghaiDate, type WorkCalendar } from './calendar';
 
-export { STATE_LABELS, TERMINAL_STATES, WORKFLOW_PATHS, pathStageCodes } from './paths';
+export { STATE_LABELS, TERMINAL_STATES, WORKFLOW_PATHS, isTerminal, pathStageCodes } from './paths';
 export type { WorkflowState, PathStep, WorkflowPathDef } from './paths';
 
 export const INITIAL_STATE: WorkflowState = 'accepted';
@@ -34,10 +34,6 @@ export class WorkflowError extends Error {
 
 export function isWorkflowState(s: string): s is WorkflowState {
   return Object.prototype.hasOwnProperty.call(STATE_LABELS, s);
-}
-
-export function isTerminal(state: string): boolean {
-  return (TERMINAL_STATES as readonly string[]).includes(state);
 }
 
 /** The label of a state, using the path's own wording where it has one (受理签约 on low2). */

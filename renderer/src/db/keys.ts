@@ -1,7 +1,8 @@
 // Derived index keys for the local store: the sortable time key, the multi-entry search keys
 // and the open-deadline key, computed on every write so that searches are index ranges.
 import type { Application, Feedback } from '../../../shared/domain/model';
-import { isTerminal } from '../../../shared/domain/workflow';
+// From paths, not workflow: the database opens at start-up without the catalogue and zod.
+import { isTerminal } from '../../../shared/domain/paths';
 
 /** Separates a search key's value from its time suffix; sorts below every printable char. */
 export const KEY_SEP = '\u0001';
