@@ -93,6 +93,31 @@ test('a click on a painted row opens that application once the UI is in', async 
   await expect(page.getByRole('main')).toContainText(appNo);
 });
 
+test('what the clerk types into the painted search box carries over into the list search', async ({
+  page,
+}) => {
+  await seed(page, 120);
+  const release = await holdUiCode(page);
+  await page.goto('/#/desk/applications');
+  const box = page.locator('.first-paint input.fp-input');
+  // Focused at once, as the React list's search box is: the clerk can type before it exists.
+  await expect(box).toBeFocused();
+  await page.keyboard.type('张');
+  await expect(box).toHaveValue('张');
+  release();
+  const search = page.locator('#app-search');
+  await expect(search).toHaveValue('张');
+  await expect(search).toBeFocused();
+  await expect(page.locator('.first-paint')).toHaveCount(0);
+  // The search runs: every row is a 张 (name prefix), and typing goes on in the real box.
+  await expect(page.locator(`${REACT_ROW} strong`).first()).toHaveText(/^张/);
+  const names = await page.locator(`${REACT_ROW} strong`).allInnerTexts();
+  expect(names.length).toBeGreaterThan(0);
+  for (const n of names) expect(n).toMatch(/^张/);
+  await page.keyboard.type('三');
+  await expect(search).toHaveValue('张三');
+});
+
 test('the paint follows the language the desk was left in', async ({ page }) => {
   await seed(page, 10);
   await page.evaluate(() => localStorage.setItem('halldesk.lang', 'en'));

@@ -21,7 +21,7 @@ import { type Lang, pick, useLang, useT } from '../i18n';
 import { dismissFirstPaint } from '../ui/firstPaintHandle';
 import { navigate } from '../ui/router';
 import { type DeskConfig, useDeskConfig } from './config';
-import { takeEarlyFirstPage } from './firstPaint';
+import { takeEarlyFirstPage, takeTypedSearch } from './firstPaint';
 import { FIRST_PAGE, listHeadings, resultCountText, ROW_HEIGHT, rowView } from './listRows';
 
 const PAGE = 100;
@@ -78,7 +78,11 @@ export function ApplicationsPage() {
   const t = useT();
   const lang = useLang();
   const cfg = useDeskConfig();
-  const [draft, setDraft] = useState<ListState>(remembered);
+  // What the clerk typed into the start-up paint's search box carries over (firstPaint.ts).
+  const [draft, setDraft] = useState<ListState>(() => {
+    const typed = takeTypedSearch();
+    return typed ? { ...remembered, text: typed } : remembered;
+  });
   const [applied, setApplied] = useState<ListState>(remembered);
   const today = shanghaiDate(new Date());
   const query = useMemo(() => toQuery(applied), [applied]);

@@ -39,6 +39,17 @@ interface Early {
 }
 
 let early: Early | null = null;
+let searchBox: HTMLInputElement | null = null;
+
+/**
+ * What the clerk typed into the paint's search box before the list took over (it carries over
+ * into the real search box, so no keystroke is lost at start-up). Taken once.
+ */
+export function takeTypedSearch(): string {
+  const text = searchBox?.value ?? '';
+  searchBox = null;
+  return text;
+}
 
 /**
  * The first page read at start-up, for the React list to start from (no second wait, no
@@ -79,6 +90,7 @@ export async function startFirstPaint(): Promise<void> {
   const rows = page.rows.map((app) => rowView(app, cfg, today, lang));
   if (showFirstPaint(paint(lang, rows, resultCountText(rows.length, page.total, true, lang)))) {
     performance.mark('halldesk:first-paint-shown');
+    searchBox?.focus();
   }
 }
 
@@ -134,6 +146,15 @@ function paint(lang: Lang, rows: RowView[], countText: string): HTMLElement {
     navList.append(el('li', null, a));
   }
 
+  // A real input, focused as the React list's is: typing goes into it and carries over.
+  const search = document.createElement('input');
+  search.className = 'fp-input';
+  search.placeholder = zh
+    ? '申请编号 / 户名 / 证件号或后4位 / 电话 / 户号 / 地址（F2）'
+    : 'Number / name / ID or last 4 / phone / account / address (F2)';
+  search.setAttribute('aria-label', zh ? '搜索申请' : 'Search applications');
+  searchBox = search;
+
   const list = el('div', null);
   list.style.height = `${rows.length * ROW_HEIGHT}px`;
   list.style.position = 'relative';
@@ -173,13 +194,7 @@ function paint(lang: Lang, rows: RowView[], countText: string): HTMLElement {
           'div',
           'fp-search',
           el('span', 'fp-select', zh ? '自动识别' : 'Auto'),
-          el(
-            'span',
-            'fp-input',
-            zh
-              ? '申请编号 / 户名 / 证件号或后4位 / 电话 / 户号 / 地址（F2）'
-              : 'Number / name / ID or last 4 / phone / account / address (F2)',
-          ),
+          search,
           el('span', 'fp-button'),
         ),
         el('div', 'fp-filters'),
