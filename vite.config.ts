@@ -130,7 +130,8 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
     sourcemap: false,
-    // One stylesheet, linked from index.html: a page chunk loaded offline needs no CSS fetch.
+    // Our CSS in one stylesheet linked from index.html, antd's linked by mount.tsx at start:
+    // a page chunk loaded later (perhaps offline) never needs a CSS fetch.
     cssCodeSplit: false,
     rolldownOptions: {
       // `import { X } from 'antd'` reaches every component through antd's barrel: without this
