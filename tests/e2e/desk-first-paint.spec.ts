@@ -4,6 +4,7 @@
 // application; neither a UI that fails to load nor the recovery screen is hidden behind it.
 import { expect, type Page, test } from '@playwright/test';
 import type { BenchApi } from '../../renderer/src/db/benchImpl';
+import { refuseWrites } from './support/desk';
 
 declare global {
   interface Window {
@@ -150,16 +151,7 @@ test('a disk that refuses writes: the recovery screen is not hidden behind the p
 }) => {
   await seed(page, 10);
   // Reads work (the paint can show), every write fails as on a full disk (the write probe).
-  await page.addInitScript(() => {
-    const original = IDBDatabase.prototype.transaction;
-    IDBDatabase.prototype.transaction = function (
-      this: IDBDatabase,
-      ...args: Parameters<IDBDatabase['transaction']>
-    ) {
-      if (args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError');
-      return original.apply(this, args);
-    };
-  });
+  await refuseWrites(page);
   await page.goto('/#/desk/applications');
   await expect(page.getByText('磁盘空间或浏览器存储配额已满')).toBeVisible();
   await expect(page.locator('.first-paint')).toHaveCount(0);

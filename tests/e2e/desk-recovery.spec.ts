@@ -2,6 +2,7 @@
 // some locked-down browser profiles) or cannot be written (a full disk), the desk shows the Chinese
 // recovery screen, never a blank page and never a form that cannot save.
 import { expect, test } from '@playwright/test';
+import { refuseWrites } from './support/desk';
 
 test('no usable local database shows the recovery screen', async ({ page }) => {
   await page.addInitScript(() => {
@@ -24,16 +25,7 @@ test('a disk that refuses writes swaps the first page for the recovery screen', 
 }) => {
   // Reads work, every write is refused as by a full disk: the database opens, the write probe
   // (run beside the first page) fails, and the desk must not leave a form up that cannot save.
-  await page.addInitScript(() => {
-    const original = IDBDatabase.prototype.transaction;
-    IDBDatabase.prototype.transaction = function (
-      this: IDBDatabase,
-      ...args: Parameters<IDBDatabase['transaction']>
-    ) {
-      if (args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError');
-      return original.apply(this, args);
-    };
-  });
+  await refuseWrites(page);
   await page.goto('/#/desk/new');
   await expect(page.getByText('本地数据库无法打开')).toBeVisible();
   await expect(page.getByText('磁盘空间或浏览器存储配额已满')).toBeVisible();

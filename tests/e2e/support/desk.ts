@@ -179,3 +179,17 @@ export async function tabTo(page: Page, selector: string, max = 40): Promise<voi
   }
   throw new Error(`Tab never reached ${selector}`);
 }
+
+/** From the next page load on, reads work and every write fails as on a full disk. */
+export async function refuseWrites(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const original = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (
+      this: IDBDatabase,
+      ...args: Parameters<IDBDatabase['transaction']>
+    ) {
+      if (args[1] === 'readwrite') throw new DOMException('disk full', 'QuotaExceededError');
+      return original.apply(this, args);
+    };
+  });
+}
