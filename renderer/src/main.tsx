@@ -13,6 +13,10 @@ import './styles/print.css';
 import './ui/shell.css';
 import './styles/firstPaint.css';
 import { dismissFirstPaint } from './ui/firstPaintHandle';
+// antd's whole stylesheet (static: see the zeroRuntime theme in App.tsx), a megabyte of CSS. Not
+// linked from index.html, where it would hold up the start-up first paint of the list, which
+// does not use it: loadUi() links it, fetched beside the UI code.
+import antdStylesheet from 'antd/dist/antd.css?url';
 
 // The pages a desk starts on (the new-application form is the default route).
 const FIRST_PAGES: Record<string, (() => Promise<unknown>) | undefined> = {
@@ -47,11 +51,27 @@ const uiCode =
 function loadUi() {
   const page = FIRST_PAGES[currentPath()];
   if (page) void page().catch(() => undefined);
-  return import('./mount');
+  return Promise.all([import('./mount'), linkStylesheet(antdStylesheet)]).then(([m]) => m);
+}
+
+/**
+ * Links a stylesheet ahead of the ones index.html links (ours come after antd's, to win) and
+ * resolves once it has loaded, so that no page renders unstyled. A stylesheet that fails to
+ * load rejects: the UI then counts as failed to load.
+ */
+function linkStylesheet(href: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.onload = () => resolve();
+    link.onerror = () => reject(new Error(`stylesheet ${href} failed to load`));
+    document.head.insertBefore(link, document.head.querySelector('link[rel="stylesheet"]'));
+  });
 }
 uiCode
-  .then(async (m) => {
-    await m.mount(root);
+  .then((m) => {
+    m.mount(root);
     if (isDeskPath(currentPath())) preloadDeskChunks();
   })
   .catch((e: unknown) => {
