@@ -157,3 +157,22 @@ test('a disk that refuses writes: the recovery screen is not hidden behind the p
   await expect(page.locator('.first-paint')).toHaveCount(0);
   await expect(page.locator(PAINTED)).toHaveCount(0);
 });
+
+test('on a 1024 px hall PC the list keeps the number on one line and the name in view', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await seed(page, 10);
+  const release = await holdUiCode(page);
+  await page.goto('/#/desk/applications');
+  for (const row of [PAINTED, REACT_ROW]) {
+    if (row === REACT_ROW) release();
+    const first = page.locator(row).first();
+    await expect(first).toBeVisible();
+    // One line of text for the application number; the customer's name not squeezed out.
+    const no = await first.locator(row === PAINTED ? '.fp-appno' : 'a').boundingBox();
+    const nameCell = await first.locator('strong').locator('xpath=..').boundingBox();
+    expect(no!.height).toBeLessThan(30);
+    expect(nameCell!.width).toBeGreaterThanOrEqual(120);
+  }
+});
