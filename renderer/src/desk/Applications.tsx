@@ -22,7 +22,14 @@ import { dismissFirstPaint } from '../ui/firstPaintHandle';
 import { navigate } from '../ui/router';
 import { type DeskConfig, useDeskConfig } from './config';
 import { takeEarlyFirstPage, takeTypedSearch } from './firstPaint';
-import { FIRST_PAGE, listHeadings, resultCountText, ROW_HEIGHT, rowView } from './listRows';
+import {
+  FIRST_PAGE,
+  listHeadings,
+  resultCountText,
+  ROW_HEIGHT,
+  rowView,
+  searchPlaceholder,
+} from './listRows';
 
 const PAGE = 100;
 // The total is counted once the list has been quiet this long (a count over 200,000 rows is
@@ -255,10 +262,7 @@ export function ApplicationsPage() {
           <Input
             id="app-search"
             aria-label={t('搜索申请', 'Search applications')}
-            placeholder={t(
-              '申请编号 / 户名 / 证件号或后4位 / 电话 / 户号 / 地址（F2）',
-              'Number / name / ID or last 4 / phone / account / address (F2)',
-            )}
+            placeholder={searchPlaceholder(lang)}
             value={draft.text}
             allowClear
             onChange={(e) => setDraft({ ...draft, text: e.target.value })}

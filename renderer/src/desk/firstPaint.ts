@@ -8,6 +8,7 @@ import AppstoreOutlined from '@ant-design/icons-svg/es/asn/AppstoreOutlined';
 import CommentOutlined from '@ant-design/icons-svg/es/asn/CommentOutlined';
 import FileAddOutlined from '@ant-design/icons-svg/es/asn/FileAddOutlined';
 import FileTextOutlined from '@ant-design/icons-svg/es/asn/FileTextOutlined';
+import QuestionCircleOutlined from '@ant-design/icons-svg/es/asn/QuestionCircleOutlined';
 import SearchOutlined from '@ant-design/icons-svg/es/asn/SearchOutlined';
 import SettingOutlined from '@ant-design/icons-svg/es/asn/SettingOutlined';
 import SoundOutlined from '@ant-design/icons-svg/es/asn/SoundOutlined';
@@ -29,6 +30,7 @@ import {
   ROW_HEIGHT,
   rowView,
   type RowView,
+  searchPlaceholder,
 } from './listRows';
 
 export const LIST_PATH = '/desk/applications';
@@ -149,9 +151,7 @@ function paint(lang: Lang, rows: RowView[], countText: string): HTMLElement {
   // A real input, focused as the React list's is: typing goes into it and carries over.
   const search = document.createElement('input');
   search.className = 'fp-input';
-  search.placeholder = zh
-    ? '申请编号 / 户名 / 证件号或后4位 / 电话 / 户号 / 地址（F2）'
-    : 'Number / name / ID or last 4 / phone / account / address (F2)';
+  search.placeholder = searchPlaceholder(lang);
   search.setAttribute('aria-label', zh ? '搜索申请' : 'Search applications');
   searchBox = search;
 
@@ -183,7 +183,7 @@ function paint(lang: Lang, rows: RowView[], countText: string): HTMLElement {
             el('span', zh ? 'fp-seg-on' : null, '中文'),
             el('span', zh ? null : 'fp-seg-on', 'English'),
           ),
-          el('span', 'fp-f1', 'F1'),
+          el('span', 'fp-f1', icon(QuestionCircleOutlined), 'F1'),
         ),
       ),
       el(
@@ -195,7 +195,7 @@ function paint(lang: Lang, rows: RowView[], countText: string): HTMLElement {
           'fp-search',
           el('span', 'fp-select', zh ? '自动识别' : 'Auto'),
           search,
-          el('span', 'fp-button'),
+          el('span', 'fp-button', icon(SearchOutlined)),
         ),
         el('div', 'fp-filters'),
         el('div', 'fp-count', countText),

@@ -70,6 +70,13 @@ export function resultCountText(
   return lang === 'en' ? `${shown} shown, more available` : `已显示 ${shown} 条，还有更多`;
 }
 
+/** The search box's hint: what it finds. */
+export function searchPlaceholder(lang: Lang): string {
+  return lang === 'en'
+    ? 'Number / name / ID or last 4 / phone / account / address (F2)'
+    : '申请编号 / 户名 / 证件号或后4位 / 电话 / 户号 / 地址（F2）';
+}
+
 /** The list's column titles. */
 export function listHeadings(lang: Lang): string[] {
   return lang === 'en'
