@@ -3,7 +3,7 @@
 // bytes) arrives through the dynamic import below, instead of the database waiting for all of
 // it. On 受理查询 the list's first page is painted from the database first (desk/firstPaint.ts)
 // and the UI code is asked for right after. Our global, print and first-paint styles are
-// linked from index.html; antd's stylesheet comes with the UI (mount.tsx).
+// linked from index.html; antd's stylesheet is linked beside the UI code (loadUi).
 import { currentPath, isDeskPath } from './startup';
 // `?bench=1` only: exposes the store driver for `npm run bench:local` (no-op otherwise).
 import './db/benchHook';
@@ -66,7 +66,9 @@ function linkStylesheet(href: string): Promise<void> {
     link.href = href;
     link.onload = () => resolve();
     link.onerror = () => reject(new Error(`stylesheet ${href} failed to load`));
-    document.head.insertBefore(link, document.head.querySelector('link[rel="stylesheet"]'));
+    // (<style> elements: ours as the dev server injects them.)
+    const ours = document.head.querySelector('link[rel="stylesheet"], style');
+    document.head.insertBefore(link, ours);
   });
 }
 uiCode
