@@ -590,11 +590,13 @@ export function toOutcomes(batch: OutboxEntry[], results: ChangeResult[]): PushO
             code: o.code ?? 'E_REJECTED',
             reason: o.reason ?? '',
           });
-        } else if (o.status === 'conflict' && r.current) {
+        } else if (o.status === 'conflict') {
+          // The first answer (a conflict) was lost: the clerk must still be told that this
+          // change was not taken, even if this answer does not carry the centre's record.
           out.push({
             ...base,
             kind: 'conflict',
-            current: r.current,
+            ...(r.current ? { current: r.current } : {}),
             notApplied: [],
             reason: o.reason ?? '中心已受理，本机修改未采用',
           });

@@ -17,7 +17,11 @@ export type PushOutcome =
       seq: number;
       changeId: string;
       kind: 'conflict';
-      current: Application;
+      /**
+       * The centre's record, which replaces the desk's copy. Absent only when a resend's answer
+       * did not carry it: the next pull brings it, and the clerk is told all the same.
+       */
+      current?: Application;
       notApplied: string[];
       reason: string;
     };
@@ -241,12 +245,14 @@ export function createDexieSyncStore(
             }
             acked.push(row.seq);
             if (o.kind === 'conflict') {
-              const merged = await putRemoteApplication(o.current, handled);
+              const appNo = o.current
+                ? (await putRemoteApplication(o.current, handled)).appNo
+                : (await db.applications.get(row.entityId))?.appNo;
               await addNote({
                 id: o.changeId,
                 at,
                 entityId: row.entityId,
-                appNo: merged.appNo,
+                ...(appNo ? { appNo } : {}),
                 kind: 'conflict',
                 notApplied: o.notApplied,
                 reason: o.reason,

@@ -107,6 +107,9 @@ export function createFakeCentre(): FakeCentre {
           for (const c of req.changes) {
             const prior = centre.seen.get(c.changeId);
             if (prior) {
+              // As server/central/push.ts answers a resend: the first outcome, and for a
+              // conflict the centre's current record (the desk replaces its copy with it).
+              const current = prior.status === 'conflict' ? centre.records.get(c.entityId) : null;
               results.push({
                 changeId: c.changeId,
                 seq: c.seq,
@@ -114,7 +117,10 @@ export function createFakeCentre(): FakeCentre {
                 original:
                   prior.status === 'rejected'
                     ? { status: 'rejected', code: prior.code, reason: prior.reason }
-                    : { status: prior.status === 'conflict' ? 'conflict' : 'applied' },
+                    : prior.status === 'conflict'
+                      ? { status: 'conflict', reason: prior.reason }
+                      : { status: 'applied' },
+                ...(current ? { current } : {}),
               });
               continue;
             }
