@@ -120,6 +120,31 @@ const markFirstRowPainted = (a: { sel: string; mark: string }) => {
   mo.observe(document, { childList: true, subtree: true });
 };
 const FIRST_ROW = { sel: ROW_SELECTOR, mark: 'bench:first-row-painted' };
+
+/** A fresh load's start-up marks (ms from navigation start; NaN where a mark is missing). */
+async function startupTimes(page: Page) {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as
+      PerformanceNavigationTiming | undefined;
+    const at = Object.fromEntries(
+      performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+    );
+    return {
+      painted: at['bench:first-row-painted'] ?? NaN,
+      reactPainted: at['bench:react-row-painted'] ?? NaN,
+      dcl: nav?.domContentLoadedEventEnd ?? NaN,
+      dbOpenStart: at['halldesk:db-open-start'] ?? NaN,
+      dbOpenEnd: at['halldesk:db-open-end'] ?? NaN,
+      dexieOpen: at['halldesk:db-dexie-open'] ?? NaN,
+      probed: at['halldesk:db-probed'] ?? NaN,
+      fpPhases: [
+        at['halldesk:first-paint-start'] ?? NaN,
+        at['halldesk:first-paint-read'] ?? NaN,
+        at['halldesk:first-paint-shown'] ?? NaN,
+      ],
+    };
+  });
+}
 const REACT_FIRST_ROW = { sel: REACT_ROW, mark: 'bench:react-row-painted' };
 
 async function main(): Promise<void> {
@@ -311,27 +336,7 @@ async function main(): Promise<void> {
             null,
             { timeout: 15_000 },
           );
-          const t = await fresh.evaluate(() => {
-            const nav = performance.getEntriesByType('navigation')[0] as
-              PerformanceNavigationTiming | undefined;
-            const at = Object.fromEntries(
-              performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
-            );
-            return {
-              painted: at['bench:first-row-painted'] ?? NaN,
-              reactPainted: at['bench:react-row-painted'] ?? NaN,
-              dcl: nav?.domContentLoadedEventEnd ?? NaN,
-              dbOpenStart: at['halldesk:db-open-start'] ?? NaN,
-              dbOpenEnd: at['halldesk:db-open-end'] ?? NaN,
-              dexieOpen: at['halldesk:db-dexie-open'] ?? NaN,
-              probed: at['halldesk:db-probed'] ?? NaN,
-              fpPhases: [
-                at['halldesk:first-paint-start'] ?? NaN,
-                at['halldesk:first-paint-read'] ?? NaN,
-                at['halldesk:first-paint-shown'] ?? NaN,
-              ],
-            };
-          });
+          const t = await startupTimes(fresh);
           loads.push(t.painted);
           reactLoads.push(t.reactPainted);
           polled.push(polledAt);
@@ -416,29 +421,10 @@ async function main(): Promise<void> {
           null,
           { timeout: 15_000 },
         );
-        // No named inner function here either (see markFirstRowPainted).
-        const t = await fresh.evaluate(() => {
-          const nav = performance.getEntriesByType('navigation')[0] as
-            PerformanceNavigationTiming | undefined;
-          return [
-            'bench:first-row-painted',
-            'bench:react-row-painted',
-            'dcl',
-            'halldesk:db-open-start',
-            'halldesk:db-dexie-open',
-            'halldesk:db-open-end',
-            'halldesk:first-paint-start',
-            'halldesk:first-paint-read',
-            'halldesk:first-paint-shown',
-          ].map((name) =>
-            name === 'dcl'
-              ? (nav?.domContentLoadedEventEnd ?? NaN)
-              : (performance.getEntriesByName(name)[0]?.startTime ?? NaN),
-          );
-        });
-        coldLoads.push(t[0]!);
-        coldReady.push(t[1]!);
-        coldPhases.push(t.slice(2));
+        const t = await startupTimes(fresh);
+        coldLoads.push(t.painted);
+        coldReady.push(t.reactPainted);
+        coldPhases.push([t.dcl, t.dbOpenStart, t.dexieOpen, t.dbOpenEnd, ...t.fpPhases]);
       } catch {
         log('  cold load: no list row within 15 s');
       }
