@@ -121,6 +121,23 @@ const markFirstRowPainted = (a: { sel: string; mark: string }) => {
 };
 const FIRST_ROW = { sel: ROW_SELECTOR, mark: 'bench:first-row-painted' };
 
+/** Opens the desk's list in `page`, timing the first row of either painter and React's own. */
+async function openListMarked(page: Page, url: string): Promise<void> {
+  await page.addInitScript(markFirstRowPainted, FIRST_ROW);
+  await page.addInitScript(markFirstRowPainted, REACT_FIRST_ROW);
+  await page.goto(`${url}/${LIST_ROUTE}`, { waitUntil: 'commit' });
+}
+
+/** Waits (15 s at most) for the React list's own first row, then reads the start-up marks. */
+async function reactListTimes(page: Page) {
+  await page.waitForFunction(
+    () => performance.getEntriesByName('bench:react-row-painted').length > 0,
+    null,
+    { timeout: 15_000 },
+  );
+  return startupTimes(page);
+}
+
 /** A fresh load's start-up marks (ms from navigation start; NaN where a mark is missing). */
 async function startupTimes(page: Page) {
   return page.evaluate(() => {
@@ -325,18 +342,11 @@ async function main(): Promise<void> {
         // Timed inside the page (markFirstRowPainted). Polling from here (waitForSelector, then
         // asking the page) adds the polling interval and a round trip on a busy machine; that
         // figure is kept as firstRowsPolledMs.
-        await fresh.addInitScript(markFirstRowPainted, FIRST_ROW);
-        await fresh.addInitScript(markFirstRowPainted, REACT_FIRST_ROW);
-        await fresh.goto(`${server.url}/${LIST_ROUTE}`, { waitUntil: 'commit' });
+        await openListMarked(fresh, server.url);
         try {
           await fresh.waitForSelector(ROW_SELECTOR, { timeout: 15_000 });
           const polledAt = await fresh.evaluate(() => performance.now());
-          await fresh.waitForFunction(
-            () => performance.getEntriesByName('bench:react-row-painted').length > 0,
-            null,
-            { timeout: 15_000 },
-          );
-          const t = await startupTimes(fresh);
+          const t = await reactListTimes(fresh);
           loads.push(t.painted);
           reactLoads.push(t.reactPainted);
           polled.push(polledAt);
@@ -412,16 +422,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 3000));
       const fresh = await context.newPage();
-      await fresh.addInitScript(markFirstRowPainted, FIRST_ROW);
-      await fresh.addInitScript(markFirstRowPainted, REACT_FIRST_ROW);
-      await fresh.goto(`${server.url}/${LIST_ROUTE}`, { waitUntil: 'commit' });
+      await openListMarked(fresh, server.url);
       try {
-        await fresh.waitForFunction(
-          () => performance.getEntriesByName('bench:react-row-painted').length > 0,
-          null,
-          { timeout: 15_000 },
-        );
-        const t = await startupTimes(fresh);
+        const t = await reactListTimes(fresh);
         coldLoads.push(t.painted);
         coldReady.push(t.reactPainted);
         coldPhases.push([t.dcl, t.dbOpenStart, t.dexieOpen, t.dbOpenEnd, ...t.fpPhases]);
