@@ -14,7 +14,7 @@ import {
   utilityProcess,
   type WebContents,
 } from 'electron';
-import type { HallHostStatus, Role, SettingsView } from '../shared/ipc/contract';
+import type { HallHostStatus, Role } from '../shared/ipc/contract';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type EventName } from '../shared/ipc/names';
 import type { IpcEvents } from '../shared/ipc/contract';
 import { IpcFailure, IpcRegistry } from '../shared/ipc/registry';
@@ -27,7 +27,8 @@ import { decideWindowOpen, isAppUrl } from './navigation';
 import { listPrinters, printReceipt, printTicket } from './printing';
 import { chooseRole, parseFlags, settingsFromFlags, type RoleChoice } from './roles';
 import { SecretStore, SecretsUnavailableError } from './secrets';
-import { resolveDataDir, setConfiguredDataDir, SettingsStore } from './settingsStore';
+import { resolveDataDir, SettingsStore } from './settingsStore';
+import { hallServiceUrlFor, ShellSettings } from './shellSettings';
 import { SignatureStore } from './signatures';
 import { Supervisor } from './supervisor';
 import { combineBusy, type BusyState } from './updatePolicy';
@@ -93,7 +94,7 @@ let settings: SettingsStore;
 let roleChoice: RoleChoice;
 let hallSupervisor: Supervisor | null = null;
 let updates: Updates | null = null;
-let restartRequired = false;
+let shellSettings: ShellSettings;
 
 function readVersion(): string {
   try {
@@ -113,21 +114,11 @@ function emit<E extends EventName>(event: E, payload: IpcEvents[E], only?: WebCo
   }
 }
 
-function settingsView(): SettingsView {
-  return {
-    settings: settings.get(),
-    activeRole: roleChoice.role,
-    roleSource: roleChoice.source,
-    dataDir,
-    dataDirSource,
-    restartRequired,
-  };
-}
-
 const windowDeps = (): WindowDeps => ({
   preloadPath,
   windowState,
   externalHosts: () => settings.get().externalLinkHosts,
+  hallUrl: () => hallServiceUrlFor(settings.get()),
   log,
 });
 let windowState: WindowStateStore;
@@ -158,10 +149,6 @@ function openRoleWindows(): void {
     openWindow('customer', s.customerScreen.monitor);
 }
 
-function closeWindowsExcept(keep: Set<Role>): void {
-  for (const [role, win] of windows) if (!keep.has(role) && !win.isDestroyed()) win.close();
-}
-
 function focus(win: BrowserWindow): void {
   if (win.isMinimized()) win.restore();
   win.show();
@@ -189,6 +176,7 @@ function applyHallHost(): void {
   if (!s.hallHost.enabled) {
     if (hallSupervisor) void hallSupervisor.stop();
     hallSupervisor = null;
+    emit('hall:state', hallStatus());
     return;
   }
   if (hallSupervisor) return;
@@ -215,12 +203,16 @@ function applyHallHost(): void {
 }
 
 /** Restarts the hall service (if this machine hosts it) so it reads the uplink afresh. */
-async function restartHallService(): Promise<void> {
-  if (!settings.get().hallHost.enabled) return;
-  const old = hallSupervisor;
-  hallSupervisor = null;
-  if (old) await old.stop();
-  applyHallHost();
+let hallRestart: Promise<void> = Promise.resolve();
+/** Restarts are queued: the old service must have let go of its port before the next binds it. */
+function restartHallService(): Promise<void> {
+  hallRestart = hallRestart.then(async () => {
+    const old = hallSupervisor;
+    hallSupervisor = null;
+    if (old) await old.stop();
+    applyHallHost();
+  });
+  return hallRestart;
 }
 
 function hallStatus(): HallHostStatus {
@@ -281,47 +273,8 @@ function buildRegistry(secrets: SecretStore, signatures: SignatureStore): IpcReg
   registry.register('session:busy', (arg, caller) => {
     busyBySender.set(caller.senderId, { ...arg, printing: false });
   });
-  registry.register('settings:get', () => settingsView());
-  registry.register('settings:set', (patch) => {
-    const { dataDir: newDataDir, ...rest } = patch;
-    if (newDataDir !== undefined && path.resolve(newDataDir) !== dataDir) {
-      try {
-        setConfiguredDataDir(defaultDir, path.resolve(newDataDir));
-      } catch (error) {
-        throw new IpcFailure(
-          'invalid_argument',
-          `数据目录不可用 / data folder not usable: ${String(error)}`,
-        );
-      }
-      restartRequired = true;
-    }
-    const before = settings.get();
-    const next = settings.update(rest);
-    if (roleChoice.source !== 'flag' && next.role !== before.role) {
-      roleChoice = chooseRole({ ...flags, role: null }, next);
-      // Open the new role's windows before closing the old ones, or window-all-closed quits.
-      const old = [...windows.values()];
-      for (const win of old) replaced.add(win);
-      windows.clear();
-      openRoleWindows();
-      for (const win of old) if (!win.isDestroyed()) win.close();
-    } else if (roleChoice.role === 'desk') {
-      if (next.customerScreen.enabled) openWindow('customer', next.customerScreen.monitor);
-      else closeWindowsExcept(new Set(['desk']));
-    }
-    if (
-      next.hallHost.enabled !== before.hallHost.enabled ||
-      next.hallHost.port !== before.hallHost.port
-    ) {
-      if (hallSupervisor) void hallSupervisor.stop();
-      hallSupervisor = null;
-      applyHallHost();
-    }
-    if (next.startWithSystem !== before.startWithSystem) applyStartWithSystem(next.startWithSystem);
-    const view = settingsView();
-    emit('settings:changed', view);
-    return view;
-  });
+  registry.register('settings:get', () => shellSettings.view());
+  registry.register('settings:set', (patch) => shellSettings.apply(patch));
   registry.register('displays:list', () => displayList());
   registry.register('printers:list', (_arg, caller) => listPrinters(contentsOf(caller.senderId)));
   registry.register('print:receipt', async (arg, caller) => {
@@ -412,6 +365,33 @@ async function start(): Promise<void> {
   const fromFlags = settingsFromFlags(flags, settings.get());
   if (fromFlags) settings.update(fromFlags);
   roleChoice = chooseRole(flags, settings.get());
+  shellSettings = new ShellSettings({
+    store: settings,
+    dataDir,
+    dataDirSource,
+    defaultDir,
+    flags,
+    role: roleChoice,
+    effects: {
+      switchRole(choice) {
+        roleChoice = choice;
+        // Open the new role's windows before closing the old ones, or window-all-closed quits.
+        const old = [...windows.values()];
+        for (const win of old) replaced.add(win);
+        windows.clear();
+        openRoleWindows();
+        for (const win of old) if (!win.isDestroyed()) win.close();
+      },
+      customerScreen(screen) {
+        const open = windows.get('customer');
+        if (open && !open.isDestroyed()) open.close();
+        if (screen.enabled) openWindow('customer', screen.monitor);
+      },
+      restartHall: () => void restartHallService(),
+      startWithSystem: applyStartWithSystem,
+      changed: (view) => emit('settings:changed', view),
+    },
+  });
   log('info', `role ${roleChoice.role} (${roleChoice.source})`);
 
   // Permissions: the camera/microphone for document capture and full screen, for our pages only.

@@ -1,6 +1,7 @@
 // Which role this machine runs (desk, hall display, ticket kiosk, customer screen) and where:
 // command-line flags win over the stored settings, which win over the default (desk).
 import { Role, type Settings } from '../shared/ipc/contract';
+import { APP_ORIGIN } from './protocolPath';
 
 export interface ShellFlags {
   role: Role | null;
@@ -135,4 +136,13 @@ export function settingsFromFlags(flags: ShellFlags, settings: Settings): Partia
     }
   }
   return Object.keys(patch).length ? patch : null;
+}
+
+/**
+ * The page a role's window loads. The hall service's address rides in the query, where the
+ * renderer's queue client looks first (renderer/src/queue/client.ts, pageParam('hallUrl')).
+ */
+export function appUrl(role: Role, hallUrl: string | null = null): string {
+  const query = hallUrl ? `?${new URLSearchParams({ hallUrl }).toString()}` : '';
+  return `${APP_ORIGIN}/index.html${query}${ROLE_ROUTES[role]}`;
 }

@@ -4,8 +4,7 @@ import { BrowserWindow, screen, shell, type WebContents } from 'electron';
 import type { DisplayInfo, Role } from '../shared/ipc/contract';
 import { CrashGuard } from './crashGuard';
 import { decideNavigation, decideWindowOpen } from './navigation';
-import { APP_ORIGIN } from './protocolPath';
-import { ROLE_ROUTES, ROLE_WINDOWS } from './roles';
+import { appUrl, ROLE_WINDOWS } from './roles';
 import { orderDisplays, placeWindow, type ScreenDisplay } from './windowPlacement';
 import { secureWebPreferences } from './webPreferences';
 import type { WindowStateStore } from './windowState';
@@ -14,6 +13,8 @@ export interface WindowDeps {
   preloadPath: string;
   windowState: WindowStateStore;
   externalHosts: () => readonly string[];
+  /** Where the hall queue service is for this machine's pages (null: the renderer's default). */
+  hallUrl: () => string | null;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
@@ -99,7 +100,7 @@ export function createRoleWindow(
     deps.log('error', `${role} renderer gone: ${details.reason} (exit ${details.exitCode})`);
     if (details.reason === 'clean-exit' || win.isDestroyed()) return;
     if (guard.recordCrash()) {
-      void win.loadURL(appUrl(role));
+      void win.loadURL(appUrl(role, deps.hallUrl()));
     } else {
       deps.log('error', `${role}: renderer crash loop, not reloading`);
       void win.loadURL(
@@ -111,7 +112,7 @@ export function createRoleWindow(
   });
   win.webContents.on('unresponsive', () => deps.log('warn', `${role} window unresponsive`));
 
-  void win.loadURL(appUrl(role));
+  void win.loadURL(appUrl(role, deps.hallUrl()));
   return win;
 }
 
@@ -134,8 +135,4 @@ export function displayList(): DisplayInfo[] {
     index: i + 1,
     label: d.label || `显示器 ${i + 1}`,
   }));
-}
-
-export function appUrl(role: Role): string {
-  return `${APP_ORIGIN}/index.html${ROLE_ROUTES[role]}`;
 }
