@@ -14,6 +14,7 @@ import {
   utilityProcess,
   type WebContents,
 } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import type { HallHostStatus, Role } from '../shared/ipc/contract';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type EventName } from '../shared/ipc/names';
 import type { IpcEvents } from '../shared/ipc/contract';
@@ -420,6 +421,8 @@ async function start(): Promise<void> {
     feedUrl: process.env.HALLDESK_UPDATE_URL ?? current.updateUrl,
     isPackaged: app.isPackaged,
     dataDir,
+    currentVersion: appVersion,
+    updater: autoUpdater,
     busy: () => combineBusy(busyBySender.values()),
     log,
     onStatus: () => {},
