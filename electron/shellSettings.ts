@@ -3,7 +3,13 @@
 // folder or update feed for the next start). Plain Node with the Electron effects injected, so the
 // same object runs in main and under Vitest or behind the Playwright settings test.
 import path from 'node:path';
-import type { Role, Settings, SettingsPatch, SettingsView } from '../shared/ipc/contract';
+import {
+  hallServiceUrlFor,
+  type Role,
+  type Settings,
+  type SettingsPatch,
+  type SettingsView,
+} from '../shared/ipc/contract';
 import { IpcFailure } from '../shared/ipc/registry';
 import { chooseRole, type RoleChoice, type ShellFlags } from './roles';
 import { setConfiguredDataDir, type DataDirSource, type SettingsStore } from './settingsStore';
@@ -34,14 +40,7 @@ export interface ShellSettingsDeps {
   setDataDir?: (defaultDir: string, dataDir: string) => void;
 }
 
-/**
- * Where this machine's windows find the hall queue service: itself when it is the hall host,
- * else the address set in settings; null = the renderer's own default (same machine).
- */
-export function hallServiceUrlFor(s: Settings): string | null {
-  if (s.hallHost.enabled) return `http://127.0.0.1:${s.hallHost.port}`;
-  return s.hallServiceUrl ? s.hallServiceUrl.replace(/\/+$/, '') : null;
-}
+export { hallServiceUrlFor };
 
 export class ShellSettings {
   private roleChoice: RoleChoice;

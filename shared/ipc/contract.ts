@@ -57,6 +57,15 @@ export const DEFAULT_SETTINGS: Settings = {
   externalLinkHosts: ['95598.cn', 'www.95598.cn'],
 };
 
+/**
+ * Where this machine's windows find the hall queue service: itself when it is the hall host,
+ * else the address set in settings; null = the renderer's own default (same machine).
+ */
+export function hallServiceUrlFor(s: Settings): string | null {
+  if (s.hallHost.enabled) return `http://127.0.0.1:${s.hallHost.port}`;
+  return s.hallServiceUrl ? s.hallServiceUrl.replace(/\/+$/, '') : null;
+}
+
 /** A change to settings: top-level fields replace whole; dataDir takes effect at next start. */
 export const SettingsPatch = Settings.partial().extend({
   dataDir: z.string().min(1).max(1000).optional(),

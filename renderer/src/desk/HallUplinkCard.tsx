@@ -253,7 +253,8 @@ function refusalText(e: unknown, t: Tr): string {
 }
 
 /** main's messages are "中文 / English". */
-function splitMessage(m: string, t: Tr): string {
+/** Main's messages are "中文 / English": the part for the interface language. */
+export function splitMessage(m: string, t: Tr): string {
   const i = m.indexOf(' / ');
   return i > 0 ? t(m.slice(0, i), m.slice(i + 3)) : m;
 }

@@ -1,6 +1,7 @@
 // 设置: this desk's hall code, desk code and clerk; the interface language; whether the browser
 // keeps our storage persistently; where the data lives; and a full backup export. On the hall
-// host (Electron), the queue service's uplink to the centre (HallUplinkCard).
+// host (Electron), the queue service's uplink to the centre (HallUplinkCard); in the desktop
+// program, this computer's role, monitors, printers, hall service, updates (ShellSettingsCard).
 import {
   App as AntApp,
   Button,
@@ -25,6 +26,7 @@ import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
 import { AuditLogCard } from './AuditLog';
 import { exportBackup } from './backup';
 import { HallUplinkCard } from './HallUplinkCard';
+import { ShellSettingsCard } from './ShellSettingsCard';
 import {
   DEFAULT_PROFILE,
   type DeskProfile,
@@ -49,6 +51,7 @@ export function SettingsPage() {
         <ProfileForm initial={profile ?? DEFAULT_PROFILE} isNew={profile === null} />
       )}
       <LanguageCard />
+      <ShellSettingsCard />
       <StorageCard />
       <HallUplinkCard />
       <AuditLogCard />

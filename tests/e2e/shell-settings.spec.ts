@@ -1,0 +1,261 @@
+// 设置 → 本机设置 in the real browser, wired to main's own settings code. This is not Electron:
+// window.halldesk is a binding into this Node process, where the real IPC registry validates each
+// call with the contract and electron/shellSettings.ts saves settings.json in a temp folder and
+// names the effects main would carry out. Only what needs Electron is scripted: the monitors, the
+// printers, the version info and the hall / updater states.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import type { EventName, IpcEvents, SettingsView } from '../../shared/ipc/contract';
+import { IpcRegistry } from '../../shared/ipc/registry';
+import { chooseRole, parseFlags } from '../../electron/roles';
+import { SettingsStore } from '../../electron/settingsStore';
+import { ShellSettings } from '../../electron/shellSettings';
+import { openDesk } from './support/desk';
+
+interface Harness {
+  dataDir: string;
+  defaultDir: string;
+  effects: [string, unknown][];
+  saved: () => Record<string, unknown> | null;
+  emit: <E extends EventName>(event: E, payload: IpcEvents[E]) => Promise<void>;
+}
+
+/** Puts main's settings handlers behind window.halldesk for this page. */
+async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-shell-settings-e2e-'));
+  const dataDir = path.join(root, 'data');
+  const defaultDir = path.join(root, 'default');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const store = new SettingsStore(dataDir);
+  const flags = parseFlags(argv);
+  const effects: [string, unknown][] = [];
+  const emit = async <E extends EventName>(event: E, payload: IpcEvents[E]) => {
+    await page.evaluate(
+      ([e, p]) =>
+        (window as unknown as { __hdEmit: (e: string, p: unknown) => void }).__hdEmit(e, p),
+      [event, payload] as const,
+    );
+  };
+  const shell = new ShellSettings({
+    store,
+    dataDir,
+    dataDirSource: 'default',
+    defaultDir,
+    flags,
+    role: chooseRole(flags, store.get()),
+    effects: {
+      switchRole: (c) => effects.push(['switchRole', c]),
+      customerScreen: (s) => effects.push(['customerScreen', s]),
+      restartHall: () => effects.push(['restartHall', null]),
+      startWithSystem: (b) => effects.push(['startWithSystem', b]),
+      changed: (view: SettingsView) => void emit('settings:changed', view).catch(() => {}),
+    },
+  });
+  const registry = new IpcRegistry();
+  registry.register('settings:get', () => shell.view());
+  registry.register('settings:set', (patch) => shell.apply(patch));
+  registry.register('app:info', () => ({
+    name: 'HallDesk',
+    version: '1.4.0',
+    platform: 'linux',
+    arch: 'x64',
+    electron: '45.3.4',
+    chrome: '',
+    role: shell.role.role,
+    dataDir,
+    isPackaged: true,
+    secretsBackend: 'gnome_libsecret',
+  }));
+  const display = (id: number, index: number, x: number, primary: boolean) => ({
+    id,
+    index,
+    label: '',
+    primary,
+    bounds: { x, y: 0, width: 1920, height: 1080 },
+    workArea: { x, y: 0, width: 1920, height: 1040 },
+    scaleFactor: 1,
+  });
+  registry.register('displays:list', () => [display(11, 1, 0, true), display(12, 2, 1920, false)]);
+  registry.register('printers:list', () => [
+    { name: 'HP_LaserJet_M1136', displayName: 'HP LaserJet M1136', isDefault: true },
+    { name: 'XP-80C', displayName: 'XPrinter XP-80C', isDefault: false },
+  ]);
+  registry.register('hall:status', () => ({
+    state: 'disabled' as const,
+    port: null,
+    restarts: 0,
+    lastError: null,
+    nextAttemptAt: null,
+  }));
+  registry.register('update:status', () => ({
+    state: 'downloading' as const,
+    readyVersion: null,
+    percent: 42,
+    error: null,
+  }));
+
+  await page.exposeBinding('__halldeskInvoke', (source, name: unknown, arg: unknown) =>
+    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url() }),
+  );
+  await page.addInitScript(() => {
+    const listeners = new Map<string, Set<(p: unknown) => void>>();
+    const w = window as unknown as {
+      __halldeskInvoke: (n: string, a: unknown) => Promise<unknown>;
+      __hdEmit: (e: string, p: unknown) => void;
+      halldesk: unknown;
+    };
+    w.__hdEmit = (e, p) => listeners.get(e)?.forEach((l) => l(p));
+    w.halldesk = Object.freeze({
+      version: 1,
+      invoke: (name: string, arg: unknown) => w.__halldeskInvoke(name, arg),
+      on(event: string, listener: (p: unknown) => void) {
+        const set = listeners.get(event) ?? new Set();
+        listeners.set(event, set);
+        set.add(listener);
+        return () => set.delete(listener);
+      },
+    });
+  });
+  const file = path.join(dataDir, 'settings.json');
+  return {
+    dataDir,
+    defaultDir,
+    effects,
+    saved: () =>
+      fs.existsSync(file)
+        ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)
+        : null,
+    emit,
+  };
+}
+
+/** Chooses an option of an antd Select by its label (the option's title). */
+async function pick(
+  page: Page,
+  select: ReturnType<Page['locator']>,
+  option: string,
+): Promise<void> {
+  await select.click();
+  await page
+    .locator(`.ant-select-item-option[title="${option}"]`)
+    .filter({ visible: true })
+    .click();
+  // antd keeps closed dropdowns in the page: wait until this one is gone before the next pick.
+  await expect(page.locator('.ant-select-dropdown').filter({ visible: true })).toHaveCount(0);
+}
+
+test('browser mode: no 本机设置 card', async ({ page }) => {
+  await openDesk(page, '/settings');
+  await expect(page.getByTestId('retention')).toBeVisible();
+  await expect(page.getByTestId('shell-settings')).toHaveCount(0);
+});
+
+test('本机设置: printers, customer screen, hall host, updates, data folder, role', async ({
+  page,
+}) => {
+  const h = await wireShell(page);
+  await openDesk(page, '/settings');
+  const card = page.getByTestId('shell-settings');
+  await expect(card).toContainText('本机设置');
+  await expect(page.getByTestId('shell-active-role')).toHaveText('受理台');
+  await expect(page.getByTestId('shell-update-state')).toHaveText('正在后台下载新版本（42%）');
+  const save = page.getByTestId('shell-settings-save');
+  await expect(save).toBeDisabled();
+
+  // Printers from the system list; the ticket paper width.
+  await pick(page, page.locator('#shell-receipt-printer'), 'HP LaserJet M1136（默认）');
+  await pick(page, page.locator('#shell-ticket-printer'), 'XPrinter XP-80C');
+  await page.getByTestId('shell-ticket-width').getByText('58 毫米').click();
+  await save.click();
+  await expect(page.getByText('本机设置已保存')).toBeVisible();
+  expect(h.saved()?.printers).toEqual({
+    receipt: 'HP_LaserJet_M1136',
+    ticket: 'XP-80C',
+    ticketWidthMm: 58,
+  });
+  expect(h.effects).toEqual([]);
+  await expect(save).toBeDisabled();
+
+  // The customer-facing screen on monitor 2 opens at once.
+  await page.getByTestId('shell-customer-enabled').click();
+  await pick(page, page.getByLabel('客户评价屏所在显示器'), '显示器 2 · 1920×1080');
+  await save.click();
+  await expect
+    .poll(() => h.effects.at(-1))
+    .toEqual(['customerScreen', { enabled: true, monitor: 2 }]);
+
+  // Hosting the hall queue service on port 8710: main restarts it and reports its state.
+  await page.getByTestId('shell-hall-host').click();
+  const port = page.getByLabel('端口');
+  await port.fill('8710');
+  await save.click();
+  await expect.poll(() => h.effects.at(-1)).toEqual(['restartHall', null]);
+  expect(h.saved()?.hallHost).toEqual({ enabled: true, port: 8710, bindAddress: '0.0.0.0' });
+  await h.emit('hall:state', {
+    state: 'running',
+    port: 8710,
+    restarts: 0,
+    lastError: null,
+    nextAttemptAt: null,
+  });
+  await expect(page.getByTestId('shell-hall-state')).toHaveText('排队服务运行中（端口 8710）');
+  // The page's hall address is now this machine: reloading applies it.
+  await expect(page.getByTestId('shell-hall-reload')).toBeVisible();
+
+  // A bad update feed is refused on the page; a good one waits for the next start.
+  const feed = page.locator('#shell-update-url');
+  await feed.fill('ftp://10.1.0.5/updates');
+  await expect(page.getByText('地址格式不对，例如 http://10.1.0.5:8600/updates/')).toBeVisible();
+  await expect(save).toBeDisabled();
+  await feed.fill('10.1.0.5:8600/updates/');
+  await save.click();
+  await expect(page.getByTestId('shell-restart-required')).toBeVisible();
+  expect(h.saved()?.updateUrl).toBe('http://10.1.0.5:8600/updates/');
+
+  // A data folder main cannot use is refused in Chinese; nothing saved before is lost.
+  const folder = page.locator('#shell-data-dir');
+  await folder.fill('halldesk-data');
+  await save.click();
+  await expect(page.getByTestId('shell-settings-error')).toContainText('数据目录必须是完整路径');
+  expect(h.saved()?.printers).toMatchObject({ receipt: 'HP_LaserJet_M1136' });
+  const elsewhere = path.join(path.dirname(h.dataDir), 'moved');
+  await folder.fill(elsewhere);
+  await save.click();
+  await expect(page.getByTestId('shell-settings-error')).toHaveCount(0);
+  expect(
+    JSON.parse(fs.readFileSync(path.join(h.defaultDir, 'location.json'), 'utf8')).dataDir,
+  ).toBe(elsewhere);
+
+  // Switching the machine to the hall display asks first, then main swaps the windows.
+  await page.getByTestId('shell-role').getByText('大厅显示屏').click();
+  await pick(page, page.locator('#shell-display-monitor'), '显示器 2 · 1920×1080');
+  await save.click();
+  const confirm = page.locator('.ant-modal-confirm');
+  await expect(confirm).toContainText('将本机切换为「大厅显示屏」？');
+  await expect(confirm).toContainText('--role=desk');
+  await confirm.getByRole('button', { name: '取消' }).click();
+  expect(h.saved()?.role).toBe('desk');
+  await save.click();
+  await page
+    .locator('.ant-modal-confirm')
+    .getByRole('button', { name: /^切\s?换$/ })
+    .click();
+  await expect
+    .poll(() => h.effects.at(-1))
+    .toEqual(['switchRole', { role: 'display', source: 'settings', monitor: 2 }]);
+  expect(h.saved()).toMatchObject({ role: 'display', displayMonitor: 2 });
+});
+
+test('本机设置: a --role flag keeps this run on its role and says so', async ({ page }) => {
+  const h = await wireShell(page, ['--role=desk']);
+  await openDesk(page, '/settings');
+  await expect(page.getByTestId('shell-settings')).toContainText('启动参数指定');
+  await page.getByTestId('shell-role').getByText('取号机').click();
+  await page.getByTestId('shell-settings-save').click();
+  await expect(page.getByText('本机设置已保存')).toBeVisible();
+  expect(h.saved()?.role).toBe('kiosk');
+  expect(h.effects).toEqual([]);
+  await expect(page.getByTestId('shell-active-role')).toHaveText('受理台');
+});
