@@ -180,7 +180,8 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
 
   // The customer-facing screen on monitor 2 opens at once.
   await page.getByTestId('shell-customer-enabled').click();
-  await pick(page, page.getByLabel('客户评价屏所在显示器'), '显示器 2 · 1920×1080');
+  // Its monitor defaults to the second one (the Select shows the chosen option's title).
+  await expect(card.getByTitle('显示器 2 · 1920×1080')).toBeVisible();
   await save.click();
   await expect
     .poll(() => h.effects.at(-1))
