@@ -241,6 +241,37 @@ test.describe('hall display', () => {
   });
 });
 
+test.describe('settings in the shell', () => {
+  test('switching the role in settings swaps the windows; the display finds the hall service at the configured address', async () => {
+    const dataDir = tempDataDir();
+    const app = await launchShell([], dataDir);
+    try {
+      const desk = await windowFor(app, 'desk');
+      const saved = await desk.evaluate(() =>
+        window.halldesk!.invoke('settings:set', {
+          hallServiceUrl: 'http://192.168.1.20:8700',
+          role: 'display',
+          displayMonitor: 1,
+        }),
+      );
+      expect(saved).toMatchObject({ ok: true, value: { activeRole: 'display' } });
+      const display = await windowFor(app, 'display');
+      expect(new URL(display.url()).searchParams.get('hallUrl')).toBe('http://192.168.1.20:8700');
+      await expect
+        .poll(() => app.windows().filter((w) => w.url().endsWith(ROLE_ROUTES.desk)).length)
+        .toBe(0);
+      expect(
+        JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8')),
+      ).toMatchObject({
+        role: 'display',
+        hallServiceUrl: 'http://192.168.1.20:8700',
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 test.describe('ticket kiosk', () => {
   test('runs as a kiosk and validates ticket print jobs in main', async () => {
     const app = await launchShell(['--role=kiosk'], tempDataDir());
