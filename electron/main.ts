@@ -445,6 +445,10 @@ async function start(): Promise<void> {
 }
 
 app.on('window-all-closed', () => app.quit());
+// Chromium restarts its GPU and utility helpers itself; the log says it happened.
+app.on('child-process-gone', (_event, details) =>
+  log('warn', `${details.type} process gone: ${details.reason} (exit ${details.exitCode})`),
+);
 app.on('before-quit', () => {
   updates?.beforeQuit();
   if (hallSupervisor) void hallSupervisor.stop();

@@ -3,6 +3,7 @@
 import { BrowserWindow, screen, shell, type WebContents } from 'electron';
 import type { DisplayInfo, Role } from '../shared/ipc/contract';
 import { CrashGuard } from './crashGuard';
+import { HangWatch } from './hangWatch';
 import { decideNavigation, decideWindowOpen } from './navigation';
 import { appUrl, ROLE_WINDOWS } from './roles';
 import { orderDisplays, placeWindow, type ScreenDisplay } from './windowPlacement';
@@ -94,7 +95,8 @@ export function createRoleWindow(
   }
 
   // A renderer crash reloads the page; the desk's drafts live in IndexedDB, so the clerk's
-  // form comes back. A crash loop stops reloading rather than spinning.
+  // form comes back. A crash loop stops reloading rather than spinning. A page hung for 30 s is
+  // crashed on purpose so that it takes the same path.
   const guard = new CrashGuard();
   win.webContents.on('render-process-gone', (_event, details) => {
     deps.log('error', `${role} renderer gone: ${details.reason} (exit ${details.exitCode})`);
@@ -110,7 +112,17 @@ export function createRoleWindow(
       );
     }
   });
-  win.webContents.on('unresponsive', () => deps.log('warn', `${role} window unresponsive`));
+  const hang = new HangWatch(() => {
+    if (win.isDestroyed()) return;
+    deps.log('error', `${role} window unresponsive for 30 s: restarting its renderer`);
+    win.webContents.forcefullyCrashRenderer();
+  });
+  win.webContents.on('unresponsive', () => {
+    deps.log('warn', `${role} window unresponsive`);
+    hang.unresponsive();
+  });
+  win.webContents.on('responsive', () => hang.responsive());
+  win.on('closed', () => hang.responsive());
 
   void win.loadURL(appUrl(role, deps.hallUrl()));
   return win;
