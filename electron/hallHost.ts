@@ -13,6 +13,8 @@ interface HallHostConfig {
   dataDir: string;
   staticDir: string;
   central?: HallCentralUplink;
+  /** How often the outbox is reported to the parent while it changes (ms). */
+  reportMs?: number;
 }
 
 function uplinkOf(config: HallHostConfig): HallCentralUplink | null {
@@ -67,8 +69,10 @@ async function main(): Promise<void> {
         }
       : {}),
   });
+  let reporter: ReturnType<typeof setInterval> | null = null;
   link.onMessage((m) => {
     if ((m as { type?: string } | null)?.type === 'stop') {
+      if (reporter) clearInterval(reporter);
       void service.close().finally(() => process.exit(0));
     }
   });
@@ -80,6 +84,22 @@ async function main(): Promise<void> {
     centralUplink: uplink !== null,
     managerSecretFile: service.managerSecretFile,
   });
+  // The shell shows the hall manager whether queue events reach the centre: report the outbox
+  // when it changes (and at least every minute, so a stale report is recognisable).
+  if (uplink) {
+    let last = '';
+    let lastAt = 0;
+    const report = () => {
+      const outbox = service.outbox();
+      const text = JSON.stringify(outbox);
+      if (text === last && Date.now() - lastAt < 60_000) return;
+      last = text;
+      lastAt = Date.now();
+      link.send({ type: 'outbox', ...outbox, reportedAt: lastAt });
+    };
+    report();
+    reporter = setInterval(report, config.reportMs ?? 5_000);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@
 // Node child in tests), so that a crash there never takes the shell down; the supervisor
 // restarts it with back-off. The fork function is injected: no Electron import here.
 import path from 'node:path';
+import type { HallPushStatus } from '../shared/ipc/contract';
 import type { RunningService } from './supervisor';
 
 /** What we use of Electron's UtilityProcess (and of an adapted Node ChildProcess). */
@@ -60,6 +61,27 @@ export interface HallProcessConfig {
   readyTimeoutMs?: number;
   /** Push queue events to the centre (from the shell's settings / secrets); omitted = offline. */
   central?: HallCentralUplink | null;
+  /** The service's reports on its push to the centre (only with an uplink). */
+  onPush?: (status: HallPushStatus) => void;
+  /** How often the service reports (ms); tests shorten it. */
+  reportMs?: number;
+}
+
+/** Reads an `outbox` report from the hall process; null for anything else. */
+export function parsePushReport(message: unknown): HallPushStatus | null {
+  const m = message as Partial<Record<keyof HallPushStatus | 'type', unknown>> | null;
+  if (m?.type !== 'outbox') return null;
+  const num = (v: unknown): number | null =>
+    typeof v === 'number' && Number.isFinite(v) ? v : null;
+  const pending = num(m.pending);
+  const reportedAt = num(m.reportedAt);
+  if (pending === null || reportedAt === null) return null;
+  return {
+    pending,
+    lastError: typeof m.lastError === 'string' ? m.lastError.slice(0, 300) : null,
+    lastSuccessAt: num(m.lastSuccessAt),
+    reportedAt,
+  };
 }
 
 export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService> {
@@ -72,6 +94,7 @@ export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService
         dataDir: path.resolve(cfg.dataDir),
         staticDir: path.resolve(cfg.staticDir),
         ...(cfg.central ? { central: cfg.central } : {}),
+        ...(cfg.reportMs ? { reportMs: cfg.reportMs } : {}),
       }),
     });
     child.stdout?.on('data', (d: Buffer) => cfg.log('info', `hall: ${d.toString().trimEnd()}`));
@@ -96,6 +119,11 @@ export function startHallProcess(cfg: HallProcessConfig): Promise<RunningService
       exitResolve(`code ${code}`);
     });
     child.on('message', (message) => {
+      const push = parsePushReport(message);
+      if (push) {
+        cfg.onPush?.(push);
+        return;
+      }
       const m = message as { type?: string; port?: number } | null;
       if (m?.type !== 'ready' || settled) return;
       settled = true;

@@ -15,7 +15,7 @@ import {
   type WebContents,
 } from 'electron';
 import { autoUpdater } from 'electron-updater';
-import type { HallHostStatus, Role } from '../shared/ipc/contract';
+import type { HallHostStatus, HallPushStatus, Role } from '../shared/ipc/contract';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type EventName } from '../shared/ipc/names';
 import type { IpcEvents } from '../shared/ipc/contract';
 import { IpcFailure, IpcRegistry } from '../shared/ipc/registry';
@@ -94,6 +94,8 @@ const busyBySender = new Map<number, BusyState>();
 let settings: SettingsStore;
 let roleChoice: RoleChoice;
 let hallSupervisor: Supervisor | null = null;
+/** The running hall service's last report on its push to the centre. */
+let hallPush: HallPushStatus | null = null;
 let updates: Updates | null = null;
 let shellSettings: ShellSettings;
 
@@ -190,6 +192,10 @@ function applyHallHost(): void {
         dataDir: path.join(dataDir, 'hall'),
         staticDir: rendererDir,
         central: hallUplink(),
+        onPush: (push) => {
+          hallPush = push;
+          emit('hall:state', hallStatus());
+        },
         fork: (entry, env) =>
           utilityProcess.fork(entry, [], {
             serviceName: 'HallDesk hall queue',
@@ -198,7 +204,14 @@ function applyHallHost(): void {
           }),
         log,
       }),
-    { log: (m) => log('warn', m), onStatus: (status) => emit('hall:state', status) },
+    {
+      log: (m) => log('warn', m),
+      onStatus: (status) => {
+        // A report belongs to the run that sent it.
+        if (status.state !== 'running') hallPush = null;
+        emit('hall:state', hallStatus());
+      },
+    },
   );
   hallSupervisor.run();
 }
@@ -217,15 +230,14 @@ function restartHallService(): Promise<void> {
 }
 
 function hallStatus(): HallHostStatus {
-  return (
-    hallSupervisor?.getStatus() ?? {
-      state: 'disabled',
-      port: null,
-      restarts: 0,
-      lastError: null,
-      nextAttemptAt: null,
-    }
-  );
+  const status = hallSupervisor?.getStatus() ?? {
+    state: 'disabled',
+    port: null,
+    restarts: 0,
+    lastError: null,
+    nextAttemptAt: null,
+  };
+  return { ...status, push: hallPush };
 }
 
 function applyStartWithSystem(enabled: boolean): void {

@@ -89,7 +89,13 @@ export interface HallService {
   getState(): QueueState;
   /** Last journal seq. */
   seq(): number;
-  outbox(): { pending: number; ackSeq: number; lastError: string | null };
+  outbox(): {
+    pending: number;
+    ackSeq: number;
+    lastError: string | null;
+    /** ms since epoch of the last push the centre answered; null = none since this start. */
+    lastSuccessAt: number | null;
+  };
   /** Milliseconds the journal replay took at start. */
   startupMs: number;
   /** The manager secret in force (print it for the hall manager; never send it to screens). */
@@ -949,6 +955,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       pending: outbox.pending.length,
       ackSeq: outbox.ackSeq,
       lastError: outbox.lastError,
+      lastSuccessAt: outbox.lastSuccessAt,
     }),
     async close() {
       if (closed) return;

@@ -169,6 +169,20 @@ export interface HallHostStatus {
   lastError: string | null;
   /** ms since epoch of the next restart attempt while backing off. */
   nextAttemptAt: number | null;
+  /** How the running service's uplink to the centre is doing; absent/null = no uplink or no report. */
+  push?: HallPushStatus | null;
+}
+
+/** The hall service's queue events on their way to the centre, as the service last reported. */
+export interface HallPushStatus {
+  /** Events not yet acknowledged by the centre. */
+  pending: number;
+  /** The last push's failure (null once a push gets through). */
+  lastError: string | null;
+  /** ms since epoch of the last push the centre answered; null = none since the service started. */
+  lastSuccessAt: number | null;
+  /** ms since epoch of this report. */
+  reportedAt: number;
 }
 
 /**

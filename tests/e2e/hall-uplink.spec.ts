@@ -1,7 +1,7 @@
 // 设置 → 排队服务上传中心 in the real browser: absent in browser mode; on a hall host (a scripted
 // window.halldesk answering like main's hall:*CentralUplink handlers, which are unit-tested in
-// tests/unit/electron/hallUplink.test.ts; this is not Electron) the card shows the state,
-// explains a refused code in Chinese, enrols and clears.
+// tests/unit/electron/hallUplink.test.ts; this is not Electron) the card shows the state and whether
+// queue events reach the centre, explains a refused code in Chinese, enrols and clears.
 import { expect, test } from '@playwright/test';
 import { openDesk } from './support/desk';
 
@@ -27,9 +27,31 @@ test('hall host: enrol with a code, a refused code in Chinese, clear', async ({ 
     const calls: unknown[] = [];
     (window as unknown as { __calls: unknown[] }).__calls = calls;
     const ok = (value: unknown) => Promise.resolve({ ok: true, value });
+    // As main: the hall service restarted with the uplink reports its push (here: the centre
+    // is unreachable and three queue events wait), pushed to the page as hall:state.
+    const hallListeners = new Set<(s: unknown) => void>();
+    const hallStatus = () => ({
+      state: 'running',
+      port: 8700,
+      restarts: 0,
+      lastError: null,
+      nextAttemptAt: null,
+      push: uplink.configured
+        ? {
+            pending: 3,
+            lastError: 'connect ECONNREFUSED 10.1.0.5:8600',
+            lastSuccessAt: null,
+            reportedAt: Date.now(),
+          }
+        : null,
+    });
     (window as unknown as { halldesk: unknown }).halldesk = {
       version: 1,
-      on: () => () => {},
+      on(event: string, listener: (s: unknown) => void) {
+        if (event !== 'hall:state') return () => {};
+        hallListeners.add(listener);
+        return () => hallListeners.delete(listener);
+      },
       invoke(name: string, arg: { centralUrl?: string; enrollmentCode?: string }) {
         calls.push([name, arg]);
         if (name === 'settings:get') {
@@ -38,6 +60,7 @@ test('hall host: enrol with a code, a refused code in Chinese, clear', async ({ 
           });
         }
         if (name === 'hall:getCentralUplink') return ok(uplink);
+        if (name === 'hall:status') return ok(hallStatus());
         if (name === 'hall:clearCentralUplink') {
           uplink = none;
           return ok(uplink);
@@ -62,6 +85,7 @@ test('hall host: enrol with a code, a refused code in Chinese, clear', async ({ 
             deviceId: '2f7c9a52-3f5e-4a55-9a0e-6f2d1c3b4a59',
             enrolledAt: '2026-11-27T08:00:00.000Z',
           };
+          setTimeout(() => hallListeners.forEach((l) => l(hallStatus())), 50);
           return ok(uplink);
         }
         if (name === 'secrets:get') return ok({ value: null });
@@ -90,6 +114,9 @@ test('hall host: enrol with a code, a refused code in Chinese, clear', async ({ 
   await expect(page.getByTestId('hall-uplink-state')).toContainText('已登记');
   await expect(card).toContainText('H0101 城关营业厅');
   await expect(card).toContainText('http://10.1.0.5:8600');
+  await expect(page.getByTestId('hall-uplink-push')).toContainText(
+    '上传失败，3 条待上传本次启动后尚未成功上传。原因：connect ECONNREFUSED 10.1.0.5:8600',
+  );
   await expect(page.getByTestId('hall-uplink-error')).toHaveCount(0);
   // The address got its scheme, the code was upper-cased as typed.
   const sent = await page.evaluate(() =>

@@ -13,7 +13,7 @@ import {
   Tag,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import type { HallCentralUplinkView } from '../../../shared/ipc/contract';
+import type { HallCentralUplinkView, HallHostStatus } from '../../../shared/ipc/contract';
 import { type Tr, useT } from '../i18n';
 import { shell, ShellError } from '../shell/bridge';
 
@@ -61,6 +61,20 @@ function UplinkCard() {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  const [hall, setHall] = useState<HallHostStatus | null>(null);
+  useEffect(() => {
+    let live = true;
+    shell.invoke('hall:status', undefined).then(
+      (h) => live && setHall(h),
+      () => {},
+    );
+    const off = shell.on('hall:state', setHall);
+    return () => {
+      live = false;
+      off();
+    };
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -156,6 +170,11 @@ function UplinkCard() {
                 {new Date(view.enrolledAt).toLocaleString('zh-CN')}
               </Descriptions.Item>
             )}
+            <Descriptions.Item label={t('上传情况', 'Upload')}>
+              <span data-testid="hall-uplink-push">
+                <PushState hall={hall} t={t} />
+              </span>
+            </Descriptions.Item>
           </>
         )}
       </Descriptions>
@@ -221,6 +240,44 @@ function UplinkCard() {
         )}
       </div>
     </Card>
+  );
+}
+
+/** Whether the hall service's queue events reach the centre, from its last report. */
+function PushState(props: { hall: HallHostStatus | null; t: Tr }) {
+  const { hall, t } = props;
+  if (!hall) return <>…</>;
+  if (hall.state !== 'running')
+    return <Tag color="orange">{t('排队服务未运行', 'The queue service is not running')}</Tag>;
+  const push = hall.push;
+  if (!push) return <>{t('等待排队服务报告…', 'Waiting for the queue service…')}</>;
+  const time = (ms: number) => new Date(ms).toLocaleTimeString('zh-CN', { hour12: false });
+  const lastOk =
+    push.lastSuccessAt === null
+      ? t('本次启动后尚未成功上传', 'nothing sent since the service started')
+      : t(`上次成功 ${time(push.lastSuccessAt)}`, `last sent ${time(push.lastSuccessAt)}`);
+  if (push.lastError)
+    return (
+      <>
+        <Tag color="red">
+          {t(`上传失败，${push.pending} 条待上传`, `Failing: ${push.pending} waiting`)}
+        </Tag>
+        {lastOk}。{t('原因：', 'Reason: ')}
+        {push.lastError}
+        {t('。恢复连接后自动补传。', '. Sent once the link is back.')}
+      </>
+    );
+  if (push.pending > 0)
+    return (
+      <Tag color="blue">
+        {t(`正在上传，${push.pending} 条待上传`, `Sending: ${push.pending} waiting`)}
+      </Tag>
+    );
+  return (
+    <>
+      <Tag color="green">{t('正常，已全部上传', 'All sent')}</Tag>
+      {push.lastSuccessAt !== null && lastOk}
+    </>
   );
 }
 

@@ -11,10 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   parseHallCentralUplink,
+  parsePushReport,
   startHallProcess,
   type ChildLike,
 } from '../../../electron/hallProcess';
 import { Supervisor } from '../../../electron/supervisor';
+import type { HallPushStatus } from '../../../shared/ipc/contract';
 
 let dir: string;
 beforeAll(() => {
@@ -66,6 +68,31 @@ function fakeCentre(): Promise<{
   );
 }
 
+/** Forks electron/hallHost.ts as a Node child, adapted to what main uses of a utility process. */
+function forker() {
+  const children: ReturnType<typeof fork>[] = [];
+  const nodeFork = (entry: string, env: NodeJS.ProcessEnv): ChildLike => {
+    const cp = fork(entry, [], {
+      env,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    children.push(cp);
+    return {
+      get pid() {
+        return cp.pid;
+      },
+      on: (event: string, listener: (arg: never) => void) =>
+        cp.on(event, listener as (...args: unknown[]) => void),
+      postMessage: (m) => cp.send(m as object),
+      kill: () => cp.kill(),
+      stdout: cp.stdout,
+      stderr: cp.stderr,
+    } as ChildLike;
+  };
+  return { children, nodeFork };
+}
+
 describe('hall central uplink settings', () => {
   it('accepts a complete uplink secret and ignores anything else', () => {
     const ok = { baseUrl: 'http://central:8600', deviceId: 'd1', token: 't1', hallCode: 'H0101' };
@@ -80,26 +107,8 @@ describe('hall central uplink settings', () => {
 describe('hall host process under the supervisor', () => {
   it('starts the real hall service, restarts it after SIGKILL, and stops it cleanly', async () => {
     const centre = await fakeCentre();
-    const children: ReturnType<typeof fork>[] = [];
-    const nodeFork = (entry: string, env: NodeJS.ProcessEnv): ChildLike => {
-      const cp = fork(entry, [], {
-        env,
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-      children.push(cp);
-      return {
-        get pid() {
-          return cp.pid;
-        },
-        on: (event: string, listener: (arg: never) => void) =>
-          cp.on(event, listener as (...args: unknown[]) => void),
-        postMessage: (m) => cp.send(m as object),
-        kill: () => cp.kill(),
-        stdout: cp.stdout,
-        stderr: cp.stderr,
-      } as ChildLike;
-    };
+    const { children, nodeFork } = forker();
+    const reports: HallPushStatus[] = [];
     const sup = new Supervisor(
       () =>
         startHallProcess({
@@ -116,6 +125,8 @@ describe('hall host process under the supervisor', () => {
             token: 'tok-hall-1',
             hallCode: 'H0101',
           },
+          onPush: (p) => reports.push(p),
+          reportMs: 100,
         }),
       { backoff: { initialMs: 100, maxMs: 1000, factor: 2, resetAfterMs: 60_000 } },
     );
@@ -140,6 +151,9 @@ describe('hall host process under the supervisor', () => {
       body: { deviceId: 'dev-hall-1', changes: [{ entity: 'queue_event' }] },
     });
     expect(centre.pushes[0]!.body.changes[0].payload.hallCode).toBe('H0101');
+    // The service tells the shell its events got through (what the uplink card shows).
+    await until(() => reports.some((r) => r.pending === 0 && r.lastSuccessAt !== null));
+    expect(reports.at(-1)).toMatchObject({ pending: 0, lastError: null });
 
     children[0]!.kill('SIGKILL');
     await until(() => sup.getStatus().restarts === 1 && sup.getStatus().state === 'running');
@@ -153,5 +167,59 @@ describe('hall host process under the supervisor', () => {
     expect(children[1]!.exitCode ?? children[1]!.signalCode).toBe(0);
     await expect(fetch(`http://127.0.0.1:${secondPort}/api/queue/health`)).rejects.toThrow();
     await centre.close();
+  });
+
+  it('reports a backlog and the reason while the centre cannot be reached', async () => {
+    // A port nothing listens on: the centre is down.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const { nodeFork } = forker();
+    const reports: HallPushStatus[] = [];
+    const service = await startHallProcess({
+      entry: path.resolve('electron/hallHost.ts'),
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: path.join(dir, 'hall-offline'),
+      staticDir: path.join(dir, 'static'),
+      fork: nodeFork,
+      log: () => {},
+      central: { baseUrl: deadUrl, deviceId: 'dev-hall-2', token: 'tok-hall-2' },
+      onPush: (p) => reports.push(p),
+      reportMs: 100,
+    });
+    try {
+      for (const categoryId of ['A', 'A']) {
+        const res = await fetch(`http://127.0.0.1:${service.port}/api/queue/tickets`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ categoryId }),
+        });
+        expect(res.status).toBe(201);
+      }
+      await until(() => reports.some((r) => r.pending >= 2 && r.lastError !== null));
+      expect(reports.at(-1)).toMatchObject({ lastSuccessAt: null });
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('parsePushReport', () => {
+  it('reads outbox reports and ignores other messages', () => {
+    expect(
+      parsePushReport({
+        type: 'outbox',
+        pending: 3,
+        ackSeq: 9,
+        lastError: 'ECONNREFUSED',
+        lastSuccessAt: null,
+        reportedAt: 5,
+      }),
+    ).toEqual({ pending: 3, lastError: 'ECONNREFUSED', lastSuccessAt: null, reportedAt: 5 });
+    expect(parsePushReport({ type: 'ready', port: 8700 })).toBeNull();
+    expect(parsePushReport({ type: 'outbox', pending: 'x', reportedAt: 5 })).toBeNull();
+    expect(parsePushReport(null)).toBeNull();
   });
 });
