@@ -44,9 +44,20 @@ export function httpEnroll(fetchFn: FetchLike, timeoutMs = 15_000): EnrollFn {
     new ApiClient({ endpoint: centralUrl, fetch: fetchFn, timeoutMs }).enroll(req);
 }
 
+/** Revokes the device's own token at the centre (DELETE /api/v1/device). */
+export type RevokeFn = (centralUrl: string, token: string) => Promise<void>;
+
+export function httpRevoke(fetchFn: FetchLike, timeoutMs = 10_000): RevokeFn {
+  return async (centralUrl, token) => {
+    await new ApiClient({ endpoint: centralUrl, token, fetch: fetchFn, timeoutMs }).revokeSelf();
+  };
+}
+
 export interface HallUplinkDeps {
   secrets: UplinkSecrets;
   enroll: EnrollFn;
+  /** Clearing the uplink also retires the device at the centre, so the token is dead weight. */
+  revoke?: RevokeFn;
   /** Restarts the hall service if this machine runs it (it reads the secret as it starts). */
   restartHall: () => Promise<void>;
   /** Shown in the centre's device list, e.g. "排队叫号服务 (hall queue) HALL-PC-01". */
@@ -121,15 +132,40 @@ export class HallUplinkManager {
     return this.serial(() => this.doSet(req));
   }
 
-  /** Forgets the uplink and restarts the hall service offline. */
+  /**
+   * Revokes the device at the centre (best effort: an unreachable centre does not stop the hall
+   * manager), forgets the uplink and restarts the hall service offline.
+   */
   clear(): Promise<HallCentralUplinkView> {
     return this.serial(async () => {
+      let stored: ReturnType<typeof parseHallCentralUplink> = null;
+      try {
+        stored = parseHallCentralUplink(this.deps.secrets.get(HALL_CENTRAL_SECRET));
+      } catch {
+        /* unreadable (no keystore): nothing to revoke with; it is deleted below all the same */
+      }
+      let centreRevoked: boolean | undefined;
+      if (stored && this.deps.revoke) {
+        try {
+          await this.deps.revoke(stored.baseUrl, stored.token);
+          centreRevoked = true;
+        } catch (error) {
+          // Revoked already (by the administrator) is what we wanted.
+          centreRevoked = error instanceof HttpError && error.code === 'E_TOKEN_REVOKED';
+          if (!centreRevoked) {
+            this.deps.log?.(
+              'warn',
+              `hall device ${stored.deviceId} not revoked at ${stored.baseUrl}: ${String(error)}`,
+            );
+          }
+        }
+      }
       const deleted = this.deps.secrets.delete(HALL_CENTRAL_SECRET);
       if (deleted) {
         this.deps.log?.('info', 'hall uplink cleared; the hall service runs offline');
         await this.restart();
       }
-      return this.view();
+      return { ...this.view(), ...(centreRevoked === undefined ? {} : { centreRevoked }) };
     });
   }
 

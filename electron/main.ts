@@ -22,7 +22,7 @@ import { IpcFailure, IpcRegistry } from '../shared/ipc/registry';
 import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { setLinuxAutostart } from './autostart';
 import { parseHallCentralUplink, startHallProcess } from './hallProcess';
-import { HALL_CENTRAL_SECRET, HallUplinkManager, httpEnroll } from './hallUplink';
+import { HALL_CENTRAL_SECRET, HallUplinkManager, httpEnroll, httpRevoke } from './hallUplink';
 import { RotatingLog } from './logFile';
 import { decideWindowOpen, isAppUrl } from './navigation';
 import { listPrinters, printReceipt, printTicket } from './printing';
@@ -339,6 +339,7 @@ function buildRegistry(secrets: SecretStore, signatures: SignatureStore): IpcReg
   const uplink = new HallUplinkManager({
     secrets,
     enroll: httpEnroll((input, init) => fetch(input, init)),
+    revoke: httpRevoke((input, init) => fetch(input, init)),
     restartHall: restartHallService,
     deviceName: `排队叫号服务 (hall queue) ${os.hostname()}`.slice(0, 100),
     log,

@@ -307,6 +307,18 @@ export async function revokeDevice(db: Db, id: string): Promise<DeviceSummary> {
   return deviceOut(rows[0]);
 }
 
+/**
+ * A device gives up its own token (a hall host clearing its uplink, a PC being retired): the
+ * same as the administrator's revoke, asked for with the token itself. Idempotent.
+ */
+export async function revokeSelf(db: Db, deviceId: string) {
+  const { rows } = await db.query<{ revoked_at: unknown }>(
+    'UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING revoked_at',
+    [deviceId],
+  );
+  return { deviceId, revokedAt: isoOrNull(rows[0]?.revoked_at) ?? new Date().toISOString() };
+}
+
 export async function deviceInfo(db: Db, deviceId: string) {
   const { rows } = await db.query<DeviceRow & { hall_name: string }>(
     `SELECT d.id, d.name, h.code AS hall_code, h.name AS hall_name, d.desk_code, d.created_at,

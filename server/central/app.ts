@@ -124,6 +124,9 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   app.get(paths.device, { onRequest: device }, async (req) =>
     admin.deviceInfo(db, dev(req).deviceId),
   );
+  app.delete(paths.device, { onRequest: device }, async (req) =>
+    admin.revokeSelf(db, dev(req).deviceId),
+  );
   app.post(paths.push, { onRequest: device }, async (req) => processPush(db, dev(req), req.body));
   app.get(paths.pull, { onRequest: device }, async (req) => processPull(db, dev(req), req.query));
   app.get<{ Params: { id: string } }>(

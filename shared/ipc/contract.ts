@@ -198,6 +198,11 @@ export interface HallCentralUplinkView {
   /** When this machine enrolled the hall service (ISO), if known. */
   enrolledAt: string | null;
   problem: string | null;
+  /**
+   * Only in hall:clearCentralUplink's answer, when there was an uplink: whether the centre revoked
+   * the device's token. false = it could not be told (unreachable): its administrator must.
+   */
+  centreRevoked?: boolean;
 }
 
 /** Enrol the hall queue service at the centre with a one-time code from the centre's admin. */

@@ -83,6 +83,10 @@ export const DeviceInfoResponse = z.object({
 });
 export type DeviceInfoResponse = z.infer<typeof DeviceInfoResponse>;
 
+/** DELETE /api/v1/device: the device's own token is revoked (as an administrator's revoke). */
+export const RevokeSelfResponse = z.object({ deviceId: uuid, revokedAt: z.string() });
+export type RevokeSelfResponse = z.infer<typeof RevokeSelfResponse>;
+
 // ---------------------------------------------------------------- push
 
 export const ChangeEntity = z.enum(['application', 'feedback', 'attachment', 'queue_event']);

@@ -11,6 +11,7 @@ import {
   HALL_CENTRAL_SECRET,
   HallUplinkManager,
   httpEnroll,
+  httpRevoke,
   UPLINK_REASONS,
 } from '../../electron/hallUplink';
 import { IpcFailure } from '../../shared/ipc/registry';
@@ -101,5 +102,50 @@ describe('hall uplink enrolment at the real centre', () => {
     });
     // The first enrolment is still the one kept.
     expect(parseHallCentralUplink(secrets.get(HALL_CENTRAL_SECRET))?.deviceId).toBe(view.deviceId);
+  }, 30_000);
+
+  it('clearing the uplink revokes the device at the centre; an unreachable centre is reported', async () => {
+    const newCode = async () =>
+      (
+        await call<{ code: string }>(central.url, 'POST', paths.adminEnrollmentCodes('H0707'), {
+          token: central.adminToken,
+          body: {},
+        })
+      ).body.code;
+    const secrets = new SecretStore(fs.mkdtempSync(path.join(dir, 'clear-')), safe, 'linux');
+    const manager = new HallUplinkManager({
+      secrets,
+      enroll: httpEnroll(fetch),
+      revoke: httpRevoke(fetch),
+      restartHall: () => Promise.resolve(),
+      deviceName: '排队叫号服务 (hall queue) retired',
+    });
+    const first = await manager.set({ centralUrl: central.url, enrollmentCode: await newCode() });
+    const token = parseHallCentralUplink(secrets.get(HALL_CENTRAL_SECRET))!.token;
+    const cleared = await manager.clear();
+    expect(cleared).toMatchObject({ configured: false, centreRevoked: true });
+    expect(secrets.get(HALL_CENTRAL_SECRET)).toBeNull();
+    const dead = await call<{ error: { code: string } }>(central.url, 'GET', paths.device, {
+      token,
+    });
+    expect(dead.status).toBe(401);
+    expect(dead.body.error.code).toBe('E_TOKEN_REVOKED');
+    const list = await call<{ devices: { id: string; revokedAt: string | null }[] }>(
+      central.url,
+      'GET',
+      paths.adminDevices,
+      { token: central.adminToken },
+    );
+    expect(list.body.devices.find((d) => d.id === first.deviceId)?.revokedAt).toEqual(
+      expect.any(String),
+    );
+
+    // Enrolled again, then the centre moves away: the uplink is cleared here all the same, and
+    // the answer says the centre could not be told.
+    await manager.set({ centralUrl: central.url, enrollmentCode: await newCode() });
+    const stored = JSON.parse(secrets.get(HALL_CENTRAL_SECRET)!) as Record<string, unknown>;
+    secrets.set(HALL_CENTRAL_SECRET, JSON.stringify({ ...stored, baseUrl: 'http://127.0.0.1:9' }));
+    expect(await manager.clear()).toMatchObject({ configured: false, centreRevoked: false });
+    expect(secrets.get(HALL_CENTRAL_SECRET)).toBeNull();
   }, 30_000);
 });

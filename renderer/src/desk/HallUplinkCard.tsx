@@ -119,8 +119,27 @@ function UplinkCard() {
     setBusy(true);
     setError(null);
     try {
-      setView(await shell.hall.clearCentralUplink());
-      message.success(t('已清除，排队服务改为离线运行', 'Cleared; the queue service runs offline'));
+      const deviceId = view?.deviceId ?? '';
+      const v = await shell.hall.clearCentralUplink();
+      setView(v);
+      if (v.centreRevoked === false) {
+        // Cleared here, but the centre still honours the token: its administrator must revoke it.
+        setError(
+          t(
+            `已清除本机设置，但无法连接中心端，设备 ${deviceId} 未能吊销：请中心管理员在中心端吊销该设备。`,
+            `Cleared here, but the centre could not be reached: ask its administrator to revoke device ${deviceId}.`,
+          ),
+        );
+      } else {
+        message.success(
+          v.centreRevoked
+            ? t(
+                '已清除，中心端已吊销本设备，排队服务改为离线运行',
+                'Cleared; the centre revoked the device; the queue service runs offline',
+              )
+            : t('已清除，排队服务改为离线运行', 'Cleared; the queue service runs offline'),
+        );
+      }
     } catch (e) {
       setError(refusalText(e, t));
     } finally {
@@ -220,8 +239,8 @@ function UplinkCard() {
         {view?.configured && (
           <Popconfirm
             title={t(
-              '清除后排队服务不再上传中心。中心端的设备需由管理员吊销。',
-              'The queue service stops uploading. Ask the centre admin to revoke the device.',
+              '清除后排队服务不再上传中心，并通知中心吊销本设备的凭据。',
+              'The queue service stops uploading and the centre is told to revoke the device.',
             )}
             okText={t('清除', 'Clear')}
             cancelText={t('取消', 'Cancel')}

@@ -7,6 +7,7 @@ import {
   ApplicationResponse,
   AttachmentStatus,
   DeviceInfoResponse,
+  RevokeSelfResponse,
   EnrollResponse,
   HealthResponse,
   PullResponse,
@@ -114,6 +115,12 @@ export class ApiClient {
   async device(): Promise<DeviceInfoResponse> {
     const body = await this.request('GET', paths.device, {});
     return this.parse(DeviceInfoResponse, body);
+  }
+
+  /** Gives up this device's token at the centre (it answers 401 E_TOKEN_REVOKED from then on). */
+  async revokeSelf(): Promise<RevokeSelfResponse> {
+    const body = await this.request('DELETE', paths.device, {});
+    return this.parse(RevokeSelfResponse, body);
   }
 
   async application(id: string): Promise<Application> {

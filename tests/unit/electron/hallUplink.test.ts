@@ -16,6 +16,7 @@ import {
   UPLINK_REASONS,
 } from '../../../electron/hallUplink';
 import { SecretStore, type SafeStorageLike } from '../../../electron/secrets';
+import { HttpError } from '../../../renderer/src/sync/transport';
 
 const caller = { senderId: 1, url: 'app://halldesk/index.html#/desk/settings' };
 const DEVICE_ID = '2f7c9a52-3f5e-4a55-9a0e-6f2d1c3b4a59';
@@ -245,6 +246,28 @@ describe('hall central uplink', () => {
     expect(restartHall).toHaveBeenCalledOnce();
     await registry.dispatch('hall:clearCentralUplink', undefined, caller);
     expect(restartHall).toHaveBeenCalledOnce();
+  });
+
+  it('counts a token the administrator revoked already as revoked when clearing', async () => {
+    const { secrets, registry } = setup();
+    await registry.dispatch(
+      'hall:setCentralUplink',
+      { centralUrl: 'http://centre.example', enrollmentCode: 'K7QH-3MZP' },
+      caller,
+    );
+    const seen: [string, string][] = [];
+    const manager = new HallUplinkManager({
+      secrets,
+      enroll: () => Promise.reject(new Error('not used')),
+      revoke: (url, token) => {
+        seen.push([url, token]);
+        return Promise.reject(new HttpError(401, 'E_TOKEN_REVOKED', '设备已被吊销'));
+      },
+      restartHall: () => Promise.resolve(),
+      deviceName: 'x',
+    });
+    expect(await manager.clear()).toMatchObject({ configured: false, centreRevoked: true });
+    expect(seen).toEqual([['http://centre.example', 'hd_dev_secret']]);
   });
 
   it('runs one change at a time (a double click does not interleave two enrolments)', async () => {
