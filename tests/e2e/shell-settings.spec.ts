@@ -7,30 +7,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import type { EventName, IpcEvents, SettingsView } from '../../shared/ipc/contract';
-import { IpcRegistry } from '../../shared/ipc/registry';
-import { chooseRole, parseFlags } from '../../electron/roles';
-import { SettingsStore } from '../../electron/settingsStore';
-import { ShellSettings } from '../../electron/shellSettings';
+import type { EventName, IpcEvents } from '../../shared/ipc/contract';
+import { recordingShellSettings, type Effect } from '../support/shellSettings';
 import { openDesk } from './support/desk';
 
 interface Harness {
   dataDir: string;
   defaultDir: string;
-  effects: [string, unknown][];
+  /** What main would have done to windows, services and the OS, in order. */
+  effects: () => Effect[];
   saved: () => Record<string, unknown> | null;
   emit: <E extends EventName>(event: E, payload: IpcEvents[E]) => Promise<void>;
 }
 
 /** Puts main's settings handlers behind window.halldesk for this page. */
 async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-shell-settings-e2e-'));
-  const dataDir = path.join(root, 'data');
-  const defaultDir = path.join(root, 'default');
-  fs.mkdirSync(dataDir, { recursive: true });
-  const store = new SettingsStore(dataDir);
-  const flags = parseFlags(argv);
-  const effects: [string, unknown][] = [];
   const emit = async <E extends EventName>(event: E, payload: IpcEvents[E]) => {
     await page.evaluate(
       ([e, p]) =>
@@ -38,24 +29,10 @@ async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
       [event, payload] as const,
     );
   };
-  const shell = new ShellSettings({
-    store,
-    dataDir,
-    dataDirSource: 'default',
-    defaultDir,
-    flags,
-    role: chooseRole(flags, store.get()),
-    effects: {
-      switchRole: (c) => effects.push(['switchRole', c]),
-      customerScreen: (s) => effects.push(['customerScreen', s]),
-      restartHall: () => effects.push(['restartHall', null]),
-      startWithSystem: (b) => effects.push(['startWithSystem', b]),
-      changed: (view: SettingsView) => void emit('settings:changed', view).catch(() => {}),
-    },
-  });
-  const registry = new IpcRegistry();
-  registry.register('settings:get', () => shell.view());
-  registry.register('settings:set', (patch) => shell.apply(patch));
+  const { shell, registry, dataDir, defaultDir, worldEffects, saved } = recordingShellSettings(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-shell-settings-e2e-')),
+    { argv, onChanged: (view) => void emit('settings:changed', view).catch(() => {}) },
+  );
   registry.register('app:info', () => ({
     name: 'HallDesk',
     version: '1.4.0',
@@ -118,20 +95,9 @@ async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
       },
     });
   });
-  const file = path.join(dataDir, 'settings.json');
-  return {
-    dataDir,
-    defaultDir,
-    effects,
-    saved: () =>
-      fs.existsSync(file)
-        ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>)
-        : null,
-    emit,
-  };
+  return { dataDir, defaultDir, effects: worldEffects, saved, emit };
 }
 
-/** Chooses an option of an antd Select by its label (the option's title). */
 async function pick(
   page: Page,
   select: ReturnType<Page['locator']>,
@@ -175,7 +141,7 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
     ticket: 'XP-80C',
     ticketWidthMm: 58,
   });
-  expect(h.effects).toEqual([]);
+  expect(h.effects()).toEqual([]);
   await expect(save).toBeDisabled();
 
   // The customer-facing screen on monitor 2 opens at once.
@@ -184,7 +150,7 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
   await expect(card.getByTitle('显示器 2 · 1920×1080')).toBeVisible();
   await save.click();
   await expect
-    .poll(() => h.effects.at(-1))
+    .poll(() => h.effects().at(-1))
     .toEqual(['customerScreen', { enabled: true, monitor: 2 }]);
 
   // Hosting the hall queue service on port 8710: main restarts it and reports its state.
@@ -192,7 +158,7 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
   const port = page.getByLabel('端口');
   await port.fill('8710');
   await save.click();
-  await expect.poll(() => h.effects.at(-1)).toEqual(['restartHall', null]);
+  await expect.poll(() => h.effects().at(-1)).toEqual(['restartHall', null]);
   expect(h.saved()?.hallHost).toEqual({ enabled: true, port: 8710, bindAddress: '0.0.0.0' });
   await h.emit('hall:state', {
     state: 'running',
@@ -244,7 +210,7 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
     .getByRole('button', { name: /^切\s?换$/ })
     .click();
   await expect
-    .poll(() => h.effects.at(-1))
+    .poll(() => h.effects().at(-1))
     .toEqual(['switchRole', { role: 'display', source: 'settings', monitor: 2 }]);
   expect(h.saved()).toMatchObject({ role: 'display', displayMonitor: 2 });
 });
@@ -257,6 +223,6 @@ test('本机设置: a --role flag keeps this run on its role and says so', async
   await page.getByTestId('shell-settings-save').click();
   await expect(page.getByText('本机设置已保存')).toBeVisible();
   expect(h.saved()?.role).toBe('kiosk');
-  expect(h.effects).toEqual([]);
+  expect(h.effects()).toEqual([]);
   await expect(page.getByTestId('shell-active-role')).toHaveText('受理台');
 });

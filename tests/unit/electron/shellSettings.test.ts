@@ -6,10 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../shared/ipc/contract';
-import { IpcRegistry } from '../../../shared/ipc/registry';
-import { appUrl, chooseRole, parseFlags } from '../../../electron/roles';
-import { SettingsStore } from '../../../electron/settingsStore';
-import { hallServiceUrlFor, ShellSettings } from '../../../electron/shellSettings';
+import { appUrl } from '../../../electron/roles';
+import { hallServiceUrlFor } from '../../../electron/shellSettings';
+import { recordingShellSettings } from '../../support/shellSettings';
 
 let dir: string;
 beforeEach(() => {
@@ -17,40 +16,18 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function setup(argv: string[] = [], stored?: object) {
-  const dataDir = path.join(dir, 'data');
-  fs.mkdirSync(dataDir, { recursive: true });
-  if (stored) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(stored));
-  const store = new SettingsStore(dataDir);
-  const flags = parseFlags(argv);
-  const effects: [string, unknown][] = [];
-  const shell = new ShellSettings({
-    store,
-    dataDir,
-    dataDirSource: 'default',
-    defaultDir: path.join(dir, 'default'),
-    flags,
-    role: chooseRole(flags, store.get()),
-    effects: {
-      switchRole: (c) => effects.push(['switchRole', c]),
-      customerScreen: (s) => effects.push(['customerScreen', s]),
-      restartHall: () => effects.push(['restartHall', null]),
-      startWithSystem: (b) => effects.push(['startWithSystem', b]),
-      changed: () => effects.push(['changed', null]),
-    },
-  });
-  const registry = new IpcRegistry();
-  registry.register('settings:get', () => shell.view());
-  registry.register('settings:set', (patch) => shell.apply(patch));
+function setup(argv: string[] = []) {
+  const h = recordingShellSettings(dir, { argv });
   const call = (name: 'settings:get' | 'settings:set', arg?: unknown) =>
-    registry.dispatch(name, arg, { senderId: 1, url: 'app://halldesk/index.html' });
+    h.registry.dispatch(name, arg, { senderId: 1, url: 'app://halldesk/index.html' });
   const set = async (arg: unknown) => {
     const res = await call('settings:set', arg);
     if (!res.ok) throw new Error(JSON.stringify(res.error));
     return res.value as SettingsView;
   };
-  const saved = () => JSON.parse(fs.readFileSync(path.join(dataDir, 'settings.json'), 'utf8'));
-  return { shell, effects, call, set, saved, dataDir, store };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const saved = () => h.saved() as any;
+  return { ...h, call, set, saved };
 }
 
 const named = (effects: [string, unknown][]) => effects.map(([n]) => n);
