@@ -143,6 +143,7 @@ export function settingsFromFlags(flags: ShellFlags, settings: Settings): Partia
  * renderer's queue client looks first (renderer/src/queue/client.ts, pageParam('hallUrl')).
  */
 export function appUrl(role: Role, hallUrl: string | null = null): string {
+  // main always passes one (hallServiceUrlFor); null is for tests and tools.
   const query = hallUrl ? `?${new URLSearchParams({ hallUrl }).toString()}` : '';
   return `${APP_ORIGIN}/index.html${query}${ROLE_ROUTES[role]}`;
 }

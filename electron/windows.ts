@@ -14,8 +14,8 @@ export interface WindowDeps {
   preloadPath: string;
   windowState: WindowStateStore;
   externalHosts: () => readonly string[];
-  /** Where the hall queue service is for this machine's pages (null: the renderer's default). */
-  hallUrl: () => string | null;
+  /** Where the hall queue service is for this machine's pages. */
+  hallUrl: () => string;
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 

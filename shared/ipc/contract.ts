@@ -1,6 +1,7 @@
 // The one IPC contract between the renderer and Electron main: handler name → argument schema
 // (validated in main before any handler runs) and result type, and event name → payload type.
 import { z } from 'zod';
+import { HALL_DEFAULT_PORT } from '../queue/protocol';
 import type { SignatureRecord, SignatureVerification } from '../signature/record';
 import type { EventName, HandlerName } from './names';
 
@@ -58,12 +59,15 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 /**
- * Where this machine's windows find the hall queue service: itself when it is the hall host,
- * else the address set in settings; null = the renderer's own default (same machine).
+ * Where this machine's windows find the hall queue service: itself when it is the hall host, else
+ * the address set in settings, else the service's default port on this machine. Always an
+ * address, so that one left in a page's storage by an earlier setting never wins.
  */
-export function hallServiceUrlFor(s: Settings): string | null {
+export function hallServiceUrlFor(s: Settings): string {
   if (s.hallHost.enabled) return `http://127.0.0.1:${s.hallHost.port}`;
-  return s.hallServiceUrl ? s.hallServiceUrl.replace(/\/+$/, '') : null;
+  return s.hallServiceUrl
+    ? s.hallServiceUrl.replace(/\/+$/, '')
+    : `http://127.0.0.1:${HALL_DEFAULT_PORT}`;
 }
 
 /** A change to settings: top-level fields replace whole; dataDir takes effect at next start. */

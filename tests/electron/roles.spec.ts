@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { ROLE_ROUTES } from '../../electron/roles';
+import { appUrl, ROLE_ROUTES } from '../../electron/roles';
 import type { Role } from '../../shared/ipc/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/ipc/csp';
 import {
@@ -53,7 +53,7 @@ async function windowState(app: ElectronApplication, url: string) {
 
 /** The checks every role's window must pass. */
 async function checkLockedDown(app: ElectronApplication, page: Page, role: Role): Promise<void> {
-  expect(page.url()).toBe(`app://halldesk/index.html${ROLE_ROUTES[role]}`);
+  expect(page.url()).toBe(appUrl(role, 'http://127.0.0.1:8700'));
   // Electron cannot report a window's web preferences back (a unit test pins them in
   // webPreferences.ts); here their effects are checked from the page.
 
@@ -105,7 +105,7 @@ async function checkLockedDown(app: ElectronApplication, page: Page, role: Role)
     window.location.href = 'https://example.com/';
   });
   await page.waitForTimeout(500);
-  expect(page.url()).toBe(`app://halldesk/index.html${ROLE_ROUTES[role]}`);
+  expect(page.url()).toBe(appUrl(role, 'http://127.0.0.1:8700'));
   expect(app.windows().length).toBe(before);
 }
 

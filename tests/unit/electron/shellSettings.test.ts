@@ -149,10 +149,10 @@ describe('settings:set', () => {
 });
 
 describe('where windows find the hall queue service', () => {
-  it('is this machine on the hall host, the configured address elsewhere, else the default', () => {
+  it('is this machine on the hall host, the configured address elsewhere, else the default port here', () => {
     const s = setup();
     const base = s.store.get();
-    expect(hallServiceUrlFor(base)).toBeNull();
+    expect(hallServiceUrlFor(base)).toBe('http://127.0.0.1:8700');
     expect(hallServiceUrlFor({ ...base, hallServiceUrl: 'http://192.168.1.20:8700/' })).toBe(
       'http://192.168.1.20:8700',
     );
