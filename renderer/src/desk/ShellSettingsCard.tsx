@@ -54,6 +54,16 @@ const ROLE_NAMES: Record<Role, [string, string]> = {
   customer: ['客户评价屏', 'Customer screen'],
 };
 
+/** safeStorage's backend names as an administrator knows them. */
+const KEYSTORES: Record<string, string> = {
+  dpapi: 'Windows DPAPI',
+  keychain: 'macOS Keychain',
+  gnome_libsecret: 'GNOME Keyring',
+  kwallet: 'KWallet',
+  kwallet5: 'KWallet 5',
+  kwallet6: 'KWallet 6',
+};
+
 function MachineCard() {
   const t = useT();
   const { message, modal } = AntApp.useApp();
@@ -222,7 +232,7 @@ function MachineCard() {
               {t('本机无系统密钥环，令牌不能加密保存', 'No OS keyring: tokens cannot be encrypted')}
             </Tag>
           ) : (
-            <Tag color="green">{info.secretsBackend}</Tag>
+            <Tag color="green">{KEYSTORES[info.secretsBackend] ?? info.secretsBackend}</Tag>
           )}
         </Descriptions.Item>
         <Descriptions.Item label={t('程序更新', 'Updates')}>
@@ -242,7 +252,8 @@ function MachineCard() {
         />
       )}
 
-      <Form layout="horizontal" labelCol={{ flex: '140px' }} wrapperCol={{ flex: 1 }}>
+      {/* A fixed grid: with flex columns a long help text pushed its field onto its own row. */}
+      <Form layout="horizontal" labelCol={{ span: 5 }} wrapperCol={{ span: 19 }}>
         <Form.Item label={t('本机角色', 'Role')}>
           <Radio.Group
             value={draft.role}
