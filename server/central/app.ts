@@ -10,6 +10,7 @@ import { openDb } from '../db/db';
 import { runMigrations } from '../db/migrations';
 import * as admin from './admin';
 import { attachmentContent, attachmentStatus, putAttachmentChunk } from './attachments';
+import { listAudit, storeAudit } from './audit';
 import type { DeviceAuth } from './auth';
 import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth';
 import { registerConsole } from './console';
@@ -128,6 +129,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     admin.revokeSelf(db, dev(req).deviceId),
   );
   app.post(paths.push, { onRequest: device }, async (req) => processPush(db, dev(req), req.body));
+  app.post(paths.audit, { onRequest: device }, async (req) => storeAudit(db, dev(req), req.body));
   app.get(paths.pull, { onRequest: device }, async (req) => processPull(db, dev(req), req.query));
   app.get<{ Params: { id: string } }>(
     `${API_PREFIX}/applications/:id`,
@@ -196,6 +198,10 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       a.post<{ Params: { id: string } }>('/devices/:id/revoke', async (req) => ({
         device: await admin.revokeDevice(db, req.params.id),
       }));
+      a.get<{ Querystring: { hall?: string; entityId?: string; limit?: string } }>(
+        '/audit',
+        async (req) => ({ events: await listAudit(db, req.query) }),
+      );
       a.get('/applications', async (req) => ({
         applications: await admin.listApplications(db, req.query),
       }));

@@ -198,6 +198,30 @@ ALTER TABLE applications ADD COLUMN version_device_id uuid;
 ALTER TABLE feedback ADD COLUMN version_device_id uuid;
 `,
   },
+  {
+    // The desks' access logs (PIPL Art. 51: who read or changed which record), kept at the centre
+    // so that they outlive a desk PC. One row per (device, the desk's own row id): a resend after
+    // a lost answer stores nothing twice.
+    id: '20261127_5_audit_events',
+    sql: `
+CREATE TABLE audit_events (
+  device_id uuid NOT NULL REFERENCES devices(id),
+  local_id bigint NOT NULL,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  at timestamptz NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  entity text NOT NULL,
+  entity_id text NOT NULL,
+  label text NOT NULL,
+  detail text,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (device_id, local_id)
+);
+CREATE INDEX audit_events_hall_at ON audit_events (hall_id, at DESC);
+CREATE INDEX audit_events_entity ON audit_events (entity_id, at DESC);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

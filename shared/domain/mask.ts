@@ -53,3 +53,11 @@ export function maskCreditCode(code: string | undefined | null): string {
   if (chars.length === 0) return '';
   return chars.length >= 12 ? keepEnds(chars, 6, 4) : keepEnds(chars, 2, 2);
 }
+
+// Resident ID numbers (15 or 18 characters) and long digit runs (bank accounts, phones).
+const ID_LIKE = /\d{17}[\dXx]|\d{11,}/g;
+
+/** Masks anything in free text that looks like an ID number or a long digit run (audit labels). */
+export function maskSensitive(text: string): string {
+  return text.replace(ID_LIKE, (m) => `${m.slice(0, 3)}${'*'.repeat(m.length - 7)}${m.slice(-4)}`);
+}

@@ -404,3 +404,53 @@ export const ConfigVersionResponse = z.object({
   updatedAt: isoDateTime,
 });
 export type ConfigVersionResponse = z.infer<typeof ConfigVersionResponse>;
+
+// ---------------------------------------------------------------- access audit (PIPL Art. 51)
+
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'view',
+  'print',
+  'export',
+  'verify_signature',
+  'purge',
+] as const;
+export const AUDIT_ENTITIES = ['application', 'feedback', 'backup', 'audit'] as const;
+/** Audit rows per upload. */
+export const MAX_AUDIT_BATCH = 500;
+
+/**
+ * One row of a desk's access log as uploaded: who did what to which record, when. `localId` is
+ * the desk's own increasing row id: the centre keeps (device, localId) once, so a resend after a
+ * lost answer stores nothing twice. Labels carry application numbers, never personal data.
+ */
+export const AuditRecord = z.object({
+  localId: z.number().int().positive(),
+  at: isoDateTime,
+  actor: z.string().max(60),
+  action: z.enum(AUDIT_ACTIONS),
+  entity: z.enum(AUDIT_ENTITIES),
+  entityId: z.string().min(1).max(100),
+  label: z.string().max(200),
+  detail: z.string().max(500).optional(),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+/** POST /api/v1/audit */
+export const AuditUpload = z.object({
+  entries: z.array(AuditRecord).min(1).max(MAX_AUDIT_BATCH),
+});
+export type AuditUpload = z.infer<typeof AuditUpload>;
+
+/** Every row of this device with localId <= ackId is stored at the centre. */
+export const AuditUploadResponse = z.object({ ackId: z.number().int().nonnegative() });
+export type AuditUploadResponse = z.infer<typeof AuditUploadResponse>;
+
+/** GET /api/v1/admin/audit: one row as the centre's administrator reads it. */
+export interface AuditEventOut extends AuditRecord {
+  hallCode: string;
+  deviceId: string;
+  deviceName: string;
+  receivedAt: string;
+}

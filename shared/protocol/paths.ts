@@ -12,6 +12,8 @@ export const paths = {
   enroll: `${API_PREFIX}/enroll`,
   device: `${API_PREFIX}/device`,
   push: `${API_PREFIX}/push`,
+  /** The desk's access log (PIPL Art. 51), uploaded in batches. */
+  audit: `${API_PREFIX}/audit`,
   pull: `${API_PREFIX}/pull`,
   application: (id: string) => `${API_PREFIX}/applications/${encodeURIComponent(id)}`,
   attachment: (sha256: string) => `${API_PREFIX}/attachments/${sha256}`,
@@ -32,6 +34,8 @@ export const paths = {
   adminConfigKey: (key: string) => `${API_PREFIX}/admin/config/${encodeURIComponent(key)}`,
   adminCalendarYear: (year: number) => `${API_PREFIX}/admin/config/calendar/years/${year}`,
   adminRejected: `${API_PREFIX}/admin/rejected`,
+  /** `?hall=&entityId=&limit=`: the access log, newest first. */
+  adminAudit: `${API_PREFIX}/admin/audit`,
   adminEnrollmentCodeList: `${API_PREFIX}/admin/enrollment-codes`,
 
   /** Central console (HTML). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Application } from '../../shared/domain/model';
 import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
-import { paths } from '../../shared/protocol';
+import { paths, type AuditEventOut } from '../../shared/protocol';
 import { buildCentralServer, type CentralServer } from '../../server/central/app';
 // A copy of an initialised PGlite folder: a first start in an empty folder runs initdb (10-20 s).
 import { pgliteDataDir } from './server';
@@ -135,6 +135,12 @@ export class AdminClient {
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
     return JSON.parse(text) as T;
+  }
+
+  /** The desks' access logs, newest first (`hall`, `entityId` filters). */
+  async audit(filter: { hall?: string; entityId?: string } = {}): Promise<AuditEventOut[]> {
+    const q = new URLSearchParams(filter as Record<string, string>).toString();
+    return (await this.call<{ events: AuditEventOut[] }>('GET', `${paths.adminAudit}?${q}`)).events;
   }
 
   async createHall(code: string, name = `营业厅 ${code}`): Promise<void> {

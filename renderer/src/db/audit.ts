@@ -1,7 +1,11 @@
 // The desk's access audit trail (PIPL Art. 51): who created, changed, viewed, printed or exported
-// which record and when. Append-only and local: rows are never edited, only aged out by the
-// retention purge (retention.ts, `retention.auditDays`), and never sent to the centre.
+// which record and when. Append-only: rows are never edited. The sync engine uploads them to the
+// centre in id order (so the trail outlives this PC); the retention purge ages out only rows the
+// centre has, or any old row on a desk that was never enrolled (retention.ts, `auditDays`).
+import { maskSensitive } from '../../../shared/domain/mask';
 import { activeDb, type HallDeskDB } from './db';
+
+export { maskSensitive };
 
 export type AuditAction =
   'create' | 'update' | 'view' | 'print' | 'export' | 'verify_signature' | 'purge';
@@ -27,15 +31,6 @@ export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
 
 /** Setting key of the desk profile (desk/config.ts PROFILE_KEY; not imported: config imports repo). */
 const PROFILE_KEY = 'desk.profile';
-
-// Resident ID numbers (15 or 18 characters) and long digit runs (bank accounts, phones) are
-// masked before a label or detail is stored, so that no caller can put one in the log.
-const ID_LIKE = /\d{17}[\dXx]|\d{11,}/g;
-
-/** Masks anything that looks like an ID number or a long digit run. */
-export function maskSensitive(text: string): string {
-  return text.replace(ID_LIKE, (m) => `${m.slice(0, 3)}${'*'.repeat(m.length - 7)}${m.slice(-4)}`);
-}
 
 /** Builds the stored row (time now unless given, labels and details masked). */
 export function auditRow(input: AuditInput): AuditEntry {
@@ -98,7 +93,39 @@ export async function listAudit(page: { limit?: number; offset?: number } = {}):
   return { rows, total };
 }
 
-/** Removes audit rows older than `cutoffIso` (index range on `at`); returns how many. */
+/** meta key: the highest audit row id the centre has acknowledged. */
+export const AUDIT_SENT_KEY = 'sync.auditSentId';
+/** meta key of the sync credentials (sync/store.ts META.credentials; not imported: heavy). */
+const CREDENTIALS_KEY = 'sync.credentials';
+
+/** The highest row id the centre has; 0 when none. */
+export async function auditSentId(db: HallDeskDB): Promise<number> {
+  const v = (await db.meta.get(AUDIT_SENT_KEY))?.value;
+  return typeof v === 'number' ? v : 0;
+}
+
+/** The next rows to upload, oldest first (primary key range). */
+export async function auditToSend(db: HallDeskDB, limit: number): Promise<AuditEntry[]> {
+  const after = await auditSentId(db);
+  return db.audit.where(':id').above(after).limit(limit).toArray();
+}
+
+/** Records that the centre has every row up to `ackId` (never moves back). */
+export async function markAuditSent(db: HallDeskDB, ackId: number): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    if (ackId > (await auditSentId(db))) await db.meta.put({ key: AUDIT_SENT_KEY, value: ackId });
+  });
+}
+
+/**
+ * Removes audit rows older than `cutoffIso`; returns how many. On an enrolled desk only the rows
+ * the centre has acknowledged go: an offline week never costs the trail its oldest rows.
+ */
 export async function purgeAuditBefore(db: HallDeskDB, cutoffIso: string): Promise<number> {
-  return db.transaction('rw', db.audit, () => db.audit.where('at').below(cutoffIso).delete());
+  return db.transaction('rw', db.audit, db.meta, async () => {
+    const old = db.audit.where('at').below(cutoffIso);
+    if (!(await db.meta.get(CREDENTIALS_KEY))) return old.delete();
+    const sent = await auditSentId(db);
+    return old.filter((row) => (row.id ?? Infinity) <= sent).delete();
+  });
 }

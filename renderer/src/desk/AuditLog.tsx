@@ -131,8 +131,8 @@ export function AuditLogCard() {
     >
       <Typography.Paragraph type="secondary" style={{ marginBottom: open ? 8 : 0 }}>
         {t(
-          `记录本受理台对个人信息的受理、修改、查看、打印和导出（个人信息保护法第五十一条），仅保存在本机，保留 ${days} 天（不随个人信息清理）。`,
-          `Records who accepted, changed, viewed, printed or exported personal data on this desk (PIPL Art. 51); kept on this machine only, for ${days} days (not removed with the personal data).`,
+          `记录本受理台对个人信息的受理、修改、查看、打印和导出（个人信息保护法第五十一条）。登记到中心后随同步上传中心留存；本机保留 ${days} 天（不随个人信息清理，未上传的不清理）。`,
+          `Records who accepted, changed, viewed, printed or exported personal data on this desk (PIPL Art. 51). Once enrolled, it is uploaded to the centre with each sync; kept here ${days} days (not removed with the personal data, never before it is uploaded).`,
         )}
       </Typography.Paragraph>
       {open && (

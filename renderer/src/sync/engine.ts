@@ -5,6 +5,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { OutboxEntry } from '../../../shared/domain/model';
 import {
+  MAX_AUDIT_BATCH,
   MAX_BODY_BYTES,
   MAX_PULL_LIMIT,
   MAX_PUSH_BATCH,
@@ -71,7 +72,7 @@ export interface SyncEngineOptions {
   /** Ask the centre to leave this device's own pushed versions out of pulls (default true). */
   skipOwnEchoes?: boolean;
   /** Stages to run (tests and the bench turn some off). */
-  stages?: { push?: boolean; uploads?: boolean; pull?: boolean };
+  stages?: { push?: boolean; uploads?: boolean; pull?: boolean; audit?: boolean };
 }
 
 export type RoundResult =
@@ -273,6 +274,7 @@ export class SyncEngine {
       const pushed = stages.push === false ? 0 : await this.pushAll(client, creds);
       const uploaded = stages.uploads === false ? 0 : await this.uploadAll(client);
       const pulled = stages.pull === false ? 0 : await this.pullAll(client);
+      if (stages.audit !== false) await this.auditAll(client);
       const probe = await health;
       if (probe) throw probe;
       await this.refreshCounts();
@@ -462,6 +464,38 @@ export class SyncEngine {
       }
     }
     return done;
+  }
+
+  /**
+   * Uploads the access log (PIPL Art. 51) in id order, after the records it is about. A centre
+   * older than this desk (no audit endpoint: 404) is left alone; the rows wait for an update.
+   */
+  private async auditAll(client: ApiClient): Promise<number> {
+    const { auditToSend, markAuditSent } = this.store;
+    if (!auditToSend || !markAuditSent) return 0;
+    let sent = 0;
+    for (;;) {
+      const batch = await auditToSend.call(this.store, MAX_AUDIT_BATCH);
+      if (batch.length === 0) return sent;
+      let ack = 0;
+      try {
+        ack = (await client.uploadAudit(batch)).ackId;
+      } catch (e) {
+        if (e instanceof HttpError && e.status === 404) return sent;
+        // Refused as malformed: retrying can only fail again, and the log must not hold the
+        // desk's sync in an error state for ever. The rows stay on the desk.
+        if (e instanceof HttpError && e.code === 'E_VALIDATION') {
+          console.error('audit rows refused by the centre', e.message);
+          ack = batch[batch.length - 1]?.localId ?? 0;
+        } else {
+          throw e;
+        }
+      }
+      await markAuditSent.call(this.store, ack);
+      sent += batch.length;
+      // The centre acknowledged less than it was sent: do not spin on the same rows.
+      if (ack < (batch[batch.length - 1]?.localId ?? 0)) return sent;
+    }
   }
 
   /** Pulls pages from the stored checkpoint until the centre has nothing more. */

@@ -2,8 +2,9 @@
 // in ONE Dexie transaction, over an explicitly passed database (so that two desks can live in
 // one test process). The engine itself never touches Dexie directly.
 import type { Application, Feedback, OutboxEntry } from '../../../shared/domain/model';
-import type { PullChange } from '../../../shared/protocol';
+import type { AuditRecord, PullChange } from '../../../shared/protocol';
 import { mergeForDesk } from '../../../shared/protocol';
+import { auditToSend, markAuditSent } from '../db/audit';
 import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
 import { deriveApplicationKeys, deriveFeedbackKeys } from '../db/keys';
 import { checkConfigDoc } from './configDocs';
@@ -99,6 +100,10 @@ export interface SyncStore {
   profileNeedsCodes?(hallCode: string): Promise<boolean>;
   /** Sets the profile's hall and desk codes from the centre (keeps the clerk's name). */
   adoptCodes?(hallCode: string, deskCode: string | undefined): Promise<void>;
+  /** The next access-log rows for the centre, oldest first (db/audit.ts). Optional for tests. */
+  auditToSend?(limit: number): Promise<AuditRecord[]>;
+  /** The centre has every access-log row up to `ackId`. */
+  markAuditSent?(ackId: number): Promise<void>;
 }
 
 /** Settings key of the desk profile (renderer/src/desk/config.ts PROFILE_KEY). */
@@ -466,6 +471,29 @@ export function createDexieSyncStore(
 
     async repairHall(hallCode) {
       await repairPlaceholderRecords(db, hallCode);
+    },
+
+    async auditToSend(limit) {
+      return (await auditToSend(db, limit)).flatMap((row): AuditRecord[] =>
+        row.id === undefined
+          ? []
+          : [
+              {
+                localId: row.id,
+                at: row.at,
+                actor: row.actor.slice(0, 60),
+                action: row.action,
+                entity: row.entity,
+                entityId: row.entityId.slice(0, 100),
+                label: row.label.slice(0, 200),
+                ...(row.detail ? { detail: row.detail.slice(0, 500) } : {}),
+              },
+            ],
+      );
+    },
+
+    async markAuditSent(ackId) {
+      await markAuditSent(db, ackId);
     },
 
     async profileNeedsCodes(hallCode) {

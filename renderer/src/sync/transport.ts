@@ -8,6 +8,8 @@ import {
   AttachmentStatus,
   DeviceInfoResponse,
   RevokeSelfResponse,
+  AuditUploadResponse,
+  type AuditRecord,
   EnrollResponse,
   HealthResponse,
   PullResponse,
@@ -115,6 +117,12 @@ export class ApiClient {
   async device(): Promise<DeviceInfoResponse> {
     const body = await this.request('GET', paths.device, {});
     return this.parse(DeviceInfoResponse, body);
+  }
+
+  /** Uploads access-log rows; the centre keeps each (device, localId) once. */
+  async uploadAudit(entries: AuditRecord[]): Promise<AuditUploadResponse> {
+    const body = await this.request('POST', paths.audit, { json: { entries } });
+    return this.parse(AuditUploadResponse, body);
   }
 
   /** Gives up this device's token at the centre (it answers 401 E_TOKEN_REVOKED from then on). */

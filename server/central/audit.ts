@@ -1,0 +1,101 @@
+// The desks' access logs at the centre (PIPL Art. 51): a device uploads its rows in batches,
+// each kept once per (device, the desk's row id); the administrator reads them per hall or per
+// record. Labels are masked again here: nothing that looks like an ID number is stored.
+import { maskSensitive } from '../../shared/domain/mask';
+import { AuditUpload, type AuditEventOut, type AuditUploadResponse } from '../../shared/protocol';
+import { iso, type Db } from '../db/db';
+import type { DeviceAuth } from './auth';
+import { fail } from './errors';
+
+export async function storeAudit(
+  db: Db,
+  auth: DeviceAuth,
+  body: unknown,
+): Promise<AuditUploadResponse> {
+  const parsed = AuditUpload.safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    fail(
+      'E_VALIDATION',
+      `审计记录格式错误 (invalid audit upload): ${first?.path.map(String).join('.') ?? ''} ${first?.message ?? ''}`,
+    );
+  }
+  const rows = parsed.data.entries.map((e) => ({
+    local_id: e.localId,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    entity: e.entity,
+    entity_id: e.entityId,
+    label: maskSensitive(e.label),
+    detail: e.detail === undefined ? null : maskSensitive(e.detail),
+  }));
+  await db.query(
+    `INSERT INTO audit_events (device_id, local_id, hall_id, at, actor, action, entity, entity_id,
+            label, detail)
+     SELECT $1, x.local_id, $2, x.at, x.actor, x.action, x.entity, x.entity_id, x.label, x.detail
+       FROM jsonb_to_recordset($3::jsonb) AS x(local_id bigint, at timestamptz, actor text,
+            action text, entity text, entity_id text, label text, detail text)
+     ON CONFLICT (device_id, local_id) DO NOTHING`,
+    [auth.deviceId, auth.hallId, JSON.stringify(rows)],
+  );
+  return { ackId: Math.max(...parsed.data.entries.map((e) => e.localId)) };
+}
+
+export async function listAudit(
+  db: Db,
+  query: { hall?: string; entityId?: string; limit?: string },
+): Promise<AuditEventOut[]> {
+  const limit = Math.max(1, Math.min(1000, Number(query.limit) || 200));
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (query.hall) {
+    args.push(query.hall);
+    where.push(`h.code = $${args.length}`);
+  }
+  if (query.entityId) {
+    args.push(query.entityId);
+    where.push(`a.entity_id = $${args.length}`);
+  }
+  args.push(limit);
+  const { rows } = await db.query<{
+    local_id: string | number;
+    at: unknown;
+    actor: string;
+    action: AuditEventOut['action'];
+    entity: AuditEventOut['entity'];
+    entity_id: string;
+    label: string;
+    detail: string | null;
+    received_at: unknown;
+    hall_code: string;
+    device_id: string;
+    device_name: string;
+  }>(
+    `SELECT a.local_id, a.at, a.actor, a.action, a.entity, a.entity_id, a.label, a.detail,
+            a.received_at, h.code AS hall_code, d.id AS device_id, d.name AS device_name
+       FROM audit_events a JOIN halls h ON h.id = a.hall_id JOIN devices d ON d.id = a.device_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY a.at DESC, a.local_id DESC
+      LIMIT $${args.length}`,
+    args,
+  );
+  if (query.hall && rows.length === 0) {
+    const known = await db.query('SELECT 1 FROM halls WHERE code = $1', [query.hall]);
+    if (known.rows.length === 0) fail('E_NOT_FOUND', `没有营业厅 ${query.hall} (no such hall)`);
+  }
+  return rows.map((r) => ({
+    localId: Number(r.local_id),
+    at: iso(r.at),
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    label: r.label,
+    ...(r.detail === null ? {} : { detail: r.detail }),
+    hallCode: r.hall_code,
+    deviceId: r.device_id,
+    deviceName: r.device_name,
+    receivedAt: iso(r.received_at),
+  }));
+}
