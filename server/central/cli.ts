@@ -3,7 +3,7 @@
 // Endpoint from HALLDESK_CENTRAL_URL (default http://127.0.0.1:8600), token HALLDESK_ADMIN_TOKEN.
 import { STATE_LABELS } from '../../shared/domain/paths';
 import type { Application } from '../../shared/domain/model';
-import { paths } from '../../shared/protocol';
+import { paths, type AuditEventOut } from '../../shared/protocol';
 
 const USAGE = `用法 (usage): npm run backoffice -- <command>
 
@@ -17,6 +17,7 @@ const USAGE = `用法 (usage): npm run backoffice -- <command>
   codes list
   devices list [--hall CODE]
   devices revoke <deviceId>
+  audit list [--hall CODE] [--record <id>] [--limit N]   个人信息访问记录 (who read or changed what)
   calendar load-year <year> <file.json>   载入一年节假日 (the file holds { "holidays": [...] })
   config put <catalogue|calendar|settings> <file.json>   发布配置，各营业厅同步后生效
   config list                             配置版本 (configuration versions)
@@ -228,6 +229,37 @@ export async function runCli(
           paths.adminRevokeDevice(need(rest[0], 'deviceId')),
         );
         out(`已吊销 ${r.device.name} (${r.device.revokedAt})`);
+        return;
+      }
+      break;
+    }
+    case 'audit': {
+      if (sub === 'list') {
+        const q = new URLSearchParams();
+        for (const [name, param] of [
+          ['hall', 'hall'],
+          ['record', 'entityId'],
+          ['limit', 'limit'],
+        ] as const) {
+          const v = flag(name);
+          if (v) q.set(param, v);
+        }
+        const r = await call<{ events: AuditEventOut[] }>('GET', `${paths.adminAudit}?${q}`);
+        const ACTIONS: Record<string, string> = {
+          create: '受理',
+          update: '修改',
+          view: '查看',
+          print: '打印',
+          export: '导出',
+          verify_signature: '核验签名',
+          purge: '清理',
+        };
+        for (const e of r.events) {
+          out(
+            `${e.at}  ${e.hallCode} ${e.deviceName}  ${e.actor || '(未设置受理员)'}  ${ACTIONS[e.action] ?? e.action}  ${e.label}${e.detail ? `  ${e.detail}` : ''}`,
+          );
+        }
+        if (r.events.length === 0) out('没有记录 (no entries)');
         return;
       }
       break;

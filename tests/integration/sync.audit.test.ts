@@ -8,7 +8,8 @@ import { AUDIT_SENT_KEY, auditRow, purgeAuditBefore } from '../../renderer/src/d
 import { SyncEngine } from '../../renderer/src/sync/engine';
 import { enroll, loadCredentials } from '../../renderer/src/sync/credentials';
 import { createDexieSyncStore } from '../../renderer/src/sync/store';
-import { startCentral, type RunningCentral } from '../support/syncCentral';
+import { runCli } from '../../server/central/cli';
+import { ADMIN_TOKEN, startCentral, type RunningCentral } from '../support/syncCentral';
 import { makeApplication, openDeskDb, saveWithOutbox } from '../support/syncDesk';
 
 const HALL = 'AUD-01';
@@ -87,6 +88,16 @@ describe('access log at the centre', () => {
     expect((await engine.syncNow()).kind).toBe('ok');
     expect(await purgeAuditBefore(db, '2100-01-01T00:00:00.000Z')).toBe(1);
     expect(await central.admin.audit({ hall: HALL })).toHaveLength(6);
+
+    // The back office on the command line reads the same log for one record.
+    const out: string[] = [];
+    await runCli(
+      ['audit', 'list', '--record', app.id, '--limit', '2'],
+      { url: central.url, token: ADMIN_TOKEN },
+      (l) => out.push(l),
+    );
+    expect(out).toHaveLength(2);
+    expect(out[1]).toContain(`${HALL} 1号窗口  张三  打印  ${app.appNo}`);
   });
 
   it('refuses a malformed upload with a coded error, and a device cannot read the log', async () => {
