@@ -3,7 +3,7 @@
 // Endpoint from HALLDESK_CENTRAL_URL (default http://127.0.0.1:8600), token HALLDESK_ADMIN_TOKEN.
 import { STATE_LABELS } from '../../shared/domain/paths';
 import type { Application } from '../../shared/domain/model';
-import { paths, type AuditEventOut } from '../../shared/protocol';
+import { AUDIT_ACTION_LABELS, paths, type AuditEventOut } from '../../shared/protocol';
 
 const USAGE = `用法 (usage): npm run backoffice -- <command>
 
@@ -245,18 +245,9 @@ export async function runCli(
           if (v) q.set(param, v);
         }
         const r = await call<{ events: AuditEventOut[] }>('GET', `${paths.adminAudit}?${q}`);
-        const ACTIONS: Record<string, string> = {
-          create: '受理',
-          update: '修改',
-          view: '查看',
-          print: '打印',
-          export: '导出',
-          verify_signature: '核验签名',
-          purge: '清理',
-        };
         for (const e of r.events) {
           out(
-            `${e.at}  ${e.hallCode} ${e.deviceName}  ${e.actor || '(未设置受理员)'}  ${ACTIONS[e.action] ?? e.action}  ${e.label}${e.detail ? `  ${e.detail}` : ''}`,
+            `${e.at}  ${e.hallCode} ${e.deviceName}  ${e.actor || '(未设置受理员)'}  ${AUDIT_ACTION_LABELS[e.action]}  ${e.label}${e.detail ? `  ${e.detail}` : ''}`,
           );
         }
         if (r.events.length === 0) out('没有记录 (no entries)');

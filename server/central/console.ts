@@ -4,8 +4,10 @@
 import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATE_LABELS } from '../../shared/domain/paths';
+import { AUDIT_ACTION_LABELS } from '../../shared/protocol';
 import type { Db } from '../db/db';
 import * as admin from './admin';
+import { listAudit } from './audit';
 import { checkAdminToken } from './auth';
 import { ApiFailure } from './errors';
 
@@ -122,12 +124,13 @@ ${error ? `<div class="msg error">${esc(error)}</div>` : ''}
 }
 
 async function dashboard(db: Db, notice?: string): Promise<string> {
-  const [halls, devices, rejected, codes, config] = await Promise.all([
+  const [halls, devices, rejected, codes, config, access] = await Promise.all([
     admin.listHalls(db),
     admin.listDevices(db),
     admin.listRejected(db, undefined, 50),
     admin.listEnrollmentCodes(db),
     admin.listConfig(db),
+    listAudit(db, { limit: '50' }),
   ]);
   const overdue = await admin.listApplications(db, { due: 'overdue', limit: 200 });
   const near = (await admin.listApplications(db, { due: 'near', days: 2, limit: 200 })).filter(
@@ -203,6 +206,20 @@ ${
 <td>${d.revokedAt ? '' : `<form method="post" action="/console/devices/${esc(d.id)}/revoke" class="inline"><button data-confirm="确定吊销设备 ${esc(d.name)}？吊销后需重新登记。">吊销</button></form>`}</td></tr>`,
     )
     .join('') || '<tr><td colspan="8" class="muted">还没有设备</td></tr>'
+}
+</tbody></table></section>
+
+<section id="access"><h2>个人信息访问记录 <span class="muted">Access log (latest 50; <code>npm run backoffice -- audit list</code> for more)</span></h2>
+<table><thead><tr><th>时间</th><th>营业厅</th><th>设备</th><th>受理员</th><th>操作</th><th>记录</th><th>说明</th></tr></thead><tbody>
+${
+  access
+    .map(
+      (
+        e,
+      ) => `<tr><td>${esc(bj(e.at))}</td><td>${esc(e.hallCode)}</td><td>${esc(e.deviceName)}</td><td>${esc(e.actor || '—')}</td>
+<td>${esc(AUDIT_ACTION_LABELS[e.action])}</td><td>${esc(e.label)}</td><td>${esc(e.detail ?? '')}</td></tr>`,
+    )
+    .join('') || '<tr><td colspan="7" class="muted">还没有访问记录</td></tr>'
 }
 </tbody></table></section>
 

@@ -417,6 +417,16 @@ export const AUDIT_ACTIONS = [
   'purge',
 ] as const;
 export const AUDIT_ENTITIES = ['application', 'feedback', 'backup', 'audit'] as const;
+/** How the centre's console and CLI name the actions. */
+export const AUDIT_ACTION_LABELS: Record<(typeof AUDIT_ACTIONS)[number], string> = {
+  create: '受理',
+  update: '修改',
+  view: '查看',
+  print: '打印',
+  export: '导出',
+  verify_signature: '核验签名',
+  purge: '清理',
+};
 /** Audit rows per upload. */
 export const MAX_AUDIT_BATCH = 500;
 

@@ -70,6 +70,7 @@ for (const { variant, skipReason } of forEachDb()) {
         'E_VALIDATION',
         '登记码',
         '节假日日历',
+        '个人信息访问记录',
       ]) {
         expect(html).toContain(text);
       }
