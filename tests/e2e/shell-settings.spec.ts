@@ -2,7 +2,7 @@
 // window.halldesk is a binding into this Node process, where the real IPC registry validates each
 // call with the contract and electron/shellSettings.ts saves settings.json in a temp folder and
 // names the effects main would carry out. Only what needs Electron is scripted: the monitors, the
-// printers, the version info and the hall / updater states.
+// printers, the version info, the hall / updater states and the OS keystore (a map).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +18,7 @@ interface Harness {
   effects: () => Effect[];
   saved: () => Record<string, unknown> | null;
   emit: <E extends EventName>(event: E, payload: IpcEvents[E]) => Promise<void>;
+  keystore: Map<string, string>;
 }
 
 /** Puts main's settings handlers behind window.halldesk for this page. */
@@ -66,6 +67,12 @@ async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
     lastError: null,
     nextAttemptAt: null,
   }));
+  // The keystore, as main's SecretStore answers (names validated by the contract).
+  const keystore = new Map<string, string>();
+  registry.register('secrets:get', ({ name }) => ({ value: keystore.get(name) ?? null }));
+  registry.register('secrets:set', ({ name, value }) => {
+    keystore.set(name, value);
+  });
   registry.register('update:status', () => ({
     state: 'downloading' as const,
     readyVersion: null,
@@ -95,7 +102,7 @@ async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
       },
     });
   });
-  return { dataDir, defaultDir, effects: worldEffects, saved, emit };
+  return { dataDir, defaultDir, effects: worldEffects, saved, emit, keystore };
 }
 
 async function pick(
@@ -116,6 +123,8 @@ test('browser mode: no 本机设置 card', async ({ page }) => {
   await openDesk(page, '/settings');
   await expect(page.getByTestId('retention')).toBeVisible();
   await expect(page.getByTestId('shell-settings')).toHaveCount(0);
+  // No keystore in a browser: scans are stored as they are, and the page says so.
+  await expect(page.getByTestId('vault-state')).toContainText('未加密');
 });
 
 test('本机设置: printers, customer screen, hall host, updates, data folder, role', async ({
@@ -127,6 +136,9 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
   await expect(card).toContainText('本机设置');
   await expect(page.getByTestId('shell-active-role')).toHaveText('受理台');
   await expect(page.getByTestId('shell-update-state')).toHaveText('正在后台下载新版本（42%）');
+  // The desktop program made the scans' key and keeps it in the keystore.
+  await expect(page.getByTestId('vault-state')).toContainText('已加密保存');
+  expect(atob(h.keystore.get('data.key') ?? '')).toHaveLength(32);
   const save = page.getByTestId('shell-settings-save');
   await expect(save).toBeDisabled();
 

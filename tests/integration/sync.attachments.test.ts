@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setActiveDb } from '../../renderer/src/db/db';
 import { addAttachment } from '../../renderer/src/db/repo';
+import { setVaultKeySource } from '../../renderer/src/db/vault';
 import type { FetchLike } from '../../renderer/src/sync/transport';
 import { startCentral, type RunningCentral } from '../support/syncCentral';
 import {
@@ -104,5 +105,45 @@ describe('attachment upload', () => {
     expect(desk.engine.status.getState()).toMatchObject({ phase: 'synced', pending: 0 });
     const again = await desk.engine.syncNow();
     expect(again).toMatchObject({ kind: 'ok', uploaded: 0 });
+  });
+
+  it('sealed at rest on the desk, the centre gets the bytes as captured', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    setVaultKeySource(() => Promise.resolve(key));
+    try {
+      failOn = new Map();
+      const app = makeApplication(HALL, 'D1');
+      await saveWithOutbox(desk.db, app);
+      const bytes = randomBytes(200 * 1024);
+      setActiveDb(desk.db);
+      const meta = await addAttachment(
+        {
+          applicationId: app.id,
+          documentCode: 'id_card',
+          fileName: '身份证.jpg',
+          mimeType: 'image/jpeg',
+        },
+        new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }),
+      );
+      const row = await desk.db.attachments.get(meta.id);
+      expect(row?.enc).toBe('aes-gcm-v1');
+      const atRest = Buffer.from(await row!.blob.arrayBuffer());
+      expect(atRest.includes(bytes.subarray(0, 64))).toBe(false);
+
+      expect(await desk.engine.syncNow()).toMatchObject({ kind: 'ok', uploaded: 1 });
+      const content = Buffer.from(
+        await (
+          await fetch(`${central.url}/api/v1/attachments/${meta.sha256}/content`, {
+            headers: { authorization: `Bearer ${desk.credentials.token}` },
+          })
+        ).arrayBuffer(),
+      );
+      expect(content.equals(bytes)).toBe(true);
+    } finally {
+      setVaultKeySource(() => Promise.resolve(null));
+    }
   });
 });

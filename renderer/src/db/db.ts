@@ -33,7 +33,9 @@ export interface StoredFeedback extends Feedback {
 
 /** An attachment's metadata with its bytes, kept side by side. */
 export interface StoredAttachment extends AttachmentMeta {
+  /** The bytes; sealed (vault.ts) when `enc` is set. */
   blob: Blob;
+  enc?: 'aes-gcm-v1';
 }
 
 /** 大客户: a customer marked key, found by 户号 or ID number, with the assigned manager. */

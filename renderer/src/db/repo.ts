@@ -21,6 +21,7 @@ import {
 } from './db';
 import { auditRow, currentActor } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
+import { attachmentBytes, toStoredAttachment } from './vault';
 import {
   type ApplicationFilters,
   countApplicationsIn,
@@ -146,7 +147,7 @@ function stripFeedback(row: StoredFeedback): Feedback {
 }
 
 function stripAttachment(row: StoredAttachment): AttachmentMeta {
-  const { blob: _b, ...meta } = row;
+  const { blob: _b, enc: _e, ...meta } = row;
   return meta;
 }
 
@@ -521,8 +522,10 @@ export async function addAttachment(input: AttachmentInput, blob: Blob): Promise
     },
     '附件',
   );
+  // Sealed before the transaction: IndexedDB transactions end while WebCrypto works.
+  const stored = await toStoredAttachment(meta, blob);
   await db.transaction('rw', [db.attachments, db.applications, db.outbox, db.meta], async () => {
-    await db.attachments.put({ ...meta, blob });
+    await db.attachments.put(stored);
     if (await db.applications.get(meta.applicationId)) {
       await appendOutbox(db, 'attachment', meta.id, 'create', meta);
     }
@@ -530,12 +533,12 @@ export async function addAttachment(input: AttachmentInput, blob: Blob): Promise
   return meta;
 }
 
-/** An attachment's metadata and bytes. */
+/** An attachment's metadata and bytes (opened when sealed; VaultLockedError without the key). */
 export async function getAttachment(
   id: string,
 ): Promise<{ meta: AttachmentMeta; blob: Blob } | undefined> {
   const row = await activeDb().attachments.get(id);
-  return row && { meta: stripAttachment(row), blob: row.blob };
+  return row && { meta: stripAttachment(row), blob: await attachmentBytes(row) };
 }
 
 /** Attachment metadata of one application or draft, oldest first. */

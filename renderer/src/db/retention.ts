@@ -126,7 +126,8 @@ export async function purgeExpired(
         // Files of drafts or of applications the centre does not have yet stay.
         if (!app || app.serverVersion <= 0) return false;
         if ((await uploadPending(db, id)) || !(await allSent(db, id))) return false;
-        await db.attachments.put({ ...f, blob: new Blob([], { type: f.mimeType }) });
+        const { enc: _sealed, ...kept } = f;
+        await db.attachments.put({ ...kept, blob: new Blob([], { type: f.mimeType }) });
         return true;
       },
     );

@@ -20,6 +20,7 @@ import { useEffect, useState } from 'react';
 import { activeDb } from '../db/db';
 import { type PurgeReport, RETENTION_META_KEY } from '../db/retention';
 import { requestPersistentStorage, storageEstimate } from '../db/open';
+import { vaultKey } from '../db/vault';
 import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
@@ -163,7 +164,9 @@ function StorageCard() {
   const [persisted, setPersisted] = useState<boolean | null | undefined>(undefined);
   const [est, setEst] = useState<{ usage: number | null; quota: number | null } | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [sealed, setSealed] = useState<boolean | null>(null);
   useEffect(() => {
+    void vaultKey().then((k) => setSealed(k !== null));
     const s = navigator.storage;
     if (s?.persisted) s.persisted().then(setPersisted, () => setPersisted(null));
     else setPersisted(null);
@@ -206,6 +209,27 @@ function StorageCard() {
         </Descriptions.Item>
         <Descriptions.Item label={t('已用 / 配额', 'Used / quota')}>
           {est ? `${mb(est.usage)} / ${mb(est.quota)}` : '…'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('扫描件加密', 'Scans encrypted')}>
+          <span data-testid="vault-state">
+            {sealed === null ? (
+              '…'
+            ) : sealed ? (
+              <Tag color="green">
+                {t(
+                  '已加密保存（AES-256，密钥在系统密钥库）',
+                  'Yes (AES-256, key in the OS keystore)',
+                )}
+              </Tag>
+            ) : (
+              <Tag color="orange">
+                {t(
+                  '未加密（浏览器模式或本机无系统密钥库）：请启用磁盘加密',
+                  'No (browser, or no OS keystore): use disk encryption',
+                )}
+              </Tag>
+            )}
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('个人信息留存', 'Retention of personal data')}>
           <RetentionText />

@@ -1,8 +1,9 @@
 // Export of the whole local database as one JSON file (attachment bytes as data: URLs), for the
 // settings page: a copy the hall can hand to support before reinstalling or moving a desk.
 import { recordAccess } from '../db/audit';
-import { activeDb } from '../db/db';
+import { activeDb, type StoredAttachment } from '../db/db';
 import { downloadBlob } from '../db/open';
+import { attachmentBytes } from '../db/vault';
 
 async function blobToDataUrl(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -37,6 +38,21 @@ export async function exportBackup(): Promise<{
         let out: unknown = row;
         if (row && typeof row === 'object' && 'blob' in row && row.blob instanceof Blob) {
           out = { ...row, blob: { $blob: await blobToDataUrl(row.blob) } };
+          // Sealed scans go out opened when the key is here (a backup is for recovering them
+          // elsewhere); without it, sealed, with their `enc` mark.
+          if ('enc' in row && row.enc && table.name === 'attachments') {
+            try {
+              const { enc: _e, ...plain } = row as StoredAttachment;
+              out = {
+                ...plain,
+                blob: {
+                  $blob: await blobToDataUrl(await attachmentBytes(row as StoredAttachment)),
+                },
+              };
+            } catch {
+              /* keep it sealed */
+            }
+          }
         }
         parts.push(`${n === 0 ? '' : ','}${JSON.stringify(out)}`);
         n += 1;

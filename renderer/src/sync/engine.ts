@@ -432,7 +432,7 @@ export class SyncEngine {
           Math.min(chunkBytes, item.size - offset),
         );
         if (!chunk || chunk.length === 0) {
-          await this.store.finishUpload(item.attachmentId, '本地附件文件缺失');
+          await this.store.finishUpload(item.attachmentId, '本地附件文件缺失或无法解密');
           break;
         }
         try {

@@ -5,6 +5,7 @@ import type { Application, Feedback, OutboxEntry } from '../../../shared/domain/
 import type { AuditRecord, PullChange } from '../../../shared/protocol';
 import { mergeForDesk } from '../../../shared/protocol';
 import { auditToSend, markAuditSent } from '../db/audit';
+import { attachmentBytes, VaultLockedError } from '../db/vault';
 import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
 import { deriveApplicationKeys, deriveFeedbackKeys } from '../db/keys';
 import { checkConfigDoc } from './configDocs';
@@ -422,7 +423,15 @@ export function createDexieSyncStore(
     async readAttachment(attachmentId, offset, length) {
       const row = await db.attachments.get(attachmentId);
       if (!row?.blob) return null;
-      const buf = await row.blob.slice(offset, offset + length).arrayBuffer();
+      let bytes: Blob;
+      try {
+        // The centre gets the bytes as captured (their SHA-256 is what it checks).
+        bytes = await attachmentBytes(row);
+      } catch (e) {
+        if (e instanceof VaultLockedError) return null;
+        throw e;
+      }
+      const buf = await bytes.slice(offset, offset + length).arrayBuffer();
       return new Uint8Array(buf);
     },
 
