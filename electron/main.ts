@@ -30,7 +30,7 @@ import { chooseRole, parseFlags, settingsFromFlags, type RoleChoice } from './ro
 import { SecretStore, SecretsUnavailableError } from './secrets';
 import { resolveDataDir, SettingsStore } from './settingsStore';
 import { hallServiceUrlFor, ShellSettings } from './shellSettings';
-import { SignatureStore } from './signatures';
+import { safeStorageSealer, SignatureStore } from './signatures';
 import { Supervisor } from './supervisor';
 import { combineBusy, type BusyState } from './updatePolicy';
 import { Updates } from './updates';
@@ -424,7 +424,9 @@ async function start(): Promise<void> {
   }
 
   secretStore = new SecretStore(dataDir, safeStorage);
-  const registry = buildRegistry(secretStore, new SignatureStore(dataDir));
+  // Signature images are encrypted by the OS keystore where there is one (as secrets are).
+  const sealer = secretStore.available().ok ? safeStorageSealer(safeStorage) : null;
+  const registry = buildRegistry(secretStore, new SignatureStore(dataDir, undefined, sealer));
   ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, arg: unknown) =>
     registry.dispatch(name, arg, { senderId: event.sender.id, url: event.senderFrame?.url ?? '' }),
   );

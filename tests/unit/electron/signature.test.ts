@@ -12,7 +12,7 @@ import {
   verifySignatureRecord,
   type Sha256,
 } from '../../../shared/signature/record';
-import { nodeSha256, SignatureStore } from '../../../electron/signatures';
+import { nodeSha256, safeStorageSealer, SignatureStore } from '../../../electron/signatures';
 
 // A real 1×1 PNG (what a signature canvas exports, only smaller).
 const PNG_B64 =
@@ -163,6 +163,39 @@ describe('SignatureStore (files on disk)', () => {
     const v = await store.verify(record.id);
     expect(v.valid).toBe(false);
     expect(v.documentIntact).toBe(false);
+  });
+
+  it('keeps the image encrypted by the keystore where there is one, and verifies it', async () => {
+    // A stand-in for safeStorage: reversible, and the PNG is not readable in what it writes.
+    const safe = {
+      encryptString: (t: string) => Buffer.from(`enc:${Buffer.from(t).toString('hex')}`),
+      decryptString: (b: Buffer) =>
+        Buffer.from(b.toString().replace(/^enc:/, ''), 'hex').toString(),
+    };
+    const store = new SignatureStore(dir, undefined, safeStorageSealer(safe));
+    const record = await store.save({
+      applicationId: appId,
+      document: summary,
+      pngDataUrl: dataUrl,
+    });
+    const folder = path.join(dir, 'signatures');
+    expect(fs.existsSync(path.join(folder, `${record.id}.png`))).toBe(false);
+    const sealed = fs.readFileSync(path.join(folder, `${record.id}.png.sealed`));
+    expect(sealed.includes(Buffer.from(png).subarray(0, 8))).toBe(false);
+    expect(await store.verify(record.id, summary)).toMatchObject({
+      valid: true,
+      imageIntact: true,
+    });
+    // Signatures kept as drawn by an earlier version still verify.
+    const plain = await new SignatureStore(dir).save({
+      applicationId: appId,
+      document: summary,
+      pngDataUrl: dataUrl,
+    });
+    expect((await store.verify(plain.id, summary)).valid).toBe(true);
+    // Without the keystore's key the image cannot be read: reported, never a false "valid".
+    const keyless = new SignatureStore(dir);
+    expect((await keyless.verify(record.id, summary)).valid).toBe(false);
   });
 
   it('reports a missing record as invalid, and refuses a non-PNG image', async () => {
