@@ -3,9 +3,14 @@
 // the centre, readable per hall and per record by the administrator only; the desk's retention
 // purge removes only rows the centre has.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paths } from '../../shared/protocol';
-import { AUDIT_SENT_KEY, auditRow, purgeAuditBefore } from '../../renderer/src/db/audit';
-import { SyncEngine } from '../../renderer/src/sync/engine';
+import { MAX_AUDIT_BATCH, paths } from '../../shared/protocol';
+import {
+  AUDIT_SENT_KEY,
+  auditRow,
+  auditSentId,
+  purgeAuditBefore,
+} from '../../renderer/src/db/audit';
+import { AUDIT_BATCHES_PER_ROUND, SyncEngine } from '../../renderer/src/sync/engine';
 import { enroll, loadCredentials } from '../../renderer/src/sync/credentials';
 import { createDexieSyncStore } from '../../renderer/src/sync/store';
 import { runCli } from '../../server/central/cli';
@@ -117,5 +122,38 @@ describe('access log at the centre', () => {
     expect(read.status).toBe(403);
     const before = await central.admin.audit({ hall: HALL });
     expect(before).toHaveLength(6);
+  });
+
+  it('drains a long backlog over several rounds, so pushes are not held behind it', async () => {
+    const desk = openDeskDb('audit-backlog');
+    try {
+      const code = await central.admin.enrollmentCode(OTHER);
+      await enroll(desk, { endpoint: central.url, code, deviceName: '2号窗口' }, realFetch);
+      const engine = new SyncEngine({
+        store: createDexieSyncStore(desk),
+        fetch: realFetch,
+        credentials: () => loadCredentials(desk),
+      });
+      const perRound = AUDIT_BATCHES_PER_ROUND * MAX_AUDIT_BATCH;
+      await desk.audit.bulkAdd(
+        Array.from({ length: perRound + 100 }, (_, i) =>
+          auditRow({
+            actor: '李四',
+            action: 'view',
+            entity: 'application',
+            entityId: `app-${i}`,
+            label: `OLD-${i}`,
+          }),
+        ),
+      );
+      expect((await engine.syncNow()).kind).toBe('ok');
+      expect(await auditSentId(desk)).toBe(perRound);
+      expect((await engine.syncNow()).kind).toBe('ok');
+      expect(await auditSentId(desk)).toBe(perRound + 100);
+      const newest = await central.admin.audit({ hall: OTHER, limit: '1' });
+      expect(newest.map((e) => e.localId)).toEqual([perRound + 100]);
+    } finally {
+      desk.close();
+    }
   });
 });

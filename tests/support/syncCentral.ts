@@ -138,7 +138,9 @@ export class AdminClient {
   }
 
   /** The desks' access logs, newest first (`hall`, `entityId` filters). */
-  async audit(filter: { hall?: string; entityId?: string } = {}): Promise<AuditEventOut[]> {
+  async audit(
+    filter: { hall?: string; entityId?: string; limit?: string } = {},
+  ): Promise<AuditEventOut[]> {
     const q = new URLSearchParams(filter as Record<string, string>).toString();
     return (await this.call<{ events: AuditEventOut[] }>('GET', `${paths.adminAudit}?${q}`)).events;
   }

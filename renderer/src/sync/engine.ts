@@ -75,6 +75,9 @@ export interface SyncEngineOptions {
   stages?: { push?: boolean; uploads?: boolean; pull?: boolean; audit?: boolean };
 }
 
+/** Access-log batches (of MAX_AUDIT_BATCH rows) sent in one sync round at most. */
+export const AUDIT_BATCHES_PER_ROUND = 10;
+
 export type RoundResult =
   | { kind: 'ok'; pushed: number; pulled: number; uploaded: number }
   | { kind: 'skipped'; reason: 'locked' | 'unconfigured' | 'stopped' }
@@ -474,7 +477,9 @@ export class SyncEngine {
     const { auditToSend, markAuditSent } = this.store;
     if (!auditToSend || !markAuditSent) return 0;
     let sent = 0;
-    for (;;) {
+    // A long backlog (the first sync of a desk with years of log) drains over several rounds,
+    // so that applications pushed meanwhile are not held behind it on a weak link.
+    for (let round = 0; round < AUDIT_BATCHES_PER_ROUND; round++) {
       const batch = await auditToSend.call(this.store, MAX_AUDIT_BATCH);
       if (batch.length === 0) return sent;
       let ack = 0;
@@ -496,6 +501,7 @@ export class SyncEngine {
       // The centre acknowledged less than it was sent: do not spin on the same rows.
       if (ack < (batch[batch.length - 1]?.localId ?? 0)) return sent;
     }
+    return sent;
   }
 
   /** Pulls pages from the stored checkpoint until the centre has nothing more. */
