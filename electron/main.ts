@@ -220,12 +220,15 @@ function applyHallHost(): void {
 let hallRestart: Promise<void> = Promise.resolve();
 /** Restarts are queued: the old service must have let go of its port before the next binds it. */
 function restartHallService(): Promise<void> {
-  hallRestart = hallRestart.then(async () => {
-    const old = hallSupervisor;
-    hallSupervisor = null;
-    if (old) await old.stop();
-    applyHallHost();
-  });
+  // A failed restart must not stop the ones after it.
+  hallRestart = hallRestart
+    .catch(() => undefined)
+    .then(async () => {
+      const old = hallSupervisor;
+      hallSupervisor = null;
+      if (old) await old.stop();
+      applyHallHost();
+    });
   return hallRestart;
 }
 
@@ -397,7 +400,10 @@ async function start(): Promise<void> {
         for (const win of old) if (!win.isDestroyed()) win.close();
       },
       customerScreen(screen) {
+        // Out of the map first: a closing window is not destroyed yet, and openWindow would
+        // hand it back instead of opening one on the new monitor.
         const open = windows.get('customer');
+        windows.delete('customer');
         if (open && !open.isDestroyed()) open.close();
         if (screen.enabled) openWindow('customer', screen.monitor);
       },
