@@ -219,6 +219,8 @@ CREATE TABLE audit_events (
   PRIMARY KEY (device_id, local_id)
 );
 CREATE INDEX audit_events_hall_at ON audit_events (hall_id, at DESC);
+-- The console's latest rows across all halls.
+CREATE INDEX audit_events_at ON audit_events (at DESC);
 CREATE INDEX audit_events_entity ON audit_events (entity_id, at DESC);
 `,
   },
