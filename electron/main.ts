@@ -446,7 +446,7 @@ async function start(): Promise<void> {
     updater: autoUpdater,
     busy: () => combineBusy(busyBySender.values()),
     log,
-    onStatus: () => {},
+    onStatus: (status) => emit('update:state', status),
     onReady: (version) => emit('update:ready', { version }),
   });
   if (await updates.start()) return; // the installer takes over and relaunches us

@@ -322,6 +322,8 @@ export type HandlerResult<K extends HandlerName> =
 
 export interface IpcEvents {
   'update:ready': { version: string };
+  /** Every change of the updater's state (checking, downloading with its percent, ready, error). */
+  'update:state': UpdateStatus;
   'hall:state': HallHostStatus;
   'settings:changed': SettingsView;
   'customer:view': CustomerView;

@@ -31,6 +31,7 @@ export type HandlerName = (typeof HANDLER_NAMES)[number];
 
 export const EVENT_NAMES = [
   'update:ready',
+  'update:state',
   'hall:state',
   'settings:changed',
   'customer:view',

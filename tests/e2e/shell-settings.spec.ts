@@ -136,6 +136,16 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
   await expect(card).toContainText('本机设置');
   await expect(page.getByTestId('shell-active-role')).toHaveText('受理台');
   await expect(page.getByTestId('shell-update-state')).toHaveText('正在后台下载新版本（42%）');
+  // The updater's progress arrives as it goes.
+  await h.emit('update:state', {
+    state: 'ready',
+    readyVersion: '1.5.0',
+    percent: 100,
+    error: null,
+  });
+  await expect(page.getByTestId('shell-update-state')).toHaveText(
+    '新版本 1.5.0 已下载，将在下次启动时安装',
+  );
   // The desktop program made the scans' key and keeps it in the keystore.
   await expect(page.getByTestId('vault-state')).toContainText('已加密保存');
   expect(atob(h.keystore.get('data.key') ?? '')).toHaveLength(32);

@@ -104,6 +104,7 @@ function MachineCard() {
         setLoaded((l) => (l ? { ...l, view } : l));
       }),
       shell.on('hall:state', setHall),
+      shell.on('update:state', setUpdate),
       shell.on('update:ready', ({ version }) =>
         setUpdate({ state: 'ready', readyVersion: version, percent: 100, error: null }),
       ),
