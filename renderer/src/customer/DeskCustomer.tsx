@@ -290,7 +290,11 @@ export function SignatureStatus(props: { app: Application; catalogue: Catalogue 
   const stored = useLiveQuery(() => readSignatures(app.id), [app.id]);
   const latest = stored?.signatures[0];
   const image = useLiveQuery(
-    async () => (latest ? ((await getAttachment(latest.record.id))?.blob ?? null) : null),
+    async () =>
+      latest
+        ? // No image to show when it cannot be opened here (its key is gone): the rest still is.
+          ((await getAttachment(latest.record.id).catch(() => undefined))?.blob ?? null)
+        : null,
     [latest?.record.id],
   );
   const [imageUrl, setImageUrl] = useState<string | null>(null);

@@ -84,7 +84,11 @@ export async function readSignatures(
   const out: StoredSignature[] = [];
   let purged = 0;
   for (const m of metas) {
-    const att = await getAttachment(m.id);
+    // One record that cannot be read (sealed, and its key is gone) must not hide the others.
+    const att = await getAttachment(m.id).catch((e: unknown) => {
+      console.error('unreadable signature record', m.id, e);
+      return undefined;
+    });
     if (!att) continue;
     if (att.blob.size === 0 && m.size > 0) {
       purged++;

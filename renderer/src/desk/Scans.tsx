@@ -6,6 +6,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useRef, useState } from 'react';
 import type { AttachmentMeta } from '../../../shared/domain/model';
 import { addAttachment, deleteAttachment, getAttachment, listAttachments } from '../db/repo';
+import { VaultLockedError } from '../db/vault';
 import { useT } from '../i18n';
 
 /** Attachments of one draft/application, live. */
@@ -195,22 +196,34 @@ export function AttachmentTags(props: { items: AttachmentMeta[]; removable: bool
             href="#"
             onClick={(e) => {
               e.preventDefault();
-              void getAttachment(a.id).then((r) => {
-                if (!r) return;
-                if (r.blob.size === 0 && r.meta.size > 0) {
-                  // Uploaded and past its retention period (db/retention.ts): the centre has it.
-                  message.info(
-                    t(
-                      '本机副本已按留存期限清除，原件保存在中心',
-                      'The local copy was removed after its retention period; the centre keeps the file',
-                    ),
-                  );
-                  return;
-                }
-                const url = URL.createObjectURL(r.blob);
-                window.open(url, '_blank', 'noopener');
-                setTimeout(() => URL.revokeObjectURL(url), 60_000);
-              });
+              void getAttachment(a.id).then(
+                (r) => {
+                  if (!r) return;
+                  if (r.blob.size === 0 && r.meta.size > 0) {
+                    // Uploaded and past its retention period (db/retention.ts): the centre has it.
+                    message.info(
+                      t(
+                        '本机副本已按留存期限清除，原件保存在中心',
+                        'The local copy was removed after its retention period; the centre keeps the file',
+                      ),
+                    );
+                    return;
+                  }
+                  const url = URL.createObjectURL(r.blob);
+                  window.open(url, '_blank', 'noopener');
+                  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+                },
+                (err: unknown) =>
+                  // A sealed scan whose key is gone (db/vault.ts), or a read that failed.
+                  message.error(
+                    err instanceof VaultLockedError
+                      ? t(
+                          '本机密钥不可用，该扫描件无法打开；如已上传，原件保存在中心',
+                          'The key for stored files is not available here; if uploaded, the centre keeps the file',
+                        )
+                      : `${t('打开失败', 'Could not open')}：${String(err)}`,
+                  ),
+              );
             }}
           >
             {a.fileName}

@@ -9,6 +9,7 @@ import { Application } from '../../../shared/domain/model';
 import { canonicalJson } from '../../../shared/signature/canonical';
 import type { HallDeskDB } from '../../../renderer/src/db/db';
 import * as repo from '../../../renderer/src/db/repo';
+import { setVaultKeySource } from '../../../renderer/src/db/vault';
 import {
   listCustomerSignatures,
   readSignatures,
@@ -105,6 +106,26 @@ describe('customer signatures', () => {
       await db.attachments.put({ ...row, blob: new Blob([], { type: row.mimeType }) });
     }
     expect(await readSignatures(a.id)).toEqual({ signatures: [], purged: 1 });
+  });
+
+  it('sealed at rest, it verifies; without the key it is left out, not a crash', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    setVaultKeySource(() => Promise.resolve(key));
+    try {
+      const a = app();
+      const summary = buildCustomerSummary(a, defaultCatalogue);
+      const stored = await saveCustomerSignature(a.id, summary, PNG);
+      expect((await db.attachments.get(stored.record.id))?.enc).toBe('aes-gcm-v1');
+      expect((await verifyCustomerSignature(stored, summary)).valid).toBe(true);
+      expect((await readSignatures(a.id)).signatures).toHaveLength(1);
+      setVaultKeySource(() => Promise.resolve(null));
+      expect(await readSignatures(a.id)).toEqual({ signatures: [], purged: 0 });
+    } finally {
+      setVaultKeySource(() => Promise.resolve(null));
+    }
   });
 
   it('refuses something that is not a PNG and stores nothing', async () => {
