@@ -51,7 +51,16 @@ const uiCode =
 function loadUi() {
   const page = FIRST_PAGES[currentPath()];
   if (page) void page().catch(() => undefined);
-  return Promise.all([import('./mount'), linkStylesheet(antdStylesheet)]).then(([m]) => m);
+  return Promise.all([
+    import('./mount'),
+    linkStylesheet(antdStylesheet),
+    // After the list's paint (which read the configuration without its schemas): the centre's
+    // validated catalogue and calendar become current before React's first render, so the
+    // React list shows the same business names and days left as the paint it replaces.
+    currentPath() === '/desk/applications'
+      ? import('./desk/config').then((c) => c.refreshDeskConfig()).catch(() => undefined)
+      : undefined,
+  ]).then(([m]) => m);
 }
 
 /**

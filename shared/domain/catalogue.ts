@@ -298,9 +298,7 @@ export function loadCatalogue(json: unknown): Catalogue {
   return parsed.data;
 }
 
-export function findBusinessType(cat: Catalogue, code: string): BusinessType | undefined {
-  return cat.types.find((t) => t.code === code.trim());
-}
+export { findBusinessType } from './businessTypes';
 
 /**
  * The type picker's search: by code, pinyin initials, Chinese name, keyword, English name or group.

@@ -1,6 +1,7 @@
 // Workflow states and paths as plain definitions (no logic), shared by the catalogue checks and
 // workflow.ts. A path is the ordered list of stages an application goes through after acceptance.
 import type { WorkflowPathId } from './catalogue';
+import type { Application } from './model';
 
 export const STATE_LABELS = {
   accepted: { zh: '受理', en: 'Accepted' },
@@ -94,4 +95,20 @@ export const WORKFLOW_PATHS: Record<WorkflowPathId, WorkflowPathDef> = {
 /** The stage codes of a path (what a catalogue type's stages may name). */
 export function pathStageCodes(path: WorkflowPathId): string[] {
   return WORKFLOW_PATHS[path].steps.map((s) => s.state);
+}
+
+export function isWorkflowState(s: string): s is WorkflowState {
+  return Object.prototype.hasOwnProperty.call(STATE_LABELS, s);
+}
+
+/** The label of a state, using the path's own wording where it has one (受理签约 on low2). */
+export function stateLabel(state: string, lang: 'zh' | 'en' = 'zh', path?: WorkflowPathId): string {
+  const own = path ? WORKFLOW_PATHS[path].steps.find((s) => s.state === state)?.label : undefined;
+  if (own) return own[lang];
+  return isWorkflowState(state) ? STATE_LABELS[state][lang] : state;
+}
+
+/** Whether an open application is past its whole-process deadline (today as YYYY-MM-DD). */
+export function isOverdue(app: Pick<Application, 'status' | 'deadline'>, today: string): boolean {
+  return !isTerminal(app.status) && today > app.deadline;
 }

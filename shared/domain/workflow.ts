@@ -9,10 +9,25 @@ import {
   findBusinessType,
   resolveLimits,
 } from './catalogue';
-import { STATE_LABELS, WORKFLOW_PATHS, isTerminal, type WorkflowState } from './paths';
+import {
+  WORKFLOW_PATHS,
+  isTerminal,
+  isWorkflowState,
+  stateLabel,
+  type WorkflowState,
+} from './paths';
 import { CalendarMissingYearError, shanghaiDate, type WorkCalendar } from './calendar';
 
-export { STATE_LABELS, TERMINAL_STATES, WORKFLOW_PATHS, isTerminal, pathStageCodes } from './paths';
+export {
+  STATE_LABELS,
+  TERMINAL_STATES,
+  WORKFLOW_PATHS,
+  isOverdue,
+  isTerminal,
+  isWorkflowState,
+  pathStageCodes,
+  stateLabel,
+} from './paths';
 export type { WorkflowState, PathStep, WorkflowPathDef } from './paths';
 
 export const INITIAL_STATE: WorkflowState = 'accepted';
@@ -30,17 +45,6 @@ export class WorkflowError extends Error {
     super(messageZh);
     this.name = 'WorkflowError';
   }
-}
-
-export function isWorkflowState(s: string): s is WorkflowState {
-  return Object.prototype.hasOwnProperty.call(STATE_LABELS, s);
-}
-
-/** The label of a state, using the path's own wording where it has one (受理签约 on low2). */
-export function stateLabel(state: string, lang: 'zh' | 'en' = 'zh', path?: WorkflowPathId): string {
-  const own = path ? WORKFLOW_PATHS[path].steps.find((s) => s.state === state)?.label : undefined;
-  if (own) return own[lang];
-  return isWorkflowState(state) ? STATE_LABELS[state][lang] : state;
 }
 
 export interface TransitionContext {
@@ -272,11 +276,6 @@ export function stageTimeline(
       state,
     };
   });
-}
-
-/** Whether an open application is past its whole-process deadline (today as YYYY-MM-DD). */
-export function isOverdue(app: Pick<Application, 'status' | 'deadline'>, today: string): boolean {
-  return !isTerminal(app.status) && today > app.deadline;
 }
 
 /** Working days left until the deadline (negative when overdue); for "time left" in lists. */

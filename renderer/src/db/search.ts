@@ -1,7 +1,7 @@
 // Application search and list queries on the local store: every query is planned onto one
 // index range (newest first) so that 200,000 stored applications never come into memory at once.
 import type { Collection, InsertType } from 'dexie';
-import { shanghaiDate } from '../../../shared/domain/calendar';
+import { shanghaiDate } from '../../../shared/domain/workCalendar';
 import type { Application } from '../../../shared/domain/model';
 import type { HallDeskDB, StoredApplication } from './db';
 import {

@@ -14,15 +14,19 @@ import SettingOutlined from '@ant-design/icons-svg/es/asn/SettingOutlined';
 import SoundOutlined from '@ant-design/icons-svg/es/asn/SoundOutlined';
 import SyncOutlined from '@ant-design/icons-svg/es/asn/SyncOutlined';
 import type { AbstractNode, IconDefinition } from '@ant-design/icons-svg/es/types';
-import { shanghaiDate } from '../../../shared/domain/calendar';
+import { shanghaiDate } from '../../../shared/domain/workCalendar';
 import type { Application } from '../../../shared/domain/model';
-import { type ApplicationFilters, type SearchQuery, searchApplications } from '../db/repo';
-import type { SearchResult } from '../db/search';
+import {
+  type ApplicationFilters,
+  type SearchQuery,
+  type SearchResult,
+  searchApplicationsIn,
+} from '../db/search';
 import { type Lang, useLangStore } from '../i18n';
 import { currentPath, openDeskDatabase } from '../startup';
 import { firstPaintShown, showFirstPaint } from '../ui/firstPaintHandle';
 import { type NavIcon, navEntries, selectedNavKey } from '../ui/navItems';
-import { refreshDeskConfig } from './config';
+import { paintConfig } from './paintConfig';
 import {
   FIRST_PAGE,
   listHeadings,
@@ -80,10 +84,11 @@ export async function startFirstPaint(): Promise<void> {
   if (!opened.ok) return;
   const today = shanghaiDate(new Date());
   const [cfg, page] = await Promise.all([
-    // Also makes the centre's catalogue and calendar the configuration in use before React's
-    // first render, which then shows the same business names and days left as this paint.
-    refreshDeskConfig(opened.db),
-    searchApplications(undefined, { today }, { limit: FIRST_PAGE, countTotal: false }),
+    // Read without the schemas (paintConfig.ts): zod and the catalogue's validation would add
+    // ~150 KB of code to compile before the first row. main.tsx makes the validated
+    // configuration current before React's first render.
+    paintConfig(opened.db),
+    searchApplicationsIn(opened.db, undefined, { today }, { limit: FIRST_PAGE, countTotal: false }),
   ]);
   early = { today, page };
   performance.mark('halldesk:first-paint-read');

@@ -1,18 +1,25 @@
 // What one row of 受理查询 shows of an application, as plain data: the React list and the
 // start-up first paint (firstPaint.ts) draw the same rows from it, so they can never disagree.
-import { findBusinessType } from '../../../shared/domain/catalogue';
+import { findBusinessType } from '../../../shared/domain/businessTypes';
 import { maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
-import { isOverdue, stateLabel } from '../../../shared/domain/workflow';
+import { isOverdue, stateLabel } from '../../../shared/domain/paths';
 import type { Lang } from '../i18n';
-import type { DeskConfig } from './config';
+import type { Catalogue } from '../../../shared/domain/catalogue';
+import type { WorkCalendar } from '../../../shared/domain/workCalendar';
+
+/** What a row needs of the configuration (desk/config.ts DeskConfig, or the paint's own). */
+export interface RowConfig {
+  catalogue: Pick<Catalogue, 'types'>;
+  calendar: Pick<WorkCalendar, 'workingDaysBetweenProvisional'>;
+}
 
 /** The live first page: a screenful and more (each write re-reads it, so it stays small). */
 export const FIRST_PAGE = 50;
 export const ROW_HEIGHT = 52;
 
 /** Days left as text; across a year without a holiday schedule the count is Mon–Fri, marked 暂估. */
-export function daysLeftText(cfg: DeskConfig, app: Application, today: string, lang: Lang): string {
+export function daysLeftText(cfg: RowConfig, app: Application, today: string, lang: Lang): string {
   if (isOverdue(app, today)) return lang === 'en' ? 'overdue' : '已超期';
   const c = cfg.calendar.workingDaysBetweenProvisional(today, app.deadline);
   if (c.provisional)
@@ -37,7 +44,7 @@ export interface RowView {
   overdue: boolean;
 }
 
-export function rowView(app: Application, cfg: DeskConfig, today: string, lang: Lang): RowView {
+export function rowView(app: Application, cfg: RowConfig, today: string, lang: Lang): RowView {
   const type = findBusinessType(cfg.catalogue, app.businessCode);
   const manager = app.keyCustomer?.managerName;
   return {
