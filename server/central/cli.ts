@@ -247,7 +247,7 @@ export async function runCli(
         const r = await call<{ events: AuditEventOut[] }>('GET', `${paths.adminAudit}?${q}`);
         for (const e of r.events) {
           out(
-            `${e.at}  ${e.hallCode} ${e.deviceName}  ${e.actor || '(未设置受理员)'}  ${AUDIT_ACTION_LABELS[e.action]}  ${e.label}${e.detail ? `  ${e.detail}` : ''}`,
+            `${e.at}  ${e.hallCode} ${e.deviceName}  ${e.actor || '(未设置受理员)'}  ${AUDIT_ACTION_LABELS[e.action][0]}  ${e.label}${e.detail ? `  ${e.detail}` : ''}`,
           );
         }
         if (r.events.length === 0) out('没有记录 (no entries)');

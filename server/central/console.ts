@@ -217,7 +217,7 @@ ${
       (
         e,
       ) => `<tr><td>${esc(bj(e.at))}</td><td>${esc(e.hallCode)}</td><td>${esc(e.deviceName)}</td><td>${esc(e.actor || '—')}</td>
-<td>${esc(AUDIT_ACTION_LABELS[e.action])}</td><td>${esc(e.label)}</td><td>${esc(e.detail ?? '')}</td></tr>`,
+<td>${esc(AUDIT_ACTION_LABELS[e.action][0])}</td><td>${esc(e.label)}</td><td>${esc(e.detail ?? '')}</td></tr>`,
     )
     .join('') || '<tr><td colspan="7" class="muted">还没有访问记录</td></tr>'
 }

@@ -417,15 +417,17 @@ export const AUDIT_ACTIONS = [
   'purge',
 ] as const;
 export const AUDIT_ENTITIES = ['application', 'feedback', 'backup', 'audit'] as const;
-/** How the centre's console and CLI name the actions. */
-export const AUDIT_ACTION_LABELS: Record<(typeof AUDIT_ACTIONS)[number], string> = {
-  create: '受理',
-  update: '修改',
-  view: '查看',
-  print: '打印',
-  export: '导出',
-  verify_signature: '核验签名',
-  purge: '清理',
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
+/** How the desk's log, the centre's console and the CLI name the actions: [中文, English]. */
+export const AUDIT_ACTION_LABELS: Record<AuditAction, readonly [string, string]> = {
+  create: ['受理', 'Accepted'],
+  update: ['修改', 'Changed'],
+  view: ['查看', 'Viewed'],
+  print: ['打印', 'Printed'],
+  export: ['导出', 'Exported'],
+  verify_signature: ['核验签名', 'Signature checked'],
+  purge: ['清理', 'Purged'],
 };
 /** Audit rows per upload. */
 export const MAX_AUDIT_BATCH = 500;

@@ -3,14 +3,13 @@
 // centre in id order (so the trail outlives this PC); the retention purge ages out only rows the
 // centre has, or any old row on a desk that was never enrolled (retention.ts, `auditDays`).
 import { maskSensitive } from '../../../shared/domain/mask';
+import type { AuditAction, AuditEntity } from '../../../shared/protocol/messages';
 import { activeDb, type HallDeskDB } from './db';
 
 export { maskSensitive };
 
-export type AuditAction =
-  'create' | 'update' | 'view' | 'print' | 'export' | 'verify_signature' | 'purge';
-
-export type AuditEntity = 'application' | 'feedback' | 'backup' | 'audit';
+// One list of actions and records for the desk and the centre (type-only: no schema code here).
+export type { AuditAction, AuditEntity } from '../../../shared/protocol/messages';
 
 /** One audit row. `label` is a human reference (application number), never personal data. */
 export interface AuditEntry {

@@ -12,19 +12,10 @@ import {
   maskSensitive,
   recordAccess,
 } from '../db/audit';
+import { AUDIT_ACTION_LABELS } from '../../../shared/protocol';
 import { useT } from '../i18n';
 import { useDeskConfig } from './config';
 import { formatDateTime } from './Receipt';
-
-const ACTION_LABELS: Record<AuditAction, [string, string]> = {
-  create: ['受理', 'Accepted'],
-  update: ['修改', 'Changed'],
-  view: ['查看', 'Viewed'],
-  print: ['打印', 'Printed'],
-  export: ['导出', 'Exported'],
-  verify_signature: ['核验签名', 'Signature checked'],
-  purge: ['清理', 'Purged'],
-};
 
 const ACTION_COLORS: Partial<Record<AuditAction, string>> = {
   create: 'green',
@@ -35,7 +26,7 @@ const ACTION_COLORS: Partial<Record<AuditAction, string>> = {
 
 function ActionTag(props: { action: AuditAction }) {
   const t = useT();
-  const [zh, en] = ACTION_LABELS[props.action] ?? [props.action, props.action];
+  const [zh, en] = AUDIT_ACTION_LABELS[props.action] ?? [props.action, props.action];
   return <Tag color={ACTION_COLORS[props.action]}>{t(zh, en)}</Tag>;
 }
 
