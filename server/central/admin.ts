@@ -41,7 +41,8 @@ import { fail } from './errors';
 import { writeFeed } from './push';
 import { applyBackOfficeTransition, isOpenStatus } from './workflow';
 
-function parse<T>(
+/** Parses a request body with its schema; a refusal lists the first issues (E_VALIDATION). */
+export function parse<T>(
   schema: {
     safeParse(
       v: unknown,
@@ -76,7 +77,8 @@ export async function createHall(db: Db, body: unknown): Promise<Hall> {
   return { code: h.code, name: h.name, createdAt: iso(h.created_at) };
 }
 
-async function hallId(db: Queryable, code: string): Promise<number> {
+/** A hall's id by its code; E_NOT_FOUND when there is none. */
+export async function hallId(db: Queryable, code: string): Promise<number> {
   const { rows } = await db.query<{ id: number }>('SELECT id FROM halls WHERE code = $1', [code]);
   const h = rows[0];
   if (!h) fail('E_NOT_FOUND', `没有营业厅 ${code} (no such hall)`);

@@ -5,22 +5,15 @@ import { maskSensitive } from '../../shared/domain/mask';
 import { AuditUpload, type AuditEventOut, type AuditUploadResponse } from '../../shared/protocol';
 import { iso, type Db } from '../db/db';
 import type { DeviceAuth } from './auth';
-import { fail } from './errors';
+import { hallId, parse } from './admin';
 
 export async function storeAudit(
   db: Db,
   auth: DeviceAuth,
   body: unknown,
 ): Promise<AuditUploadResponse> {
-  const parsed = AuditUpload.safeParse(body);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    fail(
-      'E_VALIDATION',
-      `审计记录格式错误 (invalid audit upload): ${first?.path.map(String).join('.') ?? ''} ${first?.message ?? ''}`,
-    );
-  }
-  const rows = parsed.data.entries.map((e) => ({
+  const { entries } = parse(AuditUpload, body);
+  const rows = entries.map((e) => ({
     local_id: e.localId,
     at: e.at,
     actor: e.actor,
@@ -39,7 +32,7 @@ export async function storeAudit(
      ON CONFLICT (device_id, local_id) DO NOTHING`,
     [auth.deviceId, auth.hallId, JSON.stringify(rows)],
   );
-  return { ackId: Math.max(...parsed.data.entries.map((e) => e.localId)) };
+  return { ackId: Math.max(...entries.map((e) => e.localId)) };
 }
 
 export async function listAudit(
@@ -50,8 +43,9 @@ export async function listAudit(
   const where: string[] = [];
   const args: unknown[] = [];
   if (query.hall) {
-    args.push(query.hall);
-    where.push(`h.code = $${args.length}`);
+    // By id, on the (hall_id, at) index; an unknown hall is refused as E_NOT_FOUND.
+    args.push(await hallId(db, query.hall));
+    where.push(`a.hall_id = $${args.length}`);
   }
   if (query.entityId) {
     args.push(query.entityId);
@@ -80,10 +74,6 @@ export async function listAudit(
       LIMIT $${args.length}`,
     args,
   );
-  if (query.hall && rows.length === 0) {
-    const known = await db.query('SELECT 1 FROM halls WHERE code = $1', [query.hall]);
-    if (known.rows.length === 0) fail('E_NOT_FOUND', `没有营业厅 ${query.hall} (no such hall)`);
-  }
   return rows.map((r) => ({
     localId: Number(r.local_id),
     at: iso(r.at),
