@@ -15,7 +15,12 @@ import {
   type WebContents,
 } from 'electron';
 import { autoUpdater } from 'electron-updater';
-import type { HallHostStatus, HallPushStatus, Role } from '../shared/ipc/contract';
+import {
+  hallServiceUrlFor,
+  type HallHostStatus,
+  type HallPushStatus,
+  type Role,
+} from '../shared/ipc/contract';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type EventName } from '../shared/ipc/names';
 import type { IpcEvents } from '../shared/ipc/contract';
 import { IpcFailure, IpcRegistry } from '../shared/ipc/registry';
@@ -29,7 +34,7 @@ import { listPrinters, printReceipt, printTicket } from './printing';
 import { chooseRole, parseFlags, settingsFromFlags, type RoleChoice } from './roles';
 import { SecretStore, SecretsUnavailableError } from './secrets';
 import { resolveDataDir, SettingsStore } from './settingsStore';
-import { hallServiceUrlFor, ShellSettings } from './shellSettings';
+import { ShellSettings } from './shellSettings';
 import { safeStorageSealer, SignatureStore } from './signatures';
 import { Supervisor } from './supervisor';
 import { combineBusy, type BusyState } from './updatePolicy';

@@ -4,7 +4,6 @@
 // same object runs in main and under Vitest or behind the Playwright settings test.
 import path from 'node:path';
 import {
-  hallServiceUrlFor,
   type Role,
   type Settings,
   type SettingsPatch,
@@ -39,8 +38,6 @@ export interface ShellSettingsDeps {
   /** Records the data folder for the next start; checks it is writable (tests inject). */
   setDataDir?: (defaultDir: string, dataDir: string) => void;
 }
-
-export { hallServiceUrlFor };
 
 export class ShellSettings {
   private roleChoice: RoleChoice;

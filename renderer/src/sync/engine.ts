@@ -474,13 +474,13 @@ export class SyncEngine {
    * older than this desk (no audit endpoint: 404) is left alone; the rows wait for an update.
    */
   private async auditAll(client: ApiClient): Promise<number> {
-    const { auditToSend, markAuditSent } = this.store;
-    if (!auditToSend || !markAuditSent) return 0;
+    const store = this.store;
+    if (!store.auditToSend || !store.markAuditSent) return 0;
     let sent = 0;
     // A long backlog (the first sync of a desk with years of log) drains over several rounds,
     // so that applications pushed meanwhile are not held behind it on a weak link.
-    for (let round = 0; round < AUDIT_BATCHES_PER_ROUND; round++) {
-      const batch = await auditToSend.call(this.store, MAX_AUDIT_BATCH);
+    for (let batches = 0; batches < AUDIT_BATCHES_PER_ROUND; batches++) {
+      const batch = await store.auditToSend(MAX_AUDIT_BATCH);
       if (batch.length === 0) return sent;
       let ack = 0;
       try {
@@ -496,7 +496,7 @@ export class SyncEngine {
           throw e;
         }
       }
-      await markAuditSent.call(this.store, ack);
+      await store.markAuditSent(ack);
       sent += batch.length;
       // The centre acknowledged less than it was sent: do not spin on the same rows.
       if (ack < (batch[batch.length - 1]?.localId ?? 0)) return sent;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../shared/ipc/contract';
 import { appUrl } from '../../../electron/roles';
-import { hallServiceUrlFor } from '../../../electron/shellSettings';
+import { hallServiceUrlFor } from '../../../shared/ipc/contract';
 import { recordingShellSettings } from '../../support/shellSettings';
 
 let dir: string;
