@@ -165,6 +165,8 @@ export function createDexieSyncStore(
   now: () => Date = () => new Date(),
 ): SyncStore {
   const outbox = db.outbox;
+  /** The sealed attachment being uploaded, opened (readAttachment); dropped when it is done. */
+  let opened: { id: string; bytes: Blob } | null = null;
 
   async function unsentFor(entityId: string, exceptSeqs?: ReadonlySet<number>): Promise<boolean> {
     const rows = await outbox.where('entityId').equals(entityId).toArray();
@@ -421,15 +423,19 @@ export function createDexieSyncStore(
     },
 
     async readAttachment(attachmentId, offset, length) {
-      const row = await db.attachments.get(attachmentId);
-      if (!row?.blob) return null;
-      let bytes: Blob;
-      try {
-        // The centre gets the bytes as captured (their SHA-256 is what it checks).
-        bytes = await attachmentBytes(row);
-      } catch (e) {
-        if (e instanceof VaultLockedError) return null;
-        throw e;
+      let bytes = opened?.id === attachmentId ? opened.bytes : null;
+      if (!bytes) {
+        const row = await db.attachments.get(attachmentId);
+        if (!row?.blob) return null;
+        try {
+          // The centre gets the bytes as captured (their SHA-256 is what it checks).
+          bytes = await attachmentBytes(row);
+        } catch (e) {
+          if (e instanceof VaultLockedError) return null;
+          throw e;
+        }
+        // A sealed file is opened once for all its chunks, not once per chunk.
+        if (row.enc) opened = { id: attachmentId, bytes };
       }
       const buf = await bytes.slice(offset, offset + length).arrayBuffer();
       return new Uint8Array(buf);
@@ -534,6 +540,7 @@ export function createDexieSyncStore(
     },
 
     async finishUpload(attachmentId, error) {
+      if (opened?.id === attachmentId) opened = null;
       const key = META.uploadPrefix + attachmentId;
       if (!error) {
         await db.meta.delete(key);
