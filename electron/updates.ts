@@ -92,12 +92,6 @@ export class Updates {
     this.deps.onStatus(this.getStatus());
   }
 
-  /** A version downloaded in an earlier run that may still be installed. */
-  pendingVersion(): string | null {
-    const { installable } = reconcileUpdateRecord(this.readRecord(), this.deps.currentVersion);
-    return installable;
-  }
-
   private readRecord(): UpdateRecord {
     const { value, error } = readJson(this.pendingFile);
     if (error) this.deps.log('warn', `update record unreadable, starting afresh: ${error}`);
