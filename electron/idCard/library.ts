@@ -25,7 +25,9 @@ let koffi: Koffi | null | undefined;
 function loadKoffi(): Koffi {
   if (koffi === undefined) {
     try {
-      koffi = createRequire(import.meta.url)('koffi') as Koffi;
+      // A plain require in the bundle (the packagers look for `require("…")` to ship a package).
+      const require = createRequire(import.meta.url);
+      koffi = require('koffi') as Koffi;
     } catch {
       koffi = null;
     }

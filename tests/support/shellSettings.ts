@@ -35,6 +35,7 @@ export function recordingShellSettings(
       customerScreen: (s) => effects.push(['customerScreen', s]),
       restartHall: () => effects.push(['restartHall', null]),
       startWithSystem: (b) => effects.push(['startWithSystem', b]),
+      idCardReader: (r) => effects.push(['idCardReader', r]),
       changed: (view) => {
         effects.push(['changed', null]);
         opts.onChanged?.(view);
