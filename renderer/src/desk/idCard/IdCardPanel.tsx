@@ -4,16 +4,7 @@
 // clerk typed something else. Every read goes into the access log; the photo is kept with the
 // application as an attachment (sealed at rest like scans).
 import { IdcardOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App as AntApp,
-  Button,
-  Card,
-  Descriptions,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, App as AntApp, Button, Card, Descriptions, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { IdCardRead } from '../../../../shared/domain/idCard';
 import { maskId } from '../../../../shared/domain/mask';
