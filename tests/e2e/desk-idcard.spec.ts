@@ -4,11 +4,13 @@
 // this run) through koffi, the real FFI path. Auto-read's cards reach the page as main sends them.
 // Skips, saying why, where no C compiler exists.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { IdCardService } from '../../electron/idCard/service';
 import { openLibrary, type FfiLibrary } from '../../electron/idCard/library';
 import type { EventName, IpcEvents } from '../../shared/ipc/contract';
-import { IpcRegistry } from '../../shared/ipc/registry';
+import { recordingShellSettings } from '../support/shellSettings';
 import { buildSimulators, simulatorsUnavailable, type Simulators } from '../support/idcardSim';
 import {
   chooseBusinessType,
@@ -42,8 +44,15 @@ const ID = residentId('110101', '19900307', '451');
 const card = (name: string, id: string, validTo = '20400101') =>
   `card ${name}|1|01|19900307|北京市东城区景山前街4号|${id}|北京市公安局东城分局|20200101|${validTo}`;
 
-/** Main's reader service behind window.halldesk for this page. */
-async function wireReader(page: Page, autoRead: boolean): Promise<IdCardService> {
+/**
+ * Main's reader service behind window.halldesk for this page; with `viaSettings` it starts
+ * unconfigured and the settings page sets it up through main's own settings code.
+ */
+async function wireReader(
+  page: Page,
+  autoRead: boolean,
+  viaSettings = false,
+): Promise<IdCardService> {
   const emit = async <E extends EventName>(event: E, payload: IpcEvents[E]) => {
     await page
       .evaluate(
@@ -57,11 +66,14 @@ async function wireReader(page: Page, autoRead: boolean): Promise<IdCardService>
     savePort: () => undefined,
     onCard: (read) => void emit('idCard:placed', read),
     onStatus: (status) => void emit('idCard:state', status),
-    locateEnv: { platform: 'linux', extraDirs: [], env: {} },
+    locateEnv: { platform: 'linux', extraDirs: [sim.dir], env: {} },
     log: () => undefined,
     pollMs: 50,
   });
-  const registry = new IpcRegistry();
+  const { registry } = recordingShellSettings(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-idcard-e2e-')),
+    { onIdCardReader: (r) => void service.configure(r) },
+  );
   registry.register('idCard:status', () => service.status());
   registry.register('idCard:read', () => service.read());
   registry.register('idCard:locate', ({ kind }) => service.locate(kind));
@@ -93,13 +105,14 @@ async function wireReader(page: Page, autoRead: boolean): Promise<IdCardService>
       },
     });
   });
-  await service.configure({
-    kind: 'sdt',
-    libraryPath: sim.sdt,
-    photoPath: sim.wlt,
-    autoRead,
-    port: null,
-  });
+  if (!viaSettings)
+    await service.configure({
+      kind: 'sdt',
+      libraryPath: sim.sdt,
+      photoPath: sim.wlt,
+      autoRead,
+      port: null,
+    });
   return service;
 }
 
@@ -178,6 +191,36 @@ test('an expired card is flagged; an unplugged reader says so and the form stays
   await expect(page.getByText('未找到身份证读卡器，请检查读卡器连接').first()).toBeVisible();
   await expect(page.locator('#f-customer-name')).toHaveValue('赵六六');
   plug(1001);
+  await service.dispose();
+});
+
+test('设置 → 身份证读卡器: the library is found in the install folders, loaded, and the desk reads with it', async ({
+  page,
+}) => {
+  const service = await wireReader(page, false, true);
+  await openDesk(page, '/settings');
+  const cardEl = page.getByTestId('idcard-settings');
+  await cardEl.getByText('SDT 接口（sdtapi）').click();
+  await cardEl.getByRole('button', { name: '查找' }).click();
+  await expect(page.locator('#idcard-lib')).toHaveValue(path.join(sim.dir, 'libsdtapi.so'));
+  await expect(page.locator('#idcard-photo')).toHaveValue(path.join(sim.dir, 'libwlt.so'));
+  await cardEl.getByRole('switch', { name: '放卡自动读取' }).click();
+  await cardEl.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('idcard-settings-state')).toContainText('驱动已加载');
+  // A library that is not there: said at once, in Chinese, and the desk keeps working.
+  await page.locator('#idcard-lib').fill(path.join(sim.dir, 'missing', 'libsdtapi.so'));
+  await cardEl.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('idcard-settings-state')).toContainText('找不到读卡器驱动库');
+  await page.locator('#idcard-lib').fill(sim.sdt);
+  await cardEl.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByTestId('idcard-settings-state')).toContainText('驱动已加载');
+
+  script(card('钱七', ID));
+  await openDesk(page, '/desk/new');
+  await chooseBusinessType(page, '101', '低压居民新装');
+  await page.keyboard.press('F8');
+  await expect(page.locator('#f-customer-name')).toHaveValue('钱七');
+  await expect(page.getByTestId('idcard-photo')).toBeVisible();
   await service.dispose();
 });
 
