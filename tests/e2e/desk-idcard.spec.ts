@@ -224,6 +224,16 @@ test('设置 → 身份证读卡器: the library is found in the install folders
   await service.dispose();
 });
 
+test('the feedback form takes the name from the card', async ({ page }) => {
+  script(card('孙八', ID));
+  const service = await wireReader(page, false);
+  await setupDesk(page);
+  await openDesk(page, '/desk/feedback');
+  await page.getByTestId('fb-idcard-read').click();
+  await expect(page.locator('#fb-name')).toHaveValue('孙八');
+  await service.dispose();
+});
+
 test('in a browser (no desktop program) there is no reader button and typing works as before', async ({
   page,
 }) => {
