@@ -34,6 +34,19 @@ export function requiredPackages(distElectron: string): string[] {
   return [...found].sort();
 }
 
+/**
+ * Packages main loads only when needed (koffi, for the ID card reader), named in package.json's
+ * `halldeskLazyPackages`: the bundler leaves no plain require of them for the scan above to find.
+ */
+export function lazyPackages(root: string): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    halldeskLazyPackages?: unknown;
+  };
+  return Array.isArray(pkg.halldeskLazyPackages)
+    ? pkg.halldeskLazyPackages.filter((x): x is string => typeof x === 'string')
+    : [];
+}
+
 /** Node's lookup: node_modules/<name> in fromDir and each parent up to (and including) top. */
 function resolvePackageDir(name: string, fromDir: string, top: string): string | null {
   let dir = fromDir;
@@ -61,8 +74,12 @@ export function packageClosure(names: readonly string[], nodeModulesRoot: string
     seen.add(dir);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
     };
     for (const dep of Object.keys(pkg.dependencies ?? {})) visit(dep, dir);
+    // Optional ones where installed: a prebuilt binary for this platform (koffi's) is one.
+    for (const dep of Object.keys(pkg.optionalDependencies ?? {}))
+      if (resolvePackageDir(dep, dir, nodeModulesRoot)) visit(dep, dir);
   };
   for (const n of names) visit(n, nodeModulesRoot);
   if (missing.length) throw new Error(`packages not installed: ${missing.join(', ')}`);
@@ -109,7 +126,9 @@ export async function packAppAsar(opts: {
     string,
     unknown
   >;
-  const packages = requiredPackages(path.join(root, 'dist-electron'));
+  const packages = [
+    ...new Set([...requiredPackages(path.join(root, 'dist-electron')), ...lazyPackages(root)]),
+  ].sort();
   const deps = (pkg.dependencies ?? {}) as Record<string, string>;
   // The app's package.json inside the bundle: what Electron reads (name, version, main).
   const appPkg = {

@@ -31,6 +31,8 @@ function runtimePackages() {
 }
 
 const needed = runtimePackages();
+// Loaded only when needed (koffi for the ID card reader): no plain require in the bundle to find.
+for (const p of pkg.halldeskLazyPackages ?? []) needed.add(p);
 // The renderer is bundled by Vite: its dependencies (React, antd, echarts, …) stay out of the app.
 const rendererOnly = Object.keys(pkg.dependencies ?? {}).filter((d) => !needed.has(d));
 

@@ -28,6 +28,7 @@ import { handleAppProtocol, registerAppSchemePrivileges } from './appProtocol';
 import { setLinuxAutostart } from './autostart';
 import { parseHallCentralUplink, startHallProcess } from './hallProcess';
 import { HALL_CENTRAL_SECRET, HallUplinkManager, httpEnroll, httpRevoke } from './hallUplink';
+import { IdCardService } from './idCard/service';
 import { RotatingLog } from './logFile';
 import { decideWindowOpen, isAppUrl } from './navigation';
 import { listPrinters, printReceipt, printTicket } from './printing';
@@ -103,6 +104,7 @@ let hallSupervisor: Supervisor | null = null;
 let hallPush: HallPushStatus | null = null;
 let updates: Updates | null = null;
 let shellSettings: ShellSettings;
+let idCards: IdCardService | null = null;
 
 function readVersion(): string {
   try {
@@ -258,6 +260,29 @@ function applyStartWithSystem(enabled: boolean): void {
   }
 }
 
+// ---- ID card reader ------------------------------------------------------------------------------
+function readerService(): IdCardService {
+  idCards ??= new IdCardService({
+    savePort: (port) => settings.update({ idCardReader: { ...settings.get().idCardReader, port } }),
+    // Cards and the reader's state go to the desk only: no other window has a form to fill.
+    onCard: (read) => {
+      const desk = windows.get('desk');
+      if (desk && !desk.isDestroyed()) emit('idCard:placed', read, desk.webContents);
+    },
+    onStatus: (status) => {
+      const desk = windows.get('desk');
+      if (desk && !desk.isDestroyed()) emit('idCard:state', status, desk.webContents);
+    },
+    locateEnv: {
+      platform: process.platform,
+      extraDirs: [path.dirname(process.execPath), path.join(dataDir, 'idcard')],
+      env: process.env,
+    },
+    log,
+  });
+  return idCards;
+}
+
 // ---- IPC -----------------------------------------------------------------------------------------
 function senderWindow(id: number): BrowserWindow | null {
   return BrowserWindow.getAllWindows().find((w) => w.webContents.id === id) ?? null;
@@ -373,6 +398,9 @@ function buildRegistry(secrets: SecretStore, signatures: SignatureStore): IpcReg
     await shell.openExternal(url);
     return { opened: true };
   });
+  registry.register('idCard:status', () => readerService().status());
+  registry.register('idCard:read', () => readerService().read());
+  registry.register('idCard:locate', ({ kind }) => readerService().locate(kind));
   const missing = registry.missing();
   if (missing.length) throw new Error(`IPC handlers missing: ${missing.join(', ')}`);
   return registry;
@@ -414,6 +442,7 @@ async function start(): Promise<void> {
       },
       restartHall: () => void restartHallService(),
       startWithSystem: applyStartWithSystem,
+      idCardReader: (reader) => void readerService().configure(reader),
       changed: (view) => emit('settings:changed', view),
     },
   });
@@ -457,6 +486,9 @@ async function start(): Promise<void> {
   if (await updates.start()) return; // the installer takes over and relaunches us
 
   applyHallHost();
+  // Only the desk reads cards; its library is loaded once at start and again when settings change.
+  if (roleChoice.role === 'desk' && current.idCardReader.kind !== 'none')
+    void readerService().configure(current.idCardReader);
   if (current.startWithSystem) applyStartWithSystem(true);
   openRoleWindows();
   updates.markRunning();
@@ -478,4 +510,5 @@ app.on('child-process-gone', (_event, details) =>
 app.on('before-quit', () => {
   updates?.beforeQuit();
   if (hallSupervisor) void hallSupervisor.stop();
+  void idCards?.dispose();
 });

@@ -22,6 +22,8 @@ export interface SettingsEffects {
   /** Hall host switched on/off, or its port or address changed: stop and start the service. */
   restartHall(): void;
   startWithSystem(enabled: boolean): void;
+  /** The ID card reader's interface, library or auto-read changed: load it again. */
+  idCardReader?(reader: Settings['idCardReader']): void;
   /** Every window gets the new view (settings:changed). */
   changed(view: SettingsView): void;
 }
@@ -86,6 +88,9 @@ export class ShellSettings {
     }
     if (!sameJson(before.hallHost, next.hallHost)) fx.restartHall();
     if (before.startWithSystem !== next.startWithSystem) fx.startWithSystem(next.startWithSystem);
+    // The remembered port alone is main's own bookkeeping, not a change to act on.
+    if (!sameJson({ ...before.idCardReader, port: null }, { ...next.idCardReader, port: null }))
+      fx.idCardReader?.(next.idCardReader);
     // The updater reads its feed once, at start.
     if (next.updateUrl !== this.startUpdateUrl) this.pending.add('updateUrl');
     else this.pending.delete('updateUrl');

@@ -52,6 +52,11 @@ export const HallSettings = z.object({
   wholeProcessLimitsWd: z.object({
     byBusinessCode: z.record(z.string(), z.number().int().positive()).default({}),
   }),
+  /** The ID card reader's checks at the counter: a card whose validity ends within this many
+   * days is flagged as expiring (expired ones always are). */
+  idCard: z.object({ expiringWithinDays: z.number().int().min(0).max(365) }).default({
+    expiringWithinDays: 30,
+  }),
   /** How long local copies are kept on the hall machine after they are safely synced (PIPL Art. 19). */
   retention: z.object({
     syncedApplicationDays: z.number().int().positive(),

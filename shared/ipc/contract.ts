@@ -2,6 +2,7 @@
 // (validated in main before any handler runs) and result type, and event name → payload type.
 import { z } from 'zod';
 import { HALL_DEFAULT_PORT } from '../queue/protocol';
+import type { IdCardRead } from '../domain/idCard';
 import type { SignatureRecord, SignatureVerification } from '../signature/record';
 import type { EventName, HandlerName } from './names';
 
@@ -15,6 +16,25 @@ const Monitor = z.number().int().min(1).max(16);
 const Port = z.number().int().min(1).max(65535);
 export const TicketWidthMm = z.union([z.literal(58), z.literal(80)]);
 export type TicketWidthMm = z.infer<typeof TicketWidthMm>;
+
+/** Path of a vendor library on this PC (absolute; checked in main when it is loaded). */
+const LibraryPath = z.string().min(1).max(1000);
+
+/** The counter's second-generation ID card reader (二代证读卡器), read through its vendor library. */
+export const IdCardReaderSettings = z.object({
+  /** Which vendor interface: 'sdt' (sdtapi / libsdtapi), 'cvr' (termb / libtermb), or none. */
+  kind: z.enum(['none', 'sdt', 'cvr']),
+  /** The reader library; null = search the usual install folders. */
+  libraryPath: LibraryPath.nullable(),
+  /** SDT: the photo decoder library (WltRS / libwlt); CVR: the folder its photo file is written
+   * to. null = beside the reader library. */
+  photoPath: LibraryPath.nullable(),
+  /** Read a card as soon as it is placed (the desk is told; the form asks before overwriting). */
+  autoRead: z.boolean(),
+  /** The port the reader answered on last (1001–1016 USB, 1–16 serial), tried first. */
+  port: z.number().int().min(1).max(1016).nullable(),
+});
+export type IdCardReaderSettings = z.infer<typeof IdCardReaderSettings>;
 
 /** Per-machine shell settings, stored as settings.json in the data folder. */
 export const Settings = z.object({
@@ -43,6 +63,7 @@ export const Settings = z.object({
   updateUrl: z.string().url().nullable(),
   /** Hosts whose http(s) links may open in the system browser. */
   externalLinkHosts: z.array(z.string().min(1).max(253)).max(50),
+  idCardReader: IdCardReaderSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -56,6 +77,7 @@ export const DEFAULT_SETTINGS: Settings = {
   startWithSystem: false,
   updateUrl: null,
   externalLinkHosts: ['95598.cn', 'www.95598.cn'],
+  idCardReader: { kind: 'none', libraryPath: null, photoPath: null, autoRead: true, port: null },
 };
 
 /**
@@ -226,6 +248,29 @@ export const HallCentralUplinkRequest = z.object({
 });
 export type HallCentralUplinkRequest = z.infer<typeof HallCentralUplinkRequest>;
 
+/**
+ * The ID card reader as the desk sees it: whether there is one and how it is doing, never its
+ * library path or port (those stay in main and on the settings page's own settings view).
+ */
+export interface IdCardStatus {
+  /** A reader interface is chosen and its library loaded. */
+  available: boolean;
+  kind: 'none' | 'sdt' | 'cvr';
+  autoRead: boolean;
+  /** A reader answered on some port since the library was loaded. */
+  readerFound: boolean;
+  /** Why the library or the last read failed, in Chinese; null when all is well. */
+  problem: string | null;
+  /** IdCardError reason of `problem` (E_IDCARD_…). */
+  reason: string | null;
+}
+
+/** The settings page's search for a library in the usual install folders. */
+export interface IdCardLocated {
+  libraryPath: string | null;
+  photoPath: string | null;
+}
+
 /** What the desk shows on the customer-facing screen (already masked by the desk). */
 export const CustomerView = z.object({
   stage: z.enum(['idle', 'confirm', 'sign', 'rate', 'thanks']),
@@ -307,6 +352,11 @@ export const handlers = {
   'customer:show': spec<{ delivered: boolean }>()(CustomerView),
   'customer:respond': spec<{ delivered: boolean }>()(CustomerResponse),
   'shell:openExternal': spec<{ opened: boolean }>()(z.object({ url: z.string().url().max(2000) })),
+  'idCard:status': spec<IdCardStatus>()(NoArg),
+  /** Reads the card on the reader now (the clerk pressed 读身份证). */
+  'idCard:read': spec<IdCardRead>()(NoArg),
+  /** Looks for the chosen interface's library in the usual install folders. */
+  'idCard:locate': spec<IdCardLocated>()(z.object({ kind: z.enum(['sdt', 'cvr']) })),
 } satisfies Record<HandlerName, HandlerSpec<z.ZodType, unknown>>;
 
 type Handlers = typeof handlers;
@@ -328,6 +378,10 @@ export interface IpcEvents {
   'settings:changed': SettingsView;
   'customer:view': CustomerView;
   'customer:response': CustomerResponse;
+  /** Auto-read: a card was placed on the reader and read. */
+  'idCard:placed': IdCardRead;
+  /** The reader's state changed (library loaded, reader lost or found, a read failed). */
+  'idCard:state': IdCardStatus;
 }
 // Compile-time check that the events map and EVENT_NAMES agree in both directions.
 type _EventsComplete = [EventName] extends [keyof IpcEvents]

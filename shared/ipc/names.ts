@@ -26,6 +26,9 @@ export const HANDLER_NAMES = [
   'customer:show',
   'customer:respond',
   'shell:openExternal',
+  'idCard:status',
+  'idCard:read',
+  'idCard:locate',
 ] as const;
 export type HandlerName = (typeof HANDLER_NAMES)[number];
 
@@ -36,6 +39,8 @@ export const EVENT_NAMES = [
   'settings:changed',
   'customer:view',
   'customer:response',
+  'idCard:placed',
+  'idCard:state',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 

@@ -415,6 +415,7 @@ export const AUDIT_ACTIONS = [
   'export',
   'verify_signature',
   'purge',
+  'read_card',
 ] as const;
 export const AUDIT_ENTITIES = ['application', 'feedback', 'backup', 'audit'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -428,6 +429,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, readonly [string, string]>
   export: ['导出', 'Exported'],
   verify_signature: ['核验签名', 'Signature checked'],
   purge: ['清理', 'Purged'],
+  read_card: ['读身份证', 'ID card read'],
 };
 /** Audit rows per upload. */
 export const MAX_AUDIT_BATCH = 500;

@@ -3,7 +3,7 @@
 // and by the browser test that wires the settings page to them.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SettingsView } from '../../shared/ipc/contract';
+import type { Settings, SettingsView } from '../../shared/ipc/contract';
 import { IpcRegistry } from '../../shared/ipc/registry';
 import { chooseRole, parseFlags } from '../../electron/roles';
 import { SettingsStore } from '../../electron/settingsStore';
@@ -13,7 +13,13 @@ export type Effect = [name: string, arg: unknown];
 
 export function recordingShellSettings(
   root: string,
-  opts: { argv?: string[]; stored?: object; onChanged?: (view: SettingsView) => void } = {},
+  opts: {
+    argv?: string[];
+    stored?: object;
+    onChanged?: (view: SettingsView) => void;
+    /** Also carry out the reader effect (the ID card reader's browser test loads it for real). */
+    onIdCardReader?: (reader: Settings['idCardReader']) => void;
+  } = {},
 ) {
   const dataDir = path.join(root, 'data');
   const defaultDir = path.join(root, 'default');
@@ -35,6 +41,10 @@ export function recordingShellSettings(
       customerScreen: (s) => effects.push(['customerScreen', s]),
       restartHall: () => effects.push(['restartHall', null]),
       startWithSystem: (b) => effects.push(['startWithSystem', b]),
+      idCardReader: (r) => {
+        effects.push(['idCardReader', r]);
+        opts.onIdCardReader?.(r);
+      },
       changed: (view) => {
         effects.push(['changed', null]);
         opts.onChanged?.(view);

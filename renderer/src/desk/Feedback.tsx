@@ -44,6 +44,7 @@ import { useLang, useT } from '../i18n';
 import { profileComplete, useDeskConfig, useProfile } from './config';
 import { feedbackDueFor } from './formModel';
 import { formatDateTime } from './Receipt';
+import { FeedbackCardButton } from './idCard/FeedbackCardButton';
 
 const KINDS: FeedbackKind[] = ['consultation', 'opinion', 'complaint', 'praise'];
 
@@ -85,6 +86,8 @@ function NewFeedback() {
   const profile = useProfile();
   const { message } = AntApp.useApp();
   const [f, setF] = useState<FbForm>(EMPTY);
+  // The record's id from the start: an ID card read is logged against it before it is saved.
+  const [recordId, setRecordId] = useState(() => crypto.randomUUID());
   const [showAll, setShowAll] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -152,7 +155,7 @@ function NewFeedback() {
       const seq = await nextApplicationSeq(`feedback:${date}`);
       const phone = validatePhone(f.phone);
       const fb: Feedback = {
-        id: crypto.randomUUID(),
+        id: recordId,
         feedbackNo: makeFeedbackNo({
           hallCode: profile.hallCode,
           deskCode: profile.deskCode,
@@ -183,6 +186,7 @@ function NewFeedback() {
         ),
       );
       setF(EMPTY);
+      setRecordId(crypto.randomUUID());
       setShowAll(false);
     } catch (e) {
       setError(
@@ -228,6 +232,11 @@ function NewFeedback() {
               required: true,
               maxLength: 100,
             })}
+            <FeedbackCardButton
+              recordId={recordId}
+              name={f.customerName}
+              onName={(customerName) => setF((cur) => ({ ...cur, customerName }))}
+            />
           </Col>
           <Col xs={24} md={8}>
             {textItem('phone', 'fb-phone', t('联系电话', 'Phone'), {

@@ -47,6 +47,7 @@ import {
 import { type Lang, pick, useLang, useT } from '../i18n';
 import { navigate } from '../ui/router';
 import { useShortcut } from '../ui/shortcuts';
+import { IdCardPanel } from './idCard/IdCardPanel';
 import { profileComplete, useDeskConfig, useProfile } from './config';
 import {
   buildApplication,
@@ -415,6 +416,16 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
           }
         />
       )}
+
+      <IdCardPanel
+        recordId={draftId}
+        form={form}
+        typeFieldKeys={layout?.typeFields.map((f) => f.key) ?? []}
+        onFill={(apply, paths) => {
+          update(apply);
+          setTouched((s) => new Set([...s, ...paths]));
+        }}
+      />
 
       <Form layout="vertical" component="div" requiredMark>
         <Card size="small" title={t('业务', 'Business')} style={{ marginTop: 12 }}>

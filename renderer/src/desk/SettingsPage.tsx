@@ -25,6 +25,7 @@ import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
 import { AuditLogCard } from './AuditLog';
+import { IdCardReaderCard } from './idCard/IdCardReaderCard';
 import { exportBackup } from './backup';
 import { HallUplinkCard } from './HallUplinkCard';
 import { ShellSettingsCard } from './ShellSettingsCard';
@@ -53,6 +54,7 @@ export function SettingsPage() {
       )}
       <LanguageCard />
       <ShellSettingsCard />
+      <IdCardReaderCard />
       <StorageCard />
       <HallUplinkCard />
       <AuditLogCard />

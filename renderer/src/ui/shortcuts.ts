@@ -13,6 +13,7 @@ export const SHORTCUTS: ShortcutHelp[] = [
   { keys: 'F2', zh: '受理查询（光标进入搜索框）', en: 'Find applications (focus the search box)' },
   { keys: 'Alt+D', zh: '草稿', en: 'Drafts' },
   { keys: 'Alt+F', zh: '意见反馈', en: 'Customer feedback' },
+  { keys: 'F8', zh: '读身份证（接有读卡器时）', en: 'Read the ID card (with a reader)' },
   { keys: 'Ctrl+S', zh: '保存草稿', en: 'Save draft' },
   { keys: 'Ctrl+Enter', zh: '提交受理 / 确认', en: 'Submit / confirm' },
   { keys: 'Enter', zh: '下一个输入项', en: 'Next field' },

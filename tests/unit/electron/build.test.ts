@@ -25,7 +25,8 @@ beforeAll(() => {
     JSON.stringify({
       name: 'halldesk',
       version: '9.9.9',
-      dependencies: { debug: '4.4.0', react: '19.3.1' },
+      dependencies: { debug: '4.4.0', react: '19.3.1', koffi: '3.3.4' },
+      halldeskLazyPackages: ['koffi'],
     }),
   );
   w('dist/renderer/index.html', '<!doctype html>');
@@ -61,8 +62,12 @@ describe('app bundle', () => {
         '/node_modules/debug/package.json',
         // debug's own dependency comes along.
         '/node_modules/ms/package.json',
+        // Loaded lazily by main (the ID card reader), with its prebuilt binary for this platform.
+        '/node_modules/koffi/package.json',
+        `/node_modules/@koromix/koffi-${process.platform}-${process.arch}/package.json`,
       ]),
     );
+    expect(result.entries.some((e) => e.endsWith('.node'))).toBe(true);
     expect(result.entries).not.toContain('/dist/renderer/assets/app.js.map');
     expect(result.entries.some((e) => e.startsWith('/node_modules/react'))).toBe(false);
     const pkg = JSON.parse(extractFile(result.asarPath, 'package.json').toString()) as Record<
@@ -73,7 +78,7 @@ describe('app bundle', () => {
       name: 'halldesk',
       version: '9.9.9',
       main: 'dist-electron/main.cjs',
-      dependencies: { debug: '4.4.0' },
+      dependencies: { debug: '4.4.0', koffi: '3.3.4' },
     });
     expect(fs.existsSync(path.join(out, 'app-staging'))).toBe(false);
   });

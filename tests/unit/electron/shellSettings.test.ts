@@ -95,6 +95,38 @@ describe('settings:set', () => {
     expect(named(s.effects).filter((n) => n === 'restartHall')).toHaveLength(3);
   });
 
+  it('reloads the ID card reader when its interface, library or auto-read changes, not its port', async () => {
+    const s = setup();
+    const reader = {
+      kind: 'sdt' as const,
+      libraryPath: '/opt/reader/libsdtapi.so',
+      photoPath: null,
+      autoRead: true,
+      port: null,
+    };
+    await s.set({ idCardReader: reader });
+    await s.set({ idCardReader: { ...reader, port: 1001 } });
+    await s.set({ idCardReader: { ...reader, port: 1001, autoRead: false } });
+    expect(s.effects.filter(([n]) => n === 'idCardReader').map(([, r]) => r)).toEqual([
+      reader,
+      { ...reader, port: 1001, autoRead: false },
+    ]);
+    expect(s.saved()?.idCardReader).toEqual({ ...reader, port: 1001, autoRead: false });
+  });
+
+  it('refuses an ID card reader setting out of range, saving nothing', async () => {
+    const s = setup();
+    const res = await s.registry.dispatch(
+      'settings:set',
+      {
+        idCardReader: { kind: 'usb', libraryPath: null, photoPath: null, autoRead: true, port: 0 },
+      },
+      { senderId: 1, url: 'app://halldesk/index.html' },
+    );
+    expect(res.ok).toBe(false);
+    expect(s.saved()).toBeNull();
+  });
+
   it('applies start-with-system at once and the update feed at the next start', async () => {
     const s = setup();
     let view = await s.set({ startWithSystem: true, updateUrl: 'http://10.1.0.5:8600/updates/' });
