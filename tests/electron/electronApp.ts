@@ -55,14 +55,18 @@ export function tempDataDir(): string {
 }
 
 /** Launches `electron dist-electron/main.cjs <args>` with HALLDESK_DATA_DIR set. */
-export async function launchShell(args: string[], dataDir: string): Promise<ElectronApplication> {
+export async function launchShell(
+  args: string[],
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ElectronApplication> {
   if (!electron.path) throw new Error(SKIP_REASON);
   const extra = process.getuid?.() === 0 ? ['--no-sandbox'] : []; // Chromium refuses root otherwise
   return _electron.launch({
     executablePath: electron.path,
     args: [...extra, path.join(root, 'dist-electron', 'main.cjs'), ...args],
     cwd: root,
-    env: { ...process.env, HALLDESK_DATA_DIR: dataDir, ELECTRON_ENABLE_LOGGING: '1' },
+    env: { ...process.env, ...env, HALLDESK_DATA_DIR: dataDir, ELECTRON_ENABLE_LOGGING: '1' },
     timeout: 60_000,
   });
 }
