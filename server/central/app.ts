@@ -16,7 +16,7 @@ import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth'
 import { registerConsole } from './console';
 import { installCors } from './cors';
 import { fail, installErrorHandling } from './errors';
-import { clientErrorHandler, installRequestGuards } from './guards';
+import { clientErrorHandler, frameworkErrors, installRequestGuards } from './guards';
 import { processPull } from './pull';
 import { processPush } from './push';
 import { deskOnly, serviceView } from './pushRules';
@@ -84,6 +84,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     trustProxy: true,
     return503OnClosing: true,
     clientErrorHandler,
+    frameworkErrors,
   });
   installErrorHandling(app);
   installRequestGuards(app);

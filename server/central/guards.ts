@@ -4,7 +4,7 @@
 // other answer. Each refusal is a 4xx: nothing a client sends should reach the database as a
 // value it cannot store and come back as a 500.
 import type { Socket } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_BODY_DEPTH, errorStatus, jsonDepthExceeds, textProblem } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/protocol';
 import { fail } from './errors';
@@ -72,4 +72,25 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
       'Connection: close\r\n\r\n' +
       body,
   );
+}
+
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals (a malformed URL, a path parameter
+ * longer than maxParamLength) in the envelope instead of Fastify's default body.
+ */
+export function frameworkErrors(
+  err: Error & { code?: string },
+  _req: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const long = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const code: ErrorCode = long ? 'E_URI_TOO_LONG' : 'E_BAD_REQUEST';
+  void reply.status(errorStatus[code]).send({
+    error: {
+      code,
+      message: long
+        ? '请求地址中的参数过长 (a path parameter is too long)'
+        : '请求地址格式错误 (malformed URL)',
+    },
+  });
 }
