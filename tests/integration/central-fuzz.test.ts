@@ -238,237 +238,251 @@ for (const { variant, skipReason } of forEachDb()) {
       ).body;
     });
 
-    it('push: arbitrary changes are applied or rejected one by one, never a 5xx', async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.array(fc.tuple(changeSpec, fc.integer({ min: 0, max: 9 })), {
-            minLength: 1,
-            maxLength: 6,
-          }),
-          async (specs) => {
-            const changes: unknown[] = specs.map(([s, seqMode]) => {
-              const seq = seqMode === 0 ? dev.nextSeq + 3 : dev.nextSeq++;
-              const base = (entity: Change['entity'], payload: any) => ({
-                changeId: crypto.randomUUID(),
-                seq,
-                entity,
-                entityId: typeof payload?.id === 'string' ? payload.id : crypto.randomUUID(),
-                op: 'create',
-                payload,
+    it(
+      'push: arbitrary changes are applied or rejected one by one, never a 5xx',
+      async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.tuple(changeSpec, fc.integer({ min: 0, max: 9 })), {
+              minLength: 1,
+              maxLength: 6,
+            }),
+            async (specs) => {
+              const changes: unknown[] = specs.map(([s, seqMode]) => {
+                const seq = seqMode === 0 ? dev.nextSeq + 3 : dev.nextSeq++;
+                const base = (entity: Change['entity'], payload: any) => ({
+                  changeId: crypto.randomUUID(),
+                  seq,
+                  entity,
+                  entityId: typeof payload?.id === 'string' ? payload.id : crypto.randomUUID(),
+                  op: 'create',
+                  payload,
+                });
+                switch (s.kind) {
+                  case 'app': {
+                    const a: any = appFor(dev);
+                    for (const [p, v] of s.mutations) setPath(a, p, v);
+                    return base('application', a);
+                  }
+                  case 'feedback': {
+                    const f: any = makeFeedback({ hallCode: 'HF' });
+                    f[s.field] = s.value;
+                    return base('feedback', f);
+                  }
+                  case 'attachment': {
+                    const m: any = makeAttachmentMeta({
+                      applicationId: known.appId ?? crypto.randomUUID(),
+                    });
+                    m[s.field] = s.value;
+                    return base('attachment', m);
+                  }
+                  case 'queue':
+                    return {
+                      ...base('queue_event', s.payload),
+                      entityId: `q-${crypto.randomUUID()}`,
+                    };
+                  case 'raw':
+                    return s.change;
+                }
               });
-              switch (s.kind) {
-                case 'app': {
-                  const a: any = appFor(dev);
-                  for (const [p, v] of s.mutations) setPath(a, p, v);
-                  return base('application', a);
-                }
-                case 'feedback': {
-                  const f: any = makeFeedback({ hallCode: 'HF' });
-                  f[s.field] = s.value;
-                  return base('feedback', f);
-                }
-                case 'attachment': {
-                  const m: any = makeAttachmentMeta({
-                    applicationId: known.appId ?? crypto.randomUUID(),
-                  });
-                  m[s.field] = s.value;
-                  return base('attachment', m);
-                }
-                case 'queue':
-                  return {
-                    ...base('queue_event', s.payload),
-                    entityId: `q-${crypto.randomUUID()}`,
-                  };
-                case 'raw':
-                  return s.change;
+              const before = await counts(c);
+              const r = await call<PushResponse>(c.url, 'POST', paths.push, {
+                token: dev.token,
+                body: { deviceId: dev.deviceId, changes },
+              });
+              expectAnswer(r, 'push');
+              if (r.status >= 400) {
+                expect(await counts(c), 'a refused push wrote something').toBe(before);
+                return;
               }
-            });
-            const before = await counts(c);
-            const r = await call<PushResponse>(c.url, 'POST', paths.push, {
-              token: dev.token,
-              body: { deviceId: dev.deviceId, changes },
-            });
-            expectAnswer(r, 'push');
-            if (r.status >= 400) {
-              expect(await counts(c), 'a refused push wrote something').toBe(before);
-              return;
-            }
-            expect(r.body.results).toHaveLength(changes.length);
-            for (const [i, res] of r.body.results.entries()) {
-              const ch = changes[i] as Change;
-              if (ch.entity !== 'application' && ch.entity !== 'feedback') continue;
-              const table = ch.entity === 'application' ? 'applications' : 'feedback';
-              const { rows } = await c.server.db.query<{ n: number }>(
-                `SELECT count(*)::int AS n FROM ${table} WHERE id::text = $1`,
-                [ch.entityId],
-              );
-              if (res.status === 'applied') {
-                expect(rows[0]!.n, `applied ${ch.entity} stored`).toBe(1);
-                if (ch.entity === 'application') known.appId = ch.entityId;
+              expect(r.body.results).toHaveLength(changes.length);
+              for (const [i, res] of r.body.results.entries()) {
+                const ch = changes[i] as Change;
+                if (ch.entity !== 'application' && ch.entity !== 'feedback') continue;
+                const table = ch.entity === 'application' ? 'applications' : 'feedback';
+                const { rows } = await c.server.db.query<{ n: number }>(
+                  `SELECT count(*)::int AS n FROM ${table} WHERE id::text = $1`,
+                  [ch.entityId],
+                );
+                if (res.status === 'applied') {
+                  expect(rows[0]!.n, `applied ${ch.entity} stored`).toBe(1);
+                  if (ch.entity === 'application') known.appId = ch.entityId;
+                }
+                if (res.status === 'rejected') expect(rows[0]!.n, 'rejected not stored').toBe(0);
               }
-              if (res.status === 'rejected') expect(rows[0]!.n, 'rejected not stored').toBe(0);
-            }
-          },
-        ),
-        { numRuns: RUNS * 2, seed: SEED },
-      );
-    });
+            },
+          ),
+          { numRuns: RUNS * 2, seed: SEED },
+        );
+      },
+      60_000 + RUNS * 1000,
+    );
 
-    it('every other device and administrator route: never a 5xx, refusals in the envelope', async () => {
-      type Req = { what: string; method: string; path: string; opts: Parameters<typeof call>[3] };
-      const admin = { token: () => c.adminToken };
-      const requests: fc.Arbitrary<Req> = fc.oneof(
-        fc.record({ cp: nastyString, limit: nastyString, own: nastyString }).map((q) => ({
-          what: 'pull',
-          method: 'GET',
-          path: `${paths.pull}?checkpoint=${seg(q.cp)}&limit=${seg(q.limit)}&skipOwn=${seg(q.own)}`,
-          opts: { token: dev.token },
-        })),
-        fc.record({ body: nasty, svc: fc.boolean() }).map((q) => ({
-          what: 'audit',
-          method: 'POST',
-          path: paths.audit,
-          opts: { token: q.svc ? service.token : dev.token, body: { entries: [q.body] } },
-        })),
-        fc
-          .record({
-            field: fc.constantFrom('localId', 'at', 'actor', 'label', 'entityId'),
-            v: nasty,
-          })
-          .map((q) => ({
-            what: 'audit field',
+    it(
+      'every other device and administrator route: never a 5xx, refusals in the envelope',
+      async () => {
+        type Req = { what: string; method: string; path: string; opts: Parameters<typeof call>[3] };
+        const admin = { token: () => c.adminToken };
+        const requests: fc.Arbitrary<Req> = fc.oneof(
+          fc.record({ cp: nastyString, limit: nastyString, own: nastyString }).map((q) => ({
+            what: 'pull',
+            method: 'GET',
+            path: `${paths.pull}?checkpoint=${seg(q.cp)}&limit=${seg(q.limit)}&skipOwn=${seg(q.own)}`,
+            opts: { token: dev.token },
+          })),
+          fc.record({ body: nasty, svc: fc.boolean() }).map((q) => ({
+            what: 'audit',
             method: 'POST',
             path: paths.audit,
-            opts: {
-              token: dev.token,
-              body: {
-                entries: [
-                  {
-                    localId: 1 + Math.floor(Math.random() * 1e9),
-                    at: '2026-11-26T09:30:00+08:00',
-                    actor: 'clerk',
-                    action: 'view',
-                    entity: 'application',
-                    entityId: crypto.randomUUID(),
-                    label: 'A1',
-                    [q.field]: q.v,
-                  },
-                ],
+            opts: { token: q.svc ? service.token : dev.token, body: { entries: [q.body] } },
+          })),
+          fc
+            .record({
+              field: fc.constantFrom('localId', 'at', 'actor', 'label', 'entityId'),
+              v: nasty,
+            })
+            .map((q) => ({
+              what: 'audit field',
+              method: 'POST',
+              path: paths.audit,
+              opts: {
+                token: dev.token,
+                body: {
+                  entries: [
+                    {
+                      localId: 1 + Math.floor(Math.random() * 1e9),
+                      at: '2026-11-26T09:30:00+08:00',
+                      actor: 'clerk',
+                      action: 'view',
+                      entity: 'application',
+                      entityId: crypto.randomUUID(),
+                      label: 'A1',
+                      [q.field]: q.v,
+                    },
+                  ],
+                },
               },
-            },
-          })),
-        fc.record({ code: nasty, name: nasty, kind: nasty, deskCode: nasty }).map((b) => ({
-          what: 'enroll',
-          method: 'POST',
-          path: paths.enroll,
-          opts: { body: b },
-        })),
-        fc.record({ id: nastyString }).map((q) => ({
-          what: 'application',
-          method: 'GET',
-          path: `${API_PREFIX}/applications/${seg(q.id)}`,
-          opts: { token: dev.token },
-        })),
-        fc
-          .record({
-            sha: fc.oneof(nastyString, fc.constant('a'.repeat(64))),
-            offset: nastyString,
-            size: nastyString,
-            bytes: fc.uint8Array({ maxLength: 64 }),
-          })
-          .map((q) => ({
-            what: 'attachment put',
-            method: 'PUT',
-            path: `${API_PREFIX}/attachments/${seg(q.sha)}?offset=${seg(q.offset)}&size=${seg(q.size)}`,
-            opts: {
-              token: dev.token,
-              rawBody: q.bytes,
-              headers: { 'content-type': 'application/octet-stream' },
-            },
-          })),
-        fc.record({ sha: nastyString, content: fc.boolean() }).map((q) => ({
-          what: 'attachment get',
-          method: 'GET',
-          path: `${API_PREFIX}/attachments/${seg(q.sha)}${q.content ? '/content' : ''}`,
-          opts: { token: dev.token },
-        })),
-        fc.record({ code: nasty, name: nasty }).map((b) => ({
-          what: 'admin halls',
-          method: 'POST',
-          path: paths.adminHalls,
-          opts: { token: admin.token(), body: b },
-        })),
-        fc.record({ hall: nastyString, ttl: nasty, note: nasty }).map((q) => ({
-          what: 'admin codes',
-          method: 'POST',
-          path: `${API_PREFIX}/admin/halls/${seg(q.hall)}/enrollment-codes`,
-          opts: { token: admin.token(), body: { ttlMinutes: q.ttl, note: q.note } },
-        })),
-        fc
-          .record({
-            route: fc.constantFrom('devices', 'audit', 'applications', 'rejected'),
-            hall: nastyString,
-            extra: nastyString,
-          })
-          .map((q) => ({
-            what: 'admin list',
-            method: 'GET',
-            path: `${API_PREFIX}/admin/${q.route}?hall=${seg(q.hall)}&status=${seg(q.extra)}&appNo=${seg(q.extra)}&entityId=${seg(q.extra)}&limit=${seg(q.extra)}&due=${seg(q.extra)}&days=${seg(q.extra)}`,
-            opts: { token: admin.token() },
-          })),
-        fc.record({ id: nastyString }).map((q) => ({
-          what: 'admin revoke',
-          method: 'POST',
-          path: `${API_PREFIX}/admin/devices/${seg(q.id)}/revoke`,
-          opts: { token: admin.token(), body: {} },
-        })),
-        fc
-          .record({ useKnown: fc.boolean(), id: nastyString, to: nasty, actor: nasty, note: nasty })
-          .map((q) => ({
-            what: 'admin transition',
+            })),
+          fc.record({ code: nasty, name: nasty, kind: nasty, deskCode: nasty }).map((b) => ({
+            what: 'enroll',
             method: 'POST',
-            path: `${API_PREFIX}/admin/applications/${seg(q.useKnown && known.appId ? known.appId : q.id)}/transition`,
-            opts: { token: admin.token(), body: { to: q.to, actor: q.actor, note: q.note } },
+            path: paths.enroll,
+            opts: { body: b },
           })),
-        fc
-          .record({ useKnown: fc.boolean(), id: nastyString, field: nastyString, v: nasty })
-          .map((q) => ({
-            what: 'admin edit',
-            method: 'PATCH',
-            path: `${API_PREFIX}/admin/applications/${seg(q.useKnown && known.appId ? known.appId : q.id)}`,
-            opts: {
-              token: admin.token(),
-              body: { actor: 'back office', changes: { [q.field]: q.v, notes: q.v } },
-            },
+          fc.record({ id: nastyString }).map((q) => ({
+            what: 'application',
+            method: 'GET',
+            path: `${API_PREFIX}/applications/${seg(q.id)}`,
+            opts: { token: dev.token },
           })),
-        fc.record({ key: nastyString, data: nasty }).map((q) => ({
-          what: 'admin config',
-          method: 'PUT',
-          path: `${API_PREFIX}/admin/config/${seg(q.key)}`,
-          opts: { token: admin.token(), body: { data: q.data } },
-        })),
-        fc.record({ year: nastyString, data: nasty }).map((q) => ({
-          what: 'admin calendar year',
-          method: 'PUT',
-          path: `${API_PREFIX}/admin/config/calendar/years/${seg(q.year)}`,
-          opts: { token: admin.token(), body: q.data },
-        })),
-        fc
-          .record({ p: nastyString, m: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT') })
-          .map((q) => ({
-            what: 'any path',
-            method: q.m,
-            path: `/${seg(q.p)}`,
-            opts: {},
+          fc
+            .record({
+              sha: fc.oneof(nastyString, fc.constant('a'.repeat(64))),
+              offset: nastyString,
+              size: nastyString,
+              bytes: fc.uint8Array({ maxLength: 64 }),
+            })
+            .map((q) => ({
+              what: 'attachment put',
+              method: 'PUT',
+              path: `${API_PREFIX}/attachments/${seg(q.sha)}?offset=${seg(q.offset)}&size=${seg(q.size)}`,
+              opts: {
+                token: dev.token,
+                rawBody: q.bytes,
+                headers: { 'content-type': 'application/octet-stream' },
+              },
+            })),
+          fc.record({ sha: nastyString, content: fc.boolean() }).map((q) => ({
+            what: 'attachment get',
+            method: 'GET',
+            path: `${API_PREFIX}/attachments/${seg(q.sha)}${q.content ? '/content' : ''}`,
+            opts: { token: dev.token },
           })),
-      );
-      await fc.assert(
-        fc.asyncProperty(requests, async (r) => {
-          await probe(c, r.what, r.method, r.path, r.opts);
-        }),
-        { numRuns: RUNS * 5, seed: SEED },
-      );
-    });
+          fc.record({ code: nasty, name: nasty }).map((b) => ({
+            what: 'admin halls',
+            method: 'POST',
+            path: paths.adminHalls,
+            opts: { token: admin.token(), body: b },
+          })),
+          fc.record({ hall: nastyString, ttl: nasty, note: nasty }).map((q) => ({
+            what: 'admin codes',
+            method: 'POST',
+            path: `${API_PREFIX}/admin/halls/${seg(q.hall)}/enrollment-codes`,
+            opts: { token: admin.token(), body: { ttlMinutes: q.ttl, note: q.note } },
+          })),
+          fc
+            .record({
+              route: fc.constantFrom('devices', 'audit', 'applications', 'rejected'),
+              hall: nastyString,
+              extra: nastyString,
+            })
+            .map((q) => ({
+              what: 'admin list',
+              method: 'GET',
+              path: `${API_PREFIX}/admin/${q.route}?hall=${seg(q.hall)}&status=${seg(q.extra)}&appNo=${seg(q.extra)}&entityId=${seg(q.extra)}&limit=${seg(q.extra)}&due=${seg(q.extra)}&days=${seg(q.extra)}`,
+              opts: { token: admin.token() },
+            })),
+          fc.record({ id: nastyString }).map((q) => ({
+            what: 'admin revoke',
+            method: 'POST',
+            path: `${API_PREFIX}/admin/devices/${seg(q.id)}/revoke`,
+            opts: { token: admin.token(), body: {} },
+          })),
+          fc
+            .record({
+              useKnown: fc.boolean(),
+              id: nastyString,
+              to: nasty,
+              actor: nasty,
+              note: nasty,
+            })
+            .map((q) => ({
+              what: 'admin transition',
+              method: 'POST',
+              path: `${API_PREFIX}/admin/applications/${seg(q.useKnown && known.appId ? known.appId : q.id)}/transition`,
+              opts: { token: admin.token(), body: { to: q.to, actor: q.actor, note: q.note } },
+            })),
+          fc
+            .record({ useKnown: fc.boolean(), id: nastyString, field: nastyString, v: nasty })
+            .map((q) => ({
+              what: 'admin edit',
+              method: 'PATCH',
+              path: `${API_PREFIX}/admin/applications/${seg(q.useKnown && known.appId ? known.appId : q.id)}`,
+              opts: {
+                token: admin.token(),
+                body: { actor: 'back office', changes: { [q.field]: q.v, notes: q.v } },
+              },
+            })),
+          fc.record({ key: nastyString, data: nasty }).map((q) => ({
+            what: 'admin config',
+            method: 'PUT',
+            path: `${API_PREFIX}/admin/config/${seg(q.key)}`,
+            opts: { token: admin.token(), body: { data: q.data } },
+          })),
+          fc.record({ year: nastyString, data: nasty }).map((q) => ({
+            what: 'admin calendar year',
+            method: 'PUT',
+            path: `${API_PREFIX}/admin/config/calendar/years/${seg(q.year)}`,
+            opts: { token: admin.token(), body: q.data },
+          })),
+          fc
+            .record({ p: nastyString, m: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT') })
+            .map((q) => ({
+              what: 'any path',
+              method: q.m,
+              path: `/${seg(q.p)}`,
+              opts: {},
+            })),
+        );
+        await fc.assert(
+          fc.asyncProperty(requests, async (r) => {
+            await probe(c, r.what, r.method, r.path, r.opts);
+          }),
+          { numRuns: RUNS * 5, seed: SEED },
+        );
+      },
+      60_000 + RUNS * 1000,
+    );
 
     it("the framework's own refusals use the envelope: 400, 404, 413, 414, 415, 431", async () => {
       const malformed = await probe(c, 'malformed', 'POST', paths.push, {
