@@ -8,6 +8,8 @@
 // idempotency record, keyed by changeId) are written. This transaction is crucial: the record
 // and its changeId commit together, so a resend after a lost answer finds the changeId and is
 // answered `duplicate` instead of being applied twice; and a crash before COMMIT leaves nothing.
+// The centre's own rules (create semantics, seq gap, device kinds, storable values) and the
+// one-change-at-a-time fallback when the database refuses a value live in pushRules.ts.
 import type { z } from 'zod';
 import type { Application as ApplicationT } from '../../shared/domain/model';
 import { Application, AttachmentMeta, Feedback } from '../../shared/domain/model';
