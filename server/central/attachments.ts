@@ -76,6 +76,13 @@ export async function putAttachmentChunk(
       [auth.hallId, sha256],
     );
     if (known.rows.length === 0) {
+      // Nothing here yet: only a first chunk starts an upload (a refusal writes nothing).
+      if (offset !== 0) {
+        return {
+          kind: 'offset' as const,
+          status: { sha256, size: null, received: 0, complete: false },
+        };
+      }
       // A new upload: what this device already holds (stored and pending) plus this one.
       const used = await tx.query<{ bytes: string | number | null }>(
         'SELECT sum(size)::float8 AS bytes FROM blobs WHERE device_id = $1',
@@ -141,14 +148,8 @@ export async function putAttachmentChunk(
     const h = crypto.createHash('sha256');
     for (const r of all.rows) h.update(r.data);
     if (h.digest('hex') !== sha256) {
-      await tx.query('DELETE FROM blob_chunks WHERE hall_id = $1 AND sha256 = $2', [
-        auth.hallId,
-        sha256,
-      ]);
-      await tx.query('UPDATE blobs SET received = 0 WHERE hall_id = $1 AND sha256 = $2', [
-        auth.hallId,
-        sha256,
-      ]);
+      // The whole upload is discarded (its chunks go with the row): the desk starts again at 0.
+      await tx.query('DELETE FROM blobs WHERE hall_id = $1 AND sha256 = $2', [auth.hallId, sha256]);
       return { kind: 'hash' as const, status: { sha256, size, received: 0, complete: false } };
     }
     await tx.query(

@@ -280,10 +280,12 @@ export const AttachmentStatus = z.object({
 });
 export type AttachmentStatus = z.infer<typeof AttachmentStatus>;
 
-export const AttachmentPutQuery = z.object({
-  offset: z.coerce.number().int().nonnegative(),
-  size: z.coerce.number().int().nonnegative(),
-});
+/** A byte count in a query string: decimal digits only (no '', '1e3', '0x10', spaces). */
+const byteCount = z
+  .string()
+  .regex(/^\d{1,12}$/)
+  .transform(Number);
+export const AttachmentPutQuery = z.object({ offset: byteCount, size: byteCount });
 export type AttachmentPutQuery = z.infer<typeof AttachmentPutQuery>;
 
 export const ATTACHMENT_HEADERS = {
