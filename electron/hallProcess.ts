@@ -80,6 +80,7 @@ export function parsePushReport(message: unknown): HallPushStatus | null {
     pending,
     lastError: typeof m.lastError === 'string' ? m.lastError.slice(0, 300) : null,
     lastSuccessAt: num(m.lastSuccessAt),
+    ...(typeof m.unsendable === 'string' ? { unsendable: m.unsendable.slice(0, 500) } : {}),
     reportedAt,
   };
 }

@@ -243,9 +243,9 @@ export async function enroll(db: Db, body: unknown): Promise<EnrollResponse> {
     const deskCode =
       r.data.kind === 'service' ? null : await allocateDeskCode(tx, row.hall_id, r.data.deskCode);
     await tx.query(
-      `INSERT INTO devices (id, hall_id, name, token_sha256, desk_code)
-       VALUES ($1, $2, $3, $4, $5)`,
-      [deviceId, row.hall_id, r.data.deviceName, sha256Hex(token), deskCode],
+      `INSERT INTO devices (id, hall_id, name, token_sha256, desk_code, kind)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [deviceId, row.hall_id, r.data.deviceName, sha256Hex(token), deskCode, r.data.kind ?? 'desk'],
     );
     return {
       deviceId,

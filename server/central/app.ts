@@ -16,8 +16,11 @@ import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth'
 import { registerConsole } from './console';
 import { installCors } from './cors';
 import { fail, installErrorHandling } from './errors';
+import { clientErrorHandler, frameworkErrors, installRequestGuards } from './guards';
 import { processPull } from './pull';
 import { processPush } from './push';
+import { deskOnly, serviceView } from './pushRules';
+import { sweepExpiredUploads } from './attachments';
 import { registerUpdates } from './updates';
 
 export interface CentralServerOptions {
@@ -34,6 +37,12 @@ export interface CentralServerOptions {
   maxConnections?: number;
   /** Folder served at /updates/ as the desktop shell's generic update feed (none: not served). */
   updatesDir?: string;
+  /** Largest seq jump past a device's highest (DEFAULT_MAX_SEQ_GAP; HALLDESK_MAX_SEQ_GAP). */
+  maxSeqGap?: number;
+  /** Days after which unfinished uploads and their bytes are removed (DEFAULT_UPLOAD_EXPIRY_DAYS). */
+  uploadExpiryDays?: number;
+  /** Per-device stored + pending attachment bytes (DEFAULT_DEVICE_QUOTA_BYTES). */
+  deviceQuotaBytes?: number;
 }
 
 export interface CentralServer {
@@ -41,6 +50,8 @@ export interface CentralServer {
   db: Db;
   /** The admin token generated on the very first start (null when it already existed or was given). */
   generatedAdminToken: string | null;
+  /** Removes unfinished uploads older than the expiry (also run hourly); returns how many. */
+  sweepUploads(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -72,8 +83,11 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     // Proxies and load balancers in front of several endpoint processes.
     trustProxy: true,
     return503OnClosing: true,
+    clientErrorHandler,
+    frameworkErrors,
   });
   installErrorHandling(app);
+  installRequestGuards(app);
   installCors(app);
   // Responses gzip/br when asked; request bodies with Content-Encoding gzip/deflate/br are
   // decompressed before parsing, and the body limit applies to the decompressed size too
@@ -101,6 +115,11 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     await authenticateAdmin(db, req);
   };
   const dev = (req: FastifyRequest): DeviceAuth => req.device!;
+  // Routes a `service` device (the hall queue service's uplink) may not use (pushRules.ts).
+  const deskDevice = [device, async (req: FastifyRequest) => deskOnly(dev(req))];
+  const attachmentLimits = {
+    ...(opts.deviceQuotaBytes !== undefined ? { quotaBytes: opts.deviceQuotaBytes } : {}),
+  };
 
   // Reachability for desks and readiness for a load balancer: answers only if the database does.
   const health = async (): Promise<HealthResponse> => {
@@ -128,19 +147,26 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   app.delete(paths.device, { onRequest: device }, async (req) =>
     admin.revokeSelf(db, dev(req).deviceId),
   );
-  app.post(paths.push, { onRequest: device }, async (req) => processPush(db, dev(req), req.body));
-  app.post(paths.audit, { onRequest: device }, async (req) => storeAudit(db, dev(req), req.body));
-  app.get(paths.pull, { onRequest: device }, async (req) => processPull(db, dev(req), req.query));
+  const pushOpts = opts.maxSeqGap !== undefined ? { maxSeqGap: opts.maxSeqGap } : {};
+  app.post(paths.push, { onRequest: device }, async (req) =>
+    processPush(db, dev(req), req.body, pushOpts),
+  );
+  app.post(paths.audit, { onRequest: deskDevice }, async (req) =>
+    storeAudit(db, dev(req), req.body),
+  );
+  app.get(paths.pull, { onRequest: device }, async (req) =>
+    serviceView(dev(req), await processPull(db, dev(req), req.query)),
+  );
   app.get<{ Params: { id: string } }>(
     `${API_PREFIX}/applications/:id`,
-    { onRequest: device },
+    { onRequest: deskDevice },
     async (req) => ({
       application: await admin.getHallApplication(db, dev(req).hallId, req.params.id),
     }),
   );
   app.get<{ Params: { sha: string } }>(
     `${API_PREFIX}/attachments/:sha`,
-    { onRequest: device },
+    { onRequest: deskDevice },
     async (req, reply) => {
       const st = await attachmentStatus(db, dev(req), req.params.sha);
       if (st.size !== null) reply.header(ATTACHMENT_HEADERS.size, String(st.size));
@@ -152,7 +178,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   );
   app.put<{ Params: { sha: string } }>(
     `${API_PREFIX}/attachments/:sha`,
-    { onRequest: device },
+    { onRequest: deskDevice },
     async (req) => {
       const body = req.body;
       if (!(body instanceof Uint8Array)) {
@@ -165,12 +191,12 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
           ),
         );
       }
-      return putAttachmentChunk(db, dev(req), req.params.sha, req.query, body);
+      return putAttachmentChunk(db, dev(req), req.params.sha, req.query, body, attachmentLimits);
     },
   );
   app.get<{ Params: { sha: string } }>(
     `${API_PREFIX}/attachments/:sha/content`,
-    { onRequest: device },
+    { onRequest: deskDevice },
     async (req, reply) => {
       const { bytes, mimeType } = await attachmentContent(db, dev(req), req.params.sha);
       return reply
@@ -231,14 +257,22 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   await registerConsole(app, db);
   registerUpdates(app, opts.updatesDir);
 
+  // Unfinished uploads expire: swept at start and hourly (a failed sweep is retried next hour).
+  const sweepUploads = () => sweepExpiredUploads(db, opts.uploadExpiryDays);
+  const sweepTimer = setInterval(() => void sweepUploads().catch(() => undefined), 3600_000);
+  sweepTimer.unref();
+  await sweepUploads().catch(() => undefined);
+
   let closed = false;
   return {
     app,
     db,
     generatedAdminToken,
+    sweepUploads,
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweepTimer);
       await app.close();
       await db.close();
     },

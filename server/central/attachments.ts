@@ -4,6 +4,8 @@ import crypto from 'node:crypto';
 import type { AttachmentStatus } from '../../shared/protocol';
 import {
   AttachmentPutQuery,
+  DEFAULT_DEVICE_QUOTA_BYTES,
+  DEFAULT_UPLOAD_EXPIRY_DAYS,
   MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENT_CHUNK_BYTES,
   Sha256Hex,
@@ -38,14 +40,24 @@ export async function attachmentStatus(
   return { sha256, size: b.size, received: b.received, complete: b.complete };
 }
 
-/** Stores one chunk. Idempotent for a complete blob; strict about the offset otherwise. */
+export interface AttachmentLimits {
+  /** Stored plus pending bytes of uploads this device started (DEFAULT_DEVICE_QUOTA_BYTES). */
+  quotaBytes?: number;
+}
+
+/**
+ * Stores one chunk. Idempotent for a complete blob; strict about the offset otherwise. A new
+ * upload is counted against the device that starts it: past its quota → 413 E_QUOTA.
+ */
 export async function putAttachmentChunk(
   db: Db,
   auth: DeviceAuth,
   sha256: string,
   query: unknown,
   chunk: Uint8Array,
+  limits: AttachmentLimits = {},
 ): Promise<AttachmentStatus> {
+  const quota = limits.quotaBytes ?? DEFAULT_DEVICE_QUOTA_BYTES;
   checkSha(sha256);
   const q = AttachmentPutQuery.safeParse(query);
   if (!q.success) fail('E_BAD_REQUEST', '需要 offset 和 size 参数 (offset and size are required)');
@@ -59,10 +71,30 @@ export async function putAttachmentChunk(
   if (offset + chunk.length > size) fail('E_BAD_REQUEST', '分块超出文件大小 (chunk beyond size)');
 
   const outcome = await db.transaction(async (tx) => {
+    const known = await tx.query<{ n: number }>(
+      'SELECT 1 AS n FROM blobs WHERE hall_id = $1 AND sha256 = $2',
+      [auth.hallId, sha256],
+    );
+    if (known.rows.length === 0) {
+      // Nothing here yet: only a first chunk starts an upload (a refusal writes nothing).
+      if (offset !== 0) {
+        return {
+          kind: 'offset' as const,
+          status: { sha256, size: null, received: 0, complete: false },
+        };
+      }
+      // A new upload: what this device already holds (stored and pending) plus this one.
+      const used = await tx.query<{ bytes: string | number | null }>(
+        'SELECT sum(size)::float8 AS bytes FROM blobs WHERE device_id = $1',
+        [auth.deviceId],
+      );
+      const have = Number(used.rows[0]?.bytes ?? 0);
+      if (have + size > quota) return { kind: 'quota' as const, have };
+    }
     await tx.query(
-      `INSERT INTO blobs (hall_id, sha256, size) VALUES ($1, $2, $3)
+      `INSERT INTO blobs (hall_id, sha256, size, device_id) VALUES ($1, $2, $3, $4)
        ON CONFLICT (hall_id, sha256) DO NOTHING`,
-      [auth.hallId, sha256, size],
+      [auth.hallId, sha256, size, auth.deviceId],
     );
     const { rows } = await tx.query<{ size: number; received: number; complete: boolean }>(
       'SELECT size, received, complete FROM blobs WHERE hall_id = $1 AND sha256 = $2 FOR UPDATE',
@@ -116,14 +148,8 @@ export async function putAttachmentChunk(
     const h = crypto.createHash('sha256');
     for (const r of all.rows) h.update(r.data);
     if (h.digest('hex') !== sha256) {
-      await tx.query('DELETE FROM blob_chunks WHERE hall_id = $1 AND sha256 = $2', [
-        auth.hallId,
-        sha256,
-      ]);
-      await tx.query('UPDATE blobs SET received = 0 WHERE hall_id = $1 AND sha256 = $2', [
-        auth.hallId,
-        sha256,
-      ]);
+      // The whole upload is discarded (its chunks go with the row): the desk starts again at 0.
+      await tx.query('DELETE FROM blobs WHERE hall_id = $1 AND sha256 = $2', [auth.hallId, sha256]);
       return { kind: 'hash' as const, status: { sha256, size, received: 0, complete: false } };
     }
     await tx.query(
@@ -144,6 +170,13 @@ export async function putAttachmentChunk(
     );
     return { kind: 'ok' as const, status: { sha256, size, received, complete: true } };
   });
+  if (outcome.kind === 'quota') {
+    fail(
+      'E_QUOTA',
+      `本设备的附件已占用 ${outcome.have} 字节，再加 ${size} 字节将超过配额 ${quota} 字节 (attachment quota of this device exceeded)`,
+      { quotaBytes: quota, usedBytes: outcome.have, size },
+    );
+  }
   if (outcome.kind === 'offset') {
     fail(
       'E_OFFSET_MISMATCH',
@@ -184,4 +217,19 @@ export async function attachmentContent(
     ),
     mimeType: meta.rows[0]?.mime ?? 'application/octet-stream',
   };
+}
+
+/**
+ * Removes unfinished uploads started more than `expiryDays` ago, with their bytes (chunks go
+ * with the blob row). A desk that still wants one starts again from offset 0. Returns how many.
+ */
+export async function sweepExpiredUploads(
+  db: Db,
+  expiryDays: number = DEFAULT_UPLOAD_EXPIRY_DAYS,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM blobs WHERE NOT complete AND created_at < now() - make_interval(secs => $1)`,
+    [expiryDays * 86400],
+  );
+  return rowCount;
 }

@@ -46,7 +46,11 @@ export interface DeviceAuth {
   hallId: number;
   hallCode: string;
   hallName: string;
+  /** 'desk' or 'service' (the hall queue service's uplink): what the device may do (pushRules.ts). */
+  kind: DeviceKind;
 }
+
+export type DeviceKind = 'desk' | 'service';
 
 /** Authenticates a device request; throws E_AUTH / E_TOKEN_REVOKED / E_FORBIDDEN. */
 export async function authenticateDevice(db: Db, req: FastifyRequest): Promise<DeviceAuth> {
@@ -62,8 +66,9 @@ export async function authenticateDevice(db: Db, req: FastifyRequest): Promise<D
     code: string;
     hall_name: string;
     revoked_at: unknown;
+    kind: string;
   }>(
-    `SELECT d.id, d.name, d.hall_id, d.revoked_at, h.code, h.name AS hall_name
+    `SELECT d.id, d.name, d.hall_id, d.revoked_at, d.kind, h.code, h.name AS hall_name
        FROM devices d JOIN halls h ON h.id = d.hall_id
       WHERE d.token_sha256 = $1`,
     [sha256Hex(token)],
@@ -78,6 +83,7 @@ export async function authenticateDevice(db: Db, req: FastifyRequest): Promise<D
     hallId: d.hall_id,
     hallCode: d.code,
     hallName: d.hall_name,
+    kind: d.kind === 'service' ? 'service' : 'desk',
   };
 }
 

@@ -41,6 +41,15 @@ function fromFastify(err: FastifyError): { status: number; code: ErrorCode; mess
     default:
       break;
   }
+  // A value the database cannot store (SQLSTATE class 22: bad encoding, out-of-range date or
+  // number) came from the request: the client's input, not a fault of the server.
+  if (typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code) && !err.statusCode) {
+    return {
+      status: 400,
+      code: 'E_VALIDATION',
+      message: '数据无法保存，请检查输入 (a value the database cannot store)',
+    };
+  }
   if (err instanceof SyntaxError || err.statusCode === 400) {
     return {
       status: 400,

@@ -3,6 +3,13 @@
 import path from 'node:path';
 import { buildCentralServer } from './app';
 
+/** `{ [key]: n }` when the variable holds a positive number, else nothing (the default applies). */
+function numberEnv<K extends string>(name: string, key: K): Partial<Record<K, number>> {
+  const v = Number(process.env[name]);
+  if (!process.env[name] || !Number.isFinite(v) || v <= 0) return {};
+  return { [key]: v } as Partial<Record<K, number>>;
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = path.resolve(process.env.HALLDESK_CENTRAL_DATA || '.data/central');
@@ -14,6 +21,10 @@ async function main(): Promise<void> {
     // The shell's update feed (electron-builder's release folder by default, when it exists).
     updatesDir: process.env.HALLDESK_UPDATES_DIR ?? 'release',
     logger: { level: process.env.LOG_LEVEL || 'info' },
+    // The centre's rules (shared/protocol/API.md, "What the centre accepts"); defaults in limits.ts.
+    ...numberEnv('HALLDESK_MAX_SEQ_GAP', 'maxSeqGap'),
+    ...numberEnv('HALLDESK_UPLOAD_EXPIRY_DAYS', 'uploadExpiryDays'),
+    ...numberEnv('HALLDESK_DEVICE_QUOTA_BYTES', 'deviceQuotaBytes'),
   });
   if (server.generatedAdminToken) {
     // Printed once: only its hash is stored. Set HALLDESK_ADMIN_TOKEN to choose your own.

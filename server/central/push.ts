@@ -8,6 +8,8 @@
 // idempotency record, keyed by changeId) are written. This transaction is crucial: the record
 // and its changeId commit together, so a resend after a lost answer finds the changeId and is
 // answered `duplicate` instead of being applied twice; and a crash before COMMIT leaves nothing.
+// The centre's own rules (create semantics, seq gap, device kinds, storable values) and the
+// one-change-at-a-time fallback when the database refuses a value live in pushRules.ts.
 import type { z } from 'zod';
 import type { Application as ApplicationT } from '../../shared/domain/model';
 import { Application, AttachmentMeta, Feedback } from '../../shared/domain/model';
@@ -23,6 +25,17 @@ import type { Db, Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { sha256Hex } from './auth';
 import { fail } from './errors';
+import type { PushContext, PushRulesOptions } from './pushRules';
+import {
+  applyEachAlone,
+  attachmentRefusal,
+  createRefusal,
+  isValueRefusedByDb,
+  kindRefusal,
+  payloadRefusal,
+  pushContext,
+  seqGapRefusal,
+} from './pushRules';
 
 type Prepared =
   | { kind: 'ok'; change: Change; hash: string; entity: 'application'; record: ApplicationT }
@@ -47,7 +60,7 @@ type Prepared =
       entity: 'queue_event';
       record: Record<string, unknown>;
     }
-  | { kind: 'invalid'; change: Change; hash: string; reason: string };
+  | { kind: 'invalid'; change: Change; hash: string; reason: string; code?: string };
 
 function describeIssues(err: z.ZodError): string {
   return err.issues
@@ -72,7 +85,16 @@ function parseRecord<T extends { id: string }>(
 
 function prepare(change: Change, auth: DeviceAuth, crossHall: string[]): Prepared {
   const hash = sha256Hex(canonicalJson(change.payload));
-  const invalid = (reason: string): Prepared => ({ kind: 'invalid', change, hash, reason });
+  const invalid = (reason: string, code?: string): Prepared => ({
+    kind: 'invalid',
+    change,
+    hash,
+    reason,
+    ...(code ? { code } : {}),
+  });
+  // The centre's rules (pushRules.ts) before the schemas: what the device may push at all.
+  const refused = kindRefusal(auth.kind, change) ?? payloadRefusal(change);
+  if (refused) return invalid(refused.reason, refused.code);
   switch (change.entity) {
     case 'application': {
       const r = parseRecord(Application, change, '申请数据不符合格式 (invalid application)');
@@ -174,7 +196,12 @@ async function loadEntities(
 }
 
 /** Parses, validates, checks hall scope and applies one push. Throws ApiFailure on refusal. */
-export async function processPush(db: Db, auth: DeviceAuth, body: unknown): Promise<PushResponse> {
+export async function processPush(
+  db: Db,
+  auth: DeviceAuth,
+  body: unknown,
+  opts: PushRulesOptions = {},
+): Promise<PushResponse> {
   const rawChanges = (body as { changes?: unknown } | null)?.changes;
   if (Array.isArray(rawChanges) && rawChanges.length > MAX_PUSH_BATCH) {
     fail(
@@ -203,13 +230,28 @@ export async function processPush(db: Db, auth: DeviceAuth, body: unknown): Prom
     );
   }
 
-  return db.transaction((tx) => applyBatch(tx, auth, prepared));
+  const ctx = await pushContext(db, opts);
+  const apply = (batch: Prepared[]) => db.transaction((tx) => applyBatch(tx, auth, batch, ctx));
+  try {
+    return await apply(prepared);
+  } catch (err) {
+    // One change's values refused by the database must not fail the others (pushRules.ts).
+    if (!isValueRefusedByDb(err) || prepared.length === 0) throw err;
+    return applyEachAlone(db, prepared, apply, (p, r) => ({
+      kind: 'invalid' as const,
+      change: p.change,
+      hash: p.hash,
+      reason: r.reason,
+      code: r.code,
+    }));
+  }
 }
 
 async function applyBatch(
   tx: Queryable,
   auth: DeviceAuth,
   prepared: Prepared[],
+  ctx: PushContext,
 ): Promise<PushResponse> {
   // Device lock (one device's pushes never interleave) and hall lock (serialises every writer
   // of this hall's records and feed until COMMIT), in one round trip.
@@ -300,6 +342,7 @@ async function applyBatch(
   const queueEvents: Array<{ id: string; payload: Record<string, unknown> }> = [];
 
   const touch = (entity: string, id: string) => feedOrder.push({ entity, id });
+  let highestSeq = device.max_seq;
 
   for (const p of prepared) {
     const { changeId, seq } = p.change;
@@ -346,7 +389,13 @@ async function applyBatch(
       results.push(dup);
       continue;
     }
-    // 2. The seq belongs to another change of this device.
+    // 2. Far beyond the device's last seq: refused, and not recorded (not a high-water mark).
+    const gap = seqGapRefusal(seq, highestSeq, ctx);
+    if (gap) {
+      results.push({ changeId, seq, status: 'rejected', ...gap });
+      continue;
+    }
+    // 3. The seq belongs to another change of this device.
     if (bySeq.has(seq) || seqsInBatch.has(seq)) {
       results.push({
         changeId,
@@ -358,10 +407,31 @@ async function applyBatch(
       continue;
     }
     seqsInBatch.add(seq);
+    highestSeq = Math.max(highestSeq, seq);
 
     let result: ChangeResult;
+    // The centre's rules that need the stored records (pushRules.ts).
+    const refused =
+      p.kind !== 'ok'
+        ? null
+        : p.entity === 'application' && !states.application.get(p.change.entityId)
+          ? createRefusal(p.record, ctx)
+          : p.entity === 'attachment'
+            ? attachmentRefusal(
+                attachmentApps.has(p.record.applicationId) ||
+                  states.application.has(p.record.applicationId),
+              )
+            : null;
     if (p.kind === 'invalid') {
-      result = { changeId, seq, status: 'rejected', code: 'E_VALIDATION', reason: p.reason };
+      result = {
+        changeId,
+        seq,
+        status: 'rejected',
+        code: p.code ?? 'E_VALIDATION',
+        reason: p.reason,
+      };
+    } else if (refused) {
+      result = { changeId, seq, status: 'rejected', ...refused };
     } else if (p.entity === 'queue_event') {
       queueEvents.push({ id: p.change.entityId, payload: p.record });
       result = { changeId, seq, status: 'applied' };

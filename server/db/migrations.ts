@@ -224,6 +224,30 @@ CREATE INDEX audit_events_at ON audit_events (at DESC);
 CREATE INDEX audit_events_entity ON audit_events (entity_id, at DESC);
 `,
   },
+  {
+    // What a device may do depends on its kind: 'desk' (applications, feedback, attachments,
+    // queue events, pull) or 'service' (the hall queue service's uplink: queue events and its
+    // configuration only). Devices enrolled before kinds were recorded whose every change was a
+    // queue event and that hold no desk code are the hall services of that time.
+    id: '20261207_centre-trust_1_device_kind',
+    sql: `
+ALTER TABLE devices ADD COLUMN kind text NOT NULL DEFAULT 'desk';
+UPDATE devices d SET kind = 'service'
+ WHERE d.desk_code IS NULL
+   AND EXISTS (SELECT 1 FROM changes c WHERE c.device_id = d.id)
+   AND NOT EXISTS (SELECT 1 FROM changes c WHERE c.device_id = d.id AND c.entity <> 'queue_event');
+`,
+  },
+  {
+    // Attachment bytes are counted against the device that started the upload (per-device quota),
+    // and unfinished uploads are swept after their expiry (by created_at).
+    id: '20261207_centre-trust_2_blob_owner',
+    sql: `
+ALTER TABLE blobs ADD COLUMN device_id uuid;
+CREATE INDEX blobs_device ON blobs (device_id);
+CREATE INDEX blobs_incomplete ON blobs (created_at) WHERE NOT complete;
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

@@ -12,6 +12,17 @@ export type CentralPushHook = ((
   changes: Change[],
 ) => Promise<Pick<PushResponse, 'ackSeq'> & Partial<PushResponse>>) & { deviceId?: string };
 
+/** The centre answered with an HTTP error (the hook throws it; the outbox reads `status`). */
+export class CentralHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CentralHttpError';
+  }
+}
+
 export interface HttpCentralPushOptions {
   /** e.g. http://central.example:8600 */
   baseUrl: string;
@@ -29,7 +40,10 @@ export function httpCentralPush(opts: HttpCentralPushOptions): CentralPushHook {
       body: JSON.stringify({ deviceId: opts.deviceId, changes }),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
     });
-    if (!res.ok) throw new Error(`central push HTTP ${res.status}: ${await res.text()}`);
+    if (!res.ok) {
+      const text = (await res.text()).slice(0, 300);
+      throw new CentralHttpError(res.status, `central push HTTP ${res.status}: ${text}`);
+    }
     return (await res.json()) as PushResponse;
   };
   hook.deviceId = opts.deviceId;
@@ -71,6 +85,16 @@ export class Outbox {
   lastSuccessAt: number | null = null;
   /** See OutboxSnapshot.deviceId. */
   deviceId: string | undefined = undefined;
+  /**
+   * Events the centre could not take (its 500 came back for that event alone while the next one
+   * went through): sent as a small placeholder under the same change id and seq so that nothing
+   * after them waits forever. Said in the push report until the service restarts.
+   */
+  unsendable: Array<{ seq: number; changeId: string; error: string }> = [];
+  /** How many events the next push may carry: halved on a 500 to find the one that fails. */
+  batchLimit = PUSH_BATCH;
+  /** Change ids to send as placeholders (found unsendable in this run). */
+  private readonly placeholders = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private inflight = false;
   private delayMs = 1000;
@@ -156,15 +180,67 @@ export class Outbox {
     this.timer.unref();
   }
 
+  /** The wire form of a pending event (a placeholder for one the centre cannot take). */
+  private wire(p: PendingEvent): Change {
+    const change = this.toChange(p);
+    const error = this.placeholders.get(p.cid);
+    if (error === undefined) return change;
+    const orig = (change.payload ?? {}) as Record<string, unknown>;
+    return {
+      ...change,
+      payload: {
+        id: orig.id ?? p.cid,
+        ...(typeof orig.hallCode === 'string' ? { hallCode: orig.hallCode } : {}),
+        type: 'unsendable',
+        reason: error.slice(0, 200),
+      },
+    };
+  }
+
+  /**
+   * A 500 for a batch: split it rather than resend it forever. Halve the batch until one event
+   * alone fails; then send the next event alone as a probe. If the probe goes through, the
+   * centre works and the first event is what it cannot take: it goes as a placeholder. If the
+   * probe fails too, the centre itself is down: back off as for any failure.
+   */
+  private async isolate(batch: Change[], error: string): Promise<'split' | 'found' | 'down'> {
+    if (batch.length > 1) {
+      this.batchLimit = Math.max(1, Math.floor(batch.length / 2));
+      this.lastError = `中心拒收（HTTP 500），正在拆分批次查找出错的事件（每批 ${this.batchLimit} 条） (centre error: splitting the batch): ${error}`;
+      return 'split';
+    }
+    const suspect = this.pending[0];
+    const next = this.pending[1];
+    if (!suspect || !next || suspect.os !== batch[0]?.seq) return 'down';
+    try {
+      await this.hook!([this.wire(next)]);
+    } catch {
+      return 'down';
+    }
+    this.placeholders.set(suspect.cid, error);
+    this.unsendable.push({ seq: suspect.os, changeId: suspect.cid, error: error.slice(0, 300) });
+    if (this.unsendable.length > 20) this.unsendable.splice(0, this.unsendable.length - 20);
+    return 'found';
+  }
+
+  /** One line for the push report (null when every event could be sent). */
+  unsendableReport(): string | null {
+    const last = this.unsendable[this.unsendable.length - 1];
+    if (!last) return null;
+    return `${this.unsendable.length} 条排队事件中心无法保存，已以占位记录代替（最近：序号 ${last.seq}）(${this.unsendable.length} queue event(s) the centre could not store were sent as placeholders; last seq ${last.seq}): ${last.error}`;
+  }
+
   async flush(): Promise<void> {
     if (!this.hook || this.inflight || this.stopped || this.pending.length === 0) return;
     this.inflight = true;
-    const batch = this.pending.slice(0, PUSH_BATCH).map(this.toChange);
+    const batch = this.pending.slice(0, this.batchLimit).map((p) => this.wire(p));
     try {
       const res = await this.hook(batch);
       this.lastError = null;
       this.lastSuccessAt = Date.now();
       this.delayMs = 1000;
+      // A batch went through: grow back towards full batches.
+      this.batchLimit = Math.min(PUSH_BATCH, this.batchLimit * 2);
       // ackSeq covers every result (applied, duplicate, rejected): nothing is resent forever.
       const last = batch[batch.length - 1]?.seq ?? 0;
       const acked = Math.min(res.ackSeq, last);
@@ -175,8 +251,17 @@ export class Outbox {
       this.inflight = false;
       if (this.pending.length > 0) this.schedule(acked >= last ? 0 : 5000);
     } catch (error) {
-      this.inflight = false;
       this.lastError = error instanceof Error ? error.message : String(error);
+      // 500: something in the batch (not the link, not a busy or closing centre: 502/503/504).
+      if (error instanceof CentralHttpError && error.status === 500) {
+        const outcome = await this.isolate(batch, this.lastError).catch(() => 'down' as const);
+        if (outcome !== 'down') {
+          this.inflight = false;
+          this.schedule(50);
+          return;
+        }
+      }
+      this.inflight = false;
       // Back off (1 s doubling to 60 s, with jitter) and keep trying: the uplink comes back.
       this.delayMs = Math.min(this.retryMaxMs, this.delayMs * 2);
       this.schedule(this.delayMs / 2 + Math.random() * (this.delayMs / 2));

@@ -95,6 +95,8 @@ export interface HallService {
     lastError: string | null;
     /** ms since epoch of the last push the centre answered; null = none since this start. */
     lastSuccessAt: number | null;
+    /** Events the centre could not store, sent as placeholders (central.ts); null = none. */
+    unsendable: string | null;
   };
   /** Milliseconds the journal replay took at start. */
   startupMs: number;
@@ -678,6 +680,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
           pending: outbox.pending.length,
           ackSeq: outbox.ackSeq,
           lastError: outbox.lastError,
+          unsendable: outbox.unsendableReport(),
         },
       });
     }
@@ -956,6 +959,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       ackSeq: outbox.ackSeq,
       lastError: outbox.lastError,
       lastSuccessAt: outbox.lastSuccessAt,
+      unsendable: outbox.unsendableReport(),
     }),
     async close() {
       if (closed) return;

@@ -1,6 +1,15 @@
 // The application model: one zod schema per entity, used by the desk form, the local store
 // and the central endpoint alike. Shapes here are the contract between every side.
 import { z } from 'zod';
+import { FIELD_MAX, LIST_MAX, MAX_ATTACHMENT_BYTES, MAX_INT32 } from '../protocol/limits';
+import {
+  calendarDate,
+  isoDateTime,
+  nonNegativeInt32,
+  positiveInt32,
+  text,
+  trimmedText,
+} from '../protocol/safe';
 
 export const CustomerKind = z.enum(['resident', 'company']);
 export type CustomerKind = z.infer<typeof CustomerKind>;
@@ -23,100 +32,104 @@ export const DocumentStatus = z.enum(['received', 'to_follow', 'not_required']);
 export type DocumentStatus = z.infer<typeof DocumentStatus>;
 
 export const DocumentEntry = z.object({
-  code: z.string().min(1),
+  code: text(FIELD_MAX.documentCode, 1),
   status: DocumentStatus,
   /** Attachment ids (scans / photos) proving the document. */
-  attachmentIds: z.array(z.string()).default([]),
-  receivedAt: z.string().datetime({ offset: true }).optional(),
+  attachmentIds: z.array(text(FIELD_MAX.attachmentId)).max(LIST_MAX.attachmentIds).default([]),
+  receivedAt: isoDateTime.optional(),
 });
 export type DocumentEntry = z.infer<typeof DocumentEntry>;
 
 export const Customer = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: trimmedText(100, 1),
   idType: IdType,
-  idNumber: z.string().trim().min(1).max(40),
-  phone: z.string().trim().min(1).max(30),
-  contactName: z.string().trim().max(50).optional(),
+  idNumber: trimmedText(40, 1),
+  phone: trimmedText(30, 1),
+  contactName: trimmedText(50).optional(),
   /** Companies: unified social credit code and legal representative. */
-  creditCode: z.string().trim().max(18).optional(),
-  legalRep: z.string().trim().max(50).optional(),
+  creditCode: trimmedText(18).optional(),
+  legalRep: trimmedText(50).optional(),
   /** Existing customer account number (户号), where the business type needs one. */
-  accountNo: z.string().trim().max(20).optional(),
+  accountNo: trimmedText(20).optional(),
 });
 export type Customer = z.infer<typeof Customer>;
 
 export const KeyCustomer = z.object({
-  managerName: z.string().min(1).max(50),
-  managerPhone: z.string().max(30).optional(),
+  managerName: text(50, 1),
+  managerPhone: text(30).optional(),
 });
 export type KeyCustomer = z.infer<typeof KeyCustomer>;
 
 /** One workflow move, recorded with time and actor (who or which system). */
 export const Transition = z.object({
-  from: z.string().nullable(),
-  to: z.string(),
-  at: z.string().datetime({ offset: true }),
-  actor: z.string().min(1),
-  note: z.string().max(500).optional(),
+  from: text(FIELD_MAX.status).nullable(),
+  to: text(FIELD_MAX.status, 1),
+  at: isoDateTime,
+  actor: text(FIELD_MAX.actor, 1),
+  note: text(FIELD_MAX.note).optional(),
 });
 export type Transition = z.infer<typeof Transition>;
 
 /** Per-type form field values, keyed by the catalogue's field keys. */
-export const FieldValues = z.record(
-  z.string(),
-  z.union([z.string(), z.number(), z.boolean(), z.null()]),
-);
+export const FieldValues = z
+  .record(
+    text(FIELD_MAX.fieldKey),
+    z.union([text(FIELD_MAX.fieldText), z.number(), z.boolean(), z.null()]),
+  )
+  .refine((o) => Object.keys(o).length <= LIST_MAX.fields, {
+    message: `at most ${LIST_MAX.fields} fields`,
+  });
 export type FieldValues = z.infer<typeof FieldValues>;
 
 export const Application = z.object({
   /** Client-made UUID: the identity used by sync (idempotent push). */
   id: z.string().uuid(),
   /** Human application number, unique without a network: hall + desk + date + sequence. */
-  appNo: z.string().min(1),
-  hallCode: z.string().min(1),
-  deskCode: z.string().min(1),
-  businessCode: z.string().min(1),
+  appNo: text(FIELD_MAX.appNo, 1),
+  hallCode: text(FIELD_MAX.hallCode, 1),
+  deskCode: text(FIELD_MAX.deskCode, 1),
+  businessCode: text(FIELD_MAX.businessCode, 1),
   customerKind: CustomerKind,
   customer: Customer,
-  address: z.string().trim().min(1).max(200),
+  address: trimmedText(200, 1),
   fields: FieldValues,
-  documents: z.array(DocumentEntry),
+  documents: z.array(DocumentEntry).max(LIST_MAX.documents),
   /** 一证受理: the customer signed the commitment letter to hand in the rest later. */
   commitmentSigned: z.boolean().default(false),
   keyCustomer: KeyCustomer.optional(),
   /** Queue ticket the customer was called with, when the intake started from the counter panel. */
-  ticketNo: z.string().max(20).optional(),
-  notes: z.string().max(2000).optional(),
-  acceptedAt: z.string().datetime({ offset: true }),
-  acceptedBy: z.string().min(1),
+  ticketNo: text(20).optional(),
+  notes: text(2000).optional(),
+  acceptedAt: isoDateTime,
+  acceptedBy: text(FIELD_MAX.actor, 1),
   /** Whole-process deadline (YYYY-MM-DD), counted in working days from acceptance. */
-  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  deadline: calendarDate,
   /**
    * True when the deadline was counted provisionally (Mon–Fri, calendar.ts) because a year it
    * reaches had no holiday schedule at acceptance (暂估; the centre's calendar decides later).
    */
   deadlineProvisional: z.boolean().optional(),
   /** Current workflow state code (see workflow.ts). Owned by the centre after acceptance. */
-  status: z.string().min(1),
+  status: text(FIELD_MAX.status, 1),
   /**
    * Workflow path id (workflow.ts: low2 | low3 | high | change | service) fixed at acceptance, so a
    * later catalogue change does not move applications in flight. Absent: looked up by businessCode.
    */
-  workflowPath: z.string().optional(),
-  history: z.array(Transition),
+  workflowPath: text(FIELD_MAX.workflowPath).optional(),
+  history: z.array(Transition).max(LIST_MAX.history),
   /** Last change time on whichever side changed it last; used for display, not for ordering. */
-  updatedAt: z.string().datetime({ offset: true }),
+  updatedAt: isoDateTime,
   /** Monotonic version of the centre's record; 0 until the centre has it. */
-  serverVersion: z.number().int().nonnegative().default(0),
+  serverVersion: nonNegativeInt32.default(0),
   /** The customer's rating of this intake, given on the customer-facing screen (评价器). */
   customerRating: z
     .object({
       /** The configured level's label, e.g. 满意 / 基本满意 / 不满意. */
-      level: z.string().min(1).max(20),
+      level: text(20, 1),
       /** A configured bad level: the customer was asked for a reason. */
       bad: z.boolean(),
-      reason: z.string().max(200).optional(),
-      at: z.string().datetime({ offset: true }),
+      reason: text(200).optional(),
+      at: isoDateTime,
     })
     .optional(),
 });
@@ -128,27 +141,27 @@ export type FeedbackKind = z.infer<typeof FeedbackKind>;
 /** 意见反馈: recorded like an application, with its own response limits. */
 export const Feedback = z.object({
   id: z.string().uuid(),
-  feedbackNo: z.string().min(1),
-  hallCode: z.string().min(1),
-  deskCode: z.string().min(1),
+  feedbackNo: text(FIELD_MAX.appNo, 1),
+  hallCode: text(FIELD_MAX.hallCode, 1),
+  deskCode: text(FIELD_MAX.deskCode, 1),
   kind: FeedbackKind,
-  customerName: z.string().trim().min(1).max(100),
-  phone: z.string().trim().min(1).max(30),
-  accountNo: z.string().max(20).optional(),
-  content: z.string().trim().min(1).max(4000),
+  customerName: trimmedText(100, 1),
+  phone: trimmedText(30, 1),
+  accountNo: text(20).optional(),
+  content: trimmedText(4000, 1),
   keyCustomer: KeyCustomer.optional(),
-  acceptedAt: z.string().datetime({ offset: true }),
-  acceptedBy: z.string().min(1),
+  acceptedAt: isoDateTime,
+  acceptedBy: text(FIELD_MAX.actor, 1),
   /** YYYY-MM-DD due dates from the configured limits (working days). */
-  firstContactDue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  replyDue: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  firstContactDue: calendarDate,
+  replyDue: calendarDate,
   /** True when a due date was counted provisionally (Mon–Fri) for a year without a schedule. */
   dueProvisional: z.boolean().optional(),
-  firstContactAt: z.string().datetime({ offset: true }).optional(),
-  reply: z.string().max(4000).optional(),
-  repliedAt: z.string().datetime({ offset: true }).optional(),
+  firstContactAt: isoDateTime.optional(),
+  reply: text(4000).optional(),
+  repliedAt: isoDateTime.optional(),
   status: z.enum(['open', 'contacted', 'replied', 'closed']),
-  updatedAt: z.string().datetime({ offset: true }),
+  updatedAt: isoDateTime,
 });
 export type Feedback = z.infer<typeof Feedback>;
 
@@ -156,13 +169,13 @@ export type Feedback = z.infer<typeof Feedback>;
 export const AttachmentMeta = z.object({
   id: z.string().uuid(),
   applicationId: z.string().uuid(),
-  documentCode: z.string().min(1),
-  fileName: z.string().max(200),
-  mimeType: z.string().max(100),
-  size: z.number().int().nonnegative(),
+  documentCode: text(FIELD_MAX.documentCode, 1),
+  fileName: text(200),
+  mimeType: text(100),
+  size: z.number().int().nonnegative().max(Math.min(MAX_ATTACHMENT_BYTES, MAX_INT32)),
   /** Hex SHA-256 of the bytes. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  createdAt: z.string().datetime({ offset: true }),
+  createdAt: isoDateTime,
 });
 export type AttachmentMeta = z.infer<typeof AttachmentMeta>;
 
@@ -187,7 +200,7 @@ export const OutboxEntry = z.object({
   /** Client-made change id (UUID): the idempotency key on the server. */
   changeId: z.string().uuid(),
   /** Per-device increasing sequence number; the server acknowledges up to it. */
-  seq: z.number().int().positive(),
+  seq: positiveInt32,
   entity: z.enum(['application', 'feedback', 'attachment', 'queue_event']),
   entityId: z.string(),
   op: z.enum(['create', 'update']),

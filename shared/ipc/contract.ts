@@ -207,6 +207,11 @@ export interface HallPushStatus {
   lastError: string | null;
   /** ms since epoch of the last push the centre answered; null = none since the service started. */
   lastSuccessAt: number | null;
+  /**
+   * Queue events the centre could not store (found by splitting a batch that got HTTP 500),
+   * sent as placeholders so the rest goes on: one sentence, or null/absent when none.
+   */
+  unsendable?: string | null;
   /** ms since epoch of this report. */
   reportedAt: number;
 }

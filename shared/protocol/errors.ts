@@ -40,6 +40,24 @@ export const ErrorCode = z.enum([
   'E_CHANGE_ID_REUSED',
   /** Per change in push: this device already sent another change with this seq. */
   'E_SEQ_REUSED',
+  /** 403: the device's kind may not do this (a `service` device: queue events and configuration only). */
+  'E_FORBIDDEN_KIND',
+  /** Per change in push: a new application that is not freshly accepted or fails the desk's checks. */
+  'E_CREATE_REFUSED',
+  /** Per change in push: seq far beyond the device's highest (more than the configured gap). */
+  'E_SEQ_GAP',
+  /** Per change in push: an attachment record whose application this hall does not have. */
+  'E_NO_APPLICATION',
+  /** Per change in push: the database refused the change's values; the rest of the batch was applied. */
+  'E_STORAGE_REFUSED',
+  /** 413: the device's stored plus pending attachment bytes would pass its quota. */
+  'E_QUOTA',
+  /** 414: the request target (path + query) is longer than the endpoint reads. */
+  'E_URI_TOO_LONG',
+  /** 431: the request's headers are larger than the HTTP parser reads. */
+  'E_HEADERS_TOO_LARGE',
+  /** 408: the request did not arrive in time. */
+  'E_REQUEST_TIMEOUT',
   /** Reserved (unknown method); the endpoint answers unknown routes with E_NOT_FOUND. */
   'E_METHOD',
   /** 503: the server is shutting down or the database is unreachable. */
@@ -80,6 +98,15 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_HASH_MISMATCH: 422,
   E_CHANGE_ID_REUSED: 409,
   E_SEQ_REUSED: 409,
+  E_FORBIDDEN_KIND: 403,
+  E_CREATE_REFUSED: 422,
+  E_SEQ_GAP: 409,
+  E_NO_APPLICATION: 422,
+  E_STORAGE_REFUSED: 422,
+  E_QUOTA: 413,
+  E_URI_TOO_LONG: 414,
+  E_HEADERS_TOO_LARGE: 431,
+  E_REQUEST_TIMEOUT: 408,
   E_METHOD: 404,
   E_UNAVAILABLE: 503,
   E_INTERNAL: 500,

@@ -2,6 +2,7 @@
 // checkpoints and the conflict policy. Pure TypeScript, shared by server, desk and tests.
 export * from './paths';
 export * from './limits';
+export * from './safe';
 export * from './errors';
 export * from './messages';
 export * from './checkpoint';

@@ -2,9 +2,9 @@
 // The server validates requests with these; the desk may validate responses with them.
 import { z } from 'zod';
 import { Application, Feedback } from '../domain/model';
-import { MAX_PUSH_BATCH } from './limits';
+import { FIELD_MAX, MAX_ENROLLMENT_CODE_TTL_MINUTES, MAX_PUSH_BATCH } from './limits';
+import { isoDateTime, positiveInt32, text, trimmedText } from './safe';
 
-const isoDateTime = z.string().datetime({ offset: true });
 const uuid = z.string().uuid();
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 /**
@@ -37,15 +37,15 @@ export type HealthResponse = z.infer<typeof HealthResponse>;
 
 export const EnrollRequest = z.object({
   /** One-time code as shown to the administrator, e.g. "K7QH-3MZP" (case and dashes ignored). */
-  code: z.string().trim().min(4).max(64),
-  deviceName: z.string().trim().min(1).max(100),
+  code: trimmedText(64, 4),
+  deviceName: trimmedText(100, 1),
   /**
    * The desk code this desk already numbers applications with (re-enrollment, or the code its
    * profile had before enrollment). The centre grants it when no active device of the hall holds
    * it; otherwise (or when it is not a valid desk code) it allocates a fresh one. Optional:
    * older desks do not send it.
    */
-  deskCode: z.string().trim().max(32).optional(),
+  deskCode: trimmedText(32).optional(),
   /**
    * 'service' for devices that never number applications (the hall's queue service): they get
    * no desk code, so they do not take one a desk could use. Default 'desk'.
@@ -101,9 +101,10 @@ export type ChangeEntity = z.infer<typeof ChangeEntity>;
  */
 export const Change = z.object({
   changeId: uuid,
-  seq: z.number().int().positive(),
+  /** 1 … 2^31-1 (a PostgreSQL integer). */
+  seq: positiveInt32,
   entity: ChangeEntity,
-  entityId: z.string().min(1).max(100),
+  entityId: text(FIELD_MAX.entityId, 1),
   op: z.enum(['create', 'update']),
   payload: z.unknown(),
 });
@@ -279,10 +280,12 @@ export const AttachmentStatus = z.object({
 });
 export type AttachmentStatus = z.infer<typeof AttachmentStatus>;
 
-export const AttachmentPutQuery = z.object({
-  offset: z.coerce.number().int().nonnegative(),
-  size: z.coerce.number().int().nonnegative(),
-});
+/** A byte count in a query string: decimal digits only (no '', '1e3', '0x10', spaces). */
+const byteCount = z
+  .string()
+  .regex(/^\d{1,12}$/)
+  .transform(Number);
+export const AttachmentPutQuery = z.object({ offset: byteCount, size: byteCount });
 export type AttachmentPutQuery = z.infer<typeof AttachmentPutQuery>;
 
 export const ATTACHMENT_HEADERS = {
@@ -301,7 +304,7 @@ export type ApplicationResponse = z.infer<typeof ApplicationResponse>;
 
 export const CreateHallRequest = z.object({
   code: HallCode,
-  name: z.string().trim().min(1).max(100),
+  name: trimmedText(100, 1),
 });
 export type CreateHallRequest = z.infer<typeof CreateHallRequest>;
 
@@ -325,8 +328,8 @@ export type HallSummary = z.infer<typeof HallSummary>;
 
 export const CreateEnrollmentCodeRequest = z.object({
   /** Lifetime in minutes (default DEFAULT_ENROLLMENT_CODE_TTL_MINUTES). */
-  ttlMinutes: z.number().int().positive().optional(),
-  note: z.string().max(200).optional(),
+  ttlMinutes: z.number().int().positive().max(MAX_ENROLLMENT_CODE_TTL_MINUTES).optional(),
+  note: text(200).optional(),
 });
 export type CreateEnrollmentCodeRequest = z.infer<typeof CreateEnrollmentCodeRequest>;
 
@@ -354,9 +357,9 @@ export type DeviceSummary = z.infer<typeof DeviceSummary>;
 
 export const TransitionRequest = z.object({
   /** Target workflow state code (shared/domain/workflow.ts). */
-  to: z.string().min(1),
-  actor: z.string().trim().min(1).max(50),
-  note: z.string().max(500).optional(),
+  to: text(FIELD_MAX.status, 1),
+  actor: trimmedText(50, 1),
+  note: text(FIELD_MAX.note).optional(),
 });
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
@@ -365,8 +368,8 @@ export type TransitionRequest = z.infer<typeof TransitionRequest>;
  * taken up (status left its initial state; else 409 E_HALL_OWNED). Only these fields.
  */
 export const BackOfficeEditRequest = z.object({
-  actor: z.string().trim().min(1).max(50),
-  note: z.string().max(500).optional(),
+  actor: trimmedText(50, 1),
+  note: text(FIELD_MAX.note).optional(),
   changes: Application.pick({
     customer: true,
     address: true,
@@ -385,12 +388,12 @@ export const AdminApplicationResponse = z.object({ application: Application });
 export type AdminApplicationResponse = z.infer<typeof AdminApplicationResponse>;
 
 export const AdminApplicationsQuery = z.object({
-  hall: z.string().optional(),
-  status: z.string().optional(),
-  appNo: z.string().optional(),
+  hall: text(FIELD_MAX.hallCode).optional(),
+  status: text(FIELD_MAX.status).optional(),
+  appNo: text(FIELD_MAX.appNo).optional(),
   /** 'overdue' = past deadline; 'near' = within `days` working days; open applications only. */
   due: z.enum(['overdue', 'near']).optional(),
-  days: z.coerce.number().int().nonnegative().optional(),
+  days: z.coerce.number().int().nonnegative().max(3650).optional(),
   limit: z.coerce.number().int().positive().max(1000).optional(),
 });
 export type AdminApplicationsQuery = z.infer<typeof AdminApplicationsQuery>;
@@ -440,14 +443,14 @@ export const MAX_AUDIT_BATCH = 500;
  * lost answer stores nothing twice. Labels carry application numbers, never personal data.
  */
 export const AuditRecord = z.object({
-  localId: z.number().int().positive(),
+  localId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   at: isoDateTime,
-  actor: z.string().max(60),
+  actor: text(FIELD_MAX.actor),
   action: z.enum(AUDIT_ACTIONS),
   entity: z.enum(AUDIT_ENTITIES),
-  entityId: z.string().min(1).max(100),
-  label: z.string().max(200),
-  detail: z.string().max(500).optional(),
+  entityId: text(FIELD_MAX.entityId, 1),
+  label: text(200),
+  detail: text(500).optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 

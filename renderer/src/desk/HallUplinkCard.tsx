@@ -275,6 +275,13 @@ function PushState(props: { hall: HallHostStatus | null; t: Tr }) {
     push.lastSuccessAt === null
       ? t('本次启动后尚未成功上传', 'nothing sent since the service started')
       : t(`上次成功 ${time(push.lastSuccessAt)}`, `last sent ${time(push.lastSuccessAt)}`);
+  // Events the centre could not store went as placeholders: the manager should tell the centre.
+  const unsendable = push.unsendable ? (
+    <div style={{ color: '#d4380d' }}>
+      {t('部分排队事件中心无法保存：', 'Some queue events could not be stored: ')}
+      {push.unsendable}
+    </div>
+  ) : null;
   if (push.lastError)
     return (
       <>
@@ -284,6 +291,7 @@ function PushState(props: { hall: HallHostStatus | null; t: Tr }) {
         {lastOk}。{t('原因：', 'Reason: ')}
         {push.lastError}
         {t('。恢复连接后自动补传。', '. Sent once the link is back.')}
+        {unsendable}
       </>
     );
   if (push.pending > 0)
@@ -296,6 +304,7 @@ function PushState(props: { hall: HallHostStatus | null; t: Tr }) {
     <>
       <Tag color="green">{t('正常，已全部上传', 'All sent')}</Tag>
       {push.lastSuccessAt !== null && lastOk}
+      {unsendable}
     </>
   );
 }

@@ -224,4 +224,16 @@ describe('parsePushReport', () => {
     expect(parsePushReport({ type: 'outbox', pending: 'x', reportedAt: 5 })).toBeNull();
     expect(parsePushReport(null)).toBeNull();
   });
+
+  it('carries what the uplink could not send (events the centre cannot store) to the card', () => {
+    const r = parsePushReport({
+      type: 'outbox',
+      pending: 0,
+      lastError: null,
+      lastSuccessAt: 7,
+      unsendable: '1 条排队事件中心无法保存，已以占位记录代替（最近：序号 137）',
+      reportedAt: 8,
+    });
+    expect(r?.unsendable).toContain('序号 137');
+  });
 });
