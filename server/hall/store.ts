@@ -282,7 +282,12 @@ export function openHallStore(options: HallStoreOptions) {
   if (journal.seq === 0) {
     commitNow([{ type: 'config_changed', at: clock(), config: options.initialConfig }]);
   }
-  commitNow(maintenanceEvents(committed, clock()));
+  try {
+    commitNow(maintenanceEvents(committed, clock()));
+  } catch (error) {
+    // A full disk must not keep the hall from starting: the clear is tried again by the timer.
+    log(`daily clear at start failed: ${String(error)}`);
+  }
   // The uplink's centre device owns the outbox's seqs. First uplink: recorded. Another device
   // than before (enrolled again): the unsent events are renumbered for it, and the snapshot
   // makes that durable before anything is sent.
@@ -297,7 +302,14 @@ export function openHallStore(options: HallStoreOptions) {
     }
     outboxChanged = true;
   }
-  if (outboxChanged || journal.entriesSinceSnapshot >= snapshotEvery) snapshotNow();
+  if (outboxChanged) snapshotNow(); // the renumbering must be durable before anything is sent
+  else if (journal.entriesSinceSnapshot >= snapshotEvery) {
+    try {
+      snapshotNow();
+    } catch (error) {
+      log(`snapshot at start failed (journal still intact): ${String(error)}`);
+    }
+  }
 
   return {
     journal,
