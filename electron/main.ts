@@ -146,6 +146,14 @@ function openWindow(role: Role, monitor: number | null): BrowserWindow {
   return win;
 }
 
+/** The role of the window whose page sent an IPC call (null: none of ours). */
+function roleOfSender(senderId: number): Role | null {
+  for (const [role, win] of windows) {
+    if (!win.isDestroyed() && win.webContents.id === senderId) return role;
+  }
+  return null;
+}
+
 /** Opens the windows for the chosen role: the desk may bring its customer-facing screen along. */
 function openRoleWindows(): void {
   const primary = openWindow(roleChoice.role, roleChoice.monitor);
@@ -468,7 +476,11 @@ async function start(): Promise<void> {
   const sealer = secretStore.available().ok ? safeStorageSealer(safeStorage) : null;
   const registry = buildRegistry(secretStore, new SignatureStore(dataDir, undefined, sealer));
   ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: event.sender.id, url: event.senderFrame?.url ?? '' }),
+    registry.dispatch(name, arg, {
+      senderId: event.sender.id,
+      url: event.senderFrame?.url ?? '',
+      role: roleOfSender(event.sender.id),
+    }),
   );
 
   const current = settings.get();

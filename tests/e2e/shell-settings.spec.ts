@@ -81,7 +81,7 @@ async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
   }));
 
   await page.exposeBinding('__halldeskInvoke', (source, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url() }),
+    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url(), role: 'desk' }),
   );
   await page.addInitScript(() => {
     const listeners = new Map<string, Set<(p: unknown) => void>>();
