@@ -40,6 +40,8 @@ import { safeStorageSealer, SignatureStore } from './signatures';
 import { Supervisor } from './supervisor';
 import { combineBusy, type BusyState } from './updatePolicy';
 import { Updates } from './updates';
+import { UPDATE_PUBLIC_KEY } from './updateKey';
+import { channelFileFor, httpFeedReader, sha512OfFile, verifyDownload } from './updateSignature';
 import { createRoleWindow, displayList, hardenWebContents, type WindowDeps } from './windows';
 import { WindowStateStore } from './windowState';
 
@@ -484,8 +486,22 @@ async function start(): Promise<void> {
   );
 
   const current = settings.get();
+  const feedUrl = process.env.HALLDESK_UPDATE_URL ?? current.updateUrl;
   updates = new Updates({
-    feedUrl: process.env.HALLDESK_UPDATE_URL ?? current.updateUrl,
+    feedUrl,
+    allowHttpFeed:
+      current.updateAllowHttp === true || process.env.HALLDESK_UPDATE_ALLOW_HTTP === '1',
+    // Signed manifest (built-in public key), same version, installer SHA-512: before any install.
+    verify: (download) =>
+      verifyDownload(
+        {
+          publicKeyPem: UPDATE_PUBLIC_KEY,
+          channelFile: channelFileFor(process.platform, process.arch),
+          fetchFeedFile: httpFeedReader(feedUrl ?? ''),
+          hashFile: sha512OfFile,
+        },
+        download,
+      ),
     isPackaged: app.isPackaged,
     dataDir,
     currentVersion: appVersion,
