@@ -260,7 +260,7 @@ export class Updates {
         state: 'error',
         readyVersion: null,
         percent: null,
-        error: `更新包校验失败，已拒绝安装 / update ${info.version} refused: ${result.reason}`,
+        error: refusal(info.version, result.reason),
       });
       this.endWait?.(false);
       return;
@@ -357,4 +357,12 @@ export class Updates {
     this.interval = null;
     this.endWait?.(false);
   }
+}
+
+/** "中文 / English" like main's other messages, the reason's two halves in their places. */
+function refusal(version: string, reason: string): string {
+  const i = reason.indexOf(' / ');
+  const zh = i > 0 ? reason.slice(0, i) : reason;
+  const en = i > 0 ? reason.slice(i + 3) : reason;
+  return `更新包校验失败，已拒绝安装（${version}）：${zh} / update ${version} refused: ${en}`;
 }
