@@ -302,7 +302,8 @@ export function openHallStore(options: HallStoreOptions) {
     }
     outboxChanged = true;
   }
-  if (outboxChanged) snapshotNow(); // the renumbering must be durable before anything is sent
+  if (outboxChanged)
+    snapshotNow(); // the renumbering must be durable before anything is sent
   else if (journal.entriesSinceSnapshot >= snapshotEvery) {
     try {
       snapshotNow();
