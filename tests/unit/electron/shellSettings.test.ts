@@ -121,7 +121,7 @@ describe('settings:set', () => {
       {
         idCardReader: { kind: 'usb', libraryPath: null, photoPath: null, autoRead: true, port: 0 },
       },
-      { senderId: 1, url: 'app://halldesk/index.html' },
+      { senderId: 1, url: 'app://halldesk/index.html', role: 'desk' },
     );
     expect(res.ok).toBe(false);
     expect(s.saved()).toBeNull();
