@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   });
   const page = await browser.newPage({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   await page.exposeBinding('__halldeskInvoke', (source, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url() }),
+    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url(), role: 'desk' }),
   );
   // Plain text scripts: tsx would wrap functions in helpers the page does not have.
   await page.addInitScript({

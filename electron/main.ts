@@ -40,6 +40,8 @@ import { safeStorageSealer, SignatureStore } from './signatures';
 import { Supervisor } from './supervisor';
 import { combineBusy, type BusyState } from './updatePolicy';
 import { Updates } from './updates';
+import { UPDATE_PUBLIC_KEY } from './updateKey';
+import { channelFileFor, httpFeedReader, sha512OfFile, verifyDownload } from './updateSignature';
 import { createRoleWindow, displayList, hardenWebContents, type WindowDeps } from './windows';
 import { WindowStateStore } from './windowState';
 
@@ -144,6 +146,14 @@ function openWindow(role: Role, monitor: number | null): BrowserWindow {
     if (windows.get(role) === win) windows.delete(role);
   });
   return win;
+}
+
+/** The role of the window whose page sent an IPC call (null: none of ours). */
+function roleOfSender(senderId: number): Role | null {
+  for (const [role, win] of windows) {
+    if (!win.isDestroyed() && win.webContents.id === senderId) return role;
+  }
+  return null;
 }
 
 /** Opens the windows for the chosen role: the desk may bring its customer-facing screen along. */
@@ -468,12 +478,30 @@ async function start(): Promise<void> {
   const sealer = secretStore.available().ok ? safeStorageSealer(safeStorage) : null;
   const registry = buildRegistry(secretStore, new SignatureStore(dataDir, undefined, sealer));
   ipcMain.handle(INVOKE_CHANNEL, (event, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: event.sender.id, url: event.senderFrame?.url ?? '' }),
+    registry.dispatch(name, arg, {
+      senderId: event.sender.id,
+      url: event.senderFrame?.url ?? '',
+      role: roleOfSender(event.sender.id),
+    }),
   );
 
   const current = settings.get();
+  const feedUrl = process.env.HALLDESK_UPDATE_URL ?? current.updateUrl;
   updates = new Updates({
-    feedUrl: process.env.HALLDESK_UPDATE_URL ?? current.updateUrl,
+    feedUrl,
+    allowHttpFeed:
+      current.updateAllowHttp === true || process.env.HALLDESK_UPDATE_ALLOW_HTTP === '1',
+    // Signed manifest (built-in public key), same version, installer SHA-512: before any install.
+    verify: (download) =>
+      verifyDownload(
+        {
+          publicKeyPem: UPDATE_PUBLIC_KEY,
+          channelFile: channelFileFor(process.platform, process.arch),
+          fetchFeedFile: httpFeedReader(feedUrl ?? ''),
+          hashFile: sha512OfFile,
+        },
+        download,
+      ),
     isPackaged: app.isPackaged,
     dataDir,
     currentVersion: appVersion,

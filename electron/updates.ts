@@ -2,12 +2,15 @@
 // serve it): download quietly, install only when updatePolicy.ts allows (next start or quit,
 // never during a customer's business). A record in the data folder (updateRecord.ts) tells the
 // next start whether the install worked, so a done update is forgotten and a failed one is not
-// retried at every start.
+// retried at every start. Nothing installs before updateSignature.ts has checked the signed
+// manifest and the installer's SHA-512 against it; feeds are HTTPS unless an administrator
+// allowed plain HTTP.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { UpdateStatus } from '../shared/ipc/contract';
 import { readJson, writeJsonAtomic } from './jsonFile';
 import { decideInstall, type AppPhase, type BusyState } from './updatePolicy';
+import { feedAllowed, type VerifyResult } from './updateSignature';
 import {
   isEmptyRecord,
   parseUpdateRecord,
@@ -38,12 +41,22 @@ export interface Updater {
   on(event: 'checking-for-update', listener: () => void): unknown;
   on(event: 'update-not-available', listener: () => void): unknown;
   on(event: 'download-progress', listener: (progress: { percent: number }) => void): unknown;
-  on(event: 'update-downloaded', listener: (info: { version: string }) => void): unknown;
+  on(
+    event: 'update-downloaded',
+    listener: (info: { version: string; downloadedFile?: string }) => void,
+  ): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 export interface UpdaterDeps {
   feedUrl: string | null;
+  /** Plain http:// feeds only when an administrator set this (settings.updateAllowHttp). */
+  allowHttpFeed?: boolean;
+  /**
+   * Checks a download before anything may install it (updateSignature.ts verifyDownload with
+   * the built-in public key): signed manifest, same version, installer SHA-512 listed in it.
+   */
+  verify: (download: { version: string; downloadedFile?: string }) => Promise<VerifyResult>;
   isPackaged: boolean;
   dataDir: string;
   /** The running app's version: what reconciles the record at start. */
@@ -127,6 +140,16 @@ export class Updates {
       return false;
     }
 
+    if (!feedAllowed(deps.feedUrl, deps.allowHttpFeed ?? false)) {
+      // An http:// feed can be replaced by anyone on the way; only an administrator's explicit
+      // setting allows one (the signature is still checked).
+      const error =
+        '更新地址必须使用 https（管理员可在设置中明确允许 http）/ update feed must be https';
+      deps.log('error', `updates off: feed ${deps.feedUrl} is not allowed (${error})`);
+      this.set({ state: 'error', error });
+      return false;
+    }
+
     // Before anything else: what became of the last install?
     const stored = this.readRecord();
     const r = reconcileUpdateRecord(stored, deps.currentVersion);
@@ -170,7 +193,7 @@ export class Updates {
       this.set({ state: 'error', error: e.message });
       this.endWait?.(false);
     });
-    u.on('update-downloaded', (info) => this.onDownloaded(info.version));
+    u.on('update-downloaded', (info) => void this.onDownloadedUnverified(info));
 
     // Only a cached, installable download is worth holding the windows for; it comes back from
     // electron-updater's cache as update-downloaded without downloading again. The wait ends at
@@ -215,6 +238,34 @@ export class Updates {
       this.saveRecord({ ...this.record, version: null });
     }
     this.endWait?.(false);
+  }
+
+  /** Verifies first; a download that fails is refused and reported, never installed. */
+  private async onDownloadedUnverified(info: {
+    version: string;
+    downloadedFile?: string;
+  }): Promise<void> {
+    // Until it is verified, nothing is ready: a quit in the meantime installs nothing.
+    this.set({ state: 'downloading', readyVersion: null, percent: 100, error: null });
+    let result: VerifyResult;
+    try {
+      result = await this.deps.verify(info);
+    } catch (error) {
+      result = { ok: false, reason: String(error) };
+    }
+    if (!result.ok) {
+      this.deps.log('error', `update ${info.version} refused: ${result.reason}`);
+      this.deps.updater.autoInstallOnAppQuit = false;
+      this.set({
+        state: 'error',
+        readyVersion: null,
+        percent: null,
+        error: refusal(info.version, result.reason),
+      });
+      this.endWait?.(false);
+      return;
+    }
+    this.onDownloaded(info.version);
   }
 
   private onDownloaded(version: string): void {
@@ -306,4 +357,12 @@ export class Updates {
     this.interval = null;
     this.endWait?.(false);
   }
+}
+
+/** "中文 / English" like main's other messages, the reason's two halves in their places. */
+function refusal(version: string, reason: string): string {
+  const i = reason.indexOf(' / ');
+  const zh = i > 0 ? reason.slice(0, i) : reason;
+  const en = i > 0 ? reason.slice(i + 3) : reason;
+  return `更新包校验失败，已拒绝安装（${version}）：${zh} / update ${version} refused: ${en}`;
 }

@@ -5,6 +5,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HallDevice } from '../../shared/queue';
+import { ensurePrivateDir } from './privateFiles';
 
 export const MANAGER_SECRET_FILE = 'manager.secret';
 export const DEVICES_FILE = 'devices.json';
@@ -20,7 +21,7 @@ function writePrivateFile(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w', 0o600);
   try {
-    fs.writeSync(fd, text);
+    fs.writeFileSync(fd, text); // loops until every byte is written (writeSync may not)
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -46,7 +47,7 @@ export function loadOrCreateManagerSecret(
   } catch {
     /* first start */
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const secret = `hm_${randomBytes(24).toString('base64url')}`;
   writePrivateFile(file, `${secret}\n`);
   return { secret, created: true, file };

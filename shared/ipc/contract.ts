@@ -64,6 +64,11 @@ export const Settings = z.object({
   /** Hosts whose http(s) links may open in the system browser. */
   externalLinkHosts: z.array(z.string().min(1).max(253)).max(50),
   idCardReader: IdCardReaderSettings,
+  /**
+   * An administrator allows a plain http:// update feed (a hall LAN without TLS). Off (absent)
+   * by default: feeds must be https. Updates are signature-checked either way.
+   */
+  updateAllowHttp: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -1,5 +1,6 @@
 // The handler registry main dispatches through: one handler per name (a second registration
-// throws), and every argument parsed with the contract's schema before the handler runs.
+// throws), every call checked against the sender's window role (policy.ts), and every argument
+// parsed with the contract's schema before the handler runs.
 import type { z } from 'zod';
 import {
   handlers as contract,
@@ -7,8 +8,10 @@ import {
   type HandlerResult,
   type IpcErrorBody,
   type IpcResponse,
+  type Role,
 } from './contract';
 import { HANDLER_NAMES, isHandlerName, type HandlerName } from './names';
+import { ipcAllowed } from './policy';
 
 /** Who is calling: main fills it from the IPC event. */
 export interface IpcCaller {
@@ -16,6 +19,8 @@ export interface IpcCaller {
   senderId: number;
   /** URL of the sending frame. */
   url: string;
+  /** Role of the window that sent it (main looks it up); null = not one of our windows. */
+  role: Role | null;
 }
 
 export type IpcHandler<K extends HandlerName> = (
@@ -80,6 +85,14 @@ export class IpcRegistry {
     }
     if (this.options.isTrustedCaller && !this.options.isTrustedCaller(caller)) {
       return fail('forbidden', '调用来源不受信任 / caller not trusted');
+    }
+    // Per window role (shared/ipc/policy.ts): a kiosk or a hall TV cannot read secrets or
+    // change settings, whatever script runs in it.
+    if (!ipcAllowed(caller.role, name)) {
+      return fail(
+        'forbidden',
+        `此窗口不能调用 ${name} / ${name} is not allowed for the ${caller.role ?? 'unknown'} window`,
+      );
     }
     const handler = this.table.get(name);
     if (!handler) return fail('unavailable', `功能不可用 / ${name} is not available here`);

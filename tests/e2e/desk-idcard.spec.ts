@@ -84,7 +84,7 @@ async function wireReader(
   });
   registry.register('session:busy', () => undefined);
   await page.exposeBinding('__halldeskInvoke', (source, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url() }),
+    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url(), role: 'desk' }),
   );
   await page.addInitScript(() => {
     const listeners = new Map<string, Set<(p: unknown) => void>>();

@@ -81,7 +81,7 @@ async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
   }));
 
   await page.exposeBinding('__halldeskInvoke', (source, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url() }),
+    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url(), role: 'desk' }),
   );
   await page.addInitScript(() => {
     const listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -146,6 +146,23 @@ test('本机设置: printers, customer screen, hall host, updates, data folder, 
   await expect(page.getByTestId('shell-update-state')).toHaveText(
     '新版本 1.5.0 已下载，将在下次启动时安装',
   );
+  // A download whose signature does not hold is refused, and the page says so.
+  await h.emit('update:state', {
+    state: 'error',
+    readyVersion: null,
+    percent: null,
+    error:
+      '更新包校验失败，已拒绝安装（1.6.0）：更新清单签名无效 / update 1.6.0 refused: manifest signature invalid',
+  });
+  await expect(page.getByTestId('shell-update-state')).toHaveText(
+    '更新包校验失败，已拒绝安装（1.6.0）：更新清单签名无效',
+  );
+  await h.emit('update:state', {
+    state: 'ready',
+    readyVersion: '1.5.0',
+    percent: 100,
+    error: null,
+  });
   // The desktop program made the scans' key and keeps it in the keystore.
   await expect(page.getByTestId('vault-state')).toContainText('已加密保存');
   expect(atob(h.keystore.get('data.key') ?? '')).toHaveLength(32);

@@ -571,6 +571,8 @@ function updateText(u: UpdateStatus | null, t: Tr): string {
     case 'idle':
       return t('已是最新版本', 'Up to date');
     case 'error':
+      // A download that failed its signature check says so itself (main: "中文 / English").
+      if (u.error?.startsWith('更新包校验失败')) return splitMessage(u.error, t);
       return t(`检查更新失败：${u.error ?? ''}`, `Update check failed: ${u.error ?? ''}`);
     default:
       return t('未启用（未设置更新地址或非安装版）', 'Off (no feed, or not an installed build)');

@@ -18,7 +18,11 @@ import {
 import { SecretStore, type SafeStorageLike } from '../../../electron/secrets';
 import { HttpError } from '../../../renderer/src/sync/transport';
 
-const caller = { senderId: 1, url: 'app://halldesk/index.html#/desk/settings' };
+const caller = {
+  senderId: 1,
+  url: 'app://halldesk/index.html#/desk/settings',
+  role: 'desk' as const,
+};
 const DEVICE_ID = '2f7c9a52-3f5e-4a55-9a0e-6f2d1c3b4a59';
 
 let dir: string;

@@ -2,9 +2,10 @@
 // before the handler runs, typed error envelopes for everything that goes wrong.
 import { describe, expect, it, vi } from 'vitest';
 import { HANDLER_NAMES, handlers } from '../../../shared/ipc/contract';
+import { IPC_ALLOWED, ipcAllowed } from '../../../shared/ipc/policy';
 import { DuplicateHandlerError, IpcFailure, IpcRegistry } from '../../../shared/ipc/registry';
 
-const caller = { senderId: 1, url: 'app://halldesk/index.html#/desk/new' };
+const caller = { senderId: 1, url: 'app://halldesk/index.html#/desk/new', role: 'desk' as const };
 
 describe('IpcRegistry', () => {
   it('has a schema for every handler name and no extra ones', () => {
@@ -91,7 +92,11 @@ describe('IpcRegistry', () => {
       error: { code: 'unknown_handler' },
     });
     expect(
-      await r.dispatch('hall:status', undefined, { senderId: 2, url: 'https://evil.example/' }),
+      await r.dispatch('hall:status', undefined, {
+        senderId: 2,
+        url: 'https://evil.example/',
+        role: 'desk',
+      }),
     ).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
@@ -209,5 +214,75 @@ describe('IpcRegistry', () => {
       ok: false,
       error: { code: 'invalid_argument', message: '登记码无效', reason: 'E_ENROLLMENT_CODE' },
     });
+  });
+});
+
+describe('IpcRegistry per-role policy (shared/ipc/policy.ts)', () => {
+  const url = 'app://halldesk/index.html';
+  function registryWithAll() {
+    const r = new IpcRegistry();
+    const calls: string[] = [];
+    for (const n of HANDLER_NAMES) {
+      r.register(n, (() => {
+        calls.push(n);
+        return { value: 'secret-token' };
+      }) as never);
+    }
+    return { r, calls };
+  }
+  // What each non-desk window must never reach: secrets, settings (the update feed is one),
+  // the centre uplink's credentials.
+  const SENSITIVE = [
+    ['secrets:get', { name: 'device-token' }],
+    ['secrets:set', { name: 'device-token', value: 'x' }],
+    ['secrets:delete', { name: 'device-token' }],
+    ['settings:get', undefined],
+    ['settings:set', { updateUrl: 'http://evil.example/feed' }],
+    ['hall:getCentralUplink', undefined],
+    ['hall:setCentralUplink', { centralUrl: 'http://evil.example', enrollmentCode: 'X' }],
+    ['hall:clearCentralUplink', undefined],
+    ['shell:openExternal', { url: 'https://95598.cn/' }],
+  ] as const;
+
+  for (const role of ['kiosk', 'display', 'customer'] as const) {
+    it(`a ${role} window cannot read secrets, change settings or move the update feed`, async () => {
+      const { r, calls } = registryWithAll();
+      for (const [name, arg] of SENSITIVE) {
+        const res = await r.dispatch(name, arg, { senderId: 7, url, role });
+        expect(res, `${role} ${name}`).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      }
+      expect(calls).toEqual([]);
+      // What its page does need still works.
+      expect(await r.dispatch('app:info', undefined, { senderId: 7, url, role })).toMatchObject({
+        ok: true,
+      });
+    });
+  }
+
+  it('every handler is checked for every role against the one table', async () => {
+    const { r } = registryWithAll();
+    for (const role of ['desk', 'customer', 'display', 'kiosk', null] as const) {
+      for (const name of HANDLER_NAMES) {
+        const res = await r.dispatch(name, undefined, { senderId: 7, url, role });
+        const forbidden = !res.ok && res.error.code === 'forbidden';
+        expect(forbidden, `${String(role)} ${name}`).toBe(!ipcAllowed(role, name));
+      }
+    }
+    expect(IPC_ALLOWED.kiosk).toEqual(['app:info', 'print:ticket']);
+    expect(IPC_ALLOWED.desk).toContain('secrets:get');
+    expect(IPC_ALLOWED.desk).toContain('settings:set');
+  });
+
+  it('the desk window keeps every shell function; an unknown window gets none', async () => {
+    const { r, calls } = registryWithAll();
+    const desk = await r.dispatch(
+      'secrets:get',
+      { name: 'device-token' },
+      { senderId: 1, url, role: 'desk' },
+    );
+    expect(desk).toEqual({ ok: true, value: { value: 'secret-token' } });
+    const stranger = await r.dispatch('app:info', undefined, { senderId: 9, url, role: null });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(calls).toEqual(['secrets:get']);
   });
 });

@@ -19,7 +19,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 function setup(argv: string[] = []) {
   const h = recordingShellSettings(dir, { argv });
   const call = (name: 'settings:get' | 'settings:set', arg?: unknown) =>
-    h.registry.dispatch(name, arg, { senderId: 1, url: 'app://halldesk/index.html' });
+    h.registry.dispatch(name, arg, { senderId: 1, url: 'app://halldesk/index.html', role: 'desk' });
   const set = async (arg: unknown) => {
     const res = await call('settings:set', arg);
     if (!res.ok) throw new Error(JSON.stringify(res.error));
@@ -121,7 +121,7 @@ describe('settings:set', () => {
       {
         idCardReader: { kind: 'usb', libraryPath: null, photoPath: null, autoRead: true, port: 0 },
       },
-      { senderId: 1, url: 'app://halldesk/index.html' },
+      { senderId: 1, url: 'app://halldesk/index.html', role: 'desk' },
     );
     expect(res.ok).toBe(false);
     expect(s.saved()).toBeNull();

@@ -2,7 +2,9 @@
 // replays electron-updater's events (checking-for-update, update-available, download-progress,
 // update-downloaded, update-not-available, error). It is not Electron nor electron-updater. Each
 // run is a new Updates on the same folder. Timers are faked, so "does not wait for the 10 s
-// timeout" means it resolved without the clock moving.
+// timeout" means it resolved without the clock moving. Every download is verified as main does
+// (electron/updateSignature.ts): the fake feed holds a manifest signed with a test key pair.
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,8 +12,32 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDLE, type BusyState } from '../../../electron/updatePolicy';
 import { Updates, type Updater, type UpdaterLogger } from '../../../electron/updates';
+import { verifyDownload } from '../../../electron/updateSignature';
+import { signManifest } from '../../../build/updateSigning';
 
 const FEED = 'https://central.example/updates/';
+
+// The release key of these tests, and another key an attacker might sign with.
+const release = generateKeyPairSync('ed25519');
+const attacker = generateKeyPairSync('ed25519');
+const pem = (k: typeof release.privateKey) => k.export({ type: 'pkcs8', format: 'pem' }).toString();
+const PUBLIC_KEY = release.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const sha512 = (b: Buffer | string) => createHash('sha512').update(b).digest('base64');
+
+/** The feed's files (latest.yml and latest.yml.sig), shared by every run of a test. */
+let feed = new Map<string, Buffer>();
+
+/** What the build publishes for `version`: the installer and its signed manifest. */
+function publish(version: string, installer: Buffer, signWith = release.privateKey): void {
+  const name = `HallDesk-Setup-${version}-x64.exe`;
+  const manifest = Buffer.from(
+    `version: ${version}\nfiles:\n  - url: ${name}\n    sha512: ${sha512(installer)}\n` +
+      `    size: ${installer.length}\npath: ${name}\nsha512: ${sha512(installer)}\n` +
+      `releaseDate: '2025-03-01T08:00:00.000Z'\n`,
+  );
+  feed.set('latest.yml', manifest);
+  feed.set('latest.yml.sig', Buffer.from(signManifest(manifest, pem(signWith))));
+}
 
 type Answer = 'silent' | 'not-available' | 'error' | { downloaded: string };
 
@@ -54,15 +80,23 @@ class FakeUpdater extends EventEmitter implements Updater {
     });
   }
 
-  /** A download (or a cache hit) finishing, as electron-updater reports it. */
-  download(version: string): void {
+  /**
+   * A download (or a cache hit) finishing, as electron-updater reports it: the installer is a
+   * real file in the cache; the feed holds its signed manifest unless the test arranged another.
+   */
+  download(version: string, opts: { publish?: boolean; bytes?: Buffer } = {}): void {
+    const installer = Buffer.from(`HallDesk installer ${version}`);
+    if (opts.publish ?? true) publish(version, installer);
+    fs.mkdirSync(path.join(dir, 'cache'), { recursive: true });
+    const file = path.join(dir, 'cache', `HallDesk-${version}.exe`);
+    fs.writeFileSync(file, opts.bytes ?? installer);
     this.emit('update-available', { version, files: [], releaseDate: '' });
     this.emit('download-progress', { percent: 100, bytesPerSecond: 1, total: 1, transferred: 1 });
     this.emit('update-downloaded', {
       version,
       files: [],
       releaseDate: '',
-      downloadedFile: `/cache/HallDesk-${version}.exe`,
+      downloadedFile: file,
     });
   }
 
@@ -77,6 +111,7 @@ const running: Updates[] = [];
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-updates-'));
+  feed = new Map();
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
 });
 
@@ -91,6 +126,7 @@ interface RunOptions {
   answer?: Answer;
   feedUrl?: string | null;
   isPackaged?: boolean;
+  allowHttpFeed?: boolean;
 }
 
 /** One run of the app on the shared data folder. */
@@ -100,15 +136,31 @@ function run(opts: RunOptions) {
   const logs: string[] = [];
   const ready: string[] = [];
   let busy: BusyState = IDLE;
+  const statuses: string[] = [];
   const updates = new Updates({
     feedUrl: opts.feedUrl === undefined ? FEED : opts.feedUrl,
+    ...(opts.allowHttpFeed ? { allowHttpFeed: true } : {}),
+    verify: (download) =>
+      verifyDownload(
+        {
+          publicKeyPem: PUBLIC_KEY,
+          channelFile: 'latest.yml',
+          fetchFeedFile: (name) => {
+            const file = feed.get(name);
+            return file ? Promise.resolve(file) : Promise.reject(new Error(`404 ${name}`));
+          },
+          // Synchronous read: the fake clock's flush sees the verification through.
+          hashFile: (file) => Promise.resolve(sha512(fs.readFileSync(file))),
+        },
+        download,
+      ),
     isPackaged: opts.isPackaged ?? true,
     dataDir: dir,
     currentVersion: opts.version,
     updater,
     busy: () => busy,
     log: (level, msg) => logs.push(`${level} ${msg}`),
-    onStatus: () => {},
+    onStatus: (st) => statuses.push(st.state),
     onReady: (v) => ready.push(v),
     now: () => new Date('2025-03-01T08:00:00.000Z'),
   });
@@ -118,6 +170,7 @@ function run(opts: RunOptions) {
     updater,
     logs,
     ready,
+    statuses,
     setBusy: (b: BusyState) => {
       busy = b;
     },
@@ -169,6 +222,7 @@ describe('Updates', () => {
     await startPromptly(updates);
     updates.markRunning();
     updater.download('1.1.0');
+    await vi.advanceTimersByTimeAsync(0); // verification
     expect(updater.installs).toEqual([]);
     expect(ready).toEqual(['1.1.0']);
     expect(updates.getStatus()).toMatchObject({ state: 'ready', readyVersion: '1.1.0' });
@@ -179,6 +233,7 @@ describe('Updates', () => {
     const { updates, updater } = run({ version: '1.0.0' });
     await startPromptly(updates);
     updater.download('1.1.0');
+    await vi.advanceTimersByTimeAsync(0); // verification
     updates.beforeQuit();
     expect(updater.autoInstallOnAppQuit).toBe(true);
     expect(record()).toEqual({
@@ -192,6 +247,7 @@ describe('Updates', () => {
     const { updates, updater, setBusy } = run({ version: '1.0.0' });
     await startPromptly(updates);
     updater.download('1.1.0');
+    await vi.advanceTimersByTimeAsync(0); // verification
     for (const busy of [
       { ...IDLE, serving: true },
       { ...IDLE, dirtyForms: 2 },
@@ -270,6 +326,7 @@ describe('Updates', () => {
     // The feed publishes 1.2.0 while this run is up: downloaded, installed at quit.
     third.updates.markRunning();
     third.updater.download('1.2.0');
+    await vi.advanceTimersByTimeAsync(0); // verification
     expect(third.ready).toEqual(['1.2.0']);
     third.updates.beforeQuit();
     expect(third.updater.autoInstallOnAppQuit).toBe(true);
@@ -330,6 +387,7 @@ describe('Updates', () => {
     expect(result).toBe(false);
     // Came back late: the windows are open by now, so it waits for the next start or quit.
     updater.download('1.1.0');
+    await vi.advanceTimersByTimeAsync(0); // verification
     expect(updater.installs).toEqual([]);
   });
 
@@ -347,5 +405,98 @@ describe('Updates', () => {
       expect(updater.autoInstallOnAppQuit).toBe(false);
     }
     expect(fs.readFileSync(recordFile(), 'utf8')).toBe(before);
+  });
+});
+
+describe('Updates: verified before they install', () => {
+  /** Runs with a pending 1.1.0 whose download the test shapes; returns the run after start. */
+  async function pendingRun(tamper: () => void) {
+    writeRecord({ version: '1.1.0' });
+    const r = run({ version: '1.0.0' });
+    const started = startPromptly(r.updates);
+    tamper();
+    return { ...r, started };
+  }
+
+  it('a correctly signed download installs (the control case)', async () => {
+    writeRecord({ version: '1.1.0' });
+    const { updates, updater } = run({ version: '1.0.0', answer: { downloaded: '1.1.0' } });
+    expect(await startPromptly(updates)).toEqual({ settled: true, installing: true });
+    expect(updater.installs).toHaveLength(1);
+  });
+
+  const TAMPERED: Array<[string, (u: FakeUpdater) => void]> = [
+    // The installer was swapped on the way (or in the cache) after the manifest was signed.
+    ['a tampered installer', (u) => u.download('1.1.0', { bytes: Buffer.from('MZ evil') })],
+    [
+      'a tampered manifest (the attacker lists his own installer’s hash)',
+      (u) => {
+        publish('1.1.0', Buffer.from('HallDesk installer 1.1.0'));
+        const evil = Buffer.from('MZ evil');
+        const text = feed
+          .get('latest.yml')!
+          .toString()
+          .replaceAll(sha512(Buffer.from('HallDesk installer 1.1.0')), sha512(evil));
+        feed.set('latest.yml', Buffer.from(text)); // the .sig is the one of the original
+        u.download('1.1.0', { publish: false, bytes: evil });
+      },
+    ],
+    [
+      'a manifest signed with another key',
+      (u) => {
+        publish('1.1.0', Buffer.from('HallDesk installer 1.1.0'), attacker.privateKey);
+        u.download('1.1.0', { publish: false });
+      },
+    ],
+    [
+      'a manifest without a signature',
+      (u) => {
+        publish('1.1.0', Buffer.from('HallDesk installer 1.1.0'));
+        feed.delete('latest.yml.sig');
+        u.download('1.1.0', { publish: false });
+      },
+    ],
+    [
+      'a signed manifest of another version',
+      (u) => {
+        publish('1.0.5', Buffer.from('HallDesk installer 1.1.0'));
+        u.download('1.1.0', { publish: false });
+      },
+    ],
+  ];
+  for (const [what, tamper] of TAMPERED) {
+    it(`${what} is refused and reported, never installed`, async () => {
+      const { updates, updater, ready, logs } = await pendingRun(() => {});
+      tamper(updater);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(updater.installs).toEqual([]);
+      expect(ready).toEqual([]);
+      const status = updates.getStatus();
+      expect(status.state).toBe('error');
+      expect(status.readyVersion).toBeNull();
+      expect(status.error).toMatch(/更新包校验失败，已拒绝安装/);
+      expect(logs.some((l) => l.startsWith('error update 1.1.0 refused:'))).toBe(true);
+      // Not at quit either.
+      updates.beforeQuit();
+      expect(updater.autoInstallOnAppQuit).toBe(false);
+    });
+  }
+
+  it('an http:// feed is refused unless an administrator allowed it', async () => {
+    const plain = 'http://10.1.0.5:8600/updates/';
+    const off = run({ version: '1.0.0', feedUrl: plain });
+    expect(await startPromptly(off.updates)).toEqual({ settled: true, installing: false });
+    expect(off.updater.feed).toBeNull();
+    expect(off.updater.checks).toBe(0);
+    expect(off.updates.getStatus()).toMatchObject({ state: 'error' });
+    expect(off.updates.getStatus().error).toMatch(/https/);
+
+    const allowed = run({ version: '1.0.0', feedUrl: plain, allowHttpFeed: true });
+    await startPromptly(allowed.updates);
+    expect(allowed.updater.feed).toEqual({ provider: 'generic', url: plain });
+    // Still signature-checked over http.
+    allowed.updater.download('1.1.0', { bytes: Buffer.from('MZ evil') });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(allowed.updates.getStatus().state).toBe('error');
   });
 });
