@@ -24,6 +24,7 @@ export const IdType = z.enum([
   'hk_macao_permit', // 港澳通行证
   'passport', // 护照
   'permanent_residence', // 外国人永久居留身份证
+  'hmt_residence_permit', // 港澳台居民居住证 (GB 11643 number with region 810000 / 820000 / 830000)
   'credit_code', // 统一社会信用代码 (companies)
 ]);
 export type IdType = z.infer<typeof IdType>;
