@@ -9,6 +9,7 @@ import {
   WorkCalendar,
   shanghaiDate,
   addDays,
+  defaultCalendar,
 } from '../../shared/domain/calendar';
 import type { CalendarData } from '../../shared/domain/calendar';
 import { loadCatalogue } from '../../shared/domain/catalogue';
@@ -512,11 +513,16 @@ export async function transitionApplication(
     const catalogue = await tx.query<{ data: unknown }>(
       "SELECT data FROM config WHERE key = 'catalogue'",
     );
+    const settings = await tx.query<{
+      data: { wholeProcessLimitsWd?: { byBusinessCode?: Record<string, number> } };
+    }>("SELECT data FROM config WHERE key = 'settings'");
     return applyBackOfficeTransition(
       current,
       req,
       new Date().toISOString(),
       catalogue.rows[0]?.data,
+      (await currentCalendar(tx)) ?? defaultCalendar,
+      settings.rows[0]?.data.wholeProcessLimitsWd?.byBusinessCode ?? {},
     );
   });
 }

@@ -8,6 +8,8 @@ import { AUDIT_ACTION_LABELS, paths, type AuditEventOut } from '../../shared/pro
 const USAGE = `用法 (usage): npm run backoffice -- <command>
 
   transition <appNo|id> <state> --actor 张三 [--note 说明]   推进申请环节 (e.g. site_survey, archived)
+  transition <appNo|id> <current state> --actor 张三 --customer-part start|end
+                                                登记客户环节（设计/施工/缴费）开始或结束：期间时限暂停计时
   edit <appNo|id> --actor 张三 [--deadline YYYY-MM-DD] [--notes 文本] [--address 地址]
   show <appNo|id>
   apps list [--hall CODE] [--status STATE] [--overdue | --near DAYS]
@@ -98,10 +100,14 @@ export async function runCli(
       const to = need(rest[0], '目标环节 (state)');
       const actor = need(flag('actor'), '--actor');
       const note = flag('note');
+      const part = flag('customer-part');
+      if (part !== undefined && part !== 'start' && part !== 'end')
+        throw new Error('--customer-part 取 start 或 end (start or end)');
       const r = await call<{ application: Application }>('POST', paths.adminTransition(id), {
         to,
         actor,
         ...(note ? { note } : {}),
+        ...(part ? { customerPart: part } : {}),
       });
       out(`已推进 (moved) → ${label(r.application.status)}`);
       showApp(r.application);

@@ -360,6 +360,12 @@ export const TransitionRequest = z.object({
   to: text(FIELD_MAX.status, 1),
   actor: trimmedText(50, 1),
   note: text(FIELD_MAX.note).optional(),
+  /**
+   * The customer's part of the process starts or ends (design, construction, payment): the
+   * grid side's clock stops meanwhile and the deadline moves by it (shared/domain/gridClock.ts).
+   * With it, `to` is the application's current state. Moving on to another state ends an open part.
+   */
+  customerPart: z.enum(['start', 'end']).optional(),
 });
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
 
