@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { inputsHash, writeStamp } from './scripts/rendererBuild';
+import { inputsHash, writeStamp } from './scripts/rendererBuild.js';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
