@@ -15,7 +15,9 @@ const USAGE = `用法 (usage): npm run backoffice -- <command>
   apps list [--hall CODE] [--status STATE] [--overdue | --near DAYS]
   halls list
   halls create <code> <name>
-  codes create <hallCode> [--hours 24] [--note 文本]
+  codes create <hallCode> [--hours 24] [--note 文本] [--desk D03]
+                                                登记码含营业厅和受理台编码（受理台离线即可按其编号）；
+                                                --desk 为某受理台重发（原码过期而该台尚未连通中心时）
   codes list
   devices list [--hall CODE]
   devices revoke <deviceId>
@@ -187,12 +189,20 @@ export async function runCli(
       if (sub === 'create') {
         const hours = Number(flag('hours') ?? 24);
         const note = flag('note');
-        const r = await call<{ code: string; hallCode: string; expiresAt: string }>(
-          'POST',
-          paths.adminEnrollmentCodes(need(rest[0], '营业厅编号 (hallCode)')),
-          { ttlMinutes: Math.round(hours * 60), ...(note ? { note } : {}) },
+        const desk = flag('desk');
+        const r = await call<{
+          code: string;
+          hallCode: string;
+          deskCode?: string;
+          expiresAt: string;
+        }>('POST', paths.adminEnrollmentCodes(need(rest[0], '营业厅编号 (hallCode)')), {
+          ttlMinutes: Math.round(hours * 60),
+          ...(note ? { note } : {}),
+          ...(desk ? { deskCode: desk } : {}),
+        });
+        out(
+          `登记码 (enrollment code): ${r.code}  营业厅 ${r.hallCode}${r.deskCode ? `  受理台 ${r.deskCode}` : ''}  有效至 ${r.expiresAt}`,
         );
-        out(`登记码 (enrollment code): ${r.code}  营业厅 ${r.hallCode}  有效至 ${r.expiresAt}`);
         return;
       }
       if (sub === 'list') {

@@ -330,6 +330,17 @@ export const CreateEnrollmentCodeRequest = z.object({
   /** Lifetime in minutes (default DEFAULT_ENROLLMENT_CODE_TTL_MINUTES). */
   ttlMinutes: z.number().int().positive().max(MAX_ENROLLMENT_CODE_TTL_MINUTES).optional(),
   note: text(200).optional(),
+  /**
+   * 'desk' (default): the code carries the hall and a desk code allocated now, so that the desk
+   * numbers under its real codes before it first reaches the centre (shared/protocol/
+   * enrollmentCode.ts). 'service': a plain code for the hall's queue service (no desk code).
+   */
+  kind: z.enum(['desk', 'service']).optional(),
+  /**
+   * Re-issue a code for this desk code (e.g. the first code expired before the desk could reach
+   * the centre); refused while an active device holds it.
+   */
+  deskCode: DeskCode.optional(),
 });
 export type CreateEnrollmentCodeRequest = z.infer<typeof CreateEnrollmentCodeRequest>;
 
@@ -337,6 +348,8 @@ export const EnrollmentCodeResponse = z.object({
   /** Shown once (stored hashed). */
   code: z.string(),
   hallCode: z.string(),
+  /** The desk code the code carries (absent for 'service' codes). */
+  deskCode: DeskCode.optional(),
   expiresAt: isoDateTime,
 });
 export type EnrollmentCodeResponse = z.infer<typeof EnrollmentCodeResponse>;
