@@ -77,9 +77,15 @@ async function placeholderDesk(
   return { app, token: (await loadCredentials(db))!.token };
 }
 
+interface ApiBody {
+  application: Application;
+  error: { code: string; message: string; details: { candidates: unknown[] } };
+  devices: Array<{ deskCode?: string; name: string }>;
+}
+
 async function get(path: string, headers: Record<string, string>) {
   const res = await fetch(central.url + path, { headers });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as ApiBody };
 }
 
 describe('placeholder numbers printed by two desks', () => {
@@ -176,10 +182,7 @@ describe('a desk enrolled with a code numbers under its real codes, offline', ()
     expect((await engineFor(dbD).syncNow()).kind).toBe('ok');
     const stored = await central.admin.application(app.id);
     expect(stored).toMatchObject({ appNo, hallCode: HALL, deskCode: carried.deskCode });
-    const devices = (await get(`/api/v1/admin/devices?hall=${HALL}`, ADMIN)).body.devices as Array<{
-      deskCode?: string;
-      name: string;
-    }>;
+    const devices = (await get(`/api/v1/admin/devices?hall=${HALL}`, ADMIN)).body.devices;
     expect(devices.find((d) => d.name === '乡镇所1号')?.deskCode).toBe(carried.deskCode);
   });
 
