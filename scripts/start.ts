@@ -178,7 +178,10 @@ async function hallQueueDevice(
   } catch {
     /* first start, or unreadable: enroll */
   }
-  const code = await admin.createEnrollmentCode(db, hallCode, { note: 'npm start: hall queue' });
+  const code = await admin.createEnrollmentCode(db, hallCode, {
+    note: 'npm start: hall queue',
+    kind: 'service',
+  });
   const res = await admin.enroll(db, {
     code: code.code,
     deviceName: '排队叫号服务 (hall queue)',

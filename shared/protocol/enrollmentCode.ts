@@ -57,8 +57,9 @@ export function formatEnrollmentCode(hallCode: string, deskCode: string, secret:
  * centre can resolve; throws EnrollmentCodeError for a code that is neither.
  */
 export function parseEnrollmentCode(input: string): ParsedEnrollmentCode | null {
-  const raw = input.toUpperCase().replace(/\s+/g, '').replace(/[—–_]/g, '-');
-  if (/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(raw)) return null;
+  // Spaces separate like dashes (a code read out over the phone is typed with either).
+  const raw = input.trim().toUpperCase().replace(/[\s—–_]+/g, '-');
+  if (/^[A-Z0-9]{4}-*[A-Z0-9]{4}$/.test(raw)) return null;
   const parts = raw.split('-').filter((p) => p !== '');
   if (parts.length < 4)
     throw new EnrollmentCodeError(
