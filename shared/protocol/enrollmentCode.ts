@@ -58,7 +58,10 @@ export function formatEnrollmentCode(hallCode: string, deskCode: string, secret:
  */
 export function parseEnrollmentCode(input: string): ParsedEnrollmentCode | null {
   // Spaces separate like dashes (a code read out over the phone is typed with either).
-  const raw = input.trim().toUpperCase().replace(/[\s—–_]+/g, '-');
+  const raw = input
+    .trim()
+    .toUpperCase()
+    .replace(/[\s—–_]+/g, '-');
   if (/^[A-Z0-9]{4}-*[A-Z0-9]{4}$/.test(raw)) return null;
   const parts = raw.split('-').filter((p) => p !== '');
   if (parts.length < 4)
