@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { inputsHash, writeStamp } from './scripts/rendererBuild.js';
 
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 
@@ -120,10 +121,32 @@ function preloadDeskChunks(): Plugin {
   };
 }
 
+/**
+ * Writes the hash of the build's inputs beside its output (scripts/rendererBuild.ts), taken when
+ * the build starts: `npm start` reuses a build whose stamp matches the sources.
+ */
+function stampInputs(): Plugin {
+  let hash = '';
+  let outDir = '';
+  return {
+    name: 'halldesk-stamp-inputs',
+    apply: 'build',
+    configResolved(cfg) {
+      outDir = path.resolve(cfg.root, cfg.build.outDir);
+    },
+    buildStart() {
+      hash = inputsHash(ROOT);
+    },
+    closeBundle() {
+      if (hash && fs.existsSync(outDir)) writeStamp(outDir, hash);
+    },
+  };
+}
+
 export default defineConfig({
   root: 'renderer',
   base: './',
-  plugins: [antdComponentImports(), react(), preloadDeskChunks()],
+  plugins: [antdComponentImports(), react(), preloadDeskChunks(), stampInputs()],
   build: {
     // RENDERER_OUT lets several people build and preview their own copy on one machine.
     outDir: process.env.RENDERER_OUT ?? '../dist/renderer',

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { satisfiesRange } from '../scripts/nodeEngines';
 import { packAppAsar } from './appBundle';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,7 +24,15 @@ function electronDist(): string | null {
   return fs.existsSync(path.join(local, bin)) ? local : null;
 }
 
+/** electron-builder's @electron/rebuild and node-abi declare Node 22.12+ (README "Node.js version"). */
+const PACKAGING_NODE = '22.12.0';
+
 async function builderBuild(dist: string, args: string[]): Promise<void> {
+  if (!satisfiesRange(process.versions.node, `>=${PACKAGING_NODE}`)) {
+    throw new Error(
+      `打包安装程序需要 Node.js ${PACKAGING_NODE}+，当前为 ${process.versions.node} / packaging installers needs Node.js ${PACKAGING_NODE}+ (electron-builder's tooling); --asar-only works on this Node`,
+    );
+  }
   process.env.ELECTRON_DIST = dist;
   const config = require('./electron-builder.config.cjs') as Record<string, unknown>;
   const mod = await import('electron-builder');

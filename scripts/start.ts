@@ -9,6 +9,7 @@ import * as admin from '../server/central/admin';
 import { buildCentralServer } from '../server/central/app';
 import { httpCentralPush } from '../server/hall/central';
 import { startHallService } from '../server/hall/service';
+import { buildFreshness } from './rendererBuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataRoot = process.env.HALLDESK_DATA_DIR ?? path.join(root, '.data');
@@ -35,7 +36,28 @@ function electronBinary(): string | null {
   return fs.existsSync(bin) ? bin : null;
 }
 
+/** Builds the renderer only when dist/renderer is not a build of the sources as they are now. */
+async function ensureRendererBuild(): Promise<void> {
+  const f = buildFreshness(root, path.join(root, 'dist', 'renderer'));
+  if (f.fresh) {
+    console.log('受理台界面已是最新构建 / renderer build is up to date (reused)');
+    return;
+  }
+  console.log(`构建受理台界面 / building the renderer: ${f.reason}`);
+  const code = await new Promise<number | null>((resolve) => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const child = spawn(npm, ['run', 'build:renderer'], {
+      cwd: root,
+      stdio: 'inherit',
+      shell: process.platform === 'win32',
+    });
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`renderer build failed (exit ${code})`);
+}
+
 async function main(): Promise<void> {
+  await ensureRendererBuild();
   fs.mkdirSync(dataRoot, { recursive: true });
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const central = await buildCentralServer({
@@ -156,7 +178,10 @@ async function hallQueueDevice(
   } catch {
     /* first start, or unreadable: enroll */
   }
-  const code = await admin.createEnrollmentCode(db, hallCode, { note: 'npm start: hall queue' });
+  const code = await admin.createEnrollmentCode(db, hallCode, {
+    note: 'npm start: hall queue',
+    kind: 'service',
+  });
   const res = await admin.enroll(db, {
     code: code.code,
     deviceName: '排队叫号服务 (hall queue)',

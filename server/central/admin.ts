@@ -9,6 +9,7 @@ import {
   WorkCalendar,
   shanghaiDate,
   addDays,
+  defaultCalendar,
 } from '../../shared/domain/calendar';
 import type { CalendarData } from '../../shared/domain/calendar';
 import { loadCatalogue } from '../../shared/domain/catalogue';
@@ -36,7 +37,13 @@ import {
 } from '../../shared/protocol';
 import type { Db, Queryable } from '../db/db';
 import { iso, isoOrNull } from '../db/db';
-import { newEnrollmentCode, newToken, normaliseEnrollmentCode, sha256Hex } from './auth';
+import {
+  enrollmentCodeHash,
+  newDeskEnrollmentCode,
+  newEnrollmentCode,
+  newToken,
+  sha256Hex,
+} from './auth';
 import { fail } from './errors';
 import { writeFeed } from './push';
 import { applyBackOfficeTransition, isOpenStatus } from './workflow';
@@ -136,13 +143,44 @@ export async function createEnrollmentCode(
     MAX_ENROLLMENT_CODE_TTL_MINUTES,
   );
   const id = await hallId(db, hallCode);
-  const code = newEnrollmentCode();
-  const { rows } = await db.query<{ expires_at: unknown }>(
-    `INSERT INTO enrollment_codes (code_sha256, hall_id, expires_at, note)
-     VALUES ($1, $2, now() + make_interval(mins => $3), $4) RETURNING expires_at`,
-    [sha256Hex(normaliseEnrollmentCode(code)), id, ttl, req.note ?? null],
-  );
-  return { code, hallCode, expiresAt: iso(rows[0]!.expires_at) };
+  if (req.kind === 'service') {
+    const code = newEnrollmentCode();
+    const { rows } = await db.query<{ expires_at: unknown }>(
+      `INSERT INTO enrollment_codes (code_sha256, hall_id, expires_at, note)
+       VALUES ($1, $2, now() + make_interval(mins => $3), $4) RETURNING expires_at`,
+      [enrollmentCodeHash(code), id, ttl, req.note ?? null],
+    );
+    return { code, hallCode, expiresAt: iso(rows[0]!.expires_at) };
+  }
+  return db.transaction(async (tx) => {
+    // The hall row lock serialises desk code allocation within the hall.
+    const h = await tx.query<{ code: string }>('SELECT code FROM halls WHERE id = $1 FOR UPDATE', [
+      id,
+    ]);
+    let deskCode: string;
+    if (req.deskCode) {
+      deskCode = req.deskCode.trim().toUpperCase();
+      const held = await tx.query(
+        'SELECT 1 FROM devices WHERE hall_id = $1 AND desk_code = $2 AND revoked_at IS NULL',
+        [id, deskCode],
+      );
+      if (held.rows.length > 0)
+        fail(
+          'E_EXISTS',
+          `受理台编码 ${deskCode} 正由在用设备使用 (desk code held by an active device)`,
+        );
+      await registerDeskCode(tx, id, deskCode, 'code');
+    } else {
+      deskCode = await allocateDeskCode(tx, id, undefined);
+    }
+    const code = newDeskEnrollmentCode(h.rows[0]!.code, deskCode);
+    const { rows } = await tx.query<{ expires_at: unknown }>(
+      `INSERT INTO enrollment_codes (code_sha256, hall_id, expires_at, note, desk_code)
+       VALUES ($1, $2, now() + make_interval(mins => $3), $4, $5) RETURNING expires_at`,
+      [enrollmentCodeHash(code), id, ttl, req.note ?? null, deskCode],
+    );
+    return { code, hallCode: h.rows[0]!.code, deskCode, expiresAt: iso(rows[0]!.expires_at) };
+  });
 }
 
 export async function listEnrollmentCodes(db: Db): Promise<
@@ -181,41 +219,60 @@ export async function listEnrollmentCodes(db: Db): Promise<
 /** Desk codes as application numbers use them (shared/domain/appNumber.ts). */
 const DESK_CODE_RE = /^[A-Z0-9]{1,16}$/;
 
+async function registerDeskCode(
+  tx: Queryable,
+  hallIdValue: number,
+  code: string,
+  source: 'code' | 'device',
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO hall_desk_codes (hall_id, desk_code, source) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING`,
+    [hallIdValue, code, source],
+  );
+}
+
 /**
- * The desk code for a device enrolling into a hall. Runs under the hall row lock, so two desks
- * enrolling at once never get the same code. A requested code (the one the desk already numbers
- * with) is granted when no active device of the hall holds it and no application of an active
- * device carries it; otherwise the smallest fresh `Dnn` that the hall has never used (by any
- * device, revoked or not, nor in any application) is allocated, so a new desk never repeats
- * numbers another desk already gave out.
+ * The desk code for a new enrollment code or an enrolling device. Runs under the hall row lock,
+ * so two never get the same code. A requested code (the one an older desk already numbers with)
+ * is granted when no active device of the hall holds it; otherwise the next `Dnn` the hall has
+ * never used, from the hall's counter and its index of used codes (hall_desk_codes: codes of
+ * devices, of enrollment codes, and of the applications that existed when the index was built),
+ * without reading the hall's applications.
  */
 async function allocateDeskCode(
   tx: Queryable,
   hallIdValue: number,
   requested: string | undefined,
 ): Promise<string> {
-  const { rows } = await tx.query<{ code: string; active: boolean }>(
-    `SELECT d.desk_code AS code, bool_or(d.revoked_at IS NULL) AS active
-       FROM devices d WHERE d.hall_id = $1 AND d.desk_code IS NOT NULL GROUP BY d.desk_code
-     UNION ALL
-     SELECT a.record->>'deskCode' AS code,
-            bool_or(d.id IS NOT NULL AND d.revoked_at IS NULL) AS active
-       FROM applications a LEFT JOIN devices d ON d.id = a.last_device_id
-      WHERE a.hall_id = $1 GROUP BY a.record->>'deskCode'`,
+  const want = requested?.trim().toUpperCase();
+  if (want && DESK_CODE_RE.test(want)) {
+    const held = await tx.query(
+      'SELECT 1 FROM devices WHERE hall_id = $1 AND desk_code = $2 AND revoked_at IS NULL',
+      [hallIdValue, want],
+    );
+    if (held.rows.length === 0) {
+      await registerDeskCode(tx, hallIdValue, want, 'device');
+      return want;
+    }
+  }
+  const { rows } = await tx.query<{ next_desk_no: number }>(
+    'SELECT next_desk_no FROM halls WHERE id = $1',
     [hallIdValue],
   );
-  const everUsed = new Set<string>();
-  const heldByActive = new Set<string>();
-  for (const r of rows) {
-    if (!r.code) continue;
-    everUsed.add(r.code);
-    if (r.active) heldByActive.add(r.code);
-  }
-  const want = requested?.trim().toUpperCase();
-  if (want && DESK_CODE_RE.test(want) && !heldByActive.has(want)) return want;
-  for (let n = 1; ; n++) {
+  let n = rows[0]?.next_desk_no ?? 1;
+  for (;;) {
     const code = `D${String(n).padStart(2, '0')}`;
-    if (!everUsed.has(code)) return code;
+    n++;
+    const taken = await tx.query(
+      `INSERT INTO hall_desk_codes (hall_id, desk_code, source) VALUES ($1, $2, 'code')
+       ON CONFLICT DO NOTHING RETURNING desk_code`,
+      [hallIdValue, code],
+    );
+    if (taken.rows.length > 0) {
+      await tx.query('UPDATE halls SET next_desk_no = $2 WHERE id = $1', [hallIdValue, n]);
+      return code;
+    }
   }
 }
 
@@ -226,11 +283,11 @@ export async function enroll(db: Db, body: unknown): Promise<EnrollResponse> {
   const deviceId = crypto.randomUUID();
   const token = newToken('hd_dev');
   return db.transaction(async (tx) => {
-    const used = await tx.query<{ hall_id: number }>(
+    const used = await tx.query<{ hall_id: number; desk_code: string | null }>(
       `UPDATE enrollment_codes SET used_at = now(), device_id = $2
         WHERE code_sha256 = $1 AND used_at IS NULL AND expires_at > now()
-        RETURNING hall_id`,
-      [sha256Hex(normaliseEnrollmentCode(r.data.code)), deviceId],
+        RETURNING hall_id, desk_code`,
+      [enrollmentCodeHash(r.data.code), deviceId],
     );
     const row = used.rows[0];
     if (!row)
@@ -240,8 +297,23 @@ export async function enroll(db: Db, body: unknown): Promise<EnrollResponse> {
       'SELECT code, name FROM halls WHERE id = $1 FOR UPDATE',
       [row.hall_id],
     );
-    const deskCode =
-      r.data.kind === 'service' ? null : await allocateDeskCode(tx, row.hall_id, r.data.deskCode);
+    // A code made for a desk binds that desk code: the desk has numbered under it, perhaps for
+    // days before it could reach the centre. Only an active device holding it refuses it.
+    let deskCode: string | null = null;
+    if (r.data.kind !== 'service' && row.desk_code) {
+      const held = await tx.query(
+        'SELECT 1 FROM devices WHERE hall_id = $1 AND desk_code = $2 AND revoked_at IS NULL',
+        [row.hall_id, row.desk_code],
+      );
+      if (held.rows.length > 0)
+        fail(
+          'E_ENROLLMENT_CODE',
+          `受理台编码 ${row.desk_code} 已由在用设备使用，请先吊销该设备 (desk code held by an active device)`,
+        );
+      deskCode = row.desk_code;
+    } else if (r.data.kind !== 'service') {
+      deskCode = await allocateDeskCode(tx, row.hall_id, r.data.deskCode);
+    }
     await tx.query(
       `INSERT INTO devices (id, hall_id, name, token_sha256, desk_code, kind)
        VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -430,31 +502,117 @@ async function currentCalendar(db: Queryable): Promise<WorkCalendar | null> {
   }
 }
 
-/** Finds an application by id or by application number; locks nothing. */
+/** What narrows a printed number down to one application (see findApplication). */
+export interface NumberScope {
+  /** The hall the customer is asking in (a hall code). */
+  hallCode?: string;
+  /** The device asking (its own issues first). */
+  deviceId?: string;
+  /** The last 4 digits of the phone printed (masked) on the receipt. */
+  phoneLast4?: string;
+}
+
+/**
+ * Finds an application by id or by the number printed on its receipt; locks nothing. Numbers
+ * are unique since desks number only under the codes of their enrollment code, but desks of
+ * older builds numbered under the placeholder H0001-D01 before enrollment, so one printed
+ * number may belong to several applications. The centre keeps each with the device that issued
+ * it (its `create` change) and resolves the printed number by what the asker knows: the hall,
+ * the asking device, or the phone's last 4 digits on the receipt. Still several: 409
+ * E_APP_NO_SHARED naming the candidates (hall, desk, acceptance day), never a guess.
+ */
 async function findApplication(
   db: Queryable,
   idOrNo: string,
+  scope: NumberScope = {},
 ): Promise<{ id: string; hallId: number }> {
   const byId = UUID_RE.test(idOrNo);
-  const { rows } = await db.query<{ id: string; hall_id: number }>(
-    byId
-      ? 'SELECT id, hall_id FROM applications WHERE id = $1'
-      : 'SELECT id, hall_id FROM applications WHERE app_no = $1 LIMIT 2',
-    [idOrNo],
+  const { rows } = await db.query<{
+    id: string;
+    hall_id: number;
+    hall_code: string;
+    desk_code: string | null;
+    accepted_at: unknown;
+    phone: string | null;
+    issuer: string | null;
+  }>(
+    `SELECT a.id, a.hall_id, h.code AS hall_code, a.record->>'deskCode' AS desk_code,
+            a.accepted_at, a.record->'customer'->>'phone' AS phone,
+            (SELECT c.device_id::text FROM changes c
+              WHERE c.entity = 'application' AND c.entity_id = a.id::text AND c.op = 'create'
+                AND c.status = 'applied' LIMIT 1) AS issuer
+       FROM applications a JOIN halls h ON h.id = a.hall_id
+      WHERE ${byId ? 'a.id = $1' : 'a.app_no = $1'}
+      LIMIT 50`,
+    [byId ? idOrNo : idOrNo.trim().toUpperCase()],
   );
   if (rows.length === 0) fail('E_NOT_FOUND', `没有申请 ${idOrNo} (no such application)`);
-  if (rows.length > 1)
-    fail('E_BAD_REQUEST', `申请编号 ${idOrNo} 不唯一，请用 id (ambiguous appNo)`);
-  return { id: rows[0]!.id, hallId: rows[0]!.hall_id };
+  let candidates = rows;
+  const narrow = (keep: (r: (typeof rows)[number]) => boolean) => {
+    const next = candidates.filter(keep);
+    if (next.length > 0) candidates = next;
+  };
+  if (candidates.length > 1 && scope.hallCode) {
+    const want = scope.hallCode.trim().toUpperCase();
+    candidates = candidates.filter((r) => r.hall_code === want);
+    if (candidates.length === 0)
+      fail('E_NOT_FOUND', `营业厅 ${want} 没有申请 ${idOrNo} (no such application in that hall)`);
+  }
+  if (candidates.length > 1 && scope.deviceId) narrow((r) => r.issuer === scope.deviceId);
+  if (candidates.length > 1 && scope.phoneLast4) {
+    const last4 = scope.phoneLast4.replace(/\D/g, '').slice(-4);
+    narrow((r) => (r.phone ?? '').replace(/\D/g, '').endsWith(last4));
+  }
+  if (candidates.length > 1) {
+    const list = candidates
+      .map(
+        (r) =>
+          `${r.hall_code}${r.desk_code ? `-${r.desk_code}` : ''} ${iso(r.accepted_at).slice(0, 10)}`,
+      )
+      .join('；');
+    fail(
+      'E_APP_NO_SHARED',
+      `编号 ${idOrNo} 是登记前的占位编号，${candidates.length} 个受理台各编过一次（${list}）：请加营业厅（hall）或回执上电话的后四位（phone）查询 (a placeholder number issued by ${candidates.length} desks: add hall or phone)`,
+      {
+        candidates: candidates.map((r) => ({
+          id: r.id,
+          hallCode: r.hall_code,
+          deskCode: r.desk_code,
+          acceptedAt: iso(r.accepted_at),
+        })),
+      },
+    );
+  }
+  return { id: candidates[0]!.id, hallId: candidates[0]!.hall_id };
 }
 
-export async function getApplication(db: Db, idOrNo: string): Promise<Application> {
-  const { id } = await findApplication(db, idOrNo);
+export async function getApplication(
+  db: Db,
+  idOrNo: string,
+  scope: NumberScope = {},
+): Promise<Application> {
+  const { id } = await findApplication(db, idOrNo, scope);
   const { rows } = await db.query<{ record: Application }>(
     'SELECT record FROM applications WHERE id = $1',
     [id],
   );
   return rows[0]!.record;
+}
+
+/** The device-side read by printed number: this hall's, the asking device's own first. */
+export async function getHallApplicationByNumber(
+  db: Db,
+  auth: { hallId: number; hallCode: string; deviceId: string },
+  appNo: string,
+  phoneLast4?: string,
+): Promise<Application> {
+  const { id, hallId } = await findApplication(db, appNo, {
+    hallCode: auth.hallCode,
+    deviceId: auth.deviceId,
+    ...(phoneLast4 ? { phoneLast4 } : {}),
+  });
+  if (hallId !== auth.hallId) fail('E_NOT_FOUND', '没有这个申请 (no such application)');
+  return getHallApplication(db, auth.hallId, id);
 }
 
 /** The device-side read: only this hall's applications exist for it. */
@@ -512,11 +670,16 @@ export async function transitionApplication(
     const catalogue = await tx.query<{ data: unknown }>(
       "SELECT data FROM config WHERE key = 'catalogue'",
     );
+    const settings = await tx.query<{
+      data: { wholeProcessLimitsWd?: { byBusinessCode?: Record<string, number> } };
+    }>("SELECT data FROM config WHERE key = 'settings'");
     return applyBackOfficeTransition(
       current,
       req,
       new Date().toISOString(),
       catalogue.rows[0]?.data,
+      (await currentCalendar(tx)) ?? defaultCalendar,
+      settings.rows[0]?.data.wholeProcessLimitsWd?.byBusinessCode ?? {},
     );
   });
 }

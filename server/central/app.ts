@@ -157,6 +157,18 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   app.get(paths.pull, { onRequest: device }, async (req) =>
     serviceView(dev(req), await processPull(db, dev(req), req.query)),
   );
+  app.get<{ Params: { appNo: string }; Querystring: { phone?: string } }>(
+    `${API_PREFIX}/applications/by-number/:appNo`,
+    { onRequest: deskDevice },
+    async (req) => ({
+      application: await admin.getHallApplicationByNumber(
+        db,
+        dev(req),
+        req.params.appNo,
+        req.query.phone,
+      ),
+    }),
+  );
   app.get<{ Params: { id: string } }>(
     `${API_PREFIX}/applications/:id`,
     { onRequest: deskDevice },
@@ -231,9 +243,15 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       a.get('/applications', async (req) => ({
         applications: await admin.listApplications(db, req.query),
       }));
-      a.get<{ Params: { id: string } }>('/applications/:id', async (req) => ({
-        application: await admin.getApplication(db, req.params.id),
-      }));
+      a.get<{ Params: { id: string }; Querystring: { hall?: string; phone?: string } }>(
+        '/applications/:id',
+        async (req) => ({
+          application: await admin.getApplication(db, req.params.id, {
+            ...(req.query.hall ? { hallCode: req.query.hall } : {}),
+            ...(req.query.phone ? { phoneLast4: req.query.phone } : {}),
+          }),
+        }),
+      );
       a.post<{ Params: { id: string } }>('/applications/:id/transition', async (req) => ({
         application: await admin.transitionApplication(db, req.params.id, req.body),
       }));

@@ -3,6 +3,12 @@
 import crypto from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Db, Queryable } from '../db/db';
+import {
+  CODE_ALPHABET,
+  SECRET_LENGTH,
+  formatEnrollmentCode,
+  parseEnrollmentCode,
+} from '../../shared/protocol/enrollmentCode';
 import { fail } from './errors';
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -15,7 +21,6 @@ export function newToken(prefix: 'hd_dev' | 'hd_adm'): string {
 }
 
 /** Human-typable one-time code: 8 characters without look-alikes, shown as XXXX-XXXX. */
-const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
 export function newEnrollmentCode(): string {
   const bytes = crypto.randomBytes(8);
   let s = '';
@@ -25,6 +30,27 @@ export function newEnrollmentCode(): string {
 /** Case, spaces and dashes do not matter when a clerk types the code. */
 export function normaliseEnrollmentCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '');
+}
+
+/** A code carrying its hall and desk (shared/protocol/enrollmentCode.ts): 60 random bits. */
+export function newDeskEnrollmentCode(hallCode: string, deskCode: string): string {
+  const bytes = crypto.randomBytes(SECRET_LENGTH);
+  let s = '';
+  // 256 % 30 leaves a bias of under 1 %: acceptable for a one-time, expiring, hashed code.
+  for (const b of bytes) s += CODE_ALPHABET[b % CODE_ALPHABET.length];
+  return formatEnrollmentCode(hallCode, deskCode, s);
+}
+
+/** The stored hash of a code as typed: the canonical form of either kind. */
+export function enrollmentCodeHash(code: string): string {
+  let canonical = normaliseEnrollmentCode(code);
+  try {
+    const parsed = parseEnrollmentCode(code);
+    if (parsed) canonical = parsed.normalized;
+  } catch {
+    /* malformed: hashes to nothing stored */
+  }
+  return sha256Hex(canonical);
 }
 
 export function bearerToken(req: FastifyRequest): string | null {

@@ -8,12 +8,16 @@ import { AUDIT_ACTION_LABELS, paths, type AuditEventOut } from '../../shared/pro
 const USAGE = `用法 (usage): npm run backoffice -- <command>
 
   transition <appNo|id> <state> --actor 张三 [--note 说明]   推进申请环节 (e.g. site_survey, archived)
+  transition <appNo|id> <current state> --actor 张三 --customer-part start|end
+                                                登记客户环节（设计/施工/缴费）开始或结束：期间时限暂停计时
   edit <appNo|id> --actor 张三 [--deadline YYYY-MM-DD] [--notes 文本] [--address 地址]
   show <appNo|id>
   apps list [--hall CODE] [--status STATE] [--overdue | --near DAYS]
   halls list
   halls create <code> <name>
-  codes create <hallCode> [--hours 24] [--note 文本]
+  codes create <hallCode> [--hours 24] [--note 文本] [--desk D03]
+                                                登记码含营业厅和受理台编码（受理台离线即可按其编号）；
+                                                --desk 为某受理台重发（原码过期而该台尚未连通中心时）
   codes list
   devices list [--hall CODE]
   devices revoke <deviceId>
@@ -98,10 +102,14 @@ export async function runCli(
       const to = need(rest[0], '目标环节 (state)');
       const actor = need(flag('actor'), '--actor');
       const note = flag('note');
+      const part = flag('customer-part');
+      if (part !== undefined && part !== 'start' && part !== 'end')
+        throw new Error('--customer-part 取 start 或 end (start or end)');
       const r = await call<{ application: Application }>('POST', paths.adminTransition(id), {
         to,
         actor,
         ...(note ? { note } : {}),
+        ...(part ? { customerPart: part } : {}),
       });
       out(`已推进 (moved) → ${label(r.application.status)}`);
       showApp(r.application);
@@ -181,12 +189,20 @@ export async function runCli(
       if (sub === 'create') {
         const hours = Number(flag('hours') ?? 24);
         const note = flag('note');
-        const r = await call<{ code: string; hallCode: string; expiresAt: string }>(
-          'POST',
-          paths.adminEnrollmentCodes(need(rest[0], '营业厅编号 (hallCode)')),
-          { ttlMinutes: Math.round(hours * 60), ...(note ? { note } : {}) },
+        const desk = flag('desk');
+        const r = await call<{
+          code: string;
+          hallCode: string;
+          deskCode?: string;
+          expiresAt: string;
+        }>('POST', paths.adminEnrollmentCodes(need(rest[0], '营业厅编号 (hallCode)')), {
+          ttlMinutes: Math.round(hours * 60),
+          ...(note ? { note } : {}),
+          ...(desk ? { deskCode: desk } : {}),
+        });
+        out(
+          `登记码 (enrollment code): ${r.code}  营业厅 ${r.hallCode}${r.deskCode ? `  受理台 ${r.deskCode}` : ''}  有效至 ${r.expiresAt}`,
         );
-        out(`登记码 (enrollment code): ${r.code}  营业厅 ${r.hallCode}  有效至 ${r.expiresAt}`);
         return;
       }
       if (sub === 'list') {

@@ -248,6 +248,30 @@ CREATE INDEX blobs_device ON blobs (device_id);
 CREATE INDEX blobs_incomplete ON blobs (created_at) WHERE NOT complete;
 `,
   },
+  {
+    // Desk codes are allocated from an index of the codes a hall has ever used, not by reading
+    // every application of the hall (issue 16); enrollment codes carry the desk code they were
+    // made for (issue 12 §2: a desk numbers under its real codes before its first contact).
+    id: '20261207_clerk-rules_1_hall_desk_codes',
+    sql: `
+CREATE TABLE hall_desk_codes (
+  hall_id integer NOT NULL REFERENCES halls(id),
+  desk_code text NOT NULL,
+  source text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (hall_id, desk_code)
+);
+ALTER TABLE halls ADD COLUMN next_desk_no integer NOT NULL DEFAULT 1;
+ALTER TABLE enrollment_codes ADD COLUMN desk_code text;
+INSERT INTO hall_desk_codes (hall_id, desk_code, source)
+  SELECT DISTINCT hall_id, desk_code, 'device' FROM devices WHERE desk_code IS NOT NULL
+  ON CONFLICT DO NOTHING;
+INSERT INTO hall_desk_codes (hall_id, desk_code, source)
+  SELECT DISTINCT hall_id, record->>'deskCode', 'application' FROM applications
+   WHERE record->>'deskCode' IS NOT NULL
+  ON CONFLICT DO NOTHING;
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

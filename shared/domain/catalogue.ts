@@ -280,6 +280,29 @@ function integrityIssues(cat: Catalogue): string[] {
       for (const code of Object.keys(v.stageLimitsWd ?? {}))
         if (!stageCodes.has(code)) issues.push(`${where}: limit variant on unknown stage ${code}`);
     }
+    // Stage limits are budgets inside the whole-process limit (the grid side's time): an
+    // application meeting every stage's deadline must never be late overall.
+    const limitSets = [
+      { label: 'default', fields: {} as Record<string, string | number | boolean> },
+      ...t.limitVariants.map((v) => ({
+        label: `${v.field}=${String(v.equals)}`,
+        fields: { [v.field]: v.equals },
+      })),
+    ];
+    for (const ls of limitSets) {
+      const r = resolveLimits(t, ls.fields);
+      const sum = r.stages.reduce((a, s) => a + s.limitWd, 0);
+      if (sum > r.totalLimitWd)
+        issues.push(
+          `${where} (${ls.label}): stage limits add up to ${sum} WD, more than the total ${r.totalLimitWd}`,
+        );
+    }
+    // A type where external line work can occur (it asks) has the longer limit for it.
+    if (
+      keys.has('externalLineWork') &&
+      !t.limitVariants.some((v) => v.field === 'externalLineWork')
+    )
+      issues.push(`${where}: asks for external line work but has no limit variant for it`);
   }
   return issues;
 }

@@ -24,6 +24,7 @@ export const IdType = z.enum([
   'hk_macao_permit', // 港澳通行证
   'passport', // 护照
   'permanent_residence', // 外国人永久居留身份证
+  'hmt_residence_permit', // 港澳台居民居住证 (GB 11643 number with region 810000 / 820000 / 830000)
   'credit_code', // 统一社会信用代码 (companies)
 ]);
 export type IdType = z.infer<typeof IdType>;
@@ -70,6 +71,15 @@ export const Transition = z.object({
 });
 export type Transition = z.infer<typeof Transition>;
 
+/** A stretch of time in which the customer does their part and the grid side's clock stops. */
+export const CustomerPause = z.object({
+  from: z.string().datetime({ offset: true }),
+  to: z.string().datetime({ offset: true }).optional(),
+  actor: z.string().min(1),
+  note: z.string().max(500).optional(),
+});
+export type CustomerPause = z.infer<typeof CustomerPause>;
+
 /** Per-type form field values, keyed by the catalogue's field keys. */
 export const FieldValues = z
   .record(
@@ -109,6 +119,12 @@ export const Application = z.object({
    * reaches had no holiday schedule at acceptance (暂估; the centre's calendar decides later).
    */
   deadlineProvisional: z.boolean().optional(),
+  /**
+   * The customer's parts of the process (design, construction, payment…): the whole-process
+   * clock counts the grid side's time only and stops during these (gridClock.ts). Recorded by
+   * the back office; `to` is absent while the customer is still at it.
+   */
+  customerPauses: z.array(CustomerPause).optional(),
   /** Current workflow state code (see workflow.ts). Owned by the centre after acceptance. */
   status: text(FIELD_MAX.status, 1),
   /**

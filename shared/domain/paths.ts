@@ -108,7 +108,15 @@ export function stateLabel(state: string, lang: 'zh' | 'en' = 'zh', path?: Workf
   return isWorkflowState(state) ? STATE_LABELS[state][lang] : state;
 }
 
-/** Whether an open application is past its whole-process deadline (today as YYYY-MM-DD). */
-export function isOverdue(app: Pick<Application, 'status' | 'deadline'>, today: string): boolean {
+/**
+ * Whether an open application is past its whole-process deadline (today as YYYY-MM-DD). Never
+ * while the customer is doing their part: the grid side's clock stands still (gridClock.ts), and
+ * the deadline moves when the part ends.
+ */
+export function isOverdue(
+  app: Pick<Application, 'status' | 'deadline' | 'customerPauses'>,
+  today: string,
+): boolean {
+  if (app.customerPauses?.some((p) => p.to === undefined)) return false;
   return !isTerminal(app.status) && today > app.deadline;
 }

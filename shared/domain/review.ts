@@ -266,9 +266,13 @@ export function reviewApplication(
   if (
     c.idType === 'resident_id' ||
     c.idType === 'temp_resident_id' ||
-    c.idType === 'household_register'
+    c.idType === 'household_register' ||
+    c.idType === 'hmt_residence_permit'
   ) {
-    const r = validateResidentId(c.idNumber ?? '', { today });
+    const r = validateResidentId(c.idNumber ?? '', {
+      today,
+      hmtPermit: c.idType === 'hmt_residence_permit',
+    });
     if (r.ok && r.info) {
       if (r.info.age < settings.minorAge)
         items.push({

@@ -57,6 +57,20 @@ export const HallSettings = z.object({
   idCard: z.object({ expiringWithinDays: z.number().int().min(0).max(365) }).default({
     expiringWithinDays: 30,
   }),
+  /**
+   * 一户多人口 (households of 5 or more): the extra allowance per tariff tier and how long an
+   * approval is valid (one province's rule; domain.md), and how early the desk lists those about
+   * to lapse so that the customer can be asked to renew (householdAllowance.ts).
+   */
+  multiPersonHousehold: z
+    .object({
+      businessCode: z.string().default('307'),
+      minPeople: z.number().int().positive().default(5),
+      extraKwhPerTier: z.number().positive().default(100),
+      validityMonths: z.number().int().positive().default(24),
+      remindDaysBefore: z.number().int().nonnegative().default(30),
+    })
+    .prefault({}),
   /** How long local copies are kept on the hall machine after they are safely synced (PIPL Art. 19). */
   retention: z.object({
     syncedApplicationDays: z.number().int().positive(),

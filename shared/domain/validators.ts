@@ -54,6 +54,12 @@ const PROVINCE_PREFIXES = new Set([
   '83',
 ]);
 
+/**
+ * Region codes of the residence permits for Hong Kong, Macao and Taiwan residents (港澳台居民居住证,
+ * 2018): same GB 11643 structure and check character, its own document type.
+ */
+const HMT_PERMIT_REGIONS = new Set(['810000', '820000', '830000']);
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
@@ -94,6 +100,8 @@ export function ageOn(birthDate: string, today: string): number {
 export interface ValidateOptions {
   /** Today's date (YYYY-MM-DD, Asia/Shanghai); defaults to now. Tests pass a fixed day. */
   today?: string;
+  /** Validate as a 港澳台居民居住证 (region 810000/820000/830000) instead of a resident ID. */
+  hmtPermit?: boolean;
 }
 
 export function validateResidentId(
@@ -111,6 +119,19 @@ export function validateResidentId(
     );
   const legacy15 = s.length === 15;
   const region = s.slice(0, 6);
+  const hmt = HMT_PERMIT_REGIONS.has(region);
+  if (hmt && !opts.hmtPermit)
+    return fail(
+      'id_hmt_permit',
+      '以810000/820000/830000开头的是港澳台居民居住证号码，请将证件类型选为“港澳台居民居住证”',
+      'Numbers starting 810000 / 820000 / 830000 are Hong Kong, Macao and Taiwan residents’ residence permits: choose that document type',
+    );
+  if (opts.hmtPermit && (legacy15 || !hmt))
+    return fail(
+      'id_format',
+      '港澳台居民居住证号码为18位，以810000（香港）、820000（澳门）或830000（台湾）开头',
+      'A residence permit number has 18 characters starting 810000 (Hong Kong), 820000 (Macao) or 830000 (Taiwan)',
+    );
   if (!PROVINCE_PREFIXES.has(region.slice(0, 2)))
     return fail(
       'id_region',
@@ -272,8 +293,19 @@ export interface LandlineInfo {
   extension?: string;
 }
 
-/** Area code (010, 02X or 0 + 3 digits) then a local number that starts 2–9, 7–8 digits. */
-const LANDLINE_RE = /^(0(?:10|2\d|[3-9]\d{2}))([2-9]\d{6,7})$/;
+/**
+ * Area code then a local number starting 2–9: after 010 and 02X (Beijing, Shanghai, Tianjin,
+ * Chongqing and the other 02X cities) always 8 digits; after a 4-digit area code 7 or 8.
+ */
+const LANDLINE_RE = /^(?:(0(?:10|2\d))([2-9]\d{7})|(0[3-9]\d{2})([2-9]\d{6,7}))$/;
+
+function landlineParts(digits: string): { area: string; local: string } | null {
+  const m = LANDLINE_RE.exec(digits);
+  if (!m) return null;
+  const area = m[1] ?? m[3];
+  const local = m[2] ?? m[4];
+  return area && local ? { area, local } : null;
+}
 
 /**
  * Landline: area code (010, 02X, or 0 + 3 digits) + 7–8 digit local number, optional extension.
@@ -296,7 +328,7 @@ export function validateLandline(input: string): ValidationResult<string, Landli
   if (parts.length === 3 && extension === undefined) {
     // 'area-number-ext', or a number typed in two groups ('0571-8765-4321').
     const withExt = `${parts[0]}${parts[1]}`;
-    if (LANDLINE_RE.test(withExt)) {
+    if (landlineParts(withExt)) {
       extension = parts[2];
       digits = withExt;
     } else {
@@ -313,20 +345,27 @@ export function validateLandline(input: string): ValidationResult<string, Landli
   }
   if (extension !== undefined && !/^\d{1,6}$/.test(extension))
     return fail('landline_extension', '分机号应为1至6位数字', 'An extension has 1–6 digits');
-  const m = LANDLINE_RE.exec(digits);
-  if (!m || !m[1] || !m[2])
+  const m = landlineParts(digits);
+  if (!m) {
+    if (/^0(?:10|2\d)[2-9]\d{6}$/.test(digits))
+      return fail(
+        'landline_local_8',
+        `区号${digits.slice(0, 3)}的本地号码为8位，请核对（输入的是7位）`,
+        `Local numbers after area code ${digits.slice(0, 3)} have 8 digits (7 were typed)`,
+      );
     return fail(
       'landline_format',
       '固定电话应包含区号（如010、0755）和7至8位号码',
       'A landline needs an area code (e.g. 010, 0755) and a 7–8 digit number',
     );
-  const value = `${m[1]}-${m[2]}${extension ? `-${extension}` : ''}`;
+  }
+  const value = `${m.area}-${m.local}${extension ? `-${extension}` : ''}`;
   return {
     ok: true,
     value,
     info: extension
-      ? { areaCode: m[1], number: m[2], extension }
-      : { areaCode: m[1], number: m[2] },
+      ? { areaCode: m.area, number: m.local, extension }
+      : { areaCode: m.area, number: m.local },
   };
 }
 
@@ -413,6 +452,10 @@ const ID_TYPE_NAMES: Record<IdType, { zh: string; en: string }> = {
   hk_macao_permit: { zh: '港澳居民来往内地通行证', en: 'Hong Kong/Macao permit' },
   passport: { zh: '护照', en: 'passport' },
   permanent_residence: { zh: '外国人永久居留身份证', en: 'permanent residence card' },
+  hmt_residence_permit: {
+    zh: '港澳台居民居住证',
+    en: 'Hong Kong/Macao/Taiwan residents’ residence permit',
+  },
   credit_code: { zh: '统一社会信用代码', en: 'unified social credit code' },
 };
 
@@ -449,7 +492,9 @@ export function validateIdNumber(
     case 'temp_resident_id':
     case 'household_register':
       // 临时身份证 and 户口本 carry the same GB 11643 citizen number.
-      return validateResidentId(value, opts);
+      return validateResidentId(value, { ...opts, hmtPermit: false });
+    case 'hmt_residence_permit':
+      return validateResidentId(value, { ...opts, hmtPermit: true });
     case 'credit_code':
       return validateCreditCode(value);
     case 'officer_id':
@@ -484,17 +529,54 @@ export function validateIdNumber(
         '应为5至17位字母或数字',
         '5–17 letters or digits',
       );
-    case 'permanent_residence': {
-      const v = value.trim().replace(/\s+/g, '').toUpperCase();
-      // 2017 format: 3 letters + 12 digits; 2023 format: 18 characters starting 9 with a GB 11643 check.
-      if (/^[A-Z]{3}\d{12}$/.test(v)) return { ok: true, value: v };
-      if (/^9\d{16}[\dX]$/.test(v) && residentIdCheckChar(v.slice(0, 17)) === v[17])
-        return { ok: true, value: v };
-      return fail(
-        'id_format',
-        '外国人永久居留身份证号码格式不正确（15位旧版或以9开头的18位新版）',
-        'Invalid permanent residence card number (15-character old or 18-character new format starting 9)',
-      );
-    }
+    case 'permanent_residence':
+      return validatePermanentResidence(value, opts);
   }
+}
+
+/**
+ * 外国人永久居留身份证: the 2023 card, built like the citizen number (18 characters: 9, 2-digit
+ * province, 3-digit nationality, birth date YYYYMMDD, 3-digit sequence, GB 11643 check), whose
+ * birth date is checked like a resident ID's (a real date, not in the future); or the 2004/2017
+ * card (3 letters + 12 digits), format only.
+ */
+export function validatePermanentResidence(
+  value: string,
+  opts: ValidateOptions = {},
+): ValidationResult<string, ResidentIdInfo | CreditCodeInfo> {
+  const v = value.trim().replace(/\s+/g, '').toUpperCase();
+  const today = opts.today ?? shanghaiDate(new Date());
+  if (v === '') return fail('id_empty', '请输入证件号码', 'Enter the document number');
+  if (/^9\d{16}[\dX]$/.test(v)) {
+    if (residentIdCheckChar(v.slice(0, 17)) !== v[17])
+      return fail(
+        'id_check',
+        '外国人永久居留身份证号码校验位错误，请核对后重新输入',
+        'The permanent residence card number check character is wrong: check and re-enter it',
+      );
+    const [y, m, d] = [Number(v.slice(6, 10)), Number(v.slice(10, 12)), Number(v.slice(12, 14))];
+    if (!realDate(y, m, d))
+      return fail(
+        'id_birth_date',
+        '永久居留身份证号码中的出生日期无效',
+        'The birth date in the permanent residence card number is not a real date',
+      );
+    const birthDate = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    if (birthDate > today)
+      return fail(
+        'id_birth_future',
+        '永久居留身份证号码中的出生日期晚于今天',
+        'The birth date in the permanent residence card number is in the future',
+      );
+    return { ok: true, value: v };
+  } else if (/^[A-Z]{3}\d{12}$/.test(v)) {
+    // The 2004/2017 card (3-letter nationality + 12 digits): its field layout is not in our
+    // sources, so only the format is checked; its holders are being moved to the 2023 card.
+    return { ok: true, value: v };
+  }
+  return fail(
+    'id_format',
+    '外国人永久居留身份证号码格式不正确（15位旧版或以9开头的18位新版）',
+    'Invalid permanent residence card number (15-character old or 18-character new format starting 9)',
+  );
 }

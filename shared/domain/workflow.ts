@@ -17,6 +17,7 @@ import {
   type WorkflowState,
 } from './paths';
 import { CalendarMissingYearError, shanghaiDate, type WorkCalendar } from './calendar';
+import { pausedWorkingDays } from './gridClock';
 
 export {
   STATE_LABELS,
@@ -247,8 +248,25 @@ export function stageTimeline(
   return stages.map((s, i) => {
     const arrivedAt = entered.get(s.code);
     const completedAt = left.get(s.code);
+    // The customer's parts inside the stage stop its clock too (gridClock.ts).
+    const stagePauses = arrivedAt
+      ? (app.customerPauses ?? []).filter(
+          (p) =>
+            Date.parse(p.from) >= Date.parse(arrivedAt) &&
+            (!completedAt || Date.parse(p.from) < Date.parse(completedAt)),
+        )
+      : [];
+    const pausedNow = !completedAt && stagePauses.some((p) => p.to === undefined);
     const deadline = arrivedAt
-      ? calendar.addWorkingDays(shanghaiDate(arrivedAt), s.limitWd)
+      ? calendar.addWorkingDays(
+          shanghaiDate(arrivedAt),
+          s.limitWd +
+            pausedWorkingDays(
+              stagePauses.filter((p) => p.to !== undefined),
+              calendar,
+              today,
+            ),
+        )
       : undefined;
     const state: StageStatus['state'] = arrivedAt
       ? completedAt
@@ -261,7 +279,10 @@ export function stageTimeline(
         : 'pending';
     const endDay = completedAt ? shanghaiDate(completedAt) : today;
     const overdue =
-      deadline !== undefined && state !== 'skipped' && (completedAt || state === 'current')
+      deadline !== undefined &&
+      state !== 'skipped' &&
+      !pausedNow &&
+      (completedAt || state === 'current')
         ? endDay > deadline
         : false;
     return {

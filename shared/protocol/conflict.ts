@@ -58,6 +58,7 @@ export const HALL_ALWAYS_FIELDS = [
 export const CENTRE_OWNED_FIELDS = [
   'status',
   'history',
+  'customerPauses',
   'serverVersion',
 ] as const satisfies readonly (keyof Application)[];
 

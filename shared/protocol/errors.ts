@@ -28,6 +28,11 @@ export const ErrorCode = z.enum([
   'E_ENROLLMENT_CODE',
   /** 409: already exists (hall code). */
   'E_EXISTS',
+  /**
+   * 409: a printed number that several desks issued under the placeholder codes of older builds;
+   * the answer lists the candidates and how to pick one (hall, phone's last 4 digits).
+   */
+  'E_APP_NO_SHARED',
   /** 409: the workflow does not allow this move. */
   'E_INVALID_TRANSITION',
   /** 409: the back office may not edit what the hall still owns (application not taken up). */
@@ -92,6 +97,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_NOT_FOUND: 404,
   E_ENROLLMENT_CODE: 400,
   E_EXISTS: 409,
+  E_APP_NO_SHARED: 409,
   E_INVALID_TRANSITION: 409,
   E_HALL_OWNED: 409,
   E_OFFSET_MISMATCH: 409,

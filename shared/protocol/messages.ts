@@ -330,6 +330,17 @@ export const CreateEnrollmentCodeRequest = z.object({
   /** Lifetime in minutes (default DEFAULT_ENROLLMENT_CODE_TTL_MINUTES). */
   ttlMinutes: z.number().int().positive().max(MAX_ENROLLMENT_CODE_TTL_MINUTES).optional(),
   note: text(200).optional(),
+  /**
+   * 'desk' (default): the code carries the hall and a desk code allocated now, so that the desk
+   * numbers under its real codes before it first reaches the centre (shared/protocol/
+   * enrollmentCode.ts). 'service': a plain code for the hall's queue service (no desk code).
+   */
+  kind: z.enum(['desk', 'service']).optional(),
+  /**
+   * Re-issue a code for this desk code (e.g. the first code expired before the desk could reach
+   * the centre); refused while an active device holds it.
+   */
+  deskCode: DeskCode.optional(),
 });
 export type CreateEnrollmentCodeRequest = z.infer<typeof CreateEnrollmentCodeRequest>;
 
@@ -337,6 +348,8 @@ export const EnrollmentCodeResponse = z.object({
   /** Shown once (stored hashed). */
   code: z.string(),
   hallCode: z.string(),
+  /** The desk code the code carries (absent for 'service' codes). */
+  deskCode: DeskCode.optional(),
   expiresAt: isoDateTime,
 });
 export type EnrollmentCodeResponse = z.infer<typeof EnrollmentCodeResponse>;
@@ -360,6 +373,12 @@ export const TransitionRequest = z.object({
   to: text(FIELD_MAX.status, 1),
   actor: trimmedText(50, 1),
   note: text(FIELD_MAX.note).optional(),
+  /**
+   * The customer's part of the process starts or ends (design, construction, payment): the
+   * grid side's clock stops meanwhile and the deadline moves by it (shared/domain/gridClock.ts).
+   * With it, `to` is the application's current state. Moving on to another state ends an open part.
+   */
+  customerPart: z.enum(['start', 'end']).optional(),
 });
 export type TransitionRequest = z.infer<typeof TransitionRequest>;
 

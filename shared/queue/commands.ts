@@ -227,13 +227,15 @@ function decideIssue(
   cmd: Extract<QueueCommand, { type: 'issue' }>,
   now: number,
 ): Decision {
-  const keyCat = keyCustomerCategory(state, cmd.customerRef);
-  // A known key customer goes to their lane's category whatever button they pressed.
-  const categoryId = keyCat ?? cmd.categoryId;
+  const isKey = keyCustomerCategory(state, cmd.customerRef) !== null;
+  // The ticket is for the business the customer chose: a key customer who pressed 变更用电 must
+  // reach a counter that does 变更用电. Their priority is the key lane of that category, where the
+  // category offers one.
+  const categoryId = cmd.categoryId;
   const cat = categoryOf(state, categoryId);
   if (!cat || !cat.enabled) return fail('E_UNKNOWN_CATEGORY', '该业务类别暂不可取号');
   let lane: Lane = 'normal';
-  if (keyCat) lane = 'key';
+  if (isKey && cat.keyLane) lane = 'key';
   if (cmd.green && cat.greenChannel) lane = 'green';
   const n = state.nextNo[categoryId] ?? 1;
   return ok({

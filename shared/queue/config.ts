@@ -100,6 +100,11 @@ export const QueueConfig = z
     announcementTemplate: z.string().min(1).max(80).default('请{ticket}号到{counter}号窗口办理'),
     /** How many times the display reads each call out. */
     announcementRepeat: z.number().int().min(1).max(5).default(2),
+    /**
+     * A call not read out within this many seconds is dropped (the customer has seen the screen
+     * by then); a later call for the same counter replaces one not yet read (announce.ts).
+     */
+    announcementMaxAgeSeconds: z.number().int().min(5).max(600).default(30),
     /** Printed / shown under the number on the ticket. */
     ticketText: z.string().max(120).default('请留意叫号屏及语音提示，过号请重新取号。'),
     /** Scrolling line at the bottom of the display. */
@@ -153,7 +158,13 @@ export const DEFAULT_QUEUE_CONFIG: QueueConfig = QueueConfig.parse({
       priority: 0,
       keyLane: true,
     },
-    { id: 'B', name: '变更用电', businessCodes: ['201', '202', '203', '204'], priority: 0 },
+    {
+      id: 'B',
+      name: '变更用电',
+      businessCodes: ['201', '202', '203', '204'],
+      priority: 0,
+      keyLane: true,
+    },
     { id: 'C', name: '电费缴纳', businessCodes: [], priority: 0, defaultServiceMinutes: 3 },
     { id: 'D', name: '咨询查询', businessCodes: [], priority: 0, defaultServiceMinutes: 4 },
   ],

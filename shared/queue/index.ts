@@ -5,3 +5,5 @@ export * from './state';
 export * from './stats';
 export * from './commands';
 export * from './protocol';
+export * from './display';
+export * from './announce';

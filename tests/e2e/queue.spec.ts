@@ -229,7 +229,8 @@ test('a bad rating asks for a reason; a paused counter shows on the display', as
   await expect(page.getByTestId('display-counter-1')).toContainText('1号窗口暂停服务');
   // The screens speak English too (?lang=en); the spoken call stays the zh-CN template.
   await page.goto(`${svc.url}/#/display?lang=en`);
-  await expect(page.getByTestId('display-counter-1')).toContainText('Counter 1 closed');
+  await expect(page.getByTestId('display-counter-1')).toContainText('Counter 1');
+  await expect(page.getByTestId('display-counter-1-paused')).toHaveText('Closed');
   await page.goto(`${svc.url}/#/kiosk?lang=en`);
   await expect(page.getByTestId('queue-kiosk')).toContainText('Please choose your business');
   await page.getByTestId('kiosk-lang').click();
@@ -464,6 +465,131 @@ test('a rating on the desk customer screen counts in the queue statistics of the
     // 差评 is the counter table's last column.
     await expect(row.locator('td').last()).toHaveText('1');
     await context.close();
+  } finally {
+    await stop();
+  }
+});
+
+test('display as the hall sees it: paused cell keeps its ticket, no-show leaves, recalls once, voice keeps up', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const { hall, stop } = await ownHall('display', {
+    initialConfig: {
+      categories: [{ id: 'A', name: '业扩报装' }],
+      counters: [
+        { no: 1, name: '1号窗口', categories: ['A'] },
+        { no: 2, name: '2号窗口', categories: ['A'] },
+      ],
+      announcementRepeat: 1,
+    },
+  });
+  const act = (no: number, action: string) =>
+    fetch(`${hall.url}/api/queue/counters/${no}/${action}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hall.managerSecret}` },
+    });
+  try {
+    for (let i = 0; i < 3; i++) {
+      await fetch(`${hall.url}/api/queue/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ categoryId: 'A' }),
+      });
+    }
+    // A narrow screen (a 1080p TV in portrait, or a small monitor): cells are tight.
+    await page.setViewportSize({ width: 900, height: 700 });
+    await page.goto(`${hall.url}/#/display`);
+    await expect(page.getByTestId('queue-display')).toBeVisible();
+    await act(1, 'call-next'); // A001 → 1
+    await act(2, 'call-next'); // A002 → 2
+    await act(1, 'pause');
+
+    // The paused counter says so AND still shows the ticket it is serving, inside its cell.
+    const cell = page.getByTestId('display-counter-1');
+    await expect(cell).toContainText('暂停服务');
+    await expect(cell).toContainText('A001');
+    const fits = await cell.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return [...el.querySelectorAll('div')].every((d) => {
+        const r = d.getBoundingClientRect();
+        return (
+          d.scrollWidth <= d.clientWidth + 1 &&
+          r.left >= box.left - 1 &&
+          r.right <= box.right + 1 &&
+          r.bottom <= box.bottom + 1
+        );
+      });
+    });
+    expect(fits).toBe(true);
+
+    // A no-show leaves the large panel: the call still standing shows instead.
+    await expect(page.getByTestId('display-now-ticket')).toHaveText('A002');
+    await act(2, 'no-show');
+    await expect(page.getByTestId('display-now-ticket')).toHaveText('A001');
+
+    // Six recalls of one ticket are one line of the recent calls.
+    await act(2, 'call-next'); // A003 → 2
+    for (let i = 0; i < 6; i++) await act(2, 'recall');
+    const recent = page.getByTestId('display-recent').locator('li');
+    await expect(recent.filter({ hasText: 'A003' })).toHaveCount(1);
+    await expect(recent.filter({ hasText: 'A001' })).toHaveCount(1);
+
+    // Voice: the quick recalls replaced each other in the unread line instead of queueing up.
+    await expect
+      .poll(() => page.evaluate(() => window.__hallDropped?.length ?? 0))
+      .toBeGreaterThanOrEqual(4);
+    const spoken = await page.evaluate(() => window.__hallAnnouncements?.length ?? 0);
+    expect(spoken).toBeGreaterThanOrEqual(9);
+  } finally {
+    await stop();
+  }
+});
+
+test('kiosk without its service: customers read where to go, staff get the cause', async ({
+  page,
+}) => {
+  const { hall, stop } = await ownHall('kiosk-down', {
+    initialConfig: {
+      categories: [{ id: 'A', name: '业扩报装' }],
+      counters: [{ no: 1, name: '1号窗口', categories: ['A'] }],
+    },
+  });
+  let stopped = false;
+  try {
+    await page.goto(`${hall.url}/#/kiosk`);
+    await expect(page.getByTestId('kiosk-category-A')).toBeVisible();
+    await stop();
+    stopped = true;
+    await page.getByTestId('kiosk-category-A').click();
+    await expect(page.getByTestId('kiosk-error')).toHaveText('暂停取号，请到窗口咨询');
+    await expect(page.getByTestId('kiosk-error')).not.toContainText('网络');
+    await expect(page.getByTestId('kiosk-staff-detail')).toContainText('无法连接排队服务');
+  } finally {
+    if (!stopped) await stop();
+  }
+});
+
+test("manager's charts keep their size after switching tabs", async ({ page }) => {
+  const { hall, stop } = await ownHall('charts', {
+    initialConfig: {
+      categories: [{ id: 'A', name: '业扩报装' }],
+      counters: [{ no: 1, name: '1号窗口', categories: ['A'] }],
+    },
+  });
+  try {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${hall.url}/#/queue/manager?key=${hall.managerSecret}`);
+    const canvas = page.locator('[data-testid="queue-manager"] canvas').first();
+    await expect(canvas).toBeVisible();
+    const before = (await canvas.boundingBox())!.width;
+    expect(before).toBeGreaterThan(300);
+    await page.getByRole('tab', { name: '配置' }).click();
+    // The window changes while the statistics are hidden (a monitor plugged in, a restore).
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('tab', { name: '统计' }).click();
+    await expect.poll(async () => (await canvas.boundingBox())?.width ?? 0).toBeGreaterThan(300);
   } finally {
     await stop();
   }

@@ -133,7 +133,11 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(await run('halls', 'create', 'SZ02', '深圳南山营业厅')).toContain('SZ02');
       expect(await run('halls', 'list')).toContain('深圳南山营业厅');
       const codeLine = await run('codes', 'create', 'SZ02', '--hours', '1');
-      expect(codeLine).toMatch(/登记码 \(enrollment code\): [A-Z0-9]{4}-[A-Z0-9]{4}/);
+      // The code carries the hall and the desk it was made for (readable offline).
+      expect(codeLine).toMatch(
+        /登记码 \(enrollment code\): SZ02-D\d{2}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9] /,
+      );
+      expect(codeLine).toMatch(/受理台 D\d{2}/);
       expect(await run('apps', 'list', '--overdue')).toContain('超期');
 
       const d = device(await enrollDevice(c, 'SZ02', '待吊销'));

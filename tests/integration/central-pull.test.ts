@@ -168,6 +168,30 @@ for (const { variant, skipReason } of forEachDb()) {
         ).toContain(app.id);
       });
 
+      it('a customer part stops the clock: the back office records it and the deadline moves', async () => {
+        const app = appFor(a1, { businessCode: '104' });
+        await push(c, a1, [change(a1, 'application', app)]);
+        const move = (body: Record<string, unknown>) =>
+          call<{ application: Application }>(c.url, 'POST', paths.adminTransition(app.id), {
+            token: c.adminToken,
+            body: { actor: '王五', ...body },
+          });
+        expect((await move({ to: 'site_survey' })).status).toBe(200);
+        const wrong = await move({ to: 'scheme_reply', customerPart: 'start' });
+        expect(wrong.status).toBe(409);
+        const started = await move({ to: 'site_survey', customerPart: 'start', note: '客户施工' });
+        expect(started.status).toBe(200);
+        expect(started.body.application.customerPauses).toHaveLength(1);
+        expect(started.body.application.customerPauses?.[0]?.to).toBeUndefined();
+        const twice = await move({ to: 'site_survey', customerPart: 'start' });
+        expect(twice.status).toBe(409);
+        // Moving on ends the part; the deadline never moves earlier.
+        const on = await move({ to: 'scheme_reply' });
+        expect(on.status).toBe(200);
+        expect(on.body.application.customerPauses?.[0]?.to).toBeDefined();
+        expect(on.body.application.deadline >= app.deadline).toBe(true);
+      });
+
       it('delivers a newly loaded calendar year through pull', async () => {
         const before = await pullAll(c, a1, undefined, 500);
         const year = {

@@ -167,15 +167,17 @@ describe('records saved before enrollment', () => {
       { endpoint: central.url, code: await central.admin.enrollmentCode(HALL), deviceName: '1号' },
       realFetch,
     );
-    // D01 is still held by desk A's first (active) device, so a fresh code is allocated…
+    // D01 is still held by desk A's first (active) device, so the new code carries a fresh one…
     expect(again.deskCode).not.toBe('D01');
-    // …unless that device was revoked: then its desk may take D01 back.
+    // …and a code re-issued for D01 is refused while that device is active; once it is
+    // revoked, its desk may take D01 back with a code made for D01.
     const devices = (await (
       await fetch(`${central.url}/api/v1/admin/devices?hall=${HALL}`, {
         headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' },
       })
     ).json()) as { devices: Array<{ id: string; deskCode?: string; revokedAt: string | null }> };
     const d01 = devices.devices.find((d) => d.deskCode === 'D01')!;
+    await expect(central.admin.enrollmentCode(HALL, 'D01')).rejects.toThrow();
     await central.admin.revokeDevice(d01.id);
     await dbA.settings.put({
       key: 'desk.profile',
@@ -183,7 +185,11 @@ describe('records saved before enrollment', () => {
     });
     const third = await enroll(
       dbA,
-      { endpoint: central.url, code: await central.admin.enrollmentCode(HALL), deviceName: '1号' },
+      {
+        endpoint: central.url,
+        code: await central.admin.enrollmentCode(HALL, 'D01'),
+        deviceName: '1号',
+      },
       realFetch,
     );
     expect(third.deskCode).toBe('D01');

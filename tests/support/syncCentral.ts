@@ -208,9 +208,15 @@ export class AdminClient {
     ).application;
   }
 
-  async enrollmentCode(hallCode: string): Promise<string> {
-    return (await this.call<{ code: string }>('POST', paths.adminEnrollmentCodes(hallCode), {}))
-      .code;
+  /** A one-time code for the hall (carrying a newly allocated desk code, or `deskCode`). */
+  async enrollmentCode(hallCode: string, deskCode?: string): Promise<string> {
+    return (
+      await this.call<{ code: string }>(
+        'POST',
+        paths.adminEnrollmentCodes(hallCode),
+        deskCode ? { deskCode } : {},
+      )
+    ).code;
   }
 
   async revokeDevice(deviceId: string): Promise<void> {

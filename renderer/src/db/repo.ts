@@ -363,6 +363,12 @@ export async function getApplication(id: string): Promise<Application | undefine
   return row && toApplication(row);
 }
 
+/** Every stored application of one business type (on the businessCode index). */
+export async function applicationsOfType(businessCode: string): Promise<Application[]> {
+  const rows = await activeDb().applications.where('businessCode').equals(businessCode).toArray();
+  return rows.map(toApplication);
+}
+
 /** One application by its application number (case-insensitive, spaces ignored). */
 export async function findByAppNo(appNo: string): Promise<Application | undefined> {
   const db = activeDb();

@@ -21,6 +21,7 @@ import { type Lang, pick, useLang, useT } from '../i18n';
 import { dismissFirstPaint } from '../ui/firstPaintHandle';
 import { navigate } from '../ui/router';
 import { type DeskConfig, useDeskConfig } from './config';
+import { HouseholdAllowanceReminder } from './HouseholdAllowances';
 import { takeEarlyFirstPage, takeTypedSearch } from './firstPaint';
 import {
   FIRST_PAGE,
@@ -250,6 +251,7 @@ export function ApplicationsPage() {
   return (
     <div>
       <Typography.Title level={3}>{t('受理查询', 'Applications')}</Typography.Title>
+      <HouseholdAllowanceReminder />
       <Space wrap style={{ marginBottom: 12 }}>
         <Space.Compact>
           <Select

@@ -159,7 +159,12 @@ export interface DeskProfile {
   clerkName: string;
 }
 
-export const DEFAULT_PROFILE: DeskProfile = { hallCode: 'H0001', deskCode: 'D01', clerkName: '' };
+/**
+ * A new desk has no hall or desk code: it never numbers under a placeholder (two desks once
+ * printed the same H0001-D01-… numbers). The codes come from its enrollment code
+ * (sync/credentials.ts, also offline) or, until the first-start screen replaces it, 设置.
+ */
+export const DEFAULT_PROFILE: DeskProfile = { hallCode: '', deskCode: '', clerkName: '' };
 
 function normalizeProfile(v: unknown): DeskProfile | null {
   if (!v || typeof v !== 'object') return null;

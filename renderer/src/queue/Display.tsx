@@ -5,7 +5,12 @@
 // screen's text follows the language (`?lang=en`); the spoken call stays the configured zh-CN
 // template.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { ANNOUNCED_EVENTS, announcementText, waitingTickets } from '../../../shared/queue';
+import {
+  ANNOUNCED_EVENTS,
+  announcementText,
+  displayView,
+  waitingTickets,
+} from '../../../shared/queue';
 import { usePageLang } from './client';
 import { Announcer } from './speech';
 import { hallConnection, useHallQueue } from './store';
@@ -30,7 +35,11 @@ export function DisplayPage() {
   const announcerRef = useRef<Announcer | null>(null);
 
   useEffect(() => {
-    const announcer = new Announcer({ onSpeaking: setSpeaking });
+    const announcer = new Announcer({
+      onSpeaking: setSpeaking,
+      now: () => Date.now() + hallConnection().view.clockOffsetMs,
+      maxAgeMs: () => (hallConnection().view.state?.config.announcementMaxAgeSeconds ?? 30) * 1000,
+    });
     announcerRef.current = announcer;
     announcer.tryAutoUnlock();
     const t = window.setTimeout(() => setAudioReady(announcer.audioReady), 500);
@@ -44,10 +53,13 @@ export function DisplayPage() {
       if (!cfg) return;
       // After a reconnect the missed events are replayed: do not read out stale calls.
       if (Date.now() + offset - event.at > 60_000) return;
-      announcer.enqueue(
-        announcementText(cfg, event.ticketNo, event.counterNo),
-        cfg.announcementRepeat,
-      );
+      announcer.enqueue({
+        text: announcementText(cfg, event.ticketNo, event.counterNo),
+        repeat: cfg.announcementRepeat,
+        counterNo: event.counterNo,
+        ticketNo: event.ticketNo,
+        at: event.at,
+      });
       setFlashKey((k) => k + 1);
     });
     return () => {
@@ -78,7 +90,8 @@ export function DisplayPage() {
     );
   }
 
-  const latest = state.recentCalls[0];
+  const view = displayView(state);
+  const latest = view.now;
   const time = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
   return (
     <div className="hq-full hq-display" data-testid="queue-display">
@@ -116,29 +129,33 @@ export function DisplayPage() {
           )}
         </section>
         <section className="hq-counters">
-          {state.config.counters.map((c) => {
-            const cs = state.counters[String(c.no)];
-            const paused = cs?.paused ?? false;
-            return (
-              <div
-                key={c.no}
-                data-testid={`display-counter-${c.no}`}
-                className={`hq-counter ${paused ? 'hq-paused' : ''} ${latest?.counterNo === c.no ? 'hq-active' : ''}`}
-              >
-                <div>{t(`${c.no}号窗口`, `Counter ${c.no}`)}</div>
-                <div className="hq-counter-ticket">
-                  {paused
-                    ? t(`${c.no}号窗口暂停服务`, `Counter ${c.no} closed`)
-                    : (cs?.current ?? '—')}
-                </div>
-              </div>
-            );
-          })}
+          {view.counters.map((c) => (
+            <div
+              key={c.no}
+              data-testid={`display-counter-${c.no}`}
+              className={`hq-counter ${c.paused ? 'hq-paused' : ''} ${latest?.counterNo === c.no ? 'hq-active' : ''}`}
+            >
+              <div>{t(`${c.no}号窗口`, `Counter ${c.no}`)}</div>
+              {c.paused ? (
+                <>
+                  {/* Short enough for the cell at any width; the ticket still served stays. */}
+                  <div className="hq-counter-paused" data-testid={`display-counter-${c.no}-paused`}>
+                    {t('暂停服务', 'Closed')}
+                  </div>
+                  {c.current && (
+                    <div className="hq-counter-ticket hq-counter-ticket-small">{c.current}</div>
+                  )}
+                </>
+              ) : (
+                <div className="hq-counter-ticket">{c.current ?? '—'}</div>
+              )}
+            </div>
+          ))}
         </section>
         <section className="hq-recent">
           <h2>{t('最近呼叫', 'Recent calls')}</h2>
           <ul data-testid="display-recent">
-            {state.recentCalls.slice(0, 8).map((call) => (
+            {view.recent.map((call) => (
               <li key={`${call.at}-${call.ticketNo}-${call.kind}`}>
                 <b>{call.ticketNo}</b>
                 <span>{t(`${call.counterNo}号窗口`, `Counter ${call.counterNo}`)}</span>

@@ -33,7 +33,12 @@ export function EChart({ option, height = 280 }: { option: ChartOption; height?:
     chart.current = c;
     const onResize = () => c.resize();
     window.addEventListener('resize', onResize);
+    // A chart drawn in a hidden tab measures 0 px and ECharts falls back to ~100 px: resize
+    // whenever the element's own size changes (the tab is shown again), not only the window's.
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(onResize);
+    observer?.observe(el.current);
     return () => {
+      observer?.disconnect();
       window.removeEventListener('resize', onResize);
       c.dispose();
       chart.current = null;

@@ -68,6 +68,22 @@ export function KioskPage() {
   const [ticket, setTicket] = useState<IssueTicketResponse | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // What went wrong, for the staff (the customer reads `error`, in their words).
+  const [staffDetail, setStaffDetail] = useState<string | null>(null);
+
+  /** A failure the customer can do nothing about: tell them where to go, keep the cause for staff. */
+  function serviceDown(e: unknown): boolean {
+    if (e instanceof HallApiError && e.code !== 'E_UNREACHABLE' && e.status < 500) return false;
+    setError(t('暂停取号，请到窗口咨询', 'Ticketing is paused: please ask at a counter'));
+    setStaffDetail(
+      e instanceof HallApiError
+        ? `${e.message} (${e.code})`
+        : e instanceof Error
+          ? e.message
+          : String(e),
+    );
+    return true;
+  }
 
   useEffect(() => {
     if (!ticket) return;
@@ -85,12 +101,14 @@ export function KioskPage() {
   async function issue(categoryId: string) {
     setBusy(true);
     setError(null);
+    setStaffDetail(null);
     try {
       const res = await hallRequest<IssueTicketResponse>(HALL_PATHS.tickets, {
         body: { categoryId, green, ...(ref ? { customerRef: ref } : {}) },
       });
       setTicket(res);
     } catch (e) {
+      if (serviceDown(e)) return;
       setError(
         e instanceof HallApiError
           ? e.message
@@ -111,8 +129,8 @@ export function KioskPage() {
       setKeyHint(
         res.keyCustomer
           ? t(
-              `已识别为重点客户，请选择业务取号（将进入${res.categoryName ?? ''}重点客户通道）`,
-              `Recognised as a key customer: choose your business (you will join the ${res.categoryName ?? ''} key-customer lane)`,
+              '已识别为重点客户，请选择您要办理的业务取号（提供重点客户通道的业务优先叫号）',
+              'Recognised as a key customer: choose your business (served first where it has a key-customer lane)',
             )
           : t(
               '未查到重点客户信息，请直接选择业务取号',
@@ -122,6 +140,7 @@ export function KioskPage() {
       if (!res.keyCustomer) setRef('');
       setPad(null);
     } catch (e) {
+      if (serviceDown(e)) return;
       setError(e instanceof HallApiError ? e.message : t('查询失败', 'Lookup failed'));
     }
   }
@@ -136,6 +155,7 @@ export function KioskPage() {
       setTicket(res);
       setPad(null);
     } catch (e) {
+      if (serviceDown(e)) return;
       setError(
         e instanceof HallApiError
           ? e.message
@@ -181,8 +201,14 @@ export function KioskPage() {
       </header>
       <div className="hq-kiosk-body">
         {error && (
-          <p className="hq-error" role="alert">
+          <p className="hq-error" role="alert" data-testid="kiosk-error">
             {error}
+          </p>
+        )}
+        {error && staffDetail && (
+          <p className="hq-staff-detail" data-testid="kiosk-staff-detail">
+            {t('工作人员：', 'Staff: ')}
+            {staffDetail}
           </p>
         )}
         {ticket ? (

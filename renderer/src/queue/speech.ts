@@ -1,10 +1,19 @@
 // The display's voice: each call is read out in zh-CN after a chime, repeated as configured, and
-// queued so that two calls never talk over each other. Works without voices (headless browsers,
+// queued so that two calls never talk over each other; the line follows shared/queue/announce.ts
+// (a later call of the same counter replaces an unread one, stale calls are dropped). Works without voices (headless browsers,
 // TVs without a zh-CN voice): the texts are still queued and recorded in
 // window.__hallAnnouncements (for tests and for a caption on screen), the pause is simulated.
 
+import {
+  addAnnouncement,
+  takeAnnouncement,
+  type PendingAnnouncement,
+} from '../../../shared/queue/announce';
+
 declare global {
   interface Window {
+    /** Calls dropped unread (replaced by a later call of the counter, or too old). */
+    __hallDropped?: string[];
     /** Every announcement text queued on this page, in order (tests read it). */
     __hallAnnouncements?: string[];
     /** Texts whose speaking finished (or was simulated). */
@@ -14,6 +23,10 @@ declare global {
 
 export interface AnnouncerOptions {
   onSpeaking?: (text: string | null) => void;
+  /** The hall service's clock (ms): call times are its times. */
+  now?: () => number;
+  /** Calls older than this are dropped unread (config.announcementMaxAgeSeconds). */
+  maxAgeMs?: () => number;
 }
 
 function chime(ctx: AudioContext | null): Promise<void> {
@@ -71,7 +84,7 @@ function speakOnce(text: string): Promise<void> {
 }
 
 export class Announcer {
-  private queue: Array<{ text: string; repeat: number }> = [];
+  private queue: PendingAnnouncement[] = [];
   private running = false;
   private ctx: AudioContext | null = null;
   private stopped = false;
@@ -79,6 +92,7 @@ export class Announcer {
   constructor(private readonly options: AnnouncerOptions = {}) {
     window.__hallAnnouncements ??= [];
     window.__hallSpoken ??= [];
+    window.__hallDropped ??= [];
   }
 
   /** Browsers allow sound only after a user gesture: call from a click ("启用语音"). */
@@ -101,9 +115,12 @@ export class Announcer {
     void this.unlock();
   }
 
-  enqueue(text: string, repeat: number): void {
-    window.__hallAnnouncements?.push(text);
-    this.queue.push({ text, repeat: Math.max(1, repeat) });
+  /** Queues a call (see shared/queue/announce.ts for what replaces or drops it). */
+  enqueue(call: Omit<PendingAnnouncement, 'repeat'> & { repeat: number }): void {
+    window.__hallAnnouncements?.push(call.text);
+    const replaced = this.queue.find((p) => p.counterNo === call.counterNo);
+    if (replaced) window.__hallDropped?.push(replaced.text);
+    this.queue = addAnnouncement(this.queue, { ...call, repeat: Math.max(1, call.repeat) });
     if (!this.running) void this.run();
   }
 
@@ -114,7 +131,11 @@ export class Announcer {
   private async run(): Promise<void> {
     this.running = true;
     while (!this.stopped) {
-      const item = this.queue.shift();
+      const now = this.options.now?.() ?? Date.now();
+      const taken = takeAnnouncement(this.queue, now, this.options.maxAgeMs?.() ?? 30_000);
+      for (const d of taken.dropped) window.__hallDropped?.push(d.text);
+      this.queue = taken.rest;
+      const item = taken.next;
       if (!item) break;
       this.options.onSpeaking?.(item.text);
       await chime(this.ctx);

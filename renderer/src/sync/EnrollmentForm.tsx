@@ -3,7 +3,7 @@
 import { Alert, App as AntApp, Button, Form, Input } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useT } from '../i18n';
-import { enroll, EnrollmentError } from './credentials';
+import { enroll, enrollOffline, EnrollmentError, readCode } from './credentials';
 import { getSyncEngine, syncDb } from './runtime';
 
 interface Values {
@@ -49,6 +49,24 @@ export function EnrollmentForm({
       onDone?.();
       void getSyncEngine()?.syncNow();
     } catch (e) {
+      // No link yet (a rural desk): a code made for this desk still tells it its hall and desk
+      // code, so it can accept at once; the sync engine enrolls it at the first contact.
+      if (e instanceof EnrollmentError && e.code === 'unreachable' && readCode(v.code)) {
+        try {
+          const p = await enrollOffline(db, v);
+          message.success(
+            t(
+              `中心暂时无法连接：已按登记码设为营业厅 ${p.hallCode}、受理台 ${p.deskCode}，可以开始受理；首次连通中心时自动完成登记`,
+              `The centre cannot be reached: set to hall ${p.hallCode}, desk ${p.deskCode} from the code; you can accept now, enrollment completes at the first contact`,
+            ),
+          );
+          onDone?.();
+          return;
+        } catch (offline) {
+          setError(offline instanceof EnrollmentError ? offline.message : String(offline));
+          return;
+        }
+      }
       setError(e instanceof EnrollmentError ? e.message : String(e));
     } finally {
       setBusy(false);
@@ -80,7 +98,7 @@ export function EnrollmentForm({
         label={t('登记码', 'Enrollment code')}
         rules={[{ required: true, message: t('请填写管理员提供的登记码', 'Enter the code') }]}
       >
-        <Input autoComplete="off" placeholder="K7QH-3MZP" />
+        <Input autoComplete="off" placeholder="H0101-D03-K7QH-3MZP-X2W9-T" />
       </Form.Item>
       <Form.Item
         name="deviceName"

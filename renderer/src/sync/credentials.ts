@@ -13,6 +13,11 @@ import {
 } from './rehome';
 import { META } from './store';
 import { ApiClient, normalizeEndpoint, type FetchLike } from './transport';
+import {
+  EnrollmentCodeError,
+  parseEnrollmentCode,
+  type ParsedEnrollmentCode,
+} from '../../../shared/protocol/enrollmentCode';
 
 const SECRET_KEY = 'halldesk.sync.credentials';
 /** Settings key of the desk profile (renderer/src/desk/config.ts PROFILE_KEY). */
@@ -135,8 +140,16 @@ export async function enroll(
     deviceName: input.deviceName,
     enrolledAt: new Date().toISOString(),
   };
+  // A code made for a desk names its hall: the centre must agree (the desk may have numbered
+  // under these codes already).
+  const carried = readCode(input.code);
+  if (carried && carried.hallCode !== res.hallCode)
+    throw new EnrollmentError(
+      'hall_mismatch',
+      `中心登记的营业厅 ${res.hallCode} 与登记码上的 ${carried.hallCode} 不符，请联系管理员`,
+    );
   // An older centre does not allocate desk codes: the desk keeps its own.
-  const deskCode = res.deskCode ?? wanted ?? 'D01';
+  const deskCode = res.deskCode ?? carried?.deskCode ?? wanted ?? 'D01';
   await saveCredentials(db, creds);
   const rehomed = await db.transaction('rw', [...rehomeTables(db), db.settings], async () => {
     // The desk profile (renderer/src/desk/config.ts) carries the hall and desk codes new
@@ -164,7 +177,121 @@ export async function enroll(
       value: [...new Set([...keep, res.hallCode])],
     });
     await db.meta.put({ key: REHOME_META.repairedFor, value: res.hallCode });
+    await db.meta.delete(PENDING_ENROLLMENT);
     return r;
   });
   return { ...creds, deskCode, rehomed };
+}
+
+// ------------------------------------------------------------ offline enrollment (issue 12 §2)
+
+/** Meta key of an enrollment code entered while the centre could not be reached. */
+export const PENDING_ENROLLMENT = 'sync.pendingEnrollment';
+
+export interface PendingEnrollment {
+  endpoint: string;
+  code: string;
+  deviceName: string;
+  hallCode: string;
+  deskCode: string;
+  savedAt: string;
+  /** The last attempt to complete it, and why it failed (shown in the sync panel). */
+  triedAt?: string;
+  lastError?: string;
+}
+
+/** The hall and desk a code carries; null for an older code without them. */
+export function readCode(code: string): ParsedEnrollmentCode | null {
+  try {
+    return parseEnrollmentCode(code);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes an enrollment code without reaching the centre: the desk reads its real hall and desk
+ * code from the code and numbers applications under them at once (never under a placeholder);
+ * the sync engine completes the enrollment at its first contact (completePendingEnrollment).
+ * Throws EnrollmentError for a code that does not carry them or is mistyped.
+ */
+export async function enrollOffline(
+  db: HallDeskDB,
+  input: { endpoint: string; code: string; deviceName: string },
+): Promise<PendingEnrollment> {
+  let parsed: ParsedEnrollmentCode | null;
+  try {
+    parsed = parseEnrollmentCode(input.code);
+  } catch (e) {
+    throw new EnrollmentError(
+      'code_format',
+      e instanceof EnrollmentCodeError ? e.messageZh : String(e),
+    );
+  }
+  if (!parsed)
+    throw new EnrollmentError(
+      'code_without_desk',
+      '这是旧式登记码（不含营业厅和受理台编码），需要连通中心才能登记；请向管理员索取新式登记码',
+    );
+  const pending: PendingEnrollment = {
+    endpoint: normalizeEndpoint(input.endpoint),
+    code: parsed.normalized,
+    deviceName: input.deviceName,
+    hallCode: parsed.hallCode,
+    deskCode: parsed.deskCode,
+    savedAt: new Date().toISOString(),
+  };
+  await db.transaction('rw', [db.settings, db.meta], async () => {
+    const row = await db.settings.get(DESK_PROFILE_KEY);
+    const current =
+      row?.value && typeof row.value === 'object'
+        ? (row.value as Record<string, unknown>)
+        : { clerkName: '' };
+    await db.settings.put({
+      key: DESK_PROFILE_KEY,
+      value: { ...current, hallCode: parsed.hallCode, deskCode: parsed.deskCode },
+    });
+    await db.settings.put({ key: 'hallCode', value: parsed.hallCode });
+    await db.meta.put({ key: 'hall.code', value: parsed.hallCode });
+    await db.meta.put({ key: PENDING_ENROLLMENT, value: pending });
+  });
+  return pending;
+}
+
+export async function pendingEnrollment(db: HallDeskDB): Promise<PendingEnrollment | null> {
+  const row = await db.meta.get(PENDING_ENROLLMENT);
+  const v = row?.value as Partial<PendingEnrollment> | undefined;
+  return v?.endpoint && v.code && v.hallCode && v.deskCode ? (v as PendingEnrollment) : null;
+}
+
+/** How often a pending enrollment is retried while the centre stays out of reach. */
+const PENDING_RETRY_MS = 30_000;
+
+/**
+ * The sync engine's credentials: the stored ones, or, for a desk that took its code offline,
+ * the enrollment completed now if the centre answers (at most every 30 s). Null while not
+ * enrolled; nothing is lost meanwhile (the outbox waits).
+ */
+export async function credentialsOrPending(
+  db: HallDeskDB,
+  fetchFn: FetchLike,
+): Promise<Credentials | null> {
+  const creds = await loadCredentials(db);
+  if (creds) return creds;
+  const pending = await pendingEnrollment(db);
+  if (!pending) return null;
+  if (pending.triedAt && Date.now() - Date.parse(pending.triedAt) < PENDING_RETRY_MS) return null;
+  try {
+    return await enroll(db, pending, fetchFn);
+  } catch (e) {
+    await db.meta.put({
+      key: PENDING_ENROLLMENT,
+      value: {
+        ...pending,
+        triedAt: new Date().toISOString(),
+        lastError: e instanceof Error ? e.message : String(e),
+      },
+    });
+    return null;
+  }
 }

@@ -2,7 +2,7 @@
 // browser (fetch, Web Locks, 'online' hints, new outbox rows) and to the status store the UI reads.
 import { activeDb, type HallDeskDB } from '../db/db';
 import { watchDeskConfig } from '../desk/config';
-import { loadCredentials } from './credentials';
+import { credentialsOrPending } from './credentials';
 import { SyncEngine, type RoundResult } from './engine';
 import { defaultLock } from './lock';
 import { syncStatusStore } from './status';
@@ -32,7 +32,8 @@ export function startSync(): void {
   const e = new SyncEngine({
     store: createDexieSyncStore(db),
     fetch: (input, init) => globalThis.fetch(input, init),
-    credentials: () => loadCredentials(db),
+    // A desk that took its enrollment code offline completes the enrollment at first contact.
+    credentials: () => credentialsOrPending(db, (input, init) => globalThis.fetch(input, init)),
     lock: defaultLock(),
     status: syncStatusStore,
     adoptProfile: true,

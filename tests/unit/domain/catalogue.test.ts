@@ -157,7 +157,7 @@ describe('catalogue integrity', () => {
     expect(resolveLimits(t104, { powerSources: 'single' }).totalLimitWd).toBe(22);
     const dual = resolveLimits(t104, { powerSources: 'dual' });
     expect(dual.totalLimitWd).toBe(32);
-    expect(dual.stages.find((s) => s.code === 'scheme_reply')?.limitWd).toBe(30);
+    expect(dual.stages.find((s) => s.code === 'scheme_reply')?.limitWd).toBe(20);
     const t101 = findBusinessType(cat, '101');
     if (!t101) throw new Error('101 missing');
     expect(resolveLimits(t101, {}).totalLimitWd).toBe(5);

@@ -261,7 +261,7 @@ describe('deadlines and overdue', () => {
     const tl = stageTimeline(app, type('102'), cal, '2026-12-01');
     expect(tl.map((s) => [s.code, s.state, s.deadline, s.overdue])).toEqual([
       ['accepted', 'done', '2026-11-27', true],
-      ['scheme_reply', 'current', '2026-12-02', false],
+      ['scheme_reply', 'current', '2026-12-01', false],
       ['meter_install', 'pending', undefined, false],
     ]);
     expect(tl[1]?.label).toBe('方案答复');

@@ -2,6 +2,7 @@
 // transfer, hold / call back, pause, daily clear, estimated wait, statistics and alarms.
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_QUEUE_CONFIG,
   QueueConfig,
   RATING_LEVELS_5,
   announcementText,
@@ -115,12 +116,31 @@ describe('numbering and routing', () => {
     expect(h.call(1)).toBe('A001');
   });
 
-  it('routes a known key customer to the key-lane category whatever they pressed', () => {
-    const h = new Hall();
-    expect(h.issue('B', { customerRef: '0101234567' })).toBe('A001');
-    expect(h.state.tickets.A001?.lane).toBe('key');
-    expect(h.issue('B', { customerRef: '999999' })).toBe('B001');
-    expect(h.state.tickets.B001?.lane).toBe('normal');
+  it('a key customer gets a ticket for the business they pressed, in its key lane', () => {
+    // Issue 12 §6: a key customer who pressed 变更用电 got a 业扩报装 ticket.
+    const h = new Hall(
+      config({
+        categories: [
+          { id: 'A', name: '业扩报装', keyLane: true },
+          { id: 'B', name: '变更用电', keyLane: true },
+          { id: 'C', name: '电费缴纳' },
+        ],
+        counters: [{ no: 1, name: '1号', categories: ['A', 'B', 'C'] }],
+      }),
+    );
+    expect(h.issue('B', { customerRef: '0101234567' })).toBe('B001');
+    expect(h.state.tickets.B001?.lane).toBe('key');
+    expect(h.issue('B', { customerRef: '999999' })).toBe('B002');
+    expect(h.state.tickets.B002?.lane).toBe('normal');
+    // A category without a key lane: still their business, an ordinary ticket.
+    expect(h.issue('C', { customerRef: '0101234567' })).toBe('C001');
+    expect(h.state.tickets.C001?.lane).toBe('normal');
+  });
+
+  it('the default hall offers the key lane for 变更用电 too', () => {
+    const h = new Hall({ ...DEFAULT_QUEUE_CONFIG, keyCustomers: [{ ref: '0101234567' }] });
+    expect(h.issue('B', { customerRef: '0101234567' })).toBe('B001');
+    expect(h.state.tickets.B001?.lane).toBe('key');
   });
 
   it('green is ignored in a category without a green channel', () => {
