@@ -16,6 +16,7 @@ import { AppShell } from './ui/AppShell';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { dismissFirstPaint } from './ui/firstPaintHandle';
 import { lazyPage, whenIdle } from './ui/lazyPage';
+import { StaffGate } from './staff/StaffGate';
 import { RecoveryScreen } from './ui/RecoveryScreen';
 import { matchPath, navigate, useHashLocation } from './ui/router';
 import { currentPath, onUpgradeBlocked, openDeskDatabase } from './startup';
@@ -265,7 +266,12 @@ function Booted() {
       />
     );
   }
-  return <Routes />;
+  // Once the hall has staff, the desk needs a signed-in person (staff/StaffGate.tsx).
+  return (
+    <StaffGate>
+      <Routes />
+    </StaffGate>
+  );
 }
 
 function Routes() {

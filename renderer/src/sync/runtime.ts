@@ -2,6 +2,8 @@
 // browser (fetch, Web Locks, 'online' hints, new outbox rows) and to the status store the UI reads.
 import { activeDb, type HallDeskDB } from '../db/db';
 import { watchDeskConfig } from '../desk/config';
+import { refreshGate } from '../staff/session';
+import { syncStaff } from '../staff/sync';
 import { loadCredentials } from './credentials';
 import { SyncEngine, type RoundResult } from './engine';
 import { defaultLock } from './lock';
@@ -36,6 +38,13 @@ export function startSync(): void {
     lock: defaultLock(),
     status: syncStatusStore,
     adoptProfile: true,
+    // The hall's staff directory comes with every round; the gate follows what it says.
+    afterPull: [
+      async (client) => {
+        await syncStaff(db, client);
+        await refreshGate(db);
+      },
+    ],
     onlineHint: (cb) => {
       window.addEventListener('online', cb);
       return () => window.removeEventListener('online', cb);
