@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { staffPaths } from '../../shared/staff/directory';
 import type { Db } from '../db/db';
 import { hallId } from './admin';
+import { verifyHallChains } from './auditChain';
 import type { DeviceAuth } from './auth';
 import { fail } from './errors';
 import { createStaffSession, requireHall, type Operator } from './operator';
@@ -46,6 +47,11 @@ async function hallOfStaff(db: Db, staffNo: string): Promise<number | null> {
 
 /** Inside the admin plugin (prefix /api/v1/admin; operatorHook has run). */
 export function registerStaffAdminRoutes(a: FastifyInstance, db: Db): void {
+  a.get<{ Querystring: { hall?: string } }>('/audit/verify', async (req) => {
+    if (!req.query.hall) fail('E_BAD_REQUEST', '需要 hall 参数 (hall required)');
+    requireHall(op(req), await hallId(db, req.query.hall));
+    return verifyHallChains(db, req.query.hall);
+  });
   a.get<{ Querystring: { hall?: string; all?: string } }>('/staff', async (req) => {
     if (req.query.hall) requireHall(op(req), await hallId(db, req.query.hall));
     else requireHall(op(req), null);

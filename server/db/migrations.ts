@@ -299,6 +299,8 @@ ALTER TABLE audit_events ADD COLUMN staff_no text;
 ALTER TABLE audit_events ADD COLUMN chain_n bigint;
 ALTER TABLE audit_events ADD COLUMN prev_hash text;
 ALTER TABLE audit_events ADD COLUMN hash text;
+-- The desk's own text of the time, as its hash covers it (timestamptz would re-format it).
+ALTER TABLE audit_events ADD COLUMN at_text text;
 CREATE INDEX audit_events_chain ON audit_events (device_id, chain_n) WHERE chain_n IS NOT NULL;
 CREATE TABLE audit_chain_flags (
   id serial PRIMARY KEY,

@@ -19,7 +19,7 @@ import {
   type StoredAttachment,
   type StoredFeedback,
 } from './db';
-import { auditRow, currentActor } from './audit';
+import { appendAudit, auditRow, currentActor } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
 import { attachmentBytes, toStoredAttachment } from './vault';
 import {
@@ -240,7 +240,8 @@ export async function submitApplication(
         db.outbox.bulkAdd(entries),
         db.meta.bulkPut(meta),
         db.drafts.delete(opts.draftId ?? app.id),
-        db.audit.add(
+        appendAudit(
+          db,
           auditRow({
             at: createdAt,
             actor: app.acceptedBy,
@@ -315,7 +316,8 @@ export async function updateApplication(
     await db.applications.put(toStored(app));
     const summary = `${change.kind}:${change.actor}${change.note ? `:${change.note}` : ''}`;
     const entry = await appendOutbox(db, 'application', app.id, 'update', app, summary);
-    await db.audit.add(
+    await appendAudit(
+      db,
       auditRow({
         at: entry.createdAt,
         actor: change.actor,
@@ -573,7 +575,8 @@ export async function saveFeedback(input: unknown): Promise<Feedback> {
     if (await db.feedback.get(fb.id)) throw new StoreError('already_exists', '反馈已存在');
     await db.feedback.add(toStoredFeedback(fb));
     const entry = await appendOutbox(db, 'feedback', fb.id, 'create', fb);
-    await db.audit.add(
+    await appendAudit(
+      db,
       auditRow({
         at: entry.createdAt,
         actor: fb.acceptedBy,
@@ -599,7 +602,8 @@ export async function updateFeedback(input: unknown, actor?: string): Promise<Fe
     if (!(await db.feedback.get(fb.id))) throw new StoreError('not_found', '反馈不存在');
     await db.feedback.put(toStoredFeedback(fb));
     const entry = await appendOutbox(db, 'feedback', fb.id, 'update', fb);
-    await db.audit.add(
+    await appendAudit(
+      db,
       auditRow({
         at: entry.createdAt,
         actor: actor ?? (await currentActor(db)),

@@ -2,6 +2,7 @@
 // table (local.ts), the idle timer that locks the session, and who to stamp on records.
 import { create } from 'zustand';
 import type { HallDeskDB } from '../db/db';
+import { setCurrentActor } from './actor';
 import { currentSession, lockSession, policy, signInRequired, type StaffSession } from './local';
 
 export interface StaffGate {
@@ -20,6 +21,15 @@ export const useStaffGate = create<StaffGate>(() => ({
   session: null,
   epoch: 0,
 }));
+
+// The stamp on records follows the gate: a locked session stamps nobody (nothing can be done).
+useStaffGate.subscribe((s) =>
+  setCurrentActor(
+    s.session && !s.session.locked
+      ? { staffNo: s.session.staffNo, name: s.session.name }
+      : undefined,
+  ),
+);
 
 /** Re-reads the gate from the database (after a pull, a sign-in, a lock). */
 export async function refreshGate(db: HallDeskDB, opts: { newEpoch?: boolean } = {}) {
