@@ -7,6 +7,7 @@ import { paths } from '../../shared/protocol';
 import { staffPaths, type StaffDirectoryResponse } from '../../shared/staff/directory';
 import { checkVerifier } from '../../shared/staff/password';
 import { centralForSuite } from '../support/centralSuite';
+import { appFor, change, device, push, type TestDevice } from '../support/serverClient';
 import type { TestCentral } from '../support/server';
 import { call, createHall, enrollDevice, forEachDb } from '../support/server';
 
@@ -15,11 +16,13 @@ for (const { variant, skipReason } of forEachDb()) {
     let c: TestCentral;
     let deskToken = '';
     let otherDeskToken = '';
+    let desk: TestDevice;
     centralForSuite(variant, 'staff', async (central) => {
       c = central;
       await createHall(c, 'ST01');
       await createHall(c, 'ST02');
-      deskToken = (await enrollDevice(c, 'ST01')).token;
+      desk = device(await enrollDevice(c, 'ST01'));
+      deskToken = desk.token;
       otherDeskToken = (await enrollDevice(c, 'ST02')).token;
     });
     const admin = (method: string, p: string, body?: unknown) =>
@@ -219,6 +222,48 @@ for (const { variant, skipReason } of forEachDb()) {
       const list = await admin('GET', `${staffPaths.adminStaff}?hall=ST01`);
       const c1 = list.body.staff.find((s: { staffNo: string }) => s.staffNo === 'C001');
       expect(c1).toMatchObject({ mustChange: false, lockouts: 1 });
+    });
+
+    it('checks the person on pushed records: own hall and the role, else a clear code', async () => {
+      await admin('POST', staffPaths.adminStaff, {
+        staffNo: 'B001',
+        name: '后台甲',
+        hallCode: 'ST01',
+        roles: ['back_office'],
+      });
+      await admin('POST', staffPaths.adminStaff, {
+        staffNo: 'X001',
+        name: '外厅受理',
+        hallCode: 'ST02',
+        roles: ['clerk'],
+      });
+      const cases: Array<[string | undefined, string]> = [
+        ['C001', 'applied'],
+        [undefined, 'applied'],
+        ['X001', 'E_STAFF_HALL'],
+        ['B001', 'E_STAFF_ROLE'],
+        ['NOBODY', 'E_STAFF_UNKNOWN'],
+      ];
+      const apps = cases.map(([no]) => appFor(desk, no ? { acceptedByStaffNo: no } : {}));
+      const r = await push(
+        c,
+        desk,
+        apps.map((a) => change(desk, 'application', a)),
+      );
+      expect(r.status).toBe(200);
+      expect(r.body.results.map((x) => (x.status === 'rejected' ? x.code : x.status))).toEqual(
+        cases.map(([, want]) => want),
+      );
+      const role = r.body.results[3]!;
+      expect(role.status === 'rejected' && role.reason).toContain('受理员');
+      // An edit by a person without application.edit is refused; by the clerk it is applied.
+      const edited = { ...apps[0]!, notes: '改', updatedByStaffNo: 'B001' };
+      const e1 = await push(c, desk, [change(desk, 'application', edited, { op: 'update' })]);
+      expect(e1.body.results[0]).toMatchObject({ status: 'rejected', code: 'E_STAFF_ROLE' });
+      const e2 = await push(c, desk, [
+        change(desk, 'application', { ...edited, updatedByStaffNo: 'C001' }, { op: 'update' }),
+      ]);
+      expect(e2.body.results[0]!.status).toBe('applied');
     });
 
     it('has CLI commands for the directory', async () => {

@@ -19,6 +19,7 @@ import {
   type StoredAttachment,
   type StoredFeedback,
 } from './db';
+import { currentStaffActor } from '../staff/actor';
 import { appendAudit, auditRow, currentActor } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
 import { attachmentBytes, toStoredAttachment } from './vault';
@@ -307,8 +308,10 @@ export async function updateApplication(
         throw new StoreError('validation', `申请的${IMMUTABLE_LABELS[f]}不能修改`);
       }
     }
+    const staffNo = currentStaffActor()?.staffNo;
     const app: Application = {
       ...edited,
+      ...(staffNo ? { updatedByStaffNo: staffNo } : {}),
       status: existing.status,
       history: existing.history,
       serverVersion: existing.serverVersion,
@@ -339,6 +342,7 @@ const IMMUTABLE_LABELS: Record<(typeof IMMUTABLE_FIELDS)[number], string> = {
   deskCode: '受理台',
   acceptedAt: '受理时间',
   acceptedBy: '受理人',
+  acceptedByStaffNo: '受理人工号',
 };
 
 /**
@@ -596,7 +600,9 @@ export async function saveFeedback(input: unknown): Promise<Feedback> {
  */
 export async function updateFeedback(input: unknown, actor?: string): Promise<Feedback> {
   const db = activeDb();
-  const fb = parseOrThrow(Feedback, input, '反馈');
+  const parsed = parseOrThrow(Feedback, input, '反馈');
+  const staffNo = currentStaffActor()?.staffNo;
+  const fb: Feedback = staffNo ? { ...parsed, updatedByStaffNo: staffNo } : parsed;
   const tables = [db.feedback, db.outbox, db.meta, db.audit, db.settings];
   return db.transaction('rw', tables, async () => {
     if (!(await db.feedback.get(fb.id))) throw new StoreError('not_found', '反馈不存在');
