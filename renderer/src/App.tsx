@@ -16,6 +16,7 @@ import { AppShell } from './ui/AppShell';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { dismissFirstPaint } from './ui/firstPaintHandle';
 import { lazyPage, whenIdle } from './ui/lazyPage';
+import { RequirePermission } from './staff/Guard';
 import { StaffGate } from './staff/StaffGate';
 import { RecoveryScreen } from './ui/RecoveryScreen';
 import { matchPath, navigate, useHashLocation } from './ui/router';
@@ -313,7 +314,15 @@ function Routes() {
     const q = queueRoutes.find((r) => r.path === path);
     if (q) {
       const C = q.Component;
-      page = <C />;
+      // The queue's set-up is the hall manager's (issue 13); the counter page is everyone's.
+      page =
+        q.path === '/queue/manager' ? (
+          <RequirePermission need="queue.setup">
+            <C />
+          </RequirePermission>
+        ) : (
+          <C />
+        );
     } else {
       page = (
         <Result
