@@ -8,7 +8,8 @@ import { hallId } from './admin';
 import { verifyHallChains } from './auditChain';
 import type { DeviceAuth } from './auth';
 import { fail } from './errors';
-import { createStaffSession, requireHall, type Operator } from './operator';
+import { createStaffSession, operatorHallScope, requireHall, type Operator } from './operator';
+import { hallSupervision } from './supervision';
 import {
   createStaff,
   findStaff,
@@ -47,6 +48,10 @@ async function hallOfStaff(db: Db, staffNo: string): Promise<number | null> {
 
 /** Inside the admin plugin (prefix /api/v1/admin; operatorHook has run). */
 export function registerStaffAdminRoutes(a: FastifyInstance, db: Db): void {
+  a.get<{ Querystring: { hall?: string; from?: string; to?: string } }>(
+    '/supervision',
+    async (req) => hallSupervision(db, req.query, operatorHallScope(op(req))),
+  );
   a.get<{ Querystring: { hall?: string } }>('/audit/verify', async (req) => {
     if (!req.query.hall) fail('E_BAD_REQUEST', '需要 hall 参数 (hall required)');
     requireHall(op(req), await hallId(db, req.query.hall));

@@ -63,6 +63,10 @@ export const StaffConfig = z.object({
   roles: z.array(Label.extend({ code: Role })).min(1),
   permissions: z.record(Permission, Label.extend({ roles: z.array(Role) })),
   policy: StaffPolicy,
+  supervision: z.object({
+    /** Days after acceptance a promised (后补) document may take before it counts as missed. */
+    promisedDocumentDays: z.number().int().min(0).max(365),
+  }),
   scrypt: z.object({
     N: z
       .number()
