@@ -51,6 +51,10 @@ const CounterPanel = lazyPage(
   () => import('./queue/CounterPanel').then((m) => m.CounterPanel),
   'CounterPanel',
 );
+const SupervisionPage = lazyPage(
+  () => import('./staff/SupervisionPage').then((m) => m.SupervisionPage),
+  'SupervisionPage',
+);
 const SyncPanel = lazyPage(() => import('./sync').then((m) => m.SyncPanel), 'SyncPanel');
 
 /** The page chunk a desk path needs (null: none, e.g. a redirect or an unknown path). */
@@ -64,6 +68,7 @@ function deskPageFor(path: string): { preload(): Promise<void> } | null {
   if (path === '/counter') return CounterPanel;
   if (path === '/sync') return SyncPanel;
   if (path === '/settings') return SettingsPage;
+  if (path === '/supervision') return SupervisionPage;
   const q = queueRoutes.find((r) => r.path === path);
   return q?.Component.preload ? { preload: q.Component.preload } : null;
 }
@@ -310,6 +315,8 @@ function Routes() {
     page = <SyncPanel />;
   } else if (path === '/settings') {
     page = <SettingsPage />;
+  } else if (path === '/supervision') {
+    page = <SupervisionPage />;
   } else {
     const q = queueRoutes.find((r) => r.path === path);
     if (q) {

@@ -26,6 +26,7 @@ test.beforeAll(async () => {
   for (const [staffNo, name, roles] of [
     ['C101', '王一', ['clerk']],
     ['C102', '李二', ['clerk']],
+    ['M101', '张主管', ['hall_manager']],
   ] as const) {
     const r = await centre.admin<{ temporaryPassword: string }>('POST', '/api/v1/admin/staff', {
       staffNo,
@@ -53,7 +54,7 @@ async function setSecret(page: Page, value: string) {
   await page.getByTestId('new-secret-save').click();
 }
 
-test('a clerk signs in offline, accepts, locks; the next clerk signs in and may not configure', async ({
+test('a clerk signs in offline, accepts, locks; the next clerk signs in and may not configure; the manager sees and exports the figures', async ({
   page,
 }) => {
   test.setTimeout(150_000);
@@ -151,5 +152,44 @@ test('a clerk signs in offline, accepts, locks; the next clerk signs in and may 
       );
       return r.staff.map((s) => `${s.staffNo}:${s.mustChange}`);
     })
-    .toEqual(['C101:false', 'C102:false']);
+    .toEqual(['C101:false', 'C102:false', 'M101:true']);
+
+  // The hall manager signs in (shift change), sees the clerks' figures from the desk's own data
+  // and exports them; the XLSX is opened and its rows checked.
+  await page.getByTestId('shift-change-header').click();
+  await signIn(page, 'M101', temp.M101!);
+  await setSecret(page, 'Zhang2026ab');
+  await page.getByTestId('pin-skip').click();
+  await page.goto('/#/supervision');
+  const table = page.getByTestId('supervision-table');
+  await expect(table.getByRole('row', { name: /C101/ })).toContainText('王一');
+  await table.getByRole('row', { name: /C101/ }).click();
+  await expect(page.getByTestId('supervision-drill')).toContainText('(1)');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('supervision-export').click(),
+  ]);
+  const file = await download.path();
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  const ws = wb.getWorksheet('工作监督')!;
+  expect(ws.getRow(2).values).toEqual([
+    undefined,
+    '工号',
+    '姓名',
+    '受理',
+    '忽略提示受理',
+    '驳回',
+    '后补未交',
+    '超期',
+    '评价',
+    '差评',
+    '差评原因',
+  ]);
+  const body = [3, 4].map((i) => (ws.getRow(i).values as unknown[]).slice(1, 4));
+  expect(body).toEqual([
+    ['C101', '王一', 1],
+    ['合计', '全厅', 1],
+  ]);
 });
