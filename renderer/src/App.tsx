@@ -16,6 +16,8 @@ import { AppShell } from './ui/AppShell';
 import { ErrorBoundary } from './ui/ErrorBoundary';
 import { dismissFirstPaint } from './ui/firstPaintHandle';
 import { lazyPage, whenIdle } from './ui/lazyPage';
+import { RequirePermission } from './staff/Guard';
+import { StaffGate } from './staff/StaffGate';
 import { RecoveryScreen } from './ui/RecoveryScreen';
 import { matchPath, navigate, useHashLocation } from './ui/router';
 import { currentPath, onUpgradeBlocked, openDeskDatabase } from './startup';
@@ -49,6 +51,10 @@ const CounterPanel = lazyPage(
   () => import('./queue/CounterPanel').then((m) => m.CounterPanel),
   'CounterPanel',
 );
+const SupervisionPage = lazyPage(
+  () => import('./staff/SupervisionPage').then((m) => m.SupervisionPage),
+  'SupervisionPage',
+);
 const SyncPanel = lazyPage(() => import('./sync').then((m) => m.SyncPanel), 'SyncPanel');
 
 /** The page chunk a desk path needs (null: none, e.g. a redirect or an unknown path). */
@@ -62,6 +68,7 @@ function deskPageFor(path: string): { preload(): Promise<void> } | null {
   if (path === '/counter') return CounterPanel;
   if (path === '/sync') return SyncPanel;
   if (path === '/settings') return SettingsPage;
+  if (path === '/supervision') return SupervisionPage;
   const q = queueRoutes.find((r) => r.path === path);
   return q?.Component.preload ? { preload: q.Component.preload } : null;
 }
@@ -265,7 +272,12 @@ function Booted() {
       />
     );
   }
-  return <Routes />;
+  // Once the hall has staff, the desk needs a signed-in person (staff/StaffGate.tsx).
+  return (
+    <StaffGate>
+      <Routes />
+    </StaffGate>
+  );
 }
 
 function Routes() {
@@ -303,11 +315,21 @@ function Routes() {
     page = <SyncPanel />;
   } else if (path === '/settings') {
     page = <SettingsPage />;
+  } else if (path === '/supervision') {
+    page = <SupervisionPage />;
   } else {
     const q = queueRoutes.find((r) => r.path === path);
     if (q) {
       const C = q.Component;
-      page = <C />;
+      // The queue's set-up is the hall manager's (issue 13); the counter page is everyone's.
+      page =
+        q.path === '/queue/manager' ? (
+          <RequirePermission need="queue.setup">
+            <C />
+          </RequirePermission>
+        ) : (
+          <C />
+        );
     } else {
       page = (
         <Result

@@ -12,7 +12,7 @@ import * as admin from './admin';
 import { attachmentContent, attachmentStatus, putAttachmentChunk } from './attachments';
 import { listAudit, storeAudit } from './audit';
 import type { DeviceAuth } from './auth';
-import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth';
+import { authenticateDevice, ensureAdminToken } from './auth';
 import { registerConsole } from './console';
 import { installCors } from './cors';
 import { fail, installErrorHandling } from './errors';
@@ -21,6 +21,8 @@ import { processPull } from './pull';
 import { processPush } from './push';
 import { deskOnly, serviceView } from './pushRules';
 import { sweepExpiredUploads } from './attachments';
+import { operatorHook } from './operator';
+import { registerStaffAdminRoutes, registerStaffDeviceRoutes } from './staffRoutes';
 import { registerUpdates } from './updates';
 
 export interface CentralServerOptions {
@@ -111,9 +113,8 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   const device = async (req: FastifyRequest) => {
     req.device = await authenticateDevice(db, req);
   };
-  const adminOnly = async (req: FastifyRequest) => {
-    await authenticateAdmin(db, req);
-  };
+  // The admin token, or a staff member's session with the route's permission (operator.ts).
+  const adminOnly = operatorHook(db);
   const dev = (req: FastifyRequest): DeviceAuth => req.device!;
   // Routes a `service` device (the hall queue service's uplink) may not use (pushRules.ts).
   const deskDevice = [device, async (req: FastifyRequest) => deskOnly(dev(req))];
@@ -218,6 +219,8 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     },
   );
 
+  registerStaffDeviceRoutes(app, db, device);
+
   // ---------------------------------------------------------------- administrator API
   await app.register(
     async (a) => {
@@ -268,6 +271,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       a.get<{ Querystring: { hall?: string } }>('/rejected', async (req) => ({
         rejected: await admin.listRejected(db, req.query.hall),
       }));
+      registerStaffAdminRoutes(a, db);
     },
     { prefix: `${API_PREFIX}/admin` },
   );

@@ -6,6 +6,7 @@ import { AuditUpload, type AuditEventOut, type AuditUploadResponse } from '../..
 import { iso, type Db } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { hallId, parse } from './admin';
+import { checkArrivingChain } from './auditChain';
 
 export async function storeAudit(
   db: Db,
@@ -22,16 +23,27 @@ export async function storeAudit(
     entity_id: e.entityId,
     label: maskSensitive(e.label),
     detail: e.detail === undefined ? null : maskSensitive(e.detail),
+    staff_no: e.staffNo ?? null,
+    chain_n: e.n ?? null,
+    prev_hash: e.prevHash ?? null,
+    hash: e.hash ?? null,
   }));
-  await db.query(
-    `INSERT INTO audit_events (device_id, local_id, hall_id, at, actor, action, entity, entity_id,
-            label, detail)
-     SELECT $1, x.local_id, $2, x.at, x.actor, x.action, x.entity, x.entity_id, x.label, x.detail
-       FROM jsonb_to_recordset($3::jsonb) AS x(local_id bigint, at timestamptz, actor text,
-            action text, entity text, entity_id text, label text, detail text)
-     ON CONFLICT (device_id, local_id) DO NOTHING`,
-    [auth.deviceId, auth.hallId, JSON.stringify(rows)],
-  );
+  await db.transaction(async (tx) => {
+    // The hash chain is checked before the rows are stored (auditChain.ts): a gap or an altered
+    // entry is flagged for the console; the rows are kept all the same (they are evidence).
+    await checkArrivingChain(tx, auth, entries);
+    await tx.query(
+      `INSERT INTO audit_events (device_id, local_id, hall_id, at, actor, action, entity, entity_id,
+              label, detail, staff_no, chain_n, prev_hash, hash, at_text)
+       SELECT $1, x.local_id, $2, x.at::timestamptz, x.actor, x.action, x.entity, x.entity_id, x.label, x.detail,
+              x.staff_no, x.chain_n, x.prev_hash, x.hash, x.at
+         FROM jsonb_to_recordset($3::jsonb) AS x(local_id bigint, at text, actor text,
+              action text, entity text, entity_id text, label text, detail text, staff_no text,
+              chain_n bigint, prev_hash text, hash text)
+       ON CONFLICT (device_id, local_id) DO NOTHING`,
+      [auth.deviceId, auth.hallId, JSON.stringify(rows)],
+    );
+  });
   return { ackId: Math.max(...entries.map((e) => e.localId)) };
 }
 
@@ -56,6 +68,7 @@ export async function listAudit(
     local_id: string | number;
     at: unknown;
     actor: string;
+    staff_no: string | null;
     action: AuditEventOut['action'];
     entity: AuditEventOut['entity'];
     entity_id: string;
@@ -66,7 +79,7 @@ export async function listAudit(
     device_id: string;
     device_name: string;
   }>(
-    `SELECT a.local_id, a.at, a.actor, a.action, a.entity, a.entity_id, a.label, a.detail,
+    `SELECT a.local_id, a.at, a.actor, a.staff_no, a.action, a.entity, a.entity_id, a.label, a.detail,
             a.received_at, h.code AS hall_code, d.id AS device_id, d.name AS device_name
        FROM audit_events a JOIN halls h ON h.id = a.hall_id JOIN devices d ON d.id = a.device_id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -83,6 +96,7 @@ export async function listAudit(
     entityId: r.entity_id,
     label: r.label,
     ...(r.detail === null ? {} : { detail: r.detail }),
+    ...(r.staff_no === null ? {} : { staffNo: r.staff_no }),
     hallCode: r.hall_code,
     deviceId: r.device_id,
     deviceName: r.device_name,

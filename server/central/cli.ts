@@ -4,6 +4,7 @@
 import { STATE_LABELS } from '../../shared/domain/paths';
 import type { Application } from '../../shared/domain/model';
 import { AUDIT_ACTION_LABELS, paths, type AuditEventOut } from '../../shared/protocol';
+import { STAFF_USAGE, runAuditVerify, runStaffCommand } from './cliStaff';
 
 const USAGE = `用法 (usage): npm run backoffice -- <command>
 
@@ -25,6 +26,7 @@ const USAGE = `用法 (usage): npm run backoffice -- <command>
   calendar load-year <year> <file.json>   载入一年节假日 (the file holds { "holidays": [...] })
   config put <catalogue|calendar|settings> <file.json>   发布配置，各营业厅同步后生效
   config list                             配置版本 (configuration versions)
+${STAFF_USAGE}
 
 环境变量: HALLDESK_CENTRAL_URL (默认 http://127.0.0.1:8600), HALLDESK_ADMIN_TOKEN`;
 
@@ -249,7 +251,17 @@ export async function runCli(
       }
       break;
     }
+    case 'staff': {
+      if (await runStaffCommand(sub, rest, flag, (k) => flags.has(k), call, out, need)) return;
+      break;
+    }
     case 'audit': {
+      if (sub === 'verify') {
+        if (!(await runAuditVerify(need(flag('hall'), '--hall'), call, out))) {
+          throw new CliError('访问日志链校验未通过 (audit chain check failed)');
+        }
+        return;
+      }
       if (sub === 'list') {
         const q = new URLSearchParams();
         for (const [name, param] of [

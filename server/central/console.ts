@@ -9,6 +9,7 @@ import type { Db } from '../db/db';
 import * as admin from './admin';
 import { listAudit } from './audit';
 import { checkAdminToken } from './auth';
+import { consoleStaffSection } from './consoleStaff';
 import { ApiFailure } from './errors';
 
 const COOKIE = 'hd_admin';
@@ -132,6 +133,7 @@ async function dashboard(db: Db, notice?: string): Promise<string> {
     admin.listConfig(db),
     listAudit(db, { limit: '50' }),
   ]);
+  const staffSection = await consoleStaffSection(db);
   const overdue = await admin.listApplications(db, { due: 'overdue', limit: 200 });
   const near = (await admin.listApplications(db, { due: 'near', days: 2, limit: 200 })).filter(
     (r) => !r.overdue,
@@ -222,6 +224,8 @@ ${
     .join('') || '<tr><td colspan="7" class="muted">还没有访问记录</td></tr>'
 }
 </tbody></table></section>
+
+${staffSection}
 
 <section id="errors"><h2>被拒绝的变更 <span class="muted">Rejected changes (latest 50)</span></h2>
 <table><thead><tr><th>时间</th><th>营业厅</th><th>设备</th><th class="num">序号</th><th>类型</th><th>代码</th><th>原因</th></tr></thead><tbody>

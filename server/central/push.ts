@@ -36,6 +36,7 @@ import {
   pushContext,
   seqGapRefusal,
 } from './pushRules';
+import { staffRefusals } from './pushStaff';
 
 type Prepared =
   | { kind: 'ok'; change: Change; hash: string; entity: 'application'; record: ApplicationT }
@@ -323,6 +324,24 @@ async function applyBatch(
     );
   }
 
+  // The person on each record: of this hall, with the role (pushStaff.ts).
+  const staffRefused = await staffRefusals(
+    tx,
+    auth,
+    prepared.flatMap((p) =>
+      p.kind === 'ok' && (p.entity === 'application' || p.entity === 'feedback')
+        ? [
+            {
+              changeId: p.change.changeId,
+              entity: p.entity,
+              record: p.record,
+              exists: states[p.entity].has(p.change.entityId),
+            },
+          ]
+        : [],
+    ),
+  );
+
   const results: ChangeResult[] = [];
   const newChanges: Array<{
     change_id: string;
@@ -432,6 +451,9 @@ async function applyBatch(
       };
     } else if (refused) {
       result = { changeId, seq, status: 'rejected', ...refused };
+    } else if (staffRefused.has(changeId)) {
+      const r = staffRefused.get(changeId)!;
+      result = { changeId, seq, status: 'rejected', code: r.code, reason: r.reason };
     } else if (p.entity === 'queue_event') {
       queueEvents.push({ id: p.change.entityId, payload: p.record });
       result = { changeId, seq, status: 'applied' };

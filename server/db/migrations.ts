@@ -272,6 +272,72 @@ INSERT INTO hall_desk_codes (hall_id, desk_code, source)
   ON CONFLICT DO NOTHING;
 `,
   },
+  {
+    // Staff directory (issue 13): people of a hall or of the centre, their roles and a slow salted
+    // password verifier (scrypt; never a reversible form). A removed person's row stays so that
+    // the staff numbers on old records still name someone. Desks report lockouts and first-sign-in
+    // password changes (staff_events, once per event id); console sessions are kept hashed.
+    id: '20261207_staff_1_staff',
+    sql: `
+CREATE TABLE staff (
+  id serial PRIMARY KEY,
+  staff_no text NOT NULL UNIQUE,
+  name text NOT NULL,
+  hall_id integer REFERENCES halls(id),
+  roles text[] NOT NULL,
+  state text NOT NULL DEFAULT 'active',
+  phone text,
+  verifier jsonb NOT NULL,
+  must_change boolean NOT NULL DEFAULT true,
+  pw_version integer NOT NULL DEFAULT 1,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX staff_hall ON staff (hall_id, staff_no);
+
+CREATE TABLE staff_events (
+  id uuid PRIMARY KEY,
+  device_id uuid NOT NULL REFERENCES devices(id),
+  staff_id integer NOT NULL REFERENCES staff(id),
+  kind text NOT NULL,
+  at timestamptz NOT NULL,
+  status text NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX staff_events_staff ON staff_events (staff_id, at DESC);
+
+CREATE TABLE staff_sessions (
+  token_sha256 text PRIMARY KEY,
+  staff_id integer NOT NULL REFERENCES staff(id),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+`,
+  },
+  {
+    // Tamper-evident access log: each desk row carries the staff number, its place in the
+    // device's chain and the hash of the previous row; the centre records what its check found.
+    id: '20261207_staff_2_audit_chain',
+    sql: `
+ALTER TABLE audit_events ADD COLUMN staff_no text;
+ALTER TABLE audit_events ADD COLUMN chain_n bigint;
+ALTER TABLE audit_events ADD COLUMN prev_hash text;
+ALTER TABLE audit_events ADD COLUMN hash text;
+-- The desk's own text of the time, as its hash covers it (timestamptz would re-format it).
+ALTER TABLE audit_events ADD COLUMN at_text text;
+CREATE INDEX audit_events_chain ON audit_events (device_id, chain_n) WHERE chain_n IS NOT NULL;
+CREATE TABLE audit_chain_flags (
+  id serial PRIMARY KEY,
+  device_id uuid NOT NULL REFERENCES devices(id),
+  hall_id integer NOT NULL REFERENCES halls(id),
+  local_id bigint NOT NULL,
+  kind text NOT NULL,
+  detail text NOT NULL,
+  detected_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX audit_chain_flags_hall ON audit_chain_flags (hall_id, detected_at DESC);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

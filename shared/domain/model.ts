@@ -112,6 +112,12 @@ export const Application = z.object({
   notes: text(2000).optional(),
   acceptedAt: isoDateTime,
   acceptedBy: text(FIELD_MAX.actor, 1),
+  /** The signed-in person who accepted (absent: accepted before staff existed: 未记录). */
+  acceptedByStaffNo: text(20).optional(),
+  /** The signed-in person who changed it last at the desk. */
+  updatedByStaffNo: text(20).optional(),
+  /** Review warnings confirmed past at acceptance ("确认受理" despite warnings): their codes. */
+  overriddenWarnings: z.array(text(80)).max(50).optional(),
   /** Whole-process deadline (YYYY-MM-DD), counted in working days from acceptance. */
   deadline: calendarDate,
   /**
@@ -168,6 +174,10 @@ export const Feedback = z.object({
   keyCustomer: KeyCustomer.optional(),
   acceptedAt: isoDateTime,
   acceptedBy: text(FIELD_MAX.actor, 1),
+  /** The signed-in person who registered it (absent: before staff existed). */
+  acceptedByStaffNo: text(20).optional(),
+  /** The signed-in person who changed it last (contact, reply, close). */
+  updatedByStaffNo: text(20).optional(),
   /** YYYY-MM-DD due dates from the configured limits (working days). */
   firstContactDue: calendarDate,
   replyDue: calendarDate,

@@ -42,6 +42,9 @@ export const HALL_OWNED_FIELDS = [
   // Whether that deadline was counted Mon–Fri in a year without a holiday schedule: travels
   // with the deadline.
   'deadlineProvisional',
+  // Who changed it last at the desk, and the warnings confirmed past at acceptance (issue 13).
+  'updatedByStaffNo',
+  'overriddenWarnings',
 ] as const satisfies readonly (keyof Application)[];
 export type HallOwnedField = (typeof HALL_OWNED_FIELDS)[number];
 
@@ -69,6 +72,7 @@ export const IMMUTABLE_FIELDS = [
   'deskCode',
   'acceptedAt',
   'acceptedBy',
+  'acceptedByStaffNo',
 ] as const satisfies readonly (keyof Application)[];
 
 /** True once the back office has taken the application up: the centre then owns everything. */

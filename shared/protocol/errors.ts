@@ -69,6 +69,21 @@ export const ErrorCode = z.enum([
   'E_UNAVAILABLE',
   /** 500: a bug or an unexpected database error; nothing was written (transaction rolled back). */
   'E_INTERNAL',
+  // ---- staff (issue 13)
+  /** 401: wrong staff number or password (which one is not said). */
+  'E_STAFF_PASSWORD',
+  /** 403: the account is disabled or removed. */
+  'E_STAFF_DISABLED',
+  /** 403: the staff member does not hold the role this action needs. */
+  'E_STAFF_ROLE',
+  /** 403: the staff member belongs to another hall than the device's. */
+  'E_STAFF_HALL',
+  /** 403: a staff id the centre does not know. */
+  'E_STAFF_UNKNOWN',
+  /** 403: the password must be changed before anything else (first sign-in, reset). */
+  'E_STAFF_MUST_CHANGE',
+  /** 400: a staff import file with bad rows (details: row and reason each); nothing imported. */
+  'E_IMPORT',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -116,6 +131,13 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_METHOD: 404,
   E_UNAVAILABLE: 503,
   E_INTERNAL: 500,
+  E_STAFF_PASSWORD: 401,
+  E_STAFF_DISABLED: 403,
+  E_STAFF_ROLE: 403,
+  E_STAFF_HALL: 403,
+  E_STAFF_UNKNOWN: 403,
+  E_STAFF_MUST_CHANGE: 403,
+  E_IMPORT: 400,
 };
 
 /** Errors a client should retry later (the request may succeed unchanged). */

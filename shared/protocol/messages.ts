@@ -470,6 +470,18 @@ export const AuditRecord = z.object({
   entityId: text(FIELD_MAX.entityId, 1),
   label: text(200),
   detail: text(500).optional(),
+  /** The signed-in person's staff number (absent: no staff on that desk yet: 未记录). */
+  staffNo: text(20).optional(),
+  /** Hash chain (shared/staff/chain.ts): place in the device's chain, previous hash, own hash. */
+  n: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  prevHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type AuditRecord = z.infer<typeof AuditRecord>;
 

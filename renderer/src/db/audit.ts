@@ -3,6 +3,8 @@
 // centre in id order (so the trail outlives this PC); the retention purge ages out only rows the
 // centre has, or any old row on a desk that was never enrolled (retention.ts, `auditDays`).
 import { maskSensitive } from '../../../shared/domain/mask';
+import { AUDIT_LIMITS, GENESIS_HASH, chainHash } from '../../../shared/staff/chain';
+import { currentStaffActor } from '../staff/actor';
 import type { AuditAction, AuditEntity } from '../../../shared/protocol/messages';
 import { activeDb, type HallDeskDB } from './db';
 
@@ -24,25 +26,56 @@ export interface AuditEntry {
   entityId: string;
   label: string;
   detail?: string;
+  /** The signed-in person (absent: nobody signed in, a desk without staff: 未记录). */
+  staffNo?: string;
+  /** Hash chain (shared/staff/chain.ts), set by appendAudit. */
+  n?: number;
+  prevHash?: string;
+  hash?: string;
 }
 
-export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: string };
+export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'n' | 'prevHash' | 'hash'> & {
+  at?: string;
+};
+
+/** meta key: the last chained entry's place and hash (survives the purge of old rows). */
+export const AUDIT_CHAIN_KEY = 'audit.chainHead';
 
 /** Setting key of the desk profile (desk/config.ts PROFILE_KEY; not imported: config imports repo). */
 const PROFILE_KEY = 'desk.profile';
 
 /** Builds the stored row (time now unless given, labels and details masked). */
 export function auditRow(input: AuditInput): AuditEntry {
+  const staff = currentStaffActor();
   const row: AuditEntry = {
     at: input.at ?? new Date().toISOString(),
-    actor: input.actor.trim(),
+    // The signed-in person's name wins over the desk profile's clerk.
+    actor: (staff?.name ?? input.actor).trim().slice(0, AUDIT_LIMITS.actor),
     action: input.action,
     entity: input.entity,
-    entityId: input.entityId,
-    label: maskSensitive(input.label),
+    entityId: input.entityId.slice(0, AUDIT_LIMITS.entityId),
+    label: maskSensitive(input.label).slice(0, AUDIT_LIMITS.label),
   };
-  if (input.detail) row.detail = maskSensitive(input.detail);
+  if (input.detail) row.detail = maskSensitive(input.detail).slice(0, AUDIT_LIMITS.detail);
+  const staffNo = input.staffNo ?? staff?.staffNo;
+  if (staffNo) row.staffNo = staffNo;
   return row;
+}
+
+/**
+ * Adds a row at the end of this desk's hash chain. Call inside a transaction that includes
+ * `db.audit` and `db.meta`: IndexedDB runs such transactions one at a time, so two writers never
+ * link to the same predecessor.
+ */
+export async function appendAudit(db: HallDeskDB, row: AuditEntry): Promise<number> {
+  const head = (await db.meta.get(AUDIT_CHAIN_KEY))?.value as
+    { n: number; hash: string } | undefined;
+  const n = (head?.n ?? 0) + 1;
+  const prevHash = head?.hash ?? GENESIS_HASH;
+  const chained: AuditEntry = { ...row, n, prevHash, hash: '' };
+  chained.hash = chainHash({ ...chained, n, prevHash });
+  await db.meta.put({ key: AUDIT_CHAIN_KEY, value: { n, hash: chained.hash } });
+  return (await db.audit.add(chained)) as number;
 }
 
 /** The clerk name from the stored desk profile ('' when none). */
@@ -62,9 +95,9 @@ export async function recordAccess(
 ): Promise<void> {
   try {
     const db = activeDb();
-    await db.transaction('rw', [db.audit, db.settings], async () => {
+    await db.transaction('rw', [db.audit, db.settings, db.meta], async () => {
       const actor = input.actor ?? (await currentActor(db));
-      await db.audit.add(auditRow({ ...input, actor }));
+      await appendAudit(db, auditRow({ ...input, actor }));
     });
   } catch (e) {
     console.error('audit write failed', e);

@@ -19,7 +19,8 @@ import {
   type StoredAttachment,
   type StoredFeedback,
 } from './db';
-import { auditRow, currentActor } from './audit';
+import { currentStaffActor } from '../staff/actor';
+import { appendAudit, auditRow, currentActor } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
 import { attachmentBytes, toStoredAttachment } from './vault';
 import {
@@ -240,7 +241,8 @@ export async function submitApplication(
         db.outbox.bulkAdd(entries),
         db.meta.bulkPut(meta),
         db.drafts.delete(opts.draftId ?? app.id),
-        db.audit.add(
+        appendAudit(
+          db,
           auditRow({
             at: createdAt,
             actor: app.acceptedBy,
@@ -306,8 +308,10 @@ export async function updateApplication(
         throw new StoreError('validation', `申请的${IMMUTABLE_LABELS[f]}不能修改`);
       }
     }
+    const staffNo = currentStaffActor()?.staffNo;
     const app: Application = {
       ...edited,
+      ...(staffNo ? { updatedByStaffNo: staffNo } : {}),
       status: existing.status,
       history: existing.history,
       serverVersion: existing.serverVersion,
@@ -315,7 +319,8 @@ export async function updateApplication(
     await db.applications.put(toStored(app));
     const summary = `${change.kind}:${change.actor}${change.note ? `:${change.note}` : ''}`;
     const entry = await appendOutbox(db, 'application', app.id, 'update', app, summary);
-    await db.audit.add(
+    await appendAudit(
+      db,
       auditRow({
         at: entry.createdAt,
         actor: change.actor,
@@ -337,6 +342,7 @@ const IMMUTABLE_LABELS: Record<(typeof IMMUTABLE_FIELDS)[number], string> = {
   deskCode: '受理台',
   acceptedAt: '受理时间',
   acceptedBy: '受理人',
+  acceptedByStaffNo: '受理人工号',
 };
 
 /**
@@ -579,7 +585,8 @@ export async function saveFeedback(input: unknown): Promise<Feedback> {
     if (await db.feedback.get(fb.id)) throw new StoreError('already_exists', '反馈已存在');
     await db.feedback.add(toStoredFeedback(fb));
     const entry = await appendOutbox(db, 'feedback', fb.id, 'create', fb);
-    await db.audit.add(
+    await appendAudit(
+      db,
       auditRow({
         at: entry.createdAt,
         actor: fb.acceptedBy,
@@ -599,13 +606,16 @@ export async function saveFeedback(input: unknown): Promise<Feedback> {
  */
 export async function updateFeedback(input: unknown, actor?: string): Promise<Feedback> {
   const db = activeDb();
-  const fb = parseOrThrow(Feedback, input, '反馈');
+  const parsed = parseOrThrow(Feedback, input, '反馈');
+  const staffNo = currentStaffActor()?.staffNo;
+  const fb: Feedback = staffNo ? { ...parsed, updatedByStaffNo: staffNo } : parsed;
   const tables = [db.feedback, db.outbox, db.meta, db.audit, db.settings];
   return db.transaction('rw', tables, async () => {
     if (!(await db.feedback.get(fb.id))) throw new StoreError('not_found', '反馈不存在');
     await db.feedback.put(toStoredFeedback(fb));
     const entry = await appendOutbox(db, 'feedback', fb.id, 'update', fb);
-    await db.audit.add(
+    await appendAudit(
+      db,
       auditRow({
         at: entry.createdAt,
         actor: actor ?? (await currentActor(db)),

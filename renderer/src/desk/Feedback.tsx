@@ -41,6 +41,7 @@ import {
   updateFeedback,
 } from '../db/repo';
 import { useLang, useT } from '../i18n';
+import { currentStaffActor } from '../staff/actor';
 import { profileComplete, useDeskConfig, useProfile } from './config';
 import { feedbackDueFor } from './formModel';
 import { formatDateTime } from './Receipt';
@@ -171,7 +172,9 @@ function NewFeedback() {
         content: f.content.trim(),
         ...(f.key ? { keyCustomer: { managerName: f.managerName.trim() } } : {}),
         acceptedAt,
-        acceptedBy: profile.clerkName,
+        // The signed-in person, else the desk profile's clerk (a desk without staff).
+        acceptedBy: currentStaffActor()?.name ?? profile.clerkName,
+        ...(currentStaffActor() ? { acceptedByStaffNo: currentStaffActor()!.staffNo } : {}),
         firstContactDue: due.firstContactDue,
         replyDue: due.replyDue,
         ...(due.provisional ? { dueProvisional: true } : {}),

@@ -45,6 +45,7 @@ import {
   submitApplication,
 } from '../db/repo';
 import { type Lang, pick, useLang, useT } from '../i18n';
+import { currentStaffActor } from '../staff/actor';
 import { navigate } from '../ui/router';
 import { useShortcut } from '../ui/shortcuts';
 import { IdCardPanel } from './idCard/IdCardPanel';
@@ -65,6 +66,12 @@ import {
 import { AttachmentTags, ScanButtons, useAttachments } from './Scans';
 
 const AUTOSAVE_MS = 700;
+
+/** Who accepts: the signed-in person (name and staff number), else the desk profile's clerk. */
+function staffStamp(profileClerk: string): { clerk: string; staffNo?: string } {
+  const a = currentStaffActor();
+  return a ? { clerk: a.name, staffNo: a.staffNo } : { clerk: profileClerk };
+}
 
 /** Route wrapper: gives every intake a draft id in the URL so that a reload resumes it. */
 export function NewApplicationRoute(props: { query: URLSearchParams }) {
@@ -259,7 +266,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         id: draftId,
         hallCode: profile.hallCode,
         deskCode: profile.deskCode,
-        clerk: profile.clerkName,
+        ...staffStamp(profile.clerkName),
         now,
       });
       setReviewSummary(buildCustomerSummary(app, cfg.catalogue));
@@ -289,9 +296,12 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         id: draftId,
         hallCode: profile.hallCode,
         deskCode: profile.deskCode,
-        clerk: profile.clerkName,
+        ...staffStamp(profile.clerkName),
         now: new Date(),
       });
+      // "确认受理" past review warnings: which ones, for supervision (acceptance errors).
+      const overridden = (review ?? []).filter((r) => r.severity === 'warning').map((r) => r.code);
+      if (overridden.length) app.overriddenWarnings = overridden;
       const { application } = await submitApplication(app, {
         draftId,
         assignAppNo: (seq, date) =>

@@ -24,6 +24,7 @@ import { vaultKey } from '../db/vault';
 import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
+import { PermissionTable, RequirePermission } from '../staff/Guard';
 import { AuditLogCard } from './AuditLog';
 import { IdCardReaderCard } from './idCard/IdCardReaderCard';
 import { exportBackup } from './backup';
@@ -49,16 +50,26 @@ export function SettingsPage() {
   return (
     <div style={{ maxWidth: 860 }}>
       <Typography.Title level={3}>{t('设置', 'Settings')}</Typography.Title>
-      {profile !== undefined && (
-        <ProfileForm initial={profile ?? DEFAULT_PROFILE} isNew={profile === null} />
-      )}
+      {/* Configuration, the queue's set-up and the access log follow roles (issue 13). */}
+      <RequirePermission need="config.change" what={t('受理台配置', 'Desk configuration')}>
+        {profile !== undefined && (
+          <ProfileForm initial={profile ?? DEFAULT_PROFILE} isNew={profile === null} />
+        )}
+      </RequirePermission>
       <LanguageCard />
-      <ShellSettingsCard />
+      <RequirePermission need="config.change" what={t('本机设置', 'This computer')}>
+        <ShellSettingsCard />
+      </RequirePermission>
       <IdCardReaderCard />
       <StorageCard />
-      <HallUplinkCard />
-      <AuditLogCard />
+      <RequirePermission need="queue.setup" what={t('排队服务设置', 'Queue service set-up')}>
+        <HallUplinkCard />
+      </RequirePermission>
+      <RequirePermission need="audit.read" what={t('访问日志', 'Access log')}>
+        <AuditLogCard />
+      </RequirePermission>
       <CalendarCard />
+      <PermissionTable />
     </div>
   );
 }

@@ -18,6 +18,7 @@ import type { ConfigKey } from '../../../shared/protocol';
 import { activeDb, type HallDeskDB } from '../db/db';
 import { getSetting, setSetting } from '../db/repo';
 import { CONFIG_KEYS, resolveConfig, type ConfigSource } from '../sync/configDocs';
+import { currentStaffActor } from '../staff/actor';
 
 export interface DeskConfig {
   catalogue: Catalogue;
@@ -202,6 +203,7 @@ export function profileComplete(p: DeskProfile | null | undefined): p is DeskPro
     !!p &&
     /^[A-Z0-9]{1,16}$/.test(p.hallCode) &&
     /^[A-Z0-9]{1,16}$/.test(p.deskCode) &&
-    p.clerkName.length > 0
+    // A signed-in person is the clerk (issue 13); a desk without staff names one in 设置.
+    (p.clerkName.length > 0 || currentStaffActor() !== undefined)
   );
 }

@@ -315,6 +315,8 @@ export interface BuildContext {
   hallCode: string;
   deskCode: string;
   clerk: string;
+  /** The signed-in person's staff number (none: a desk whose hall has no staff yet). */
+  staffNo?: string;
   now: Date;
 }
 
@@ -466,6 +468,7 @@ export function buildApplication(
     ...(notes ? { notes } : {}),
     acceptedAt: at,
     acceptedBy: ctx.clerk,
+    ...(ctx.staffNo ? { acceptedByStaffNo: ctx.staffNo } : {}),
     deadline,
     ...(provisional ? { deadlineProvisional: true } : {}),
     status: 'accepted',

@@ -73,6 +73,8 @@ export interface SyncEngineOptions {
   skipOwnEchoes?: boolean;
   /** Stages to run (tests and the bench turn some off). */
   stages?: { push?: boolean; uploads?: boolean; pull?: boolean; audit?: boolean };
+  /** Further stages run after the pull, in order (the staff directory: staff/sync.ts). */
+  afterPull?: Array<(client: ApiClient) => Promise<void>>;
 }
 
 /** Access-log batches (of MAX_AUDIT_BATCH rows) sent in one sync round at most. */
@@ -278,6 +280,7 @@ export class SyncEngine {
       const uploaded = stages.uploads === false ? 0 : await this.uploadAll(client);
       const pulled = stages.pull === false ? 0 : await this.pullAll(client);
       if (stages.audit !== false) await this.auditAll(client);
+      for (const stage of this.opts.afterPull ?? []) await stage(client);
       const probe = await health;
       if (probe) throw probe;
       await this.refreshCounts();

@@ -3,6 +3,8 @@
 import { activeDb, type HallDeskDB } from '../db/db';
 import { watchDeskConfig } from '../desk/config';
 import { credentialsOrPending } from './credentials';
+import { refreshGate } from '../staff/session';
+import { syncStaff } from '../staff/sync';
 import { SyncEngine, type RoundResult } from './engine';
 import { defaultLock } from './lock';
 import { syncStatusStore } from './status';
@@ -37,6 +39,13 @@ export function startSync(): void {
     lock: defaultLock(),
     status: syncStatusStore,
     adoptProfile: true,
+    // The hall's staff directory comes with every round; the gate follows what it says.
+    afterPull: [
+      async (client) => {
+        await syncStaff(db, client);
+        await refreshGate(db);
+      },
+    ],
     onlineHint: (cb) => {
       window.addEventListener('online', cb);
       return () => window.removeEventListener('online', cb);

@@ -502,6 +502,11 @@ export function createDexieSyncStore(
                 entityId: row.entityId.slice(0, 100),
                 label: row.label.slice(0, 200),
                 ...(row.detail ? { detail: row.detail.slice(0, 500) } : {}),
+                // Who (staff number) and the hash chain, when the row has them.
+                ...(row.staffNo ? { staffNo: row.staffNo } : {}),
+                ...(row.n && row.prevHash && row.hash
+                  ? { n: row.n, prevHash: row.prevHash, hash: row.hash }
+                  : {}),
               },
             ],
       );

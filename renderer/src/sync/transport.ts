@@ -20,6 +20,12 @@ import {
   type PushRequest,
 } from '../../../shared/protocol';
 import { gzip } from './gzip';
+import {
+  StaffDirectoryResponse,
+  StaffEventsResponse,
+  staffPaths,
+  type StaffEvent,
+} from '../../../shared/staff/directory';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -123,6 +129,18 @@ export class ApiClient {
   async uploadAudit(entries: AuditRecord[]): Promise<AuditUploadResponse> {
     const body = await this.request('POST', paths.audit, { json: { entries } });
     return this.parse(AuditUploadResponse, body);
+  }
+
+  /** The hall's staff directory (verifiers for offline sign-in; staff/sync.ts). */
+  async staffDirectory(): Promise<StaffDirectoryResponse> {
+    const body = await this.request('GET', staffPaths.directory, {});
+    return this.parse(StaffDirectoryResponse, body);
+  }
+
+  /** Reports lockouts and passwords set at this desk; each is kept once by its id. */
+  async staffEvents(events: StaffEvent[]): Promise<StaffEventsResponse> {
+    const body = await this.request('POST', staffPaths.events, { json: { events } });
+    return this.parse(StaffEventsResponse, body);
   }
 
   /** Gives up this device's token at the centre (it answers 401 E_TOKEN_REVOKED from then on). */

@@ -14,6 +14,7 @@ import {
 import { Button, Layout, Segmented, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useLangStore, useT } from '../i18n';
+import { StaffBadge } from '../staff/StaffBadge';
 import { HelpOverlay } from './HelpOverlay';
 import { type NavIcon, navEntries, selectedNavKey } from './navItems';
 import { navigate } from './router';
@@ -90,6 +91,7 @@ export function AppShell(props: { path: string; children: ReactNode }) {
             {t('营业厅受理台 HallDesk', 'HallDesk service hall desk')}
           </Typography.Text>
           <Space>
+            <StaffBadge />
             <Segmented
               size="small"
               aria-label={t('界面语言', 'Language')}

@@ -25,6 +25,7 @@ export function navEntries(lang: Lang): NavEntry[] {
   for (const r of Object.values(QUEUE_PAGES)) {
     if (!r.fullScreen) items.push({ key: r.path, label: r.title, icon: 'app' });
   }
+  items.push({ key: '/supervision', label: t('工作监督', 'Supervision'), icon: 'app' });
   items.push({ key: '/settings', label: t('设置', 'Settings'), icon: 'settings' });
   return items;
 }

@@ -21,6 +21,7 @@ export const SHORTCUTS: ShortcutHelp[] = [
   { keys: 'Space', zh: '勾选 / 选择', en: 'Tick / choose' },
   { keys: 'Ctrl+P', zh: '打印回执（回执页）', en: 'Print the receipt (receipt page)' },
   { keys: 'F1 / ?', zh: '显示快捷键帮助', en: 'Show this help' },
+  { keys: 'Ctrl+Alt+L', zh: '锁屏（PIN 解锁）', en: 'Lock the desk (PIN unlocks)' },
   { keys: 'Esc', zh: '关闭对话框', en: 'Close a dialog' },
 ];
 

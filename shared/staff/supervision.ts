@@ -1,0 +1,111 @@
+// Supervision figures (issue 13 §3): per clerk and for the hall, over a range of acceptance
+// dates, from application records alone, so the desk (its own data, offline) and the centre
+// (every hall) count the same way. Records without a staff number (made before staff existed)
+// count apart under "未记录" (staffNo null).
+import type { Application } from '../domain/model';
+import { isTerminal } from '../domain/paths';
+
+export interface Figures {
+  /** null: records without a staff number (未记录); '*' for the hall's total. */
+  staffNo: string | null;
+  name: string;
+  accepted: number;
+  byType: Record<string, number>;
+  /** Accepted past review warnings ("确认受理" despite warnings). */
+  overridden: number;
+  /** Moved to 已驳回 by the back office (returned). */
+  returned: number;
+  /** Documents promised (后补) and still outstanding after the allowed days. */
+  promisedOutstanding: number;
+  /** Open past the whole-process deadline. */
+  overdue: number;
+  rated: number;
+  badRatings: number;
+  /** Reasons the customers gave with bad ratings, and how often. */
+  badReasons: Record<string, number>;
+  /** The application ids behind the figures (the drill-down). */
+  ids: string[];
+}
+
+export interface SuperviseOptions {
+  /** Inclusive acceptance date range, YYYY-MM-DD in Asia/Shanghai. */
+  from: string;
+  to: string;
+  today: string;
+  /** Days after acceptance a promised document may take before it counts as not delivered. */
+  promisedDays: number;
+}
+
+function empty(staffNo: string | null, name: string): Figures {
+  return {
+    staffNo,
+    name,
+    accepted: 0,
+    byType: {},
+    overridden: 0,
+    returned: 0,
+    promisedOutstanding: 0,
+    overdue: 0,
+    rated: 0,
+    badRatings: 0,
+    badReasons: {},
+    ids: [],
+  };
+}
+
+/** YYYY-MM-DD of an ISO time in Asia/Shanghai (UTC+8, no daylight saving). */
+export function shanghaiDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+function add(f: Figures, a: Application, o: SuperviseOptions): void {
+  f.accepted++;
+  f.ids.push(a.id);
+  f.byType[a.businessCode] = (f.byType[a.businessCode] ?? 0) + 1;
+  if (a.overriddenWarnings?.length) f.overridden++;
+  if (a.status === 'rejected' || a.history.some((h) => h.to === 'rejected')) f.returned++;
+  const acceptedDay = shanghaiDay(a.acceptedAt);
+  if (
+    addDays(acceptedDay, o.promisedDays) < o.today &&
+    a.documents.some((d) => d.status === 'to_follow')
+  )
+    f.promisedOutstanding++;
+  if (!isTerminal(a.status) && a.deadline < o.today) f.overdue++;
+  if (a.customerRating) {
+    f.rated++;
+    if (a.customerRating.bad) {
+      f.badRatings++;
+      const r = a.customerRating.reason?.trim() || '（未说明）';
+      f.badReasons[r] = (f.badReasons[r] ?? 0) + 1;
+    }
+  }
+}
+
+/** Per clerk (sorted by accepted, most first; 未记录 last) and the hall's total. */
+export function supervise(
+  apps: Iterable<Application>,
+  o: SuperviseOptions,
+): { clerks: Figures[]; hall: Figures } {
+  const byStaff = new Map<string, Figures>();
+  const hall = empty('*', '全厅');
+  for (const a of apps) {
+    const day = shanghaiDay(a.acceptedAt);
+    if (day < o.from || day > o.to) continue;
+    const key = a.acceptedByStaffNo ?? '';
+    let f = byStaff.get(key);
+    if (!f) {
+      f = a.acceptedByStaffNo ? empty(a.acceptedByStaffNo, a.acceptedBy) : empty(null, '未记录');
+      byStaff.set(key, f);
+    }
+    add(f, a, o);
+    add(hall, a, o);
+  }
+  const clerks = [...byStaff.values()].sort((x, y) =>
+    x.staffNo === null ? 1 : y.staffNo === null ? -1 : y.accepted - x.accepted,
+  );
+  return { clerks, hall };
+}
