@@ -20,6 +20,7 @@ import {
   type PushRequest,
 } from '../../../shared/protocol';
 import { gzip } from './gzip';
+import { LinkMeter } from './linkMeter';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -36,6 +37,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** The centre's `Retry-After` (429/503 when it sheds load), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -57,6 +60,24 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   /** Bodies at least this large are gzip-compressed (default 1 KB). */
   gzipThreshold?: number;
+  /**
+   * A transfer that makes no progress for this long is aborted (default 15 s): no answer this
+   * long after its body should have gone up at the measured rate, or no byte of the answer for
+   * this long. A silently dead connection is found in seconds, not at a total timeout.
+   */
+  stallMs?: number;
+  /** The link's measured rate and round trip (shared by every client of one engine). */
+  meter?: LinkMeter;
+}
+
+/** `Retry-After` as seconds or an HTTP date, in ms from now (undefined when absent/invalid). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.min(3_600_000, Math.round(Number(v) * 1000));
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.min(3_600_000, at - now));
 }
 
 export function normalizeEndpoint(endpoint: string): string {
@@ -71,18 +92,25 @@ export class ApiClient {
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly gzipThreshold: number;
+  private readonly stallMs: number;
+  readonly meter: LinkMeter;
 
   constructor(private readonly options: ApiClientOptions) {
     this.base = normalizeEndpoint(options.endpoint);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.gzipThreshold = options.gzipThreshold ?? 1024;
+    this.stallMs = options.stallMs ?? 15_000;
+    this.meter = options.meter ?? new LinkMeter();
   }
 
   /** Bytes of request bodies sent so far (after compression), for the panel and the bench. */
   bytesSent = 0;
 
   async health(): Promise<HealthResponse> {
-    const body = await this.request('GET', paths.apiHealth, { auth: false, timeoutMs: 10_000 });
+    const body = await this.request('GET', paths.apiHealth, {
+      auth: false,
+      timeoutMs: Math.min(10_000, this.stallMs),
+    });
     return this.parse(HealthResponse, body);
   }
 
@@ -92,8 +120,11 @@ export class ApiClient {
   }
 
   /** Sends a push whose JSON text is already built (the engine sizes batches on it). */
-  async pushRaw(jsonText: string): Promise<PushResponse> {
-    const body = await this.request('POST', paths.push, { text: jsonText });
+  async pushRaw(jsonText: string, onBody?: (bytes: number) => void): Promise<PushResponse> {
+    const body = await this.request('POST', paths.push, {
+      text: jsonText,
+      ...(onBody ? { onBody } : {}),
+    });
     return this.parse(PushResponse, body);
   }
 
@@ -137,7 +168,9 @@ export class ApiClient {
   }
 
   async attachmentStatus(sha256: string): Promise<AttachmentStatus> {
-    const body = await this.request('GET', paths.attachment(sha256), {});
+    const body = await this.request('GET', paths.attachment(sha256), {
+      timeoutMs: this.stallMs,
+    });
     return this.parse(AttachmentStatus, body);
   }
 
@@ -173,7 +206,10 @@ export class ApiClient {
       text?: string;
       bytes?: Uint8Array<ArrayBuffer>;
       auth?: boolean;
+      /** Allowance for the answer to start, on top of the body's expected upload time. */
       timeoutMs?: number;
+      /** Told the body's size on the wire (after gzip) before it is sent. */
+      onBody?: (bytes: number) => void;
     },
   ): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -195,32 +231,54 @@ export class ApiClient {
         body = raw;
       }
     }
-    // Weak links: allow ~2 KB/s on top of the base timeout before giving up on a big body.
-    const timeout = (opts.timeoutMs ?? this.timeoutMs) + (body ? body.length / 2 : 0);
+    opts.onBody?.(body?.length ?? 0);
+    const meter = this.meter;
+    let uploading = !!body && body.length >= 1024;
+    if (uploading) meter.begin();
+    const started = performance.now();
+    // Progress watchdog: until the answer starts, the allowance is the body's upload time at
+    // the measured rate (shared with the uploads in flight) plus the base; once it streams,
+    // every arriving piece resets a stallMs timer. A black-holed connection is cut in seconds.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeout);
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const arm = (ms: number): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(new Error(`no progress for ${Math.round(ms)} ms`)), ms);
+    };
+    const base = opts.timeoutMs ?? (body ? this.stallMs : this.timeoutMs);
+    arm(base + (body ? 1.5 * meter.expectedUploadMs(body.length) : 0));
     let res: Response;
-    try {
-      res = await this.options.fetch(this.base + path, {
-        method,
-        headers,
-        ...(body ? { body } : {}),
-        signal: controller.signal,
-      });
-      if (body) this.bytesSent += body.length;
-    } catch (e) {
-      clearTimeout(timer);
-      throw new NetworkError(e instanceof Error ? e.message : String(e));
-    }
     let text: string;
+    let bodyBytes = 0;
     try {
-      text = await res.text();
+      try {
+        res = await this.options.fetch(this.base + path, {
+          method,
+          headers,
+          ...(body ? { body } : {}),
+          signal: controller.signal,
+        });
+        if (body) this.bytesSent += body.length;
+      } catch (e) {
+        throw new NetworkError(e instanceof Error ? e.message : String(e));
+      }
+      if (uploading) meter.end(body?.length ?? 0);
+      uploading = false;
+      try {
+        arm(this.stallMs);
+        text = await readText(res, () => arm(this.stallMs));
+        bodyBytes = text.length;
+      } catch (e) {
+        // The connection died while the answer was coming: for the desk the outcome is unknown.
+        throw new NetworkError(e instanceof Error ? e.message : String(e));
+      }
     } catch (e) {
-      // The connection died while the answer was coming: for the desk the outcome is unknown.
-      throw new NetworkError(e instanceof Error ? e.message : String(e));
+      if (uploading) meter.end(0);
+      throw e;
     } finally {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
     }
+    if (!body && bodyBytes < 2048) meter.roundTrip(performance.now() - started);
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -228,6 +286,7 @@ export class ApiClient {
       parsed = undefined;
     }
     if (!res.ok) {
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
       const err = ApiError.safeParse(parsed);
       if (err.success) {
         throw new HttpError(
@@ -235,12 +294,28 @@ export class ApiClient {
           err.data.error.code,
           err.data.error.message,
           err.data.error.details,
+          retryAfterMs,
         );
       }
-      throw new HttpError(res.status, `HTTP_${res.status}`, `HTTP ${res.status}`);
+      throw new HttpError(res.status, `HTTP_${res.status}`, `HTTP ${res.status}`, undefined, retryAfterMs);
     }
     if (parsed === undefined)
       throw new ProtocolError('中心端的回答不是 JSON (response is not JSON)');
     return parsed;
   }
+}
+
+/** Reads an answer's text, calling `progress` for every piece that arrives. */
+async function readText(res: Response, progress: () => void): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return res.text();
+  const decoder = new TextDecoder();
+  let out = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    progress();
+    out += decoder.decode(value, { stream: true });
+  }
+  return out + decoder.decode();
 }
