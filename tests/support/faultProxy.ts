@@ -267,6 +267,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
   const open = new Set<() => void>();
   const holes = new Set<() => void>();
+  /** Black-holed connections, destroyed when the proxy closes. */
+  const zombies = new Set<() => void>();
 
   const server = net.createServer((client) => {
     stats.connections += 1;
@@ -308,7 +310,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       holes.delete(blackhole);
       toServer.close();
       toClient.close();
-      client.on('close', () => upstream.destroy());
+      const destroy = (): void => {
+        zombies.delete(destroy);
+        client.destroy();
+        upstream.destroy();
+      };
+      zombies.add(destroy);
+      client.on('close', destroy);
     };
     holes.add(blackhole);
 
@@ -423,6 +431,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     async close(): Promise<void> {
       for (const k of [...open]) k();
+      for (const z of [...zombies]) z();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -280,10 +280,7 @@ export class Uploader {
         }
         // A dropped connection is not an unreachable centre: try again at once.
         if (this.failStreak === 1) continue;
-        const alive = await client.health().then(
-          () => true,
-          () => false,
-        );
+        const alive = await this.centreAnswers(client);
         if (!alive) throw e instanceof NetworkError ? e : new NetworkError(String(e));
         if (this.failStreak > cfg.quickRetries) throw e;
         // The centre answers but transfers fail: a short jittered pause, then resume.
@@ -291,6 +288,22 @@ export class Uploader {
         await sleepOn(this.o.timers, this.o.random() * ceiling);
       }
     }
+  }
+
+  /**
+   * Whether the centre answers at all. A few probes: after a silent drop the browser may hand
+   * the first ones to pooled connections that died without a word (each is cut by the stall
+   * watchdog and dropped from the pool); a fresh connection then tells the truth.
+   */
+  private async centreAnswers(client: ApiClient): Promise<boolean> {
+    for (let i = 0; i < 3; i++) {
+      const ok = await client.health().then(
+        () => true,
+        (e: unknown) => (e instanceof NetworkError ? false : true),
+      );
+      if (ok) return true;
+    }
+    return false;
   }
 
   private async uploadOne(client: ApiClient, item: UploadItem): Promise<void> {
