@@ -24,6 +24,7 @@ import { vaultKey } from '../db/vault';
 import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
+import { UploadLimitsCard } from '../sync/UploadLimitsCard';
 import { AuditLogCard } from './AuditLog';
 import { IdCardReaderCard } from './idCard/IdCardReaderCard';
 import { exportBackup } from './backup';
@@ -56,6 +57,7 @@ export function SettingsPage() {
       <ShellSettingsCard />
       <IdCardReaderCard />
       <StorageCard />
+      <UploadLimitsCard />
       <HallUplinkCard />
       <AuditLogCard />
       <CalendarCard />

@@ -146,6 +146,7 @@ export class SyncEngine {
       ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}),
       ...(options.uploadLanes ? { maxLanes: options.uploadLanes } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.stallMs ? { stallMs: options.stallMs } : {}),
       onProgress: () => this.backoff.succeed(),
     });
   }
@@ -407,6 +408,8 @@ export class SyncEngine {
                 return this.refreshCounts();
               },
             });
+      // The scans whose records just arrived may go up now, beside the pull and the log.
+      if (this.started && stages.uploads !== false) void this.uploads();
       const pulled =
         stages.pull === false
           ? 0
@@ -448,7 +451,7 @@ export class SyncEngine {
       return { kind: 'ok', pushed, pulled, uploaded: 0 };
     } catch (e) {
       let { code, message } = classify(e);
-      if (code === 'unreachable' && !(await health)) {
+      if (code === 'unreachable' && (!(await health) || (await client.probe()))) {
         // The centre answered its health check: the connection dropped, the centre is there.
         this.drops += 1;
         code = 'dropped';

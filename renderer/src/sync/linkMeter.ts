@@ -67,10 +67,10 @@ export class LinkMeter {
 
   /**
    * How long `bytes` take to go up when they share the link with the uploads now in flight
-   * (the caller's own request included in `inflight` when it has begun).
+   * (`joining`: the caller's request has not begun yet and will share the link too).
    */
-  expectedUploadMs(bytes: number): number {
+  expectedUploadMs(bytes: number, joining = false): number {
     const rate = this.rate ?? UNKNOWN_BYTES_PER_MS;
-    return (bytes * Math.max(1, this.inflight)) / rate;
+    return (bytes * Math.max(1, this.inflight + (joining ? 1 : 0))) / rate;
   }
 }

@@ -21,8 +21,7 @@ export async function pullAll(
   let checkpoint = await store.getCheckpoint();
   // A test store without the flag keeps the old rule (a checkpoint means a completed pull).
   const fullDone =
-    checkpoint !== undefined &&
-    (store.fullPullDone ? await store.fullPullDone() : true);
+    checkpoint !== undefined && (store.fullPullDone ? await store.fullPullDone() : true);
   const skipOwn = fullDone && o.skipOwnEchoes !== false;
   let pulled = 0;
   for (let page = 0; page < 100_000; page++) {

@@ -72,10 +72,14 @@ export async function pushAll(
 
   const send = async (b: { batch: OutboxEntry[]; text: string }): Promise<void> => {
     try {
-      const res = await client.pushRaw(b.text, (bytes) => {
-        lastStart = { at: o.now(), bytes };
-        if (bytes > 0) ratio = Math.max(1, b.text.length / bytes);
-      });
+      const res = await client.pushRaw(
+        b.text,
+        (bytes) => {
+          lastStart = { at: o.now(), bytes };
+          if (bytes > 0) ratio = Math.max(1, b.text.length / bytes);
+        },
+        b.batch.length,
+      );
       await record(b.batch, res.results);
       size = Math.min(o.maxChanges, size * 2);
     } catch (e) {
@@ -92,10 +96,7 @@ export async function pushAll(
   };
 
   const race = (extraMs?: number): Promise<unknown> =>
-    Promise.race([
-      ...inflight.values(),
-      ...(extraMs !== undefined ? [o.sleep(extraMs)] : []),
-    ]);
+    Promise.race([...inflight.values(), ...(extraMs !== undefined ? [o.sleep(extraMs)] : [])]);
 
   for (let guard = 0; guard < 100_000; guard++) {
     if (failure) break;
@@ -199,7 +200,7 @@ async function isolateFailing(
   const attempt = async (entries: OutboxEntry[]): Promise<boolean> => {
     const b = buildBatch(o.deviceId, entries, o.maxBytes);
     try {
-      const res = await client.pushRaw(b.text);
+      const res = await client.pushRaw(b.text, undefined, b.batch.length);
       const outcomes = toOutcomes(b.batch, res.results);
       if (outcomes.length > 0) await store.applyPushResults(outcomes);
       answered += outcomes.length;

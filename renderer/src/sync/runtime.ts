@@ -4,7 +4,7 @@ import { activeDb, type HallDeskDB } from '../db/db';
 import { watchDeskConfig } from '../desk/config';
 import { loadCredentials } from './credentials';
 import { SyncEngine, type RoundResult } from './engine';
-import { defaultLock } from './lock';
+import { defaultLock, UPLOAD_LOCK_NAME } from './lock';
 import { syncStatusStore } from './status';
 import { createDexieSyncStore } from './store';
 
@@ -34,6 +34,7 @@ export function startSync(): void {
     fetch: (input, init) => globalThis.fetch(input, init),
     credentials: () => loadCredentials(db),
     lock: defaultLock(),
+    uploadLock: defaultLock(UPLOAD_LOCK_NAME),
     status: syncStatusStore,
     adoptProfile: true,
     onlineHint: (cb) => {

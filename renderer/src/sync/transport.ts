@@ -15,6 +15,7 @@ import {
   PullResponse,
   PushResponse,
   isRetryableStatus,
+  MAX_PUSH_BATCH,
   paths,
   type EnrollRequest,
   type PushRequest,
@@ -109,9 +110,36 @@ export class ApiClient {
   async health(): Promise<HealthResponse> {
     const body = await this.request('GET', paths.apiHealth, {
       auth: false,
-      timeoutMs: Math.min(10_000, this.stallMs),
+      timeoutMs: this.quickMs(),
     });
     return this.parse(HealthResponse, body);
+  }
+
+  /**
+   * How long a small, cheap request (health, an attachment's status, a push of a few records)
+   * may wait for its answer: a few round trips, at least 3 s, at most the stall time. After a
+   * silent drop every pooled connection is dead; each request that lands on one costs this.
+   */
+  quickMs(): number {
+    const rtt = this.meter.rttMs() ?? 300;
+    return Math.min(this.stallMs, Math.max(3_000, 10 * rtt));
+  }
+
+  /**
+   * Does the centre answer? Several health checks at once: after a silent drop some land on
+   * dead pooled connections (and are cut, which drops those from the pool), one on a fresh
+   * connection tells the truth in a round trip.
+   */
+  async probe(parallel = 4): Promise<boolean> {
+    const answers = await Promise.all(
+      Array.from({ length: parallel }, () =>
+        this.health().then(
+          () => true,
+          (e: unknown) => !(e instanceof NetworkError),
+        ),
+      ),
+    );
+    return answers.some(Boolean);
   }
 
   async enroll(req: EnrollRequest): Promise<EnrollResponse> {
@@ -120,9 +148,15 @@ export class ApiClient {
   }
 
   /** Sends a push whose JSON text is already built (the engine sizes batches on it). */
-  async pushRaw(jsonText: string, onBody?: (bytes: number) => void): Promise<PushResponse> {
+  async pushRaw(
+    jsonText: string,
+    onBody?: (bytes: number) => void,
+    changes = MAX_PUSH_BATCH,
+  ): Promise<PushResponse> {
     const body = await this.request('POST', paths.push, {
       text: jsonText,
+      // The centre's work grows with the batch; a few records answer in a round trip or two.
+      timeoutMs: Math.min(this.stallMs, this.quickMs() + 20 * changes),
       ...(onBody ? { onBody } : {}),
     });
     return this.parse(PushResponse, body);
@@ -169,7 +203,7 @@ export class ApiClient {
 
   async attachmentStatus(sha256: string): Promise<AttachmentStatus> {
     const body = await this.request('GET', paths.attachment(sha256), {
-      timeoutMs: this.stallMs,
+      timeoutMs: this.quickMs(),
     });
     return this.parse(AttachmentStatus, body);
   }
@@ -179,10 +213,12 @@ export class ApiClient {
     offset: number,
     size: number,
     chunk: Uint8Array<ArrayBuffer>,
+    signal?: AbortSignal,
   ): Promise<AttachmentStatus> {
     const q = new URLSearchParams({ offset: String(offset), size: String(size) });
     const body = await this.request('PUT', `${paths.attachment(sha256)}?${q.toString()}`, {
       bytes: chunk,
+      ...(signal ? { signal } : {}),
     });
     return this.parse(AttachmentStatus, body);
   }
@@ -210,6 +246,8 @@ export class ApiClient {
       timeoutMs?: number;
       /** Told the body's size on the wire (after gzip) before it is sent. */
       onBody?: (bytes: number) => void;
+      /** The caller's own abort (e.g. the attachment lane's progress watchdog). */
+      signal?: AbortSignal;
     },
   ): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -240,13 +278,17 @@ export class ApiClient {
     // the measured rate (shared with the uploads in flight) plus the base; once it streams,
     // every arriving piece resets a stallMs timer. A black-holed connection is cut in seconds.
     const controller = new AbortController();
+    opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason));
     let timer: ReturnType<typeof setTimeout> | null = null;
     const arm = (ms: number): void => {
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(new Error(`no progress for ${Math.round(ms)} ms`)), ms);
+      timer = setTimeout(
+        () => controller.abort(new Error(`no progress for ${Math.round(ms)} ms`)),
+        ms,
+      );
     };
     const base = opts.timeoutMs ?? (body ? this.stallMs : this.timeoutMs);
-    arm(base + (body ? 1.5 * meter.expectedUploadMs(body.length) : 0));
+    arm(base + (body ? 1.2 * meter.expectedUploadMs(body.length) : 0));
     let res: Response;
     let text: string;
     let bodyBytes = 0;
@@ -297,7 +339,13 @@ export class ApiClient {
           retryAfterMs,
         );
       }
-      throw new HttpError(res.status, `HTTP_${res.status}`, `HTTP ${res.status}`, undefined, retryAfterMs);
+      throw new HttpError(
+        res.status,
+        `HTTP_${res.status}`,
+        `HTTP ${res.status}`,
+        undefined,
+        retryAfterMs,
+      );
     }
     if (parsed === undefined)
       throw new ProtocolError('中心端的回答不是 JSON (response is not JSON)');

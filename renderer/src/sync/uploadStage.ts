@@ -22,6 +22,8 @@ export interface UploaderOptions {
   chunkBytes?: number;
   /** Files in flight at once at most (default from shared/config/sync.json). */
   maxLanes?: number;
+  /** No progress for this long cuts the chunks in flight (default from the config: 15 s). */
+  stallMs?: number;
   /** Called on every chunk the centre took: progress resets the engine's back-off. */
   onProgress?: () => void;
   /** Local wall clock for the attachment hours (tests pass a fixed one). */
@@ -94,7 +96,13 @@ export class Uploader {
   private doneFiles = 0;
   private doneBytes = 0;
   private partial = new Map<string, number>();
+  private waitingBytes = 0;
   private limits: UploadLimits = {};
+  /** Chunk requests in flight, for the progress watchdog. */
+  private inflight = new Set<{ started: number; allowMs: number; ctrl: AbortController }>();
+  /** performance.now() of the last chunk the centre took (or of the run's start). */
+  private lastProgressAt = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly o: UploaderOptions) {}
 
@@ -154,6 +162,17 @@ export class Uploader {
   }
 
   private async lanes(client: ApiClient): Promise<UploadRun> {
+    this.lastProgressAt = performance.now();
+    this.watchdog = setInterval(() => this.checkStall(), 250);
+    try {
+      return await this.lanesUnwatched(client);
+    } finally {
+      if (this.watchdog) clearInterval(this.watchdog);
+      this.watchdog = null;
+    }
+  }
+
+  private async lanesUnwatched(client: ApiClient): Promise<UploadRun> {
     this.lastClient = client;
     this.abortRun = null;
     this.outside = null;
@@ -220,21 +239,43 @@ export class Uploader {
     const queue = await this.o.store.uploadQueue(100_000);
     let waitingBytes = 0;
     for (const i of queue) waitingBytes += i.size;
+    this.waitingBytes = waitingBytes;
+    this.o.status.setState({ uploadsWaiting: queue.length });
+    this.set({ filesTotal: this.doneFiles + queue.length, filesDone: this.doneFiles });
+    this.showBytes();
+    return queue;
+  }
+
+  /** Bytes at the centre of this backlog, the rate and the time left (after every chunk). */
+  private showBytes(): void {
     let partial = 0;
     for (const v of this.partial.values()) partial += v;
     const rate = this.rate();
-    const bytesTotal = this.doneBytes + waitingBytes;
-    const bytesDone = this.doneBytes + partial;
-    this.o.status.setState({ uploadsWaiting: queue.length });
+    const bytesTotal = this.doneBytes + this.waitingBytes;
+    const bytesDone = Math.min(bytesTotal, this.doneBytes + partial);
     this.set({
-      filesTotal: this.doneFiles + queue.length,
-      filesDone: this.doneFiles,
       bytesTotal,
       bytesDone,
       rateBytesPerSec: rate,
       etaMs: rate ? Math.round(((bytesTotal - bytesDone) / rate) * 1000) : null,
     });
-    return queue;
+  }
+
+  /**
+   * No chunk taken by the centre for the stall time (or longer when a chunk is expected to
+   * take longer): the chunks in flight are cut and resumed from the centre's offset. Progress
+   * of any lane counts, so a silent drop of every connection is found stall time after the
+   * last progress, not after each request's own allowance.
+   */
+  private checkStall(): void {
+    const now = performance.now();
+    for (const r of [...this.inflight]) {
+      const since = Math.max(this.lastProgressAt, r.started);
+      if (now - since > Math.max(this.o.stallMs ?? syncConfig.stallMs, r.allowMs)) {
+        this.inflight.delete(r);
+        r.ctrl.abort(new Error('no progress'));
+      }
+    }
   }
 
   private lastClient: ApiClient | null = null;
@@ -278,10 +319,11 @@ export class Uploader {
           await sleepOn(this.o.timers, retryAfter * (1 + 0.2 * this.o.random()));
           continue;
         }
-        // A dropped connection is not an unreachable centre: try again at once.
-        if (this.failStreak === 1) continue;
-        const alive = await this.centreAnswers(client);
+        // A dropped connection is not an unreachable centre: does the centre answer?
+        const alive = await client.probe();
         if (!alive) throw e instanceof NetworkError ? e : new NetworkError(String(e));
+        // It does: again at once (twice), then with short jittered pauses.
+        if (this.failStreak <= 2) continue;
         if (this.failStreak > cfg.quickRetries) throw e;
         // The centre answers but transfers fail: a short jittered pause, then resume.
         const ceiling = Math.min(8_000, 250 * 2 ** this.failStreak);
@@ -290,25 +332,13 @@ export class Uploader {
     }
   }
 
-  /**
-   * Whether the centre answers at all. A few probes: after a silent drop the browser may hand
-   * the first ones to pooled connections that died without a word (each is cut by the stall
-   * watchdog and dropped from the pool); a fresh connection then tells the truth.
-   */
-  private async centreAnswers(client: ApiClient): Promise<boolean> {
-    for (let i = 0; i < 3; i++) {
-      const ok = await client.health().then(
-        () => true,
-        (e: unknown) => (e instanceof NetworkError ? false : true),
-      );
-      if (ok) return true;
-    }
-    return false;
-  }
-
   private async uploadOne(client: ApiClient, item: UploadItem): Promise<void> {
     const store = this.o.store;
-    this.set({ state: 'uploading', currentApplicationId: item.applicationId || null, lastError: null });
+    this.set({
+      state: 'uploading',
+      currentApplicationId: item.applicationId || null,
+      lastError: null,
+    });
     const status = await client.attachmentStatus(item.sha256);
     let offset = status.complete ? item.size : status.received;
     if (status.size !== null && status.size !== item.size) offset = 0;
@@ -327,15 +357,23 @@ export class Uploader {
       }
       this.sentBytes += chunk.length;
       const t0 = this.o.timers.now();
+      const watch = {
+        started: performance.now(),
+        allowMs: 1.2 * client.meter.expectedUploadMs(chunk.length, true),
+        ctrl: new AbortController(),
+      };
+      this.inflight.add(watch);
       try {
         const r = await client.putAttachmentChunk(
           item.sha256,
           offset,
           item.size,
           new Uint8Array(chunk),
+          watch.ctrl.signal,
         );
         offset = r.received;
         complete = r.complete;
+        this.lastProgressAt = performance.now();
       } catch (e) {
         if (e instanceof HttpError && e.code === 'E_OFFSET_MISMATCH') {
           // The centre has a different byte count (an earlier chunk landed after all).
@@ -349,12 +387,15 @@ export class Uploader {
           return;
         }
         throw e;
+      } finally {
+        this.inflight.delete(watch);
       }
       // Progress: the back-off starts again from its base.
       this.failStreak = 0;
       this.o.onProgress?.();
       this.partial.set(item.attachmentId, offset);
-      this.set({ state: 'uploading', rateBytesPerSec: this.rate() });
+      this.set({ state: 'uploading' });
+      this.showBytes();
       if (this.limits.kbps) {
         // The outlet's cap: this chunk may not go faster than the cap allows.
         const minMs = (chunk.length * 8) / this.limits.kbps;

@@ -110,16 +110,13 @@ export function createFakeCentre(): FakeCentre {
         try {
           if (centre.pushDelayMs) await new Promise((r) => setTimeout(r, centre.pushDelayMs));
           if (centre.busy) {
-            return new Response(
-              JSON.stringify({ error: { code: 'E_BUSY', message: '繁忙' } }),
-              {
-                status: centre.busy.status,
-                headers: {
-                  'content-type': 'application/json',
-                  'retry-after': String(centre.busy.retryAfterSec),
-                },
+            return new Response(JSON.stringify({ error: { code: 'E_BUSY', message: '繁忙' } }), {
+              status: centre.busy.status,
+              headers: {
+                'content-type': 'application/json',
+                'retry-after': String(centre.busy.retryAfterSec),
               },
-            );
+            });
           }
           if (centre.broken || req.changes.some((c) => centre.explode.has(c.entityId))) {
             return json(500, { error: { code: 'E_INTERNAL', message: 'internal error' } });
