@@ -451,8 +451,9 @@ export class SyncEngine {
       return { kind: 'ok', pushed, pulled, uploaded: 0 };
     } catch (e) {
       let { code, message } = classify(e);
-      if (code === 'unreachable' && (!(await health) || (await client.probe()))) {
-        // The centre answered its health check: the connection dropped, the centre is there.
+      if (code === 'unreachable' && (await client.probe())) {
+        // The centre answers a health check now: the connection dropped, the centre is there
+        // (the check made at the round's start may be from before the centre went away).
         this.drops += 1;
         code = 'dropped';
         message = MESSAGES.dropped;
