@@ -131,15 +131,20 @@ export class ApiClient {
    * connection tells the truth in a round trip.
    */
   async probe(parallel = 4): Promise<boolean> {
-    const answers = await Promise.all(
-      Array.from({ length: parallel }, () =>
-        this.health().then(
-          () => true,
-          (e: unknown) => !(e instanceof NetworkError),
+    // Two waves: the first may meet only dead pooled connections (each is cut and leaves the
+    // pool), the second then goes on fresh ones.
+    for (let wave = 0; wave < 2; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: parallel }, () =>
+          this.health().then(
+            () => true,
+            (e: unknown) => !(e instanceof NetworkError),
+          ),
         ),
-      ),
-    );
-    return answers.some(Boolean);
+      );
+      if (answers.some(Boolean)) return true;
+    }
+    return false;
   }
 
   async enroll(req: EnrollRequest): Promise<EnrollResponse> {
