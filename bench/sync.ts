@@ -30,6 +30,73 @@ interface LinkFigures {
   requests: number;
 }
 
+/**
+ * The lossy run (issue 11 §6): the same push on the weak link with every open connection
+ * dropped at the given moments (ms after the start). The engine runs as in the app (started,
+ * its own retries and back-off); the clock stops when the outbox is empty. Every application
+ * must be at the centre exactly once.
+ */
+async function lossyPush(
+  central: { admin: AdminClient; port: number },
+  shaping: { kbps?: number; rttMs?: number },
+  dropsAtMs: number[],
+): Promise<{ drops: number; wallMs: number; bytesUp: number; requests: number; ok: boolean }> {
+  const hall = `BENCH-lossy-${randomUUID().slice(0, 6)}`;
+  await central.admin.createHall(hall);
+  const proxy = await startFaultProxy({
+    target: { port: central.port },
+    ...shaping,
+    handshake: true,
+  });
+  const creds = await central.admin.enrollDesk(hall, 'bench-lossy', proxy.url);
+  const desk = createTestDesk(creds, {
+    stages: { push: true, uploads: true, pull: false },
+    backoffBaseMs: 1_000,
+    backoffCapMs: 300_000,
+    firstRoundJitterMs: 0,
+  });
+  try {
+    const first = createTestDesk(creds, {
+      db: desk.db,
+      stages: { push: false, uploads: false, pull: true },
+    });
+    await first.engine.syncNow();
+    const ids: string[] = [];
+    for (let i = 0; i < APPS; i++) {
+      const a = makeApplication(hall, 'D1');
+      ids.push(a.id);
+      await saveWithOutbox(desk.db, a);
+    }
+    proxy.resetStats();
+    const t0 = performance.now();
+    let drops = 0;
+    const timers = dropsAtMs.map((at) =>
+      setTimeout(() => {
+        drops += 1;
+        proxy.cutAll();
+      }, at),
+    );
+    desk.engine.start();
+    const limit = t0 + 20 * 60_000;
+    while ((await desk.db.outbox.count()) > 0 && performance.now() < limit) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const wallMs = Math.round(performance.now() - t0);
+    for (const t of timers) clearTimeout(t);
+    desk.engine.stop();
+    const onCentre = (await central.admin.applications(hall)).map((a) => a.id);
+    const ok =
+      onCentre.length === APPS &&
+      new Set(onCentre).size === APPS &&
+      ids.every((id) => onCentre.includes(id)) &&
+      (await desk.db.outbox.count()) === 0;
+    return { drops, wallMs, bytesUp: proxy.stats.bytesUp, requests: proxy.stats.requests, ok };
+  } finally {
+    await desk.close();
+    await proxy.close();
+  }
+}
+
 /** One desk pushes APPS applications through a proxy with the given shaping. */
 async function deskPush(
   central: { admin: AdminClient; port: number },
@@ -354,6 +421,13 @@ async function main(): Promise<void> {
     );
     log(
       `           full pull of a rebuilt desk (all ${APPS} back): ${weak.fullPull.wallMs} ms, down ${weak.fullPull.bytesDown} B, ${weak.fullPull.requests} requests`,
+    );
+    // Every open connection dropped at 25 %, 50 % and 75 % of the clean run's time.
+    const at = [0.25, 0.5, 0.75].map((f) => Math.round(f * weak.push.wallMs));
+    const lossy = await lossyPush(central, { kbps: KBPS, rttMs: RTT_MS }, at);
+    out.lossy = lossy;
+    log(
+      `lossy:     push ${lossy.wallMs} ms (${(lossy.wallMs / weak.push.wallMs).toFixed(2)} × clean, target ≤ 1.5), up ${lossy.bytesUp} B (${(lossy.bytesUp / weak.push.bytesUp).toFixed(2)} × clean, target ≤ 1.4), ${lossy.requests} requests, ${lossy.drops} drops, every application once: ${lossy.ok}`,
     );
 
     const loop = await deskPush(central, 'loop', {});

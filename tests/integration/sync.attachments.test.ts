@@ -72,14 +72,11 @@ describe('attachment upload', () => {
       [4, 'lostRequest'],
       [6, 'lostResponse'],
     ]);
+    // A dropped connection while the centre answers is not an unreachable centre: the lane
+    // resumes at once from the centre's offset, in the same run.
     const first = await desk.engine.syncNow();
-    expect(first.kind).toBe('failed');
-    // The application and the attachment's metadata are on the centre already.
+    expect(first).toMatchObject({ kind: 'ok', uploaded: 1 });
     expect((await central.admin.application(app.id)).id).toBe(app.id);
-    const second = await desk.engine.syncNow();
-    expect(second.kind).toBe('failed');
-    const third = await desk.engine.syncNow();
-    expect(third).toMatchObject({ kind: 'ok', uploaded: 1 });
 
     // Resumed, never restarted: offsets only move forward except for the one lost chunk.
     const sent = puts.reduce((n, p) => n + p.bytes, 0);

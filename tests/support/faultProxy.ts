@@ -7,6 +7,10 @@ import net from 'node:net';
 export interface FaultOptions {
   /** Link speed in kbit/s (1 kbit = 1000 bit) each way; 0 or undefined = unlimited. */
   kbps?: number;
+  /** Upload (desk → centre) speed when it differs from `kbps`. */
+  kbpsUp?: number;
+  /** Download (centre → desk) speed when it differs from `kbps`. */
+  kbpsDown?: number;
   /** Round-trip time added by the link, in ms (half each way). */
   rttMs?: number;
   /** Probability that a request is cut by a TCP reset while it is being uploaded. */
@@ -49,6 +53,11 @@ export interface FaultProxy {
   setFaults(options: FaultOptions): void;
   /** Destroys every open connection (a cable pulled). */
   cutAll(): void;
+  /**
+   * Black-holes every open connection: nothing more is carried either way and nothing is
+   * closed (a silent drop: a NAT or a radio link that forgot them). New connections work.
+   */
+  blackholeAll(): void;
   resetStats(): void;
   /** Points the proxy at another port (e.g. a restarted server). */
   setTarget(target: { host?: string; port: number }): void;
@@ -244,8 +253,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const up = new LinkDirection(0, 0);
   const down = new LinkDirection(0, 0);
   const configure = (): void => {
-    up.configure(faults.kbps, faults.rttMs);
-    down.configure(faults.kbps, faults.rttMs);
+    up.configure(faults.kbpsUp ?? faults.kbps, faults.rttMs);
+    down.configure(faults.kbpsDown ?? faults.kbps, faults.rttMs);
   };
   configure();
   const stats: FaultProxyStats = {
@@ -257,6 +266,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     droppedResponses: 0,
   };
   const open = new Set<() => void>();
+  const holes = new Set<() => void>();
+  /** Black-holed connections, destroyed when the proxy closes. */
+  const zombies = new Set<() => void>();
 
   const server = net.createServer((client) => {
     stats.connections += 1;
@@ -281,6 +293,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (dead) return;
       dead = true;
       open.delete(killHard);
+      holes.delete(blackhole);
       toServer.close();
       toClient.close();
       if (reset && !client.destroyed) client.resetAndDestroy();
@@ -289,6 +302,23 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     };
     const killHard = (): void => kill(true);
     open.add(killHard);
+    const blackhole = (): void => {
+      if (dead) return;
+      // Stop carrying anything; the sockets stay open until the ends give up on them.
+      dead = true;
+      open.delete(killHard);
+      holes.delete(blackhole);
+      toServer.close();
+      toClient.close();
+      const destroy = (): void => {
+        zombies.delete(destroy);
+        client.destroy();
+        upstream.destroy();
+      };
+      zombies.add(destroy);
+      client.on('close', destroy);
+    };
+    holes.add(blackhole);
 
     // Per request fault plan, drawn when the request starts.
     let resetAfterBytes = -1; // cut the upload after this many bytes of the current request
@@ -385,6 +415,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     cutAll(): void {
       for (const k of [...open]) k();
     },
+    blackholeAll(): void {
+      for (const h of [...holes]) h();
+    },
     resetStats(): void {
       stats.bytesUp = 0;
       stats.bytesDown = 0;
@@ -398,6 +431,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
     async close(): Promise<void> {
       for (const k of [...open]) k();
+      for (const z of [...zombies]) z();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

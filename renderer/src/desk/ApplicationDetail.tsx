@@ -40,6 +40,7 @@ import { AccessLog, useRecordAccess } from './AuditLog';
 import { type DeskConfig, useDeskConfig, useProfile } from './config';
 import { deadlineView } from './formModel';
 import { formatDateTime } from './Receipt';
+import { ApplicationUploads } from '../sync/UploadProgress';
 import { AttachmentTags, ScanButtons, useAttachments } from './Scans';
 
 export function ApplicationDetail(props: { id: string }) {
@@ -249,7 +250,12 @@ function Detail(props: { app: Application }) {
           </Descriptions.Item>
         </Descriptions>
       </Card>
-      <Card size="small" title={t('申请资料', 'Documents')} style={{ marginBottom: 12 }}>
+      <Card
+        size="small"
+        title={t('申请资料', 'Documents')}
+        extra={<ApplicationUploads applicationId={app.id} />}
+        style={{ marginBottom: 12 }}
+      >
         {app.documents.map((d) => (
           <div key={d.code} className="doc-row" data-testid={`detail-doc-${d.code}`}>
             <div className="doc-name">{docName(d.code)}</div>

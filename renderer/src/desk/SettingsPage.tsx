@@ -25,6 +25,7 @@ import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
 import { PermissionTable, RequirePermission } from '../staff/Guard';
+import { UploadLimitsCard } from '../sync/UploadLimitsCard';
 import { AuditLogCard } from './AuditLog';
 import { IdCardReaderCard } from './idCard/IdCardReaderCard';
 import { exportBackup } from './backup';
@@ -60,8 +61,13 @@ export function SettingsPage() {
       <RequirePermission need="config.change" what={t('本机设置', 'This computer')}>
         <ShellSettingsCard />
       </RequirePermission>
-      <IdCardReaderCard />
+      <RequirePermission need="config.change" what={t('身份证读卡器', 'ID card reader')}>
+        <IdCardReaderCard />
+      </RequirePermission>
       <StorageCard />
+      <RequirePermission need="config.change" what={t('附件上传', 'Attachment uploads')}>
+        <UploadLimitsCard />
+      </RequirePermission>
       <RequirePermission need="queue.setup" what={t('排队服务设置', 'Queue service set-up')}>
         <HallUplinkCard />
       </RequirePermission>

@@ -25,6 +25,7 @@ import { ageText, timeText } from './format';
 import { getSyncEngine, startSync, syncDb } from './runtime';
 import { syncStatusStore, type SyncStatusStore } from './status';
 import { readNotes, wirePayload } from './store';
+import { UploadProgressView } from './UploadProgress';
 
 const ENTITY_LABEL: Record<OutboxEntry['entity'], [string, string]> = {
   application: ['受理申请', 'Application'],
@@ -138,6 +139,7 @@ export function SyncPanel({
             format={() => `${progress.done} / ${progress.total}`}
           />
         )}
+        <UploadProgressView store={store} />
       </Card>
 
       {rejected && rejected.length > 0 && (

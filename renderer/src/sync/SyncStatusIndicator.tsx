@@ -13,6 +13,7 @@ import { useT } from '../i18n';
 import { ageText, timeText } from './format';
 import { startSync } from './runtime';
 import { syncStatusStore, type SyncPhase, type SyncStatusStore } from './status';
+import { UploadStatusSegment } from './UploadProgress';
 
 const COLORS: Record<SyncPhase, string> = {
   unconfigured: '#8c8c8c',
@@ -88,12 +89,16 @@ export function SyncStatusIndicator({
               {oldestAge !== null && oldestAge > 60_000 ? ` · ${ageText(oldestAge, t)}` : ''}
             </span>
           )}
+          <UploadStatusSegment store={store} />
           {s.rejected > 0 && (
             <Badge count={s.rejected} size="small" title={t('被拒收', 'Rejected')} />
           )}
-          {s.pending === 0 && s.lastSuccessAt && s.phase !== 'syncing' && (
-            <span style={{ color: '#8c8c8c' }}>{timeText(s.lastSuccessAt)}</span>
-          )}
+          {s.pending === 0 &&
+            s.uploadsWaiting === 0 &&
+            s.lastSuccessAt &&
+            s.phase !== 'syncing' && (
+              <span style={{ color: '#8c8c8c' }}>{timeText(s.lastSuccessAt)}</span>
+            )}
         </Space>
       </a>
     </Tooltip>

@@ -19,3 +19,14 @@ export function timeText(iso: string, now = new Date()): string {
   if (d.toDateString() === now.toDateString()) return hm;
   return `${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${hm}`;
 }
+
+/** "1.2 MB" / "350 KB" for a byte count. */
+export function bytesText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${Math.max(0, Math.round(bytes / 1024))} KB`;
+}
+
+/** "45 KB/s" for a rate in bytes per second. */
+export function rateText(bytesPerSec: number): string {
+  return `${bytesText(bytesPerSec)}/s`;
+}

@@ -10,6 +10,8 @@ export interface SyncLock {
 }
 
 export const SYNC_LOCK_NAME = 'halldesk-sync';
+/** The attachment lane's lock: one window uploads scans, beside whichever runs the rounds. */
+export const UPLOAD_LOCK_NAME = 'halldesk-sync-uploads';
 
 interface LockManagerLike {
   request(
@@ -53,8 +55,8 @@ export function memoryLock(): SyncLock & { readonly held: boolean } {
 }
 
 /** Web Locks when the platform has them, else a per-window lock (single-window fallback). */
-export function defaultLock(): SyncLock {
+export function defaultLock(name = SYNC_LOCK_NAME): SyncLock {
   const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
-  if (nav?.locks) return webLock(nav.locks);
+  if (nav?.locks) return webLock(nav.locks, name);
   return memoryLock();
 }

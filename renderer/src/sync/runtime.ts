@@ -6,7 +6,7 @@ import { credentialsOrPending } from './credentials';
 import { refreshGate } from '../staff/session';
 import { syncStaff } from '../staff/sync';
 import { SyncEngine, type RoundResult } from './engine';
-import { defaultLock } from './lock';
+import { defaultLock, UPLOAD_LOCK_NAME } from './lock';
 import { syncStatusStore } from './status';
 import { createDexieSyncStore } from './store';
 
@@ -37,6 +37,7 @@ export function startSync(): void {
     // A desk that took its enrollment code offline completes the enrollment at first contact.
     credentials: () => credentialsOrPending(db, (input, init) => globalThis.fetch(input, init)),
     lock: defaultLock(),
+    uploadLock: defaultLock(UPLOAD_LOCK_NAME),
     status: syncStatusStore,
     adoptProfile: true,
     // The hall's staff directory comes with every round; the gate follows what it says.

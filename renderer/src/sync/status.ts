@@ -16,6 +16,43 @@ export interface SyncProgress {
   done: number;
 }
 
+/**
+ * The attachment lane (uploads run beside the record rounds, never holding them back).
+ * idle: nothing to upload; uploading; retrying: a transfer failed and is being resumed while
+ * the centre answers; offline: the centre does not answer; waitingHours: outside the hours the
+ * outlet set for attachments; error: a transfer keeps failing (lastError says why).
+ */
+export interface UploadProgress {
+  state: 'idle' | 'uploading' | 'retrying' | 'offline' | 'waitingHours' | 'error';
+  /** Scans of this backlog (uploaded in this backlog + waiting). */
+  filesTotal: number;
+  filesDone: number;
+  bytesTotal: number;
+  bytesDone: number;
+  /** Measured upload rate (bytes per second), null before the first chunk. */
+  rateBytesPerSec: number | null;
+  /** Estimated time left at that rate. */
+  etaMs: number | null;
+  /** The application whose scans go up now. */
+  currentApplicationId: string | null;
+  /** Epoch ms when the attachment hours open again (state waitingHours). */
+  resumeAt: number | null;
+  lastError: string | null;
+}
+
+export const idleUploads: UploadProgress = {
+  state: 'idle',
+  filesTotal: 0,
+  filesDone: 0,
+  bytesTotal: 0,
+  bytesDone: 0,
+  rateBytesPerSec: null,
+  etaMs: null,
+  currentApplicationId: null,
+  resumeAt: null,
+  lastError: null,
+};
+
 export interface SyncStatus {
   phase: SyncPhase;
   /** ISO time of the last round that reached the centre and finished. */
@@ -34,6 +71,9 @@ export interface SyncStatus {
   /** Epoch ms of the next scheduled attempt (back-off or timer). */
   nextAttemptAt: number | null;
   progress: SyncProgress | null;
+  /** Attachments whose bytes still have to go up (the status bar shows them beside `pending`). */
+  uploadsWaiting: number;
+  uploads: UploadProgress;
 }
 
 export const initialSyncStatus: SyncStatus = {
@@ -47,6 +87,8 @@ export const initialSyncStatus: SyncStatus = {
   lastErrorCode: null,
   nextAttemptAt: null,
   progress: null,
+  uploadsWaiting: 0,
+  uploads: idleUploads,
 };
 
 export type SyncStatusStore = ReturnType<typeof createSyncStatusStore>;

@@ -46,9 +46,22 @@ export interface UploadItem {
   sha256: string;
   size: number;
   queuedAt: string;
+  /** When its application was accepted (uploads go application by application, oldest first). */
+  appAt?: string;
   /** Set when the upload failed for good (hash mismatch, missing local bytes). */
   error?: string;
 }
+
+/** Limits an outlet may set for attachment uploads (records are never limited). */
+export interface UploadLimits {
+  /** Upload bandwidth cap for attachment bytes in kbit/s (absent or 0: none). */
+  kbps?: number;
+  /** Hours when attachments go up, local time "HH:MM" (e.g. after closing 18:00–08:00). */
+  hours?: { from: string; to: string };
+}
+
+/** Settings key of the attachment upload limits (设置 → 附件上传). */
+export const UPLOAD_LIMITS_KEY = 'sync.uploadLimits';
 
 export interface OutboxCounts {
   pending: number;
@@ -58,8 +71,8 @@ export interface OutboxCounts {
 }
 
 export interface SyncStore {
-  /** Unacknowledged entries (pending or sending, not parked) in seq order. */
-  pendingEntries(limit: number): Promise<OutboxEntry[]>;
+  /** Unacknowledged entries (pending or sending, not parked) in seq order, after `afterSeq`. */
+  pendingEntries(limit: number, afterSeq?: number): Promise<OutboxEntry[]>;
   markSending(seqs: number[]): Promise<void>;
   /** Records a push's outcomes in one transaction: acks, parked rejections, conflict records. */
   applyPushResults(outcomes: PushOutcome[]): Promise<void>;
@@ -74,7 +87,16 @@ export interface SyncStore {
   getCheckpoint(): Promise<string | undefined>;
   /** Applies one pull page and stores its checkpoint in the same transaction. */
   applyPullPage(changes: PullChange[], checkpoint: string): Promise<void>;
+  /** Attachments waiting for their bytes to go up, with their application's time. */
   uploadQueue(limit: number): Promise<UploadItem[]>;
+  /** The application whose scans the clerk moved to the front (or null). Optional for tests. */
+  uploadFirst?(): Promise<string | null>;
+  setUploadFirst?(applicationId: string | null): Promise<void>;
+  /** The outlet's limits for attachment uploads. Optional for tests. */
+  uploadLimits?(): Promise<UploadLimits>;
+  /** True once a pull from the very start has reached the end (skipOwn is safe from then). */
+  fullPullDone?(): Promise<boolean>;
+  markFullPullDone?(): Promise<void>;
   hasUnsentChanges(entityId: string): Promise<boolean>;
   readAttachment(attachmentId: string, offset: number, length: number): Promise<Uint8Array | null>;
   finishUpload(attachmentId: string, error?: string): Promise<void>;
@@ -112,6 +134,8 @@ const PROFILE_KEY = 'desk.profile';
 
 export const META = {
   checkpoint: 'sync.checkpoint',
+  fullPullDone: 'sync.fullPullDone',
+  uploadFirst: 'sync.uploadFirst',
   credentials: 'sync.credentials',
   notes: 'sync.notes',
   lastSuccessAt: 'sync.lastSuccessAt',
@@ -165,8 +189,11 @@ export function createDexieSyncStore(
   now: () => Date = () => new Date(),
 ): SyncStore {
   const outbox = db.outbox;
-  /** The sealed attachment being uploaded, opened (readAttachment); dropped when it is done. */
-  let opened: { id: string; bytes: Blob } | null = null;
+  /**
+   * The sealed attachments being uploaded, opened (readAttachment); dropped when done. A few,
+   * since more than one file goes up at once on a link with a long delay.
+   */
+  const opened = new Map<string, Blob>();
 
   async function unsentFor(entityId: string, exceptSeqs?: ReadonlySet<number>): Promise<boolean> {
     const rows = await outbox.where('entityId').equals(entityId).toArray();
@@ -210,7 +237,16 @@ export function createDexieSyncStore(
   }
 
   return {
-    async pendingEntries(limit) {
+    async pendingEntries(limit, afterSeq) {
+      if (afterSeq !== undefined) {
+        // A round walks the outbox once: from where its last batch ended, by primary key.
+        return outbox
+          .where('seq')
+          .above(afterSeq)
+          .filter((r) => r.state === 'pending' || r.state === 'sending')
+          .limit(limit)
+          .toArray();
+      }
       // Two index ranges (state is indexed; rows within a state come in seq order), merged.
       const [a, b] = await Promise.all(
         UNSENT.map((s) => outbox.where('state').equals(s).limit(limit).toArray()),
@@ -415,7 +451,37 @@ export function createDexieSyncStore(
 
     async uploadQueue(limit) {
       const rows = await db.meta.where('key').startsWith(META.uploadPrefix).limit(limit).toArray();
-      return rows.map((r) => r.value as UploadItem).filter((u) => !u.error);
+      const items = rows.map((r) => r.value as UploadItem).filter((u) => !u.error);
+      const appIds = [...new Set(items.map((i) => i.applicationId).filter(Boolean))];
+      const apps = await db.applications.bulkGet(appIds);
+      const at = new Map(apps.flatMap((a) => (a ? [[a.id, a.acceptedAt] as const] : [])));
+      return items.map((i) => {
+        const appAt = at.get(i.applicationId);
+        return appAt ? { ...i, appAt } : i;
+      });
+    },
+
+    async uploadFirst() {
+      const row = await db.meta.get(META.uploadFirst);
+      return typeof row?.value === 'string' ? row.value : null;
+    },
+
+    async setUploadFirst(applicationId) {
+      if (applicationId) await db.meta.put({ key: META.uploadFirst, value: applicationId });
+      else await db.meta.delete(META.uploadFirst);
+    },
+
+    async uploadLimits() {
+      const row = await db.settings.get(UPLOAD_LIMITS_KEY);
+      return normalizeUploadLimits(row?.value);
+    },
+
+    async fullPullDone() {
+      return (await db.meta.get(META.fullPullDone))?.value === true;
+    },
+
+    async markFullPullDone() {
+      await db.meta.put({ key: META.fullPullDone, value: true });
     },
 
     async hasUnsentChanges(entityId) {
@@ -423,7 +489,7 @@ export function createDexieSyncStore(
     },
 
     async readAttachment(attachmentId, offset, length) {
-      let bytes = opened?.id === attachmentId ? opened.bytes : null;
+      let bytes = opened.get(attachmentId) ?? null;
       if (!bytes) {
         const row = await db.attachments.get(attachmentId);
         if (!row?.blob) return null;
@@ -435,7 +501,10 @@ export function createDexieSyncStore(
           throw e;
         }
         // A sealed file is opened once for all its chunks, not once per chunk.
-        if (row.enc) opened = { id: attachmentId, bytes };
+        if (row.enc) {
+          if (opened.size >= 4) opened.delete(opened.keys().next().value as string);
+          opened.set(attachmentId, bytes);
+        }
       }
       const buf = await bytes.slice(offset, offset + length).arrayBuffer();
       return new Uint8Array(buf);
@@ -545,7 +614,7 @@ export function createDexieSyncStore(
     },
 
     async finishUpload(attachmentId, error) {
-      if (opened?.id === attachmentId) opened = null;
+      opened.delete(attachmentId);
       const key = META.uploadPrefix + attachmentId;
       if (!error) {
         await db.meta.delete(key);
@@ -557,6 +626,21 @@ export function createDexieSyncStore(
       });
     },
   };
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** The stored limits, checked (anything malformed counts as "no limit"). */
+export function normalizeUploadLimits(value: unknown): UploadLimits {
+  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const out: UploadLimits = {};
+  if (typeof v.kbps === 'number' && Number.isFinite(v.kbps) && v.kbps > 0) out.kbps = v.kbps;
+  const h = v.hours as { from?: unknown; to?: unknown } | undefined;
+  if (h && typeof h.from === 'string' && typeof h.to === 'string') {
+    if (HHMM.test(h.from) && HHMM.test(h.to) && h.from !== h.to)
+      out.hours = { from: h.from, to: h.to };
+  }
+  return out;
 }
 
 /** Conflict notes for the panel (newest first). */

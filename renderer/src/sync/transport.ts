@@ -15,6 +15,7 @@ import {
   PullResponse,
   PushResponse,
   isRetryableStatus,
+  MAX_PUSH_BATCH,
   paths,
   type EnrollRequest,
   type PushRequest,
@@ -26,6 +27,7 @@ import {
   staffPaths,
   type StaffEvent,
 } from '../../../shared/staff/directory';
+import { LinkMeter } from './linkMeter';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -42,6 +44,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** The centre's `Retry-After` (429/503 when it sheds load), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -63,6 +67,24 @@ export interface ApiClientOptions {
   timeoutMs?: number;
   /** Bodies at least this large are gzip-compressed (default 1 KB). */
   gzipThreshold?: number;
+  /**
+   * A transfer that makes no progress for this long is aborted (default 15 s): no answer this
+   * long after its body should have gone up at the measured rate, or no byte of the answer for
+   * this long. A silently dead connection is found in seconds, not at a total timeout.
+   */
+  stallMs?: number;
+  /** The link's measured rate and round trip (shared by every client of one engine). */
+  meter?: LinkMeter;
+}
+
+/** `Retry-After` as seconds or an HTTP date, in ms from now (undefined when absent/invalid). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.min(3_600_000, Math.round(Number(v) * 1000));
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.min(3_600_000, at - now));
 }
 
 export function normalizeEndpoint(endpoint: string): string {
@@ -77,19 +99,58 @@ export class ApiClient {
   private readonly base: string;
   private readonly timeoutMs: number;
   private readonly gzipThreshold: number;
+  private readonly stallMs: number;
+  readonly meter: LinkMeter;
 
   constructor(private readonly options: ApiClientOptions) {
     this.base = normalizeEndpoint(options.endpoint);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.gzipThreshold = options.gzipThreshold ?? 1024;
+    this.stallMs = options.stallMs ?? 15_000;
+    this.meter = options.meter ?? new LinkMeter();
   }
 
   /** Bytes of request bodies sent so far (after compression), for the panel and the bench. */
   bytesSent = 0;
 
   async health(): Promise<HealthResponse> {
-    const body = await this.request('GET', paths.apiHealth, { auth: false, timeoutMs: 10_000 });
+    const body = await this.request('GET', paths.apiHealth, {
+      auth: false,
+      timeoutMs: this.quickMs(),
+    });
     return this.parse(HealthResponse, body);
+  }
+
+  /**
+   * How long a small, cheap request (health, an attachment's status, a push of a few records)
+   * may wait for its answer: a few round trips, at least 3 s, at most the stall time. After a
+   * silent drop every pooled connection is dead; each request that lands on one costs this.
+   */
+  quickMs(): number {
+    const rtt = this.meter.rttMs() ?? 300;
+    return Math.min(this.stallMs, Math.max(3_000, 10 * rtt));
+  }
+
+  /**
+   * Does the centre answer? Several health checks at once: after a silent drop some land on
+   * dead pooled connections (and are cut, which drops those from the pool), one on a fresh
+   * connection tells the truth in a round trip.
+   */
+  async probe(parallel = 4): Promise<boolean> {
+    // Two waves: the first may meet only dead pooled connections (each is cut and leaves the
+    // pool), the second then goes on fresh ones.
+    for (let wave = 0; wave < 2; wave++) {
+      const answers = await Promise.all(
+        Array.from({ length: parallel }, () =>
+          this.health().then(
+            () => true,
+            (e: unknown) => !(e instanceof NetworkError),
+          ),
+        ),
+      );
+      if (answers.some(Boolean)) return true;
+    }
+    return false;
   }
 
   async enroll(req: EnrollRequest): Promise<EnrollResponse> {
@@ -98,8 +159,17 @@ export class ApiClient {
   }
 
   /** Sends a push whose JSON text is already built (the engine sizes batches on it). */
-  async pushRaw(jsonText: string): Promise<PushResponse> {
-    const body = await this.request('POST', paths.push, { text: jsonText });
+  async pushRaw(
+    jsonText: string,
+    onBody?: (bytes: number) => void,
+    changes = MAX_PUSH_BATCH,
+  ): Promise<PushResponse> {
+    const body = await this.request('POST', paths.push, {
+      text: jsonText,
+      // The centre's work grows with the batch; a few records answer in a round trip or two.
+      timeoutMs: Math.min(this.stallMs, this.quickMs() + 20 * changes),
+      ...(onBody ? { onBody } : {}),
+    });
     return this.parse(PushResponse, body);
   }
 
@@ -155,7 +225,9 @@ export class ApiClient {
   }
 
   async attachmentStatus(sha256: string): Promise<AttachmentStatus> {
-    const body = await this.request('GET', paths.attachment(sha256), {});
+    const body = await this.request('GET', paths.attachment(sha256), {
+      timeoutMs: this.quickMs(),
+    });
     return this.parse(AttachmentStatus, body);
   }
 
@@ -164,10 +236,12 @@ export class ApiClient {
     offset: number,
     size: number,
     chunk: Uint8Array<ArrayBuffer>,
+    signal?: AbortSignal,
   ): Promise<AttachmentStatus> {
     const q = new URLSearchParams({ offset: String(offset), size: String(size) });
     const body = await this.request('PUT', `${paths.attachment(sha256)}?${q.toString()}`, {
       bytes: chunk,
+      ...(signal ? { signal } : {}),
     });
     return this.parse(AttachmentStatus, body);
   }
@@ -191,7 +265,12 @@ export class ApiClient {
       text?: string;
       bytes?: Uint8Array<ArrayBuffer>;
       auth?: boolean;
+      /** Allowance for the answer to start, on top of the body's expected upload time. */
       timeoutMs?: number;
+      /** Told the body's size on the wire (after gzip) before it is sent. */
+      onBody?: (bytes: number) => void;
+      /** The caller's own abort (e.g. the attachment lane's progress watchdog). */
+      signal?: AbortSignal;
     },
   ): Promise<unknown> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -213,32 +292,58 @@ export class ApiClient {
         body = raw;
       }
     }
-    // Weak links: allow ~2 KB/s on top of the base timeout before giving up on a big body.
-    const timeout = (opts.timeoutMs ?? this.timeoutMs) + (body ? body.length / 2 : 0);
+    opts.onBody?.(body?.length ?? 0);
+    const meter = this.meter;
+    let uploading = !!body && body.length >= 1024;
+    if (uploading) meter.begin();
+    const started = performance.now();
+    // Progress watchdog: until the answer starts, the allowance is the body's upload time at
+    // the measured rate (shared with the uploads in flight) plus the base; once it streams,
+    // every arriving piece resets a stallMs timer. A black-holed connection is cut in seconds.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeout);
+    opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason));
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const arm = (ms: number): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(
+        () => controller.abort(new Error(`no progress for ${Math.round(ms)} ms`)),
+        ms,
+      );
+    };
+    const base = opts.timeoutMs ?? (body ? this.stallMs : this.timeoutMs);
+    arm(base + (body ? 1.2 * meter.expectedUploadMs(body.length) : 0));
     let res: Response;
-    try {
-      res = await this.options.fetch(this.base + path, {
-        method,
-        headers,
-        ...(body ? { body } : {}),
-        signal: controller.signal,
-      });
-      if (body) this.bytesSent += body.length;
-    } catch (e) {
-      clearTimeout(timer);
-      throw new NetworkError(e instanceof Error ? e.message : String(e));
-    }
     let text: string;
+    let bodyBytes = 0;
     try {
-      text = await res.text();
+      try {
+        res = await this.options.fetch(this.base + path, {
+          method,
+          headers,
+          ...(body ? { body } : {}),
+          signal: controller.signal,
+        });
+        if (body) this.bytesSent += body.length;
+      } catch (e) {
+        throw new NetworkError(e instanceof Error ? e.message : String(e));
+      }
+      if (uploading) meter.end(body?.length ?? 0);
+      uploading = false;
+      try {
+        arm(this.stallMs);
+        text = await readText(res, () => arm(this.stallMs));
+        bodyBytes = text.length;
+      } catch (e) {
+        // The connection died while the answer was coming: for the desk the outcome is unknown.
+        throw new NetworkError(e instanceof Error ? e.message : String(e));
+      }
     } catch (e) {
-      // The connection died while the answer was coming: for the desk the outcome is unknown.
-      throw new NetworkError(e instanceof Error ? e.message : String(e));
+      if (uploading) meter.end(0);
+      throw e;
     } finally {
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
     }
+    if (!body && bodyBytes < 2048) meter.roundTrip(performance.now() - started);
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
@@ -246,6 +351,7 @@ export class ApiClient {
       parsed = undefined;
     }
     if (!res.ok) {
+      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
       const err = ApiError.safeParse(parsed);
       if (err.success) {
         throw new HttpError(
@@ -253,12 +359,34 @@ export class ApiClient {
           err.data.error.code,
           err.data.error.message,
           err.data.error.details,
+          retryAfterMs,
         );
       }
-      throw new HttpError(res.status, `HTTP_${res.status}`, `HTTP ${res.status}`);
+      throw new HttpError(
+        res.status,
+        `HTTP_${res.status}`,
+        `HTTP ${res.status}`,
+        undefined,
+        retryAfterMs,
+      );
     }
     if (parsed === undefined)
       throw new ProtocolError('中心端的回答不是 JSON (response is not JSON)');
     return parsed;
   }
+}
+
+/** Reads an answer's text, calling `progress` for every piece that arrives. */
+async function readText(res: Response, progress: () => void): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return res.text();
+  const decoder = new TextDecoder();
+  let out = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    progress();
+    out += decoder.decode(value, { stream: true });
+  }
+  return out + decoder.decode();
 }

@@ -28,6 +28,12 @@ export interface FakeCentre {
   maxBatch: number;
   /** Delay each push answer (ms) to make concurrency visible. */
   pushDelayMs: number;
+  /** Entity ids the centre's database cannot store: a push holding one fails whole (500). */
+  explode: Set<string>;
+  /** Every push fails with 500 (a centre that is down behind its health check). */
+  broken: boolean;
+  /** Pushes are shed with this status and Retry-After (seconds) while set. */
+  busy: { status: 429 | 503; retryAfterSec: number } | null;
   requests: number;
   /** Back office: move an application on. */
   transition(id: string, to: string): Application;
@@ -58,6 +64,9 @@ export function createFakeCentre(): FakeCentre {
     poison: new Set(),
     maxBatch: 500,
     pushDelayMs: 0,
+    explode: new Set(),
+    broken: false,
+    busy: null,
     requests: 0,
     transition(id, to) {
       const r = centre.records.get(id);
@@ -100,6 +109,18 @@ export function createFakeCentre(): FakeCentre {
         centre.maxConcurrentPushes = Math.max(centre.maxConcurrentPushes, inFlight);
         try {
           if (centre.pushDelayMs) await new Promise((r) => setTimeout(r, centre.pushDelayMs));
+          if (centre.busy) {
+            return new Response(JSON.stringify({ error: { code: 'E_BUSY', message: '繁忙' } }), {
+              status: centre.busy.status,
+              headers: {
+                'content-type': 'application/json',
+                'retry-after': String(centre.busy.retryAfterSec),
+              },
+            });
+          }
+          if (centre.broken || req.changes.some((c) => centre.explode.has(c.entityId))) {
+            return json(500, { error: { code: 'E_INTERNAL', message: 'internal error' } });
+          }
           if (req.changes.length > centre.maxBatch) {
             return json(413, { error: { code: 'E_BATCH_TOO_LARGE', message: 'too many' } });
           }

@@ -48,6 +48,45 @@ describe('SyncStatusIndicator', () => {
   });
 });
 
+describe('scans waiting (issue 17)', () => {
+  it('the status bar shows scans uploaded of total, bytes, rate and time left while they wait', () => {
+    const store = storeOf({
+      phase: 'synced',
+      pending: 0,
+      lastSuccessAt: new Date().toISOString(),
+      uploadsWaiting: 599,
+      uploads: {
+        state: 'uploading',
+        filesTotal: 600,
+        filesDone: 1,
+        bytesTotal: 170 * 1024 * 1024,
+        bytesDone: 300 * 1024,
+        rateBytesPerSec: 60 * 1024,
+        etaMs: 48 * 60_000,
+        currentApplicationId: 'a',
+        resumeAt: null,
+        lastError: null,
+      },
+    });
+    const html = renderToString(<SyncStatusIndicator store={store} />);
+    expect(html).toContain('附件 1/600');
+    expect(html).toContain('170.0 MB');
+    expect(html).toContain('60 KB/s');
+    expect(html).toContain('48 分钟');
+    expect(html).not.toContain('待发送 0');
+    const panel = renderToString(<SyncPanel store={store} />);
+    expect(panel).toContain('附件上传中');
+    expect(panel).toContain('附件 1/600');
+  });
+
+  it('scans waiting before the lane started are shown too (never "nothing pending")', () => {
+    const html = renderToString(
+      <SyncStatusIndicator store={storeOf({ phase: 'offline', uploadsWaiting: 120 })} />,
+    );
+    expect(html).toContain('附件 0/120');
+  });
+});
+
 describe('SyncPanel', () => {
   it('renders the state, the sync-now button, the progress of a large backlog and enrollment', () => {
     const store = storeOf({ phase: 'syncing', pending: 800, progress: { total: 1000, done: 200 } });
