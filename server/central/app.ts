@@ -9,18 +9,29 @@ import type { Db } from '../db/db';
 import { openDb } from '../db/db';
 import { runMigrations } from '../db/migrations';
 import * as admin from './admin';
-import { attachmentContent, attachmentStatus, putAttachmentChunk } from './attachments';
+import {
+  attachmentContent,
+  attachmentStatus,
+  contentDisposition,
+  putAttachmentChunk,
+  servedContentType,
+} from './attachments';
 import { listAudit, storeAudit } from './audit';
 import type { DeviceAuth } from './auth';
 import { authenticateAdmin, authenticateDevice, ensureAdminToken } from './auth';
 import { registerConsole } from './console';
 import { installCors } from './cors';
-import { fail, installErrorHandling } from './errors';
+import { ApiFailure, fail, installErrorHandling } from './errors';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './guards';
+import { centralLoggerOptions } from './logging';
 import { processPull } from './pull';
 import { processPush } from './push';
 import { deskOnly, serviceView } from './pushRules';
 import { sweepExpiredUploads } from './attachments';
+import type { RateLimits } from './rateLimit';
+import { createLimiters, rateLimited } from './rateLimit';
+import type { SessionPolicy } from './sessions';
+import { DEFAULT_SESSION_POLICY } from './sessions';
 import { registerUpdates } from './updates';
 
 export interface CentralServerOptions {
@@ -29,8 +40,21 @@ export interface CentralServerOptions {
   dataDir?: string;
   /** Administrator token (main.ts passes HALLDESK_ADMIN_TOKEN); without it the stored hash is kept or a token is generated once. */
   adminToken?: string;
-  /** Fastify logger option (false in tests). */
+  /**
+   * Fastify logger option (false in tests): pino options such as level and stream. Whatever is
+   * given, errors, requests and messages pass through logging.ts (codes and ids, never values).
+   */
   logger?: boolean | object;
+  /**
+   * Which proxies may set X-Forwarded-For/-Proto (Fastify's trustProxy: true, a hop count, or
+   * addresses/CIDRs). Off by default: a client must not be able to fake its address (rate
+   * limits) or the protocol (the console cookie's Secure flag). main.ts: HALLDESK_TRUST_PROXY.
+   */
+  trustProxy?: boolean | number | string | string[];
+  /** Failed attempts per client address (defaults in rateLimit.ts). */
+  rateLimits?: Partial<RateLimits>;
+  /** Console session lifetime (defaults in sessions.ts). */
+  consoleSessions?: Partial<SessionPolicy>;
   /** Where shared/config/<key>.json live (seeding); defaults to the repository's. */
   configDir?: URL | string;
   /** PostgreSQL pool size. */
@@ -78,14 +102,21 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   }
 
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: centralLoggerOptions(opts.logger),
     bodyLimit: MAX_BODY_BYTES,
-    // Proxies and load balancers in front of several endpoint processes.
-    trustProxy: true,
+    // A hop count as proxy-addr's function form (Fastify's typings only name the others).
+    trustProxy:
+      typeof opts.trustProxy === 'number'
+        ? (
+            (hops: number) => (_addr: string, hop: number) =>
+              hop < hops
+          )(opts.trustProxy)
+        : (opts.trustProxy ?? false),
     return503OnClosing: true,
     clientErrorHandler,
     frameworkErrors,
   });
+  const limiters = createLimiters(opts.rateLimits);
   installErrorHandling(app);
   installRequestGuards(app);
   installCors(app);
@@ -111,8 +142,17 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   const device = async (req: FastifyRequest) => {
     req.device = await authenticateDevice(db, req);
   };
+  // A failed administrator authentication counts against the address; past the limit the
+  // address is refused before its token is even looked at.
   const adminOnly = async (req: FastifyRequest) => {
-    await authenticateAdmin(db, req);
+    const wait = limiters.adminAuth.blockedFor(req.ip);
+    if (wait > 0) throw rateLimited(wait);
+    try {
+      await authenticateAdmin(db, req);
+    } catch (err) {
+      if (err instanceof ApiFailure) limiters.adminAuth.failed(req.ip);
+      throw err;
+    }
   };
   const dev = (req: FastifyRequest): DeviceAuth => req.device!;
   // Routes a `service` device (the hall queue service's uplink) may not use (pushRules.ts).
@@ -140,7 +180,17 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   app.get(paths.apiHealth, health);
 
   // ---------------------------------------------------------------- device API
-  app.post(paths.enroll, async (req) => admin.enroll(db, req.body));
+  // Enrollment-code guesses: every refused attempt counts against the address.
+  app.post(paths.enroll, async (req) => {
+    const wait = limiters.enroll.blockedFor(req.ip);
+    if (wait > 0) throw rateLimited(wait);
+    try {
+      return await admin.enroll(db, req.body);
+    } catch (err) {
+      if (err instanceof ApiFailure) limiters.enroll.failed(req.ip);
+      throw err;
+    }
+  });
   app.get(paths.device, { onRequest: device }, async (req) =>
     admin.deviceInfo(db, dev(req).deviceId),
   );
@@ -210,9 +260,13 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     `${API_PREFIX}/attachments/:sha/content`,
     { onRequest: deskDevice },
     async (req, reply) => {
-      const { bytes, mimeType } = await attachmentContent(db, dev(req), req.params.sha);
+      const { bytes, mimeType, fileName } = await attachmentContent(db, dev(req), req.params.sha);
+      // The recorded type only when it is a raster image or a PDF (a desk-chosen text/html or
+      // image/svg+xml would run as a page); never sniffed; always a download.
       return reply
-        .type(mimeType)
+        .type(servedContentType(mimeType))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', contentDisposition(fileName, req.params.sha))
         .header('cache-control', 'private, max-age=31536000, immutable')
         .send(bytes);
     },
@@ -272,7 +326,10 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     { prefix: `${API_PREFIX}/admin` },
   );
 
-  await registerConsole(app, db);
+  await registerConsole(app, db, {
+    sessions: { ...DEFAULT_SESSION_POLICY, ...(opts.consoleSessions ?? {}) },
+    loginLimiter: limiters.consoleLogin,
+  });
   registerUpdates(app, opts.updatesDir);
 
   // Unfinished uploads expire: swept at start and hourly (a failed sweep is retried next hour).
