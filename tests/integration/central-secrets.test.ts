@@ -286,12 +286,12 @@ for (const { variant, skipReason } of forEachDb()) {
       });
     });
 
-    describe('rate limits on admin authentication and console sign-in', () => {
-      let c: TestCentral;
-      let storageRef: TestStorage | undefined;
+    describe('rate limits on admin authentication and console sign-in, behind a trusted proxy', () => {
       it('refuses an address after too many failures, then lets it in when the window ends', async () => {
-        storageRef = (await testStorage(variant, 'limits')) as TestStorage;
-        c = await startCentral(storageRef, {
+        const storage = (await testStorage(variant, 'limits')) as TestStorage;
+        // The operator names the proxy: only then do X-Forwarded-For/-Proto count.
+        const c = await startCentral(storage, {
+          trustProxy: '127.0.0.1',
           rateLimits: {
             adminAuth: { max: 3, windowMs: 1500 },
             consoleLogin: { max: 2, windowMs: 60_000 },
@@ -308,18 +308,42 @@ for (const { variant, skipReason } of forEachDb()) {
           await new Promise((r) => setTimeout(r, 1600));
           expect((await admin(c.adminToken)).status).toBe(200);
 
-          for (let i = 0; i < 2; i++)
-            expect((await form(c.url, '/console/login', { token: 'nope-nope-nope' })).status).toBe(
-              401,
+          const from = (addr: string, extra: Record<string, string> = {}) => ({
+            'x-forwarded-for': addr,
+            ...extra,
+          });
+          for (let i = 0; i < 2; i++) {
+            const r = await form(
+              c.url,
+              '/console/login',
+              { token: 'nope-nope-nope' },
+              from('10.9.9.9'),
             );
-          const third = await form(c.url, '/console/login', { token: c.adminToken });
+            expect(r.status).toBe(401);
+          }
+          const third = await form(
+            c.url,
+            '/console/login',
+            { token: c.adminToken },
+            from('10.9.9.9'),
+          );
           expect(third.status).toBe(429);
           expect(third.headers.get('retry-after')).toBeTruthy();
           expect(third.headers.get('set-cookie')).toBeNull();
           expect(await third.text()).toContain('登录失败次数过多');
+          // Another client behind the same proxy is not held back; HTTPS at the proxy makes the
+          // cookie Secure.
+          const other = await form(
+            c.url,
+            '/console/login',
+            { token: c.adminToken },
+            from('10.9.9.8', { 'x-forwarded-proto': 'https' }),
+          );
+          expect(other.status).toBe(303);
+          expect(other.headers.get('set-cookie')).toContain('; Secure');
         } finally {
           await c.close();
-          await storageRef.cleanup();
+          await storage.cleanup();
         }
       });
     });
