@@ -135,8 +135,13 @@ function logMethod(this: unknown, args: unknown[], method: LogFn): void {
       if (v instanceof Error && k !== 'err') obj[k] = safeError(v);
     }
     const err = obj.err;
-    if (err instanceof Error && typeof rest[0] === 'string' && rest[0] === err.message) {
-      rest = [`error ${safeError(err).code ?? safeError(err).type}`];
+    // pino makes err.message the message when none is given; Fastify passes it as the message.
+    if (err instanceof Error && (typeof rest[0] !== 'string' || rest[0] === err.message)) {
+      const safe = safeError(err);
+      rest = [
+        `error ${safe.code ?? safe.type}`,
+        ...rest.slice(typeof rest[0] === 'string' ? 1 : 0),
+      ];
     }
     first = obj;
   }

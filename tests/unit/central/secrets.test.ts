@@ -1,9 +1,15 @@
 // The central endpoint's pieces for keeping secrets out of places: the log serializers, the
 // control-character escaping of device text, the failure rate limiter, attachment headers.
 import { PGlite } from '@electric-sql/pglite';
+import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { contentDisposition, servedContentType } from '../../../server/central/attachments';
-import { safeError, safeUrl, startupMessage } from '../../../server/central/logging';
+import {
+  centralLoggerOptions,
+  safeError,
+  safeUrl,
+  startupMessage,
+} from '../../../server/central/logging';
 import { trustProxyFromEnv } from '../../../server/central/proxy';
 import {
   FailureLimiter,
@@ -61,6 +67,30 @@ describe('safeError', () => {
     expect(
       startupMessage(Object.assign(new Error(`value ${ID}`), { severity: 'ERROR' })),
     ).not.toContain(ID);
+  });
+});
+
+describe('the central logger', () => {
+  it('never writes an error message, however the error is logged', async () => {
+    const lines: string[] = [];
+    const app = Fastify({
+      logger: centralLoggerOptions({
+        level: 'trace',
+        stream: { write: (s: string) => lines.push(s) },
+      }) as object,
+    });
+    app.log.error({ err: new Error('SECRET-1') });
+    app.log.error(new Error('SECRET-2'));
+    app.log.warn({ err: new Error('SECRET-3') }, 'SECRET-3');
+    app.log.info('Route GET:/x?token=SECRET-4 not found');
+    app.log.error({ error: Object.assign(new Error('SECRET-5'), { params: ['SECRET-5'] }) }, 'm');
+    app.log.info({ req: { method: 'GET', url: '/a?token=SECRET-6', ip: '10.0.0.1' } }, 'r');
+    await app.close();
+    const log = lines.join('');
+    expect(lines).toHaveLength(6);
+    expect(log).not.toContain('SECRET');
+    expect(log).toContain('/x?token=[redacted]');
+    expect(log).toContain('"remoteAddress":"10.0.0.1"');
   });
 });
 
