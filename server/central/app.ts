@@ -101,17 +101,12 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     throw err;
   }
 
+  const trust = opts.trustProxy ?? false;
   const app = Fastify({
     logger: centralLoggerOptions(opts.logger),
     bodyLimit: MAX_BODY_BYTES,
-    // A hop count as proxy-addr's function form (Fastify's typings only name the others).
-    trustProxy:
-      typeof opts.trustProxy === 'number'
-        ? (
-            (hops: number) => (_addr: string, hop: number) =>
-              hop < hops
-          )(opts.trustProxy)
-        : (opts.trustProxy ?? false),
+    // A hop count in proxy-addr's function form (Fastify's typings only name the others).
+    trustProxy: typeof trust === 'number' ? (_addr: string, hop: number) => hop < trust : trust,
     return503OnClosing: true,
     clientErrorHandler,
     frameworkErrors,
