@@ -9,20 +9,31 @@ import type { Db } from '../db/db';
 import { openDb } from '../db/db';
 import { runMigrations } from '../db/migrations';
 import * as admin from './admin';
-import { attachmentContent, attachmentStatus, putAttachmentChunk } from './attachments';
+import {
+  attachmentContent,
+  attachmentStatus,
+  contentDisposition,
+  putAttachmentChunk,
+  servedContentType,
+} from './attachments';
 import { listAudit, storeAudit } from './audit';
 import type { DeviceAuth } from './auth';
 import { authenticateDevice, ensureAdminToken } from './auth';
 import { registerConsole } from './console';
 import { installCors } from './cors';
-import { fail, installErrorHandling } from './errors';
+import { ApiFailure, fail, installErrorHandling } from './errors';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './guards';
+import { centralLoggerOptions } from './logging';
 import { processPull } from './pull';
 import { processPush } from './push';
 import { deskOnly, serviceView } from './pushRules';
 import { sweepExpiredUploads } from './attachments';
 import { operatorHook } from './operator';
 import { registerStaffAdminRoutes, registerStaffDeviceRoutes } from './staffRoutes';
+import type { RateLimits } from './rateLimit';
+import { createLimiters, rateLimited } from './rateLimit';
+import type { SessionPolicy } from './sessions';
+import { DEFAULT_SESSION_POLICY } from './sessions';
 import { registerUpdates } from './updates';
 
 export interface CentralServerOptions {
@@ -31,8 +42,21 @@ export interface CentralServerOptions {
   dataDir?: string;
   /** Administrator token (main.ts passes HALLDESK_ADMIN_TOKEN); without it the stored hash is kept or a token is generated once. */
   adminToken?: string;
-  /** Fastify logger option (false in tests). */
+  /**
+   * Fastify logger option (false in tests): pino options such as level and stream. Whatever is
+   * given, errors, requests and messages pass through logging.ts (codes and ids, never values).
+   */
   logger?: boolean | object;
+  /**
+   * Which proxies may set X-Forwarded-For/-Proto (Fastify's trustProxy: true, a hop count, or
+   * addresses/CIDRs). Off by default: a client must not be able to fake its address (rate
+   * limits) or the protocol (the console cookie's Secure flag). main.ts: HALLDESK_TRUST_PROXY.
+   */
+  trustProxy?: boolean | number | string | string[];
+  /** Failed attempts per client address (defaults in rateLimit.ts). */
+  rateLimits?: Partial<RateLimits>;
+  /** Console session lifetime (defaults in sessions.ts). */
+  consoleSessions?: Partial<SessionPolicy>;
   /** Where shared/config/<key>.json live (seeding); defaults to the repository's. */
   configDir?: URL | string;
   /** PostgreSQL pool size. */
@@ -79,15 +103,17 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     throw err;
   }
 
+  const trust = opts.trustProxy ?? false;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: centralLoggerOptions(opts.logger),
     bodyLimit: MAX_BODY_BYTES,
-    // Proxies and load balancers in front of several endpoint processes.
-    trustProxy: true,
+    // A hop count in proxy-addr's function form (Fastify's typings only name the others).
+    trustProxy: typeof trust === 'number' ? (_addr: string, hop: number) => hop < trust : trust,
     return503OnClosing: true,
     clientErrorHandler,
     frameworkErrors,
   });
+  const limiters = createLimiters(opts.rateLimits);
   installErrorHandling(app);
   installRequestGuards(app);
   installCors(app);
@@ -113,8 +139,20 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   const device = async (req: FastifyRequest) => {
     req.device = await authenticateDevice(db, req);
   };
-  // The admin token, or a staff member's session with the route's permission (operator.ts).
-  const adminOnly = operatorHook(db);
+  // The admin token, or a staff member's session with the route's permission (operator.ts). A
+  // failed authentication counts against the address; past the limit the address is refused
+  // before its token is even looked at. A refusal for a missing role is not a guess: not counted.
+  const operator = operatorHook(db);
+  const adminOnly = async (req: FastifyRequest) => {
+    const wait = limiters.adminAuth.blockedFor(req.ip);
+    if (wait > 0) throw rateLimited(wait);
+    try {
+      await operator(req);
+    } catch (err) {
+      if (err instanceof ApiFailure && err.code === 'E_AUTH') limiters.adminAuth.failed(req.ip);
+      throw err;
+    }
+  };
   const dev = (req: FastifyRequest): DeviceAuth => req.device!;
   // Routes a `service` device (the hall queue service's uplink) may not use (pushRules.ts).
   const deskDevice = [device, async (req: FastifyRequest) => deskOnly(dev(req))];
@@ -141,7 +179,17 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   app.get(paths.apiHealth, health);
 
   // ---------------------------------------------------------------- device API
-  app.post(paths.enroll, async (req) => admin.enroll(db, req.body));
+  // Enrollment-code guesses: every refused attempt counts against the address.
+  app.post(paths.enroll, async (req) => {
+    const wait = limiters.enroll.blockedFor(req.ip);
+    if (wait > 0) throw rateLimited(wait);
+    try {
+      return await admin.enroll(db, req.body);
+    } catch (err) {
+      if (err instanceof ApiFailure) limiters.enroll.failed(req.ip);
+      throw err;
+    }
+  });
   app.get(paths.device, { onRequest: device }, async (req) =>
     admin.deviceInfo(db, dev(req).deviceId),
   );
@@ -211,15 +259,23 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     `${API_PREFIX}/attachments/:sha/content`,
     { onRequest: deskDevice },
     async (req, reply) => {
-      const { bytes, mimeType } = await attachmentContent(db, dev(req), req.params.sha);
+      const { bytes, mimeType, fileName } = await attachmentContent(db, dev(req), req.params.sha);
+      // The recorded type only when it is a raster image or a PDF (a desk-chosen text/html or
+      // image/svg+xml would run as a page); never sniffed; always a download.
       return reply
-        .type(mimeType)
+        .type(servedContentType(mimeType))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', contentDisposition(fileName, req.params.sha))
         .header('cache-control', 'private, max-age=31536000, immutable')
         .send(bytes);
     },
   );
 
-  registerStaffDeviceRoutes(app, db, device);
+  registerStaffDeviceRoutes(app, db, device, {
+    blockedFor: (ip) => limiters.consoleLogin.blockedFor(ip),
+    failed: (ip) => limiters.consoleLogin.failed(ip),
+    retry: (ms) => rateLimited(ms),
+  });
 
   // ---------------------------------------------------------------- administrator API
   await app.register(
@@ -276,7 +332,10 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     { prefix: `${API_PREFIX}/admin` },
   );
 
-  await registerConsole(app, db);
+  await registerConsole(app, db, {
+    sessions: { ...DEFAULT_SESSION_POLICY, ...(opts.consoleSessions ?? {}) },
+    loginLimiter: limiters.consoleLogin,
+  });
   registerUpdates(app, opts.updatesDir);
 
   // Unfinished uploads expire: swept at start and hourly (a failed sweep is retried next hour).

@@ -198,7 +198,7 @@ export async function attachmentContent(
   db: Db,
   auth: DeviceAuth,
   sha256: string,
-): Promise<{ bytes: Buffer; mimeType: string }> {
+): Promise<{ bytes: Buffer; mimeType: string; fileName: string | null }> {
   checkSha(sha256);
   const st = await attachmentStatus(db, auth, sha256);
   if (!st.complete)
@@ -207,8 +207,9 @@ export async function attachmentContent(
     'SELECT data FROM blob_chunks WHERE hall_id = $1 AND sha256 = $2 ORDER BY "offset"',
     [auth.hallId, sha256],
   );
-  const meta = await db.query<{ mime: string | null }>(
-    "SELECT record->>'mimeType' AS mime FROM attachments WHERE hall_id = $1 AND sha256 = $2 LIMIT 1",
+  const meta = await db.query<{ mime: string | null; file_name: string | null }>(
+    `SELECT record->>'mimeType' AS mime, record->>'fileName' AS file_name
+       FROM attachments WHERE hall_id = $1 AND sha256 = $2 LIMIT 1`,
     [auth.hallId, sha256],
   );
   return {
@@ -216,6 +217,7 @@ export async function attachmentContent(
       rows.map((r) => Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength)),
     ),
     mimeType: meta.rows[0]?.mime ?? 'application/octet-stream',
+    fileName: meta.rows[0]?.file_name ?? null,
   };
 }
 
@@ -232,4 +234,44 @@ export async function sweepExpiredUploads(
     [expiryDays * 86400],
   );
   return rowCount;
+}
+
+/** Types served as recorded: raster images a browser shows inertly, and PDF. */
+const SERVABLE_TYPES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'image/bmp',
+  'image/avif',
+  'image/tiff',
+  'application/pdf',
+]);
+
+/** The Content-Type to serve for a recorded type: itself if servable, else octet-stream. */
+export function servedContentType(recorded: string | null | undefined): string {
+  const base = (recorded ?? '').split(';')[0]!.trim().toLowerCase();
+  return SERVABLE_TYPES.has(base) ? base : 'application/octet-stream';
+}
+
+/** RFC 5987 ext-value characters: attr-char stays, everything else is %-encoded UTF-8. */
+function rfc5987(s: string): string {
+  return encodeURIComponent(s).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/**
+ * `attachment` with the recorded file name (RFC 6266/5987: an ASCII fallback plus filename*
+ * in UTF-8). Path separators, quotes and control characters never reach the header.
+ */
+// eslint-disable-next-line no-control-regex
+const NOT_IN_FILE_NAMES = /[\u0000-\u001f\u007f-\u009f/\\]/g;
+
+export function contentDisposition(fileName: string | null, sha256: string): string {
+  const clean = (fileName ?? '').replace(NOT_IN_FILE_NAMES, '_').trim().slice(0, 200);
+  const name = clean && clean !== '.' && clean !== '..' ? clean : sha256;
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%;]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(name)}`;
 }

@@ -10,6 +10,7 @@ import {
   parseEnrollmentCode,
 } from '../../shared/protocol/enrollmentCode';
 import { fail } from './errors';
+import { endAllSessions } from './sessions';
 
 export function sha256Hex(data: string | Uint8Array): string {
   return crypto.createHash('sha256').update(data).digest('hex');
@@ -126,6 +127,12 @@ export async function ensureAdminToken(
 ): Promise<{ generated: string | null }> {
   if (explicit) {
     if (explicit.length < 16) throw new Error('admin token must be at least 16 characters');
+    const { rows } = await db.query<{ value: string }>(
+      'SELECT value FROM settings WHERE key = $1',
+      [ADMIN_HASH_KEY],
+    );
+    // A new token ends every console session signed in with the old one.
+    if (rows[0] && rows[0].value !== sha256Hex(explicit)) await endAllSessions(db);
     await db.query(
       `INSERT INTO settings (key, value) VALUES ($1, $2)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,

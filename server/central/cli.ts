@@ -5,6 +5,7 @@ import { STATE_LABELS } from '../../shared/domain/paths';
 import type { Application } from '../../shared/domain/model';
 import { AUDIT_ACTION_LABELS, paths, type AuditEventOut } from '../../shared/protocol';
 import { STAFF_USAGE, runAuditVerify, runStaffCommand } from './cliStaff';
+import { escapeControls } from './safeText';
 
 const USAGE = `用法 (usage): npm run backoffice -- <command>
 
@@ -56,8 +57,12 @@ class CliError extends Error {}
 export async function runCli(
   argv: string[],
   env: { url: string; token: string | undefined },
-  out: (line: string) => void,
+  rawOut: (line: string) => void,
 ): Promise<void> {
+  // Everything printed passes here: names, labels, notes and reasons come from desks, and a
+  // control character in them (ESC [, a carriage return, a bidi override) must not act on the
+  // administrator's terminal. Each output line is one line: an embedded newline shows as \n.
+  const out = (line: string) => rawOut(escapeControls(line));
   const { positional, flags } = parseArgs(argv);
   const flag = (k: string): string | undefined => {
     const v = flags.get(k);
@@ -81,7 +86,9 @@ export async function runCli(
       (T & { error?: { code: string; message: string } }) | null;
     if (!res.ok) {
       throw new CliError(
-        `失败 (${res.status} ${json?.error?.code ?? ''}): ${json?.error?.message ?? res.statusText}`,
+        escapeControls(
+          `失败 (${res.status} ${json?.error?.code ?? ''}): ${json?.error?.message ?? res.statusText}`,
+        ),
       );
     }
     return json as T;
@@ -136,7 +143,8 @@ export async function runCli(
         'GET',
         paths.adminApplication(need(sub, 'appNo|id')),
       );
-      out(JSON.stringify(r.application, null, 2));
+      // JSON escapes C0 controls in strings but not C1 or bidi ones: out() takes each line.
+      for (const line of JSON.stringify(r.application, null, 2).split('\n')) out(line);
       return;
     }
     case 'apps': {

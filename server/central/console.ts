@@ -1,6 +1,8 @@
 // Central console: a small server-rendered HTML page for the administrator (halls and their
 // last contact, backlog and errors, devices, applications by stage and deadline, enrollment
-// codes). No external content, no inline script or style (strict CSP), admin token in a cookie.
+// codes). No external content, no inline script or style (strict CSP). Sign-in is a POST form
+// with the admin token (never a URL: it would land in logs and history); the cookie then holds a
+// random server-side session id (sessions.ts), not the token. Failed sign-ins are rate limited.
 import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATE_LABELS } from '../../shared/domain/paths';
@@ -11,13 +13,18 @@ import { listAudit } from './audit';
 import { checkAdminToken } from './auth';
 import { consoleStaffSection } from './consoleStaff';
 import { ApiFailure } from './errors';
+import type { FailureLimiter } from './rateLimit';
+import { escapeControls } from './safeText';
+import type { SessionPolicy } from './sessions';
+import { checkSession, createSession, endSession } from './sessions';
 
-const COOKIE = 'hd_admin';
+const COOKIE = 'hd_session';
 const CSP =
   "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-function esc(v: unknown): string {
-  return String(v ?? '')
+/** HTML-escapes text for element content and quoted attributes; control characters show as `\uXXXX`. */
+export function esc(v: unknown): string {
+  return escapeControls(String(v ?? ''))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -25,20 +32,24 @@ function esc(v: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-function cookieToken(req: FastifyRequest): string | null {
+function cookieSession(req: FastifyRequest): string | null {
   const raw = req.headers.cookie;
   if (!raw) return null;
   for (const part of raw.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return decodeURIComponent(v.join('='));
+    if (k === COOKIE) return v.join('=');
   }
   return null;
 }
 
-function setCookie(reply: FastifyReply, token: string, secure: boolean): void {
+/**
+ * `secure` comes from req.protocol: the socket's own TLS, or X-Forwarded-Proto only when
+ * trustProxy names the proxy (off by default), so a client cannot talk the flag away.
+ */
+function setCookie(reply: FastifyReply, sessionId: string, maxAgeS: number, secure: boolean): void {
   reply.header(
     'set-cookie',
-    `${COOKIE}=${encodeURIComponent(token)}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=43200${secure ? '; Secure' : ''}`,
+    `${COOKIE}=${sessionId}; Path=/console; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`,
   );
 }
 
@@ -267,7 +278,17 @@ ${config.map((c) => `<tr><td>${esc({ catalogue: '业务目录', calendar: '节�
   );
 }
 
-export async function registerConsole(app: FastifyInstance, db: Db): Promise<void> {
+export interface ConsoleOptions {
+  sessions: SessionPolicy;
+  /** Failed sign-ins per client address. */
+  loginLimiter: FailureLimiter;
+}
+
+export async function registerConsole(
+  app: FastifyInstance,
+  db: Db,
+  opts: ConsoleOptions,
+): Promise<void> {
   await app.register(async (c) => {
     c.addContentTypeParser(
       'application/x-www-form-urlencoded',
@@ -281,7 +302,8 @@ export async function registerConsole(app: FastifyInstance, db: Db): Promise<voi
       reply.header('cache-control', 'no-store');
       return payload;
     });
-    const authed = async (req: FastifyRequest) => checkAdminToken(db, cookieToken(req));
+    const authed = async (req: FastifyRequest) =>
+      checkSession(db, cookieSession(req), opts.sessions);
     const html = (reply: FastifyReply, s: string, status = 200) =>
       reply.status(status).type('text/html; charset=utf-8').send(s);
     const field = (body: unknown, k: string): string => {
@@ -295,26 +317,42 @@ export async function registerConsole(app: FastifyInstance, db: Db): Promise<voi
     c.get('/console/console.js', async (_req, reply) =>
       reply.type('text/javascript; charset=utf-8').send(JS),
     );
-    c.get<{ Querystring: { token?: string } }>('/console', async (req, reply) => {
-      const qt = req.query.token;
-      if (qt) {
-        // A link with ?token= signs in once and is replaced by the cookie (token leaves the URL).
-        if (!(await checkAdminToken(db, qt)))
-          return html(reply, loginPage('令牌无效 (invalid token)'), 401);
-        setCookie(reply, qt, req.protocol === 'https');
-        return reply.redirect('/console', 303);
+    c.get<{ Querystring: Record<string, unknown> }>('/console', async (req, reply) => {
+      if (req.query.token !== undefined) {
+        // Old ?token= links: a secret in a URL ends up in logs, history and Referer. Never
+        // accepted, not even to sign in; the form below posts it instead.
+        return html(
+          reply,
+          loginPage(
+            '令牌不能写在网址里，请在下面输入 (a token in the URL is not accepted: type it below)',
+          ),
+          400,
+        );
       }
       if (!(await authed(req))) return html(reply, loginPage());
       return html(reply, await dashboard(db));
     });
     c.post('/console/login', async (req, reply) => {
+      const wait = opts.loginLimiter.blockedFor(req.ip);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        return html(
+          reply,
+          loginPage(`登录失败次数过多，请 ${wait} 秒后再试 (too many attempts)`),
+          429,
+        );
+      }
       const token = field(req.body, 'token').trim();
-      if (!(await checkAdminToken(db, token)))
+      if (!(await checkAdminToken(db, token))) {
+        opts.loginLimiter.failed(req.ip);
         return html(reply, loginPage('令牌无效 (invalid token)'), 401);
-      setCookie(reply, token, req.protocol === 'https');
+      }
+      const id = await createSession(db, opts.sessions);
+      setCookie(reply, id, opts.sessions.maxAgeMinutes * 60, req.protocol === 'https');
       return reply.redirect('/console', 303);
     });
-    c.post('/console/logout', async (_req, reply) => {
+    c.post('/console/logout', async (req, reply) => {
+      await endSession(db, cookieSession(req));
       reply.header('set-cookie', `${COOKIE}=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0`);
       return reply.redirect('/console', 303);
     });

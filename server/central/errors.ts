@@ -9,6 +9,8 @@ export class ApiFailure extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Extra response headers (Retry-After on E_RATE_LIMITED). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -71,13 +73,17 @@ function fromFastify(err: FastifyError): { status: number; code: ErrorCode; mess
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // Logged: codes only (logging.ts reduces `err` to its type, codes and stack frames); the
+    // messages may quote what the client sent.
     if (err instanceof ApiFailure) {
-      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      if (err.status >= 500) req.log.error({ err, code: err.code }, 'request failed');
+      else req.log.info({ code: err.code }, 'request refused');
+      if (err.headers) reply.headers(err.headers);
       return reply.status(err.status).send(body(err.code, err.message, err.details));
     }
     const mapped = fromFastify(err);
-    if (mapped.status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: mapped.code, msg: err.message }, 'request refused');
+    if (mapped.status >= 500) req.log.error({ err, code: mapped.code }, 'request failed');
+    else req.log.info({ code: mapped.code, cause: err.code }, 'request refused');
     return reply.status(mapped.status).send(body(mapped.code, mapped.message));
   });
   app.setNotFoundHandler((req, reply) => {

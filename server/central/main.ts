@@ -1,7 +1,11 @@
 // `npm run central`: the central endpoint as a process. PostgreSQL when DATABASE_URL is set,
-// else PGlite persisted in HALLDESK_CENTRAL_DATA (default .data/central). PORT/HOST env.
+// else PGlite persisted in HALLDESK_CENTRAL_DATA (default .data/central). PORT/HOST env;
+// HALLDESK_TRUST_PROXY, HALLDESK_RATE_LIMIT_* (see README, "Running the central endpoint").
 import path from 'node:path';
 import { buildCentralServer } from './app';
+import { safeError, startupMessage } from './logging';
+import { rateLimitsFromEnv } from './rateLimit';
+import { trustProxyFromEnv } from './proxy';
 
 /** `{ [key]: n }` when the variable holds a positive number, else nothing (the default applies). */
 function numberEnv<K extends string>(name: string, key: K): Partial<Record<K, number>> {
@@ -25,6 +29,8 @@ async function main(): Promise<void> {
     ...numberEnv('HALLDESK_MAX_SEQ_GAP', 'maxSeqGap'),
     ...numberEnv('HALLDESK_UPLOAD_EXPIRY_DAYS', 'uploadExpiryDays'),
     ...numberEnv('HALLDESK_DEVICE_QUOTA_BYTES', 'deviceQuotaBytes'),
+    trustProxy: trustProxyFromEnv(process.env.HALLDESK_TRUST_PROXY),
+    rateLimits: rateLimitsFromEnv(process.env),
   });
   if (server.generatedAdminToken) {
     // Printed once: only its hash is stored. Set HALLDESK_ADMIN_TOKEN to choose your own.
@@ -44,7 +50,7 @@ async function main(): Promise<void> {
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(err);
+        console.error('[central] close failed:', JSON.stringify(safeError(err)));
         process.exit(1);
       },
     );
@@ -54,6 +60,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('[central] failed to start:', err);
+  // A start-up error may be a database error quoting a statement: codes and frames only.
+  console.error('[central] failed to start:', startupMessage(err));
   process.exit(1);
 });

@@ -24,13 +24,29 @@ export function registerStaffDeviceRoutes(
   app: FastifyInstance,
   db: Db,
   device: (req: FastifyRequest) => Promise<void>,
+  /** Password guessing is limited per address like the console's sign-in (rateLimit.ts). */
+  signInLimit: {
+    blockedFor(ip: string): number;
+    failed(ip: string): void;
+    retry(ms: number): Error;
+  },
 ): void {
   const dev = (req: FastifyRequest): DeviceAuth => req.device!;
   app.get(staffPaths.directory, { onRequest: device }, async (req) => staffDirectory(db, dev(req)));
   app.post(staffPaths.events, { onRequest: device }, async (req) =>
     storeStaffEvents(db, dev(req), req.body),
   );
-  app.post(staffPaths.session, async (req) => createStaffSession(db, req.body));
+  app.post(staffPaths.session, async (req) => {
+    const wait = signInLimit.blockedFor(req.ip);
+    if (wait > 0) throw signInLimit.retry(wait);
+    try {
+      return await createStaffSession(db, req.body);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'E_STAFF_PASSWORD') signInLimit.failed(req.ip);
+      throw err;
+    }
+  });
 }
 
 const op = (req: FastifyRequest): Operator => req.operator!;

@@ -161,16 +161,56 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       statement_timeout: 30_000,
     });
     // Surface connection errors of idle clients in the log instead of crashing the process.
-    pool.on('error', (err) => console.error('[central] postgres pool error:', err.message));
+    // Code only: a driver message can quote a value.
+    pool.on('error', (err) =>
+      console.error('[central] postgres pool error:', (err as { code?: string }).code ?? err.name),
+    );
     const db = new PgDb(pool);
     await db.query('SELECT 1');
     return db;
   }
-  if (opts.dataDir) fs.mkdirSync(path.resolve(opts.dataDir), { recursive: true });
-  const pglite = opts.dataDir
-    ? await PGlite.create(path.resolve(opts.dataDir))
-    : await PGlite.create();
+  if (!opts.dataDir) return new PgliteDb(await PGlite.create());
+  const dir = path.resolve(opts.dataDir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Folders an older version (or a copy) left readable are closed before PGlite opens them.
+  restrictDataDir(dir);
+  const pglite = await withPrivateUmask(() => PGlite.create(dir));
+  // initdb unpacks its files 0666 (PGlite sets the modes itself, past the umask): close them.
+  restrictDataDir(dir);
   return new PgliteDb(pglite);
+}
+
+/**
+ * PGlite's data folder holds every customer record (tables and WAL): the folder and its
+ * subfolders 0700, its files 0600, so that no other account on the machine can read them.
+ * Symbolic links are left alone (their targets are not ours to change).
+ */
+export function restrictDataDir(dir: string): void {
+  const walk = (p: string, isDir: boolean) => {
+    const want = isDir ? 0o700 : 0o600;
+    if ((fs.lstatSync(p).mode & 0o777) !== want) fs.chmodSync(p, want);
+    if (!isDir) return;
+    for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+      if (e.isSymbolicLink()) continue;
+      if (e.isDirectory() || e.isFile()) walk(path.join(p, e.name), e.isDirectory());
+    }
+  };
+  walk(dir, true);
+}
+
+/** Runs `fn` with umask 077 so that files created meanwhile start private; restores it after. */
+async function withPrivateUmask<T>(fn: () => Promise<T>): Promise<T> {
+  let previous: number | null = null;
+  try {
+    previous = process.umask(0o077);
+  } catch {
+    // Worker threads may not change the umask: restrictDataDir still fixes the modes after.
+  }
+  try {
+    return await fn();
+  } finally {
+    if (previous !== null) process.umask(previous);
+  }
 }
 
 /** Converts a timestamptz value from either driver to an ISO string. */

@@ -338,6 +338,21 @@ CREATE TABLE audit_chain_flags (
 CREATE INDEX audit_chain_flags_hall ON audit_chain_flags (hall_id, detected_at DESC);
 `,
   },
+  {
+    // Console sign-ins: the cookie holds a random session id, the table only its hash, so that
+    // several endpoint processes on one database share them and a copy of the table signs no
+    // one in. Expired rows are removed at the next sign-in.
+    id: '20261207_centre-secrets_1_console_sessions',
+    sql: `
+CREATE TABLE console_sessions (
+  id_sha256 text PRIMARY KEY,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_seen_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

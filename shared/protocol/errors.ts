@@ -65,6 +65,8 @@ export const ErrorCode = z.enum([
   'E_REQUEST_TIMEOUT',
   /** Reserved (unknown method); the endpoint answers unknown routes with E_NOT_FOUND. */
   'E_METHOD',
+  /** 429: too many failed attempts from this address (enrollment, admin sign-in); see Retry-After. */
+  'E_RATE_LIMITED',
   /** 503: the server is shutting down or the database is unreachable. */
   'E_UNAVAILABLE',
   /** 500: a bug or an unexpected database error; nothing was written (transaction rolled back). */
@@ -129,6 +131,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_HEADERS_TOO_LARGE: 431,
   E_REQUEST_TIMEOUT: 408,
   E_METHOD: 404,
+  E_RATE_LIMITED: 429,
   E_UNAVAILABLE: 503,
   E_INTERNAL: 500,
   E_STAFF_PASSWORD: 401,

@@ -1,6 +1,7 @@
 // Opening the local database in the real world: persistent storage, upgrades blocked by another
 // window, a newer window upgrading under us, and broken or full storage turned into a typed
 // result that the UI shows as a recovery screen (never a blank page).
+import { backupFileName, sealBackup } from '../../../shared/backup/sealed';
 import {
   activeDb,
   CURRENT_SCHEMA_VERSION,
@@ -368,7 +369,10 @@ async function jsonable(value: unknown): Promise<unknown> {
 }
 
 export interface ResetResult {
-  /** The JSON backup of everything that could be read (already offered as a download). */
+  /**
+   * The backup of everything that could be read, sealed with the clerk's password (already
+   * offered as a download): full ID numbers never leave the desk in clear text.
+   */
   backup: Blob;
   fileName: string;
   /** Rows exported per table. */
@@ -396,9 +400,13 @@ export function downloadBlob(blob: Blob, fileName: string): void {
  * before anything is deleted), then deletes the local database so the desk can start afresh
  * (and re-pull from the centre). Unsent changes are in the backup's `outbox`.
  */
-export async function resetLocalDatabase(
-  opts: { name?: string; indexedDB?: IDBFactory; download?: boolean } = {},
-): Promise<ResetResult> {
+export async function resetLocalDatabase(opts: {
+  /** The backup's password (backupPasswordProblem() says what is acceptable). */
+  password: string;
+  name?: string;
+  indexedDB?: IDBFactory;
+  download?: boolean;
+}): Promise<ResetResult> {
   const name = opts.name ?? DEFAULT_DB_NAME;
   const factory = opts.indexedDB ?? (typeof indexedDB !== 'undefined' ? indexedDB : undefined);
   const errors: string[] = [];
@@ -420,8 +428,12 @@ export async function resetLocalDatabase(
     errors,
     tables: await jsonable(tables),
   };
-  const backup = new Blob([JSON.stringify(doc)], { type: 'application/json' });
-  const fileName = `halldesk-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  // Sealed before anything is deleted; a bad password throws here and nothing is lost.
+  const backup = await sealBackup(
+    new Blob([JSON.stringify(doc)], { type: 'application/json' }),
+    opts.password,
+  );
+  const fileName = backupFileName();
   if (opts.download !== false) downloadBlob(backup, fileName);
   // Our own connection would block the deletion: close it first.
   closeActiveDb();

@@ -1,5 +1,5 @@
 // 设置: this desk's hall code, desk code and clerk; the interface language; whether the browser
-// keeps our storage persistently; where the data lives; and a full backup export. On the hall
+// keeps our storage persistently; where the data lives; a sealed backup export and restore. On the hall
 // host (Electron), the queue service's uplink to the centre (HallUplinkCard); in the desktop
 // program, this computer's role, monitors, printers, hall service, updates (ShellSettingsCard).
 import {
@@ -28,7 +28,7 @@ import { PermissionTable, RequirePermission } from '../staff/Guard';
 import { UploadLimitsCard } from '../sync/UploadLimitsCard';
 import { AuditLogCard } from './AuditLog';
 import { IdCardReaderCard } from './idCard/IdCardReaderCard';
-import { exportBackup } from './backup';
+import { BackupActions } from './BackupActions';
 import { HallUplinkCard } from './HallUplinkCard';
 import { ShellSettingsCard } from './ShellSettingsCard';
 import {
@@ -179,10 +179,8 @@ function LanguageCard() {
 
 function StorageCard() {
   const t = useT();
-  const { message } = AntApp.useApp();
   const [persisted, setPersisted] = useState<boolean | null | undefined>(undefined);
   const [est, setEst] = useState<{ usage: number | null; quota: number | null } | null>(null);
-  const [exporting, setExporting] = useState(false);
   const [sealed, setSealed] = useState<boolean | null>(null);
   useEffect(() => {
     void vaultKey().then((k) => setSealed(k !== null));
@@ -265,26 +263,7 @@ function StorageCard() {
               )}
         </Descriptions.Item>
       </Descriptions>
-      <Button
-        style={{ marginTop: 12 }}
-        loading={exporting}
-        onClick={() => {
-          setExporting(true);
-          exportBackup()
-            .then((r) =>
-              message.success(
-                t(
-                  `已导出备份 ${r.fileName}（${Object.values(r.counts).reduce((a, b) => a + b, 0)} 条记录）`,
-                  `Backup ${r.fileName} exported`,
-                ),
-              ),
-            )
-            .catch((e: unknown) => message.error(`${t('导出失败', 'Export failed')}：${String(e)}`))
-            .finally(() => setExporting(false));
-        }}
-      >
-        {t('导出备份', 'Export backup')}
-      </Button>
+      <BackupActions />
     </Card>
   );
 }

@@ -17,6 +17,7 @@ import {
   resetLocalDatabase,
 } from '../../../renderer/src/db/open';
 import * as repo from '../../../renderer/src/db/repo';
+import { openBackup } from '../../../shared/backup/sealed';
 import { makeApp, makeFeedback } from './factory';
 
 afterEach(() => {
@@ -315,10 +316,22 @@ describe('resetLocalDatabase', () => {
       { applicationId: app.id, documentCode: 'ID', fileName: 'a.txt', mimeType: 'text/plain' },
       new Blob(['hello'], { type: 'text/plain' }),
     );
-    const res = await resetLocalDatabase({ name: 'reset', indexedDB, download: false });
+    const res = await resetLocalDatabase({
+      name: 'reset',
+      indexedDB,
+      download: false,
+      password: '恢复密码 2026',
+    });
     expect(res.deleted).toBe(true);
     expect(res.counts).toMatchObject({ applications: 1, outbox: 2, attachments: 1 });
-    const doc = JSON.parse(await res.backup.text()) as {
+    expect(res.fileName).toMatch(/\.hdbak$/);
+    // Sealed: no ID number in the file; the password opens it.
+    const sealed = new Uint8Array(await res.backup.arrayBuffer());
+    expect(Buffer.from(sealed).includes(Buffer.from(app.customer.idNumber))).toBe(false);
+    await expect(openBackup(res.backup, 'wrong password')).rejects.toMatchObject({
+      code: 'WRONG_PASSWORD',
+    });
+    const doc = JSON.parse(await (await openBackup(res.backup, '恢复密码 2026')).text()) as {
       tables: { applications: { id: string }[]; attachments: { blob: { $blob: string } }[] };
     };
     expect(doc.tables.applications[0]?.id).toBe(app.id);
