@@ -2,6 +2,7 @@
 // thrown into `{ error: { code, message } }` with a stable code and the right HTTP status.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorCode } from '../../shared/protocol';
+import { ClientGone } from './admission';
 import { errorStatus } from '../../shared/protocol';
 
 export class ApiFailure extends Error {
@@ -9,6 +10,8 @@ export class ApiFailure extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Sent as the Retry-After header (seconds): admission control's "come back then". */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -71,8 +74,17 @@ function fromFastify(err: FastifyError): { status: number; code: ErrorCode; mess
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if ((err as Error) instanceof ClientGone) {
+      // The desk hung up: nobody reads this answer; the socket is already gone.
+      req.log.info('client closed the connection; work stopped');
+      reply.hijack();
+      reply.raw.destroy();
+      return reply;
+    }
     if (err instanceof ApiFailure) {
-      if (err.status >= 500) req.log.error({ err }, 'request failed');
+      if (err.retryAfterSeconds !== undefined) {
+        reply.header('retry-after', String(err.retryAfterSeconds));
+      } else if (err.status >= 500) req.log.error({ err }, 'request failed');
       return reply.status(err.status).send(body(err.code, err.message, err.details));
     }
     const mapped = fromFastify(err);

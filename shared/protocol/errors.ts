@@ -67,6 +67,13 @@ export const ErrorCode = z.enum([
   'E_METHOD',
   /** 503: the server is shutting down or the database is unreachable. */
   'E_UNAVAILABLE',
+  /**
+   * 429 + Retry-After: the endpoint is at its limit of heavy work (admission control: full-pull
+   * pages, large pushes); nothing was done, retry after that many seconds.
+   */
+  'E_BUSY',
+  /** 429 + Retry-After: this device already has a heavy request in progress; retry then. */
+  'E_RATE_LIMITED',
   /** 500: a bug or an unexpected database error; nothing was written (transaction rolled back). */
   'E_INTERNAL',
 ]);
@@ -115,6 +122,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_REQUEST_TIMEOUT: 408,
   E_METHOD: 404,
   E_UNAVAILABLE: 503,
+  E_BUSY: 429,
+  E_RATE_LIMITED: 429,
   E_INTERNAL: 500,
 };
 
