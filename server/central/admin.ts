@@ -109,7 +109,8 @@ export async function listHalls(db: Db): Promise<HallSummary[]> {
             (SELECT count(*)::int FROM devices d WHERE d.hall_id = h.id) AS devices,
             (SELECT count(*)::int FROM devices d WHERE d.hall_id = h.id AND d.revoked_at IS NULL)
               AS active_devices,
-            (SELECT count(*)::int FROM applications a WHERE a.hall_id = h.id) AS applications,
+            (SELECT coalesce(sum(c.n), 0)::int FROM hall_app_counts c WHERE c.hall_id = h.id)
+              AS applications,
             (SELECT count(*)::int FROM changes c WHERE c.hall_id = h.id AND c.status = 'rejected')
               AS rejected,
             (SELECT coalesce(sum(d.max_seq - d.ack_seq - (SELECT count(*) FROM changes c

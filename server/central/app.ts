@@ -3,12 +3,13 @@
 import compress from '@fastify/compress';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HealthResponse } from '../../shared/protocol';
 import { API_PREFIX, ATTACHMENT_HEADERS, MAX_BODY_BYTES, paths } from '../../shared/protocol';
 import type { Db } from '../db/db';
 import { openDb } from '../db/db';
 import { runMigrations } from '../db/migrations';
 import * as admin from './admin';
+import type { AdmissionOptions } from './admission';
+import { Admission, clientGone } from './admission';
 import {
   attachmentContent,
   attachmentStatus,
@@ -21,12 +22,14 @@ import type { DeviceAuth } from './auth';
 import { authenticateDevice, ensureAdminToken } from './auth';
 import { registerConsole } from './console';
 import { installCors } from './cors';
-import { ApiFailure, fail, installErrorHandling } from './errors';
+import { ApiFailure, installErrorHandling } from './errors';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './guards';
+import { registerHealth } from './health';
 import { centralLoggerOptions } from './logging';
-import { processPull } from './pull';
+import type { PageCache } from './pageCache';
+import { registerPull } from './pullRoute';
 import { processPush } from './push';
-import { deskOnly, serviceView } from './pushRules';
+import { deskOnly } from './pushRules';
 import { sweepExpiredUploads } from './attachments';
 import { operatorHook } from './operator';
 import { registerStaffAdminRoutes, registerStaffDeviceRoutes } from './staffRoutes';
@@ -59,8 +62,15 @@ export interface CentralServerOptions {
   consoleSessions?: Partial<SessionPolicy>;
   /** Where shared/config/<key>.json live (seeding); defaults to the repository's. */
   configDir?: URL | string;
-  /** PostgreSQL pool size. */
+  /** PostgreSQL pool size (DATABASE_POOL_SIZE in main.ts). */
   maxConnections?: number;
+  /** Admission control of heavy work (full-pull pages, large pushes). */
+  admission?: AdmissionOptions;
+  /** A pull page of at least this many records, or a push of this many changes, is heavy (200 / 100). */
+  heavyPullRecords?: number;
+  heavyPushChanges?: number;
+  /** Bytes of compressed pull pages kept for the hall's other desks (64 MB; 0 = none). */
+  pageCacheBytes?: number;
   /** Folder served at /updates/ as the desktop shell's generic update feed (none: not served). */
   updatesDir?: string;
   /** Largest seq jump past a device's highest (DEFAULT_MAX_SEQ_GAP; HALLDESK_MAX_SEQ_GAP). */
@@ -74,6 +84,8 @@ export interface CentralServerOptions {
 export interface CentralServer {
   app: FastifyInstance;
   db: Db;
+  admission: Admission;
+  pageCache: PageCache;
   /** The admin token generated on the very first start (null when it already existed or was given). */
   generatedAdminToken: string | null;
   /** Removes unfinished uploads older than the expiry (also run hourly); returns how many. */
@@ -160,23 +172,10 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     ...(opts.deviceQuotaBytes !== undefined ? { quotaBytes: opts.deviceQuotaBytes } : {}),
   };
 
-  // Reachability for desks and readiness for a load balancer: answers only if the database does.
-  const health = async (): Promise<HealthResponse> => {
-    try {
-      await db.query('SELECT 1');
-    } catch {
-      fail('E_UNAVAILABLE', '数据库不可用 (database unavailable)');
-    }
-    return {
-      ok: true,
-      service: 'halldesk-central',
-      apiVersion: 1,
-      time: new Date().toISOString(),
-      db: db.kind,
-    };
-  };
-  app.get(paths.health, health);
-  app.get(paths.apiHealth, health);
+  // Liveness from memory (fast whatever the load) and readiness with the database's answer.
+  const admission = new Admission(opts.admission);
+  registerHealth(app, db, admission);
+  const heavyPushChanges = opts.heavyPushChanges ?? 100;
 
   // ---------------------------------------------------------------- device API
   // Enrollment-code guesses: every refused attempt counts against the address.
@@ -197,15 +196,26 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     admin.revokeSelf(db, dev(req).deviceId),
   );
   const pushOpts = opts.maxSeqGap !== undefined ? { maxSeqGap: opts.maxSeqGap } : {};
-  app.post(paths.push, { onRequest: device }, async (req) =>
-    processPush(db, dev(req), req.body, pushOpts),
-  );
+  app.post(paths.push, { onRequest: device }, async (req, reply) => {
+    const changes = (req.body as { changes?: unknown } | null)?.changes;
+    const n = Array.isArray(changes) ? changes.length : 0;
+    if (n < heavyPushChanges) return processPush(db, dev(req), req.body, pushOpts);
+    // A large push is heavy work; the engine sends up to three in a window.
+    return admission.run(
+      dev(req).deviceId,
+      () => clientGone(req, reply),
+      () => processPush(db, dev(req), req.body, pushOpts),
+      3,
+    );
+  });
   app.post(paths.audit, { onRequest: deskDevice }, async (req) =>
     storeAudit(db, dev(req), req.body),
   );
-  app.get(paths.pull, { onRequest: device }, async (req) =>
-    serviceView(dev(req), await processPull(db, dev(req), req.query)),
-  );
+  // A service device's pages carry configuration only (pull.ts; pushRules.ts serviceView).
+  const pageCache = registerPull(app, db, admission, device, {
+    ...(opts.heavyPullRecords !== undefined ? { heavyRecords: opts.heavyPullRecords } : {}),
+    ...(opts.pageCacheBytes !== undefined ? { cacheBytes: opts.pageCacheBytes } : {}),
+  });
   app.get<{ Params: { appNo: string }; Querystring: { phone?: string } }>(
     `${API_PREFIX}/applications/by-number/:appNo`,
     { onRequest: deskDevice },
@@ -348,6 +358,8 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   return {
     app,
     db,
+    admission,
+    pageCache,
     generatedAdminToken,
     sweepUploads,
     async close() {

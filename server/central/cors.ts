@@ -5,7 +5,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../../shared/protocol';
 
 const ALLOW_HEADERS = 'authorization, content-type, content-encoding, accept-encoding';
-const EXPOSE_HEADERS = 'x-attachment-size, x-attachment-received, x-attachment-complete';
+// Retry-After is not a CORS-safelisted response header: a desk in a browser would not see it.
+const EXPOSE_HEADERS =
+  'x-attachment-size, x-attachment-received, x-attachment-complete, retry-after';
 
 function isDeviceApi(url: string): boolean {
   const path = url.split('?')[0] ?? '';

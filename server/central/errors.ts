@@ -2,6 +2,7 @@
 // thrown into `{ error: { code, message } }` with a stable code and the right HTTP status.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorCode } from '../../shared/protocol';
+import { ClientGone } from './admission';
 import { errorStatus } from '../../shared/protocol';
 
 export class ApiFailure extends Error {
@@ -73,6 +74,13 @@ function fromFastify(err: FastifyError): { status: number; code: ErrorCode; mess
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if ((err as Error) instanceof ClientGone) {
+      // The desk hung up: nobody reads this answer; the socket is already gone.
+      req.log.info('client closed the connection; work stopped');
+      reply.hijack();
+      reply.raw.destroy();
+      return reply;
+    }
     // Logged: codes only (logging.ts reduces `err` to its type, codes and stack frames); the
     // messages may quote what the client sent.
     if (err instanceof ApiFailure) {

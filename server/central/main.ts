@@ -2,6 +2,7 @@
 // else PGlite persisted in HALLDESK_CENTRAL_DATA (default .data/central). PORT/HOST env;
 // HALLDESK_TRUST_PROXY, HALLDESK_RATE_LIMIT_* (see README, "Running the central endpoint").
 import path from 'node:path';
+import { poolSizeFromEnv } from '../db/db';
 import { buildCentralServer } from './app';
 import { safeError, startupMessage } from './logging';
 import { rateLimitsFromEnv } from './rateLimit';
@@ -14,12 +15,31 @@ function numberEnv<K extends string>(name: string, key: K): Partial<Record<K, nu
   return { [key]: v } as Partial<Record<K, number>>;
 }
 
+/** A whole number from the environment, or undefined when unset (a bad value stops the start). */
+function envInt(name: string, min: number): number | undefined {
+  const v = process.env[name];
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number ≥ ${min}`);
+  return n;
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = path.resolve(process.env.HALLDESK_CENTRAL_DATA || '.data/central');
   const port = Number(process.env.PORT || 8600);
   const host = process.env.HOST || '127.0.0.1';
+  const poolSize = poolSizeFromEnv(process.env.DATABASE_POOL_SIZE);
+  const heavy = envInt('HALLDESK_HEAVY_CONCURRENCY', 1);
+  const queue = envInt('HALLDESK_HEAVY_QUEUE', 0);
+  const cacheMb = envInt('HALLDESK_PULL_CACHE_MB', 0);
   const server = await buildCentralServer({
+    ...(poolSize ? { maxConnections: poolSize } : {}),
+    admission: {
+      ...(heavy !== undefined ? { maxConcurrent: heavy } : {}),
+      ...(queue !== undefined ? { maxQueue: queue } : {}),
+    },
+    ...(cacheMb !== undefined ? { pageCacheBytes: cacheMb * 1024 * 1024 } : {}),
     ...(databaseUrl ? { databaseUrl } : { dataDir }),
     ...(process.env.HALLDESK_ADMIN_TOKEN ? { adminToken: process.env.HALLDESK_ADMIN_TOKEN } : {}),
     // The shell's update feed (electron-builder's release folder by default, when it exists).

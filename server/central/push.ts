@@ -1,13 +1,19 @@
 // Push: a desk's batch of changes applied on the centre, exactly once per changeId.
 //
-// One push = one database transaction. Inside it, in this order: the device row is locked (so
-// one device's pushes never interleave and its seq bookkeeping is exact), the hall row is
-// locked (every writer of the hall's records and feed takes it, so feed positions commit in
-// order and decisions see the latest records), existing changeIds are read, every change is
-// decided in request order, and then the records, the hall feed and the `changes` rows (the
-// idempotency record, keyed by changeId) are written. This transaction is crucial: the record
-// and its changeId commit together, so a resend after a lost answer finds the changeId and is
-// answered `duplicate` instead of being applied twice; and a crash before COMMIT leaves nothing.
+// Short locks. Everything that is Node work happens before any lock: parsing, validation,
+// hashing (prepare), then reading the device's bookkeeping, the changeIds already seen and the
+// current records in one statement (readSnapshot, no lock), and deciding every change in request
+// order (decide). Only then one transaction: lock the device row and the hall row and check in
+// the same round trip that nothing the decisions read has moved (the device's push count and
+// the row versions of the records read), then write records, hall feed, `changes` rows (the
+// idempotency record, keyed by changeId) and the device's acknowledgement in ONE statement, and
+// COMMIT. The hall lock is held for two round trips. If the check fails (another writer changed
+// the same records), the push is decided again; after a few tries, it is decided under the lock.
+// The record and its changeId commit together, so a resend after a lost answer finds the
+// changeId and is answered `duplicate` instead of being applied twice; a crash before COMMIT
+// leaves nothing. When the database refuses the batch's statement (a constraint, a value it
+// cannot store), the batch is rolled back and each change is applied in its own transaction;
+// the one the database refuses is recorded and answered `rejected`.
 // The centre's own rules (create semantics, seq gap, device kinds, storable values) and the
 // one-change-at-a-time fallback when the database refuses a value live in pushRules.ts.
 import type { z } from 'zod';
@@ -36,7 +42,11 @@ import {
   pushContext,
   seqGapRefusal,
 } from './pushRules';
-import { staffRefusals } from './pushStaff';
+import { staffRefusals, type StaffRefusal } from './pushStaff';
+import type { EntityState, NewChange, Plan, entityTable } from './pushWrite';
+import { writePlan } from './pushWrite';
+
+export { writeFeed } from './pushWrite';
 
 type Prepared =
   | { kind: 'ok'; change: Change; hash: string; entity: 'application'; record: ApplicationT }
@@ -136,14 +146,6 @@ function prepare(change: Change, auth: DeviceAuth, crossHall: string[]): Prepare
   }
 }
 
-interface EntityState {
-  hallId: number;
-  lastDeviceId: string | null;
-  lastDeviceSeq: number | null;
-  record: unknown;
-  dirty: boolean;
-}
-
 interface ExistingChange {
   change_id: string;
   device_id: string;
@@ -155,45 +157,6 @@ interface ExistingChange {
   server_version: number | null;
   entity: string;
   entity_id: string;
-}
-
-const entityTable = {
-  application: 'applications',
-  feedback: 'feedback',
-  attachment: 'attachments',
-} as const;
-
-async function loadEntities(
-  tx: Queryable,
-  entity: keyof typeof entityTable,
-  ids: string[],
-): Promise<Map<string, EntityState>> {
-  const map = new Map<string, EntityState>();
-  if (ids.length === 0) return map;
-  const extra = entity === 'attachment' ? ', application_id' : '';
-  const { rows } = await tx.query<{
-    id: string;
-    hall_id: number;
-    record: unknown;
-    last_device_id: string | null;
-    last_device_seq: number | null;
-    application_id?: string;
-  }>(
-    `SELECT id, hall_id, record, last_device_id, last_device_seq${extra}
-       FROM ${entityTable[entity]}
-      WHERE id = ANY($1::uuid[])`,
-    [ids],
-  );
-  for (const r of rows) {
-    map.set(r.id, {
-      hallId: r.hall_id,
-      lastDeviceId: r.last_device_id,
-      lastDeviceSeq: r.last_device_seq,
-      record: r.record,
-      dirty: false,
-    });
-  }
-  return map;
 }
 
 /** Parses, validates, checks hall scope and applies one push. Throws ApiFailure on refusal. */
@@ -232,7 +195,7 @@ export async function processPush(
   }
 
   const ctx = await pushContext(db, opts);
-  const apply = (batch: Prepared[]) => db.transaction((tx) => applyBatch(tx, auth, batch, ctx));
+  const apply = (batch: Prepared[]) => applyPush(db, auth, batch, ctx);
   try {
     return await apply(prepared);
   } catch (err) {
@@ -248,62 +211,253 @@ export async function processPush(
   }
 }
 
-async function applyBatch(
-  tx: Queryable,
+/** How often a push is decided outside the lock before it is decided under it. */
+const OPTIMISTIC_ATTEMPTS = 3;
+
+/**
+ * Per process, one push per hall at a time waits for the hall's database lock: a storm of one
+ * hall's desks then occupies one pooled connection, not the whole pool, while they queue.
+ */
+const hallWriters = new Map<number, Promise<void>>();
+async function oneWriterPerHall<T>(hallId: number, fn: () => Promise<T>): Promise<T> {
+  const prev = hallWriters.get(hallId) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((r) => (release = r));
+  const tail = prev.then(() => mine);
+  hallWriters.set(hallId, tail);
+  await prev;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (hallWriters.get(hallId) === tail) hallWriters.delete(hallId);
+  }
+}
+
+/** Decides outside the lock, writes under it; see the header. */
+async function applyPush(
+  db: Db,
   auth: DeviceAuth,
   prepared: Prepared[],
   ctx: PushContext,
 ): Promise<PushResponse> {
-  // Device lock (one device's pushes never interleave) and hall lock (serialises every writer
-  // of this hall's records and feed until COMMIT), in one round trip.
-  const dev = await tx.query<{ ack_seq: number; max_seq: number; revoked_at: unknown }>(
-    `SELECT d.ack_seq, d.max_seq, d.revoked_at
-       FROM devices d JOIN halls h ON h.id = d.hall_id
-      WHERE d.id = $1 FOR UPDATE OF d, h`,
-    [auth.deviceId],
-  );
-  const device = dev.rows[0];
-  if (!device) fail('E_AUTH', '设备不存在 (unknown device)');
-  if (device.revoked_at) fail('E_TOKEN_REVOKED', '设备已被吊销 (device revoked)');
-
-  const changeIds = prepared.map((p) => p.change.changeId);
-  const seqs = prepared.map((p) => p.change.seq);
-  const existing = await tx.query<ExistingChange>(
-    `SELECT change_id, device_id, seq, payload_sha256, status, code, reason, server_version,
-            entity, entity_id
-       FROM changes WHERE change_id = ANY($1::uuid[])
-     UNION
-     SELECT change_id, device_id, seq, payload_sha256, status, code, reason, server_version,
-            entity, entity_id
-       FROM changes WHERE device_id = $2 AND seq = ANY($3::int[])`,
-    [changeIds, auth.deviceId, seqs],
-  );
-  const byChangeId = new Map<string, ExistingChange>();
-  const bySeq = new Map<number, ExistingChange>();
-  for (const e of existing.rows) {
-    byChangeId.set(e.change_id, e);
-    if (e.device_id === auth.deviceId) bySeq.set(e.seq, e);
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const snap = await withStaff(db, auth, prepared, await readSnapshot(db, auth, prepared, false));
+    const plan = decide(auth, prepared, snap, ctx);
+    const ack = acknowledge(snap, plan);
+    const done = await oneWriterPerHall(auth.hallId, () =>
+      db.transaction(async (tx) => {
+        const now = await readSnapshot(tx, auth, prepared, true, true);
+        // Only what this push's decisions read matters: the device's own pushes and the
+        // records it touches. Other desks' new records of the hall do not make it decide again.
+        if (now.version !== snap.version) return null;
+        await writePlan(tx, auth, plan, ack);
+        return { results: plan.results, ...ack };
+      }),
+    );
+    if (done) return done;
   }
+  // Contention on the same records: decide holding the lock (held across the reads then).
+  return db.transaction(async (tx) => {
+    const snap = await withStaff(tx, auth, prepared, await readSnapshot(tx, auth, prepared, true));
+    const plan = decide(auth, prepared, snap, ctx);
+    const ack = acknowledge(snap, plan);
+    await writePlan(tx, auth, plan, ack);
+    return { results: plan.results, ...ack };
+  });
+}
 
-  // Current records, from every hall: an id of another hall is a cross-hall write.
+interface DeviceRow {
+  ack_seq: number;
+  max_seq: number;
+  revoked_at: unknown;
+}
+
+interface Snapshot {
+  device: DeviceRow;
+  /** The device's recorded seqs beyond ack_seq (only when it has gaps). */
+  laterSeqs: number[];
+  /**
+   * What the decisions depend on, as one string: the device's push count and the row versions
+   * (xmin) of every record read. Equal under the lock = the decisions still hold.
+   */
+  version: string;
+  byChangeId: Map<string, ExistingChange>;
+  bySeq: Map<number, ExistingChange>;
+  states: Record<keyof typeof entityTable, Map<string, EntityState>>;
+  attachmentApps: Map<string, EntityState>;
+  /** Changes whose person is not of this hall or lacks the role (filled by withStaff). */
+  staffRefused: Map<string, StaffRefusal>;
+}
+
+/**
+ * Adds the staff check to a snapshot: one read of the people the records name. Not part of the
+ * version check: a person disabled between this read and the write is refused at the next push.
+ */
+async function withStaff(
+  q: Queryable,
+  auth: DeviceAuth,
+  prepared: Prepared[],
+  snap: Snapshot,
+): Promise<Snapshot> {
+  snap.staffRefused = await staffRefusals(
+    q,
+    auth,
+    prepared.flatMap((p) =>
+      p.kind === 'ok' && (p.entity === 'application' || p.entity === 'feedback')
+        ? [
+            {
+              changeId: p.change.changeId,
+              entity: p.entity,
+              record: p.record,
+              exists: snap.states[p.entity].has(p.change.entityId),
+            },
+          ]
+        : [],
+    ),
+  );
+  return snap;
+}
+
+interface StateRow {
+  id: string;
+  hall_id: number;
+  record: unknown;
+  last_device_id: string | null;
+  last_device_seq: number | null;
+}
+
+/** Row versions of records by id, in a stable order (the same text in both reads). */
+const versionsOf = (table: string, param: string) =>
+  `(SELECT coalesce(string_agg(id::text || '@' || xmin::text, ',' ORDER BY id::text), '')
+      FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
+
+/**
+ * Everything a push's decisions depend on, in ONE statement (one pooled connection, one round
+ * trip). With `lock`, the device row and the hall row are locked too (one device's pushes never
+ * interleave; every writer of the hall's records and feed is serialised until COMMIT); with
+ * `versionOnly`, only the version is read (the check before writing).
+ */
+async function readSnapshot(
+  q: Queryable,
+  auth: DeviceAuth,
+  prepared: Prepared[],
+  lock: boolean,
+  versionOnly = false,
+): Promise<Snapshot> {
   const idsOf = (entity: keyof typeof entityTable) => [
     ...new Set(
       prepared.filter((p) => p.kind === 'ok' && p.entity === entity).map((p) => p.change.entityId),
     ),
   ];
-  const states = {
-    application: await loadEntities(tx, 'application', idsOf('application')),
-    feedback: await loadEntities(tx, 'feedback', idsOf('feedback')),
-    attachment: await loadEntities(tx, 'attachment', idsOf('attachment')),
-  };
-  const attachmentAppIds = [
-    ...new Set(
-      prepared.flatMap((p) =>
+  // Applications: those changed, and those attachments belong to (hall check).
+  const appIds = [
+    ...new Set([
+      ...idsOf('application'),
+      ...prepared.flatMap((p) =>
         p.kind === 'ok' && p.entity === 'attachment' ? [p.record.applicationId] : [],
       ),
-    ),
+    ]),
   ];
-  const attachmentApps = await loadEntities(tx, 'application', attachmentAppIds);
+  const feedbackIds = idsOf('feedback');
+  const attachmentIds = idsOf('attachment');
+  const version = `d.push_count::text || '|' || ${versionsOf('applications', '$4')} || '|' ||
+          ${versionsOf('feedback', '$5')} || '|' || ${versionsOf('attachments', '$6')}`;
+  const states = (table: string, param: string) =>
+    `(SELECT coalesce(json_agg(json_build_object('id', id, 'hall_id', hall_id, 'record', record,
+              'last_device_id', last_device_id, 'last_device_seq', last_device_seq)), '[]')
+        FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
+  const { rows } = await q.query<
+    DeviceRow & {
+      version: string;
+      later: number[] | null;
+      existing: ExistingChange[] | null;
+      apps: StateRow[] | null;
+      feedback: StateRow[] | null;
+      attachments: StateRow[] | null;
+    }
+  >(
+    `SELECT d.ack_seq, d.max_seq, d.revoked_at, ${version} AS version
+            ${
+              versionOnly
+                ? // Every parameter must appear (PostgreSQL types them from their use).
+                  ', cardinality($2::uuid[]) + cardinality($3::int[]) AS n'
+                : `,
+            CASE WHEN d.max_seq > d.ack_seq THEN
+              (SELECT json_agg(s.seq) FROM (SELECT seq FROM changes
+                 WHERE device_id = d.id AND seq > d.ack_seq ORDER BY seq LIMIT 100000) s)
+            END AS later,
+            (SELECT json_agg(c) FROM (
+               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
+                      server_version, entity, entity_id
+                 FROM changes WHERE change_id = ANY($2::uuid[])
+               UNION
+               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
+                      server_version, entity, entity_id
+                 FROM changes WHERE device_id = $1 AND seq = ANY($3::int[])) c) AS existing,
+            ${states('applications', '$4')} AS apps,
+            ${states('feedback', '$5')} AS feedback,
+            ${states('attachments', '$6')} AS attachments`
+            }
+       FROM devices d JOIN halls h ON h.id = d.hall_id
+      WHERE d.id = $1${lock ? ' FOR UPDATE OF d, h' : ''}`,
+    [
+      auth.deviceId,
+      prepared.map((p) => p.change.changeId),
+      prepared.map((p) => p.change.seq),
+      appIds,
+      feedbackIds,
+      attachmentIds,
+    ],
+  );
+  const device = rows[0];
+  if (!device) fail('E_AUTH', '设备不存在 (unknown device)');
+  if (device.revoked_at) fail('E_TOKEN_REVOKED', '设备已被吊销 (device revoked)');
+  const byChangeId = new Map<string, ExistingChange>();
+  const bySeq = new Map<number, ExistingChange>();
+  for (const e of device.existing ?? []) {
+    byChangeId.set(e.change_id, e);
+    if (e.device_id === auth.deviceId) bySeq.set(e.seq, e);
+  }
+  const toMap = (list: StateRow[] | null) =>
+    new Map<string, EntityState>(
+      (list ?? []).map((r) => [
+        r.id,
+        {
+          hallId: r.hall_id,
+          lastDeviceId: r.last_device_id,
+          lastDeviceSeq: r.last_device_seq,
+          record: r.record,
+          dirty: false,
+        },
+      ]),
+    );
+  const apps = toMap(device.apps);
+  return {
+    device: { ack_seq: device.ack_seq, max_seq: device.max_seq, revoked_at: device.revoked_at },
+    laterSeqs: device.later ?? [],
+    version: device.version,
+    byChangeId,
+    bySeq,
+    states: {
+      application: apps,
+      feedback: toMap(device.feedback),
+      attachment: toMap(device.attachments),
+    },
+    attachmentApps: apps,
+    staffRefused: new Map(),
+  };
+}
+
+/** Decides every change in request order (Node only, no database). */
+function decide(auth: DeviceAuth, prepared: Prepared[], snap: Snapshot, ctx: PushContext): Plan {
+  const { byChangeId, bySeq, attachmentApps, device } = snap;
+  // Decisions update the records in place: work on copies so that a retry starts clean.
+  const states = {
+    application: new Map(snap.states.application),
+    feedback: new Map(snap.states.feedback),
+    attachment: new Map(snap.states.attachment),
+  };
   const foreign: string[] = [];
   for (const p of prepared) {
     if (p.kind !== 'ok' || p.entity === 'queue_event') continue;
@@ -324,37 +478,11 @@ async function applyBatch(
     );
   }
 
-  // The person on each record: of this hall, with the role (pushStaff.ts).
-  const staffRefused = await staffRefusals(
-    tx,
-    auth,
-    prepared.flatMap((p) =>
-      p.kind === 'ok' && (p.entity === 'application' || p.entity === 'feedback')
-        ? [
-            {
-              changeId: p.change.changeId,
-              entity: p.entity,
-              record: p.record,
-              exists: states[p.entity].has(p.change.entityId),
-            },
-          ]
-        : [],
-    ),
-  );
+  // The person on each record: of this hall, with the role (pushStaff.ts; read with the snapshot).
+  const staffRefused = snap.staffRefused;
 
   const results: ChangeResult[] = [];
-  const newChanges: Array<{
-    change_id: string;
-    seq: number;
-    entity: string;
-    entity_id: string;
-    op: string;
-    payload_sha256: string;
-    status: string;
-    code: string | null;
-    reason: string | null;
-    server_version: number | null;
-  }> = [];
+  const newChanges: NewChange[] = [];
   const seenInBatch = new Map<string, { hash: string; result: ChangeResult }>();
   const seqsInBatch = new Set<number>();
   const feedOrder: Array<{ entity: string; id: string }> = [];
@@ -525,45 +653,23 @@ async function applyBatch(
     });
   }
 
-  await writeRecords(tx, auth, states, queueEvents);
-  await writeFeed(tx, auth.hallId, feedOrder);
-  if (newChanges.length > 0) {
-    await tx.query(
-      `INSERT INTO changes (change_id, device_id, hall_id, seq, entity, entity_id, op,
-                            payload_sha256, status, code, reason, server_version)
-       SELECT x.change_id, $1, $2, x.seq, x.entity, x.entity_id, x.op, x.payload_sha256,
-              x.status, x.code, x.reason, x.server_version
-         FROM jsonb_to_recordset($3::jsonb) AS x(change_id uuid, seq int, entity text,
-              entity_id text, op text, payload_sha256 text, status text, code text,
-              reason text, server_version int)`,
-      [auth.deviceId, auth.hallId, JSON.stringify(newChanges)],
-    );
-  }
+  return { results, newChanges, states, feedOrder, queueEvents };
+}
 
-  // Advance the contiguous acknowledgement past every processed seq. The common case (a batch
-  // that continues right after ackSeq, nothing beyond) needs no query.
-  let ackSeq = device.ack_seq;
-  let maxSeq = device.max_seq;
-  const fresh = newChanges.map((c) => c.seq).sort((a, b) => a - b);
-  for (const q of fresh) {
-    if (q === ackSeq + 1) ackSeq = q;
-    maxSeq = Math.max(maxSeq, q);
+/**
+ * Advances the contiguous acknowledgement past every processed seq: the fresh seqs of this
+ * push and the device's recorded seqs beyond its acknowledgement (read with the snapshot).
+ */
+function acknowledge(snap: Snapshot, plan: Plan): { ackSeq: number; maxSeq: number } {
+  let ackSeq = snap.device.ack_seq;
+  let maxSeq = snap.device.max_seq;
+  const seqs = new Set(snap.laterSeqs);
+  for (const c of plan.newChanges) {
+    seqs.add(c.seq);
+    maxSeq = Math.max(maxSeq, c.seq);
   }
-  if (maxSeq > ackSeq) {
-    const { rows } = await tx.query<{ seq: number }>(
-      'SELECT seq FROM changes WHERE device_id = $1 AND seq > $2 ORDER BY seq LIMIT 100000',
-      [auth.deviceId, ackSeq],
-    );
-    for (const r of rows) {
-      if (r.seq === ackSeq + 1) ackSeq = r.seq;
-      else if (r.seq > ackSeq + 1) break;
-    }
-  }
-  await tx.query(
-    'UPDATE devices SET ack_seq = $2, max_seq = $3, last_seen_at = now() WHERE id = $1',
-    [auth.deviceId, ackSeq, maxSeq],
-  );
-  return { results, ackSeq, maxSeq };
+  while (seqs.has(ackSeq + 1)) ackSeq++;
+  return { ackSeq, maxSeq };
 }
 
 function originalOf(r: ChangeResult): {
@@ -587,121 +693,4 @@ function originalOf(r: ChangeResult): {
         sv: r.serverVersion ?? null,
       };
   }
-}
-
-async function writeRecords(
-  tx: Queryable,
-  auth: DeviceAuth,
-  states: Record<keyof typeof entityTable, Map<string, EntityState>>,
-  queueEvents: Array<{ id: string; payload: Record<string, unknown> }>,
-): Promise<void> {
-  const apps = [...states.application.entries()]
-    .filter(([, s]) => s.dirty)
-    .map(([id, s]) => {
-      const r = s.record as ApplicationT;
-      return {
-        id,
-        app_no: r.appNo,
-        status: r.status,
-        deadline: r.deadline,
-        accepted_at: r.acceptedAt,
-        server_version: r.serverVersion,
-        record: r,
-        seq: s.lastDeviceSeq,
-      };
-    });
-  if (apps.length > 0) {
-    await tx.query(
-      `INSERT INTO applications AS a (id, hall_id, app_no, status, deadline, accepted_at,
-              server_version, record, last_device_id, last_device_seq, version_device_id,
-              updated_at)
-       SELECT x.id, $1, x.app_no, x.status, x.deadline, x.accepted_at, x.server_version,
-              x.record, $2, x.seq, $2, now()
-         FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, app_no text, status text,
-              deadline date, accepted_at timestamptz, server_version int, record jsonb, seq int)
-       ON CONFLICT (id) DO UPDATE SET
-              app_no = excluded.app_no, status = excluded.status, deadline = excluded.deadline,
-              accepted_at = excluded.accepted_at, server_version = excluded.server_version,
-              record = excluded.record, last_device_id = excluded.last_device_id,
-              last_device_seq = excluded.last_device_seq,
-              version_device_id = excluded.version_device_id, updated_at = now()
-        WHERE a.hall_id = excluded.hall_id`,
-      [auth.hallId, auth.deviceId, JSON.stringify(apps)],
-    );
-  }
-  for (const entity of ['feedback', 'attachment'] as const) {
-    const rows = [...states[entity].entries()]
-      .filter(([, s]) => s.dirty)
-      .map(([id, s]) => ({
-        id,
-        record: s.record,
-        seq: s.lastDeviceSeq,
-        application_id:
-          entity === 'attachment' ? (s.record as { applicationId: string }).applicationId : null,
-        sha256: entity === 'attachment' ? (s.record as { sha256: string }).sha256 : null,
-      }));
-    if (rows.length === 0) continue;
-    // Attachments keep no version_device_id: their pull rows also say whether the bytes are
-    // complete, which the pushing desk wants to hear.
-    const extraCols = entity === 'attachment' ? ', application_id, sha256' : ', version_device_id';
-    const extraSel = entity === 'attachment' ? ', x.application_id, x.sha256' : ', $2';
-    const extraSet =
-      entity === 'attachment'
-        ? ', application_id = excluded.application_id, sha256 = excluded.sha256'
-        : ', version_device_id = excluded.version_device_id';
-    await tx.query(
-      `INSERT INTO ${entityTable[entity]} AS t (id, hall_id, record, last_device_id, last_device_seq,
-              updated_at${extraCols})
-       SELECT x.id, $1, x.record, $2, x.seq, now()${extraSel}
-         FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, record jsonb, seq int,
-              application_id uuid, sha256 text)
-       ON CONFLICT (id) DO UPDATE SET record = excluded.record,
-              last_device_id = excluded.last_device_id, last_device_seq = excluded.last_device_seq,
-              updated_at = now()${extraSet}
-        WHERE t.hall_id = excluded.hall_id`,
-      [auth.hallId, auth.deviceId, JSON.stringify(rows)],
-    );
-  }
-  if (queueEvents.length > 0) {
-    await tx.query(
-      `INSERT INTO queue_events (hall_id, id, device_id, payload)
-       SELECT $1, x.id, $2, x.payload FROM jsonb_to_recordset($3::jsonb) AS x(id text, payload jsonb)
-       ON CONFLICT (hall_id, id) DO UPDATE SET payload = excluded.payload, received_at = now()`,
-      [auth.hallId, auth.deviceId, JSON.stringify(queueEvents)],
-    );
-  }
-}
-
-/**
- * Puts records at the head of the hall's feed. Must run under the hall row lock (taken at the
- * start of every writing transaction): positions are handed out in commit order.
- */
-export async function writeFeed(
-  tx: Queryable,
-  hallId: number,
-  touched: Array<{ entity: string; id: string }>,
-): Promise<void> {
-  // Each record once, at the position of its last change in this transaction.
-  const last = new Map<string, { entity: string; id: string }>();
-  for (const t of touched) {
-    const k = `${t.entity}:${t.id}`;
-    last.delete(k);
-    last.set(k, t);
-  }
-  if (last.size === 0) return;
-  const feed = [...last.values()].map((t, i) => ({
-    entity: t.entity,
-    entity_id: t.id,
-    ord: i + 1,
-  }));
-  await tx.query(
-    `WITH h AS (
-       UPDATE halls SET feed_seq = feed_seq + $2 WHERE id = $1 RETURNING feed_seq - $2 AS base
-     )
-     INSERT INTO hall_feed (hall_id, entity, entity_id, seq)
-     SELECT $1, x.entity, x.entity_id, h.base + x.ord
-       FROM jsonb_to_recordset($3::jsonb) AS x(entity text, entity_id uuid, ord int), h
-     ON CONFLICT (hall_id, entity, entity_id) DO UPDATE SET seq = excluded.seq`,
-    [hallId, last.size, JSON.stringify(feed)],
-  );
 }

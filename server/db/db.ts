@@ -23,7 +23,31 @@ export interface Db extends Queryable {
    * failure re-runs `fn` (so `fn` must only touch the database); PGlite never needs it.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Readiness: one `SELECT 1` within `timeoutMs`, on its own connection where there is a pool
+   * (a busy pool must not make a load balancer think the database is down, nor the reverse).
+   */
+  ping(timeoutMs: number): Promise<boolean>;
+  /** Pool size (1 on PGlite). */
+  readonly poolSize: number;
   close(): Promise<void>;
+}
+
+/** Resolves false after `ms` unless `p` settles first (true when it resolves). */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(false);
+      },
+    );
+  });
 }
 
 /** A FIFO mutex: PGlite has a single connection, so a transaction must own it exclusively. */
@@ -44,6 +68,7 @@ class Mutex {
 
 class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
+  readonly poolSize = 1;
   private readonly mutex = new Mutex();
   private closed = false;
   constructor(private readonly pglite: PGlite) {}
@@ -80,6 +105,11 @@ class PgliteDb implements Db {
     );
   }
 
+  ping(timeoutMs: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return within(this.query('SELECT 1'), timeoutMs);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -91,7 +121,16 @@ const RETRYABLE_PG_CODES = new Set(['40P01', '40001']);
 
 class PgDb implements Db {
   readonly kind = 'postgres' as const;
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** One connection for readiness checks only, with short timeouts. */
+    private readonly probe: pg.Pool,
+    readonly poolSize: number,
+  ) {}
+
+  ping(timeoutMs: number): Promise<boolean> {
+    return within(this.probe.query('SELECT 1'), timeoutMs);
+  }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
     const r = await this.pool.query(sql, params);
@@ -139,23 +178,37 @@ class PgDb implements Db {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.probe.end()]);
   }
+}
+
+/** Pool size when none is configured (DATABASE_POOL_SIZE; see the README's sizing rule). */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** Parses DATABASE_POOL_SIZE: a whole number 1..1000, else a clear error (not a silent default). */
+export function poolSizeFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new Error(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000 (got "${value}")`);
+  }
+  return n;
 }
 
 export interface OpenDbOptions {
   /** PostgreSQL URL; when absent, PGlite in `dataDir` (or in memory when dataDir is absent). */
   databaseUrl?: string;
   dataDir?: string;
-  /** Pool size for PostgreSQL. */
+  /** Pool size for PostgreSQL (DATABASE_POOL_SIZE; default DEFAULT_POOL_SIZE). */
   maxConnections?: number;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<Db> {
   if (opts.databaseUrl) {
+    const size = opts.maxConnections ?? DEFAULT_POOL_SIZE;
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
-      max: opts.maxConnections ?? 10,
+      max: size,
       // A stuck transaction must not hold hall locks forever.
       idle_in_transaction_session_timeout: 30_000,
       statement_timeout: 30_000,
@@ -165,7 +218,20 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
     pool.on('error', (err) =>
       console.error('[central] postgres pool error:', (err as { code?: string }).code ?? err.name),
     );
-    const db = new PgDb(pool);
+    const probe = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 1,
+      connectionTimeoutMillis: 2_000,
+      statement_timeout: 2_000,
+      idleTimeoutMillis: 60_000,
+    });
+    probe.on('error', (err) =>
+      console.error(
+        '[central] readiness probe error:',
+        (err as { code?: string }).code ?? err.name,
+      ),
+    );
+    const db = new PgDb(pool, probe, size);
     await db.query('SELECT 1');
     return db;
   }

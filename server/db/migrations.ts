@@ -353,6 +353,45 @@ CREATE TABLE console_sessions (
 CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
 `,
   },
+  {
+    // The console's hall list counted every application of every hall on each view. The counts
+    // per hall and status are kept by a trigger, in the same transaction as every write of
+    // applications (pushes, back-office moves, anything later), and backfilled here once.
+    id: '20261207_fleet_1_hall_app_counts',
+    sql: `
+CREATE TABLE hall_app_counts (
+  hall_id integer NOT NULL REFERENCES halls(id),
+  status text NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (hall_id, status)
+);
+INSERT INTO hall_app_counts (hall_id, status, n)
+  SELECT hall_id, status, count(*)::int FROM applications GROUP BY hall_id, status;
+CREATE FUNCTION hall_app_counts_track() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN
+    UPDATE hall_app_counts SET n = n - 1 WHERE hall_id = OLD.hall_id AND status = OLD.status;
+  END IF;
+  IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN
+    INSERT INTO hall_app_counts AS c (hall_id, status, n) VALUES (NEW.hall_id, NEW.status, 1)
+      ON CONFLICT (hall_id, status) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER applications_count_ins_del AFTER INSERT OR DELETE ON applications
+  FOR EACH ROW EXECUTE FUNCTION hall_app_counts_track();
+CREATE TRIGGER applications_count_upd AFTER UPDATE OF status, hall_id ON applications
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.hall_id IS DISTINCT FROM NEW.hall_id)
+  EXECUTE FUNCTION hall_app_counts_track();
+`,
+  },
+  {
+    // Bumped by every push that writes: a push reads and decides outside the hall lock, then
+    // under the lock checks that neither the hall's feed nor the device moved meanwhile.
+    id: '20261207_fleet_2_device_push_count',
+    sql: `ALTER TABLE devices ADD COLUMN push_count bigint NOT NULL DEFAULT 0;`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

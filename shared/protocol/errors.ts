@@ -65,10 +65,18 @@ export const ErrorCode = z.enum([
   'E_REQUEST_TIMEOUT',
   /** Reserved (unknown method); the endpoint answers unknown routes with E_NOT_FOUND. */
   'E_METHOD',
-  /** 429: too many failed attempts from this address (enrollment, admin sign-in); see Retry-After. */
+  /**
+   * 429 + Retry-After: too many failed attempts from this address (enrollment, admin or staff
+   * sign-in), or this device already has a heavy request in progress (admission control).
+   */
   'E_RATE_LIMITED',
   /** 503: the server is shutting down or the database is unreachable. */
   'E_UNAVAILABLE',
+  /**
+   * 429 + Retry-After: the endpoint is at its limit of heavy work (admission control: full-pull
+   * pages, large pushes); nothing was done, retry after that many seconds.
+   */
+  'E_BUSY',
   /** 500: a bug or an unexpected database error; nothing was written (transaction rolled back). */
   'E_INTERNAL',
   // ---- staff (issue 13)
@@ -133,6 +141,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_METHOD: 404,
   E_RATE_LIMITED: 429,
   E_UNAVAILABLE: 503,
+  E_BUSY: 429,
   E_INTERNAL: 500,
   E_STAFF_PASSWORD: 401,
   E_STAFF_DISABLED: 403,

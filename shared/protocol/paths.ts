@@ -7,6 +7,8 @@ export const paths = {
   health: '/health',
   /** Same answer under the API prefix, for clients that only know the API base URL. */
   apiHealth: `${API_PREFIX}/health`,
+  /** Readiness for a load balancer: touches the database within a small budget (503 when not). */
+  ready: '/ready',
 
   // Device side (Authorization: Bearer <device token>), except enroll.
   enroll: `${API_PREFIX}/enroll`,

@@ -1,0 +1,476 @@
+// `npm run bench:fleet`: a province on Monday morning. 50 halls, 200,000 applications (seeded by
+// a fast path straight into the tables), 500 enrolled desks started at once by one load
+// generator that follows the desk engine's protocol (bench/support/fleetDevice.ts), 120 s, then a
+// drain and a verification against the database: every change exactly once, every desk's view
+// equal to its hall's records. PostgreSQL at TEST_DATABASE_URL (a fresh database, dropped
+// afterwards), else PGlite (said so). `--processes 2`: two endpoint processes on one database.
+// Loopback only; bounded by a watchdog. The last line printed is one JSON object.
+//
+// Flags (defaults as the issue asks): --processes N, --devices N, --halls N, --apps N,
+// --seconds N, --server-dir DIR (run the endpoint from another checkout, for before/after),
+// --calibrate-only (stop after measuring the CPU per page; prints {pullPageCpuMs}).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { openDb, type Db } from '../server/db/db';
+import { runMigrations } from '../server/db/migrations';
+import { paths } from '../shared/protocol';
+import { makeApplication } from '../tests/unit/domain/factories';
+import { freshDatabase } from '../tests/support/postgres';
+import { pgliteDataDir } from '../tests/support/server';
+import { seedApplications } from './support/fleetData';
+import {
+  PageDecoder,
+  VirtualDesk,
+  newStats,
+  setTemplate,
+  type DeskCreds,
+} from './support/fleetDevice';
+
+const ADMIN_TOKEN = 'bench-fleet-admin-token-0123456789';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function flag(name: string, dflt: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+}
+function flagStr(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const DEVICES = flag('devices', 500);
+const HALLS = flag('halls', 50);
+const APPS = flag('apps', 200_000);
+const SECONDS = flag('seconds', 120);
+let PROCESSES = flag('processes', 1);
+const SERVER_DIR = path.resolve(flagStr('server-dir') ?? ROOT);
+/** Steady state: a round every ~5 s, a new application per desk every ~30 s. */
+const INTERVAL_MS = 5_000;
+const ACCEPT_EVERY_MS = 30_000;
+/** The engine's first round is jittered (sync-link); the bench draws it in [0, 1 s]. */
+const FIRST_JITTER_MS = 1_000;
+/** Everything after the run (drain, verification, shutdown) must end within this. */
+const WATCHDOG_MS = (SECONDS + 600) * 1000;
+
+const log = (...a: unknown[]) => console.log(...a);
+
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!);
+}
+
+/** CPU seconds (user + system) a process used so far, from /proc. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+interface Endpoint {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startEndpoint(env: Record<string, string>): Promise<Endpoint> {
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=32', '--import', 'tsx', 'server/central/main.ts'],
+    {
+      cwd: SERVER_DIR,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        HALLDESK_ADMIN_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (err.length > 20_000) err = err.slice(-10_000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${err}`)), 120_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+      if (out.length > 20_000) out = out.slice(-10_000);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`endpoint exited (${code}): ${err}`));
+    });
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(t);
+      }
+    },
+  };
+}
+
+async function admin<T>(base: string, method: string, p: string, body?: unknown): Promise<T> {
+  const res = await fetch(base + p, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function main(): Promise<void> {
+  const watchdog = setTimeout(() => {
+    console.error('[fleet] watchdog: the bench did not finish in time');
+    process.exit(2);
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  // ------------------------------------------------------------ storage
+  const fresh = await freshDatabase('fleet');
+  let dataDir: string | null = null;
+  let endpointEnv: Record<string, string>;
+  if (fresh.url) {
+    log(`[fleet] PostgreSQL (fresh database on TEST_DATABASE_URL)`);
+    endpointEnv = { DATABASE_URL: fresh.url };
+  } else {
+    log(`[fleet] PGlite: ${fresh.reason}; one endpoint process (PGlite is single-process)`);
+    PROCESSES = 1;
+    dataDir = await pgliteDataDir('fleet');
+    endpointEnv = { HALLDESK_CENTRAL_DATA: dataDir };
+  }
+  // Pool per process: the README's rule ("Pool size"); 2 processes × 20 + probes fit easily.
+  endpointEnv.DATABASE_POOL_SIZE = String(process.env.DATABASE_POOL_SIZE ?? 20);
+
+  const endpoints: Endpoint[] = [];
+  const decoder = new PageDecoder(2);
+  const desks: VirtualDesk[] = [];
+  try {
+    // Halls and the fast-path seed. PGlite: before the endpoint opens the folder (one process).
+    const hallCodes = Array.from(
+      { length: HALLS },
+      (_, i) => `FL${String(i + 1).padStart(2, '0')}`,
+    );
+    const seed = async (q: Db) => {
+      const t = performance.now();
+      const halls: Array<{ id: number; code: string }> = [];
+      for (const code of hallCodes) {
+        const r = await q.query<{ id: number }>(
+          'INSERT INTO halls (code, name) VALUES ($1, $2) RETURNING id',
+          [code, `营业厅 ${code}`],
+        );
+        halls.push({ id: r.rows[0]!.id, code });
+      }
+      let last = 0;
+      await seedApplications(q, halls, APPS, (n) => {
+        if (n - last >= 50_000) {
+          last = n;
+          log(`[fleet] seeded ${n} applications`);
+        }
+      });
+      log(
+        `[fleet] seeded ${HALLS} halls, ${APPS} applications by the fast path (direct INSERTs with their feed rows, no push logic) in ${Math.round(performance.now() - t)} ms`,
+      );
+    };
+    if (dataDir) {
+      const sdb = await openDb({ dataDir });
+      await runMigrations(sdb);
+      await seed(sdb);
+      await sdb.close();
+      endpoints.push(await startEndpoint(endpointEnv));
+    } else {
+      // The endpoint runs its own migrations (also those of --server-dir), then the seed.
+      endpoints.push(await startEndpoint(endpointEnv));
+      const sdb = await openDb({ databaseUrl: fresh.url!, maxConnections: 2 });
+      await seed(sdb);
+      await sdb.exec('ANALYZE');
+      await sdb.close();
+      for (let i = 1; i < PROCESSES; i++) endpoints.push(await startEndpoint(endpointEnv));
+    }
+    log(
+      `[fleet] ${endpoints.length} endpoint process(es): ${endpoints.map((e) => e.url).join(' ')}`,
+    );
+
+    // ------------------------------------------------------------ enrollment
+    const stats = newStats();
+    const template = makeApplication({ hallCode: 'FL01', deskCode: 'D01' });
+    setTemplate(template);
+    const tEnroll = performance.now();
+    const enrollOne = async (i: number): Promise<VirtualDesk> => {
+      const hallCode = hallCodes[i % HALLS]!;
+      const base = endpoints[i % endpoints.length]!.url;
+      const { code } = await admin<{ code: string }>(
+        base,
+        'POST',
+        paths.adminEnrollmentCodes(hallCode),
+        {},
+      );
+      const e = await admin<{
+        deviceId: string;
+        token: string;
+        hallCode: string;
+        deskCode?: string;
+      }>(base, 'POST', paths.enroll, { code, deviceName: `fleet-${i}` });
+      const creds: DeskCreds = { deviceId: e.deviceId, token: e.token, hallCode, endpoint: base };
+      return new VirtualDesk(
+        creds,
+        e.deskCode ?? `D${(Math.floor(i / HALLS) + 1) % 100}`,
+        stats,
+        decoder,
+      );
+    };
+    for (let i = 0; i < DEVICES; i += 25) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(25, DEVICES - i) }, (_, k) => enrollOne(i + k)),
+      );
+      desks.push(...batch);
+    }
+    log(`[fleet] enrolled ${DEVICES} devices in ${Math.round(performance.now() - tEnroll)} ms`);
+
+    // ------------------------------------------------------------ CPU per 1,000-record page
+    // Uncached pages, one at a time on a quiet endpoint: the endpoint process's CPU (/proc)
+    // divided by the pages (distinct checkpoints, so neither cache nor single-flight helps).
+    const cal = desks.slice(0, Math.min(20, desks.length));
+    const pagePull = async (d: VirtualDesk, k: number) => {
+      const res = await fetch(`${d.creds.endpoint}${paths.pull}?limit=1000&checkpoint=v1.${k}.0`, {
+        headers: {
+          authorization: `Bearer ${d.creds.token}`,
+          'accept-encoding': 'gzip, deflate, br',
+        },
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`calibration pull → ${res.status}`);
+    };
+    for (let k = 0; k < 3; k++) await pagePull(cal[k % cal.length]!, 500 + k);
+    const pid = endpoints[0]!.child.pid!;
+    const cpu0 = cpuMs(pid);
+    const PAGES = 30;
+    for (let k = 0; k < PAGES; k++) {
+      const d = desks.filter((x) => x.creds.endpoint === endpoints[0]!.url)[k % 20]!;
+      await pagePull(d, 7 + k * 13);
+    }
+    const pullPageCpuMs = Math.round(((cpuMs(pid) - cpu0) / PAGES) * 10) / 10;
+    log(`[fleet] endpoint CPU per uncached 1,000-record page: ${pullPageCpuMs} ms`);
+    if (process.argv.includes('--calibrate-only')) {
+      console.log(JSON.stringify({ serverDir: SERVER_DIR, pullPageCpuMs }));
+      return;
+    }
+
+    // ------------------------------------------------------------ the storm
+    for (const d of desks) for (let k = 0; k < 3; k++) d.accept(); // offline over the weekend
+    const lag = monitorEventLoopDelay({ resolution: 20 });
+    lag.enable();
+    const cpuStart = endpoints.map((e) => cpuMs(e.child.pid!));
+    stats.t0 = performance.now();
+    const stopAt = stats.t0 + SECONDS * 1000;
+    log(`[fleet] ${DEVICES} desks start now, for ${SECONDS} s`);
+    const progress = setInterval(() => {
+      const done = desks.filter((d) => d.fullPullDone).length;
+      log(
+        `[fleet] t=${Math.round((performance.now() - stats.t0) / 1000)} s: ${done}/${DEVICES} desks have their hall; pulls ${stats.pull.length}, pushes ${stats.push.length}, 429 ${stats.status429}, timeouts ${stats.timeouts}, 5xx ${stats.errors5xx}`,
+      );
+    }, 10_000);
+    await Promise.all(
+      desks.map((d) =>
+        d.run({
+          firstJitterMs: FIRST_JITTER_MS,
+          intervalMs: INTERVAL_MS,
+          stopAt,
+          acceptEveryMs: ACCEPT_EVERY_MS,
+        }),
+      ),
+    );
+    clearInterval(progress);
+    lag.disable();
+    const runMs = performance.now() - stats.t0;
+    const cpuRun = endpoints.map((e, i) => Math.round(cpuMs(e.child.pid!) - cpuStart[i]!));
+
+    // ------------------------------------------------------------ drain, then verification
+    const tDrain = performance.now();
+    const drainDeadline = tDrain + 240_000;
+    let drained = 0;
+    for (let i = 0; i < desks.length; i += 50) {
+      const ok = await Promise.all(desks.slice(i, i + 50).map((d) => d.drain(drainDeadline)));
+      drained += ok.filter(Boolean).length;
+    }
+    log(
+      `[fleet] drain: ${drained}/${DEVICES} desks synced in ${Math.round(performance.now() - tDrain)} ms`,
+    );
+    for (const e of endpoints) await e.stop();
+    endpoints.length = 0;
+
+    const vdb: Db = fresh.url
+      ? await openDb({ databaseUrl: fresh.url })
+      : await openDb({ dataDir: dataDir! });
+    let exactlyOnce = drained === DEVICES;
+    let viewsComplete = drained === DEVICES;
+    try {
+      // Every acknowledged change once in `changes`, nothing else of the bench's devices there,
+      // and its application stored once in its hall.
+      const ch = await vdb.query<{
+        device_id: string;
+        change_id: string;
+        entity_id: string;
+        hall: string;
+      }>(
+        `SELECT c.device_id, c.change_id, c.entity_id, h.code AS hall
+           FROM changes c JOIN halls h ON h.id = c.hall_id`,
+      );
+      const byChange = new Map<
+        string,
+        { device: string; entity: string; hall: string; n: number }
+      >();
+      for (const r of ch.rows) {
+        const e = byChange.get(r.change_id);
+        if (e) e.n++;
+        else
+          byChange.set(r.change_id, {
+            device: r.device_id,
+            entity: r.entity_id,
+            hall: r.hall,
+            n: 1,
+          });
+      }
+      let acked = 0;
+      for (const d of desks) {
+        for (const [changeId, appId] of d.acked) {
+          acked++;
+          const e = byChange.get(changeId);
+          if (
+            !e ||
+            e.n !== 1 ||
+            e.device !== d.creds.deviceId ||
+            e.entity !== appId ||
+            e.hall !== d.creds.hallCode
+          ) {
+            exactlyOnce = false;
+          }
+        }
+      }
+      if (byChange.size !== acked) exactlyOnce = false;
+      const apps = await vdb.query<{ hall: string; id: string; v: number }>(
+        `SELECT h.code AS hall, a.id, a.server_version AS v FROM applications a JOIN halls h ON h.id = a.hall_id`,
+      );
+      if (apps.rows.length !== APPS - (APPS % HALLS) + acked) exactlyOnce = false;
+      const byHall = new Map<string, Map<string, number>>();
+      for (const r of apps.rows) {
+        if (!byHall.has(r.hall)) byHall.set(r.hall, new Map());
+        byHall.get(r.hall)!.set(r.id, r.v);
+      }
+      let incompleteViews = 0;
+      for (const d of desks) {
+        const want = byHall.get(d.creds.hallCode) ?? new Map<string, number>();
+        let ok = want.size === d.view.size;
+        if (ok) for (const [id, v] of want) if (d.view.get(id) !== v) ok = false;
+        if (!ok) incompleteViews++;
+      }
+      if (incompleteViews > 0) viewsComplete = false;
+      log(
+        `[fleet] verification: ${acked} acknowledged changes, ${byChange.size} in the database, ${apps.rows.length} applications; ${incompleteViews} desk views differ from their hall`,
+      );
+    } finally {
+      await vdb.close();
+    }
+
+    // ------------------------------------------------------------ figures
+    const firstPulls = desks.map((d) => d.firstPullDoneMs ?? Number.POSITIVE_INFINITY);
+    const firstPullAllMs = firstPulls.every(Number.isFinite)
+      ? Math.round(Math.max(...firstPulls))
+      : -1;
+    const firstPullP50Ms = pct(firstPulls.filter(Number.isFinite), 50);
+    const steady = stats.pull
+      .filter(([t]) => firstPullAllMs >= 0 && t > firstPullAllMs)
+      .map(([, ms]) => ms);
+    log(
+      `[fleet] detail: ${JSON.stringify({
+        processes: PROCESSES,
+        db: fresh.url ? 'postgres' : 'pglite',
+        runMs: Math.round(runMs),
+        requests: {
+          pulls: stats.pull.length,
+          pushes: stats.push.length,
+          health: stats.health.length,
+        },
+        pushedChanges: stats.pushedChanges,
+        status429: stats.status429,
+        networkErrors: stats.networkErrors,
+        refused: stats.refused,
+        pullP50Ms: pct(
+          stats.pull.map(([, ms]) => ms),
+          50,
+        ),
+        pullP99Ms: pct(
+          stats.pull.map(([, ms]) => ms),
+          99,
+        ),
+        pushP50Ms: pct(stats.push, 50),
+        healthP50Ms: pct(stats.health, 50),
+        healthMaxMs: pct(stats.health, 100),
+        endpointCpuMsDuringRun: cpuRun,
+        generatorLoopLagP99Ms: Math.round(lag.percentile(99) / 1e6),
+        cores: os.cpus().length,
+      })}`,
+    );
+    console.log(
+      JSON.stringify({
+        devices: DEVICES,
+        halls: HALLS,
+        applications: APPS,
+        firstPullAllMs,
+        firstPullP50Ms,
+        timeouts: stats.timeouts,
+        errors5xx: stats.errors5xx,
+        pullPageCpuMs,
+        pushP99Ms: pct(stats.push, 99),
+        healthP99Ms: pct(stats.health, 99),
+        steadyPullP99Ms: pct(steady, 99),
+        exactlyOnce,
+        viewsComplete,
+      }),
+    );
+  } finally {
+    for (const d of desks) d.close();
+    await decoder.close();
+    for (const e of endpoints) await e.stop().catch(() => undefined);
+    if (fresh.url) await fresh.drop().catch((e: unknown) => console.error('[fleet] drop:', e));
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    clearTimeout(watchdog);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('[fleet] failed:', err);
+    process.exit(1);
+  },
+);
