@@ -108,7 +108,7 @@ export const SCHEMA_V4 = {
   audit: '++id, at, entityId',
 } as const;
 
-export const CURRENT_SCHEMA_VERSION = 4;
+export const CURRENT_SCHEMA_VERSION = 5;
 
 export class HallDeskDB extends Dexie {
   applications!: EntityTable<StoredApplication, 'id'>;
@@ -167,6 +167,23 @@ export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
   });
   if (upTo < 4) return;
   db.version(4).stores(SCHEMA_V4);
+  if (upTo < 5) return;
+  // v5: serial-number keys (0002, 20261207-0002) and pinyin-initial keys join the search keys
+  // (the opener loads the pinyin table before an upgrade, see open.ts); same indexes.
+  db.version(5).upgrade(async (tx) => {
+    await tx
+      .table<StoredApplication, string>('applications')
+      .toCollection()
+      .modify((row) => {
+        row.searchKeys = deriveApplicationKeys(row).searchKeys;
+      });
+    await tx
+      .table<StoredFeedback, string>('feedback')
+      .toCollection()
+      .modify((row) => {
+        row.searchKeys = deriveFeedbackKeys(row).searchKeys;
+      });
+  });
 }
 
 /**

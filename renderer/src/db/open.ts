@@ -9,6 +9,7 @@ import {
   type HallDeskDBOptions,
   setActiveDb,
 } from './db';
+import { ensureNameInitials } from './nameInitials';
 
 function closeActiveDb(): void {
   try {
@@ -187,8 +188,22 @@ function reloadWindow(): void {
  * - Our upgrade blocked by an old window: that window reloads itself (it runs the handler
  *   above); if it does not within `blockedTimeoutMs`, we report 'blocked'.
  */
+/** A database of this name exists at an older schema version (Chromium's databases()). */
+async function needsUpgrade(name: string): Promise<boolean> {
+  try {
+    const list = await indexedDB.databases?.();
+    const found = list?.find((d) => d.name === name);
+    return !!found?.version && found.version / 10 < CURRENT_SCHEMA_VERSION;
+  } catch {
+    return false;
+  }
+}
+
 export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> {
   const name = opts.name ?? DEFAULT_DB_NAME;
+  // An older database is upgraded on open, re-deriving search keys with pinyin initials: load
+  // the pinyin table first (only then: it stays off the usual start-up path).
+  if (await needsUpgrade(name)) await ensureNameInitials();
   let db: HallDeskDB;
   try {
     db = new HallDeskDB(name, opts);
