@@ -220,7 +220,9 @@ export class SyncEngine {
         this.rerun = false;
         this.schedule(0);
       } else if (result.kind === 'failed') {
-        this.schedule(this.backoff.fail());
+        const delay = this.backoff.fail();
+        this.status.setState({ failedRounds: this.backoff.attempts });
+        this.schedule(delay);
       } else {
         this.schedule(this.opts.intervalMs ?? 60_000);
       }
@@ -282,6 +284,7 @@ export class SyncEngine {
       if (probe) throw probe;
       await this.refreshCounts();
       this.backoff.succeed();
+      this.status.setState({ failedRounds: 0 });
       const s = this.status.getState();
       const at = new Date(this.timers.now()).toISOString();
       this.status.setState({

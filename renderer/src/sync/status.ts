@@ -33,6 +33,8 @@ export interface SyncStatus {
   lastErrorCode: string | null;
   /** Epoch ms of the next scheduled attempt (back-off or timer). */
   nextAttemptAt: number | null;
+  /** Rounds that failed in a row (0 after a success): the tries the status bar shows. */
+  failedRounds: number;
   progress: SyncProgress | null;
 }
 
@@ -46,6 +48,7 @@ export const initialSyncStatus: SyncStatus = {
   lastError: null,
   lastErrorCode: null,
   nextAttemptAt: null,
+  failedRounds: 0,
   progress: null,
 };
 
