@@ -59,6 +59,7 @@ import { BusinessTypePicker, TypeField } from './intake/fields';
 import { KeyCustomerCard } from './intake/KeyCustomerCard';
 import { ReviewDialog } from './intake/ReviewDialog';
 import { useIntakeState } from './intake/useIntakeState';
+import { FirstStartNotice } from './FirstStart';
 import { useAttachments } from './Scans';
 
 /** Route wrapper: gives every intake a draft id in the URL so that a reload resumes it. */
@@ -307,21 +308,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         </Typography.Text>
       </Space>
 
-      {profile !== undefined && !profileComplete(profile) && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ margin: '12px 0' }}
-          title={t('本受理台尚未设置', 'This desk is not set up')}
-          description={
-            <span>
-              {t('提交前请在', 'Before submitting, set the hall code, desk code and clerk in ')}
-              <a href="#/settings">{t('设置', 'Settings')}</a>
-              {t('中填写营业厅编码、受理台编码和受理员姓名。', '.')}
-            </span>
-          }
-        />
-      )}
+      {profile !== undefined && !profileComplete(profile) && <FirstStartNotice profile={profile} />}
 
       <IdCardPanel
         recordId={draftId}

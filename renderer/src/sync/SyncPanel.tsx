@@ -20,6 +20,7 @@ import { useStore } from 'zustand';
 import type { OutboxEntry } from '../../../shared/domain/model';
 import { useT } from '../i18n';
 import { publicEnrollment } from './credentials';
+import { enrollHint } from '../desk/FirstStart';
 import { EnrollmentForm } from './EnrollmentForm';
 import { ageText, timeText } from './format';
 import { getSyncEngine, startSync, syncDb } from './runtime';
@@ -40,10 +41,14 @@ function describe(e: OutboxEntry): string {
 
 export function SyncPanel({
   store = syncStatusStore,
+  query,
 }: {
   /** The status store to show (the app's engine's by default). */
   store?: SyncStatusStore;
+  /** The route's query: `npm start` passes the centre's address and the hall (?centre=&hall=). */
+  query?: URLSearchParams;
 }): ReactNode {
+  const hint = enrollHint(query);
   const t = useT();
   const s = useStore(store);
   const [reenroll, setReenroll] = useState(false);
@@ -262,7 +267,12 @@ export function SyncPanel({
           </Space>
         ) : (
           <EnrollmentForm
-            {...(enrollment ? { initialEndpoint: enrollment.endpoint } : {})}
+            {...(enrollment
+              ? { initialEndpoint: enrollment.endpoint }
+              : hint.centre
+                ? { initialEndpoint: hint.centre }
+                : {})}
+            {...(hint.hall && !enrollment ? { hallHint: hint.hall } : {})}
             onDone={() => setReenroll(false)}
           />
         )}
