@@ -16,6 +16,16 @@ export const QUEUE_PAGES = {
   display: { path: '/display', title: '叫号屏', titleEn: 'Hall display', fullScreen: true },
   rate: { path: '/rate', title: '评价器', titleEn: 'Rating pad', fullScreen: true },
   customer: { path: '/customer', title: '客户屏', titleEn: 'Customer screen', fullScreen: true },
-  manager: { path: '/queue/manager', title: '排队管理', titleEn: 'Queue manager', fullScreen: false },
-  counter: { path: '/queue/counter', title: '窗口叫号', titleEn: 'Counter calling', fullScreen: false },
+  manager: {
+    path: '/queue/manager',
+    title: '排队管理',
+    titleEn: 'Queue manager',
+    fullScreen: false,
+  },
+  counter: {
+    path: '/queue/counter',
+    title: '窗口叫号',
+    titleEn: 'Counter calling',
+    fullScreen: false,
+  },
 } as const satisfies Record<string, QueuePage>;
