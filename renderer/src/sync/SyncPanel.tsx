@@ -223,7 +223,18 @@ export function SyncPanel({
               { title: t('类型', 'Type'), render: (_, e) => t(...ENTITY_LABEL[e.entity]) },
               { title: t('编号', 'Number'), render: (_, e) => describe(e) },
               { title: t('状态', 'State'), render: (_, e) => stateTag(e) },
-              { title: t('尝试次数', 'Attempts'), dataIndex: 'attempts' },
+              {
+                title: t('尝试次数', 'Attempts'),
+                // Pushes made with this entry, and while the centre cannot be reached the rounds
+                // that failed in a row (each tried it, though none got as far as a push).
+                render: (_, e) =>
+                  (s.phase === 'offline' || s.phase === 'error') && s.failedRounds > 0
+                    ? t(
+                        `${e.attempts}（连续 ${s.failedRounds} 轮未连通）`,
+                        `${e.attempts} (${s.failedRounds} rounds failed in a row)`,
+                      )
+                    : e.attempts,
+              },
               {
                 title: t('等待', 'Waiting'),
                 render: (_, e) => ageText(now - Date.parse(e.createdAt), t),
