@@ -131,6 +131,15 @@ export class HallDeskDB extends Dexie {
   }
 }
 
+let pinyinBackfillDue = false;
+
+/** True once after an upgrade to v5 ran (the opener then adds the pinyin keys). */
+export function takePinyinBackfill(): boolean {
+  const due = pinyinBackfillDue;
+  pinyinBackfillDue = false;
+  return due;
+}
+
 /**
  * Declares the chain up to `upTo` (tests declare a v1-only database to exercise the migration).
  */
@@ -168,9 +177,10 @@ export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
   if (upTo < 4) return;
   db.version(4).stores(SCHEMA_V4);
   if (upTo < 5) return;
-  // v5: serial-number keys (0002, 20261207-0002) and pinyin-initial keys join the search keys
-  // (the opener loads the pinyin table before an upgrade, see open.ts); same indexes.
+  // v5: serial-number keys (0002, 20261207-0002) and pinyin-initial keys join the search keys;
+  // same indexes. The pinyin keys follow in the background (open.ts backfillPinyinKeys).
   db.version(5).upgrade(async (tx) => {
+    pinyinBackfillDue = true;
     await tx
       .table<StoredApplication, string>('applications')
       .toCollection()

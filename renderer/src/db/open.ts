@@ -8,7 +8,9 @@ import {
   HallDeskDB,
   type HallDeskDBOptions,
   setActiveDb,
+  takePinyinBackfill,
 } from './db';
+import { deriveApplicationKeys, deriveFeedbackKeys } from './keys';
 import { ensureNameInitials } from './nameInitials';
 
 function closeActiveDb(): void {
@@ -188,22 +190,27 @@ function reloadWindow(): void {
  * - Our upgrade blocked by an old window: that window reloads itself (it runs the handler
  *   above); if it does not within `blockedTimeoutMs`, we report 'blocked'.
  */
-/** A database of this name exists at an older schema version (Chromium's databases()). */
-async function needsUpgrade(name: string): Promise<boolean> {
-  try {
-    const list = await indexedDB.databases?.();
-    const found = list?.find((d) => d.name === name);
-    return !!found?.version && found.version / 10 < CURRENT_SCHEMA_VERSION;
-  } catch {
-    return false;
-  }
+/**
+ * After an upgrade to v5 the pinyin-initial keys of the records already stored are added in the
+ * background (the pinyin table loads off the start-up path; the upgrade itself cannot wait for
+ * it). Tests await it; the desk does not.
+ */
+export let pinyinBackfill: Promise<void> | null = null;
+
+async function backfillPinyinKeys(db: HallDeskDB): Promise<void> {
+  await ensureNameInitials();
+  await db.transaction('rw', db.applications, db.feedback, async () => {
+    await db.applications.toCollection().modify((row) => {
+      row.searchKeys = deriveApplicationKeys(row).searchKeys;
+    });
+    await db.feedback.toCollection().modify((row) => {
+      row.searchKeys = deriveFeedbackKeys(row).searchKeys;
+    });
+  });
 }
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> {
   const name = opts.name ?? DEFAULT_DB_NAME;
-  // An older database is upgraded on open, re-deriving search keys with pinyin initials: load
-  // the pinyin table first (only then: it stays off the usual start-up path).
-  if (await needsUpgrade(name)) await ensureNameInitials();
   let db: HallDeskDB;
   try {
     db = new HallDeskDB(name, opts);
@@ -242,6 +249,11 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
     if (blockedTimer) clearTimeout(blockedTimer);
   }
   performance.mark('halldesk:db-dexie-open');
+  if (takePinyinBackfill()) {
+    pinyinBackfill = backfillPinyinKeys(db).catch((e: unknown) =>
+      console.error('pinyin keys backfill failed', e),
+    );
+  }
   // Dexie 4 opens a database a newer program has upgraded (downgrade) on its schema as it is:
   // fine while our stores are all there, a 'version' failure when one is missing.
   const present = new Set(Array.from(db.backendDB().objectStoreNames));
