@@ -316,7 +316,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         typeFieldKeys={layout?.typeFields.map((f) => f.key) ?? []}
         onFill={(apply, paths) => {
           update(apply);
-          setTouched((s) => new Set([...s, ...paths]));
+          for (const p of paths) touch(p);
         }}
       />
 
