@@ -20,6 +20,9 @@ export default defineConfig({
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     trace: 'retain-on-failure',
+    // The app-shell service worker would serve assets past page.route (tests that stall or
+    // fail chunks): blocked, except in the test of the worker itself (desk-offline-reload).
+    serviceWorkers: 'block',
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: chromiumExecutable(),

@@ -1,5 +1,6 @@
 // The queue ticket as a small HTML page sized for 58 or 80 mm thermal paper (printed silently
 // from a hidden, script-less window). Everything user-provided is HTML-escaped.
+import { hallDateTime } from '../shared/domain/hallTime';
 import type { TicketPrint, TicketWidthMm } from '../shared/ipc/contract';
 
 export function escapeHtml(s: string): string {
@@ -18,13 +19,6 @@ export const TICKET_PAPER: Record<
 /** Paper size for webContents.print, in microns; the height fits the content of one ticket. */
 export function ticketPageSize(widthMm: TicketWidthMm): { width: number; height: number } {
   return { width: widthMm * 1000, height: (widthMm === 58 ? 90 : 110) * 1000 };
-}
-
-function formatTime(iso: string): string {
-  // Shown in the hall's local time as the machine sees it: YYYY-MM-DD HH:mm.
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
 export function ticketHtml(ticket: TicketPrint, widthMm: TicketWidthMm): string {
@@ -57,7 +51,7 @@ hr { border: 0; border-top: 1px dashed #000; margin: 2mm 0; }
 <table>
 <tr><td>前面等候</td><td class="v">${ticket.waitingAhead} 人</td></tr>
 <tr><td>预计等候</td><td class="v">${wait}</td></tr>
-<tr><td>取号时间</td><td class="v">${escapeHtml(formatTime(ticket.issuedAt))}</td></tr>
+<tr><td>取号时间</td><td class="v">${escapeHtml(hallDateTime(ticket.issuedAt))}</td></tr>
 </table>
 <hr>
 <p class="note">请留意叫号，过号请重新取号</p>${note}

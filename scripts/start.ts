@@ -83,6 +83,9 @@ async function main(): Promise<void> {
   console.log(
     `  营业厅 ${demoHall} 登记码 / enrollment code: ${code.code} (until ${code.expiresAt})`,
   );
+  console.log(
+    `  → 填到受理台「同步 → 登记本机」，中心地址 ${centralAddress} / enter it on the desk's 同步 (Sync) page with the centre address ${centralAddress}`,
+  );
 
   // The hall's queue service is a device of the demo hall too: its queue events go to the centre
   // through the same idempotent push (credentials kept in the data folder, mode 0600).
@@ -139,6 +142,10 @@ async function main(): Promise<void> {
   } else {
     console.log(
       `未找到 Electron 运行时，请在浏览器中打开受理台 / No Electron runtime here: open the desk at ${hallUrl}/#/desk/new`,
+    );
+    // First start: this address opens enrollment with the centre's address and hall filled in.
+    console.log(
+      `  首次使用先登记 / first start, enroll: ${hallUrl}/#/sync?${new URLSearchParams({ centre: centralAddress, hall: demoHall }).toString()}`,
     );
     console.log(`  叫号屏 display: ${hallUrl}/#/display   取号机 kiosk: ${hallUrl}/#/kiosk`);
   }

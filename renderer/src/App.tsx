@@ -312,7 +312,7 @@ function Routes() {
       />
     );
   } else if (path === '/sync') {
-    page = <SyncPanel />;
+    page = <SyncPanel query={loc.query} />;
   } else if (path === '/settings') {
     page = <SettingsPage />;
   } else if (path === '/supervision') {

@@ -84,6 +84,7 @@ uiCode
   .then((m) => {
     m.mount(root);
     if (isDeskPath(currentPath())) preloadDeskChunks();
+    registerAppShellWorker();
   })
   .catch((e: unknown) => {
     // The UI's code could not be loaded (a broken install, or the hall service went away while
@@ -93,6 +94,19 @@ uiCode
     root.textContent =
       '受理台界面文件加载失败，请刷新页面或重新启动程序。(The desk UI failed to load: reload.)';
   });
+
+/**
+ * Browser mode (the hall service serves the desk over http): the app-shell service worker
+ * (vite.config.ts) keeps this build's files, so a reload while the service is down still opens
+ * the desk. Registered once the UI is up, never in Electron (app://) or the dev server.
+ */
+function registerAppShellWorker(): void {
+  if (import.meta.env.DEV || !('serviceWorker' in navigator)) return;
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return;
+  navigator.serviceWorker
+    .register('./sw.js')
+    .catch((e: unknown) => console.warn('service worker not registered', e));
+}
 
 /** Resolves once the next frame has been drawn (the first paint is on screen). */
 function afterNextFrame(): Promise<void> {

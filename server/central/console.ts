@@ -3,6 +3,7 @@
 // codes). No external content, no inline script or style (strict CSP). Sign-in is a POST form
 // with the admin token (never a URL: it would land in logs and history); the cookie then holds a
 // random server-side session id (sessions.ts), not the token. Failed sign-ins are rate limited.
+import { hallDateTime } from '../../shared/domain/hallTime';
 import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATE_LABELS } from '../../shared/domain/paths';
@@ -57,18 +58,9 @@ function stateLabel(s: string): string {
   return (STATE_LABELS as Record<string, { zh: string } | undefined>)[s]?.zh ?? s;
 }
 
-const SHANGHAI = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-/** Times on the page are Beijing time, the halls' own clock. */
+/** Times on the page are the halls' own clock (shared/domain/hallTime.ts). */
 function bj(isoTime: string | null | undefined): string {
-  return isoTime ? SHANGHAI.format(new Date(isoTime)).replace(/\//g, '-') : '';
+  return isoTime ? hallDateTime(isoTime) : '';
 }
 
 /** "3 分钟前" style age of a timestamp. */

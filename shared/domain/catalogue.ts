@@ -54,6 +54,12 @@ export const FieldDef = z
     max: z.number().optional(),
     maxLength: z.number().int().positive().optional(),
     role: FieldRole.optional(),
+    /**
+     * A text field holding a person's identifier: validated (and masked on prints) like the
+     * customer's own ID number or phone. `idTypeField` names the field with its document type.
+     */
+    format: z.enum(['idNumber', 'phone']).optional(),
+    idTypeField: z.string().optional(),
     /** Required only when another field has this value (e.g. lease term when the proof is a lease). */
     requiredWhen: z
       .object({ field: z.string(), equals: z.union([z.string(), z.number(), z.boolean()]) })

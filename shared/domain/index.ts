@@ -10,3 +10,6 @@ export * from './mask';
 export * from './review';
 export * from './settings';
 export * from './feedback';
+export * from './normalize';
+export * from './receiptFacts';
+export * from './hallTime';

@@ -39,6 +39,8 @@ export type FeedbackLimit = z.infer<typeof FeedbackLimit>;
 export const HallSettings = z.object({
   version: z.number().int().nonnegative(),
   accountNo: z.object({ length: z.number().int().min(4).max(20) }),
+  /** The hall's time zone (IANA): business dates and times are its wall clock (hallTime.ts). */
+  timeZone: z.string().min(1).default('Asia/Shanghai'),
   /** Below this age (from the resident ID's birth date) the review step warns. */
   minorAge: z.number().int().min(1).max(30).default(18),
   capacityLimits: CapacityLimits,

@@ -58,6 +58,8 @@ const CASES: Case[] = [
       accountNo: '1234567890',
       address: '北京市海淀区中关村大街2号',
     },
+    // The new holder is checked like the customer (the first ID type: 居民身份证).
+    fields: { newHolderIdNumber: KNOWN.residentIdX, newHolderPhone: '13812345678' },
   },
   {
     group: '新型业务',

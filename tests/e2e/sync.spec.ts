@@ -188,7 +188,7 @@ test('enroll, sync, back-office stage back on the desk, centre outage and restar
     .poll(async () => (await centreApplications()).map((a) => a.appNo), { timeout: 20_000 })
     .toEqual([first]);
   await expect(status).toHaveAttribute('data-phase', 'synced');
-  await expect(page.getByTestId('sync-pending')).toHaveCount(0);
+  await expect(page.getByTestId('outbox-state')).toContainText('全部变更已上传');
   const onCentre = await centreApplications();
 
   // The back office moves it to its next stage (低压两环节: 施工接电); after a sync the desk
@@ -230,7 +230,7 @@ test('enroll, sync, back-office stage back on the desk, centre outage and restar
   await syncNow(page);
   await expect(status).toHaveAttribute('data-phase', 'offline');
   const second = await accept(page, '李四', residentId('330108', '19900101', '123'));
-  await expect(page.getByTestId('sync-pending')).toHaveText(/待发送 1/, { timeout: 15_000 });
+  await expect(page.getByTestId('outbox-state')).toContainText('待上传 1 条', { timeout: 15_000 });
   await syncNow(page);
   await expect(status).toHaveAttribute('data-phase', 'offline');
   // Offline is a state, not an error: no toast or notification per failed round.

@@ -108,7 +108,7 @@ export const SCHEMA_V4 = {
   audit: '++id, at, entityId',
 } as const;
 
-export const CURRENT_SCHEMA_VERSION = 4;
+export const CURRENT_SCHEMA_VERSION = 5;
 
 export class HallDeskDB extends Dexie {
   applications!: EntityTable<StoredApplication, 'id'>;
@@ -129,6 +129,15 @@ export class HallDeskDB extends Dexie {
     });
     defineSchema(this, CURRENT_SCHEMA_VERSION);
   }
+}
+
+let pinyinBackfillDue = false;
+
+/** True once after an upgrade to v5 ran (the opener then adds the pinyin keys). */
+export function takePinyinBackfill(): boolean {
+  const due = pinyinBackfillDue;
+  pinyinBackfillDue = false;
+  return due;
 }
 
 /**
@@ -167,6 +176,24 @@ export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
   });
   if (upTo < 4) return;
   db.version(4).stores(SCHEMA_V4);
+  if (upTo < 5) return;
+  // v5: serial-number keys (0002, 20261207-0002) and pinyin-initial keys join the search keys;
+  // same indexes. The pinyin keys follow in the background (open.ts backfillPinyinKeys).
+  db.version(5).upgrade(async (tx) => {
+    pinyinBackfillDue = true;
+    await tx
+      .table<StoredApplication, string>('applications')
+      .toCollection()
+      .modify((row) => {
+        row.searchKeys = deriveApplicationKeys(row).searchKeys;
+      });
+    await tx
+      .table<StoredFeedback, string>('feedback')
+      .toCollection()
+      .modify((row) => {
+        row.searchKeys = deriveFeedbackKeys(row).searchKeys;
+      });
+  });
 }
 
 /**

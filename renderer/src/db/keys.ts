@@ -18,6 +18,8 @@ export type SearchKeyKind =
   | 'p4' // phone, last 4
   | 'a' // 户号 (account number)
   | 'no' // application / feedback number
+  | 'ns' // serial part of a number: 0002 and 20261207-0002 (what a customer reads off a receipt)
+  | 'py' // pinyin initials of a name (wjg for 王建国), whole and its 2–3 letter prefixes
   | 'ad'; // address word (省/市/区/路/街/村/小区 …), its stem, and road + house number
 
 // Chinese addresses have no spaces: cut after the usual administrative and street suffixes.
@@ -100,6 +102,33 @@ export function nameKeyValues(name: string): string[] {
   return out;
 }
 
+/** The serial parts of a number (…-20261207-0002): `0002` and `20261207-0002`. */
+export function serialKeyValues(no: string): string[] {
+  const m = /(\d{8})-(\d{3,6})$/.exec(normalizeText(no));
+  return m ? [m[2]!, `${m[1]}-${m[2]}`] : [];
+}
+
+// Pinyin initials come from pinyin-pro, which is large: it is loaded on demand (nameInitials.ts)
+// before the first write that needs it, never on the start-up path.
+let initialsOf: ((name: string) => string) | undefined;
+
+/** Installs the name → pinyin initials function (lower-case letters; '' for no Han). */
+export function setNameInitials(fn: ((name: string) => string) | undefined): void {
+  initialsOf = fn;
+}
+
+/** Pinyin-initial keys of a name: the whole initials and their 2–3 letter prefixes. */
+export function pinyinKeyValues(name: string): string[] {
+  if (!initialsOf || !/\p{Script=Han}/u.test(name)) return [];
+  const ini = initialsOf(name)
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '');
+  if (ini.length < 2) return [];
+  const out = new Set<string>([ini]);
+  for (let i = 2; i <= Math.min(3, ini.length); i++) out.add(ini.slice(0, i));
+  return [...out];
+}
+
 function withTime(values: Iterable<string>, t: string): string[] {
   return Array.from(new Set(values), (v) => `${v}${KEY_SEP}${t}`);
 }
@@ -136,6 +165,8 @@ export function deriveApplicationKeys(app: Application): {
     ...idValues(c.idNumber),
     ...phoneValues(c.phone),
     keyValue('no', normalizeText(app.appNo)),
+    ...serialKeyValues(app.appNo).map((v) => keyValue('ns', v)),
+    ...pinyinKeyValues(c.name).map((v) => keyValue('py', v)),
   ];
   if (c.creditCode && normalizeText(c.creditCode) !== normalizeText(c.idNumber)) {
     values.push(keyValue('i', normalizeText(c.creditCode)));
@@ -159,6 +190,8 @@ export function deriveFeedbackKeys(fb: Feedback): { t: string; searchKeys: strin
     ...nameKeyValues(fb.customerName).map((v) => keyValue('n', v)),
     ...phoneValues(fb.phone),
     keyValue('no', normalizeText(fb.feedbackNo)),
+    ...serialKeyValues(fb.feedbackNo).map((v) => keyValue('ns', v)),
+    ...pinyinKeyValues(fb.customerName).map((v) => keyValue('py', v)),
   ];
   if (fb.accountNo) values.push(keyValue('a', normalizeText(fb.accountNo)));
   return { t, searchKeys: withTime(values, t) };

@@ -9,7 +9,10 @@ import {
   HallDeskDB,
   type HallDeskDBOptions,
   setActiveDb,
+  takePinyinBackfill,
 } from './db';
+import { deriveApplicationKeys, deriveFeedbackKeys } from './keys';
+import { ensureNameInitials } from './nameInitials';
 
 function closeActiveDb(): void {
   try {
@@ -188,6 +191,25 @@ function reloadWindow(): void {
  * - Our upgrade blocked by an old window: that window reloads itself (it runs the handler
  *   above); if it does not within `blockedTimeoutMs`, we report 'blocked'.
  */
+/**
+ * After an upgrade to v5 the pinyin-initial keys of the records already stored are added in the
+ * background (the pinyin table loads off the start-up path; the upgrade itself cannot wait for
+ * it). Tests await it; the desk does not.
+ */
+export let pinyinBackfill: Promise<void> | null = null;
+
+async function backfillPinyinKeys(db: HallDeskDB): Promise<void> {
+  await ensureNameInitials();
+  await db.transaction('rw', db.applications, db.feedback, async () => {
+    await db.applications.toCollection().modify((row) => {
+      row.searchKeys = deriveApplicationKeys(row).searchKeys;
+    });
+    await db.feedback.toCollection().modify((row) => {
+      row.searchKeys = deriveFeedbackKeys(row).searchKeys;
+    });
+  });
+}
+
 export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> {
   const name = opts.name ?? DEFAULT_DB_NAME;
   let db: HallDeskDB;
@@ -228,6 +250,11 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
     if (blockedTimer) clearTimeout(blockedTimer);
   }
   performance.mark('halldesk:db-dexie-open');
+  if (takePinyinBackfill()) {
+    pinyinBackfill = backfillPinyinKeys(db).catch((e: unknown) =>
+      console.error('pinyin keys backfill failed', e),
+    );
+  }
   // Dexie 4 opens a database a newer program has upgraded (downgrade) on its schema as it is:
   // fine while our stores are all there, a 'version' failure when one is missing.
   const present = new Set(Array.from(db.backendDB().objectStoreNames));

@@ -22,13 +22,16 @@ import {
 import { currentStaffActor } from '../staff/actor';
 import { appendAudit, auditRow, currentActor } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
+import { ensureNameInitials } from './nameInitials';
 import { attachmentBytes, toStoredAttachment } from './vault';
 import {
-  type ApplicationFilters,
   countApplicationsIn,
   countApplicationsSliced,
-  type PageRequest,
   type SlicedCountOptions,
+} from './searchCount';
+import {
+  type ApplicationFilters,
+  type PageRequest,
   type SearchQuery,
   type SearchResult,
   searchApplicationsIn,
@@ -195,6 +198,7 @@ export async function submitApplication(
   opts: SubmitOptions = {},
 ): Promise<SubmitResult> {
   const db = activeDb();
+  await ensureNameInitials(); // the pinyin-initial search keys (wjg → 王建国)
   let app = parseOrThrow(Application, input, '申请');
   const tables = [db.applications, db.outbox, db.meta, db.drafts, db.attachments, db.audit];
   const date = localDateOf(app.acceptedAt);

@@ -1,28 +1,20 @@
 // Application search and list queries on the local store: every query is planned onto one
 // index range (newest first) so that 200,000 stored applications never come into memory at once.
+// What the text means is searchPlan.ts; the list's totals are searchCount.ts.
 import type { Collection, InsertType } from 'dexie';
 import { shanghaiDate } from '../../../shared/domain/workCalendar';
 import type { Application } from '../../../shared/domain/model';
 import type { HallDeskDB, StoredApplication } from './db';
+import { isTerminalStatus, KEY_MAX, keyRange, normalizeText, timeKey } from './keys';
 import {
-  addressWords,
-  digitsOnly,
-  isTerminalStatus,
-  KEY_MAX,
-  keyRange,
-  normalizeText,
-  type SearchKeyKind,
-  timeKey,
-} from './keys';
+  addressKeyFor,
+  type KeyPlan,
+  planText,
+  type RowPredicate,
+  type SearchQuery,
+} from './searchPlan';
 
-/** What the search text is: `auto` guesses from its shape (see planText). */
-export type SearchKind =
-  'auto' | 'appNo' | 'name' | 'id' | 'idLast4' | 'phone' | 'phoneLast4' | 'accountNo' | 'address';
-
-export interface SearchQuery {
-  text: string;
-  kind?: SearchKind;
-}
+export { addressKeyFor, planText, type SearchKind, type SearchQuery } from './searchPlan';
 
 export interface ApplicationFilters {
   /** One status code or any of several. */
@@ -106,90 +98,20 @@ interface TimeBounds {
   toT: string;
 }
 
-function timeBounds(f: ApplicationFilters): TimeBounds {
+export function timeBounds(f: ApplicationFilters): TimeBounds {
   return {
     fromT: f.from ? timeKey(boundMs(f.from, false)) : '',
     toT: f.to ? timeKey(boundMs(f.to, true)) : KEY_MAX,
   };
 }
 
-function asList(v: string | string[] | undefined): string[] | undefined {
+export function asList(v: string | string[] | undefined): string[] | undefined {
   if (v === undefined) return undefined;
   const list = Array.isArray(v) ? v : [v];
   return list.length ? list : undefined;
 }
 
-type RowPredicate = (row: StoredApplication) => boolean;
-
-/** One search-key range and, for long name prefixes, the exact test applied to each row. */
-interface KeyPlan {
-  kind: SearchKeyKind;
-  value: string;
-  post?: RowPredicate;
-}
-
-function namePlan(q: string): KeyPlan[] {
-  const chars = Array.from(q);
-  if (chars.length <= 3) return [{ kind: 'n', value: q }];
-  // Keys hold 1–3 char prefixes and whole names: a longer prefix narrows the 3-char range.
-  const starts = (s: string | undefined) => s !== undefined && normalizeText(s).startsWith(q);
-  return [
-    {
-      kind: 'n',
-      value: chars.slice(0, 3).join(''),
-      post: (r) => starts(r.customer.name) || starts(r.customer.contactName),
-    },
-  ];
-}
-
-/** Turns the search text into key ranges; `address` (no index) returns null. */
-export function planText(text: string, kind: SearchKind): KeyPlan[] | null {
-  const q = normalizeText(text);
-  const digits = digitsOnly(text);
-  switch (kind) {
-    case 'appNo':
-      return [{ kind: 'no', value: q }];
-    case 'name':
-      return namePlan(q);
-    case 'id':
-      return q.length === 4 ? [{ kind: 'i4', value: q }] : [{ kind: 'i', value: q }];
-    case 'idLast4':
-      return [{ kind: 'i4', value: q.slice(-4) }];
-    case 'phone':
-      return digits.length === 4 ? [{ kind: 'p4', value: digits }] : [{ kind: 'p', value: digits }];
-    case 'phoneLast4':
-      return [{ kind: 'p4', value: digits.slice(-4) }];
-    case 'accountNo':
-      return [{ kind: 'a', value: q }];
-    case 'address':
-      return null;
-    case 'auto': {
-      if (/^\d{3}[\dX]$/.test(q)) {
-        const plans: KeyPlan[] = [{ kind: 'i4', value: q }];
-        if (/^\d{4}$/.test(q)) plans.push({ kind: 'p4', value: q });
-        return plans;
-      }
-      if (/^[\d+\-()]+$/.test(q) && digits.length > 0) {
-        return [
-          { kind: 'p', value: digits },
-          { kind: 'i', value: q },
-          { kind: 'a', value: q },
-          { kind: 'no', value: q },
-        ];
-      }
-      if (/^[0-9A-Z-]+$/.test(q)) {
-        return [
-          { kind: 'no', value: q },
-          { kind: 'i', value: q },
-          { kind: 'a', value: q },
-        ];
-      }
-      return namePlan(q);
-    }
-  }
-}
-
-function residualPredicate(
+export function residualPredicate(
   f: ApplicationFilters,
   skip: { status?: boolean; businessCode?: boolean; overdue?: boolean },
 ): RowPredicate | undefined {
@@ -387,30 +309,6 @@ async function searchAddress(
 }
 
 /**
- * The address key a query can use: a word of it (or a trailing fragment, which may be a stem
- * such as 中山), joined with a following house number when there is one.
- */
-export function addressKeyFor(q: string): string | undefined {
-  const words = addressWords(q);
-  // The most specific key wins: a road with its house number, else the last usable word
-  // (a road is rarer than its district, a district than its city).
-  let best: string | undefined;
-  let bestRank = -1;
-  words.forEach(({ word, complete }, i) => {
-    if (/^[0-9]/.test(word) || Array.from(word).length < 2) return;
-    const next = words[i + 1];
-    if (complete && next?.complete && /^[0-9]/.test(next.word)) {
-      best = word + next.word;
-      bestRank = Number.MAX_SAFE_INTEGER;
-    } else if (i > bestRank) {
-      best = word;
-      bestRank = i;
-    }
-  });
-  return best;
-}
-
-/**
  * Address search: through the address-word keys when the text has a usable word (then only
  * rows whose address contains the whole text), else, or when that finds nothing (a fragment
  * across word boundaries such as 山路), the bounded scan.
@@ -447,7 +345,7 @@ interface DriverPlan {
 }
 
 /** Picks the index that narrows the filters most while keeping newest-first order. */
-function driverCollection(db: HallDeskDB, f: ApplicationFilters): DriverPlan {
+export function driverCollection(db: HallDeskDB, f: ApplicationFilters): DriverPlan {
   const { fromT, toT } = timeBounds(f);
   const statuses = asList(f.status);
   const types = asList(f.businessCode);
@@ -473,7 +371,7 @@ function driverCollection(db: HallDeskDB, f: ApplicationFilters): DriverPlan {
 }
 
 /** Overdue: the open-deadline index holds only open applications, so the set is small. */
-async function searchOverdue(
+export async function searchOverdue(
   db: HallDeskDB,
   f: ApplicationFilters,
   limit: number,
@@ -592,119 +490,4 @@ export async function searchApplicationsIn(
       truncated: false,
     };
   });
-}
-
-/** Counts applications matching the filters (index counts where possible). */
-export async function countApplicationsIn(
-  db: HallDeskDB,
-  filters: ApplicationFilters = {},
-): Promise<number> {
-  const hasFilter =
-    asList(filters.status) ||
-    asList(filters.businessCode) ||
-    filters.from ||
-    filters.to ||
-    filters.overdue ||
-    filters.keyCustomer;
-  if (!hasFilter) return db.applications.count();
-  if (filters.overdue) {
-    const r = await searchOverdue(db, { ...filters }, 1, 0);
-    if (r.total !== undefined) return r.total;
-  }
-  const plan = driverCollection(db, filters);
-  const residual = residualPredicate(filters, plan.covers);
-  return residual ? plan.collection().filter(residual).count() : plan.collection().count();
-}
-
-// Ids are random UUIDs: 64 ranges of their first two hex digits split the store evenly. The
-// ranges cover every possible key (the first is open below, the last open above), so the sum is
-// exact whatever the ids look like.
-const ID_BOUNDS = Array.from({ length: 63 }, (_, i) => ((i + 1) * 4).toString(16).padStart(2, '0'));
-
-/** All applications: primary-key ranges (a store count is several times cheaper than an index's). */
-async function countAllSliced(db: HallDeskDB, signal?: AbortSignal): Promise<number | undefined> {
-  const t = db.applications;
-  let total = 0;
-  for (let i = 0; i <= ID_BOUNDS.length; i++) {
-    if (signal?.aborted) return undefined;
-    const lo = ID_BOUNDS[i - 1];
-    const hi = ID_BOUNDS[i];
-    const range =
-      lo === undefined
-        ? t.where(':id').below(hi!)
-        : hi === undefined
-          ? t.where(':id').aboveOrEqual(lo)
-          : t.where(':id').between(lo, hi, true, false);
-    total += await range.count();
-  }
-  return signal?.aborted ? undefined : total;
-}
-
-export interface SlicedCountOptions {
-  /** Stops between slices (the result is then undefined). */
-  signal?: AbortSignal;
-  /** Index entries to aim for per slice (default 2,000: a few tens of ms each). */
-  perSlice?: number;
-}
-
-const TIME_KEY_RE = /^[0-9a-z]{9}$/;
-
-/**
- * Counts the applications matching the filters as many small index-range counts, each in its
- * own read transaction, one after the other: the same exact number as countApplicationsIn,
- * but a write (a clerk's submit) waits for at most one slice, never for a count over the
- * whole store. Slices are windows of acceptance time, sized as the count goes so that each
- * holds about `perSlice` entries. Undefined when the filters need a row test (key customers,
- * several statuses or types, overdue: the list pages without a total then) or when aborted.
- */
-export async function countApplicationsSliced(
-  db: HallDeskDB,
-  filters: ApplicationFilters = {},
-  opts: SlicedCountOptions = {},
-): Promise<number | undefined> {
-  if (filters.overdue || filters.keyCustomer) return undefined;
-  const statuses = asList(filters.status);
-  const types = asList(filters.businessCode);
-  if ((statuses && statuses.length > 1) || (types && types.length > 1)) return undefined;
-  if (statuses && types) return undefined;
-  const t = db.applications;
-  if (!statuses && !types && !filters.from && !filters.to) {
-    return countAllSliced(db, opts.signal);
-  }
-  const sliceCount = (a: string, b: string): Promise<number> => {
-    if (statuses) {
-      const s = statuses[0]!;
-      return t.where('[status+t]').between([s, a], [s, b], true, false).count();
-    }
-    if (types) {
-      const c = types[0]!;
-      return t.where('[businessCode+t]').between([c, a], [c, b], true, false).count();
-    }
-    return t.where('t').between(a, b, true, false).count();
-  };
-  const [oldest] = await t.orderBy('t').limit(1).keys();
-  const [newest] = await t.orderBy('t').reverse().limit(1).keys();
-  if (typeof oldest !== 'string' || typeof newest !== 'string') return 0;
-  if (!TIME_KEY_RE.test(oldest) || !TIME_KEY_RE.test(newest)) {
-    // Keys this code did not write: one plain count (correct, not sliced).
-    return countApplicationsIn(db, filters);
-  }
-  const { fromT, toT } = timeBounds(filters);
-  let lo = parseInt(oldest, 36);
-  let hi = parseInt(newest, 36) + 1; // exclusive
-  if (fromT) lo = Math.max(lo, parseInt(fromT, 36));
-  if (toT !== KEY_MAX) hi = Math.min(hi, parseInt(toT, 36) + 1);
-  const target = Math.max(100, opts.perSlice ?? 2_000);
-  let width = Math.max(1, Math.ceil((hi - lo) / 64));
-  let total = 0;
-  for (let a = lo; a < hi;) {
-    if (opts.signal?.aborted) return undefined;
-    const b = Math.min(hi, a + width);
-    const n = await sliceCount(timeKey(a), timeKey(b));
-    total += n;
-    a = b;
-    // Aim the next window at `target` entries from this one's density (bounded steps).
-    width = Math.max(1, Math.round(width * Math.min(4, Math.max(0.25, target / Math.max(1, n)))));
-  }
-  return opts.signal?.aborted ? undefined : total;
 }

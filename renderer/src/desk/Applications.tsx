@@ -17,6 +17,7 @@ import {
   countApplicationsInSlices,
   searchApplications,
 } from '../db/repo';
+import { planText } from '../db/searchPlan';
 import { type Lang, pick, useLang, useT } from '../i18n';
 import { dismissFirstPaint } from '../ui/firstPaintHandle';
 import { navigate } from '../ui/router';
@@ -24,6 +25,7 @@ import { type DeskConfig, useDeskConfig } from './config';
 import { HouseholdAllowanceReminder } from './HouseholdAllowances';
 import { takeEarlyFirstPage, takeTypedSearch } from './firstPaint';
 import {
+  emptySearchText,
   FIRST_PAGE,
   listHeadings,
   resultCountText,
@@ -240,7 +242,9 @@ export function ApplicationsPage() {
   const kindOptions: { value: SearchKind; label: string }[] = [
     { value: 'auto', label: t('自动识别', 'Auto') },
     { value: 'appNo', label: t('申请编号', 'Application no.') },
+    { value: 'serial', label: t('流水号', 'Serial') },
     { value: 'name', label: t('户名', 'Name') },
+    { value: 'pinyin', label: t('拼音首字母', 'Pinyin initials') },
     { value: 'idLast4', label: t('证件后4位', 'ID last 4') },
     { value: 'id', label: t('证件号码', 'ID number') },
     { value: 'phone', label: t('电话', 'Phone') },
@@ -298,6 +302,17 @@ export function ApplicationsPage() {
         )}
         {error && <Typography.Text type="danger"> {error}</Typography.Text>}
       </div>
+      {first !== undefined && total === 0 && query && (
+        <Typography.Paragraph type="secondary" data-testid="empty-search">
+          {emptySearchText(
+            query.text,
+            (planText(query.text, query.kind ?? 'auto') ?? [{ kind: 'ad' as const }]).map(
+              (p) => p.kind,
+            ),
+            lang,
+          )}
+        </Typography.Paragraph>
+      )}
       <div className="list-head" aria-hidden>
         {listHeadings(lang).map((h) => (
           <span key={h}>{h}</span>

@@ -1,6 +1,7 @@
 // 排队服务上传中心: on the hall host (Electron), the hall manager enrols this machine's hall queue
 // service at the centre with a one-time code, sees where it pushes, or clears it. Nothing in a
 // browser or on a machine that does not host the hall service.
+import { hallClock, hallDateTime } from '../../../shared/domain/hallTime';
 import {
   App as AntApp,
   Alert,
@@ -186,7 +187,7 @@ function UplinkCard() {
             </Descriptions.Item>
             {view.enrolledAt && (
               <Descriptions.Item label={t('登记时间', 'Enrolled at')}>
-                {new Date(view.enrolledAt).toLocaleString('zh-CN')}
+                {hallDateTime(view.enrolledAt)}
               </Descriptions.Item>
             )}
             <Descriptions.Item label={t('上传情况', 'Upload')}>
@@ -270,7 +271,7 @@ function PushState(props: { hall: HallHostStatus | null; t: Tr }) {
     return <Tag color="orange">{t('排队服务未运行', 'The queue service is not running')}</Tag>;
   const push = hall.push;
   if (!push) return <>{t('等待排队服务报告…', 'Waiting for the queue service…')}</>;
-  const time = (ms: number) => new Date(ms).toLocaleTimeString('zh-CN', { hour12: false });
+  const time = (ms: number) => hallClock(ms).time + ':' + hallClock(ms).seconds;
   const lastOk =
     push.lastSuccessAt === null
       ? t('本次启动后尚未成功上传', 'nothing sent since the service started')

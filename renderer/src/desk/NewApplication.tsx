@@ -1,50 +1,40 @@
 // New application (新建受理): business type picker, the fields the chosen type needs (from the
 // catalogue), documents with received / to-follow, scans, key-customer marking, a draft that is
 // autosaved as the clerk types, the review step and the durable submit that opens the receipt.
+// The cards, inputs, review dialog, Enter navigation and draft state live in ./intake/.
 import { SaveOutlined, SendOutlined } from '@ant-design/icons';
 import {
   Alert,
   App as AntApp,
   Button,
   Card,
-  Checkbox,
   Col,
   Form,
-  Input,
   Modal,
   Radio,
   Row,
-  Select,
   Space,
   Tag,
   Typography,
 } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { makeApplicationNo } from '../../../shared/domain/appNumber';
 import { shanghaiDate } from '../../../shared/domain/calendar';
-import {
-  type BusinessType,
-  type FieldDef,
-  findBusinessType,
-  searchBusinessTypes,
-} from '../../../shared/domain/catalogue';
-import type { CustomerKind, IdType } from '../../../shared/domain/model';
-import { canSubmit, type ReviewItem, reviewApplication } from '../../../shared/domain/review';
-import { validateIdNumber } from '../../../shared/domain/validators';
+import { findBusinessType } from '../../../shared/domain/catalogue';
+import type { CustomerKind } from '../../../shared/domain/model';
+import { type ReviewItem, reviewApplication } from '../../../shared/domain/review';
 import { useBusyForm } from '../customer/busy';
-import { CustomerConfirm } from '../customer/DeskCustomer';
 import { buildCustomerSummary, type CustomerSummary } from '../customer/summary';
 import {
   deleteDraft,
   findKeyCustomer,
   getDraft,
   markKeyCustomer,
-  saveDraft,
   StoreError,
   submitApplication,
 } from '../db/repo';
-import { type Lang, pick, useLang, useT } from '../i18n';
+import { pick, useLang, useT } from '../i18n';
 import { currentStaffActor } from '../staff/actor';
 import { navigate } from '../ui/router';
 import { useShortcut } from '../ui/shortcuts';
@@ -52,7 +42,7 @@ import { IdCardPanel } from './idCard/IdCardPanel';
 import { profileComplete, useDeskConfig, useProfile } from './config';
 import {
   buildApplication,
-  customerLabel,
+  type CustomerKey,
   emptyForm,
   type FieldValue,
   type FormDocStatus,
@@ -63,9 +53,15 @@ import {
   layoutOf,
   validateForm,
 } from './formModel';
-import { AttachmentTags, ScanButtons, useAttachments } from './Scans';
-
-const AUTOSAVE_MS = 700;
+import { CustomerCard } from './intake/CustomerCard';
+import { DocumentsCard } from './intake/DocumentsCard';
+import { onEnter, onEnterCapture } from './intake/enterNavigation';
+import { BusinessTypePicker, TypeField } from './intake/fields';
+import { KeyCustomerCard } from './intake/KeyCustomerCard';
+import { ReviewDialog } from './intake/ReviewDialog';
+import { useIntakeState } from './intake/useIntakeState';
+import { FirstStartNotice } from './FirstStart';
+import { useAttachments } from './Scans';
 
 /** Who accepts: the signed-in person (name and staff number), else the desk profile's clerk. */
 function staffStamp(profileClerk: string): { clerk: string; staffNo?: string } {
@@ -120,8 +116,6 @@ function DraftLoader(props: { draftId: string; ticket: string; business: string 
   return <IntakeFormView draftId={props.draftId} initial={initial} />;
 }
 
-type SaveState = 'idle' | 'pending' | 'saving' | 'saved' | 'error';
-
 function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
   const { draftId } = props;
   const t = useT();
@@ -129,74 +123,15 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
   const cfg = useDeskConfig();
   const profile = useProfile();
   const { message } = AntApp.useApp();
-  const [form, setForm] = useState<IntakeForm>(props.initial);
-  const [touched, setTouched] = useState<Set<string>>(() => new Set());
+  const { form, touched, touch, saveState, update, flush, latest, dirty, closed, timer } =
+    useIntakeState(draftId, props.initial);
   const [showAll, setShowAll] = useState(false);
-  const [saveState, setSaveState] = useState<SaveState>('idle');
   const [review, setReview] = useState<ReviewItem[] | null>(null);
   // The masked summary the customer screen shows and the customer signs (review step).
   const [reviewSummary, setReviewSummary] = useState<CustomerSummary | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const rootRef = useRef<HTMLDivElement>(null);
-
-  // --- autosave: debounced, plus a flush when the page is hidden or closed.
-  const latest = useRef(form);
-  latest.current = form;
-  const dirty = useRef(false);
-  const closed = useRef(false); // set once submit starts: a late autosave must not revive the draft
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-
-  const flush = useCallback(async (): Promise<void> => {
-    clearTimeout(timer.current);
-    if (!dirty.current || closed.current) return;
-    const f = latest.current;
-    dirty.current = false;
-    if (isBlank(f)) return;
-    setSaveState('saving');
-    try {
-      await saveDraft({
-        id: draftId,
-        ...(f.businessCode ? { businessCode: f.businessCode } : {}),
-        ...(f.customerKind ? { customerKind: f.customerKind } : {}),
-        form: f as unknown as Record<string, unknown>,
-        ...(f.ticketNo ? { ticketNo: f.ticketNo } : {}),
-      });
-      setSaveState('saved');
-    } catch (e) {
-      dirty.current = true;
-      setSaveState('error');
-      console.error('draft autosave failed', e);
-    }
-  }, [draftId]);
-
-  const update = useCallback(
-    (fn: (f: IntakeForm) => IntakeForm, touchKey?: string) => {
-      setForm((prev) => fn(prev));
-      if (touchKey) setTouched((s) => (s.has(touchKey) ? s : new Set(s).add(touchKey)));
-      dirty.current = true;
-      setSaveState('pending');
-      clearTimeout(timer.current);
-      timer.current = setTimeout(() => void flush(), AUTOSAVE_MS);
-    },
-    [flush],
-  );
-
-  useEffect(() => {
-    const onHide = () => {
-      if (document.visibilityState === 'hidden') void flush();
-    };
-    const onPageHide = () => void flush();
-    document.addEventListener('visibilitychange', onHide);
-    window.addEventListener('pagehide', onPageHide);
-    return () => {
-      document.removeEventListener('visibilitychange', onHide);
-      window.removeEventListener('pagehide', onPageHide);
-      // Leaving the page: save what is pending, outside React's commit (and any Dexie zone the
-      // navigation happened in), so the write starts its own top-level transaction.
-      setTimeout(() => void flush(), 0);
-    };
-  }, [flush]);
 
   // A form with content is a customer's business in progress (update policy input).
   useBusyForm(!isBlank(form));
@@ -220,7 +155,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
     [acct, idNo],
   );
 
-  const setCustomer = (key: string, value: string) =>
+  const setCustomer = (key: CustomerKey, value: string) =>
     update(
       (f) => ({ ...f, customer: { ...f.customer, [key]: value } }),
       key === 'address' ? 'address' : `customer.${key}`,
@@ -349,44 +284,16 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
   useShortcut('ctrl+enter', () => startSubmit());
 
   // Enter moves to the next field (keyboard-first intake); Ctrl+Enter submits.
-  function onKeyDown(e: React.KeyboardEvent<HTMLDivElement>) {
-    if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
-    const el = e.target as HTMLElement;
-    if (el.tagName === 'TEXTAREA' || el.tagName === 'BUTTON' || el.tagName === 'A') return;
-    if (el.getAttribute('role') === 'combobox') return; // the select handles Enter itself
-    e.preventDefault();
-    focusNext(el);
-  }
-
-  function focusNext(from: HTMLElement) {
-    const root = rootRef.current;
-    if (!root) return;
-    const all = Array.from(
-      root.querySelectorAll<HTMLElement>(
-        'input:not([type=hidden]):not([disabled]), textarea, [role=combobox]',
-      ),
-    ).filter((x) => x.offsetParent !== null && !(x as HTMLInputElement).hidden && x.tabIndex >= 0);
-    const i = all.indexOf(from);
-    let next = all[i + 1];
-    // Radio groups: skip the other radios of the same group.
-    while (
-      next &&
-      from instanceof HTMLInputElement &&
-      from.type === 'radio' &&
-      next instanceof HTMLInputElement &&
-      next.type === 'radio' &&
-      next.name === from.name
-    ) {
-      next = all[all.indexOf(next) + 1];
-    }
-    if (next) next.focus();
-    else rootRef.current?.querySelector<HTMLElement>('[data-action=submit]')?.focus();
-  }
 
   const type = form.businessCode ? findBusinessType(cfg.catalogue, form.businessCode) : undefined;
 
   return (
-    <div ref={rootRef} onKeyDown={onKeyDown} className="intake">
+    <div
+      ref={rootRef}
+      onKeyDownCapture={(e) => onEnterCapture(rootRef.current, e)}
+      onKeyDown={(e) => onEnter(rootRef.current, e)}
+      className="intake"
+    >
       <Space align="center" style={{ justifyContent: 'space-between', width: '100%' }}>
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('新建受理', 'New application')}
@@ -411,21 +318,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         </Typography.Text>
       </Space>
 
-      {profile !== undefined && !profileComplete(profile) && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ margin: '12px 0' }}
-          title={t('本受理台尚未设置', 'This desk is not set up')}
-          description={
-            <span>
-              {t('提交前请在', 'Before submitting, set the hall code, desk code and clerk in ')}
-              <a href="#/settings">{t('设置', 'Settings')}</a>
-              {t('中填写营业厅编码、受理台编码和受理员姓名。', '.')}
-            </span>
-          }
-        />
-      )}
+      {profile !== undefined && !profileComplete(profile) && <FirstStartNotice profile={profile} />}
 
       <IdCardPanel
         recordId={draftId}
@@ -433,7 +326,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         typeFieldKeys={layout?.typeFields.map((f) => f.key) ?? []}
         onFill={(apply, paths) => {
           update(apply);
-          setTouched((s) => new Set([...s, ...paths]));
+          for (const p of paths) touch(p);
         }}
       />
 
@@ -520,57 +413,13 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
 
         {layout && (
           <>
-            <Card size="small" title={t('客户信息', 'Customer')} style={{ marginTop: 12 }}>
-              <Row gutter={16}>
-                {layout.customerFields.map((f) => {
-                  const key = f.key === 'address' ? 'address' : `customer.${f.key}`;
-                  const id = `f-customer-${f.key}`;
-                  const label = customerLabel(f, layout.kind, lang);
-                  const err = visibleError(key);
-                  const value = form.customer[f.key] ?? '';
-                  return (
-                    <Col key={f.key} xs={24} md={f.key === 'address' ? 24 : 12}>
-                      <Form.Item
-                        label={label}
-                        htmlFor={id}
-                        required={f.required}
-                        data-field={key}
-                        validateStatus={err ? 'error' : undefined}
-                        help={err}
-                      >
-                        {f.key === 'idType' ? (
-                          <Select
-                            id={id}
-                            aria-label={label}
-                            value={value || layout.idTypes[0]}
-                            onChange={(v: string) => setCustomer('idType', v)}
-                            options={layout.idTypes.map((it: IdType) => ({
-                              value: it,
-                              label: pick(
-                                lang,
-                                cfg.catalogue.customerBlock.idTypeLabels[it]?.label ?? it,
-                                cfg.catalogue.customerBlock.idTypeLabels[it]?.labelEn,
-                              ),
-                            }))}
-                          />
-                        ) : (
-                          <Input
-                            id={id}
-                            value={value}
-                            maxLength={f.maxLength}
-                            autoComplete="off"
-                            inputMode={f.key === 'phone' ? 'tel' : undefined}
-                            onChange={(e) => setCustomer(f.key, e.target.value)}
-                            onBlur={() => setTouched((s) => new Set(s).add(key))}
-                          />
-                        )}
-                      </Form.Item>
-                    </Col>
-                  );
-                })}
-              </Row>
-              <IdHint form={form} lang={lang} />
-            </Card>
+            <CustomerCard
+              form={form}
+              layout={layout}
+              visibleError={visibleError}
+              setCustomer={setCustomer}
+              touch={touch}
+            />
 
             {layout.typeFields.length > 0 && (
               <Card
@@ -600,203 +449,22 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
               </Card>
             )}
 
-            <Card size="small" title={t('申请资料', 'Documents')} style={{ marginTop: 12 }}>
-              {layout.type.oneCertificate && (
-                <Checkbox
-                  id="f-commitment"
-                  checked={form.commitmentSigned}
-                  onChange={(e) =>
-                    update(
-                      (f) => ({ ...f, commitmentSigned: e.target.checked }),
-                      'commitmentSigned',
-                    )
-                  }
-                  style={{ marginBottom: 12 }}
-                >
-                  {t(
-                    `一证受理：客户已签署${cfg.catalogue.customerBlock.commitmentLetter.name}，承诺后补资料`,
-                    `One-certificate intake: the customer signed the ${cfg.catalogue.customerBlock.commitmentLetter.nameEn}`,
-                  )}
-                </Checkbox>
-              )}
-              <div role="list" aria-label={t('申请资料', 'Documents')}>
-                {layout.documents.map((d) => {
-                  const key = `documents.${d.code}`;
-                  const err = visibleError(key);
-                  const st = form.documents[d.code] ?? 'missing';
-                  const name = pick(lang, d.name, d.nameEn);
-                  const canFollow = d.mayFollow && layout.type.oneCertificate;
-                  return (
-                    <div
-                      key={d.code}
-                      role="listitem"
-                      className="doc-row"
-                      data-field={key}
-                      data-testid={`doc-${d.code}`}
-                    >
-                      <div className="doc-name">
-                        <span id={`doc-label-${d.code}`}>{name}</span>{' '}
-                        {d.required ? (
-                          <Tag color="red">{t('必备', 'Required')}</Tag>
-                        ) : (
-                          <Tag>{t('选备', 'Optional')}</Tag>
-                        )}
-                        {canFollow && <Tag color="blue">{t('可后补', 'May follow')}</Tag>}
-                        {d.note && (
-                          <Typography.Text type="secondary">
-                            {' '}
-                            {pick(lang, d.note, d.noteEn)}
-                          </Typography.Text>
-                        )}
-                      </div>
-                      <Radio.Group
-                        aria-labelledby={`doc-label-${d.code}`}
-                        value={st}
-                        onChange={(e) => setDoc(d.code, e.target.value as FormDocStatus)}
-                        options={[
-                          { value: 'received', label: t('已收', 'Received') },
-                          ...(canFollow
-                            ? [{ value: 'to_follow', label: t('后补', 'To follow') }]
-                            : []),
-                          {
-                            value: 'missing',
-                            label: d.required ? t('未收', 'Missing') : t('未提供', 'Not given'),
-                          },
-                        ]}
-                      />
-                      <ScanButtons
-                        applicationId={draftId}
-                        documentCode={d.code}
-                        documentName={name}
-                        onAdded={() => setDoc(d.code, 'received')}
-                      />
-                      <AttachmentTags
-                        items={attachments.filter((a) => a.documentCode === d.code)}
-                        removable
-                      />
-                      {err && (
-                        <div className="doc-error" role="alert">
-                          {err}
-                        </div>
-                      )}
-                    </div>
-                  );
-                })}
-              </div>
-            </Card>
+            <DocumentsCard
+              form={form}
+              layout={layout}
+              draftId={draftId}
+              attachments={attachments}
+              visibleError={visibleError}
+              setDoc={setDoc}
+              update={update}
+            />
 
-            <Card
-              size="small"
-              title={t('大客户与备注', 'Key customer and notes')}
-              style={{ marginTop: 12 }}
-            >
-              {knownKey && !form.keyCustomer.enabled && (
-                <Alert
-                  type="info"
-                  showIcon
-                  style={{ marginBottom: 12 }}
-                  title={t(
-                    `该客户为大客户，客户经理：${knownKey.managerName}`,
-                    `Key customer, manager: ${knownKey.managerName}`,
-                  )}
-                  action={
-                    <Button
-                      size="small"
-                      onClick={() =>
-                        update((f) => ({
-                          ...f,
-                          keyCustomer: {
-                            enabled: true,
-                            managerName: knownKey.managerName,
-                            managerPhone: knownKey.managerPhone ?? '',
-                          },
-                        }))
-                      }
-                    >
-                      {t('标记', 'Mark')}
-                    </Button>
-                  }
-                />
-              )}
-              <Checkbox
-                id="f-keyCustomer"
-                checked={form.keyCustomer.enabled}
-                onChange={(e) =>
-                  update((f) => ({
-                    ...f,
-                    keyCustomer: { ...f.keyCustomer, enabled: e.target.checked },
-                  }))
-                }
-              >
-                {t('大客户（指定客户经理）', 'Key customer (assigned account manager)')}
-              </Checkbox>
-              {form.keyCustomer.enabled && (
-                <Row gutter={16} style={{ marginTop: 8 }}>
-                  <Col xs={24} md={12}>
-                    <Form.Item
-                      label={t('客户经理', 'Account manager')}
-                      htmlFor="f-managerName"
-                      required
-                      data-field="keyCustomer.managerName"
-                      validateStatus={visibleError('keyCustomer.managerName') ? 'error' : undefined}
-                      help={visibleError('keyCustomer.managerName')}
-                    >
-                      <Input
-                        id="f-managerName"
-                        value={form.keyCustomer.managerName}
-                        onChange={(e) =>
-                          update(
-                            (f) => ({
-                              ...f,
-                              keyCustomer: { ...f.keyCustomer, managerName: e.target.value },
-                            }),
-                            'keyCustomer.managerName',
-                          )
-                        }
-                      />
-                    </Form.Item>
-                  </Col>
-                  <Col xs={24} md={12}>
-                    <Form.Item
-                      label={t('客户经理电话', "Manager's phone")}
-                      htmlFor="f-managerPhone"
-                      data-field="keyCustomer.managerPhone"
-                      validateStatus={
-                        visibleError('keyCustomer.managerPhone') ? 'error' : undefined
-                      }
-                      help={visibleError('keyCustomer.managerPhone')}
-                    >
-                      <Input
-                        id="f-managerPhone"
-                        value={form.keyCustomer.managerPhone}
-                        onChange={(e) =>
-                          update(
-                            (f) => ({
-                              ...f,
-                              keyCustomer: { ...f.keyCustomer, managerPhone: e.target.value },
-                            }),
-                            'keyCustomer.managerPhone',
-                          )
-                        }
-                      />
-                    </Form.Item>
-                  </Col>
-                </Row>
-              )}
-              <Form.Item
-                label={t('备注', 'Notes')}
-                htmlFor="f-notes"
-                style={{ marginTop: 12, marginBottom: 0 }}
-              >
-                <Input.TextArea
-                  id="f-notes"
-                  rows={2}
-                  maxLength={2000}
-                  value={form.notes}
-                  onChange={(e) => update((f) => ({ ...f, notes: e.target.value }))}
-                />
-              </Form.Item>
-            </Card>
+            <KeyCustomerCard
+              form={form}
+              knownKey={knownKey}
+              visibleError={visibleError}
+              update={update}
+            />
           </>
         )}
       </Form>
@@ -862,218 +530,5 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         />
       )}
     </div>
-  );
-}
-
-/** Business type picker: search by name, pinyin initials or code (searchBusinessTypes). */
-function BusinessTypePicker(props: {
-  value: string;
-  lang: Lang;
-  onChange: (code: string) => void;
-}) {
-  const cfg = useDeskConfig();
-  const t = useT();
-  const [search, setSearch] = useState('');
-  const options = useMemo(
-    () =>
-      searchBusinessTypes(cfg.catalogue, search).map((bt: BusinessType) => ({
-        value: bt.code,
-        label: `${bt.code} ${pick(props.lang, bt.name, bt.nameEn)}`,
-        title: bt.initials,
-      })),
-    [cfg, search, props.lang],
-  );
-  return (
-    <Select
-      id="f-businessCode"
-      aria-label={t('业务类型', 'Business type')}
-      data-testid="business-type"
-      value={props.value || undefined}
-      placeholder={t(
-        '输入名称、拼音首字母（如 dyjmxz）或编码（如 101）',
-        'Type a name, pinyin initials (dyjmxz) or a code (101)',
-      )}
-      showSearch={{ searchValue: search, onSearch: setSearch, filterOption: false }}
-      options={options}
-      onChange={(v: string) => {
-        setSearch('');
-        props.onChange(v);
-      }}
-      notFoundContent={t('没有匹配的业务类型', 'No matching business type')}
-      autoFocus={!props.value}
-      style={{ width: '100%' }}
-      listHeight={320}
-    />
-  );
-}
-
-function TypeField(props: {
-  def: FieldDef;
-  lang: Lang;
-  value: FieldValue | undefined;
-  error: string | undefined;
-  warning: string | undefined;
-  required: boolean;
-  onChange: (v: FieldValue) => void;
-}) {
-  const { def, lang } = props;
-  const t = useT();
-  const id = `f-field-${def.key}`;
-  const label = `${pick(lang, def.label, def.labelEn)}${def.unit ? `（${def.unit}）` : ''}`;
-  const status = props.error ? 'error' : props.warning ? 'warning' : undefined;
-  const help =
-    props.error ?? props.warning ?? (def.help ? pick(lang, def.help, def.helpEn) : undefined);
-  if (def.kind === 'boolean') {
-    return (
-      <Form.Item data-field={`fields.${def.key}`} validateStatus={status} help={props.error}>
-        <Checkbox
-          id={id}
-          checked={props.value === true}
-          onChange={(e) => props.onChange(e.target.checked)}
-        >
-          {label}
-          {props.required && <span className="req-star"> *</span>}
-        </Checkbox>
-      </Form.Item>
-    );
-  }
-  return (
-    <Form.Item
-      label={label}
-      htmlFor={id}
-      required={props.required}
-      data-field={`fields.${def.key}`}
-      validateStatus={status}
-      help={help}
-    >
-      {def.kind === 'select' ? (
-        <Select
-          id={id}
-          aria-label={label}
-          value={typeof props.value === 'string' && props.value ? props.value : undefined}
-          placeholder={t('请选择', 'Choose')}
-          allowClear={!props.required}
-          onChange={(v: string | undefined) => props.onChange(v ?? null)}
-          options={(def.options ?? []).map((o) => ({
-            value: o.value,
-            label: pick(lang, o.label, o.labelEn),
-          }))}
-        />
-      ) : (
-        <Input
-          id={id}
-          type={def.kind === 'date' ? 'date' : 'text'}
-          inputMode={def.kind === 'number' ? 'decimal' : undefined}
-          maxLength={def.maxLength}
-          autoComplete="off"
-          value={props.value === null || props.value === undefined ? '' : String(props.value)}
-          onChange={(e) => props.onChange(e.target.value)}
-        />
-      )}
-    </Form.Item>
-  );
-}
-
-/** After a valid resident ID: birth date, sex and age, so the clerk can compare with the card. */
-function IdHint(props: { form: IntakeForm; lang: Lang }) {
-  const t = useT();
-  const idType = (props.form.customer.idType || 'resident_id') as IdType;
-  const no = props.form.customer.idNumber ?? '';
-  if (!no || !['resident_id', 'temp_resident_id', 'household_register'].includes(idType))
-    return null;
-  const r = validateIdNumber(idType, no);
-  if (!r.ok || !r.info || !('birthDate' in r.info)) return null;
-  const info = r.info;
-  return (
-    <Typography.Text type="secondary">
-      {t(
-        `出生日期 ${info.birthDate}，${info.sex === 'male' ? '男' : '女'}，${info.age} 岁${info.note ? `；${info.note}` : ''}`,
-        `Born ${info.birthDate}, ${info.sex}, age ${info.age}${info.noteEn ? `; ${info.noteEn}` : ''}`,
-      )}
-    </Typography.Text>
-  );
-}
-
-/** The review step: what is missing or unusual, and a deliberate confirmation. */
-function ReviewDialog(props: {
-  items: ReviewItem[];
-  /** The customer-screen summary of the application under review (null: not offered). */
-  summary: CustomerSummary | null;
-  lang: Lang;
-  busy: boolean;
-  onCancel: () => void;
-  onConfirm: () => void;
-}) {
-  const t = useT();
-  const [checked, setChecked] = useState(false);
-  // The customer screen is being asked (or said something is wrong): accept after it answers.
-  const [customerBlocking, setCustomerBlocking] = useState(false);
-  const ok = canSubmit(props.items);
-  const needsConfirm = props.items.some((i) => i.severity === 'warning');
-  const confirmed = !needsConfirm || checked;
-  return (
-    <Modal
-      open
-      title={t('提交前核对', 'Review before submitting')}
-      onCancel={props.onCancel}
-      maskClosable={false}
-      footer={[
-        <Button key="back" onClick={props.onCancel} disabled={props.busy}>
-          {t('返回修改', 'Back')}
-        </Button>,
-        <Button
-          key="ok"
-          type="primary"
-          data-testid="confirm-submit"
-          autoFocus={!needsConfirm}
-          disabled={!ok || !confirmed || customerBlocking}
-          loading={props.busy}
-          onClick={props.onConfirm}
-        >
-          {t('确认受理', 'Confirm and accept')}
-        </Button>,
-      ]}
-    >
-      {props.items.length === 0 ? (
-        <Alert
-          type="success"
-          showIcon
-          title={t('核对通过，没有缺漏或异常。', 'Nothing missing or unusual.')}
-        />
-      ) : (
-        <ul className="review-list" data-testid="review-items">
-          {props.items.map((i, n) => (
-            <li key={`${i.code}-${n}`}>
-              <Tag
-                color={
-                  i.severity === 'blocker' ? 'red' : i.severity === 'warning' ? 'orange' : 'blue'
-                }
-              >
-                {i.severity === 'blocker'
-                  ? t('须更正', 'Fix')
-                  : i.severity === 'warning'
-                    ? t('请注意', 'Warning')
-                    : t('提示', 'Note')}
-              </Tag>
-              {props.lang === 'en' ? i.messageEn : i.message}
-            </li>
-          ))}
-        </ul>
-      )}
-      {ok && needsConfirm && (
-        <Checkbox
-          id="f-review-confirm"
-          data-testid="review-confirm"
-          checked={checked}
-          autoFocus
-          onChange={(e) => setChecked(e.target.checked)}
-        >
-          {t('我已向客户核实以上事项，确认受理', 'I have checked the above with the customer')}
-        </Checkbox>
-      )}
-      {ok && props.summary && (
-        <CustomerConfirm summary={props.summary} onBlockingChange={setCustomerBlocking} />
-      )}
-    </Modal>
   );
 }

@@ -12,8 +12,10 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { findBusinessType, resolveLimits } from '../../../shared/domain/catalogue';
+import { hallDateTime } from '../../../shared/domain/hallTime';
 import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
+import { receiptFacts } from '../../../shared/domain/receiptFacts';
 import { RatingRequest, SignatureStatus } from '../customer/DeskCustomer';
 import { recordAccess } from '../db/audit';
 import { getApplication } from '../db/repo';
@@ -39,10 +41,9 @@ export function useQrDataUrl(text: string | undefined): string | null {
   return url;
 }
 
+/** Acceptance time on the hall's clock (configured zone), whatever the PC's zone. */
 export function formatDateTime(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return hallDateTime(iso);
 }
 
 export function ReceiptPage(props: { id: string }) {
@@ -153,6 +154,8 @@ export function Receipt(props: { app: Application }) {
   const received = app.documents.filter((d) => d.status === 'received').map((d) => docName(d.code));
   const missing = app.documents.filter((d) => d.status === 'to_follow').map((d) => docName(d.code));
   const idTypeLabel = cfg.catalogue.customerBlock.idTypeLabels[app.customer.idType];
+  // What the customer asked for (new name, new holder, old and new capacity, categories…).
+  const facts = type ? receiptFacts(type, app.fields) : [];
   return (
     <article className="receipt" data-testid="receipt" aria-label={t('受理回执', 'Receipt')}>
       <header className="receipt-head">
@@ -206,6 +209,11 @@ export function Receipt(props: { app: Application }) {
           <span data-testid="receipt-phone">{maskPhone(app.customer.phone)}</span>
         </Descriptions.Item>
         <Descriptions.Item label={t('用电地址', 'Address')}>{app.address}</Descriptions.Item>
+        {facts.map((f) => (
+          <Descriptions.Item key={f.key} label={pick(lang, f.label, f.labelEn)}>
+            <span data-testid={`receipt-fact-${f.key}`}>{pick(lang, f.value, f.valueEn)}</span>
+          </Descriptions.Item>
+        ))}
         <Descriptions.Item label={t('已收资料', 'Documents received')}>
           <span data-testid="receipt-received">
             {received.length ? received.join('、') : t('无', 'none')}
@@ -219,7 +227,7 @@ export function Receipt(props: { app: Application }) {
           </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('受理时间', 'Accepted at')}>
-          {formatDateTime(app.acceptedAt)}
+          {hallDateTime(app.acceptedAt, cfg.settings.timeZone)}
         </Descriptions.Item>
         <Descriptions.Item label={t('承诺办结日期', 'Deadline')}>
           <strong data-testid="receipt-deadline">{app.deadline}</strong>

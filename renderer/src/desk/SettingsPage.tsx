@@ -2,6 +2,7 @@
 // keeps our storage persistently; where the data lives; a sealed backup export and restore. On the hall
 // host (Electron), the queue service's uplink to the centre (HallUplinkCard); in the desktop
 // program, this computer's role, monitors, printers, hall service, updates (ShellSettingsCard).
+import { hallDateTime } from '../../../shared/domain/hallTime';
 import {
   App as AntApp,
   Button,
@@ -282,8 +283,8 @@ function RetentionText() {
       )}
       {last &&
         t(
-          ` 上次清理 ${new Date(last.at).toLocaleString('zh-CN')}：申请 ${last.applications}、扫描件 ${last.attachmentBytes}、草稿 ${last.drafts}、意见 ${last.feedback}。`,
-          ` Last purge ${new Date(last.at).toLocaleString('en')}: ${last.applications} applications, ${last.attachmentBytes} scans, ${last.drafts} drafts, ${last.feedback} feedback.`,
+          ` 上次清理 ${hallDateTime(last.at)}：申请 ${last.applications}、扫描件 ${last.attachmentBytes}、草稿 ${last.drafts}、意见 ${last.feedback}。`,
+          ` Last purge ${hallDateTime(last.at)}: ${last.applications} applications, ${last.attachmentBytes} scans, ${last.drafts} drafts, ${last.feedback} feedback.`,
         )}
     </span>
   );

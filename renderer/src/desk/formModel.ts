@@ -32,10 +32,20 @@ import {
   validateIdNumber,
   validatePhone,
 } from '../../../shared/domain/validators';
+import { IdType as IdTypeSchema } from '../../../shared/domain/model';
+import { normalizeIdentifier } from '../../../shared/domain/normalize';
 import type { Lang } from '../i18n';
 import type { DeskConfig } from './config';
 
 export type CustomerKey = CustomerBlockField['key'];
+
+/** Customer fields holding identifiers or numbers: full-width IME input is taken as ASCII. */
+export const IDENTIFIER_KEYS: ReadonlySet<string> = new Set([
+  'idNumber',
+  'creditCode',
+  'phone',
+  'accountNo',
+]);
 export type FormDocStatus = 'received' | 'to_follow' | 'missing';
 export type FieldValue = string | number | boolean | null;
 
@@ -197,9 +207,8 @@ export function validateForm(cfg: DeskConfig, form: IntakeForm, lang: Lang): Val
   for (const f of layout.customerFields) {
     const key = f.key === 'address' ? 'address' : `customer.${f.key}`;
     // The ID type defaults to the first accepted one (居民身份证), so it never blocks as empty.
-    const raw = (
-      form.customer[f.key] ?? (f.key === 'idType' ? (layout.idTypes[0] ?? '') : '')
-    ).trim();
+    const typed = form.customer[f.key] ?? (f.key === 'idType' ? (layout.idTypes[0] ?? '') : '');
+    const raw = (IDENTIFIER_KEYS.has(f.key) ? normalizeIdentifier(typed) : typed).trim();
     const label = customerLabel(f, layout.kind, lang);
     if (raw === '') {
       if (f.required)
@@ -248,7 +257,7 @@ export function validateForm(cfg: DeskConfig, form: IntakeForm, lang: Lang): Val
       continue;
     }
     if (def.kind === 'number') {
-      const n = typeof v === 'number' ? v : Number(v);
+      const n = typeof v === 'number' ? v : Number(normalizeIdentifier(String(v)).trim());
       if (!Number.isFinite(n)) {
         errors[key] = msg(`${label}应为数字`, `${label} must be a number`);
         continue;
@@ -265,6 +274,9 @@ export function validateForm(cfg: DeskConfig, form: IntakeForm, lang: Lang): Val
         const c = validateCapacity(n, voltage, cfg.settings.capacityLimits);
         if (!c.ok) warnings[key] = lang === 'en' ? c.messageEn : c.message;
       }
+    } else if (def.format && typeof v === 'string') {
+      const r = checkFormatted(def, v, form);
+      if (!r.ok) errors[key] = lang === 'en' ? r.messageEn : r.message;
     } else if (def.kind === 'select' && def.options && !def.options.some((o) => o.value === v)) {
       errors[key] = msg(`请选择${label}`, `Choose ${label}`);
     } else if (def.maxLength && typeof v === 'string' && v.length > def.maxLength) {
@@ -308,6 +320,23 @@ export function validateForm(cfg: DeskConfig, form: IntakeForm, lang: Lang): Val
     }
   }
   return { errors, warnings };
+}
+
+/**
+ * A type field holding a person's identifier (过户's new holder): the same checks as the customer's
+ * own ID number (by the document type in `idTypeField`) and phone.
+ */
+function checkFormatted(
+  def: FieldDef,
+  raw: string,
+  form: IntakeForm,
+): { ok: true; value: string } | { ok: false; message: string; messageEn: string } {
+  const v = normalizeIdentifier(raw);
+  if (def.format === 'phone') return validatePhone(v);
+  const t = def.idTypeField ? form.fields[def.idTypeField] : undefined;
+  const idType = IdTypeSchema.safeParse(typeof t === 'string' && t ? t : 'resident_id');
+  if (!idType.success) return { ok: true, value: v.trim() };
+  return validateIdNumber(idType.data, v);
 }
 
 export interface BuildContext {
@@ -410,7 +439,10 @@ export function buildApplication(
   const layout = layoutOf(cfg.catalogue, form);
   if (!layout)
     throw new IntakeError('请选择业务类型和客户类型', 'Choose the business type and customer kind');
-  const c = (k: CustomerKey) => (form.customer[k] ?? '').trim();
+  const c = (k: CustomerKey) => {
+    const v = form.customer[k] ?? '';
+    return (IDENTIFIER_KEYS.has(k) ? normalizeIdentifier(v) : v).trim();
+  };
   const shown = new Set(layout.customerFields.map((f) => f.key));
   const opt = (k: CustomerKey) => (shown.has(k) && c(k) ? { [k]: c(k) } : {});
   const idType = (c('idType') || layout.idTypes[0]) as IdType;
@@ -421,7 +453,11 @@ export function buildApplication(
   for (const def of layout.typeFields) {
     const v = form.fields[def.key];
     if (isEmpty(v)) continue;
-    fields[def.key] = def.kind === 'number' ? Number(v) : (v as string | number | boolean);
+    if (def.kind === 'number') fields[def.key] = Number(normalizeIdentifier(String(v)).trim());
+    else if (def.format && typeof v === 'string') {
+      const r = checkFormatted(def, v, form);
+      fields[def.key] = r.ok ? r.value : v;
+    } else fields[def.key] = v as string | number | boolean;
   }
   const at = ctx.now.toISOString();
   const { deadline, provisional } = deadlineFor(cfg, layout.type, fields, ctx.now);

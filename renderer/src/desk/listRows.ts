@@ -4,6 +4,7 @@ import { findBusinessType } from '../../../shared/domain/businessTypes';
 import { maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
 import { isOverdue, stateLabel } from '../../../shared/domain/paths';
+import type { SearchKeyKind } from '../db/keys';
 import type { Lang } from '../i18n';
 import type { Catalogue } from '../../../shared/domain/catalogue';
 import type { WorkCalendar } from '../../../shared/domain/workCalendar';
@@ -80,8 +81,45 @@ export function resultCountText(
 /** The search box's hint: what it finds. */
 export function searchPlaceholder(lang: Lang): string {
   return lang === 'en'
-    ? 'Number / name / ID or last 4 / phone / account / address (F2)'
-    : '申请编号 / 户名 / 证件号或后4位 / 电话 / 户号 / 地址（F2）';
+    ? 'Number or its serial / name or pinyin initials / ID or last 4 / phone / account / address (F2)'
+    : '申请编号或流水号 / 户名或拼音首字母 / 证件号或后4位 / 电话 / 户号 / 地址（F2）';
+}
+
+const KEY_LABELS: Record<SearchKeyKind, [string, string]> = {
+  no: ['申请编号', 'application number'],
+  ns: ['编号流水号', 'serial of the number'],
+  n: ['户名', 'name'],
+  py: ['拼音首字母', 'pinyin initials'],
+  i: ['证件号码', 'ID number'],
+  i4: ['证件后4位', 'ID last 4'],
+  p: ['电话', 'phone'],
+  p4: ['电话后4位', 'phone last 4'],
+  a: ['户号', 'account number'],
+  ad: ['地址', 'address'],
+};
+
+/** Modes worth trying when one found nothing, each with a short example. */
+const SUGGEST: [SearchKeyKind, string, string][] = [
+  ['ns', '流水号（如 0002）', 'serial (0002)'],
+  ['py', '拼音首字母（如 wjg）', 'pinyin initials (wjg)'],
+  ['n', '户名', 'name'],
+  ['i4', '证件后4位', 'ID last 4'],
+  ['p', '电话', 'phone'],
+  ['ad', '地址', 'address'],
+];
+
+/**
+ * What an empty result says: the text and the ways it was looked up, and other ways to try.
+ * `kinds` are the key kinds the search used (searchPlan.ts planText; ['ad'] for address).
+ */
+export function emptySearchText(text: string, kinds: SearchKeyKind[], lang: Lang): string {
+  const en = lang === 'en';
+  const used = [...new Set(kinds)];
+  const searched = used.map((k) => KEY_LABELS[k][en ? 1 : 0]).join(en ? ', ' : '、');
+  const others = SUGGEST.filter(([k]) => !used.includes(k)).map(([, zh, e]) => (en ? e : zh));
+  return en
+    ? `Nothing found for “${text}” (searched by ${searched}). Try ${others.join(', ')}, or choose how to search on the left.`
+    : `没有找到“${text}”（按${searched}查找）。可以试试：${others.join('、')}，或在左侧选择搜索方式。`;
 }
 
 /** The list's column titles. */

@@ -2,6 +2,7 @@
 // and disabled; optional 户号 / phone lookup routes known key customers to their lane), get a
 // ticket with number, category, people ahead, estimated wait and time; print it (58/80 mm).
 import { useEffect, useState } from 'react';
+import { hallDateTime } from '../../../shared/domain/hallTime';
 import { HALL_PATHS, waitingTickets, type IssueTicketResponse } from '../../../shared/queue';
 import { shell } from '../shell/bridge';
 import type { Tr } from '../i18n';
@@ -11,10 +12,9 @@ import './queue.css';
 
 const RETURN_AFTER_MS = 20_000;
 
+/** Issue time on the hall's clock, whatever the kiosk PC's zone. */
 function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return hallDateTime(ms);
 }
 
 function PrintableTicket({

@@ -5,15 +5,27 @@ export interface QueuePage {
   path: string;
   /** Title shown in the navigation (zh-CN). */
   title: string;
+  /** The same in English (the desk's English mode). */
+  titleEn: string;
   /** Full-screen pages (kiosk, display) render without the desk chrome. */
   fullScreen: boolean;
 }
 
 export const QUEUE_PAGES = {
-  kiosk: { path: '/kiosk', title: '取号机', fullScreen: true },
-  display: { path: '/display', title: '叫号屏', fullScreen: true },
-  rate: { path: '/rate', title: '评价器', fullScreen: true },
-  customer: { path: '/customer', title: '客户屏', fullScreen: true },
-  manager: { path: '/queue/manager', title: '排队管理', fullScreen: false },
-  counter: { path: '/queue/counter', title: '窗口叫号', fullScreen: false },
+  kiosk: { path: '/kiosk', title: '取号机', titleEn: 'Ticket kiosk', fullScreen: true },
+  display: { path: '/display', title: '叫号屏', titleEn: 'Hall display', fullScreen: true },
+  rate: { path: '/rate', title: '评价器', titleEn: 'Rating pad', fullScreen: true },
+  customer: { path: '/customer', title: '客户屏', titleEn: 'Customer screen', fullScreen: true },
+  manager: {
+    path: '/queue/manager',
+    title: '排队管理',
+    titleEn: 'Queue manager',
+    fullScreen: false,
+  },
+  counter: {
+    path: '/queue/counter',
+    title: '窗口叫号',
+    titleEn: 'Counter calling',
+    fullScreen: false,
+  },
 } as const satisfies Record<string, QueuePage>;

@@ -14,9 +14,12 @@ interface Values {
 
 export function EnrollmentForm({
   initialEndpoint,
+  hallHint,
   onDone,
 }: {
   initialEndpoint?: string;
+  /** The hall this desk is to join, when known (npm start's demo hall). */
+  hallHint?: string;
   onDone?: () => void;
 }): ReactNode {
   const t = useT();
@@ -85,6 +88,18 @@ export function EnrollmentForm({
       onFinish={(v) => void submit(v)}
       data-testid="enrollment-form"
     >
+      {hallHint && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          data-testid="enroll-hall"
+          message={t(
+            `本机将登记到营业厅 ${hallHint}。登记码由中心管理员为该营业厅生成（npm start 在终端打印）。`,
+            `This desk will join hall ${hallHint}. The enrollment code is made by the centre's administrator for that hall (npm start prints one).`,
+          )}
+        />
+      )}
       <Form.Item
         name="endpoint"
         label={t('中心地址', 'Endpoint address')}

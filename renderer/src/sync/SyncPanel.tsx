@@ -20,6 +20,7 @@ import { useStore } from 'zustand';
 import type { OutboxEntry } from '../../../shared/domain/model';
 import { useT } from '../i18n';
 import { publicEnrollment } from './credentials';
+import { enrollHint } from '../desk/FirstStart';
 import { EnrollmentForm } from './EnrollmentForm';
 import { ageText, timeText } from './format';
 import { getSyncEngine, startSync, syncDb } from './runtime';
@@ -41,10 +42,14 @@ function describe(e: OutboxEntry): string {
 
 export function SyncPanel({
   store = syncStatusStore,
+  query,
 }: {
   /** The status store to show (the app's engine's by default). */
   store?: SyncStatusStore;
+  /** The route's query: `npm start` passes the centre's address and the hall (?centre=&hall=). */
+  query?: URLSearchParams;
 }): ReactNode {
+  const hint = enrollHint(query);
   const t = useT();
   const s = useStore(store);
   const [reenroll, setReenroll] = useState(false);
@@ -220,7 +225,18 @@ export function SyncPanel({
               { title: t('类型', 'Type'), render: (_, e) => t(...ENTITY_LABEL[e.entity]) },
               { title: t('编号', 'Number'), render: (_, e) => describe(e) },
               { title: t('状态', 'State'), render: (_, e) => stateTag(e) },
-              { title: t('尝试次数', 'Attempts'), dataIndex: 'attempts' },
+              {
+                title: t('尝试次数', 'Attempts'),
+                // Pushes made with this entry, and while the centre cannot be reached the rounds
+                // that failed in a row (each tried it, though none got as far as a push).
+                render: (_, e) =>
+                  (s.phase === 'offline' || s.phase === 'error') && s.failedRounds > 0
+                    ? t(
+                        `${e.attempts}（连续 ${s.failedRounds} 轮未连通）`,
+                        `${e.attempts} (${s.failedRounds} rounds failed in a row)`,
+                      )
+                    : e.attempts,
+              },
               {
                 title: t('等待', 'Waiting'),
                 render: (_, e) => ageText(now - Date.parse(e.createdAt), t),
@@ -264,7 +280,12 @@ export function SyncPanel({
           </Space>
         ) : (
           <EnrollmentForm
-            {...(enrollment ? { initialEndpoint: enrollment.endpoint } : {})}
+            {...(enrollment
+              ? { initialEndpoint: enrollment.endpoint }
+              : hint.centre
+                ? { initialEndpoint: hint.centre }
+                : {})}
+            {...(hint.hall && !enrollment ? { hallHint: hint.hall } : {})}
             onDone={() => setReenroll(false)}
           />
         )}

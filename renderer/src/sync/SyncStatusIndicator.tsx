@@ -1,5 +1,6 @@
-// Status-bar segment of the desk: offline / syncing / synced / error, with the pending count,
-// the age of the oldest unsent item and the last success. Clicking opens the sync page.
+// Status-bar segment of the desk: the link to the centre (statusView.ts derives it from the
+// engine's state, the network flag and the outbox), the next retry and the last success.
+// Clicking opens the sync page.
 import {
   CloudOutlined,
   CloudSyncOutlined,
@@ -10,16 +11,16 @@ import { Badge, Space, Tooltip } from 'antd';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { useT } from '../i18n';
-import { ageText, timeText } from './format';
+import { timeText } from './format';
 import { startSync } from './runtime';
 import { syncStatusStore, type SyncPhase, type SyncStatusStore } from './status';
 import { UploadStatusSegment } from './UploadProgress';
+import { type LinkTone, type OutboxCounts, statusView } from './statusView';
 
-const COLORS: Record<SyncPhase, string> = {
-  unconfigured: '#8c8c8c',
-  offline: '#8c8c8c',
-  syncing: '#1677ff',
-  synced: '#52c41a',
+const COLORS: Record<LinkTone, string> = {
+  off: '#8c8c8c',
+  busy: '#1677ff',
+  ok: '#52c41a',
   error: '#ff4d4f',
 };
 
@@ -35,39 +36,42 @@ function useNow(ms: number): number {
 
 export function SyncStatusIndicator({
   store = syncStatusStore,
+  outbox,
+  online = true,
 }: {
   /** The status store to show (the app's engine's by default). */
   store?: SyncStatusStore;
+  /** The outbox's live counts (the status bar's): the one pending count and oldest age. */
+  outbox?: OutboxCounts;
+  /** The browser's network flag. */
+  online?: boolean;
 }): ReactNode {
   const t = useT();
   const s = useStore(store);
   const now = useNow(15_000);
   useEffect(() => startSync(), []);
 
-  const label: Record<SyncPhase, string> = {
-    unconfigured: t('未登记', 'Not enrolled'),
-    offline: t('离线', 'Offline'),
-    syncing: t('同步中', 'Syncing'),
-    synced: t('已同步', 'Synced'),
-    error: t('同步错误', 'Sync error'),
+  // Without the status bar's live counts (tests, other hosts) the engine's own are used.
+  const counts: OutboxCounts = outbox ?? {
+    pending: s.pending,
+    oldestPendingAt: s.oldestPendingAt,
+    rejected: s.rejected,
   };
-  const icon: Record<SyncPhase, ReactNode> = {
+  const view = statusView(s, counts, online, now, t);
+  const icon: Record<SyncPhase | 'no_network', ReactNode> = {
+    no_network: <DisconnectOutlined />,
     unconfigured: <DisconnectOutlined />,
     offline: <DisconnectOutlined />,
     syncing: <CloudSyncOutlined spin />,
     synced: <CloudOutlined />,
     error: <WarningOutlined />,
   };
-  const oldestAge = s.oldestPendingAt ? now - Date.parse(s.oldestPendingAt) : null;
   const tip = [
     s.lastError,
     s.lastSuccessAt
       ? t(`上次成功同步：${timeText(s.lastSuccessAt)}`, `Last sync: ${timeText(s.lastSuccessAt)}`)
       : t('尚未成功同步', 'Never synced'),
-    s.pending > 0 && oldestAge !== null
-      ? t(`最早一条已等待 ${ageText(oldestAge, t)}`, `Oldest waiting ${ageText(oldestAge, t)}`)
-      : null,
-    s.rejected > 0 ? t(`${s.rejected} 条被拒收`, `${s.rejected} rejected`) : null,
+    counts.rejected > 0 ? t(`${counts.rejected} 条被拒收`, `${counts.rejected} rejected`) : null,
   ]
     .filter(Boolean)
     .join('；');
@@ -78,25 +82,23 @@ export function SyncStatusIndicator({
         href="#/sync"
         data-testid="sync-status"
         data-phase={s.phase}
-        style={{ color: COLORS[s.phase], whiteSpace: 'nowrap' }}
+        data-link={view.link.phase}
+        style={{ color: COLORS[view.link.tone], whiteSpace: 'nowrap' }}
       >
         <Space size={4}>
-          {icon[s.phase]}
-          <span>{label[s.phase]}</span>
-          {s.pending > 0 && (
-            <span data-testid="sync-pending">
-              {t(`待发送 ${s.pending}`, `${s.pending} pending`)}
-              {oldestAge !== null && oldestAge > 60_000 ? ` · ${ageText(oldestAge, t)}` : ''}
-            </span>
+          {icon[view.link.phase]}
+          <span data-testid="link-state">{view.link.text}</span>
+          {/* Without the status bar around it, the pending count is shown here (one place). */}
+          {!outbox && counts.pending > 0 && <span data-testid="sync-pending">{view.pending}</span>}
+          {view.retry && <span data-testid="sync-retry">{view.retry}</span>}
+          {counts.rejected > 0 && (
+            <Badge count={counts.rejected} size="small" title={t('被拒收', 'Rejected')} />
           )}
           <UploadStatusSegment store={store} />
-          {s.rejected > 0 && (
-            <Badge count={s.rejected} size="small" title={t('被拒收', 'Rejected')} />
-          )}
-          {s.pending === 0 &&
+          {counts.pending === 0 &&
             s.uploadsWaiting === 0 &&
             s.lastSuccessAt &&
-            s.phase !== 'syncing' && (
+            s.phase === 'synced' && (
               <span style={{ color: '#8c8c8c' }}>{timeText(s.lastSuccessAt)}</span>
             )}
         </Space>

@@ -298,6 +298,7 @@ export class SyncEngine {
       } else if (result.kind === 'failed') {
         this.rerun = false;
         this.schedule(this.failureDelay(result.code));
+        this.status.setState({ failedRounds: this.backoff.attempts });
       } else if (result.kind === 'ok' && this.status.getState().lastErrorCode === 'audit') {
         this.schedule(this.failureDelay('audit'));
       } else {
@@ -438,6 +439,7 @@ export class SyncEngine {
       await this.refreshCounts();
       this.backoff.succeed();
       this.drops = 0;
+      this.status.setState({ failedRounds: 0 });
       const s = this.status.getState();
       const at = new Date(this.timers.now()).toISOString();
       const rejected = s.rejected > 0;

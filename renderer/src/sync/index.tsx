@@ -7,8 +7,8 @@ import { SyncStatusIndicator as Indicator } from './SyncStatusIndicator';
 export { startSync, syncNow, getSyncEngine } from './runtime';
 export { syncStatusStore, type SyncStatus, type SyncPhase } from './status';
 
-/** Status-bar segment: offline / syncing / synced / error, pending count and age. */
+/** Status-bar segment: the link to the centre and the next retry (statusView.ts). */
 export const SyncStatusIndicator: ComponentType = Indicator;
 
-/** Sync panel page (#/sync). */
-export const SyncPanel: ComponentType = Panel;
+/** Sync panel page (#/sync; `?centre=&hall=` prefill the enrollment). */
+export const SyncPanel: ComponentType<{ query?: URLSearchParams }> = Panel;

@@ -70,6 +70,8 @@ export interface SyncStatus {
   lastErrorCode: string | null;
   /** Epoch ms of the next scheduled attempt (back-off or timer). */
   nextAttemptAt: number | null;
+  /** Rounds that failed in a row (0 after a success): the tries the status bar shows. */
+  failedRounds: number;
   progress: SyncProgress | null;
   /** Attachments whose bytes still have to go up (the status bar shows them beside `pending`). */
   uploadsWaiting: number;
@@ -86,6 +88,7 @@ export const initialSyncStatus: SyncStatus = {
   lastError: null,
   lastErrorCode: null,
   nextAttemptAt: null,
+  failedRounds: 0,
   progress: null,
   uploadsWaiting: 0,
   uploads: idleUploads,

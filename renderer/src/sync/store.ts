@@ -8,6 +8,7 @@ import { auditToSend, markAuditSent } from '../db/audit';
 import { attachmentBytes, VaultLockedError } from '../db/vault';
 import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
 import { deriveApplicationKeys, deriveFeedbackKeys } from '../db/keys';
+import { ensureNameInitials } from '../db/nameInitials';
 import { checkConfigDoc } from './configDocs';
 import { REHOME_META, repairPlaceholderRecords } from './rehome';
 
@@ -400,6 +401,7 @@ export function createDexieSyncStore(
     },
 
     async applyPullPage(changes, checkpoint) {
+      await ensureNameInitials(); // pulled records get their pinyin-initial search keys too
       // One transaction for the page and its checkpoint: a crash either keeps both or neither,
       // so no change is skipped and a re-applied page is harmless (records are whole states).
       await db.transaction(

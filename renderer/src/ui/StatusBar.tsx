@@ -1,9 +1,10 @@
-// Bottom status bar: online / offline, the real number of changes not yet sent (the outbox) and
-// the age of the oldest one, the sync engine's own indicator when it is present, and the desk.
-import { CloudOutlined, DisconnectOutlined } from '@ant-design/icons';
+// Bottom status bar: the real number of changes not yet sent (the outbox) and the age of the
+// oldest one, the link to the centre (sync segment; or the network being down), and the desk.
+import { DisconnectOutlined } from '@ant-design/icons';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { outboxStats } from '../db/repo';
+import { statusView } from '../sync/statusView';
 import { useDeskConfig, useProfile } from '../desk/config';
 import { type Tr, useT } from '../i18n';
 import { lazyPage } from './lazyPage';
@@ -42,6 +43,14 @@ export function useNow(ms = 30_000): number {
   return now;
 }
 
+/** The status view's inputs that the engine owns, before the sync chunk is loaded. */
+const NO_ENGINE = {
+  phase: 'unconfigured',
+  nextAttemptAt: null,
+  failedRounds: 0,
+  lastError: null,
+} as const;
+
 export function formatAge(fromIso: string, now: number, t: Tr): string {
   const s = Math.max(0, Math.round((now - Date.parse(fromIso)) / 1000));
   if (s < 60) return t('不到1分钟', 'under a minute');
@@ -61,26 +70,18 @@ export function StatusBar() {
   const cfg = useDeskConfig();
   const year = new Date().getFullYear();
   const calendarOk = cfg.calendar.hasYear(year);
+  // One truth: the link (engine phase + network flag) is the sync segment's; the pending count
+  // and its one oldest age come from the outbox here; nothing else speaks about the network.
+  const view = statusView(NO_ENGINE, stats, online, now, t);
   return (
     <footer className="status-bar" role="status" aria-live="polite" data-testid="status-bar">
-      <span className={online ? 'sb-online' : 'sb-offline'} data-testid="net-state">
-        {online ? <CloudOutlined /> : <DisconnectOutlined />}{' '}
-        {online
-          ? t('网络在线', 'Online')
-          : t(
-              '离线：受理照常，数据保存在本机',
-              'Offline: intake continues, data is kept on this computer',
-            )}
-      </span>
+      {!online && (
+        <span className="sb-offline" data-testid="net-state">
+          <DisconnectOutlined /> {view.link.text}
+        </span>
+      )}
       <span data-testid="outbox-state">
-        {stats === undefined
-          ? t('待上传：…', 'Unsent: …')
-          : stats.pending === 0
-            ? t('全部变更已上传', 'All changes sent')
-            : t(
-                `待上传 ${stats.pending} 条，最早 ${stats.oldestPendingAt ? formatAge(stats.oldestPendingAt, now, t) : ''}前`,
-                `${stats.pending} unsent, oldest ${stats.oldestPendingAt ? formatAge(stats.oldestPendingAt, now, t) : ''} ago`,
-              )}
+        {view.pending ?? t('待上传：…', 'Unsent: …')}
         {stats && stats.rejected > 0 && (
           <a href="#/sync" className="sb-rejected">
             {' '}
@@ -88,9 +89,11 @@ export function StatusBar() {
           </a>
         )}
       </span>
-      <span>
-        <SyncStatusIndicator />
-      </span>
+      {online && (
+        <span>
+          <SyncStatusIndicator {...(stats ? { outbox: stats } : {})} online={online} />
+        </span>
+      )}
       {!calendarOk && (
         <span className="sb-warn" role="alert">
           {t(

@@ -23,7 +23,7 @@ export function navEntries(lang: Lang): NavEntry[] {
     { key: '/sync', label: t('同步', 'Sync'), icon: 'sync' },
   ];
   for (const r of Object.values(QUEUE_PAGES)) {
-    if (!r.fullScreen) items.push({ key: r.path, label: r.title, icon: 'app' });
+    if (!r.fullScreen) items.push({ key: r.path, label: t(r.title, r.titleEn), icon: 'app' });
   }
   items.push({ key: '/supervision', label: t('工作监督', 'Supervision'), icon: 'app' });
   items.push({ key: '/settings', label: t('设置', 'Settings'), icon: 'settings' });

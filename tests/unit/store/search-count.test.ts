@@ -6,7 +6,7 @@ import type { HallDeskDB } from '../../../renderer/src/db/db';
 import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
 import * as repo from '../../../renderer/src/db/repo';
 import type { ApplicationFilters } from '../../../renderer/src/db/repo';
-import { countApplicationsIn, countApplicationsSliced } from '../../../renderer/src/db/search';
+import { countApplicationsIn, countApplicationsSliced } from '../../../renderer/src/db/searchCount';
 import { freshDb, makeApp } from './factory';
 
 let db: HallDeskDB;

@@ -24,7 +24,7 @@ describe('SyncStatusIndicator', () => {
     });
     const html = renderToString(<SyncStatusIndicator store={store} />);
     expect(html).toContain('离线');
-    expect(html).toContain('待发送 3');
+    expect(html).toContain('待上传 3');
     expect(html).toContain('5 分钟');
     expect(html).toContain('data-phase="offline"');
   });
@@ -36,7 +36,7 @@ describe('SyncStatusIndicator', () => {
     );
     expect(synced).toContain('已同步');
     expect(synced).toContain(`${String(at.getHours()).padStart(2, '0')}:`);
-    expect(synced).not.toContain('待发送');
+    expect(synced).not.toContain('待上传');
     const error = renderToString(
       <SyncStatusIndicator store={storeOf({ phase: 'error', rejected: 2 })} />,
     );
