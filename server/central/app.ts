@@ -24,6 +24,8 @@ import { sweepExpiredUploads } from './attachments';
 import { operatorHook } from './operator';
 import { registerStaffAdminRoutes, registerStaffDeviceRoutes } from './staffRoutes';
 import { registerUpdates } from './updates';
+import { registerWorkbench } from './workbench';
+import { registerWorkbenchStatic } from './workbenchStatic';
 
 export interface CentralServerOptions {
   /** PostgreSQL URL; else PGlite in dataDir (in memory when neither is given). */
@@ -31,6 +33,8 @@ export interface CentralServerOptions {
   dataDir?: string;
   /** Administrator token (main.ts passes HALLDESK_ADMIN_TOKEN); without it the stored hash is kept or a token is generated once. */
   adminToken?: string;
+  /** The built renderer served at /workbench/ (default dist/renderer). */
+  rendererDir?: string;
   /** Fastify logger option (false in tests). */
   logger?: boolean | object;
   /** Where shared/config/<key>.json live (seeding); defaults to the repository's. */
@@ -277,6 +281,8 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   );
 
   await registerConsole(app, db);
+  registerWorkbench(app, db);
+  registerWorkbenchStatic(app, opts.rendererDir);
   registerUpdates(app, opts.updatesDir);
 
   // Unfinished uploads expire: swept at start and hourly (a failed sweep is retried next hour).
