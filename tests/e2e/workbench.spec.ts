@@ -123,6 +123,13 @@ test('find an application by its serial at the centre, move it forward, return i
   await box.fill(dateSerial);
   await box.press('Enter');
   await expect(page.getByText('共 1 件')).toBeVisible();
+  // The list loads once per search, not once per render (a refetch loop kept it spinning).
+  let searches = 0;
+  page.on('request', (r) => {
+    if (r.url().includes('/admin/workbench/applications?')) searches++;
+  });
+  await page.waitForTimeout(1000);
+  expect(searches).toBe(0);
   await page.getByRole('link', { name: target.appNo }).click();
 
   await expect(page.getByTestId('wb-app-title')).toContainText(`${target.appNo} · 受理`);

@@ -19,7 +19,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { STATE_LABELS } from '../../../shared/domain/paths';
 import type { ReturnReason } from '../../../shared/domain/settings';
 import type {
@@ -29,7 +29,7 @@ import type {
   WorkbenchPage as PageData,
   WorkbenchRow,
 } from '../../../shared/protocol/workbench';
-import { useLang, useLangStore, useT } from '../i18n';
+import { tr, useLang, useLangStore, useT } from '../i18n';
 import { matchPath, navigate, useHashLocation } from '../ui/router';
 import { ApiError, saveToken, savedToken, workbenchApi, type SearchParams } from './api';
 
@@ -111,21 +111,24 @@ function TokenForm({ onToken }: { onToken: (t: string) => void }) {
   );
 }
 
-/** Shows an API failure; a refused token sends the user back to the token form. */
+/**
+ * Shows an API failure; a refused token sends the user back to the token form. The callback is
+ * stable (the latest message API and handler are read through a ref): effects that load data list
+ * it as a dependency and must not refetch on every render.
+ */
 function useApiError(onAuthLost: () => void) {
   const { message } = AntApp.useApp();
-  const t = useT();
-  return useCallback(
-    (e: unknown) => {
-      if (e instanceof ApiError && e.code === 'E_AUTH') {
-        message.error(t('令牌无效，请重新登录', 'Token refused: sign in again'));
-        onAuthLost();
-        return;
-      }
-      message.error(e instanceof Error ? e.message : String(e));
-    },
-    [message, onAuthLost, t],
-  );
+  const latest = useRef({ message, onAuthLost });
+  latest.current = { message, onAuthLost };
+  return useCallback((e: unknown) => {
+    const { message: m, onAuthLost: lost } = latest.current;
+    if (e instanceof ApiError && e.code === 'E_AUTH') {
+      m.error(tr('令牌无效，请重新登录', 'Token refused: sign in again'));
+      lost();
+      return;
+    }
+    m.error(e instanceof Error ? e.message : String(e));
+  }, []);
 }
 
 function Overview({ onAuthLost }: { onAuthLost: () => void }) {
