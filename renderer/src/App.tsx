@@ -56,6 +56,18 @@ const SupervisionPage = lazyPage(
   'SupervisionPage',
 );
 const SyncPanel = lazyPage(() => import('./sync').then((m) => m.SyncPanel), 'SyncPanel');
+// The centre's workbench (served at /workbench/ by the central endpoint): no desk database.
+const WorkbenchPage = lazyPage(
+  () => import('./workbench/WorkbenchPage').then((m) => m.WorkbenchPage),
+  'WorkbenchPage',
+);
+function isWorkbenchPath(path: string): boolean {
+  return (
+    path === '/workbench' ||
+    path.startsWith('/workbench/') ||
+    (path === '/' && window.location.pathname.endsWith('/workbench/'))
+  );
+}
 
 /** The page chunk a desk path needs (null: none, e.g. a redirect or an unknown path). */
 function deskPageFor(path: string): { preload(): Promise<void> } | null {
@@ -156,7 +168,9 @@ function fullScreenRoute(path: string) {
 if (typeof window !== 'undefined' && typeof document !== 'undefined') {
   const path = currentPath();
   const full = fullScreenRoute(path);
-  if (full) {
+  if (isWorkbenchPath(path)) {
+    void WorkbenchPage.preload().catch(() => undefined);
+  } else if (full) {
     void full.Component.preload?.().catch(() => undefined);
   } else {
     void boot();
@@ -201,6 +215,13 @@ function Root() {
     return () => window.removeEventListener('unhandledrejection', onRejection);
   }, [message, t]);
 
+  if (isWorkbenchPath(loc.path)) {
+    return (
+      <ErrorBoundary resetKey={loc.path}>
+        <WorkbenchPage />
+      </ErrorBoundary>
+    );
+  }
   const full = fullScreenRoute(loc.path);
   if (full) {
     const C = full.Component;

@@ -32,9 +32,9 @@ import {
   DEFAULT_ENROLLMENT_CODE_TTL_MINUTES,
   EnrollRequest,
   MAX_ENROLLMENT_CODE_TTL_MINUTES,
-  TransitionRequest,
   centreMayEdit,
 } from '../../shared/protocol';
+import { WorkbenchMoveRequest } from '../../shared/protocol/workbench';
 import type { Db, Queryable } from '../db/db';
 import { iso, isoOrNull } from '../db/db';
 import {
@@ -481,7 +481,7 @@ export async function listApplications(db: Db, query: unknown): Promise<AdminApp
 }
 
 /** The last date that counts as "near the deadline": `days` working days from today. */
-async function nearDeadlineLimit(db: Db, today: string, days: number): Promise<string> {
+export async function nearDeadlineLimit(db: Db, today: string, days: number): Promise<string> {
   const cal = await currentCalendar(db);
   try {
     return cal ? cal.addWorkingDays(today, days) : addDays(today, days);
@@ -491,7 +491,7 @@ async function nearDeadlineLimit(db: Db, today: string, days: number): Promise<s
   }
 }
 
-async function currentCalendar(db: Queryable): Promise<WorkCalendar | null> {
+export async function currentCalendar(db: Queryable): Promise<WorkCalendar | null> {
   const { rows } = await db.query<{ data: unknown }>(
     "SELECT data FROM config WHERE key = 'calendar'",
   );
@@ -661,26 +661,31 @@ async function changeApplication(
   });
 }
 
+/**
+ * A back-office move (CLI transition and workbench move alike): forward, end, or a return with a
+ * reason code (server/central/workflow.ts); written with the feed so that it flows to the desk.
+ */
 export async function transitionApplication(
   db: Db,
   idOrNo: string,
   body: unknown,
 ): Promise<Application> {
-  const req = parse(TransitionRequest, body);
+  const req = parse(WorkbenchMoveRequest, body);
   return changeApplication(db, idOrNo, async (current, tx) => {
-    const catalogue = await tx.query<{ data: unknown }>(
-      "SELECT data FROM config WHERE key = 'catalogue'",
+    const config = await tx.query<{ key: string; data: unknown }>(
+      "SELECT key, data FROM config WHERE key IN ('catalogue', 'settings')",
     );
-    const settings = await tx.query<{
-      data: { wholeProcessLimitsWd?: { byBusinessCode?: Record<string, number> } };
-    }>("SELECT data FROM config WHERE key = 'settings'");
+    const data = (key: string) => config.rows.find((r) => r.key === key)?.data;
+    const settings = data('settings') as
+      { wholeProcessLimitsWd?: { byBusinessCode?: Record<string, number> } } | undefined;
     return applyBackOfficeTransition(
       current,
       req,
       new Date().toISOString(),
-      catalogue.rows[0]?.data,
+      data('catalogue'),
       (await currentCalendar(tx)) ?? defaultCalendar,
-      settings.rows[0]?.data.wholeProcessLimitsWd?.byBusinessCode ?? {},
+      settings?.wholeProcessLimitsWd?.byBusinessCode ?? {},
+      settings,
     );
   });
 }

@@ -38,6 +38,8 @@ import { createLimiters, rateLimited } from './rateLimit';
 import type { SessionPolicy } from './sessions';
 import { DEFAULT_SESSION_POLICY } from './sessions';
 import { registerUpdates } from './updates';
+import { registerWorkbench } from './workbench';
+import { registerWorkbenchStatic } from './workbenchStatic';
 
 export interface CentralServerOptions {
   /** PostgreSQL URL; else PGlite in dataDir (in memory when neither is given). */
@@ -45,6 +47,8 @@ export interface CentralServerOptions {
   dataDir?: string;
   /** Administrator token (main.ts passes HALLDESK_ADMIN_TOKEN); without it the stored hash is kept or a token is generated once. */
   adminToken?: string;
+  /** The built renderer served at /workbench/ (default dist/renderer). */
+  rendererDir?: string;
   /**
    * Fastify logger option (false in tests): pino options such as level and stream. Whatever is
    * given, errors, requests and messages pass through logging.ts (codes and ids, never values).
@@ -346,6 +350,8 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     sessions: { ...DEFAULT_SESSION_POLICY, ...(opts.consoleSessions ?? {}) },
     loginLimiter: limiters.consoleLogin,
   });
+  registerWorkbench(app, db);
+  registerWorkbenchStatic(app, opts.rendererDir);
   registerUpdates(app, opts.updatesDir);
 
   // Unfinished uploads expire: swept at start and hourly (a failed sweep is retried next hour).

@@ -12,6 +12,8 @@ const USAGE = `用法 (usage): npm run backoffice -- <command>
   transition <appNo|id> <state> --actor 张三 [--note 说明]   推进申请环节 (e.g. site_survey, archived)
   transition <appNo|id> <current state> --actor 张三 --customer-part start|end
                                                 登记客户环节（设计/施工/缴费）开始或结束：期间时限暂停计时
+  transition <appNo|id> <earlier state> --actor 张三 --reason 原因代码 [--note 说明]
+                                                退回/补正到已经过的环节 (reason codes: settings.workbench.returnReasons)
   edit <appNo|id> --actor 张三 [--deadline YYYY-MM-DD] [--notes 文本] [--address 地址]
   show <appNo|id>
   apps list [--hall CODE] [--status STATE] [--overdue | --near DAYS]
@@ -119,6 +121,7 @@ export async function runCli(
         actor,
         ...(note ? { note } : {}),
         ...(part ? { customerPart: part } : {}),
+        ...(flag('reason') ? { reasonCode: flag('reason') } : {}),
       });
       out(`已推进 (moved) → ${label(r.application.status)}`);
       showApp(r.application);

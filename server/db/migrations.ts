@@ -392,6 +392,30 @@ CREATE TRIGGER applications_count_upd AFTER UPDATE OF status, hall_id ON applica
     id: '20261207_fleet_2_device_push_count',
     sql: `ALTER TABLE devices ADD COLUMN push_count bigint NOT NULL DEFAULT 0;`,
   },
+  {
+    // The centre's workbench searches every hall's applications: the searched parts of the record
+    // as generated columns (push.ts writes only the record), each with its index. A serial
+    // (0002, 20261207-0002) is a suffix of the number: found through reverse(app_no).
+    id: '20261207_workbench_1_search_indexes',
+    sql: `
+ALTER TABLE applications
+  ADD COLUMN customer_name text GENERATED ALWAYS AS (record->'customer'->>'name') STORED,
+  ADD COLUMN id_last4 text
+    GENERATED ALWAYS AS (upper(right(record->'customer'->>'idNumber', 4))) STORED,
+  ADD COLUMN credit_last4 text
+    GENERATED ALWAYS AS (upper(right(record->'customer'->>'creditCode', 4))) STORED,
+  ADD COLUMN customer_phone text GENERATED ALWAYS AS (record->'customer'->>'phone') STORED,
+  ADD COLUMN business_code text GENERATED ALWAYS AS (record->>'businessCode') STORED;
+CREATE INDEX applications_wb_app_no_rev ON applications (reverse(app_no) text_pattern_ops);
+CREATE INDEX applications_wb_name ON applications (customer_name text_pattern_ops);
+CREATE INDEX applications_wb_id_last4 ON applications (id_last4);
+CREATE INDEX applications_wb_credit_last4 ON applications (credit_last4)
+  WHERE credit_last4 IS NOT NULL;
+CREATE INDEX applications_wb_phone ON applications (customer_phone text_pattern_ops);
+CREATE INDEX applications_wb_accepted ON applications (accepted_at DESC, id DESC);
+CREATE INDEX applications_wb_hall_accepted ON applications (hall_id, accepted_at DESC, id DESC);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

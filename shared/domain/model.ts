@@ -68,6 +68,8 @@ export const Transition = z.object({
   at: isoDateTime,
   actor: text(FIELD_MAX.actor, 1),
   note: text(FIELD_MAX.note).optional(),
+  /** A return (退回/补正) by the back office: its reason code (settings.workbench.returnReasons). */
+  reasonCode: text(FIELD_MAX.status).optional(),
 });
 export type Transition = z.infer<typeof Transition>;
 

@@ -36,6 +36,28 @@ export const FeedbackLimit = z.object({
 });
 export type FeedbackLimit = z.infer<typeof FeedbackLimit>;
 
+export const ReturnReason = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+  label: z.string().min(1).max(40),
+  labelEn: z.string().min(1).max(80),
+});
+export type ReturnReason = z.infer<typeof ReturnReason>;
+
+const DEFAULT_WORKBENCH_SETTINGS = {
+  dueSoonWd: 2,
+  returnReasons: [
+    { code: 'missing_documents', label: '资料不全，需补正', labelEn: 'Documents missing' },
+    { code: 'information_error', label: '信息有误', labelEn: 'Information incorrect' },
+  ],
+};
+
+export const WorkbenchSettings = z.object({
+  /** An open application whose deadline is within this many working days is "due soon". */
+  dueSoonWd: z.number().int().min(0).max(60),
+  returnReasons: z.array(ReturnReason).min(1).max(50),
+});
+export type WorkbenchSettings = z.infer<typeof WorkbenchSettings>;
+
 export const HallSettings = z.object({
   version: z.number().int().nonnegative(),
   accountNo: z.object({ length: z.number().int().min(4).max(20) }),
@@ -82,6 +104,8 @@ export const HallSettings = z.object({
     /** How long the access audit trail (PIPL Art. 51) is kept on the desk; not personal data. */
     auditDays: z.number().int().positive().default(1095),
   }),
+  /** The centre's workbench: what counts as due soon, and the reasons a return (退回/补正) may give. */
+  workbench: WorkbenchSettings.default(DEFAULT_WORKBENCH_SETTINGS),
 });
 export type HallSettings = z.infer<typeof HallSettings>;
 

@@ -11,6 +11,7 @@ const server = await buildCentralServer({
     ? { maxConnections: Number(process.env.CENTRAL_MAX_CONNECTIONS) }
     : {}),
   ...(process.env.CENTRAL_ADMIN_TOKEN ? { adminToken: process.env.CENTRAL_ADMIN_TOKEN } : {}),
+  ...(process.env.CENTRAL_RENDERER_DIR ? { rendererDir: process.env.CENTRAL_RENDERER_DIR } : {}),
   logger: false,
 });
 const address = await server.app.listen({

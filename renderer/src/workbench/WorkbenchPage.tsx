@@ -1,0 +1,486 @@
+// The centre's workbench (served by the central endpoint at /workbench/): the admin token typed
+// once, the due lists first, a server-paged search across halls, and an application's page whose
+// move buttons offer only the states the centre allows (a return asks for a configured reason).
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  Layout,
+  Result,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { STATE_LABELS } from '../../../shared/domain/paths';
+import type { ReturnReason } from '../../../shared/domain/settings';
+import type {
+  DueSummary,
+  NextStateOut,
+  WorkbenchDetail,
+  WorkbenchPage as PageData,
+  WorkbenchRow,
+} from '../../../shared/protocol/workbench';
+import { tr, useLang, useLangStore, useT } from '../i18n';
+import { matchPath, navigate, useHashLocation } from '../ui/router';
+import { ApiError, saveToken, savedToken, workbenchApi, type SearchParams } from './api';
+
+const ACTOR_KEY = 'halldesk.workbench.actor';
+
+function stateName(s: string, lang: 'zh' | 'en'): string {
+  const l = (STATE_LABELS as Record<string, { zh: string; en: string } | undefined>)[s];
+  return l ? l[lang] : s;
+}
+
+export function WorkbenchPage() {
+  const [token, setToken] = useState(savedToken());
+  const t = useT();
+  const lang = useLang();
+  const setLang = useLangStore((s) => s.setLang);
+  const loc = useHashLocation();
+  const appMatch = matchPath('/workbench/app/:id', loc.path);
+  const onAuthLost = useCallback(() => {
+    saveToken(null);
+    setToken(null);
+  }, []);
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff' }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          <a href="#/workbench">{t('后台工作台', 'Back-office workbench')}</a>
+        </Typography.Title>
+        <span style={{ flex: 1 }} />
+        <Segmented
+          value={lang}
+          onChange={(v) => setLang(v === 'en' ? 'en' : 'zh')}
+          options={[
+            { label: '中文', value: 'zh' },
+            { label: 'English', value: 'en' },
+          ]}
+        />
+        {token && <Button onClick={onAuthLost}>{t('退出', 'Sign out')}</Button>}
+      </Layout.Header>
+      <Layout.Content style={{ padding: 16 }}>
+        {!token ? (
+          <TokenForm onToken={setToken} />
+        ) : appMatch?.id ? (
+          <ApplicationView id={appMatch.id} onAuthLost={onAuthLost} />
+        ) : (
+          <Overview onAuthLost={onAuthLost} />
+        )}
+      </Layout.Content>
+    </Layout>
+  );
+}
+
+function TokenForm({ onToken }: { onToken: (t: string) => void }) {
+  const t = useT();
+  const [value, setValue] = useState('');
+  return (
+    <Card title={t('登录工作台', 'Sign in to the workbench')} style={{ maxWidth: 480 }}>
+      <Form
+        layout="vertical"
+        onFinish={() => {
+          const v = value.trim();
+          if (!v) return;
+          saveToken(v);
+          onToken(v);
+        }}
+      >
+        <Form.Item label={t('管理员令牌', 'Admin token')} required>
+          <Input.Password
+            autoFocus
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-label={t('管理员令牌', 'Admin token')}
+          />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">
+          {t('登录', 'Sign in')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+/**
+ * Shows an API failure; a refused token sends the user back to the token form. The callback is
+ * stable (the latest message API and handler are read through a ref): effects that load data list
+ * it as a dependency and must not refetch on every render.
+ */
+function useApiError(onAuthLost: () => void) {
+  const { message } = AntApp.useApp();
+  const latest = useRef({ message, onAuthLost });
+  latest.current = { message, onAuthLost };
+  return useCallback((e: unknown) => {
+    const { message: m, onAuthLost: lost } = latest.current;
+    if (e instanceof ApiError && e.code === 'E_AUTH') {
+      m.error(tr('令牌无效，请重新登录', 'Token refused: sign in again'));
+      lost();
+      return;
+    }
+    m.error(e instanceof Error ? e.message : String(e));
+  }, []);
+}
+
+function Overview({ onAuthLost }: { onAuthLost: () => void }) {
+  const t = useT();
+  const lang = useLang();
+  const onError = useApiError(onAuthLost);
+  const [due, setDue] = useState<DueSummary | null>(null);
+  const [params, setParams] = useState<SearchParams>({ page: 1, pageSize: 20 });
+  const [draft, setDraft] = useState<Omit<SearchParams, 'page' | 'pageSize'>>({});
+  const [data, setData] = useState<PageData | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    workbenchApi.due().then(setDue, onError);
+  }, [onError]);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    workbenchApi
+      .search(params)
+      .then((d) => live && setData(d), onError)
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [params, onError]);
+
+  const search = (over: Partial<SearchParams> = {}) =>
+    setParams({ ...draft, ...over, page: 1, pageSize: params.pageSize });
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="large">
+      <Card title={t('超期与临期（按营业厅、环节）', 'Overdue and due soon (by hall and stage)')}>
+        {due && due.groups.length === 0 ? (
+          <Empty description={t('没有超期或临期的申请', 'Nothing overdue or due soon')} />
+        ) : (
+          <Table
+            size="small"
+            rowKey={(g) => `${g.hallCode}/${g.status}`}
+            dataSource={due?.groups ?? []}
+            pagination={false}
+            columns={[
+              { title: t('营业厅', 'Hall'), dataIndex: 'hallCode' },
+              {
+                title: t('当前环节', 'Stage'),
+                dataIndex: 'status',
+                render: (s: string) => stateName(s, lang),
+              },
+              {
+                title: t('超期', 'Overdue'),
+                dataIndex: 'overdue',
+                render: (n: number, g) =>
+                  n > 0 ? (
+                    <a
+                      onClick={() => {
+                        const d = { hall: g.hallCode, status: g.status, due: 'overdue' as const };
+                        setDraft(d);
+                        search(d);
+                      }}
+                    >
+                      <Tag color="red">{n}</Tag>
+                    </a>
+                  ) : (
+                    0
+                  ),
+              },
+              {
+                title: t('临期', 'Due soon'),
+                dataIndex: 'soon',
+                render: (n: number, g) =>
+                  n > 0 ? (
+                    <a
+                      onClick={() => {
+                        const d = { hall: g.hallCode, status: g.status, due: 'soon' as const };
+                        setDraft(d);
+                        search(d);
+                      }}
+                    >
+                      <Tag color="orange">{n}</Tag>
+                    </a>
+                  ) : (
+                    0
+                  ),
+              },
+            ]}
+          />
+        )}
+      </Card>
+      <Card title={t('申请查询（全部营业厅）', 'Applications (all halls)')}>
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Input.Search
+            style={{ width: 360 }}
+            allowClear
+            aria-label={t('搜索', 'Search')}
+            placeholder={t(
+              '申请编号 / 流水号 / 客户名称 / 证件后4位 / 电话',
+              'Number / serial / name / ID last 4 / phone',
+            )}
+            value={draft.q ?? ''}
+            onChange={(e) => setDraft({ ...draft, q: e.target.value })}
+            onSearch={(v) => search({ q: v })}
+          />
+          <Input
+            style={{ width: 120 }}
+            placeholder={t('营业厅编号', 'Hall code')}
+            aria-label={t('营业厅编号', 'Hall code')}
+            value={draft.hall ?? ''}
+            onChange={(e) => setDraft({ ...draft, hall: e.target.value })}
+            onPressEnter={() => search()}
+          />
+          <Select
+            style={{ width: 160 }}
+            allowClear
+            placeholder={t('环节', 'State')}
+            value={draft.status}
+            onChange={(v?: string) => setDraft({ ...draft, status: v })}
+            options={Object.keys(STATE_LABELS).map((s) => ({
+              value: s,
+              label: stateName(s, lang),
+            }))}
+          />
+          <Select
+            style={{ width: 120 }}
+            allowClear
+            placeholder={t('期限', 'Due')}
+            value={draft.due}
+            onChange={(v?: 'overdue' | 'soon') => setDraft({ ...draft, due: v })}
+            options={[
+              { value: 'overdue', label: t('已超期', 'Overdue') },
+              { value: 'soon', label: t('临期', 'Due soon') },
+            ]}
+          />
+          <Button type="primary" onClick={() => search()}>
+            {t('查询', 'Search')}
+          </Button>
+        </Space>
+        <Table<WorkbenchRow>
+          size="small"
+          rowKey="id"
+          loading={loading}
+          dataSource={data?.rows ?? []}
+          onRow={(r) => ({ onDoubleClick: () => navigate(`/workbench/app/${r.id}`) })}
+          pagination={{
+            current: params.page,
+            pageSize: params.pageSize,
+            total: data?.total ?? 0,
+            showTotal: (n) => t(`共 ${n} 件`, `${n} in all`),
+            onChange: (page, pageSize) => setParams({ ...params, page, pageSize }),
+          }}
+          columns={[
+            {
+              title: t('申请编号', 'Number'),
+              dataIndex: 'appNo',
+              render: (no: string, r) => <a href={`#/workbench/app/${r.id}`}>{no}</a>,
+            },
+            { title: t('营业厅', 'Hall'), dataIndex: 'hallCode' },
+            { title: t('客户', 'Customer'), dataIndex: 'customerName' },
+            { title: t('业务', 'Business'), dataIndex: 'businessCode' },
+            {
+              title: t('环节', 'State'),
+              dataIndex: 'status',
+              render: (s: string) => stateName(s, lang),
+            },
+            {
+              title: t('期限', 'Deadline'),
+              dataIndex: 'deadline',
+              render: (d: string, r) =>
+                r.overdue ? <Tag color="red">{`${d} ${t('超期', 'overdue')}`}</Tag> : d,
+            },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}
+
+function ApplicationView({ id, onAuthLost }: { id: string; onAuthLost: () => void }) {
+  const t = useT();
+  const lang = useLang();
+  const { message } = AntApp.useApp();
+  const onError = useApiError(onAuthLost);
+  const [detail, setDetail] = useState<WorkbenchDetail | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [reasons, setReasons] = useState<ReturnReason[]>([]);
+  const [actor, setActor] = useState(() => sessionStorage.getItem(ACTOR_KEY) ?? '');
+  const [note, setNote] = useState('');
+  const [reason, setReason] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    workbenchApi.detail(id).then(setDetail, (e: unknown) => {
+      if (e instanceof ApiError && e.code === 'E_NOT_FOUND') setMissing(true);
+      else onError(e);
+    });
+    workbenchApi.reasons().then((r) => setReasons(r.reasons), onError);
+  }, [id, onError]);
+
+  if (missing) return <Result status="404" title={t('没有这个申请', 'No such application')} />;
+  if (!detail) return null;
+  const a = detail.application;
+
+  const move = async (n: NextStateOut) => {
+    if (!actor.trim()) {
+      message.error(t('请填写经办人', 'Enter who is making the move'));
+      return;
+    }
+    if (n.kind === 'return' && !reason) {
+      message.error(t('退回需要选择原因', 'A return needs a reason'));
+      return;
+    }
+    setBusy(true);
+    try {
+      sessionStorage.setItem(ACTOR_KEY, actor.trim());
+      const d = await workbenchApi.move(a.id, {
+        to: n.state,
+        actor: actor.trim(),
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(n.kind === 'return' && reason ? { reasonCode: reason } : {}),
+      });
+      setDetail(d);
+      setNote('');
+      setReason(undefined);
+      message.success(`${t('已转到', 'Moved to')} ${lang === 'en' ? n.labelEn : n.label}`);
+    } catch (e) {
+      onError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const label = (n: NextStateOut) => (lang === 'en' ? n.labelEn : n.label);
+  const reasonLabel = (code?: string) => {
+    const r = reasons.find((x) => x.code === code);
+    return r ? (lang === 'en' ? r.labelEn : r.label) : code;
+  };
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="large">
+      <Card
+        title={
+          <span data-testid="wb-app-title">
+            {a.appNo} · {stateName(a.status, lang)}
+            {detail.overdue && (
+              <Tag color="red" style={{ marginLeft: 8 }}>
+                {t('超期', 'Overdue')}
+              </Tag>
+            )}
+          </span>
+        }
+        extra={<a href="#/workbench">{t('返回列表', 'Back to the list')}</a>}
+      >
+        <Descriptions size="small" column={2}>
+          <Descriptions.Item label={t('营业厅', 'Hall')}>{detail.hallCode}</Descriptions.Item>
+          <Descriptions.Item label={t('业务', 'Business')}>{a.businessCode}</Descriptions.Item>
+          <Descriptions.Item label={t('客户', 'Customer')}>{a.customer.name}</Descriptions.Item>
+          <Descriptions.Item label={t('电话', 'Phone')}>{a.customer.phone}</Descriptions.Item>
+          <Descriptions.Item label={t('地址', 'Address')}>{a.address}</Descriptions.Item>
+          <Descriptions.Item label={t('办结期限', 'Deadline')}>{a.deadline}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card title={t('环节推进', 'Move')}>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Space wrap>
+            <Input
+              style={{ width: 160 }}
+              placeholder={t('经办人', 'Handled by')}
+              aria-label={t('经办人', 'Handled by')}
+              value={actor}
+              onChange={(e) => setActor(e.target.value)}
+            />
+            <Input
+              style={{ width: 360 }}
+              placeholder={t('说明（可选）', 'Note (optional)')}
+              aria-label={t('说明', 'Note')}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+            />
+            {detail.next.some((n) => n.kind === 'return') && (
+              <Select
+                style={{ width: 220 }}
+                allowClear
+                placeholder={t('退回原因', 'Return reason')}
+                aria-label={t('退回原因', 'Return reason')}
+                value={reason}
+                onChange={(v?: string) => setReason(v)}
+                options={reasons.map((r) => ({
+                  value: r.code,
+                  label: lang === 'en' ? r.labelEn : r.label,
+                }))}
+              />
+            )}
+          </Space>
+          {detail.next.length === 0 ? (
+            <Typography.Text type="secondary">
+              {t('已办结，不能再变更环节', 'Finished: no further moves')}
+            </Typography.Text>
+          ) : (
+            <Space wrap>
+              {detail.next.map((n) => (
+                <Button
+                  key={`${n.kind}:${n.state}`}
+                  disabled={busy}
+                  type={n.kind === 'forward' ? 'primary' : 'default'}
+                  danger={n.kind === 'end' && n.state !== 'archived'}
+                  onClick={() => void move(n)}
+                >
+                  {n.kind === 'return' ? `${t('退回到', 'Return to')} ${label(n)}` : label(n)}
+                </Button>
+              ))}
+            </Space>
+          )}
+        </Space>
+      </Card>
+      {detail.stages && (
+        <Card title={t('环节期限', 'Stage deadlines')}>
+          <Table
+            size="small"
+            rowKey="code"
+            pagination={false}
+            dataSource={detail.stages}
+            columns={[
+              {
+                title: t('环节', 'Stage'),
+                render: (_: unknown, s) => (lang === 'en' ? s.labelEn : s.label),
+              },
+              { title: t('时限（工作日）', 'Limit (working days)'), dataIndex: 'limitWd' },
+              { title: t('期限', 'Deadline'), dataIndex: 'deadline' },
+              {
+                title: t('状态', 'State'),
+                render: (_: unknown, s) =>
+                  s.overdue ? <Tag color="red">{t('超期', 'Overdue')}</Tag> : s.state,
+              },
+            ]}
+          />
+        </Card>
+      )}
+      <Card title={t('流转记录', 'Timeline')}>
+        <Timeline
+          items={a.history.map((h) => ({
+            children: (
+              <span>
+                {h.at.slice(0, 16).replace('T', ' ')} {stateName(h.to, lang)} · {h.actor}
+                {h.reasonCode && (
+                  <Tag color="orange" style={{ marginLeft: 8 }}>
+                    {t('退回', 'Returned')}: {reasonLabel(h.reasonCode)}
+                  </Tag>
+                )}
+                {h.note ? ` — ${h.note}` : ''}
+              </span>
+            ),
+          }))}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,83 @@
+// The workbench's HTTP client: the centre's own API on the same origin, with the admin token the
+// user typed once (kept in sessionStorage for this tab, never in the URL). Errors carry the API's
+// code and message ({error:{code,message}}).
+import type {
+  DueSummary,
+  WorkbenchDetail,
+  WorkbenchMoveRequest,
+  WorkbenchPage,
+} from '../../../shared/protocol/workbench';
+import { workbenchPaths } from '../../../shared/protocol/workbench';
+import type { ReturnReason } from '../../../shared/domain/settings';
+
+const TOKEN_KEY = 'halldesk.workbench.token';
+
+export function savedToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+export function saveToken(token: string | null): void {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // storage unavailable: the token lasts until the page reloads
+  }
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const token = savedToken();
+  const res = await fetch(path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = (await res.json().catch(() => null)) as
+    (T & { error?: { code: string; message: string } }) | null;
+  if (!res.ok) {
+    throw new ApiError(
+      res.status,
+      json?.error?.code ?? 'E_HTTP',
+      json?.error?.message ?? `HTTP ${res.status}`,
+    );
+  }
+  return json as T;
+}
+
+export interface SearchParams {
+  q?: string;
+  hall?: string;
+  status?: string;
+  due?: 'overdue' | 'soon';
+  page: number;
+  pageSize: number;
+}
+
+export const workbenchApi = {
+  search(p: SearchParams): Promise<WorkbenchPage> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(p)) if (v !== undefined && v !== '') q.set(k, String(v));
+    return call('GET', `${workbenchPaths.applications}?${q}`);
+  },
+  detail: (id: string): Promise<WorkbenchDetail> => call('GET', workbenchPaths.application(id)),
+  move: (id: string, req: WorkbenchMoveRequest): Promise<WorkbenchDetail> =>
+    call('POST', workbenchPaths.move(id), req),
+  due: (): Promise<DueSummary> => call('GET', workbenchPaths.due),
+  reasons: (): Promise<{ reasons: ReturnReason[] }> => call('GET', workbenchPaths.reasons),
+};

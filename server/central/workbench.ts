@@ -1,0 +1,240 @@
+// The centre's workbench over every hall's applications: paged search (one box for number, serial,
+// name, ID/credit-code last 4, phone; filters for hall, state, business type, dates, due), an
+// application's page with stage deadlines and allowed next states, and the due lists per hall and
+// stage. Moves go through admin.transitionApplication, the CLI's own path.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { addDays, shanghaiDate } from '../../shared/domain/calendar';
+import { findBusinessType } from '../../shared/domain/catalogue';
+import { stageTimeline } from '../../shared/domain/workflow';
+import {
+  WorkbenchSearchQuery,
+  workbenchPaths,
+  type DueSummary,
+  type WorkbenchDetail,
+  type WorkbenchPage,
+  type WorkbenchRow,
+} from '../../shared/protocol/workbench';
+import type { Db } from '../db/db';
+import { iso } from '../db/db';
+import * as admin from './admin';
+import { authenticateAdmin } from './auth';
+import { catalogueFrom, isOpenStatus, nextStatesOut, workbenchSettingsFrom } from './workflow';
+
+const OPEN = `a.status NOT IN ('archived', 'cancelled', 'rejected')`;
+
+/** LIKE pattern text with its wildcards taken literally. */
+function likeLiteral(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+function reversed(s: string): string {
+  return [...s].reverse().join('');
+}
+
+/** Who may use the workbench: the admin token today; staff roles plug in here. */
+export async function authorizeWorkbench(db: Db, req: FastifyRequest): Promise<void> {
+  await authenticateAdmin(db, req);
+}
+
+async function configData(db: Db): Promise<{ catalogue: unknown; settings: unknown }> {
+  const { rows } = await db.query<{ key: string; data: unknown }>(
+    "SELECT key, data FROM config WHERE key IN ('catalogue', 'settings')",
+  );
+  return {
+    catalogue: rows.find((r) => r.key === 'catalogue')?.data,
+    settings: rows.find((r) => r.key === 'settings')?.data,
+  };
+}
+
+/** The last day that is "due soon": settings.workbench.dueSoonWd working days from today. */
+async function soonUntil(db: Db, today: string): Promise<string> {
+  const { settings } = await configData(db);
+  return admin.nearDeadlineLimit(db, today, workbenchSettingsFrom(settings).dueSoonWd);
+}
+
+/**
+ * The WHERE clause and parameters of a search. One search box `q` is read by its shape: an
+ * application number or a serial (suffix of the number), 4 characters (serial or ID/credit-code
+ * last 4), a phone number, an ID number, otherwise the start of the customer's name. Each arm
+ * is served by its own index (migration 20261207_workbench_1).
+ */
+export function searchWhere(
+  q: WorkbenchSearchQuery,
+  today: string,
+  soon: string,
+): { where: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const conds: string[] = [];
+  const term = q.q?.trim();
+  if (term) {
+    const arms: string[] = [];
+    const upper = term.toUpperCase();
+    const suffix = (s: string) => `reverse(a.app_no) LIKE ${p(`${likeLiteral(reversed(s))}%`)}`;
+    if (/^[A-Za-z]/.test(term) && term.includes('-')) {
+      arms.push(suffix(term));
+    } else if (/^[\d-]+$/.test(term) && term.includes('-')) {
+      arms.push(suffix(`-${term}`));
+    } else if (/^[0-9Xx]{4}$/.test(term)) {
+      if (/^\d{4}$/.test(term)) arms.push(suffix(`-${term}`));
+      arms.push(`a.id_last4 = ${p(upper)}`);
+      arms.push(`a.credit_last4 = ${p(upper)}`);
+    } else if (/^[0-9A-Za-z]{15,18}$/.test(term) && /\d{6}/.test(term)) {
+      // A whole ID number or credit code: narrowed by its last 4, then compared in full.
+      const last4 = p(upper.slice(-4));
+      const full = p(upper);
+      arms.push(
+        `(a.id_last4 = ${last4} AND upper(a.record->'customer'->>'idNumber') = ${full})`,
+        `(a.credit_last4 = ${last4} AND upper(a.record->'customer'->>'creditCode') = ${full})`,
+      );
+    } else if (/^\+?\d{5,15}$/.test(term)) {
+      arms.push(`a.customer_phone LIKE ${p(`${likeLiteral(term)}%`)}`);
+      arms.push(suffix(`-${term}`));
+    } else {
+      arms.push(`a.customer_name LIKE ${p(`${likeLiteral(term)}%`)}`);
+    }
+    conds.push(arms.length === 1 ? arms[0]! : `(${arms.join(' OR ')})`);
+  }
+  if (q.hall) conds.push(`a.hall_id = (SELECT id FROM halls WHERE code = ${p(q.hall)})`);
+  if (q.status) conds.push(`a.status = ${p(q.status)}`);
+  if (q.business) conds.push(`a.business_code = ${p(q.business)}`);
+  if (q.from) conds.push(`a.accepted_at >= ${p(`${q.from}T00:00:00+08:00`)}::timestamptz`);
+  if (q.to) conds.push(`a.accepted_at < ${p(`${addDays(q.to, 1)}T00:00:00+08:00`)}::timestamptz`);
+  if (q.due === 'overdue') conds.push(`${OPEN} AND a.deadline < ${p(today)}::date`);
+  if (q.due === 'soon')
+    conds.push(`${OPEN} AND a.deadline >= ${p(today)}::date AND a.deadline <= ${p(soon)}::date`);
+  return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
+}
+
+/** The page's SQL: due lists by deadline (most urgent first), others newest first. */
+export function searchSql(q: WorkbenchSearchQuery, today: string, soon: string) {
+  const { where, params } = searchWhere(q, today, soon);
+  const order = q.due ? 'a.deadline, a.accepted_at, a.id' : 'a.accepted_at DESC, a.id DESC';
+  const n = params.length;
+  return {
+    sql: `SELECT a.id, a.app_no, h.code AS hall_code, a.business_code, a.customer_name, a.status,
+                 to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.accepted_at
+            FROM applications a JOIN halls h ON h.id = a.hall_id
+            ${where}
+           ORDER BY ${order}
+           LIMIT $${n + 1} OFFSET $${n + 2}`,
+    params: [...params, q.pageSize, (q.page - 1) * q.pageSize],
+    countSql: `SELECT count(*)::int AS n FROM applications a ${where}`,
+    countParams: params,
+  };
+}
+
+export async function searchApplications(db: Db, query: unknown): Promise<WorkbenchPage> {
+  const q = admin.parse(WorkbenchSearchQuery, query ?? {});
+  const today = shanghaiDate();
+  const soon = q.due === 'soon' ? await soonUntil(db, today) : today;
+  const s = searchSql(q, today, soon);
+  const [page, count] = await Promise.all([
+    db.query<{
+      id: string;
+      app_no: string;
+      hall_code: string;
+      business_code: string;
+      customer_name: string;
+      status: string;
+      deadline: string;
+      accepted_at: unknown;
+    }>(s.sql, s.params),
+    db.query<{ n: number }>(s.countSql, s.countParams),
+  ]);
+  const rows: WorkbenchRow[] = page.rows.map((r) => ({
+    id: r.id,
+    appNo: r.app_no,
+    hallCode: r.hall_code,
+    businessCode: r.business_code,
+    customerName: r.customer_name,
+    status: r.status,
+    deadline: r.deadline,
+    acceptedAt: iso(r.accepted_at),
+    overdue: isOpenStatus(r.status) && r.deadline < today,
+  }));
+  return { rows, total: count.rows[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
+}
+
+export async function applicationDetail(db: Db, idOrNo: string): Promise<WorkbenchDetail> {
+  const app = await admin.getApplication(db, idOrNo);
+  const { catalogue: catalogueData } = await configData(db);
+  const catalogue = catalogueFrom(catalogueData);
+  const today = shanghaiDate();
+  let stages: WorkbenchDetail['stages'] = null;
+  const type = findBusinessType(catalogue, app.businessCode);
+  const calendar = await admin.currentCalendar(db);
+  if (type && calendar) {
+    try {
+      stages = stageTimeline(app, type, calendar, today);
+    } catch {
+      // A stage deadline in a year the calendar does not hold yet: shown without deadlines.
+      stages = null;
+    }
+  }
+  return {
+    application: app,
+    hallCode: app.hallCode,
+    overdue: isOpenStatus(app.status) && app.deadline < today,
+    stages,
+    next: nextStatesOut(app, catalogue),
+  };
+}
+
+/** Overdue and due-soon open applications counted per hall and current stage. */
+export async function dueSummary(db: Db): Promise<DueSummary> {
+  const today = shanghaiDate();
+  const soon = await soonUntil(db, today);
+  const { rows } = await db.query<{
+    code: string;
+    status: string;
+    overdue: number;
+    soon: number;
+  }>(
+    `SELECT h.code, a.status,
+            count(*) FILTER (WHERE a.deadline < $1::date)::int AS overdue,
+            count(*) FILTER (WHERE a.deadline >= $1::date)::int AS soon
+       FROM applications a JOIN halls h ON h.id = a.hall_id
+      WHERE ${OPEN} AND a.deadline <= $2::date
+      GROUP BY h.code, a.status
+      ORDER BY overdue DESC, soon DESC, h.code, a.status`,
+    [today, soon],
+  );
+  return {
+    today,
+    soonUntil: soon,
+    groups: rows.map((r) => ({
+      hallCode: r.code,
+      status: r.status,
+      overdue: r.overdue,
+      soon: r.soon,
+    })),
+  };
+}
+
+export function registerWorkbench(app: FastifyInstance, db: Db): void {
+  const onRequest = async (req: FastifyRequest) => authorizeWorkbench(db, req);
+  app.get(workbenchPaths.applications, { onRequest }, async (req) =>
+    searchApplications(db, req.query),
+  );
+  app.get<{ Params: { id: string } }>(
+    `${workbenchPaths.applications}/:id`,
+    { onRequest },
+    async (req) => applicationDetail(db, req.params.id),
+  );
+  app.post<{ Params: { id: string } }>(
+    `${workbenchPaths.applications}/:id/move`,
+    { onRequest },
+    async (req) => {
+      await admin.transitionApplication(db, req.params.id, req.body);
+      return applicationDetail(db, req.params.id);
+    },
+  );
+  app.get(workbenchPaths.due, { onRequest }, async () => dueSummary(db));
+  app.get(workbenchPaths.reasons, { onRequest }, async () => {
+    const { settings } = await configData(db);
+    return { reasons: workbenchSettingsFrom(settings).returnReasons };
+  });
+}

@@ -1,0 +1,94 @@
+// The centre's workbench API (admin token today, staff roles later): paged search across halls,
+// an application's page with its allowed next states, moves and returns, due lists. Shared by the
+// central endpoint and the workbench page of the renderer.
+import { z } from 'zod';
+import type { Application } from '../domain/model';
+import type { StageStatus } from '../domain/workflow';
+import { FIELD_MAX } from './limits';
+import { TransitionRequest } from './messages';
+import { API_PREFIX } from './paths';
+import { text, trimmedText } from './safe';
+
+const WB = `${API_PREFIX}/admin/workbench`;
+
+export const workbenchPaths = {
+  applications: `${WB}/applications`,
+  application: (id: string) => `${WB}/applications/${encodeURIComponent(id)}`,
+  move: (id: string) => `${WB}/applications/${encodeURIComponent(id)}/move`,
+  due: `${WB}/due`,
+  reasons: `${WB}/return-reasons`,
+};
+
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+/** GET applications: every filter optional; `q` is one search box (number, serial, name, ID last 4, phone). */
+export const WorkbenchSearchQuery = z.object({
+  q: trimmedText(60).optional(),
+  hall: text(FIELD_MAX.hallCode).optional(),
+  status: text(FIELD_MAX.status).optional(),
+  business: text(FIELD_MAX.businessCode).optional(),
+  /** Acceptance day range (Asia/Shanghai), inclusive. */
+  from: isoDay.optional(),
+  to: isoDay.optional(),
+  /** overdue = open and past its deadline; soon = open and due within settings.workbench.dueSoonWd. */
+  due: z.enum(['overdue', 'soon']).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+export type WorkbenchSearchQuery = z.infer<typeof WorkbenchSearchQuery>;
+
+export interface WorkbenchRow {
+  id: string;
+  appNo: string;
+  hallCode: string;
+  businessCode: string;
+  customerName: string;
+  status: string;
+  deadline: string;
+  acceptedAt: string;
+  overdue: boolean;
+}
+
+export interface WorkbenchPage {
+  rows: WorkbenchRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface NextStateOut {
+  state: string;
+  label: string;
+  labelEn: string;
+  /** forward: the workflow's next stages; end: archive/cancel/reject; return: needs a reason. */
+  kind: 'forward' | 'end' | 'return';
+}
+
+export interface WorkbenchDetail {
+  application: Application;
+  hallCode: string;
+  overdue: boolean;
+  /** Stage deadlines (null when the catalogue has no such type or the calendar lacks a year). */
+  stages: StageStatus[] | null;
+  next: NextStateOut[];
+}
+
+/** The CLI's transition request plus, for a return (退回/补正), a configured reason code. */
+export const WorkbenchMoveRequest = TransitionRequest.extend({
+  /** Required for a return: a code of settings.workbench.returnReasons. */
+  reasonCode: text(FIELD_MAX.status).optional(),
+});
+export type WorkbenchMoveRequest = z.infer<typeof WorkbenchMoveRequest>;
+
+/** Open applications past or near their deadline, counted per hall and current stage. */
+export interface DueGroup {
+  hallCode: string;
+  status: string;
+  overdue: number;
+  soon: number;
+}
+export interface DueSummary {
+  today: string;
+  soonUntil: string;
+  groups: DueGroup[];
+}

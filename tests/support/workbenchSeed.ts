@@ -1,0 +1,35 @@
+// Child-process entry for the workbench e2e test (Playwright's loader cannot import the domain's
+// JSON catalogue): on the centre at SEED_URL with SEED_TOKEN, creates hall SEED_HALL, enrolls a
+// desk and pushes SEED_COUNT valid applications through the device API; prints
+// {"apps":[{id,appNo}],"deviceToken":...} on one line.
+import { paths } from '../../shared/protocol';
+import { call, type TestCentral } from './server';
+import { appFor, change, device, push } from './serverClient';
+import { enrollDevice, createHall } from './server';
+
+const url = process.env.SEED_URL!;
+const token = process.env.SEED_TOKEN!;
+const hall = process.env.SEED_HALL ?? 'WBE2E';
+const count = Number(process.env.SEED_COUNT ?? 3);
+// The helpers take a TestCentral; only url and token are used over HTTP.
+const c = { url, adminToken: token } as TestCentral;
+await createHall(c, hall, `${hall} 营业厅`);
+const dev = device(await enrollDevice(c, hall));
+const apps = Array.from({ length: count }, (_, i) =>
+  appFor(dev, {
+    customer: { name: `种子客户${i}`, phone: `1390000${String(i).padStart(4, '0')}` },
+  }),
+);
+const r = await push(
+  c,
+  dev,
+  apps.map((a) => change(dev, 'application', a)),
+);
+if (r.status !== 200 || !r.body.results.every((x) => x.status === 'applied'))
+  throw new Error(`seed push failed: ${r.status} ${JSON.stringify(r.body)}`);
+// Make sure the device can read them back (sanity: the seed really went through the API).
+const check = await call(url, 'GET', `${paths.pull}?limit=10`, { token: dev.token });
+if (check.status !== 200) throw new Error(`seed pull failed: ${check.status}`);
+process.stdout.write(
+  `${JSON.stringify({ apps: apps.map((a) => ({ id: a.id, appNo: a.appNo })), deviceToken: dev.token })}\n`,
+);
