@@ -225,6 +225,21 @@ CREATE INDEX audit_events_entity ON audit_events (entity_id, at DESC);
 `,
   },
   {
+    // Console sign-ins: the cookie holds a random session id, the table only its hash, so that
+    // several endpoint processes on one database share them and a copy of the table signs no
+    // one in. Expired rows are removed at the next sign-in.
+    id: '20261207_centre-secrets_1_console_sessions',
+    sql: `
+CREATE TABLE console_sessions (
+  id_sha256 text PRIMARY KEY,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_seen_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
+`,
+  },
+  {
     // What a device may do depends on its kind: 'desk' (applications, feedback, attachments,
     // queue events, pull) or 'service' (the hall queue service's uplink: queue events and its
     // configuration only). Devices enrolled before kinds were recorded whose every change was a
@@ -271,6 +286,45 @@ INSERT INTO hall_desk_codes (hall_id, desk_code, source)
    WHERE record->>'deskCode' IS NOT NULL
   ON CONFLICT DO NOTHING;
 `,
+  },
+  {
+    // The console's hall list counted every application of every hall on each view. The counts
+    // per hall and status are kept by a trigger, in the same transaction as every write of
+    // applications (pushes, back-office moves, anything later), and backfilled here once.
+    id: '20261207_fleet_1_hall_app_counts',
+    sql: `
+CREATE TABLE hall_app_counts (
+  hall_id integer NOT NULL REFERENCES halls(id),
+  status text NOT NULL,
+  n integer NOT NULL,
+  PRIMARY KEY (hall_id, status)
+);
+INSERT INTO hall_app_counts (hall_id, status, n)
+  SELECT hall_id, status, count(*)::int FROM applications GROUP BY hall_id, status;
+CREATE FUNCTION hall_app_counts_track() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN
+    UPDATE hall_app_counts SET n = n - 1 WHERE hall_id = OLD.hall_id AND status = OLD.status;
+  END IF;
+  IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN
+    INSERT INTO hall_app_counts AS c (hall_id, status, n) VALUES (NEW.hall_id, NEW.status, 1)
+      ON CONFLICT (hall_id, status) DO UPDATE SET n = c.n + 1;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER applications_count_ins_del AFTER INSERT OR DELETE ON applications
+  FOR EACH ROW EXECUTE FUNCTION hall_app_counts_track();
+CREATE TRIGGER applications_count_upd AFTER UPDATE OF status, hall_id ON applications
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.hall_id IS DISTINCT FROM NEW.hall_id)
+  EXECUTE FUNCTION hall_app_counts_track();
+`,
+  },
+  {
+    // Bumped by every push that writes: a push reads and decides outside the hall lock, then
+    // under the lock checks that neither the hall's feed nor the device moved meanwhile.
+    id: '20261207_fleet_2_device_push_count',
+    sql: `ALTER TABLE devices ADD COLUMN push_count bigint NOT NULL DEFAULT 0;`,
   },
   {
     // Staff directory (issue 13): people of a hall or of the centre, their roles and a slow salted
@@ -337,60 +391,6 @@ CREATE TABLE audit_chain_flags (
 );
 CREATE INDEX audit_chain_flags_hall ON audit_chain_flags (hall_id, detected_at DESC);
 `,
-  },
-  {
-    // Console sign-ins: the cookie holds a random session id, the table only its hash, so that
-    // several endpoint processes on one database share them and a copy of the table signs no
-    // one in. Expired rows are removed at the next sign-in.
-    id: '20261207_centre-secrets_1_console_sessions',
-    sql: `
-CREATE TABLE console_sessions (
-  id_sha256 text PRIMARY KEY,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  last_seen_at timestamptz NOT NULL DEFAULT now(),
-  expires_at timestamptz NOT NULL
-);
-CREATE INDEX console_sessions_expires ON console_sessions (expires_at);
-`,
-  },
-  {
-    // The console's hall list counted every application of every hall on each view. The counts
-    // per hall and status are kept by a trigger, in the same transaction as every write of
-    // applications (pushes, back-office moves, anything later), and backfilled here once.
-    id: '20261207_fleet_1_hall_app_counts',
-    sql: `
-CREATE TABLE hall_app_counts (
-  hall_id integer NOT NULL REFERENCES halls(id),
-  status text NOT NULL,
-  n integer NOT NULL,
-  PRIMARY KEY (hall_id, status)
-);
-INSERT INTO hall_app_counts (hall_id, status, n)
-  SELECT hall_id, status, count(*)::int FROM applications GROUP BY hall_id, status;
-CREATE FUNCTION hall_app_counts_track() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN
-    UPDATE hall_app_counts SET n = n - 1 WHERE hall_id = OLD.hall_id AND status = OLD.status;
-  END IF;
-  IF TG_OP = 'UPDATE' OR TG_OP = 'INSERT' THEN
-    INSERT INTO hall_app_counts AS c (hall_id, status, n) VALUES (NEW.hall_id, NEW.status, 1)
-      ON CONFLICT (hall_id, status) DO UPDATE SET n = c.n + 1;
-  END IF;
-  RETURN NULL;
-END
-$fn$;
-CREATE TRIGGER applications_count_ins_del AFTER INSERT OR DELETE ON applications
-  FOR EACH ROW EXECUTE FUNCTION hall_app_counts_track();
-CREATE TRIGGER applications_count_upd AFTER UPDATE OF status, hall_id ON applications
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.hall_id IS DISTINCT FROM NEW.hall_id)
-  EXECUTE FUNCTION hall_app_counts_track();
-`,
-  },
-  {
-    // Bumped by every push that writes: a push reads and decides outside the hall lock, then
-    // under the lock checks that neither the hall's feed nor the device moved meanwhile.
-    id: '20261207_fleet_2_device_push_count',
-    sql: `ALTER TABLE devices ADD COLUMN push_count bigint NOT NULL DEFAULT 0;`,
   },
   {
     // The centre's workbench searches every hall's applications: the searched parts of the record

@@ -85,8 +85,16 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(text).toContain('gap');
       expect(text).toContain('altered');
 
+      // The console signs in with a POST form; the cookie holds a session id (console.ts).
+      const login = await fetch(new URL('/console/login', c.url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: c.adminToken }).toString(),
+      });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const consoleHtml = await fetch(new URL('/console', c.url), {
-        headers: { cookie: `hd_admin=${c.adminToken}` },
+        headers: { cookie },
       }).then((r) => r.text());
       expect(consoleHtml).toContain('访问日志完整性');
       expect(consoleHtml).toContain('缺失记录');

@@ -29,9 +29,10 @@ for (const { variant, skipReason } of forEachDb()) {
         body: { ttlMinutes: 60 },
       });
       expect(code.status).toBe(201);
-      expect(code.body.code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-      // Typed by a clerk: lower case, no dash.
-      const typed = code.body.code.toLowerCase().replace('-', ' ');
+      // The hall and desk, readable offline, then the secret and a check character.
+      expect(code.body.code).toMatch(/^HA-D\d{2}-([A-Z0-9]{4}-){3}[A-Z0-9]$/);
+      // Typed by a clerk: lower case, spaces for some dashes.
+      const typed = code.body.code.toLowerCase().replace('-', ' ').replace('-', ' ');
       const first = await call(c.url, 'POST', paths.enroll, {
         body: { code: typed, deviceName: '2号窗口' },
       });

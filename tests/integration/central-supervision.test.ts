@@ -88,9 +88,17 @@ for (const { variant } of variants) {
       });
       expect(other.status).toBe(403);
 
-      const html = await fetch(new URL('/console', c.url), {
-        headers: { cookie: `hd_admin=${c.adminToken}` },
-      }).then((r) => r.text());
+      // The console signs in with a POST form; the cookie holds a session id (console.ts).
+      const login = await fetch(new URL('/console/login', c.url), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: c.adminToken }).toString(),
+      });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const html = await fetch(new URL('/console', c.url), { headers: { cookie } }).then((r) =>
+        r.text(),
+      );
       expect(html).toContain('工作监督');
       expect(html).toContain('甲一');
       expect(html).toContain('乙一');

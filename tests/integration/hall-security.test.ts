@@ -40,7 +40,7 @@ async function start(extra: Partial<HallServiceOptions> = {}): Promise<HallServi
       hallName: '安全测试营业厅',
       categories: [
         { id: 'A', name: '业扩报装', keyLane: true },
-        { id: 'B', name: '变更用电' },
+        { id: 'B', name: '变更用电', keyLane: true },
       ],
       counters: [
         { no: 1, name: '1号窗口', categories: ['A', 'B'] },
@@ -275,7 +275,8 @@ describe('hall LAN API access', () => {
       const ticket = await call('POST', '/api/queue/tickets', {
         body: { categoryId: 'B', customerRef: PHONE },
       });
-      expect(ticket.json.receipt).toMatchObject({ categoryId: 'A', lane: 'key' });
+      // Their ticket is for the business they pressed, in its key lane (issue 12 §6).
+      expect(ticket.json.receipt).toMatchObject({ categoryId: 'B', lane: 'key' });
       publicTexts.push(lookup.text, byAccount.text, ticket.text);
       // A counter serves it; the customer rates badly with a phone number in the reason.
       await call('POST', '/api/queue/counters/1/call-next', { token: mgr });
