@@ -21,6 +21,7 @@ import {
   setupDesk,
   submitAndConfirm,
 } from './support/desk';
+import { bindShell } from './support/shellBinding';
 import { residentId } from './support/ids';
 
 const unavailable = simulatorsUnavailable();
@@ -83,28 +84,7 @@ async function wireReader(
     keystore.set(name, value);
   });
   registry.register('session:busy', () => undefined);
-  await page.exposeBinding('__halldeskInvoke', (source, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url(), role: 'desk' }),
-  );
-  await page.addInitScript(() => {
-    const listeners = new Map<string, Set<(p: unknown) => void>>();
-    const w = window as unknown as {
-      __halldeskInvoke: (n: string, a: unknown) => Promise<unknown>;
-      __hdEmit: (e: string, p: unknown) => void;
-      halldesk: unknown;
-    };
-    w.__hdEmit = (e, p) => listeners.get(e)?.forEach((l) => l(p));
-    w.halldesk = Object.freeze({
-      version: 1,
-      invoke: (name: string, arg: unknown) => w.__halldeskInvoke(name, arg),
-      on(event: string, listener: (p: unknown) => void) {
-        const set = listeners.get(event) ?? new Set();
-        listeners.set(event, set);
-        set.add(listener);
-        return () => set.delete(listener);
-      },
-    });
-  });
+  await bindShell(page, registry);
   if (!viaSettings)
     await service.configure({
       kind: 'sdt',

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { EventName, IpcEvents } from '../../shared/ipc/contract';
 import { recordingShellSettings, type Effect } from '../support/shellSettings';
+import { bindShell } from './support/shellBinding';
 import { openDesk } from './support/desk';
 
 interface Harness {
@@ -80,28 +81,7 @@ async function wireShell(page: Page, argv: string[] = []): Promise<Harness> {
     error: null,
   }));
 
-  await page.exposeBinding('__halldeskInvoke', (source, name: unknown, arg: unknown) =>
-    registry.dispatch(name, arg, { senderId: 1, url: source.frame.url(), role: 'desk' }),
-  );
-  await page.addInitScript(() => {
-    const listeners = new Map<string, Set<(p: unknown) => void>>();
-    const w = window as unknown as {
-      __halldeskInvoke: (n: string, a: unknown) => Promise<unknown>;
-      __hdEmit: (e: string, p: unknown) => void;
-      halldesk: unknown;
-    };
-    w.__hdEmit = (e, p) => listeners.get(e)?.forEach((l) => l(p));
-    w.halldesk = Object.freeze({
-      version: 1,
-      invoke: (name: string, arg: unknown) => w.__halldeskInvoke(name, arg),
-      on(event: string, listener: (p: unknown) => void) {
-        const set = listeners.get(event) ?? new Set();
-        listeners.set(event, set);
-        set.add(listener);
-        return () => set.delete(listener);
-      },
-    });
-  });
+  await bindShell(page, registry);
   return { dataDir, defaultDir, effects: worldEffects, saved, emit, keystore };
 }
 
