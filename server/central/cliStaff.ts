@@ -9,7 +9,7 @@ export const STAFF_USAGE = `  staff list [--hall CODE] [--all]          人员�
   staff disable|enable|remove <工号>        停用 / 启用 / 删除 (desks drop it at their next sync)
   staff roles <工号> <role,role>            改角色
   staff reset <工号>                        重置密码 (a temporary one; the person must change it)
-  staff import <hallCode> <file.csv>        首次建厅导入 (columns 工号,姓名,角色,电话; all or nothing)
+  staff import <hallCode> <file.csv|xlsx>   首次建厅导入 (columns 工号,姓名,角色,电话; all or nothing)
   audit verify --hall CODE                  校验访问日志哈希链 (gaps and altered entries)`;
 
 type Call = <T>(method: string, p: string, body?: unknown) => Promise<T>;
@@ -90,9 +90,11 @@ export async function runStaffCommand(
     }
     case 'import': {
       const hall = need(rest[0], '营业厅代码 (hall code)');
-      const file = need(rest[1], '文件 (file.csv)');
+      const file = need(rest[1], '文件 (file.csv | file.xlsx)');
       const fs = await import('node:fs');
-      const csv = fs.readFileSync(file, 'utf8');
+      const csv = /\.xlsx$/i.test(file)
+        ? await (await import('./xlsxStaff')).xlsxToCsv(fs.readFileSync(file))
+        : fs.readFileSync(file, 'utf8');
       const r = await call<{ imported: StaffWithPassword[] }>(
         'POST',
         `${staffPaths.adminStaffImport}?hall=${encodeURIComponent(hall)}`,

@@ -215,6 +215,8 @@ export const Draft = z.object({
   /** The raw form state; validated only on submit. */
   form: z.record(z.string(), z.unknown()),
   ticketNo: z.string().optional(),
+  /** Whose open form this is (absent: before staff existed); only they see and resume it. */
+  staffNo: text(20).optional(),
   createdAt: z.string().datetime({ offset: true }),
   updatedAt: z.string().datetime({ offset: true }),
 });

@@ -282,5 +282,42 @@ for (const { variant, skipReason } of forEachDb()) {
       await runCli(['staff', 'disable', 'K001'], env, (l) => lines.push(l));
       expect(lines[0]).toContain('停用');
     });
+
+    it('imports an XLSX workbook through the CLI, all or nothing with the sheet row', async () => {
+      const ExcelJS = (await import('exceljs')).default;
+      const fs = await import('node:fs');
+      const os = await import('node:os');
+      const path = await import('node:path');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-xlsx-'));
+      const write = async (rows: unknown[][]) => {
+        const wb = new ExcelJS.Workbook();
+        const ws = wb.addWorksheet('人员');
+        for (const r of rows) ws.addRow(r);
+        const file = path.join(dir, `staff-${rows.length}.xlsx`);
+        await wb.xlsx.writeFile(file);
+        return file;
+      };
+      const env = { url: c.url, token: c.adminToken };
+      const lines: string[] = [];
+      // Row 3 names a role that does not exist: nothing of the file is imported.
+      const bad = await write([
+        ['工号', '姓名', '角色', '电话'],
+        ['X101', '赵一', '受理员', '13800000101'],
+        ['X102', '钱二', '保安', ''],
+      ]);
+      await expect(
+        runCli(['staff', 'import', 'ST02', bad], env, (l) => lines.push(l)),
+      ).rejects.toThrow(/第 3 行 未知角色：保安/);
+      const none = await admin('GET', `${staffPaths.adminStaff}?hall=ST02`);
+      expect(JSON.stringify(none.body)).not.toContain('X101');
+      // A numeric staff number cell and rich text are read as the text shown.
+      const good = await write([
+        ['工号', '姓名', '角色', '电话'],
+        [9101, { richText: [{ text: '孙' }, { text: '三' }] }, '受理员、营业厅主管', '13800000103'],
+      ]);
+      await runCli(['staff', 'import', 'ST02', good], env, (l) => lines.push(l));
+      expect(lines.join('\n')).toMatch(/已导入 1 人[\s\S]*9101 {2}孙三 {2}[a-z2-9]{10}/);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
   });
 }

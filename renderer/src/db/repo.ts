@@ -458,19 +458,41 @@ export type DraftInput = Omit<Draft, 'createdAt' | 'updatedAt'> &
   Partial<Pick<Draft, 'createdAt' | 'updatedAt'>>;
 
 /**
+ * Whether the person signed in may see and resume a draft: their own, or one from before staff
+ * existed. A shift change must leave nothing of the previous clerk's open form to the next one
+ * (issue 13 §1), so another person's draft is neither listed nor opened.
+ */
+export function draftVisible(d: Pick<Draft, 'staffNo'>, staffNo = currentStaffActor()?.staffNo) {
+  return !staffNo || !d.staffNo || d.staffNo === staffNo;
+}
+
+/** Thrown when a draft of another person is opened or written to. */
+export class DraftOwnerError extends Error {
+  readonly code = 'draft_owner';
+  constructor(readonly owner: string) {
+    super(`该草稿属于工号 ${owner} 的受理员，不能由当前登录人打开或修改`);
+    this.name = 'DraftOwnerError';
+  }
+}
+
+/**
  * Autosaves a draft (strict durability, so it survives a crash). Keeps the first `createdAt`;
  * `updatedAt` is now unless given. Convention: the draft's id becomes the application's id, so
- * attachments taken during the draft belong to the application (see submitApplication).
+ * attachments taken during the draft belong to the application (see submitApplication). The draft
+ * belongs to whoever was signed in when it was first saved.
  */
 export async function saveDraft(input: DraftInput): Promise<Draft> {
   const db = activeDb();
   return db.transaction('rw', db.drafts, async () => {
     const existing = await db.drafts.get(input.id);
+    if (existing && !draftVisible(existing)) throw new DraftOwnerError(existing.staffNo ?? '');
     const now = nowIso();
+    const staffNo = existing?.staffNo ?? input.staffNo ?? currentStaffActor()?.staffNo;
     const draft = parseOrThrow(
       Draft,
       {
         ...input,
+        ...(staffNo ? { staffNo } : {}),
         createdAt: existing?.createdAt ?? input.createdAt ?? now,
         updatedAt: input.updatedAt ?? now,
       },
@@ -481,13 +503,21 @@ export async function saveDraft(input: DraftInput): Promise<Draft> {
   });
 }
 
+/** A draft by id; another person's draft is refused (DraftOwnerError), not returned. */
 export async function getDraft(id: string): Promise<Draft | undefined> {
-  return activeDb().drafts.get(id);
+  const d = await activeDb().drafts.get(id);
+  if (d && !draftVisible(d)) throw new DraftOwnerError(d.staffNo ?? '');
+  return d;
 }
 
-/** All drafts, most recently edited first. */
+/** The signed-in person's drafts (all drafts when nobody is), most recently edited first. */
 export async function listDrafts(): Promise<Draft[]> {
-  return activeDb().drafts.orderBy('updatedAt').reverse().toArray();
+  const staffNo = currentStaffActor()?.staffNo;
+  return activeDb()
+    .drafts.orderBy('updatedAt')
+    .reverse()
+    .filter((d) => draftVisible(d, staffNo))
+    .toArray();
 }
 
 /**
@@ -497,6 +527,8 @@ export async function listDrafts(): Promise<Draft[]> {
 export async function deleteDraft(id: string): Promise<void> {
   const db = activeDb();
   await db.transaction('rw', [db.drafts, db.attachments, db.applications], async () => {
+    const d = await db.drafts.get(id);
+    if (d && !draftVisible(d)) throw new DraftOwnerError(d.staffNo ?? '');
     await db.drafts.delete(id);
     if (!(await db.applications.get(id))) {
       await db.attachments.where('applicationId').equals(id).delete();

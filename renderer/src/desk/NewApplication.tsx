@@ -106,7 +106,9 @@ function DraftLoader(props: { draftId: string; ticket: string; business: string 
         else if (bt.customerKinds.length === 1) f.customerKind = bt.customerKinds[0] ?? '';
         setInitial(f);
       })
-      .catch((e: unknown) => !cancelled && setLoadError(String(e)));
+      .catch(
+        (e: unknown) => !cancelled && setLoadError(e instanceof Error ? e.message : String(e)),
+      );
     return () => {
       cancelled = true;
     };
