@@ -214,7 +214,9 @@ export async function escalationsOf(
 
 /**
  * Runs `change` on a feedback record under the hall lock and writes it with a new serverVersion
- * and a feed position (version_device_id NULL: every desk of the hall receives it).
+ * and a feed position (version_device_id NULL: every desk of the hall receives it). Centre edits
+ * leave `updatedAt` alone: it dates the hall's own fields, which the merge takes from the later
+ * hall edit (shared/protocol/feedbackMerge.ts).
  */
 export async function changeFeedback(
   db: Db,
@@ -303,7 +305,7 @@ export async function assignHandler(
   return changeFeedback(db, found, async (current, tx) => {
     const s = await eligibleHandler(tx, req.staffNo, found.hallId);
     const now = new Date().toISOString();
-    return { ...current, handler: handlerOf(s, false, now), updatedAt: now };
+    return { ...current, handler: handlerOf(s, false, now) };
   });
 }
 
@@ -339,7 +341,7 @@ export async function addContact(
       contacts,
       firstContactAt: current.firstContactAt ?? at,
       status: current.status === 'open' ? 'contacted' : current.status,
-      updatedAt: now,
+
     };
   });
 }
@@ -365,7 +367,7 @@ export async function replyTo(
       ...(by.staffNo ? { repliedByStaffNo: by.staffNo } : {}),
       firstContactAt: current.firstContactAt ?? now,
       status: req.close ? 'closed' : 'replied',
-      updatedAt: now,
+
     };
   });
 }
@@ -376,7 +378,7 @@ export async function closeFeedback(db: Db, idOrNo: string, by: Editor): Promise
     if (current.status === 'closed') fail('E_FEEDBACK_STATE', '已经办结 (already closed)');
     if (!current.reply?.trim() || !current.repliedAt)
       fail('E_REPLY_REQUIRED', '回复内容不能为空：办结前须先答复客户 (closing needs a reply)');
-    return { ...current, status: 'closed', updatedAt: new Date().toISOString() };
+    return { ...current, status: 'closed' };
   });
 }
 
@@ -402,7 +404,7 @@ export async function linkFeedback(
       if (!rows[0]) fail('E_NOT_FOUND', `没有工号 ${req.concernsStaffNo} (no such staff member)`);
     }
     const now = new Date().toISOString();
-    const next: Feedback = { ...current, linksAt: now, updatedAt: now };
+    const next: Feedback = { ...current, linksAt: now };
     for (const k of ['applicationNo', 'concernsStaffNo', 'concernsCounter'] as const) {
       if (req[k]) next[k] = req[k];
       else delete next[k];

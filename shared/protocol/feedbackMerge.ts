@@ -16,6 +16,7 @@
 //   two (open < contacted < replied < closed).
 // - Links (application, clerk, counter) travel together; the later `linksAt` wins.
 import type { Feedback, FeedbackContact } from '../domain/model';
+import { canonicalJson } from './conflict';
 
 const STATUS_RANK: Record<Feedback['status'], number> = {
   open: 0,
@@ -47,12 +48,21 @@ function earlier(a: string | undefined, b: string | undefined): string | undefin
   if (!b) return a;
   return Date.parse(a) <= Date.parse(b) ? a : b;
 }
-/** Ties broken by a total order on the text, so that merge(a, b) equals merge(b, a). */
-function pick<T>(a: T, b: T, aAt: string | undefined, bAt: string | undefined): T {
+/**
+ * The version with the later time; a tie is broken by a total order on the text of the fields
+ * in question only (`part`), so that the merge is commutative and associative.
+ */
+function pick<T>(
+  a: T,
+  b: T,
+  aAt: string | undefined,
+  bAt: string | undefined,
+  part: (x: T) => unknown,
+): T {
   const ta = aAt ? Date.parse(aAt) : -Infinity;
   const tb = bAt ? Date.parse(bAt) : -Infinity;
   if (ta !== tb) return ta > tb ? a : b;
-  return JSON.stringify(a) >= JSON.stringify(b) ? a : b;
+  return canonicalJson(part(a)) >= canonicalJson(part(b)) ? a : b;
 }
 
 function setOpt<K extends keyof Feedback>(out: Feedback, key: K, value: Feedback[K] | undefined) {
@@ -69,7 +79,7 @@ export function mergeContacts(
   for (const c of [...(a ?? []), ...(b ?? [])]) {
     const had = byId.get(c.id);
     // The same id twice (a re-sent copy): a fixed choice keeps the merge order-free.
-    if (!had || JSON.stringify(c) > JSON.stringify(had)) byId.set(c.id, c);
+    if (!had || canonicalJson(c) > canonicalJson(had)) byId.set(c.id, c);
   }
   return [...byId.values()].sort((x, y) =>
     x.at === y.at ? (x.id < y.id ? -1 : 1) : Date.parse(x.at) - Date.parse(y.at),
@@ -78,23 +88,27 @@ export function mergeContacts(
 
 /** The one record both sides agree on. Identity fields come from `a` (they never differ). */
 export function mergeFeedback(a: Feedback, b: Feedback): Feedback {
-  const hall = pick(a, b, a.updatedAt, b.updatedAt);
+  const hallPart = (x: Feedback) => HALL_FIELDS.map((f) => x[f]);
+  const hall = pick(a, b, a.updatedAt, b.updatedAt, hallPart);
   const out: Feedback = { ...a };
   for (const f of HALL_FIELDS) setOpt(out, f, hall[f]);
 
   // Centre-owned: the version with the higher serverVersion (the centre's latest).
   const sa = a.serverVersion ?? -1;
   const sb = b.serverVersion ?? -1;
-  const centre = sa === sb ? pick(a, b, undefined, undefined) : sa > sb ? a : b;
+  const centrePart = (x: Feedback) => [x.handler, x.repeatOf];
+  const centre = sa === sb ? pick(a, b, undefined, undefined, centrePart) : sa > sb ? a : b;
   setOpt(out, 'serverVersion', centre.serverVersion);
-  setOpt(out, 'handler', centre.handler ?? (centre === a ? b : a).handler);
-  setOpt(out, 'repeatOf', centre.repeatOf ?? (centre === a ? b : a).repeatOf);
+  setOpt(out, 'handler', centre.handler);
+  setOpt(out, 'repeatOf', centre.repeatOf);
 
   setOpt(out, 'contacts', mergeContacts(a.contacts, b.contacts));
 
   const hasA = !!a.repliedAt && !!a.reply;
   const hasB = !!b.repliedAt && !!b.reply;
-  const replier = hasA && hasB ? pick(a, b, a.repliedAt, b.repliedAt) : hasA ? a : hasB ? b : null;
+  const replyPart = (x: Feedback) => [x.reply, x.repliedBy, x.repliedByStaffNo];
+  const replier =
+    hasA && hasB ? pick(a, b, a.repliedAt, b.repliedAt, replyPart) : hasA ? a : hasB ? b : null;
   setOpt(out, 'reply', replier?.reply);
   setOpt(out, 'repliedAt', replier?.repliedAt);
   setOpt(out, 'repliedBy', replier?.repliedBy);
@@ -105,7 +119,11 @@ export function mergeFeedback(a: Feedback, b: Feedback): Feedback {
   // Closing is refused without a reply where it happens (the centre's close, the desk's form).
   out.status = STATUS_RANK[a.status] >= STATUS_RANK[b.status] ? a.status : b.status;
 
-  const links = pick(a, b, a.linksAt, b.linksAt);
+  const links = pick(a, b, a.linksAt, b.linksAt, (x) => [
+    x.applicationNo,
+    x.concernsStaffNo,
+    x.concernsCounter,
+  ]);
   setOpt(out, 'applicationNo', links.applicationNo);
   setOpt(out, 'concernsStaffNo', links.concernsStaffNo);
   setOpt(out, 'concernsCounter', links.concernsCounter);
