@@ -98,9 +98,7 @@ export function FeedbackLinkFields({
     const q = text.trim();
     void searchApplications(q || undefined, {}, { limit: 10 }).then((r) => {
       if (!live) return;
-      setOptions(
-        r.rows.map((a) => ({ value: a.appNo, label: `${a.appNo} ${a.customer.name}` })),
-      );
+      setOptions(r.rows.map((a) => ({ value: a.appNo, label: `${a.appNo} ${a.customer.name}` })));
     });
     return () => {
       live = false;
@@ -112,7 +110,10 @@ export function FeedbackLinkFields({
         id="fb-application"
         aria-label={t('关联申请（选填）', 'Application (optional)')}
         data-testid="fb-application"
-        placeholder={t('关联申请（选填）：输入编号或姓名', 'Application (optional): number or name')}
+        placeholder={t(
+          '关联申请（选填）：输入编号或姓名',
+          'Application (optional): number or name',
+        )}
         style={{ minWidth: 320 }}
         showSearch={{ filterOption: false, onSearch: setText }}
         allowClear
