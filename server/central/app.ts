@@ -209,7 +209,10 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     const changes = (req.body as { changes?: unknown } | null)?.changes;
     const n = Array.isArray(changes) ? changes.length : 0;
     // New or changed feedback: the complaints watch assigns it soon (complaintsWatch.ts).
-    if (Array.isArray(changes) && changes.some((c) => (c as { entity?: unknown })?.entity === 'feedback'))
+    if (
+      Array.isArray(changes) &&
+      changes.some((c) => (c as { entity?: unknown })?.entity === 'feedback')
+    )
       reply.raw.once('finish', feedbackWatch.kick);
     if (n < heavyPushChanges) return processPush(db, dev(req), req.body, pushOpts);
     // A large push is heavy work; the engine sends up to three in a window.

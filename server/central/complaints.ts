@@ -275,7 +275,8 @@ export async function eligibleHandler(
       `工号 ${staffNo} 不是在岗的投诉处理人员 (not an active complaint handler)`,
     );
   const crossOk =
-    cfg.allowCrossHallHandler || s.roles.some((r) => cfg.crossHallHandlerRoles.includes(r as never));
+    cfg.allowCrossHallHandler ||
+    s.roles.some((r) => cfg.crossHallHandlerRoles.includes(r as never));
   if (s.hall_id !== null && s.hall_id !== hallId && !crossOk)
     fail(
       'E_HANDLER_HALL',
@@ -341,7 +342,6 @@ export async function addContact(
       contacts,
       firstContactAt: current.firstContactAt ?? at,
       status: current.status === 'open' ? 'contacted' : current.status,
-
     };
   });
 }
@@ -367,7 +367,6 @@ export async function replyTo(
       ...(by.staffNo ? { repliedByStaffNo: by.staffNo } : {}),
       firstContactAt: current.firstContactAt ?? now,
       status: req.close ? 'closed' : 'replied',
-
     };
   });
 }

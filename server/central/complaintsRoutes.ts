@@ -43,8 +43,7 @@ export function registerComplaintRoutes(app: FastifyInstance, db: Db): void {
     req.operator = op;
   };
   const ed = (req: FastifyRequest) => editorOf(req.operator!);
-  const detail = async (req: IdReq) =>
-    complaintDetail(db, req.params.id, ed(req).hallScope);
+  const detail = async (req: IdReq) => complaintDetail(db, req.params.id, ed(req).hallScope);
 
   app.get(complaintPaths.list, { onRequest }, async (req) =>
     listComplaints(db, req.query, ed(req).hallScope),

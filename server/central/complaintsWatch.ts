@@ -217,7 +217,9 @@ export async function complaintFigures(
   if (q.from)
     conds.push(`f.accepted_text::timestamptz >= $${params.push(`${q.from}T00:00:00+08:00`)}`);
   if (q.to)
-    conds.push(`f.accepted_text::timestamptz < $${params.push(`${addDays(q.to, 1)}T00:00:00+08:00`)}`);
+    conds.push(
+      `f.accepted_text::timestamptz < $${params.push(`${addDays(q.to, 1)}T00:00:00+08:00`)}`,
+    );
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   const figures = (key: string, name: string, join: string) => `
     SELECT ${key} AS key, ${name} AS name,

@@ -162,7 +162,14 @@ export type Application = z.infer<typeof Application>;
 export const FeedbackKind = z.enum(['consultation', 'opinion', 'complaint', 'praise']);
 export type FeedbackKind = z.infer<typeof FeedbackKind>;
 
-export const FEEDBACK_CONTACT_CHANNELS = ['phone', 'visit', 'sms', 'wechat', 'email', 'other'] as const;
+export const FEEDBACK_CONTACT_CHANNELS = [
+  'phone',
+  'visit',
+  'sms',
+  'wechat',
+  'email',
+  'other',
+] as const;
 /** One contact with the customer about a feedback record. */
 export const FeedbackContact = z.object({
   id: z.string().uuid(),

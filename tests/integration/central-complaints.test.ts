@@ -83,9 +83,11 @@ for (const { variant, skipReason } of forEachDb()) {
       return r.body;
     };
     const record = async (id: string) =>
-      (await c.server.db.query<{ record: Feedback }>('SELECT record FROM feedback WHERE id = $1', [
-        id,
-      ])).rows[0]!.record;
+      (
+        await c.server.db.query<{ record: Feedback }>('SELECT record FROM feedback WHERE id = $1', [
+          id,
+        ])
+      ).rows[0]!.record;
     const staff = async (staffNo: string, hallCode: string | null, roles: string[]) => {
       const r = await req<{ temporaryPassword: string }>('POST', staffPaths.adminStaff, {
         staffNo,
@@ -120,9 +122,10 @@ for (const { variant, skipReason } of forEachDb()) {
           dev,
           fbs.map((f) => change(dev, 'feedback', f)),
         );
-        expect(r.body.results.every((x) => x.status === 'applied'), JSON.stringify(r.body)).toBe(
-          true,
-        );
+        expect(
+          r.body.results.every((x) => x.status === 'applied'),
+          JSON.stringify(r.body),
+        ).toBe(true);
       }
       // The push kicked the watch already; one more pass is harmless (idempotent).
       await watchFeedback(c.server.db);
@@ -292,12 +295,9 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(merged.handler?.staffNo).toBe('H1');
       expect(merged.firstContactAt).toBe(deskEdit.firstContactAt);
       // The merged version goes back to the desk that sent its own (it differs from it).
-      const pulled = await call<PullResponse>(
-        c.url,
-        'GET',
-        `${paths.pull}?limit=500&skipOwn=1`,
-        { token: da.token },
-      );
+      const pulled = await call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=500&skipOwn=1`, {
+        token: da.token,
+      });
       const rec = pulled.body.changes.flatMap((x) =>
         x.kind === 'feedback' && x.record.id === late.id ? [x.record as Feedback] : [],
       )[0];
@@ -315,7 +315,9 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(ok.status, JSON.stringify(ok.body)).toBe(200);
       expect(ok.body.feedback).toMatchObject({ concernsStaffNo: 'K1', concernsCounter: '3号窗' });
       expect(await complaintsNamingClerk(c.server.db, 'K1', addDays(TODAY, -1), TODAY)).toBe(1);
-      expect(await complaintsNamingClerk(c.server.db, 'K1', addDays(TODAY, -9), addDays(TODAY, -2))).toBe(0);
+      expect(
+        await complaintsNamingClerk(c.server.db, 'K1', addDays(TODAY, -9), addDays(TODAY, -2)),
+      ).toBe(0);
     });
 
     it('counts per hall and per handler: answered in time, late, open', async () => {

@@ -63,8 +63,18 @@ describe('feedback merge', () => {
   });
 
   it('takes the later reply and never clears one', () => {
-    const a: Feedback = { ...base, reply: '甲', repliedAt: '2026-12-02T09:00:00+08:00', status: 'replied' };
-    const b: Feedback = { ...base, reply: '乙', repliedAt: '2026-12-03T09:00:00+08:00', status: 'replied' };
+    const a: Feedback = {
+      ...base,
+      reply: '甲',
+      repliedAt: '2026-12-02T09:00:00+08:00',
+      status: 'replied',
+    };
+    const b: Feedback = {
+      ...base,
+      reply: '乙',
+      repliedAt: '2026-12-03T09:00:00+08:00',
+      status: 'replied',
+    };
     expect(mergeFeedback(a, b).reply).toBe('乙');
     expect(mergeFeedback(b, a).reply).toBe('乙');
     expect(mergeFeedback(base, a).reply).toBe('甲');
@@ -120,13 +130,20 @@ describe('feedback merge', () => {
         phone: v.phone,
         updatedAt: v.updatedAt,
         // One contact id always has the same content (it is written once, where it is made).
-        contacts: [...v.contacts].sort().map((n) => contact(ID(n), `2026-12-01T0${n}:00:00+08:00`, 'desk')),
+        contacts: [...v.contacts]
+          .sort()
+          .map((n) => contact(ID(n), `2026-12-01T0${n}:00:00+08:00`, 'desk')),
       };
       if (!fb.contacts?.length) delete fb.contacts;
       if (v.reply) Object.assign(fb, { reply: v.reply[0], repliedAt: v.reply[1] });
       if (v.sv !== null) fb.serverVersion = v.sv;
       if (v.handler)
-        fb.handler = { staffNo: v.handler, name: v.handler, assignedAt: base.acceptedAt, auto: true };
+        fb.handler = {
+          staffNo: v.handler,
+          name: v.handler,
+          assignedAt: base.acceptedAt,
+          auto: true,
+        };
       if (v.linksAt) Object.assign(fb, { applicationNo: v.linksAt[0], linksAt: v.linksAt[1] });
       if (v.firstContactAt) fb.firstContactAt = v.firstContactAt;
       return fb;
@@ -142,7 +159,8 @@ describe('feedback merge', () => {
         ).toBe(true);
         // Nothing either side had is lost.
         const ids = new Set(mergeFeedback(a, b).contacts?.map((x) => x.id));
-        for (const x of [...(a.contacts ?? []), ...(b.contacts ?? [])]) expect(ids.has(x.id)).toBe(true);
+        for (const x of [...(a.contacts ?? []), ...(b.contacts ?? [])])
+          expect(ids.has(x.id)).toBe(true);
         if (a.reply || b.reply) expect(mergeFeedback(a, b).reply).toBeTruthy();
       }),
       { seed: 1207, numRuns: 400 },
