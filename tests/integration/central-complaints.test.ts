@@ -21,6 +21,7 @@ import { complaintPaths } from '../../shared/protocol/complaints';
 import { staffPaths } from '../../shared/staff/directory';
 import { complaintListSql } from '../../server/central/complaints';
 import {
+  autoAssign,
   complaintsNamingClerk,
   escalateOverdue,
   watchFeedback,
@@ -329,6 +330,20 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(cb).toMatchObject({ answeredLate: 0, open: 1 });
       const h1 = f.body.byHandler.find((x) => x.key === 'H1')!;
       expect(h1).toMatchObject({ answeredLate: 1, open: 1 });
+    });
+
+    it('assigns a new record once, however many watchers run at the same time', async () => {
+      await createHall(c, 'CC');
+      const dc = device(await enrollDevice(c, 'CC'));
+      await staff('H3', 'CC', ['complaint_handler']);
+      const fresh = makeFeedback({ hallCode: 'CC', feedbackNo: 'CC-FB-0001' });
+      // The push kicks this process's watch; two more passes race it.
+      await push(c, dc, [change(dc, 'feedback', fresh)]);
+      await Promise.all([autoAssign(c.server.db), autoAssign(c.server.db)]);
+      await watchFeedback(c.server.db);
+      const r = await record(fresh.id);
+      expect(r.handler?.staffNo).toBe('H3');
+      expect(r.serverVersion).toBe(1);
     });
 
     it.skipIf(variant !== 'postgres')('EXPLAIN: the lists use the complaints indexes', async () => {
