@@ -169,7 +169,10 @@ export function startFeedbackWatch(
 ): FeedbackWatch {
   let running: Promise<unknown> | null = null;
   let again = false;
+  let stopped = false;
   const run = () => {
+    // A request finishing while the endpoint closes must not start a pass on a closing database.
+    if (stopped) return;
     if (running) {
       again = true;
       return;
@@ -189,6 +192,7 @@ export function startFeedbackWatch(
   return {
     kick: run,
     async stop() {
+      stopped = true;
       clearInterval(timer);
       again = false;
       await running;
