@@ -38,6 +38,8 @@ import { createLimiters, rateLimited } from './rateLimit';
 import type { SessionPolicy } from './sessions';
 import { DEFAULT_SESSION_POLICY } from './sessions';
 import { registerUpdates } from './updates';
+import { registerComplaintRoutes } from './complaintsRoutes';
+import { startFeedbackWatch, type FeedbackWatch } from './complaintsWatch';
 import { registerWorkbench } from './workbench';
 import { registerWorkbenchStatic } from './workbenchStatic';
 
@@ -94,6 +96,8 @@ export interface CentralServer {
   generatedAdminToken: string | null;
   /** Removes unfinished uploads older than the expiry (also run hourly); returns how many. */
   sweepUploads(): Promise<number>;
+  /** The complaints watch (assignment, escalation): kick() runs a pass now. */
+  feedbackWatch: FeedbackWatch;
   close(): Promise<void>;
 }
 
@@ -199,10 +203,17 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   app.delete(paths.device, { onRequest: device }, async (req) =>
     admin.revokeSelf(db, dev(req).deviceId),
   );
+  const feedbackWatch = startFeedbackWatch(db);
   const pushOpts = opts.maxSeqGap !== undefined ? { maxSeqGap: opts.maxSeqGap } : {};
   app.post(paths.push, { onRequest: device }, async (req, reply) => {
     const changes = (req.body as { changes?: unknown } | null)?.changes;
     const n = Array.isArray(changes) ? changes.length : 0;
+    // New or changed feedback: the complaints watch assigns it soon (complaintsWatch.ts).
+    if (
+      Array.isArray(changes) &&
+      changes.some((c) => (c as { entity?: unknown })?.entity === 'feedback')
+    )
+      reply.raw.once('finish', feedbackWatch.kick);
     if (n < heavyPushChanges) return processPush(db, dev(req), req.body, pushOpts);
     // A large push is heavy work; the engine sends up to three in a window.
     return admission.run(
@@ -351,6 +362,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     loginLimiter: limiters.consoleLogin,
   });
   registerWorkbench(app, db);
+  registerComplaintRoutes(app, db);
   registerWorkbenchStatic(app, opts.rendererDir);
   registerUpdates(app, opts.updatesDir);
 
@@ -362,6 +374,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
 
   let closed = false;
   return {
+    feedbackWatch,
     app,
     db,
     admission,
@@ -372,6 +385,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       if (closed) return;
       closed = true;
       clearInterval(sweepTimer);
+      await feedbackWatch.stop();
       await app.close();
       await db.close();
     },

@@ -17,7 +17,7 @@
 // The centre's own rules (create semantics, seq gap, device kinds, storable values) and the
 // one-change-at-a-time fallback when the database refuses a value live in pushRules.ts.
 import type { z } from 'zod';
-import type { Application as ApplicationT } from '../../shared/domain/model';
+import type { Application as ApplicationT, Feedback as FeedbackT } from '../../shared/domain/model';
 import { Application, AttachmentMeta, Feedback } from '../../shared/domain/model';
 import type { Change, ChangeResult, PushResponse } from '../../shared/protocol';
 import {
@@ -44,6 +44,7 @@ import {
 } from './pushRules';
 import { staffRefusals, type StaffRefusal } from './pushStaff';
 import type { EntityState, NewChange, Plan, entityTable } from './pushWrite';
+import { decideFeedback } from './pushFeedback';
 import { writePlan } from './pushWrite';
 
 export { writeFeed } from './pushWrite';
@@ -588,13 +589,14 @@ function decide(auth: DeviceAuth, prepared: Prepared[], snap: Snapshot, ctx: Pus
     } else {
       const map = states[p.entity];
       // This device's new version of the record: kept here, written once after the loop.
-      const keep = (record: unknown) => {
+      const keep = (record: unknown, echo = false) => {
         map.set(p.change.entityId, {
           hallId: auth.hallId,
           lastDeviceId: auth.deviceId,
           lastDeviceSeq: seq,
           record,
           dirty: true,
+          ...(echo ? { echo } : {}),
         });
         touch(p.entity, p.change.entityId);
       };
@@ -629,8 +631,14 @@ function decide(auth: DeviceAuth, prepared: Prepared[], snap: Snapshot, ctx: Pus
             serverVersion: outcome.record.serverVersion,
           };
         }
+      } else if (p.entity === 'feedback') {
+        // Merged with the centre's handling (pushFeedback.ts); a merge differing from what the
+        // desk sent goes back to that desk too.
+        const d = decideFeedback(st?.record as FeedbackT | undefined, p.record);
+        if (d.changed) keep(d.record, d.echo);
+        result = { changeId, seq, status: 'applied' };
       } else {
-        // Feedback and attachment metadata: wholly the hall's; the last version sent wins.
+        // Attachment metadata: wholly the hall's; the last version sent wins.
         const changed = !st || canonicalJson(st.record) !== canonicalJson(p.record);
         if (changed) keep(p.record);
         result = { changeId, seq, status: 'applied' };

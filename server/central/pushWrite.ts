@@ -12,6 +12,8 @@ export interface EntityState {
   lastDeviceSeq: number | null;
   record: unknown;
   dirty: boolean;
+  /** The written version differs from what the device sent (merged): send it back to it too. */
+  echo?: boolean;
 }
 
 export const entityTable = {
@@ -71,6 +73,7 @@ export async function writePlan(
     id,
     record: s.record,
     seq: s.lastDeviceSeq,
+    echo: s.echo === true,
   }));
   // Attachments keep no version_device_id: their pull rows also say whether the bytes are
   // complete, which the pushing desk wants to hear.
@@ -103,8 +106,8 @@ export async function writePlan(
      fb AS (
        INSERT INTO feedback AS t (id, hall_id, record, last_device_id, last_device_seq,
               updated_at, version_device_id)
-       SELECT x.id, $1, x.record, $2, x.seq, now(), $2
-         FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, record jsonb, seq int)
+       SELECT x.id, $1, x.record, $2, x.seq, now(), CASE WHEN x.echo THEN NULL ELSE $2::uuid END
+         FROM jsonb_to_recordset($4::jsonb) AS x(id uuid, record jsonb, seq int, echo boolean)
        ON CONFLICT (id) DO UPDATE SET record = excluded.record,
               last_device_id = excluded.last_device_id, last_device_seq = excluded.last_device_seq,
               updated_at = now(), version_device_id = excluded.version_device_id

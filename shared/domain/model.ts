@@ -162,6 +162,37 @@ export type Application = z.infer<typeof Application>;
 export const FeedbackKind = z.enum(['consultation', 'opinion', 'complaint', 'praise']);
 export type FeedbackKind = z.infer<typeof FeedbackKind>;
 
+export const FEEDBACK_CONTACT_CHANNELS = [
+  'phone',
+  'visit',
+  'sms',
+  'wechat',
+  'email',
+  'other',
+] as const;
+/** One contact with the customer about a feedback record. */
+export const FeedbackContact = z.object({
+  id: z.string().uuid(),
+  at: isoDateTime,
+  channel: z.enum(FEEDBACK_CONTACT_CHANNELS),
+  note: trimmedText(1000, 1),
+  by: text(FIELD_MAX.actor, 1),
+  staffNo: text(20).optional(),
+  /** Where it was recorded. */
+  source: z.enum(['desk', 'centre']),
+});
+export type FeedbackContact = z.infer<typeof FeedbackContact>;
+
+export const FeedbackHandler = z.object({
+  staffNo: text(20, 1),
+  name: text(100, 1),
+  hallCode: text(FIELD_MAX.hallCode).optional(),
+  assignedAt: isoDateTime,
+  /** True when the configured rules chose the handler. */
+  auto: z.boolean(),
+});
+export type FeedbackHandler = z.infer<typeof FeedbackHandler>;
+
 /** 意见反馈: recorded like an application, with its own response limits. */
 export const Feedback = z.object({
   id: z.string().uuid(),
@@ -190,6 +221,24 @@ export const Feedback = z.object({
   repliedAt: isoDateTime.optional(),
   status: z.enum(['open', 'contacted', 'replied', 'closed']),
   updatedAt: isoDateTime,
+  // ---- Handling at the centre (issue 14 §2); merge rule in shared/protocol/feedbackMerge.ts.
+  /** Who replied (name, and staff number when signed in). */
+  repliedBy: text(FIELD_MAX.actor).optional(),
+  repliedByStaffNo: text(20).optional(),
+  /** The named handler (centre-owned: assigned automatically by the rules or by hand). */
+  handler: FeedbackHandler.optional(),
+  /** Every contact with the customer, at the desk or the centre (merged by id, never lost). */
+  contacts: z.array(FeedbackContact).max(200).optional(),
+  /** The application, clerk (staff number) and counter the record concerns (for supervision). */
+  applicationNo: text(FIELD_MAX.appNo).optional(),
+  concernsStaffNo: text(20).optional(),
+  concernsCounter: text(20).optional(),
+  /** When those links were last set (the later setting wins on merge). */
+  linksAt: isoDateTime.optional(),
+  /** The earlier record of the same customer within the repeat window (marked at the centre). */
+  repeatOf: text(FIELD_MAX.appNo).optional(),
+  /** Bumped by every centre edit (absent: never edited at the centre). */
+  serverVersion: z.number().int().min(0).max(MAX_INT32).optional(),
 });
 export type Feedback = z.infer<typeof Feedback>;
 

@@ -94,6 +94,14 @@ export const ErrorCode = z.enum([
   'E_STAFF_MUST_CHANGE',
   /** 400: a staff import file with bad rows (details: row and reason each); nothing imported. */
   'E_IMPORT',
+  /** 400: closing or replying to a feedback record without reply text (issue 14 §2). */
+  'E_REPLY_REQUIRED',
+  /** 400: a handler who is not an active complaint handler in the directory. */
+  'E_HANDLER_UNKNOWN',
+  /** 409: a handler from another hall's roster where the rules forbid it. */
+  'E_HANDLER_HALL',
+  /** 409: a feedback move not allowed from its state (e.g. closing what is closed). */
+  'E_FEEDBACK_STATE',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -150,6 +158,10 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_STAFF_UNKNOWN: 403,
   E_STAFF_MUST_CHANGE: 403,
   E_IMPORT: 400,
+  E_REPLY_REQUIRED: 400,
+  E_HANDLER_UNKNOWN: 400,
+  E_HANDLER_HALL: 409,
+  E_FEEDBACK_STATE: 409,
 };
 
 /** Errors a client should retry later (the request may succeed unchanged). */

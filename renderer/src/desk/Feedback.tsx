@@ -46,6 +46,12 @@ import { profileComplete, useDeskConfig, useProfile } from './config';
 import { feedbackDueFor } from './formModel';
 import { formatDateTime } from './Receipt';
 import { FeedbackCardButton } from './idCard/FeedbackCardButton';
+import {
+  FeedbackHandlingView,
+  FeedbackLinkFields,
+  linksOf,
+  type FeedbackLinks,
+} from './FeedbackHandling';
 
 const KINDS: FeedbackKind[] = ['consultation', 'opinion', 'complaint', 'praise'];
 
@@ -57,6 +63,7 @@ interface FbForm {
   content: string;
   key: boolean;
   managerName: string;
+  links: FeedbackLinks;
 }
 
 const EMPTY: FbForm = {
@@ -67,6 +74,7 @@ const EMPTY: FbForm = {
   content: '',
   key: false,
   managerName: '',
+  links: { applicationNo: '', concernsStaffNo: '', concernsCounter: '' },
 };
 
 export function FeedbackPage() {
@@ -171,6 +179,7 @@ function NewFeedback() {
         ...(f.accountNo.trim() ? { accountNo: f.accountNo.trim() } : {}),
         content: f.content.trim(),
         ...(f.key ? { keyCustomer: { managerName: f.managerName.trim() } } : {}),
+        ...linksOf(f.links, acceptedAt),
         acceptedAt,
         // The signed-in person, else the desk profile's clerk (a desk without staff).
         acceptedBy: currentStaffActor()?.name ?? profile.clerkName,
@@ -276,6 +285,9 @@ function NewFeedback() {
               required: true,
             })}
         </Space>
+        <Form.Item label={t('关联（选填）', 'Links (optional)')}>
+          <FeedbackLinkFields value={f.links} onChange={(links) => setF({ ...f, links })} />
+        </Form.Item>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
         <div>
           <Button
@@ -468,11 +480,12 @@ function FeedbackList() {
                       )}
                     </Space>
                     {fb.reply && (
-                      <div>
+                      <div data-testid="feedback-reply">
                         {t('答复内容：', 'Reply: ')}
                         {fb.reply}
                       </div>
                     )}
+                    <FeedbackHandlingView fb={fb} />
                   </div>
                 }
               />

@@ -4,6 +4,7 @@
 import type { Application, Feedback, OutboxEntry } from '../../../shared/domain/model';
 import type { AuditRecord, PullChange } from '../../../shared/protocol';
 import { mergeForDesk } from '../../../shared/protocol';
+import { mergeFeedback } from '../../../shared/protocol/feedbackMerge';
 import { auditToSend, markAuditSent } from '../db/audit';
 import { attachmentBytes, VaultLockedError } from '../db/vault';
 import type { HallDeskDB, StoredApplication, StoredFeedback } from '../db/db';
@@ -414,8 +415,17 @@ export function createDexieSyncStore(
                 await putRemoteApplication(c.record);
                 break;
               case 'feedback': {
-                if (await unsentFor(c.record.id)) break;
-                await db.feedback.put(toStoredFeedback(c.record));
+                // With changes still on their way, both versions are kept (the centre merges the
+                // same way when they arrive): shared/protocol/feedbackMerge.ts.
+                let record: Feedback = c.record;
+                const local = (await unsentFor(record.id))
+                  ? await db.feedback.get(record.id)
+                  : undefined;
+                if (local) {
+                  const { t: _t, searchKeys: _k, ...plain } = local;
+                  record = mergeFeedback(plain, c.record);
+                }
+                await db.feedback.put(toStoredFeedback(record));
                 break;
               }
               case 'attachment':

@@ -32,6 +32,7 @@ import type {
 import { tr, useLang, useLangStore, useT } from '../i18n';
 import { matchPath, navigate, useHashLocation } from '../ui/router';
 import { ApiError, saveToken, savedToken, workbenchApi, type SearchParams } from './api';
+import { ComplaintsList, ComplaintView } from './ComplaintsPage';
 
 const ACTOR_KEY = 'halldesk.workbench.actor';
 
@@ -47,6 +48,8 @@ export function WorkbenchPage() {
   const setLang = useLangStore((s) => s.setLang);
   const loc = useHashLocation();
   const appMatch = matchPath('/workbench/app/:id', loc.path);
+  const fbMatch = matchPath('/workbench/feedback/:id', loc.path);
+  const onFeedback = fbMatch?.id || loc.path === '/workbench/feedback';
   const onAuthLost = useCallback(() => {
     saveToken(null);
     setToken(null);
@@ -57,6 +60,9 @@ export function WorkbenchPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           <a href="#/workbench">{t('后台工作台', 'Back-office workbench')}</a>
         </Typography.Title>
+        <a href="#/workbench/feedback" data-testid="nav-complaints">
+          {t('意见投诉', 'Complaints')}
+        </a>
         <span style={{ flex: 1 }} />
         <Segmented
           value={lang}
@@ -71,6 +77,10 @@ export function WorkbenchPage() {
       <Layout.Content style={{ padding: 16 }}>
         {!token ? (
           <TokenForm onToken={setToken} />
+        ) : fbMatch?.id ? (
+          <ComplaintView id={fbMatch.id} onAuthLost={onAuthLost} />
+        ) : onFeedback ? (
+          <ComplaintsList onAuthLost={onAuthLost} />
         ) : appMatch?.id ? (
           <ApplicationView id={appMatch.id} onAuthLost={onAuthLost} />
         ) : (
