@@ -4,7 +4,11 @@
 import type { Db } from './db';
 
 export interface Migration {
-  /** Sortable, never reused: "<yyyymmdd>_<n>_<name>". */
+  /**
+   * Sortable, never reused: "<yyyymmdd>_<n>_<name>". The list only grows at its end (a deployed
+   * database has applied a prefix of it), so a later batch of the same day takes a letter after
+   * the date ("20261207b_01_…") to sort after everything the day's first batch added.
+   */
   id: string;
   sql: string;
 }
@@ -288,53 +292,6 @@ INSERT INTO hall_desk_codes (hall_id, desk_code, source)
 `,
   },
   {
-    // Complaints at the centre (issue 14 §2): the listed and filtered parts of a feedback record
-    // as generated columns (push writes only the record), their indexes (list newest first, per
-    // hall, per handler, the due lists, repeat look-up by phone/account, clerk named), and the
-    // escalation records (one per record and deadline: two processes escalate it once).
-    // Dates and times stay text: a text-to-date cast is not immutable (generated columns); the
-    // desk writes them in one format (YYYY-MM-DD, ISO with offset), so text order is time order.
-    id: '20261207_complaints_1_feedback_handling',
-    sql: `
-ALTER TABLE feedback
-  ADD COLUMN feedback_no text GENERATED ALWAYS AS (record->>'feedbackNo') STORED,
-  ADD COLUMN kind text GENERATED ALWAYS AS (record->>'kind') STORED,
-  ADD COLUMN fb_status text GENERATED ALWAYS AS (record->>'status') STORED,
-  ADD COLUMN accepted_text text GENERATED ALWAYS AS (record->>'acceptedAt') STORED,
-  ADD COLUMN first_contact_due text GENERATED ALWAYS AS (record->>'firstContactDue') STORED,
-  ADD COLUMN reply_due text GENERATED ALWAYS AS (record->>'replyDue') STORED,
-  ADD COLUMN handler_no text GENERATED ALWAYS AS (record->'handler'->>'staffNo') STORED,
-  ADD COLUMN phone text GENERATED ALWAYS AS (record->>'phone') STORED,
-  ADD COLUMN account_no text GENERATED ALWAYS AS (record->>'accountNo') STORED,
-  ADD COLUMN concerns_staff_no text GENERATED ALWAYS AS (record->>'concernsStaffNo') STORED;
-CREATE INDEX feedback_c_accepted ON feedback (accepted_text DESC, id DESC);
-CREATE INDEX feedback_c_hall_accepted ON feedback (hall_id, accepted_text DESC, id DESC);
-CREATE INDEX feedback_c_handler ON feedback (handler_no, accepted_text DESC, id DESC);
-CREATE INDEX feedback_c_reply_due ON feedback (reply_due, id)
-  WHERE fb_status IN ('open', 'contacted');
-CREATE INDEX feedback_c_contact_due ON feedback (first_contact_due, id) WHERE fb_status = 'open';
-CREATE INDEX feedback_c_unassigned ON feedback (accepted_text) WHERE handler_no IS NULL;
-CREATE INDEX feedback_c_phone ON feedback (phone, accepted_text);
-CREATE INDEX feedback_c_account ON feedback (account_no, accepted_text) WHERE account_no IS NOT NULL;
-CREATE INDEX feedback_c_concerns ON feedback (concerns_staff_no, accepted_text)
-  WHERE concerns_staff_no IS NOT NULL;
-CREATE INDEX feedback_c_no ON feedback (feedback_no);
-
-CREATE TABLE feedback_escalations (
-  id serial PRIMARY KEY,
-  feedback_id uuid NOT NULL REFERENCES feedback(id),
-  hall_id integer NOT NULL REFERENCES halls(id),
-  deadline text NOT NULL,
-  due_date text NOT NULL,
-  handler_no text,
-  manager_no text,
-  escalated_at timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (feedback_id, deadline)
-);
-CREATE INDEX feedback_escalations_manager ON feedback_escalations (manager_no, escalated_at DESC);
-`,
-  },
-  {
     // The console's hall list counted every application of every hall on each view. The counts
     // per hall and status are kept by a trigger, in the same transaction as every write of
     // applications (pushes, back-office moves, anything later), and backfilled here once.
@@ -461,6 +418,53 @@ CREATE INDEX applications_wb_credit_last4 ON applications (credit_last4)
 CREATE INDEX applications_wb_phone ON applications (customer_phone text_pattern_ops);
 CREATE INDEX applications_wb_accepted ON applications (accepted_at DESC, id DESC);
 CREATE INDEX applications_wb_hall_accepted ON applications (hall_id, accepted_at DESC, id DESC);
+`,
+  },
+  {
+    // Complaints at the centre (issue 14 §2): the listed and filtered parts of a feedback record
+    // as generated columns (push writes only the record), their indexes (list newest first, per
+    // hall, per handler, the due lists, repeat look-up by phone/account, clerk named), and the
+    // escalation records (one per record and deadline: two processes escalate it once).
+    // Dates and times stay text: a text-to-date cast is not immutable (generated columns); the
+    // desk writes them in one format (YYYY-MM-DD, ISO with offset), so text order is time order.
+    id: '20261207b_01_complaints_feedback_handling',
+    sql: `
+ALTER TABLE feedback
+  ADD COLUMN feedback_no text GENERATED ALWAYS AS (record->>'feedbackNo') STORED,
+  ADD COLUMN kind text GENERATED ALWAYS AS (record->>'kind') STORED,
+  ADD COLUMN fb_status text GENERATED ALWAYS AS (record->>'status') STORED,
+  ADD COLUMN accepted_text text GENERATED ALWAYS AS (record->>'acceptedAt') STORED,
+  ADD COLUMN first_contact_due text GENERATED ALWAYS AS (record->>'firstContactDue') STORED,
+  ADD COLUMN reply_due text GENERATED ALWAYS AS (record->>'replyDue') STORED,
+  ADD COLUMN handler_no text GENERATED ALWAYS AS (record->'handler'->>'staffNo') STORED,
+  ADD COLUMN phone text GENERATED ALWAYS AS (record->>'phone') STORED,
+  ADD COLUMN account_no text GENERATED ALWAYS AS (record->>'accountNo') STORED,
+  ADD COLUMN concerns_staff_no text GENERATED ALWAYS AS (record->>'concernsStaffNo') STORED;
+CREATE INDEX feedback_c_accepted ON feedback (accepted_text DESC, id DESC);
+CREATE INDEX feedback_c_hall_accepted ON feedback (hall_id, accepted_text DESC, id DESC);
+CREATE INDEX feedback_c_handler ON feedback (handler_no, accepted_text DESC, id DESC);
+CREATE INDEX feedback_c_reply_due ON feedback (reply_due, id)
+  WHERE fb_status IN ('open', 'contacted');
+CREATE INDEX feedback_c_contact_due ON feedback (first_contact_due, id) WHERE fb_status = 'open';
+CREATE INDEX feedback_c_unassigned ON feedback (accepted_text) WHERE handler_no IS NULL;
+CREATE INDEX feedback_c_phone ON feedback (phone, accepted_text);
+CREATE INDEX feedback_c_account ON feedback (account_no, accepted_text) WHERE account_no IS NOT NULL;
+CREATE INDEX feedback_c_concerns ON feedback (concerns_staff_no, accepted_text)
+  WHERE concerns_staff_no IS NOT NULL;
+CREATE INDEX feedback_c_no ON feedback (feedback_no);
+
+CREATE TABLE feedback_escalations (
+  id serial PRIMARY KEY,
+  feedback_id uuid NOT NULL REFERENCES feedback(id),
+  hall_id integer NOT NULL REFERENCES halls(id),
+  deadline text NOT NULL,
+  due_date text NOT NULL,
+  handler_no text,
+  manager_no text,
+  escalated_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (feedback_id, deadline)
+);
+CREATE INDEX feedback_escalations_manager ON feedback_escalations (manager_no, escalated_at DESC);
 `,
   },
 ];
