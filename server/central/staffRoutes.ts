@@ -9,7 +9,7 @@ import { verifyHallChains } from './auditChain';
 import type { DeviceAuth } from './auth';
 import { fail } from './errors';
 import { createStaffSession, operatorHallScope, requireHall, type Operator } from './operator';
-import { hallSupervision } from './supervision';
+import { hallSupervision, supervisionRecords } from './supervision';
 import {
   createStaff,
   findStaff,
@@ -67,6 +67,9 @@ export function registerStaffAdminRoutes(a: FastifyInstance, db: Db): void {
   a.get<{ Querystring: { hall?: string; from?: string; to?: string } }>(
     '/supervision',
     async (req) => hallSupervision(db, req.query, operatorHallScope(op(req))),
+  );
+  a.get<{ Querystring: Record<string, string | undefined> }>('/supervision/records', async (req) =>
+    supervisionRecords(db, req.query, operatorHallScope(op(req))),
   );
   a.get<{ Querystring: { hall?: string } }>('/audit/verify', async (req) => {
     if (!req.query.hall) fail('E_BAD_REQUEST', '需要 hall 参数 (hall required)');

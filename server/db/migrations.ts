@@ -416,6 +416,32 @@ CREATE INDEX applications_wb_accepted ON applications (accepted_at DESC, id DESC
 CREATE INDEX applications_wb_hall_accepted ON applications (hall_id, accepted_at DESC, id DESC);
 `,
   },
+  {
+    // Supervision at the centre is counted in SQL (server/central/supervision.ts): what each figure
+    // needs from the record as generated columns, and one covering index by hall and acceptance
+    // time, so a month of a hall (or of every hall) is an index-only range scan, not a read of
+    // every record. The predicates match shared/staff/supervision.ts inFigure().
+    id: '20261207_supervision_1_sql_figures',
+    sql: `
+ALTER TABLE applications
+  ADD COLUMN sup_staff_no text GENERATED ALWAYS AS (record->>'acceptedByStaffNo') STORED,
+  ADD COLUMN sup_overridden boolean GENERATED ALWAYS AS (
+    CASE WHEN jsonb_typeof(record->'overriddenWarnings') = 'array'
+      THEN jsonb_array_length(record->'overriddenWarnings') > 0 ELSE false END) STORED,
+  ADD COLUMN sup_returned boolean GENERATED ALWAYS AS (
+    status = 'rejected'
+    OR jsonb_path_exists(record, '$.history[*] ? (@.to == "rejected" || exists(@.reasonCode))'))
+    STORED,
+  ADD COLUMN sup_promised boolean GENERATED ALWAYS AS (
+    jsonb_path_exists(record, '$.documents[*] ? (@.status == "to_follow")')) STORED,
+  ADD COLUMN sup_rating smallint GENERATED ALWAYS AS (
+    CASE WHEN coalesce(jsonb_typeof(record->'customerRating'), 'null') <> 'object' THEN 0
+      WHEN record->'customerRating'->>'bad' = 'true' THEN 2 ELSE 1 END) STORED;
+CREATE INDEX applications_sup_hall_accepted ON applications (hall_id, accepted_at)
+  INCLUDE (sup_staff_no, business_code, status, deadline, sup_overridden, sup_returned,
+    sup_promised, sup_rating);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */
