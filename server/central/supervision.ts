@@ -73,6 +73,7 @@ function empty(staffNo: string | null, name: string): Figures {
     name,
     accepted: 0,
     byType: {},
+    byDay: {},
     overridden: 0,
     returned: 0,
     returnReasons: {},
@@ -171,6 +172,15 @@ export async function hallSupervision(
       GROUP BY 1, 2, 3`,
     base.slice(0, 3),
   );
+  // The trend: per hall, clerk and Shanghai day (the same index-only range).
+  const days = await db.query<{ hall_id: number; staff_no: string | null; d: string; n: number }>(
+    `SELECT hall_id, sup_staff_no AS staff_no,
+            to_char(accepted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS d, count(*)::int AS n
+       FROM applications
+      WHERE hall_id = ANY($1::int[]) AND accepted_at >= $2::timestamptz AND accepted_at < $3::timestamptz
+      GROUP BY 1, 2, 3`,
+    base.slice(0, 3),
+  );
   const staffNos = [...new Set(groups.rows.flatMap((g) => (g.staff_no ? [g.staff_no] : [])))];
   const names = new Map(
     (
@@ -205,6 +215,8 @@ export async function hallSupervision(
       f.badRatings += g.bad;
     }
   }
+  for (const x of days.rows)
+    for (const f of clerkOf(x.hall_id, x.staff_no)) f.byDay[x.d] = (f.byDay[x.d] ?? 0) + x.n;
   for (const b of bad.rows)
     for (const f of clerkOf(b.hall_id, b.staff_no))
       f.badReasons[b.r] = (f.badReasons[b.r] ?? 0) + b.n;

@@ -442,6 +442,29 @@ CREATE INDEX applications_sup_hall_accepted ON applications (hall_id, accepted_a
     sup_promised, sup_rating);
 `,
   },
+  {
+    // Commendations and corrections (shared/staff/notes.ts): pushed by a hall manager's desk or
+    // written in the admin API, pulled by the hall's desks like feedback (hall_feed entity
+    // 'supervision_note'). Listed per hall and period, and per person.
+    id: '20261207_supervision_2_notes',
+    sql: `
+CREATE TABLE supervision_notes (
+  id uuid PRIMARY KEY,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  staff_no text NOT NULL,
+  kind text NOT NULL,
+  period_from date NOT NULL,
+  period_to date NOT NULL,
+  record jsonb NOT NULL,
+  last_device_id uuid,
+  last_device_seq integer,
+  version_device_id uuid,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX supervision_notes_hall_period ON supervision_notes (hall_id, period_to, period_from);
+CREATE INDEX supervision_notes_staff ON supervision_notes (staff_no, period_to);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

@@ -11,6 +11,8 @@ export interface Figures {
   name: string;
   accepted: number;
   byType: Record<string, number>;
+  /** Accepted per Shanghai day (YYYY-MM-DD): the trend chart. */
+  byDay: Record<string, number>;
   /** Accepted past review warnings ("确认受理" despite warnings). */
   overridden: number;
   /** Returned by the back office (a 退回/补正 move with a reason code) or moved to 已驳回: an
@@ -58,6 +60,7 @@ function empty(staffNo: string | null, name: string): Figures {
     name,
     accepted: 0,
     byType: {},
+    byDay: {},
     overridden: 0,
     returned: 0,
     returnReasons: {},
@@ -113,6 +116,8 @@ function add(f: Figures, a: Application, o: SuperviseOptions): void {
   f.accepted++;
   f.ids.push(a.id);
   f.byType[a.businessCode] = (f.byType[a.businessCode] ?? 0) + 1;
+  const day = shanghaiDay(a.acceptedAt);
+  f.byDay[day] = (f.byDay[day] ?? 0) + 1;
   if (inFigure(a, 'overridden', o)) f.overridden++;
   if (inFigure(a, 'returned', o)) {
     f.returned++;
