@@ -10,6 +10,7 @@ import type { DeviceAuth } from './auth';
 import { fail } from './errors';
 import { createStaffSession, operatorHallScope, requireHall, type Operator } from './operator';
 import { hallSupervision, supervisionRecords } from './supervision';
+import { createNote } from './supervisionNotes';
 import {
   createStaff,
   findStaff,
@@ -67,6 +68,10 @@ export function registerStaffAdminRoutes(a: FastifyInstance, db: Db): void {
   a.get<{ Querystring: { hall?: string; from?: string; to?: string } }>(
     '/supervision',
     async (req) => hallSupervision(db, req.query, operatorHallScope(op(req))),
+  );
+  // The notes come with GET /supervision (per hall); written by a hall manager only.
+  a.post('/supervision/notes', async (req, reply) =>
+    reply.status(201).send({ note: await createNote(db, op(req), req.body) }),
   );
   a.get<{ Querystring: Record<string, string | undefined> }>('/supervision/records', async (req) =>
     supervisionRecords(db, req.query, operatorHallScope(op(req))),

@@ -6,15 +6,19 @@
 import { TERMINAL_STATES } from '../../shared/domain/paths';
 import { shanghaiDate } from '../../shared/domain/calendar';
 import { staffConfig } from '../../shared/staff/roles';
+import type { SupervisionNote } from '../../shared/staff/notes';
 import { FIGURES, type FigureKey, type Figures } from '../../shared/staff/supervision';
 import type { Db } from '../db/db';
 import { fail } from './errors';
+import { notesOf } from './supervisionNotes';
 
 export interface HallSupervision {
   hallCode: string;
   hallName: string;
   clerks: Figures[];
   hall: Figures;
+  /** Commendations and corrections whose period overlaps the range (supervisionNotes.ts). */
+  notes: SupervisionNote[];
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -190,6 +194,7 @@ export async function hallSupervision(
       )
     ).rows.map((x) => [x.staff_no, x.name]),
   );
+  const notes = await notesOf(db, ids, r.from, r.to);
   const perHall = new Map<number, { clerks: Map<string, Figures>; hall: Figures }>();
   const clerkOf = (hallId: number, staffNo: string | null): [Figures, Figures] => {
     let h = perHall.get(hallId);
@@ -237,7 +242,13 @@ export async function hallSupervision(
                 : y.accepted - x.accepted || x.staffNo.localeCompare(y.staffNo),
           )
         : [];
-      return { hallCode: h.code, hallName: h.name, clerks, hall: p?.hall ?? empty('*', '全厅') };
+      return {
+        hallCode: h.code,
+        hallName: h.name,
+        clerks,
+        hall: p?.hall ?? empty('*', '全厅'),
+        notes: notes.get(h.id) ?? [],
+      };
     }),
   };
 }
