@@ -12,16 +12,13 @@ import { useDeskConfig, useProfile } from '../desk/config';
 import { pick, useLang, useT } from '../i18n';
 import { lazyPage } from '../ui/lazyPage';
 import { Link } from '../ui/router';
+import { FIGURE_COLUMNS, staffKey } from './figureColumns';
 import { RequirePermission, useMay } from './Guard';
 import { listNotes } from './notes';
 import type { DrillTarget } from './SupervisionCharts';
 import { NotesPanel, type NoteDraft } from './SupervisionNotes';
-import {
-  deskSupervision,
-  drillRecords,
-  supervisionXlsx,
-  type DeskSupervision,
-} from './supervisionData';
+import { deskSupervision, drillRecords, type DeskSupervision } from './supervisionData';
+import { supervisionXlsx } from './supervisionXlsx';
 
 const SupervisionCharts = lazyPage(
   () => import('./SupervisionCharts').then((m) => m.default),
@@ -40,20 +37,6 @@ export function SupervisionPage() {
     </div>
   );
 }
-
-/** The figure columns: title and what a click opens. */
-export const FIGURE_COLUMNS: { figure: FigureKey; zh: string; en: string }[] = [
-  { figure: 'accepted', zh: '受理', en: 'Accepted' },
-  { figure: 'overridden', zh: '忽略提示受理', en: 'Past warnings' },
-  { figure: 'returned', zh: '退回/驳回', en: 'Returned' },
-  { figure: 'promisedOutstanding', zh: '后补未交', en: 'Promised, missing' },
-  { figure: 'overdue', zh: '超期', en: 'Overdue' },
-  { figure: 'rated', zh: '评价', en: 'Rated' },
-  { figure: 'badRatings', zh: '差评', en: 'Bad' },
-];
-
-/** A staff number as a test id / key part: 未记录 is '-', the hall total '*'. */
-export const staffKey = (s: string | null) => s ?? '-';
 
 function SupervisionBody() {
   const t = useT();

@@ -32,6 +32,7 @@ import type {
 import { tr, useLang, useLangStore, useT } from '../i18n';
 import { matchPath, navigate, useHashLocation } from '../ui/router';
 import { ApiError, saveToken, savedToken, workbenchApi, type SearchParams } from './api';
+import { SupervisionView } from './SupervisionView';
 
 const ACTOR_KEY = 'halldesk.workbench.actor';
 
@@ -57,6 +58,9 @@ export function WorkbenchPage() {
         <Typography.Title level={4} style={{ margin: 0 }}>
           <a href="#/workbench">{t('后台工作台', 'Back-office workbench')}</a>
         </Typography.Title>
+        <a href="#/workbench/supervision" data-testid="wb-nav-supervision">
+          {t('工作监督', 'Supervision')}
+        </a>
         <span style={{ flex: 1 }} />
         <Segmented
           value={lang}
@@ -71,6 +75,8 @@ export function WorkbenchPage() {
       <Layout.Content style={{ padding: 16 }}>
         {!token ? (
           <TokenForm onToken={setToken} />
+        ) : loc.path === '/workbench/supervision' ? (
+          <SupervisionRoute onAuthLost={onAuthLost} />
         ) : appMatch?.id ? (
           <ApplicationView id={appMatch.id} onAuthLost={onAuthLost} />
         ) : (
@@ -79,6 +85,11 @@ export function WorkbenchPage() {
       </Layout.Content>
     </Layout>
   );
+}
+
+/** 工作监督 (SupervisionView.tsx) with the workbench's error handling. */
+function SupervisionRoute({ onAuthLost }: { onAuthLost: () => void }) {
+  return <SupervisionView onError={useApiError(onAuthLost)} />;
 }
 
 function TokenForm({ onToken }: { onToken: (t: string) => void }) {
