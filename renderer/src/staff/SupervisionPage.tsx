@@ -53,8 +53,12 @@ function SupervisionBody() {
     let live = true;
     setData(null);
     setDrill(null);
+    // Marks for bench:local (supervisionFirstMs): the counting starts, the first figures are in.
+    performance.mark('halldesk:supervision-start');
     void deskSupervision(activeDb(), from, to, dayjs().format('YYYY-MM-DD')).then((d) => {
-      if (live) setData(d);
+      if (!live) return;
+      setData(d);
+      requestAnimationFrame(() => performance.mark('halldesk:supervision-figures'));
     });
     return () => {
       live = false;
