@@ -141,7 +141,7 @@ export async function hallSupervision(
   const fs = (f: FigureKey) => figureSql(f, { today: '$4', cut: '$5', terminal: '$6' });
   // One grouped pass over the index: hall × clerk × business type.
   const groups = await db.query<GroupRow>(
-    `SELECT hall_id, sup_staff_no AS staff_no, business_code,
+    `SELECT hall_id, sup_staff_no AS staff_no, sup_business_code AS business_code,
             count(*)::int AS accepted,
             count(*) FILTER (WHERE ${fs('overridden')})::int AS overridden,
             count(*) FILTER (WHERE ${fs('returned')})::int AS returned,
@@ -320,7 +320,8 @@ export async function supervisionRecords(
     staff_no: string | null;
     customer_name: string | null;
   }>(
-    `SELECT id, app_no, business_code, status, accepted_at, sup_staff_no AS staff_no, customer_name
+    `SELECT id, app_no, sup_business_code AS business_code, status, accepted_at,
+            sup_staff_no AS staff_no, customer_name
        FROM applications
       WHERE hall_id = $1::int AND accepted_at >= $2::timestamptz AND accepted_at < $3::timestamptz
         AND ($4::text IS NULL OR ($4 = '-' AND sup_staff_no IS NULL) OR sup_staff_no = $4)

@@ -393,38 +393,16 @@ CREATE INDEX audit_chain_flags_hall ON audit_chain_flags (hall_id, detected_at D
 `,
   },
   {
-    // The centre's workbench searches every hall's applications: the searched parts of the record
-    // as generated columns (push.ts writes only the record), each with its index. A serial
-    // (0002, 20261207-0002) is a suffix of the number: found through reverse(app_no).
-    id: '20261207_workbench_1_search_indexes',
-    sql: `
-ALTER TABLE applications
-  ADD COLUMN customer_name text GENERATED ALWAYS AS (record->'customer'->>'name') STORED,
-  ADD COLUMN id_last4 text
-    GENERATED ALWAYS AS (upper(right(record->'customer'->>'idNumber', 4))) STORED,
-  ADD COLUMN credit_last4 text
-    GENERATED ALWAYS AS (upper(right(record->'customer'->>'creditCode', 4))) STORED,
-  ADD COLUMN customer_phone text GENERATED ALWAYS AS (record->'customer'->>'phone') STORED,
-  ADD COLUMN business_code text GENERATED ALWAYS AS (record->>'businessCode') STORED;
-CREATE INDEX applications_wb_app_no_rev ON applications (reverse(app_no) text_pattern_ops);
-CREATE INDEX applications_wb_name ON applications (customer_name text_pattern_ops);
-CREATE INDEX applications_wb_id_last4 ON applications (id_last4);
-CREATE INDEX applications_wb_credit_last4 ON applications (credit_last4)
-  WHERE credit_last4 IS NOT NULL;
-CREATE INDEX applications_wb_phone ON applications (customer_phone text_pattern_ops);
-CREATE INDEX applications_wb_accepted ON applications (accepted_at DESC, id DESC);
-CREATE INDEX applications_wb_hall_accepted ON applications (hall_id, accepted_at DESC, id DESC);
-`,
-  },
-  {
     // Supervision at the centre is counted in SQL (server/central/supervision.ts): what each figure
     // needs from the record as generated columns, and one covering index by hall and acceptance
     // time, so a month of a hall (or of every hall) is an index-only range scan, not a read of
-    // every record. The predicates match shared/staff/supervision.ts inFigure().
+    // every record. The predicates match shared/staff/supervision.ts inFigure(). Its own business
+    // code column: the ids are kept in sorted order, and this one runs before the workbench's.
     id: '20261207_supervision_1_sql_figures',
     sql: `
 ALTER TABLE applications
   ADD COLUMN sup_staff_no text GENERATED ALWAYS AS (record->>'acceptedByStaffNo') STORED,
+  ADD COLUMN sup_business_code text GENERATED ALWAYS AS (record->>'businessCode') STORED,
   ADD COLUMN sup_overridden boolean GENERATED ALWAYS AS (
     CASE WHEN jsonb_typeof(record->'overriddenWarnings') = 'array'
       THEN jsonb_array_length(record->'overriddenWarnings') > 0 ELSE false END) STORED,
@@ -438,7 +416,7 @@ ALTER TABLE applications
     CASE WHEN coalesce(jsonb_typeof(record->'customerRating'), 'null') <> 'object' THEN 0
       WHEN record->'customerRating'->>'bad' = 'true' THEN 2 ELSE 1 END) STORED;
 CREATE INDEX applications_sup_hall_accepted ON applications (hall_id, accepted_at)
-  INCLUDE (sup_staff_no, business_code, status, deadline, sup_overridden, sup_returned,
+  INCLUDE (sup_staff_no, sup_business_code, status, deadline, sup_overridden, sup_returned,
     sup_promised, sup_rating);
 `,
   },
@@ -463,6 +441,30 @@ CREATE TABLE supervision_notes (
 );
 CREATE INDEX supervision_notes_hall_period ON supervision_notes (hall_id, period_to, period_from);
 CREATE INDEX supervision_notes_staff ON supervision_notes (staff_no, period_to);
+`,
+  },
+  {
+    // The centre's workbench searches every hall's applications: the searched parts of the record
+    // as generated columns (push.ts writes only the record), each with its index. A serial
+    // (0002, 20261207-0002) is a suffix of the number: found through reverse(app_no).
+    id: '20261207_workbench_1_search_indexes',
+    sql: `
+ALTER TABLE applications
+  ADD COLUMN customer_name text GENERATED ALWAYS AS (record->'customer'->>'name') STORED,
+  ADD COLUMN id_last4 text
+    GENERATED ALWAYS AS (upper(right(record->'customer'->>'idNumber', 4))) STORED,
+  ADD COLUMN credit_last4 text
+    GENERATED ALWAYS AS (upper(right(record->'customer'->>'creditCode', 4))) STORED,
+  ADD COLUMN customer_phone text GENERATED ALWAYS AS (record->'customer'->>'phone') STORED,
+  ADD COLUMN business_code text GENERATED ALWAYS AS (record->>'businessCode') STORED;
+CREATE INDEX applications_wb_app_no_rev ON applications (reverse(app_no) text_pattern_ops);
+CREATE INDEX applications_wb_name ON applications (customer_name text_pattern_ops);
+CREATE INDEX applications_wb_id_last4 ON applications (id_last4);
+CREATE INDEX applications_wb_credit_last4 ON applications (credit_last4)
+  WHERE credit_last4 IS NOT NULL;
+CREATE INDEX applications_wb_phone ON applications (customer_phone text_pattern_ops);
+CREATE INDEX applications_wb_accepted ON applications (accepted_at DESC, id DESC);
+CREATE INDEX applications_wb_hall_accepted ON applications (hall_id, accepted_at DESC, id DESC);
 `,
   },
 ];

@@ -167,7 +167,7 @@ for (const { variant, skipReason } of forEachDb()) {
           await tx.query('SET LOCAL enable_seqscan = off');
           await tx.query('SET LOCAL enable_bitmapscan = off');
           const r = await tx.query<{ 'QUERY PLAN': string }>(
-            `EXPLAIN SELECT hall_id, sup_staff_no, business_code, count(*),
+            `EXPLAIN SELECT hall_id, sup_staff_no, sup_business_code, count(*),
                     count(*) FILTER (WHERE sup_returned), count(*) FILTER (WHERE sup_rating = 2)
                FROM applications
               WHERE hall_id = ANY($1::int[]) AND accepted_at >= $2::timestamptz
