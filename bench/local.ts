@@ -321,6 +321,61 @@ async function main(): Promise<void> {
     const benchHeap = await heapMB(page);
     log(`  JS heap after the runs (after GC): ${r1(benchHeap)} MB`);
 
+    // Offline sign-in with the configured slow hash (scrypt, shared/config/staff.json).
+    const signIns = await page.evaluate(() => window.__halldeskBench!.signIns(22));
+    const signInP95 = percentile(signIns.slice(2), 95);
+    log(
+      `  offline sign-in:     p50 ${r1(percentile(signIns.slice(2), 50))} ms  p95 ${r1(signInP95)} ms`,
+    );
+    // Supervision: the hall manager's page, fresh, until its first figures show (this month,
+    // the page's default), and the counting of 30 days of the store (50 clerks).
+    const sup30: number[] = [];
+    let sup30Info = { clerks: 0, accepted: 0 };
+    for (let i = 0; i < 6; i++) {
+      const r = await page.evaluate(() => window.__halldeskBench!.supervision(30));
+      if (i > 0) sup30.push(r.ms);
+      sup30Info = { clerks: r.clerks, accepted: r.accepted };
+    }
+    log(
+      `  supervision, 30 days counted: p50 ${r1(percentile(sup30, 50))} ms  ` +
+        `(${sup30Info.accepted} applications, ${sup30Info.clerks} clerks)`,
+    );
+    const supPage: number[] = [];
+    const supCount: number[] = [];
+    if (pageKind === 'desk') {
+      for (let i = 0; i < 3; i++) {
+        const fresh = await context.newPage();
+        await fresh.goto(`${server.url}/#/supervision`);
+        try {
+          await fresh.waitForSelector('[data-testid="sup-*-accepted"]', { timeout: 15_000 });
+          // The page's own marks (SupervisionPage.tsx): navigation start → figures on screen,
+          // and the page's counting alone (the rest is the desk's start-up).
+          const m = await fresh.evaluate(async () => {
+            for (let k = 0; k < 50; k++) {
+              const f = performance.getEntriesByName('halldesk:supervision-figures')[0];
+              const s = performance.getEntriesByName('halldesk:supervision-start')[0];
+              if (f && s) return { at: f.startTime, count: f.startTime - s.startTime };
+              await new Promise((r) => setTimeout(r, 20));
+            }
+            return null;
+          });
+          if (m) {
+            supPage.push(m.at);
+            supCount.push(m.count);
+          }
+        } catch {
+          log('  supervision page: no figures within 15 s');
+        }
+        await fresh.close();
+      }
+      if (supPage.length)
+        log(
+          `  supervision page first figures (fresh load, this month): p50 ${r1(percentile(supPage, 50))} ms ` +
+            `from navigation start, of which the page's counting ${r1(percentile(supCount, 50))} ms`,
+        );
+    }
+    const supervisionFirstMs = supPage.length ? percentile(supPage, 50) : percentile(sup30, 50);
+
     // First rows of the desk's list: fresh loads of the list route, until the first row shows.
     let firstRowsMs: number;
     let firstRowsHow: string;
@@ -474,6 +529,10 @@ async function main(): Promise<void> {
       firstRowsSource: loads.length === 5 ? 'desk-list' : 'repo-query',
       page: pageKind,
       seedPerSec: Math.round(N / seedSec),
+      signInP95Ms: r1(signInP95),
+      supervisionFirstMs: r1(supervisionFirstMs),
+      supervision30dMs: r1(percentile(sup30, 50)),
+      supervisionCountMs: supCount.length ? r1(percentile(supCount, 50)) : null,
     };
     const targets: [string, number, number][] = [
       ['submit p95', result.submitP95Ms, 30],
@@ -483,6 +542,8 @@ async function main(): Promise<void> {
       ['search app number p95', result.searchAppNoP95Ms, 50],
       ['first rows', result.firstRowsMs, 300],
       ['heap MB', result.heapMB, 300],
+      ['offline sign-in p95', result.signInP95Ms, 800],
+      ['supervision first figures', result.supervisionFirstMs, 1000],
     ];
     for (const [label, value, limit] of targets) {
       log(`  ${value <= limit ? 'OK  ' : 'OVER'} ${label}: ${value} (target ≤ ${limit})`);

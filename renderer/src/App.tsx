@@ -55,6 +55,10 @@ const SupervisionPage = lazyPage(
   () => import('./staff/SupervisionPage').then((m) => m.SupervisionPage),
   'SupervisionPage',
 );
+const MyWorkPage = lazyPage(
+  () => import('./staff/MyWorkPage').then((m) => m.MyWorkPage),
+  'MyWorkPage',
+);
 const SyncPanel = lazyPage(() => import('./sync').then((m) => m.SyncPanel), 'SyncPanel');
 // The centre's workbench (served at /workbench/ by the central endpoint): no desk database.
 const WorkbenchPage = lazyPage(
@@ -81,6 +85,7 @@ function deskPageFor(path: string): { preload(): Promise<void> } | null {
   if (path === '/sync') return SyncPanel;
   if (path === '/settings') return SettingsPage;
   if (path === '/supervision') return SupervisionPage;
+  if (path === '/mywork') return MyWorkPage;
   const q = queueRoutes.find((r) => r.path === path);
   return q?.Component.preload ? { preload: q.Component.preload } : null;
 }
@@ -338,6 +343,8 @@ function Routes() {
     page = <SettingsPage />;
   } else if (path === '/supervision') {
     page = <SupervisionPage />;
+  } else if (path === '/mywork') {
+    page = <MyWorkPage />;
   } else {
     const q = queueRoutes.find((r) => r.path === path);
     if (q) {

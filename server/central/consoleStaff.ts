@@ -70,8 +70,8 @@ export async function consoleStaffSection(db: Db): Promise<string> {
       ),
     )
     .join('');
-  return `<section id="supervision"><h2>工作监督（${esc(sup.from)} 至 ${esc(sup.to)}） <span class="muted">Supervision per clerk and hall; <code>GET /api/v1/admin/supervision?hall=&amp;from=&amp;to=</code></span></h2>
-<table><thead><tr><th>营业厅</th><th>工号</th><th>姓名</th><th class="num">受理</th><th class="num">忽略提示受理</th><th class="num">驳回</th><th class="num">后补未交</th><th class="num">超期</th><th class="num">评价</th><th class="num">差评</th><th>差评原因</th></tr></thead><tbody>
+  return `<section id="supervision"><h2>工作监督（${esc(sup.from)} 至 ${esc(sup.to)}） <span class="muted">Supervision per clerk and hall; <code>GET /api/v1/admin/supervision?hall=&amp;from=&amp;to=</code>; charts, records and notes: <a href="/workbench/#/workbench/supervision">工作台 · 工作监督</a></span></h2>
+<table><thead><tr><th>营业厅</th><th>工号</th><th>姓名</th><th class="num">受理</th><th class="num">忽略提示受理</th><th class="num">退回/驳回</th><th class="num">后补未交</th><th class="num">超期</th><th class="num">评价</th><th class="num">差评</th><th>差评原因</th></tr></thead><tbody>
 ${supRows || '<tr><td colspan="11" class="muted">本月还没有受理</td></tr>'}
 </tbody></table></section>
 

@@ -48,6 +48,7 @@ export const ROUTE_PERMISSIONS: Record<string, Need> = {
   'POST /staff/:no/reset-password': 'staff.manage',
   'POST /staff/import': 'staff.manage',
   'GET /supervision': 'supervision.hall',
+  'GET /supervision/records': 'supervision.hall',
   'POST /supervision/notes': 'supervision.hall',
 };
 

@@ -114,12 +114,16 @@ export async function buildPullPage(
               WHEN 'feedback' THEN
                 CASE WHEN $4::boolean AND fb.version_device_id = $5::uuid THEN NULL
                      ELSE fb.record::text END
+              WHEN 'supervision_note' THEN
+                CASE WHEN $4::boolean AND sn.version_device_id = $5::uuid THEN NULL
+                     ELSE sn.record::text END
               WHEN 'attachment' THEN
                 (t.record || jsonb_build_object('complete', coalesce(b.complete, false)))::text
             END AS rec
        FROM hall_feed f
        LEFT JOIN applications a ON f.entity = 'application' AND a.id = f.entity_id
        LEFT JOIN feedback fb ON f.entity = 'feedback' AND fb.id = f.entity_id
+       LEFT JOIN supervision_notes sn ON f.entity = 'supervision_note' AND sn.id = f.entity_id
        LEFT JOIN attachments t ON f.entity = 'attachment' AND t.id = f.entity_id
        LEFT JOIN blobs b ON f.entity = 'attachment' AND b.hall_id = f.hall_id AND b.sha256 = t.sha256
       WHERE f.hall_id = $1 AND f.seq > $2
@@ -137,7 +141,12 @@ export async function buildPullPage(
     hallSeq = seq;
     // A service device (the hall queue service's uplink) gets configuration only.
     if (r.rec === null || auth.kind === 'service') continue;
-    if (r.entity === 'application' || r.entity === 'feedback' || r.entity === 'attachment') {
+    if (
+      r.entity === 'application' ||
+      r.entity === 'feedback' ||
+      r.entity === 'attachment' ||
+      r.entity === 'supervision_note'
+    ) {
       parts.push(`{"kind":"${r.entity}","seq":${seq},"record":${r.rec}}`);
     }
   }

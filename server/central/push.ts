@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import type { Application as ApplicationT, Feedback as FeedbackT } from '../../shared/domain/model';
 import { Application, AttachmentMeta, Feedback } from '../../shared/domain/model';
 import type { Change, ChangeResult, PushResponse } from '../../shared/protocol';
+import { SupervisionNote } from '../../shared/staff/notes';
 import {
   MAX_PUSH_BATCH,
   MAX_QUEUE_EVENT_CHARS,
@@ -64,6 +65,13 @@ type Prepared =
       hash: string;
       entity: 'attachment';
       record: z.infer<typeof AttachmentMeta>;
+    }
+  | {
+      kind: 'ok';
+      change: Change;
+      hash: string;
+      entity: 'supervision_note';
+      record: SupervisionNote;
     }
   | {
       kind: 'ok';
@@ -119,6 +127,12 @@ function prepare(change: Change, auth: DeviceAuth, crossHall: string[]): Prepare
       if (!r.ok) return invalid(r.reason);
       if (r.record.hallCode !== auth.hallCode) crossHall.push(change.changeId);
       return { kind: 'ok', change, hash, entity: 'feedback', record: r.record };
+    }
+    case 'supervision_note': {
+      const r = parseRecord(SupervisionNote, change, '表彰/纠错记录不符合格式 (invalid note)');
+      if (!r.ok) return invalid(r.reason);
+      if (r.record.hallCode !== auth.hallCode) crossHall.push(change.changeId);
+      return { kind: 'ok', change, hash, entity: 'supervision_note', record: r.record };
     }
     case 'attachment': {
       const r = parseRecord(AttachmentMeta, change, '附件数据不符合格式 (invalid attachment)');
@@ -305,7 +319,8 @@ async function withStaff(
     q,
     auth,
     prepared.flatMap((p) =>
-      p.kind === 'ok' && (p.entity === 'application' || p.entity === 'feedback')
+      p.kind === 'ok' &&
+      (p.entity === 'application' || p.entity === 'feedback' || p.entity === 'supervision_note')
         ? [
             {
               changeId: p.change.changeId,
@@ -362,8 +377,10 @@ async function readSnapshot(
   ];
   const feedbackIds = idsOf('feedback');
   const attachmentIds = idsOf('attachment');
+  const noteIds = idsOf('supervision_note');
   const version = `d.push_count::text || '|' || ${versionsOf('applications', '$4')} || '|' ||
-          ${versionsOf('feedback', '$5')} || '|' || ${versionsOf('attachments', '$6')}`;
+          ${versionsOf('feedback', '$5')} || '|' || ${versionsOf('attachments', '$6')} || '|' ||
+          ${versionsOf('supervision_notes', '$7')}`;
   const states = (table: string, param: string) =>
     `(SELECT coalesce(json_agg(json_build_object('id', id, 'hall_id', hall_id, 'record', record,
               'last_device_id', last_device_id, 'last_device_seq', last_device_seq)), '[]')
@@ -376,6 +393,7 @@ async function readSnapshot(
       apps: StateRow[] | null;
       feedback: StateRow[] | null;
       attachments: StateRow[] | null;
+      notes: StateRow[] | null;
     }
   >(
     `SELECT d.ack_seq, d.max_seq, d.revoked_at, ${version} AS version
@@ -398,7 +416,8 @@ async function readSnapshot(
                  FROM changes WHERE device_id = $1 AND seq = ANY($3::int[])) c) AS existing,
             ${states('applications', '$4')} AS apps,
             ${states('feedback', '$5')} AS feedback,
-            ${states('attachments', '$6')} AS attachments`
+            ${states('attachments', '$6')} AS attachments,
+            ${states('supervision_notes', '$7')} AS notes`
             }
        FROM devices d JOIN halls h ON h.id = d.hall_id
       WHERE d.id = $1${lock ? ' FOR UPDATE OF d, h' : ''}`,
@@ -409,6 +428,7 @@ async function readSnapshot(
       appIds,
       feedbackIds,
       attachmentIds,
+      noteIds,
     ],
   );
   const device = rows[0];
@@ -444,6 +464,7 @@ async function readSnapshot(
       application: apps,
       feedback: toMap(device.feedback),
       attachment: toMap(device.attachments),
+      supervision_note: toMap(device.notes),
     },
     attachmentApps: apps,
     staffRefused: new Map(),
@@ -458,6 +479,7 @@ function decide(auth: DeviceAuth, prepared: Prepared[], snap: Snapshot, ctx: Pus
     application: new Map(snap.states.application),
     feedback: new Map(snap.states.feedback),
     attachment: new Map(snap.states.attachment),
+    supervision_note: new Map(snap.states.supervision_note),
   };
   const foreign: string[] = [];
   for (const p of prepared) {
@@ -638,7 +660,7 @@ function decide(auth: DeviceAuth, prepared: Prepared[], snap: Snapshot, ctx: Pus
         if (d.changed) keep(d.record, d.echo);
         result = { changeId, seq, status: 'applied' };
       } else {
-        // Attachment metadata: wholly the hall's; the last version sent wins.
+        // Supervision notes and attachment metadata: wholly the hall's; the last version sent wins.
         const changed = !st || canonicalJson(st.record) !== canonicalJson(p.record);
         if (changed) keep(p.record);
         result = { changeId, seq, status: 'applied' };

@@ -1,5 +1,6 @@
 // The person on a pushed record (issue 13): an application or feedback that names a staff
-// member (acceptedByStaffNo on a create, updatedByStaffNo on an update) is refused unless that
+// member (acceptedByStaffNo on a create, updatedByStaffNo on an update), or a commendation /
+// correction (createdByStaffNo, the hall manager who wrote it) is refused unless that
 // person is of the device's hall and holds the role the action needs. A record without a staff
 // number (a desk whose hall has no staff yet) passes as before. A person disabled since is not
 // refused: what they did while signed in offline stays theirs.
@@ -9,8 +10,13 @@ import type { DeviceAuth } from './auth';
 
 export interface StaffCheckInput {
   changeId: string;
-  entity: 'application' | 'feedback';
-  record: { acceptedByStaffNo?: string | undefined; updatedByStaffNo?: string | undefined };
+  entity: 'application' | 'feedback' | 'supervision_note';
+  record: {
+    acceptedByStaffNo?: string | undefined;
+    updatedByStaffNo?: string | undefined;
+    /** A commendation / correction: its writer must be a hall manager of this hall. */
+    createdByStaffNo?: string | undefined;
+  };
   /** The centre already has the record: this is an update. */
   exists: boolean;
 }
@@ -21,6 +27,8 @@ export interface StaffRefusal {
 }
 
 function needFor(i: StaffCheckInput): { staffNo: string | undefined; perms: Permission[] } {
+  if (i.entity === 'supervision_note')
+    return { staffNo: i.record.createdByStaffNo, perms: ['supervision.commend'] };
   if (i.entity === 'application')
     return i.exists
       ? { staffNo: i.record.updatedByStaffNo, perms: ['application.edit'] }

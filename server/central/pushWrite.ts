@@ -3,6 +3,7 @@
 // and attachment completion).
 import type { Application as ApplicationT } from '../../shared/domain/model';
 import type { ChangeResult } from '../../shared/protocol';
+import type { SupervisionNote } from '../../shared/staff/notes';
 import type { Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
 
@@ -20,6 +21,7 @@ export const entityTable = {
   application: 'applications',
   feedback: 'feedback',
   attachment: 'attachments',
+  supervision_note: 'supervision_notes',
 } as const;
 
 export interface NewChange {
@@ -84,6 +86,18 @@ export async function writePlan(
     application_id: (s.record as { applicationId: string }).applicationId,
     sha256: (s.record as { sha256: string }).sha256,
   }));
+  const notes = dirty('supervision_note').map(([id, s]) => {
+    const r = s.record as SupervisionNote;
+    return {
+      id,
+      record: r,
+      seq: s.lastDeviceSeq,
+      staff_no: r.staffNo,
+      kind: r.kind,
+      period_from: r.periodFrom,
+      period_to: r.periodTo,
+    };
+  });
   const feed = feedPositions(plan.feedOrder);
   await tx.query(
     `WITH
@@ -125,6 +139,20 @@ export async function writePlan(
               sha256 = excluded.sha256
         WHERE t.hall_id = excluded.hall_id
      ),
+     notes AS (
+       INSERT INTO supervision_notes AS t (id, hall_id, staff_no, kind, period_from, period_to,
+              record, last_device_id, last_device_seq, version_device_id, updated_at)
+       SELECT x.id, $1, x.staff_no, x.kind, x.period_from, x.period_to, x.record, $2, x.seq, $2,
+              now()
+         FROM jsonb_to_recordset($12::jsonb) AS x(id uuid, record jsonb, seq int, staff_no text,
+              kind text, period_from date, period_to date)
+       ON CONFLICT (id) DO UPDATE SET staff_no = excluded.staff_no, kind = excluded.kind,
+              period_from = excluded.period_from, period_to = excluded.period_to,
+              record = excluded.record, last_device_id = excluded.last_device_id,
+              last_device_seq = excluded.last_device_seq,
+              version_device_id = excluded.version_device_id, updated_at = now()
+        WHERE t.hall_id = excluded.hall_id
+     ),
      qe AS (
        INSERT INTO queue_events (hall_id, id, device_id, payload)
        SELECT $1, x.id, $2, x.payload FROM jsonb_to_recordset($6::jsonb) AS x(id text, payload jsonb)
@@ -164,6 +192,7 @@ export async function writePlan(
       JSON.stringify(plan.newChanges),
       ack.ackSeq,
       ack.maxSeq,
+      JSON.stringify(notes),
     ],
   );
 }

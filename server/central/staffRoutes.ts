@@ -9,7 +9,8 @@ import { verifyHallChains } from './auditChain';
 import type { DeviceAuth } from './auth';
 import { fail } from './errors';
 import { createStaffSession, operatorHallScope, requireHall, type Operator } from './operator';
-import { hallSupervision } from './supervision';
+import { hallSupervision, supervisionRecords } from './supervision';
+import { createNote } from './supervisionNotes';
 import {
   createStaff,
   findStaff,
@@ -67,6 +68,13 @@ export function registerStaffAdminRoutes(a: FastifyInstance, db: Db): void {
   a.get<{ Querystring: { hall?: string; from?: string; to?: string } }>(
     '/supervision',
     async (req) => hallSupervision(db, req.query, operatorHallScope(op(req))),
+  );
+  // The notes come with GET /supervision (per hall); written by a hall manager only.
+  a.post('/supervision/notes', async (req, reply) =>
+    reply.status(201).send({ note: await createNote(db, op(req), req.body) }),
+  );
+  a.get<{ Querystring: Record<string, string | undefined> }>('/supervision/records', async (req) =>
+    supervisionRecords(db, req.query, operatorHallScope(op(req))),
   );
   a.get<{ Querystring: { hall?: string } }>('/audit/verify', async (req) => {
     if (!req.query.hall) fail('E_BAD_REQUEST', '需要 hall 参数 (hall required)');

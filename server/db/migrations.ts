@@ -467,6 +467,57 @@ CREATE TABLE feedback_escalations (
 CREATE INDEX feedback_escalations_manager ON feedback_escalations (manager_no, escalated_at DESC);
 `,
   },
+  {
+    // Supervision at the centre is counted in SQL (server/central/supervision.ts): what each figure
+    // needs from the record as generated columns, and one covering index by hall and acceptance
+    // time, so a month of a hall (or of every hall) is an index-only range scan, not a read of
+    // every record. The predicates match shared/staff/supervision.ts inFigure(). Its own business
+    // code column: the ids are kept in sorted order, and this one runs before the workbench's.
+    id: '20261207b_02_supervision_sql_figures',
+    sql: `
+ALTER TABLE applications
+  ADD COLUMN sup_staff_no text GENERATED ALWAYS AS (record->>'acceptedByStaffNo') STORED,
+  ADD COLUMN sup_business_code text GENERATED ALWAYS AS (record->>'businessCode') STORED,
+  ADD COLUMN sup_overridden boolean GENERATED ALWAYS AS (
+    CASE WHEN jsonb_typeof(record->'overriddenWarnings') = 'array'
+      THEN jsonb_array_length(record->'overriddenWarnings') > 0 ELSE false END) STORED,
+  ADD COLUMN sup_returned boolean GENERATED ALWAYS AS (
+    status = 'rejected'
+    OR jsonb_path_exists(record, '$.history[*] ? (@.to == "rejected" || exists(@.reasonCode))'))
+    STORED,
+  ADD COLUMN sup_promised boolean GENERATED ALWAYS AS (
+    jsonb_path_exists(record, '$.documents[*] ? (@.status == "to_follow")')) STORED,
+  ADD COLUMN sup_rating smallint GENERATED ALWAYS AS (
+    CASE WHEN coalesce(jsonb_typeof(record->'customerRating'), 'null') <> 'object' THEN 0
+      WHEN record->'customerRating'->>'bad' = 'true' THEN 2 ELSE 1 END) STORED;
+CREATE INDEX applications_sup_hall_accepted ON applications (hall_id, accepted_at)
+  INCLUDE (sup_staff_no, sup_business_code, status, deadline, sup_overridden, sup_returned,
+    sup_promised, sup_rating);
+`,
+  },
+  {
+    // Commendations and corrections (shared/staff/notes.ts): pushed by a hall manager's desk or
+    // written in the admin API, pulled by the hall's desks like feedback (hall_feed entity
+    // 'supervision_note'). Listed per hall and period, and per person.
+    id: '20261207b_03_supervision_notes',
+    sql: `
+CREATE TABLE supervision_notes (
+  id uuid PRIMARY KEY,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  staff_no text NOT NULL,
+  kind text NOT NULL,
+  period_from date NOT NULL,
+  period_to date NOT NULL,
+  record jsonb NOT NULL,
+  last_device_id uuid,
+  last_device_seq integer,
+  version_device_id uuid,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX supervision_notes_hall_period ON supervision_notes (hall_id, period_to, period_from);
+CREATE INDEX supervision_notes_staff ON supervision_notes (staff_no, period_to);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

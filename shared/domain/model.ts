@@ -280,7 +280,7 @@ export const OutboxEntry = z.object({
   changeId: z.string().uuid(),
   /** Per-device increasing sequence number; the server acknowledges up to it. */
   seq: positiveInt32,
-  entity: z.enum(['application', 'feedback', 'attachment', 'queue_event']),
+  entity: z.enum(['application', 'feedback', 'attachment', 'queue_event', 'supervision_note']),
   entityId: z.string(),
   op: z.enum(['create', 'update']),
   payload: z.unknown(),

@@ -2,6 +2,7 @@
 // The server validates requests with these; the desk may validate responses with them.
 import { z } from 'zod';
 import { Application, Feedback } from '../domain/model';
+import { SupervisionNote } from '../staff/notes';
 import { FIELD_MAX, MAX_ENROLLMENT_CODE_TTL_MINUTES, MAX_PUSH_BATCH } from './limits';
 import { isoDateTime, positiveInt32, text, trimmedText } from './safe';
 
@@ -89,7 +90,13 @@ export type RevokeSelfResponse = z.infer<typeof RevokeSelfResponse>;
 
 // ---------------------------------------------------------------- push
 
-export const ChangeEntity = z.enum(['application', 'feedback', 'attachment', 'queue_event']);
+export const ChangeEntity = z.enum([
+  'application',
+  'feedback',
+  'attachment',
+  'queue_event',
+  'supervision_note',
+]);
 export type ChangeEntity = z.infer<typeof ChangeEntity>;
 
 /**
@@ -214,6 +221,12 @@ export const PullFeedbackChange = z.object({
   seq: z.number().int(),
   record: Feedback,
 });
+/** A commendation or correction of the hall (shared/staff/notes.ts). */
+export const PullSupervisionNoteChange = z.object({
+  kind: z.literal('supervision_note'),
+  seq: z.number().int(),
+  record: SupervisionNote,
+});
 export const PullAttachmentChange = z.object({
   kind: z.literal('attachment'),
   seq: z.number().int(),
@@ -244,11 +257,13 @@ export const PullChange = z.discriminatedUnion('kind', [
   PullFeedbackChange,
   PullAttachmentChange,
   PullConfigChange,
+  PullSupervisionNoteChange,
 ]);
 export type PullApplicationChange = z.infer<typeof PullApplicationChange>;
 export type PullFeedbackChange = z.infer<typeof PullFeedbackChange>;
 export type PullAttachmentChange = z.infer<typeof PullAttachmentChange>;
 export type PullConfigChange = z.infer<typeof PullConfigChange>;
+export type PullSupervisionNoteChange = z.infer<typeof PullSupervisionNoteChange>;
 export type PullChange = z.infer<typeof PullChange>;
 
 export const PullResponse = z.object({

@@ -125,4 +125,5 @@ export const staffPaths = {
   adminStaffImport: '/api/v1/admin/staff/import',
   adminAuditVerify: '/api/v1/admin/audit/verify',
   adminSupervision: '/api/v1/admin/supervision',
+  adminSupervisionRecords: '/api/v1/admin/supervision/records',
 } as const;

@@ -32,6 +32,7 @@ export const PERMISSIONS = [
   'supervision.all',
   'audit.read',
   'application.transition',
+  'supervision.commend',
 ] as const;
 export const Permission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof Permission>;
@@ -66,6 +67,8 @@ export const StaffConfig = z.object({
   supervision: z.object({
     /** Days after acceptance a promised (后补) document may take before it counts as missed. */
     promisedDocumentDays: z.number().int().min(0).max(365),
+    /** How far back (days of acceptance) the clerk's 我的工作 lists the back office's returns. */
+    returnNoticeDays: z.number().int().min(1).max(3650).default(90),
   }),
   scrypt: z.object({
     N: z

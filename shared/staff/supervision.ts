@@ -11,10 +11,15 @@ export interface Figures {
   name: string;
   accepted: number;
   byType: Record<string, number>;
+  /** Accepted per Shanghai day (YYYY-MM-DD): the trend chart. */
+  byDay: Record<string, number>;
   /** Accepted past review warnings ("确认受理" despite warnings). */
   overridden: number;
-  /** Moved to 已驳回 by the back office (returned). */
+  /** Returned by the back office (a 退回/补正 move with a reason code) or moved to 已驳回: an
+   * acceptance error of the clerk who accepted it. */
   returned: number;
+  /** Returns by reason code (settings.workbench.returnReasons), counted once per application. */
+  returnReasons: Record<string, number>;
   /** Documents promised (后补) and still outstanding after the allowed days. */
   promisedOutstanding: number;
   /** Open past the whole-process deadline. */
@@ -23,9 +28,22 @@ export interface Figures {
   badRatings: number;
   /** Reasons the customers gave with bad ratings, and how often. */
   badReasons: Record<string, number>;
-  /** The application ids behind the figures (the drill-down). */
+  /** The application ids behind the figures (the drill-down). The centre's SQL figures leave it
+   * empty: its drill-down is GET /api/v1/admin/supervision/records. */
   ids: string[];
 }
+
+/** The figures a drill-down can open: each names the records behind one number. */
+export const FIGURES = [
+  'accepted',
+  'overridden',
+  'returned',
+  'promisedOutstanding',
+  'overdue',
+  'rated',
+  'badRatings',
+] as const;
+export type FigureKey = (typeof FIGURES)[number];
 
 export interface SuperviseOptions {
   /** Inclusive acceptance date range, YYYY-MM-DD in Asia/Shanghai. */
@@ -42,8 +60,10 @@ function empty(staffNo: string | null, name: string): Figures {
     name,
     accepted: 0,
     byType: {},
+    byDay: {},
     overridden: 0,
     returned: 0,
+    returnReasons: {},
     promisedOutstanding: 0,
     overdue: 0,
     rated: 0,
@@ -62,19 +82,49 @@ function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The reason codes of the back office's returns of an application, each once. */
+export function returnCodes(a: Application): string[] {
+  return [...new Set(a.history.flatMap((h) => (h.reasonCode ? [h.reasonCode] : [])))];
+}
+
+/** Whether the application counts in one figure (the drill-down's filter; add() counts the same). */
+export function inFigure(a: Application, figure: FigureKey, o: SuperviseOptions): boolean {
+  switch (figure) {
+    case 'accepted':
+      return true;
+    case 'overridden':
+      return (a.overriddenWarnings?.length ?? 0) > 0;
+    case 'returned':
+      return (
+        a.status === 'rejected' || a.history.some((h) => h.to === 'rejected' || !!h.reasonCode)
+      );
+    case 'promisedOutstanding':
+      return (
+        addDays(shanghaiDay(a.acceptedAt), o.promisedDays) < o.today &&
+        a.documents.some((d) => d.status === 'to_follow')
+      );
+    case 'overdue':
+      return !isTerminal(a.status) && a.deadline < o.today;
+    case 'rated':
+      return !!a.customerRating;
+    case 'badRatings':
+      return !!a.customerRating?.bad;
+  }
+}
+
 function add(f: Figures, a: Application, o: SuperviseOptions): void {
   f.accepted++;
   f.ids.push(a.id);
   f.byType[a.businessCode] = (f.byType[a.businessCode] ?? 0) + 1;
-  if (a.overriddenWarnings?.length) f.overridden++;
-  if (a.status === 'rejected' || a.history.some((h) => h.to === 'rejected')) f.returned++;
-  const acceptedDay = shanghaiDay(a.acceptedAt);
-  if (
-    addDays(acceptedDay, o.promisedDays) < o.today &&
-    a.documents.some((d) => d.status === 'to_follow')
-  )
-    f.promisedOutstanding++;
-  if (!isTerminal(a.status) && a.deadline < o.today) f.overdue++;
+  const day = shanghaiDay(a.acceptedAt);
+  f.byDay[day] = (f.byDay[day] ?? 0) + 1;
+  if (inFigure(a, 'overridden', o)) f.overridden++;
+  if (inFigure(a, 'returned', o)) {
+    f.returned++;
+    for (const c of returnCodes(a)) f.returnReasons[c] = (f.returnReasons[c] ?? 0) + 1;
+  }
+  if (inFigure(a, 'promisedOutstanding', o)) f.promisedOutstanding++;
+  if (inFigure(a, 'overdue', o)) f.overdue++;
   if (a.customerRating) {
     f.rated++;
     if (a.customerRating.bad) {

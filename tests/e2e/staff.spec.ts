@@ -5,6 +5,7 @@
 // centre, back, receives the application with the first clerk's number.
 import { expect, test, type Page } from '@playwright/test';
 import type { Application } from '../../shared/domain/model';
+import { workbenchPaths } from '../../shared/protocol/workbench';
 import { KNOWN } from './support/ids';
 import { TestCentre } from './support/centre';
 import {
@@ -57,7 +58,7 @@ async function setSecret(page: Page, value: string) {
 test('a clerk signs in offline, accepts, locks; the next clerk signs in and may not configure; the manager sees and exports the figures', async ({
   page,
 }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   // Enrollment; the first sync brings the hall's staff, and from then on the desk needs a person.
   await page.goto('/#/sync');
   const form = page.getByTestId('enrollment-form');
@@ -154,17 +155,57 @@ test('a clerk signs in offline, accepts, locks; the next clerk signs in and may 
     })
     .toEqual(['C101:false', 'C102:false', 'M101:true']);
 
+  // The back office returns C101's application with a reason code: an acceptance error of C101.
+  const moved = await centre.admin<{ next: { state: string; kind: string }[] }>(
+    'GET',
+    workbenchPaths.application(appNo),
+  );
+  const forward = moved.next.find((n) => n.kind === 'forward')!.state;
+  await centre.admin('POST', workbenchPaths.move(appNo), { to: forward, actor: '王后台' });
+  await centre.admin('POST', workbenchPaths.move(appNo), {
+    to: 'accepted',
+    actor: '王后台',
+    reasonCode: 'missing_documents',
+    note: '缺房产证明',
+  });
+
   // The hall manager signs in (shift change), sees the clerks' figures from the desk's own data
-  // and exports them; the XLSX is opened and its rows checked.
+  // (the return pulled), opens the records behind a figure, records a correction about the
+  // returned application, and exports; the XLSX is opened and its rows checked.
   await page.getByTestId('shift-change-header').click();
   await signIn(page, 'M101', temp.M101!);
   await setSecret(page, 'Zhang2026ab');
   await page.getByTestId('pin-skip').click();
+  await page.goto('/#/sync');
+  await page.getByTestId('sync-now').click();
   await page.goto('/#/supervision');
   const table = page.getByTestId('supervision-table');
   await expect(table.getByRole('row', { name: /C101/ })).toContainText('王一');
-  await table.getByRole('row', { name: /C101/ }).click();
-  await expect(page.getByTestId('supervision-drill')).toContainText('(1)');
+  await expect
+    .poll(
+      async () => {
+        await page.goto('/#/sync');
+        await page.getByTestId('sync-now').click();
+        await page.goto('/#/supervision');
+        return page.getByTestId('sup-C101-returned').textContent();
+      },
+      { timeout: 30_000 },
+    )
+    .toBe('1');
+  await expect(table.getByRole('row', { name: /C101/ })).toContainText('资料不全，需补正×1');
+  await page.getByTestId('sup-C101-returned').click();
+  const drill = page.getByTestId('supervision-drill');
+  await expect(drill).toContainText('(1)');
+  await expect(drill.getByTestId('drill-row')).toHaveText(appNo);
+  // The charts load after the figures (own chunk) and draw.
+  await expect(page.getByTestId('supervision-ranking').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('supervision-trend').locator('canvas')).toBeVisible();
+  await drill.getByRole('button', { name: '记纠错' }).click();
+  await page.getByTestId('note-text').fill('房产证明漏收，已补正');
+  await page.getByTestId('note-save').click();
+  await expect(page.getByTestId('note-row')).toContainText('房产证明漏收，已补正');
+  await expect(page.getByTestId('note-row')).toContainText(appNo);
+
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByTestId('supervision-export').click(),
@@ -174,22 +215,64 @@ test('a clerk signs in offline, accepts, locks; the next clerk signs in and may 
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
   const ws = wb.getWorksheet('工作监督')!;
-  expect(ws.getRow(2).values).toEqual([
-    undefined,
+  expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual([
+    '排名',
     '工号',
     '姓名',
     '受理',
     '忽略提示受理',
-    '驳回',
+    '退回/驳回',
+    '退回原因',
     '后补未交',
     '超期',
     '评价',
     '差评',
     '差评原因',
+    '表彰',
+    '纠错',
   ]);
-  const body = [3, 4].map((i) => (ws.getRow(i).values as unknown[]).slice(1, 4));
-  expect(body).toEqual([
-    ['C101', '王一', 1],
-    ['合计', '全厅', 1],
+  const body = [3, 4].map((i) => (ws.getRow(i).values as unknown[]).slice(1));
+  expect(body.map((r) => [...r.slice(0, 7), ...r.slice(12, 14)])).toEqual([
+    [1, 'C101', '王一', 1, 0, 1, '资料不全，需补正×1', 0, 1],
+    ['', '合计', '全厅', 1, 0, 1, '资料不全，需补正×1', 0, 1],
   ]);
+  const ns = wb.getWorksheet('表彰与纠错')!;
+  expect((ns.getRow(2).values as unknown[]).slice(1, 7)).toEqual([
+    '纠错',
+    'C101',
+    '王一',
+    expect.stringMatching(/^\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}$/),
+    '房产证明漏收，已补正',
+    appNo,
+  ]);
+
+  // The correction goes to the centre as its own record and shows with the centre's figures.
+  await page.goto('/#/sync');
+  await page.getByTestId('sync-now').click();
+  await expect
+    .poll(
+      async () => {
+        const r = await centre.admin<{
+          halls: { notes: { text: string; createdByStaffNo: string }[] }[];
+        }>('GET', `/api/v1/admin/supervision?hall=${HALL}`);
+        return r.halls[0]!.notes.map((n) => `${n.createdByStaffNo}:${n.text}`);
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual(['M101:房产证明漏收，已补正']);
+
+  // The clerk sees the return and its reason: on the application's history and in 我的工作,
+  // with the correction written about them.
+  await page.getByTestId('shift-change-header').click();
+  await signIn(page, 'C101', 'Wang2026abc');
+  await expect(page.getByTestId('staff-signed-in')).toHaveText('王一（C101）');
+  await page.goto('/#/mywork');
+  const notice = page.getByTestId('return-notice');
+  await expect(notice).toHaveCount(1);
+  await expect(notice).toContainText(appNo);
+  await expect(notice).toContainText('资料不全，需补正');
+  await expect(notice).toContainText('缺房产证明');
+  await expect(page.getByTestId('my-note')).toContainText('房产证明漏收，已补正');
+  await notice.getByRole('link', { name: appNo }).click();
+  await expect(page.getByTestId('return-reason')).toContainText('资料不全，需补正');
 });

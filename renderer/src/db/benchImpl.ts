@@ -8,6 +8,10 @@ import { deriveApplicationKeys } from './keys';
 import { openDatabase } from './open';
 import * as repo from './repo';
 import type { SearchKind } from './search';
+import { Dexie } from 'dexie';
+import { makeVerifier } from '../../../shared/staff/password';
+import { applyDirectory, signIn } from '../staff/local';
+import { deskSupervision } from '../staff/supervisionData';
 
 declare global {
   interface Window {
@@ -45,6 +49,13 @@ export interface BenchApi {
   heapMB(): number | null;
   /** What the desk's start-up costs the store: a new connection opened, then the first page. */
   openTiming(): Promise<{ openMs: number; firstPageMs: number }>;
+  /** The supervision figures of the last `days` days (staff/supervisionData.ts), timed. */
+  supervision(days: number): Promise<{ ms: number; clerks: number; accepted: number }>;
+  /**
+   * Offline sign-ins (staff/local.ts signIn, the configured slow hash) against a directory in a
+   * separate database (the bench's desk stays without staff); the time of each.
+   */
+  signIns(n: number): Promise<number[]>;
 }
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
@@ -182,6 +193,9 @@ function synthetic(i: number, n: number, r: () => number, perDay: number): Appli
     commitmentSigned: false,
     acceptedAt,
     acceptedBy: 'bench',
+    // 50 clerks (the supervision bench); a few accepted past warnings.
+    acceptedByStaffNo: `S${String(i % 50).padStart(3, '0')}`,
+    ...(i % 41 === 0 ? { overriddenWarnings: ['W_BENCH'] } : {}),
     deadline,
     status,
     history: [{ from: null, to: 'accepted', at: acceptedAt, actor: 'bench' }],
@@ -299,6 +313,47 @@ export function installBenchHook(): void {
       const t2 = performance.now();
       fresh.close();
       return { openMs: t1 - t0, firstPageMs: t2 - t1 };
+    },
+
+    async supervision(days) {
+      const db = await ensureDb();
+      const day = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+      const today = day(Date.now());
+      const t0 = performance.now();
+      const d = await deskSupervision(db, day(Date.now() - (days - 1) * DAY_MS), today, today);
+      return { ms: performance.now() - t0, clerks: d.clerks.length, accepted: d.hall.accepted };
+    },
+
+    async signIns(n) {
+      const db = new HallDeskDB('halldesk-bench-signin');
+      await db.open();
+      const password = 'Bench2026pass';
+      const verifier = await makeVerifier(password);
+      await applyDirectory(db, {
+        hallCode: HALL,
+        serverTime: new Date().toISOString(),
+        staff: [
+          {
+            staffNo: 'S001',
+            name: '试一',
+            roles: ['clerk'],
+            state: 'active',
+            mustChange: false,
+            pwVersion: 1,
+            verifier,
+          },
+        ],
+      });
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const r = await signIn(db, 'S001', password);
+        out.push(performance.now() - t0);
+        if (!r.ok) throw new Error(`bench sign-in refused: ${r.message}`);
+      }
+      db.close();
+      await Dexie.delete('halldesk-bench-signin');
+      return out;
     },
 
     heapMB() {

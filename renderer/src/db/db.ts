@@ -8,6 +8,7 @@ import type {
   OutboxEntry,
 } from '../../../shared/domain/model';
 import type { AuditEntry } from './audit';
+import type { SupervisionNote } from '../../../shared/staff/notes';
 import { deriveApplicationKeys, deriveFeedbackKeys } from './keys';
 
 /** Default database name used by the app; tests pass unique names. */
@@ -108,7 +109,15 @@ export const SCHEMA_V4 = {
   audit: '++id, at, entityId',
 } as const;
 
-export const CURRENT_SCHEMA_VERSION = 5;
+/**
+ * v6: commendations and corrections (shared/staff/notes.ts), per person and by period end. No
+ * data to migrate.
+ */
+export const SCHEMA_V6 = {
+  supervisionNotes: 'id, staffNo, periodTo',
+} as const;
+
+export const CURRENT_SCHEMA_VERSION = 6;
 
 export class HallDeskDB extends Dexie {
   applications!: EntityTable<StoredApplication, 'id'>;
@@ -120,6 +129,7 @@ export class HallDeskDB extends Dexie {
   meta!: EntityTable<MetaRecord, 'key'>;
   settings!: EntityTable<SettingRecord, 'key'>;
   audit!: EntityTable<AuditEntry, 'id'>;
+  supervisionNotes!: EntityTable<SupervisionNote, 'id'>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: HallDeskDBOptions = {}) {
     super(name, {
@@ -194,6 +204,8 @@ export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
         row.searchKeys = deriveFeedbackKeys(row).searchKeys;
       });
   });
+  if (upTo < 6) return;
+  db.version(6).stores(SCHEMA_V6);
 }
 
 /**

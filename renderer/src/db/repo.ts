@@ -19,6 +19,7 @@ import {
   type StoredAttachment,
   type StoredFeedback,
 } from './db';
+import type { SupervisionNote } from '../../../shared/staff/notes';
 import { currentStaffActor } from '../staff/actor';
 import { appendAudit, auditRow, currentActor } from './audit';
 import { deriveApplicationKeys, deriveFeedbackKeys, normalizeText } from './keys';
@@ -94,7 +95,7 @@ export interface ApplicationChange {
  * record after the change: an Application (its `serverVersion` is the centre version the
  * change was made on), a Feedback, or an AttachmentMeta (bytes stay in `attachments`).
  */
-export type OutboxPayload = Application | Feedback | AttachmentMeta;
+export type OutboxPayload = Application | Feedback | AttachmentMeta | SupervisionNote;
 
 const SEQ_KEY = 'outbox.seq';
 
@@ -107,7 +108,7 @@ function nowIso(): string {
  * together with the table of the change it describes: the sequence counter, the entry and the
  * change then commit together, so seq is per-device increasing and never reused.
  */
-async function appendOutbox(
+export async function appendOutbox(
   db: HallDeskDB,
   entity: OutboxEntry['entity'],
   entityId: string,

@@ -41,6 +41,7 @@ import { type DeskConfig, useDeskConfig, useProfile } from './config';
 import { deadlineView } from './formModel';
 import { formatDateTime } from './Receipt';
 import { ApplicationUploads } from '../sync/UploadProgress';
+import { returnReasonLabel } from '../staff/returnReason';
 import { AttachmentTags, ScanButtons, useAttachments } from './Scans';
 
 export function ApplicationDetail(props: { id: string }) {
@@ -346,6 +347,11 @@ function Detail(props: { app: Application }) {
               <span>
                 {formatDateTime(h.at)} · {h.from ? `${stateLabel(h.from, lang)} → ` : ''}
                 <strong>{stateLabel(h.to, lang)}</strong> · {h.actor}
+                {h.reasonCode && (
+                  <Tag color="orange" style={{ marginLeft: 6 }} data-testid="return-reason">
+                    {t('退回', 'Returned')}：{returnReasonLabel(cfg, h.reasonCode, lang)}
+                  </Tag>
+                )}
                 {h.note ? ` · ${h.note}` : ''}
               </span>
             ),

@@ -1,15 +1,30 @@
 // 工作监督 on the desk: the hall manager's per-clerk figures for a range (this month by default),
-// from the desk's own data, with a drill-down to the applications behind a clerk's row and the
-// XLSX export. Needs supervision.hall.
+// from the desk's own data; every figure opens the records behind it (table cells and the
+// charts), ranking and trend charts (ECharts, own chunk, after the first figures), commendations
+// and corrections, and the XLSX export. Needs supervision.hall.
 import { Button, Card, DatePicker, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
-import type { Figures } from '../../../shared/staff/supervision';
+import type { Application } from '../../../shared/domain/model';
+import type { FigureKey, Figures } from '../../../shared/staff/supervision';
 import { activeDb } from '../db/db';
-import { useT } from '../i18n';
+import { useDeskConfig, useProfile } from '../desk/config';
+import { pick, useLang, useT } from '../i18n';
+import { lazyPage } from '../ui/lazyPage';
 import { Link } from '../ui/router';
-import { RequirePermission } from './Guard';
-import { deskSupervision, supervisionXlsx } from './supervisionData';
+import { FIGURE_COLUMNS, staffKey } from './figureColumns';
+import { RequirePermission, useMay } from './Guard';
+import { listNotes } from './notes';
+import type { DrillTarget } from './SupervisionCharts';
+import { NotesPanel, type NoteDraft } from './SupervisionNotes';
+import { deskSupervision, drillRecords, type DeskSupervision } from './supervisionData';
+import { supervisionXlsx } from './supervisionXlsx';
+
+const SupervisionCharts = lazyPage(
+  () => import('./SupervisionCharts').then((m) => m.default),
+  'SupervisionCharts',
+  { quiet: true },
+);
 
 export function SupervisionPage() {
   const t = useT();
@@ -25,21 +40,47 @@ export function SupervisionPage() {
 
 function SupervisionBody() {
   const t = useT();
+  const lang = useLang();
+  const cfg = useDeskConfig();
+  const profile = useProfile();
   const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs()]);
-  const [data, setData] = useState<{ clerks: Figures[]; hall: Figures } | null>(null);
-  const [open, setOpen] = useState<Figures | null>(null);
+  const [data, setData] = useState<DeskSupervision | null>(null);
+  const [drill, setDrill] = useState<DrillTarget | null>(null);
+  const [draft, setDraft] = useState<NoteDraft | null>(null);
   const from = range[0].format('YYYY-MM-DD');
   const to = range[1].format('YYYY-MM-DD');
   useEffect(() => {
     let live = true;
+    setData(null);
+    setDrill(null);
+    // Marks for bench:local (supervisionFirstMs): the counting starts, the first figures are in.
+    performance.mark('halldesk:supervision-start');
     void deskSupervision(activeDb(), from, to, dayjs().format('YYYY-MM-DD')).then((d) => {
-      if (live) setData(d);
+      if (!live) return;
+      setData(d);
+      requestAnimationFrame(() => performance.mark('halldesk:supervision-figures'));
     });
     return () => {
       live = false;
     };
   }, [from, to]);
+  const reasons = cfg.settings.workbench.returnReasons;
+  const reasonLabel = (code: string) => {
+    const r = reasons.find((x) => x.code === code);
+    return r ? pick(lang, r.label, r.labelEn) : code;
+  };
   const rows = data ? [...data.clerks, data.hall] : [];
+  const cell = (figure: FigureKey) => (v: number, f: Figures) => (
+    <a
+      data-testid={`sup-${staffKey(f.staffNo)}-${figure}`}
+      onClick={(e) => {
+        e.stopPropagation();
+        setDrill({ staffNo: f.staffNo, figure });
+      }}
+    >
+      {v}
+    </a>
+  );
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
@@ -53,7 +94,15 @@ function SupervisionBody() {
           disabled={!data}
           onClick={async () => {
             if (!data) return;
-            const blob = await supervisionXlsx('本厅', from, to, data);
+            const notes = await listNotes(activeDb(), from, to);
+            const blob = await supervisionXlsx(
+              profile?.hallCode || '本厅',
+              from,
+              to,
+              data,
+              notes,
+              (c) => reasons.find((x) => x.code === c)?.label ?? c,
+            );
             const a = document.createElement('a');
             a.href = URL.createObjectURL(blob);
             a.download = `工作监督-${from}-${to}.xlsx`;
@@ -69,9 +118,12 @@ function SupervisionBody() {
         data-testid="supervision-table"
         loading={!data}
         pagination={false}
-        rowKey={(f) => f.staffNo ?? '-'}
+        rowKey={(f) => staffKey(f.staffNo)}
         dataSource={rows}
-        onRow={(f) => ({ onClick: () => setOpen(f), style: { cursor: 'pointer' } })}
+        onRow={(f) => ({
+          onClick: () => setDrill({ staffNo: f.staffNo, figure: 'accepted' }),
+          style: { cursor: 'pointer' },
+        })}
         columns={[
           {
             title: t('工号', 'Staff no.'),
@@ -79,42 +131,122 @@ function SupervisionBody() {
               f.staffNo === '*' ? t('合计', 'Total') : (f.staffNo ?? t('未记录', 'Not recorded')),
           },
           { title: t('姓名', 'Name'), dataIndex: 'name' },
-          { title: t('受理', 'Accepted'), dataIndex: 'accepted', align: 'right' },
-          { title: t('忽略提示受理', 'Past warnings'), dataIndex: 'overridden', align: 'right' },
-          { title: t('驳回', 'Returned'), dataIndex: 'returned', align: 'right' },
+          ...FIGURE_COLUMNS.map((c) => ({
+            title: t(c.zh, c.en),
+            dataIndex: c.figure,
+            align: 'right' as const,
+            render: cell(c.figure),
+          })),
           {
-            title: t('后补未交', 'Promised, missing'),
-            dataIndex: 'promisedOutstanding',
-            align: 'right',
+            title: t('退回原因', 'Return reasons'),
+            render: (_: unknown, f: Figures) =>
+              Object.entries(f.returnReasons)
+                .map(([k, v]) => `${reasonLabel(k)}×${v}`)
+                .join('；'),
           },
-          { title: t('超期', 'Overdue'), dataIndex: 'overdue', align: 'right' },
-          { title: t('评价', 'Rated'), dataIndex: 'rated', align: 'right' },
-          { title: t('差评', 'Bad'), dataIndex: 'badRatings', align: 'right' },
           {
             title: t('差评原因', 'Reasons'),
-            render: (_: unknown, f) =>
+            render: (_: unknown, f: Figures) =>
               Object.entries(f.badReasons)
                 .map(([k, v]) => `${k}×${v}`)
                 .join('；'),
           },
         ]}
       />
-      {open && (
-        <Card
-          size="small"
-          style={{ marginTop: 12 }}
-          title={`${open.name} · ${t('明细', 'Records')} (${open.ids.length})`}
-          data-testid="supervision-drill"
-        >
-          <Space wrap>
-            {open.ids.slice(0, 200).map((id) => (
-              <Link key={id} to={`/desk/app/${id}`}>
-                {id.slice(0, 8)}
-              </Link>
-            ))}
-          </Space>
-        </Card>
+      {data && drill && (
+        <DrillCard
+          data={data}
+          drill={drill}
+          onCorrect={(a) =>
+            setDraft({
+              kind: 'correction',
+              ...(a.acceptedByStaffNo ? { staffNo: a.acceptedByStaffNo } : {}),
+              ref: { entity: 'application', id: a.id, label: a.appNo },
+            })
+          }
+        />
+      )}
+      {data && data.hall.accepted > 0 && (
+        <div style={{ marginTop: 12 }}>
+          <SupervisionCharts
+            clerks={data.clerks}
+            hall={data.hall}
+            from={from}
+            to={to}
+            selected={drill && drill.staffNo !== '*' ? drill.staffNo : undefined}
+            onDrill={setDrill}
+          />
+        </div>
+      )}
+      {data && (
+        <NotesPanel
+          from={from}
+          to={to}
+          clerks={data.clerks}
+          staffNo={drill && drill.staffNo !== '*' ? drill.staffNo : undefined}
+          draft={draft}
+          setDraft={setDraft}
+        />
       )}
     </>
+  );
+}
+
+function DrillCard(props: {
+  data: DeskSupervision;
+  drill: DrillTarget;
+  onCorrect: (a: Application) => void;
+}) {
+  const t = useT();
+  const canNote = useMay('supervision.commend');
+  const { data, drill } = props;
+  const records = drillRecords(data, drill.staffNo, drill.figure, drill.day);
+  const who =
+    drill.staffNo === '*'
+      ? t('全厅', 'Hall')
+      : drill.staffNo === null
+        ? t('未记录', 'Not recorded')
+        : (data.clerks.find((c) => c.staffNo === drill.staffNo)?.name ?? drill.staffNo);
+  const col = FIGURE_COLUMNS.find((c) => c.figure === drill.figure)!;
+  return (
+    <Card
+      size="small"
+      style={{ marginTop: 12 }}
+      title={`${who} · ${t(col.zh, col.en)}${drill.day ? ` · ${drill.day}` : ''} (${records.length})`}
+      data-testid="supervision-drill"
+    >
+      <Table<Application>
+        size="small"
+        rowKey="id"
+        pagination={{ pageSize: 20, showSizeChanger: false }}
+        dataSource={records}
+        columns={[
+          {
+            title: t('申请编号', 'Number'),
+            render: (_: unknown, a) => (
+              <Link to={`/desk/app/${a.id}`} data-testid="drill-row">
+                {a.appNo}
+              </Link>
+            ),
+          },
+          { title: t('客户', 'Customer'), render: (_: unknown, a) => a.customer.name },
+          { title: t('业务', 'Business'), dataIndex: 'businessCode' },
+          {
+            title: t('受理时间', 'Accepted'),
+            render: (_: unknown, a) => dayjs(a.acceptedAt).format('MM-DD HH:mm'),
+          },
+          { title: t('受理人', 'Clerk'), dataIndex: 'acceptedBy' },
+          {
+            title: '',
+            render: (_: unknown, a) =>
+              canNote && (
+                <Button size="small" type="link" onClick={() => props.onCorrect(a)}>
+                  {t('记纠错', 'Correction')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+    </Card>
   );
 }

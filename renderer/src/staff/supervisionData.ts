@@ -1,18 +1,33 @@
 // The hall manager's supervision on the desk, from the desk's own records (works offline): the
 // applications accepted in a date range (time index `t`), counted by shared/staff/supervision.ts,
-// and the XLSX a supervisor sends upward (exceljs, loaded only when exporting).
+// and the records behind one figure (drill-down). The export is supervisionXlsx.ts.
 import type { Application } from '../../../shared/domain/model';
 import { staffConfig } from '../../../shared/staff/roles';
-import { supervise, type Figures } from '../../../shared/staff/supervision';
+import {
+  inFigure,
+  shanghaiDay,
+  supervise,
+  type FigureKey,
+  type Figures,
+  type SuperviseOptions,
+} from '../../../shared/staff/supervision';
 import type { HallDeskDB, StoredApplication } from '../db/db';
 import { timeKey } from '../db/keys';
+
+export interface DeskSupervision {
+  clerks: Figures[];
+  hall: Figures;
+  /** The records counted (the drill-down filters them). */
+  apps: Application[];
+  options: SuperviseOptions;
+}
 
 export async function deskSupervision(
   db: HallDeskDB,
   from: string,
   to: string,
   today: string,
-): Promise<{ clerks: Figures[]; hall: Figures }> {
+): Promise<DeskSupervision> {
   // Shanghai days: from 16:00 UTC the day before to 16:00 UTC on the last day.
   const lo = timeKey(Date.parse(`${from}T00:00:00+08:00`));
   const hi = timeKey(Date.parse(`${to}T23:59:59.999+08:00`));
@@ -20,57 +35,26 @@ export async function deskSupervision(
     .where('t')
     .between(lo, hi, true, true)
     .toArray();
-  return supervise(rows as Application[], {
-    from,
-    to,
-    today,
-    promisedDays: staffConfig.supervision.promisedDocumentDays,
-  });
+  const apps = rows as Application[];
+  const options = { from, to, today, promisedDays: staffConfig.supervision.promisedDocumentDays };
+  return { ...supervise(apps, options), apps, options };
 }
 
-export const XLSX_COLUMNS = [
-  ['工号', 'staffNo'],
-  ['姓名', 'name'],
-  ['受理', 'accepted'],
-  ['忽略提示受理', 'overridden'],
-  ['驳回', 'returned'],
-  ['后补未交', 'promisedOutstanding'],
-  ['超期', 'overdue'],
-  ['评价', 'rated'],
-  ['差评', 'badRatings'],
-  ['差评原因', 'badReasons'],
-] as const;
-
-/** The figures as an XLSX workbook (one sheet per clerk table, total last). */
-export async function supervisionXlsx(
-  hallCode: string,
-  from: string,
-  to: string,
-  data: { clerks: Figures[]; hall: Figures },
-): Promise<Blob> {
-  const { default: ExcelJS } = await import('exceljs');
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('工作监督');
-  ws.addRow([`${hallCode} 工作监督 ${from} 至 ${to}`]);
-  ws.addRow(XLSX_COLUMNS.map(([zh]) => zh));
-  for (const f of [...data.clerks, data.hall]) {
-    ws.addRow([
-      f.staffNo === '*' ? '合计' : (f.staffNo ?? '未记录'),
-      f.name,
-      f.accepted,
-      f.overridden,
-      f.returned,
-      f.promisedOutstanding,
-      f.overdue,
-      f.rated,
-      f.badRatings,
-      Object.entries(f.badReasons)
-        .map(([k, v]) => `${k}×${v}`)
-        .join('；'),
-    ]);
-  }
-  const buf = await wb.xlsx.writeBuffer();
-  return new Blob([buf], {
-    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  });
+/** The records behind one figure of one clerk (null: 未记录, '*': the hall), newest first. */
+export function drillRecords(
+  d: DeskSupervision,
+  staffNo: string | null,
+  figure: FigureKey,
+  day?: string,
+): Application[] {
+  return d.apps
+    .filter(
+      (a) =>
+        (staffNo === '*' || (a.acceptedByStaffNo ?? null) === staffNo) &&
+        (!day || shanghaiDay(a.acceptedAt) === day) &&
+        shanghaiDay(a.acceptedAt) >= d.options.from &&
+        shanghaiDay(a.acceptedAt) <= d.options.to &&
+        inFigure(a, figure, d.options),
+    )
+    .sort((x, y) => (x.acceptedAt < y.acceptedAt ? 1 : -1));
 }

@@ -33,6 +33,7 @@ const ENTITY_LABEL: Record<OutboxEntry['entity'], [string, string]> = {
   feedback: ['意见反馈', 'Feedback'],
   attachment: ['附件', 'Attachment'],
   queue_event: ['排队记录', 'Queue event'],
+  supervision_note: ['表彰/纠错', 'Commendation / correction'],
 };
 
 function describe(e: OutboxEntry): string {

@@ -407,7 +407,15 @@ export function createDexieSyncStore(
       // so no change is skipped and a re-applied page is harmless (records are whole states).
       await db.transaction(
         'rw',
-        [db.applications, db.feedback, db.outbox, db.meta, db.settings, db.attachments],
+        [
+          db.applications,
+          db.feedback,
+          db.outbox,
+          db.meta,
+          db.settings,
+          db.attachments,
+          db.supervisionNotes,
+        ],
         async () => {
           for (const c of changes) {
             switch (c.kind) {
@@ -428,6 +436,10 @@ export function createDexieSyncStore(
                 await db.feedback.put(toStoredFeedback(record));
                 break;
               }
+              case 'supervision_note':
+                if (await unsentFor(c.record.id)) break;
+                await db.supervisionNotes.put(c.record);
+                break;
               case 'attachment':
                 if (c.record.complete) await db.meta.delete(META.uploadPrefix + c.record.id);
                 break;

@@ -26,6 +26,7 @@ export function navEntries(lang: Lang): NavEntry[] {
     if (!r.fullScreen) items.push({ key: r.path, label: t(r.title, r.titleEn), icon: 'app' });
   }
   items.push({ key: '/supervision', label: t('工作监督', 'Supervision'), icon: 'app' });
+  items.push({ key: '/mywork', label: t('我的工作', 'My work'), icon: 'app' });
   items.push({ key: '/settings', label: t('设置', 'Settings'), icon: 'settings' });
   return items;
 }

@@ -33,6 +33,7 @@ import { tr, useLang, useLangStore, useT } from '../i18n';
 import { matchPath, navigate, useHashLocation } from '../ui/router';
 import { ApiError, saveToken, savedToken, workbenchApi, type SearchParams } from './api';
 import { ComplaintsList, ComplaintView } from './ComplaintsPage';
+import { SupervisionView } from './SupervisionView';
 
 const ACTOR_KEY = 'halldesk.workbench.actor';
 
@@ -63,6 +64,9 @@ export function WorkbenchPage() {
         <a href="#/workbench/feedback" data-testid="nav-complaints">
           {t('意见投诉', 'Complaints')}
         </a>
+        <a href="#/workbench/supervision" data-testid="wb-nav-supervision">
+          {t('工作监督', 'Supervision')}
+        </a>
         <span style={{ flex: 1 }} />
         <Segmented
           value={lang}
@@ -81,6 +85,8 @@ export function WorkbenchPage() {
           <ComplaintView id={fbMatch.id} onAuthLost={onAuthLost} />
         ) : onFeedback ? (
           <ComplaintsList onAuthLost={onAuthLost} />
+        ) : loc.path === '/workbench/supervision' ? (
+          <SupervisionRoute onAuthLost={onAuthLost} />
         ) : appMatch?.id ? (
           <ApplicationView id={appMatch.id} onAuthLost={onAuthLost} />
         ) : (
@@ -89,6 +95,11 @@ export function WorkbenchPage() {
       </Layout.Content>
     </Layout>
   );
+}
+
+/** 工作监督 (SupervisionView.tsx) with the workbench's error handling. */
+function SupervisionRoute({ onAuthLost }: { onAuthLost: () => void }) {
+  return <SupervisionView onError={useApiError(onAuthLost)} />;
 }
 
 function TokenForm({ onToken }: { onToken: (t: string) => void }) {

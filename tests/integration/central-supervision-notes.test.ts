@@ -1,0 +1,147 @@
+// Commendations and corrections end to end at the centre: pushed by a desk as their own entity
+// ('supervision_note'), refused unless the writer is a hall manager of the device's hall, pulled
+// by the hall's other desks, written through the admin API by a hall manager only, and listed
+// with the hall's supervision figures.
+import { describe, expect, it } from 'vitest';
+import type { PullResponse } from '../../shared/protocol';
+import { paths } from '../../shared/protocol';
+import type { SupervisionNote } from '../../shared/staff/notes';
+import { staffPaths } from '../../shared/staff/directory';
+import { centralForSuite } from '../support/centralSuite';
+import type { TestCentral } from '../support/server';
+import { call, createHall, enrollDevice, forEachDb } from '../support/server';
+import { change, device, push, type TestDevice } from '../support/serverClient';
+
+const NOTES = `${staffPaths.adminSupervision}/notes`;
+
+function note(hallCode: string, over: Partial<SupervisionNote> = {}): SupervisionNote {
+  const today = new Date().toISOString().slice(0, 10);
+  return {
+    id: crypto.randomUUID(),
+    hallCode,
+    kind: 'correction',
+    staffNo: 'N1',
+    staffName: '甲一',
+    periodFrom: today,
+    periodTo: today,
+    text: '身份证复印件漏收',
+    ref: { entity: 'application', id: crypto.randomUUID(), label: 'NA01-20261207-0001' },
+    createdAt: new Date().toISOString(),
+    createdByStaffNo: 'NM',
+    createdByName: '甲主管',
+    ...over,
+  };
+}
+
+for (const { variant, skipReason } of forEachDb()) {
+  describe.skipIf(skipReason !== null)(`supervision notes at the centre (${variant})`, () => {
+    let c: TestCentral;
+    let a: TestDevice;
+    let a2: TestDevice;
+    let managerToken = '';
+    let clerkToken = '';
+    centralForSuite(variant, 'supnotes', async (central) => {
+      c = central;
+      await createHall(c, 'NA01', '甲营业厅');
+      await createHall(c, 'NB01', '乙营业厅');
+      a = device(await enrollDevice(c, 'NA01'));
+      a2 = device(await enrollDevice(c, 'NA01'));
+      const mk = async (staffNo: string, name: string, hallCode: string, roles: string[]) => {
+        const pw = (
+          await call(c.url, 'POST', staffPaths.adminStaff, {
+            token: c.adminToken,
+            body: { staffNo, name, hallCode, roles },
+          })
+        ).body.temporaryPassword as string;
+        return (
+          await call(c.url, 'POST', staffPaths.session, {
+            body: { staffNo, password: pw, newPassword: 'Tianqi2026' },
+          })
+        ).body.token as string;
+      };
+      clerkToken = await mk('N1', '甲一', 'NA01', ['clerk']);
+      managerToken = await mk('NM', '甲主管', 'NA01', ['hall_manager']);
+      await mk('NBM', '乙主管', 'NB01', ['hall_manager']);
+    });
+
+    it('a hall manager’s note is applied and pulled by the other desk; a clerk’s is refused', async () => {
+      const good = note('NA01');
+      const byClerk = note('NA01', { createdByStaffNo: 'N1', kind: 'commendation' });
+      const byOtherHall = note('NA01', { createdByStaffNo: 'NBM' });
+      const r = await push(c, a, [
+        change(a, 'supervision_note', good),
+        change(a, 'supervision_note', byClerk),
+        change(a, 'supervision_note', byOtherHall),
+        change(a, 'supervision_note', { ...good, id: crypto.randomUUID(), text: '' }),
+      ]);
+      expect(r.status).toBe(200);
+      expect(r.body.results.map((x) => [x.status, 'code' in x ? x.code : undefined])).toEqual([
+        ['applied', undefined],
+        ['rejected', 'E_STAFF_ROLE'],
+        ['rejected', 'E_STAFF_HALL'],
+        ['rejected', 'E_VALIDATION'],
+      ]);
+      const stored = await c.server.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM supervision_notes',
+      );
+      expect(stored.rows[0]!.n).toBe(1);
+
+      const pulled = await call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=500`, {
+        token: a2.token,
+      });
+      const notes = pulled.body.changes.filter((x) => x.kind === 'supervision_note');
+      expect(notes.map((x) => x.record)).toEqual([good]);
+
+      const sup = await call(c.url, 'GET', `${staffPaths.adminSupervision}?hall=NA01`, {
+        token: managerToken,
+      });
+      expect(sup.body.halls[0].notes.map((n: SupervisionNote) => n.id)).toEqual([good.id]);
+    });
+
+    it('the admin API takes a note from the hall manager only', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const body = {
+        hallCode: 'NA01',
+        kind: 'commendation',
+        staffNo: 'N1',
+        periodFrom: today,
+        periodTo: today,
+        text: '全月零差错',
+      };
+      const byClerk = await call(c.url, 'POST', NOTES, { token: clerkToken, body });
+      expect(byClerk.status).toBe(403);
+      expect(byClerk.body.error.code).toBe('E_STAFF_ROLE');
+      const byAdmin = await call(c.url, 'POST', NOTES, { token: c.adminToken, body });
+      expect(byAdmin.body.error.code).toBe('E_STAFF_ROLE');
+      const otherHall = await call(c.url, 'POST', NOTES, {
+        token: managerToken,
+        body: { ...body, hallCode: 'NB01' },
+      });
+      expect(otherHall.body.error.code).toBe('E_STAFF_HALL');
+      const badPeriod = await call(c.url, 'POST', NOTES, {
+        token: managerToken,
+        body: { ...body, periodFrom: '2026-12-31', periodTo: '2026-12-01' },
+      });
+      expect(badPeriod.status).toBe(400);
+      const before = await c.server.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM supervision_notes',
+      );
+      const ok = await call(c.url, 'POST', NOTES, { token: managerToken, body });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+      expect(ok.body.note).toMatchObject({ staffName: '甲一', createdByStaffNo: 'NM' });
+      const after = await c.server.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM supervision_notes',
+      );
+      expect(after.rows[0]!.n).toBe(before.rows[0]!.n + 1);
+      // The desks of the hall pull it.
+      const pulled = await call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=500`, {
+        token: a.token,
+      });
+      expect(
+        pulled.body.changes.some(
+          (x) => x.kind === 'supervision_note' && x.record.id === ok.body.note.id,
+        ),
+      ).toBe(true);
+    });
+  });
+}
