@@ -66,12 +66,16 @@ function pct(xs: number[], p: number): number {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!);
 }
 
-/** CPU seconds (user + system) a process used so far, from /proc. */
-function cpuMs(pid: number): number {
+/** CPU milliseconds (user, system) a process used so far, from /proc. */
+function cpuSplitMs(pid: number): { user: number; sys: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  // USER_HZ is 100 on Linux
+  return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
+}
+function cpuMs(pid: number): number {
+  const c = cpuSplitMs(pid);
+  return c.user + c.sys;
 }
 
 interface Endpoint {
@@ -83,7 +87,16 @@ interface Endpoint {
 async function startEndpoint(env: Record<string, string>): Promise<Endpoint> {
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=32', '--import', 'tsx', 'server/central/main.ts'],
+    [
+      '--max-semi-space-size=32',
+      // FLEET_CPU_PROF=<dir>: a V8 CPU profile of each endpoint process (written when it stops).
+      ...(process.env.FLEET_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.FLEET_CPU_PROF)}`]
+        : []),
+      '--import',
+      'tsx',
+      'server/central/main.ts',
+    ],
     {
       cwd: SERVER_DIR,
       env: {
@@ -270,16 +283,20 @@ async function main(): Promise<void> {
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`calibration pull → ${res.status}`);
     };
-    for (let k = 0; k < 3; k++) await pagePull(cal[k % cal.length]!, 500 + k);
+    for (let k = 0; k < 10; k++) await pagePull(cal[k % cal.length]!, 500 + k);
     const pid = endpoints[0]!.child.pid!;
     const cpu0 = cpuMs(pid);
-    const PAGES = 30;
+    const split0 = cpuSplitMs(pid);
+    const PAGES = 60;
+    const calDesks = desks.filter((x) => x.creds.endpoint === endpoints[0]!.url).slice(0, 20);
     for (let k = 0; k < PAGES; k++) {
-      const d = desks.filter((x) => x.creds.endpoint === endpoints[0]!.url)[k % 20]!;
-      await pagePull(d, 7 + k * 13);
+      await pagePull(calDesks[k % calDesks.length]!, 7 + k * 13);
     }
     const pullPageCpuMs = Math.round(((cpuMs(pid) - cpu0) / PAGES) * 10) / 10;
-    log(`[fleet] endpoint CPU per uncached 1,000-record page: ${pullPageCpuMs} ms`);
+    const split1 = cpuSplitMs(pid);
+    log(
+      `[fleet] endpoint CPU per uncached 1,000-record page: ${pullPageCpuMs} ms (user ${Math.round(((split1.user - split0.user) / PAGES) * 10) / 10}, system ${Math.round(((split1.sys - split0.sys) / PAGES) * 10) / 10}; load average ${os.loadavg()[0]!.toFixed(1)})`,
+    );
     if (process.argv.includes('--calibrate-only')) {
       console.log(JSON.stringify({ serverDir: SERVER_DIR, pullPageCpuMs }));
       return;
@@ -424,6 +441,7 @@ async function main(): Promise<void> {
         status429: stats.status429,
         networkErrors: stats.networkErrors,
         refused: stats.refused,
+        firstRefusal: stats.firstRefusal,
         pullP50Ms: pct(
           stats.pull.map(([, ms]) => ms),
           50,

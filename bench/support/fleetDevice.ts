@@ -11,7 +11,9 @@ import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { Backoff } from '../../renderer/src/sync/backoff';
+import { makeApplicationNo } from '../../shared/domain/appNumber';
 import type { Application } from '../../shared/domain/model';
+import { initialHistory } from '../../shared/domain/workflow';
 import type { AuditRecord, PushResponse } from '../../shared/protocol';
 import { MAX_PULL_LIMIT, paths } from '../../shared/protocol';
 
@@ -29,6 +31,8 @@ export interface FleetStats {
   networkErrors: number;
   refused: Record<string, number>;
   pushedChanges: number;
+  /** The first refusal's reason, as the centre worded it (the bench prints it). */
+  firstRefusal?: string;
 }
 
 export function newStats(): FleetStats {
@@ -332,8 +336,10 @@ export class VirtualDesk {
         const ok =
           r.status === 'applied' || (r.status === 'duplicate' && r.original.status === 'applied');
         if (!ok) {
-          this.stats.refused[`push_${r.status}`] =
-            (this.stats.refused[`push_${r.status}`] ?? 0) + 1;
+          const why = `push_${r.status}${r.status === 'rejected' ? `_${r.code}` : ''}`;
+          this.stats.refused[why] = (this.stats.refused[why] ?? 0) + 1;
+          if (r.status === 'rejected' && !this.stats.firstRefusal)
+            this.stats.firstRefusal = r.reason;
           continue;
         }
         this.acked.set(e.changeId, e.app.id);
@@ -424,19 +430,24 @@ export class VirtualDesk {
   }
 }
 
+/**
+ * What a desk's acceptance form saves (and the centre's push rules ask of a new record): status
+ * accepted, one acceptance entry whose actor is the accepting clerk, a number of the desk's own
+ * daily sequence (makeApplicationNo), and the customer fields of the valid template.
+ */
 function makeDeskApplication(hallCode: string, deskCode: string, n: number): Application {
   const id = crypto.randomUUID();
   const at = new Date().toISOString();
   return {
     ...BASE_APP,
     id,
-    appNo: `${hallCode}-${deskCode}-20261207-${String(n).padStart(4, '0')}-${id.slice(0, 4)}`,
+    appNo: makeApplicationNo({ hallCode, deskCode, date: at, seq: n }),
     hallCode,
     deskCode,
     acceptedAt: at,
     updatedAt: at,
-    history: [{ from: null, to: 'accepted', at, actor: '柜员' }],
-  } as Application;
+    history: initialHistory(BASE_APP.acceptedBy, at),
+  };
 }
 
 let BASE_APP: Application;
