@@ -327,6 +327,7 @@ async function main(): Promise<void> {
       ),
     );
     clearInterval(progress);
+    stats.recording = false;
     lag.disable();
     const runMs = performance.now() - stats.t0;
     const cpuRun = endpoints.map((e, i) => Math.round(cpuMs(e.child.pid!) - cpuStart[i]!));
@@ -424,9 +425,28 @@ async function main(): Promise<void> {
       ? Math.round(Math.max(...firstPulls))
       : -1;
     const firstPullP50Ms = pct(firstPulls.filter(Number.isFinite), 50);
+    // Steady state: once every desk holds its hall, desks pull from their checkpoint every few
+    // seconds. Measured over the pulls STARTED after the last desk's first full pull, during the
+    // run; with too few of them (the storm never ended) the figure is null, not a made-up 0.
     const steady = stats.pull
       .filter(([t]) => firstPullAllMs >= 0 && t > firstPullAllMs)
       .map(([, ms]) => ms);
+    const steadyPullP99Ms = steady.length >= 100 ? pct(steady, 99) : null;
+    const refusedPushes = Object.entries(stats.refused)
+      .filter(([k]) => k.startsWith('push_'))
+      .reduce((n, [, v]) => n + v, 0);
+    // The bench fails loudly when what it measures is not what a desk does: pushes refused, no
+    // change acknowledged, a change lost or stored twice, a desk's view incomplete.
+    const problems: string[] = [];
+    if (refusedPushes > 0)
+      problems.push(`${refusedPushes} pushed changes refused: ${JSON.stringify(stats.refused)}`);
+    if (stats.pushedChanges === 0) problems.push('no change was acknowledged');
+    if (!exactlyOnce) problems.push('exactlyOnce is false');
+    if (!viewsComplete) problems.push('viewsComplete is false');
+    if (steadyPullP99Ms === null)
+      problems.push(`no steady state measured (${steady.length} pulls after the storm)`);
+    for (const p of problems) console.error(`[fleet] FAILED: ${p}`);
+    failed = problems.length > 0;
     log(
       `[fleet] detail: ${JSON.stringify({
         processes: PROCESSES,
@@ -441,6 +461,8 @@ async function main(): Promise<void> {
         status429: stats.status429,
         networkErrors: stats.networkErrors,
         refused: stats.refused,
+        steadyPulls: steady.length,
+        loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
         firstRefusal: stats.firstRefusal,
         pullP50Ms: pct(
           stats.pull.map(([, ms]) => ms),
@@ -470,9 +492,10 @@ async function main(): Promise<void> {
         pullPageCpuMs,
         pushP99Ms: pct(stats.push, 99),
         healthP99Ms: pct(stats.health, 99),
-        steadyPullP99Ms: pct(steady, 99),
+        steadyPullP99Ms,
         exactlyOnce,
         viewsComplete,
+        ok: problems.length === 0,
       }),
     );
   } finally {
@@ -485,8 +508,11 @@ async function main(): Promise<void> {
   }
 }
 
+/** Set when the run's own checks failed: the process then exits 1 after printing its figures. */
+let failed = false;
+
 main().then(
-  () => process.exit(0),
+  () => process.exit(failed ? 1 : 0),
   (err: unknown) => {
     console.error('[fleet] failed:', err);
     process.exit(1);

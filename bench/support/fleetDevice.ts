@@ -21,6 +21,8 @@ const gzip = promisify(zlib.gzip);
 
 export interface FleetStats {
   t0: number;
+  /** Latencies are recorded while true (the run), not during the drain after it. */
+  recording: boolean;
   health: number[];
   push: number[];
   /** [time since t0, latency] of answered pulls. */
@@ -38,6 +40,7 @@ export interface FleetStats {
 export function newStats(): FleetStats {
   return {
     t0: performance.now(),
+    recording: true,
     health: [],
     push: [],
     pull: [],
@@ -271,7 +274,7 @@ export class VirtualDesk {
       this.stats.networkErrors++;
       throw new RoundFailed(`network: ${(e as Error).message}`);
     }
-    latencies?.push(performance.now() - t);
+    if (this.stats.recording) latencies?.push(performance.now() - t);
     if (r.status >= 200 && r.status < 300) return r;
     if (r.status >= 500) this.stats.errors5xx++;
     if (r.status === 429) this.stats.status429++;
@@ -358,7 +361,7 @@ export class VirtualDesk {
       const t = performance.now();
       const r = await this.call('GET', `${paths.pull}?${q.toString()}`, { timeoutMs: 30_000 });
       // The endpoint's latency: until the whole answer is in (the desk's parse is its own).
-      this.stats.pull.push([t - this.stats.t0, performance.now() - t]);
+      if (this.stats.recording) this.stats.pull.push([t - this.stats.t0, performance.now() - t]);
       const enc = String(r.headers['content-encoding'] ?? 'identity');
       const d = await this.decoder.decode(r.body, enc);
       for (let i = 0; i < d.apps.length; i += 2) {
