@@ -25,8 +25,8 @@ export interface FleetStats {
   recording: boolean;
   health: number[];
   push: number[];
-  /** [time since t0, latency] of answered pulls. */
-  pull: Array<[number, number]>;
+  /** [time since t0, latency, the desk already held its hall] of answered pulls. */
+  pull: Array<[number, number, boolean]>;
   timeouts: number;
   errors5xx: number;
   status429: number;
@@ -361,7 +361,8 @@ export class VirtualDesk {
       const t = performance.now();
       const r = await this.call('GET', `${paths.pull}?${q.toString()}`, { timeoutMs: 30_000 });
       // The endpoint's latency: until the whole answer is in (the desk's parse is its own).
-      if (this.stats.recording) this.stats.pull.push([t - this.stats.t0, performance.now() - t]);
+      if (this.stats.recording)
+        this.stats.pull.push([t - this.stats.t0, performance.now() - t, this.fullPullDone]);
       const enc = String(r.headers['content-encoding'] ?? 'identity');
       const d = await this.decoder.decode(r.body, enc);
       for (let i = 0; i < d.apps.length; i += 2) {
