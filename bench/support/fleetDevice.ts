@@ -11,7 +11,9 @@ import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { Backoff } from '../../renderer/src/sync/backoff';
+import { makeApplicationNo } from '../../shared/domain/appNumber';
 import type { Application } from '../../shared/domain/model';
+import { initialHistory } from '../../shared/domain/workflow';
 import type { AuditRecord, PushResponse } from '../../shared/protocol';
 import { MAX_PULL_LIMIT, paths } from '../../shared/protocol';
 
@@ -19,21 +21,26 @@ const gzip = promisify(zlib.gzip);
 
 export interface FleetStats {
   t0: number;
+  /** Latencies are recorded while true (the run), not during the drain after it. */
+  recording: boolean;
   health: number[];
   push: number[];
-  /** [time since t0, latency] of answered pulls. */
-  pull: Array<[number, number]>;
+  /** [time since t0, latency, the desk already held its hall] of answered pulls. */
+  pull: Array<[number, number, boolean]>;
   timeouts: number;
   errors5xx: number;
   status429: number;
   networkErrors: number;
   refused: Record<string, number>;
   pushedChanges: number;
+  /** The first refusal's reason, as the centre worded it (the bench prints it). */
+  firstRefusal?: string;
 }
 
 export function newStats(): FleetStats {
   return {
     t0: performance.now(),
+    recording: true,
     health: [],
     push: [],
     pull: [],
@@ -267,7 +274,7 @@ export class VirtualDesk {
       this.stats.networkErrors++;
       throw new RoundFailed(`network: ${(e as Error).message}`);
     }
-    latencies?.push(performance.now() - t);
+    if (this.stats.recording) latencies?.push(performance.now() - t);
     if (r.status >= 200 && r.status < 300) return r;
     if (r.status >= 500) this.stats.errors5xx++;
     if (r.status === 429) this.stats.status429++;
@@ -332,8 +339,10 @@ export class VirtualDesk {
         const ok =
           r.status === 'applied' || (r.status === 'duplicate' && r.original.status === 'applied');
         if (!ok) {
-          this.stats.refused[`push_${r.status}`] =
-            (this.stats.refused[`push_${r.status}`] ?? 0) + 1;
+          const why = `push_${r.status}${r.status === 'rejected' ? `_${r.code}` : ''}`;
+          this.stats.refused[why] = (this.stats.refused[why] ?? 0) + 1;
+          if (r.status === 'rejected' && !this.stats.firstRefusal)
+            this.stats.firstRefusal = r.reason;
           continue;
         }
         this.acked.set(e.changeId, e.app.id);
@@ -352,7 +361,8 @@ export class VirtualDesk {
       const t = performance.now();
       const r = await this.call('GET', `${paths.pull}?${q.toString()}`, { timeoutMs: 30_000 });
       // The endpoint's latency: until the whole answer is in (the desk's parse is its own).
-      this.stats.pull.push([t - this.stats.t0, performance.now() - t]);
+      if (this.stats.recording)
+        this.stats.pull.push([t - this.stats.t0, performance.now() - t, this.fullPullDone]);
       const enc = String(r.headers['content-encoding'] ?? 'identity');
       const d = await this.decoder.decode(r.body, enc);
       for (let i = 0; i < d.apps.length; i += 2) {
@@ -424,19 +434,24 @@ export class VirtualDesk {
   }
 }
 
+/**
+ * What a desk's acceptance form saves (and the centre's push rules ask of a new record): status
+ * accepted, one acceptance entry whose actor is the accepting clerk, a number of the desk's own
+ * daily sequence (makeApplicationNo), and the customer fields of the valid template.
+ */
 function makeDeskApplication(hallCode: string, deskCode: string, n: number): Application {
   const id = crypto.randomUUID();
   const at = new Date().toISOString();
   return {
     ...BASE_APP,
     id,
-    appNo: `${hallCode}-${deskCode}-20261207-${String(n).padStart(4, '0')}-${id.slice(0, 4)}`,
+    appNo: makeApplicationNo({ hallCode, deskCode, date: at, seq: n }),
     hallCode,
     deskCode,
     acceptedAt: at,
     updatedAt: at,
-    history: [{ from: null, to: 'accepted', at, actor: '柜员' }],
-  } as Application;
+    history: initialHistory(BASE_APP.acceptedBy, at),
+  };
 }
 
 let BASE_APP: Application;

@@ -58,7 +58,12 @@ async function main(): Promise<void> {
       `\n[central] 管理员令牌 (admin token, shown once): ${server.generatedAdminToken}\n`,
     );
   }
-  const address = await server.app.listen({ port, host });
+  // Listen backlog: 500 desks switched on together open ~1,000 connections within a second.
+  // Node's default (511) overflows while the loop is busy, the kernel drops SYNs and the
+  // clients retry after 1 s, 3 s, 7 s — seconds of "slow health" with an idle handler. The
+  // kernel caps it at net.core.somaxconn (4096 on current Linux).
+  const backlog = envInt('HALLDESK_LISTEN_BACKLOG', 1) ?? 4096;
+  const address = await server.app.listen({ port, host, backlog });
   console.log(
     `[central] listening on ${address} (${databaseUrl ? 'PostgreSQL' : `PGlite at ${dataDir}`}); console: ${address}/console`,
   );

@@ -39,8 +39,7 @@ export function pickEncoding(header: string | string[] | undefined): Encoding {
   return 'identity';
 }
 
-export async function compressPage(text: string, enc: Encoding): Promise<Buffer> {
-  const raw = Buffer.from(text, 'utf8');
+export async function compressPage(raw: Buffer, enc: Encoding): Promise<Buffer> {
   if (enc === 'br') {
     return brotli(raw, {
       params: {
@@ -118,7 +117,7 @@ export function registerPull(
         if (gone()) throw new ClientGone('client closed the connection');
         const page = await buildPullPage(db, auth, parts, head);
         if (gone()) throw new ClientGone('client closed the connection');
-        const body = await compressPage(page.text, enc);
+        const body = await compressPage(page.body, enc);
         if (key) cache.set(page.hasMore ? `full:${key}` : `tail:${tailKey}`, body);
         return body;
       };

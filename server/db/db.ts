@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { CopyOutBinary, parseBinaryCopy } from './copyOut';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -30,6 +31,11 @@ export interface Db extends Queryable {
   ping(timeoutMs: number): Promise<boolean>;
   /** Pool size (1 on PGlite). */
   readonly poolSize: number;
+  /**
+   * PostgreSQL only: one SELECT without parameters (values inlined by the caller, checked) whose
+   * rows come back as raw bytes, not decoded by the driver (copyOut.ts). Absent on PGlite.
+   */
+  rawRows?(select: string): Promise<Array<Array<Buffer | null>>>;
   close(): Promise<void>;
 }
 
@@ -139,6 +145,22 @@ class PgDb implements Db {
 
   async exec(sql: string): Promise<void> {
     await this.pool.query(sql);
+  }
+
+  async rawRows(select: string): Promise<Array<Array<Buffer | null>>> {
+    const copy = new CopyOutBinary(`COPY (${select}) TO STDOUT (FORMAT binary)`);
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      // pg runs any object with submit()/handle*() as a query (a "submittable").
+      void client.query(copy as unknown as pg.QueryConfig);
+      return parseBinaryCopy(await copy.done);
+    } catch (err) {
+      broken = !(err as { code?: string }).code; // no SQLSTATE: the connection itself failed
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Application } from '../../shared/domain/model';
 import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import type { PullChange, PullResponse } from '../../shared/protocol';
-import { paths } from '../../shared/protocol';
+import { decodeCheckpoint, paths } from '../../shared/protocol';
 import { poolSizeFromEnv } from '../../server/db/db';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
@@ -123,6 +123,86 @@ for (const { variant, skipReason } of forEachDb()) {
         const ids = (x: { changes: PullChange[] }) =>
           x.changes.flatMap((y) => (y.kind === 'application' ? [y.record.id] : []));
         expect(ids(after)).toEqual([...ids(again), extra.id]);
+      });
+    });
+
+    it('pages built in the database: skipOwn leaves own records out but moves past them, hasMore is exact', async () => {
+      await withCentral(variant, 'fleet-skipown', {}, async (c) => {
+        await createHall(c, 'FS');
+        const a = device(await enrollDevice(c, 'FS', 'A'));
+        const b = device(await enrollDevice(c, 'FS', 'B'));
+        const fromA = Array.from({ length: 5 }, () => appFor(a));
+        const fromB = Array.from({ length: 3 }, () => appFor(b));
+        const lastA = Array.from({ length: 2 }, () => appFor(a));
+        for (const [d, xs] of [
+          [a, fromA],
+          [b, fromB],
+          [a, lastA],
+        ] as const) {
+          const r = await push(
+            c,
+            d,
+            xs.map((x) => change(d, 'application', x)),
+          );
+          expect(r.status).toBe(200);
+        }
+        const feed = await c.server.db.query<{ feed_seq: string | number }>(
+          "SELECT feed_seq FROM halls WHERE code = 'FS'",
+        );
+        const end = Number(feed.rows[0]!.feed_seq);
+        const pages = async (dev: TestDevice, limit: number, skipOwn: boolean) => {
+          const out: Array<{
+            ids: string[];
+            hallSeq: number;
+            hasMore: boolean;
+            checkpoint: string;
+          }> = [];
+          let cp: string | undefined;
+          for (let i = 0; i < 20; i++) {
+            const q = new URLSearchParams({ limit: String(limit) });
+            if (cp) q.set('checkpoint', cp);
+            if (skipOwn) q.set('skipOwn', '1');
+            const r = await call<PullResponse>(c.url, 'GET', `${paths.pull}?${q.toString()}`, {
+              token: dev.token,
+            });
+            expect(r.status).toBe(200);
+            cp = r.body.checkpoint;
+            out.push({
+              ids: r.body.changes.flatMap((x) => (x.kind === 'application' ? [x.record.id] : [])),
+              hallSeq: decodeCheckpoint(cp)!.hallSeq,
+              hasMore: r.body.hasMore,
+              checkpoint: cp,
+            });
+            if (!r.body.hasMore) break;
+          }
+          return out;
+        };
+        // B skips its own 3: A's 7 arrive in order; 10 positions in pages of 5 are 2 pages.
+        const pb = await pages(b, 5, true);
+        expect(pb.map((p) => p.hasMore)).toEqual([true, false]);
+        expect(pb.flatMap((p) => p.ids)).toEqual([...fromA, ...lastA].map((x) => x.id));
+        expect(pb.at(-1)!.hallSeq).toBe(end);
+        // A's last page holds only its own records: empty, yet the checkpoint moves to the end.
+        const pa = await pages(a, 4, true);
+        expect(pa.flatMap((p) => p.ids)).toEqual(fromB.map((x) => x.id));
+        expect(pa.at(-1)!.ids).toEqual([]);
+        expect(pa.at(-1)!.hallSeq).toBe(end);
+        expect(pa.at(-1)!.hasMore).toBe(false);
+        // Without skipOwn (a rebuilt desk): everything, own records included.
+        const full = await pages(a, 3, false);
+        expect(full.flatMap((p) => p.ids)).toHaveLength(10);
+        expect(full.at(-1)!.hallSeq).toBe(end);
+        // From the end: an empty last page that keeps the checkpoint.
+        const r = await call<PullResponse>(
+          c.url,
+          'GET',
+          `${paths.pull}?checkpoint=${encodeURIComponent(pb.at(-1)!.checkpoint)}`,
+          { token: b.token },
+        );
+        expect(r.status).toBe(200);
+        expect(r.body.changes).toEqual([]);
+        expect(decodeCheckpoint(r.body.checkpoint)!.hallSeq).toBe(end);
+        expect(r.body.hasMore).toBe(false);
       });
     });
 
