@@ -1,12 +1,13 @@
 // The centre's supervision: per clerk and per hall figures for a range of acceptance dates
 // (shared/staff/supervision.ts counts; this reads the records), for every hall in the operator's
 // scope. Names come from the staff directory.
+import { businessDate } from '../../shared/domain/calendar';
 import type { Application } from '../../shared/domain/model';
-import { shanghaiDate } from '../../shared/domain/calendar';
 import { staffConfig } from '../../shared/staff/roles';
 import { supervise, type Figures } from '../../shared/staff/supervision';
 import type { Db } from '../db/db';
 import { fail } from './errors';
+import { hallTimeZone } from './hallZone';
 
 export interface HallSupervision {
   hallCode: string;
@@ -22,7 +23,8 @@ export async function hallSupervision(
   query: { hall?: string; from?: string; to?: string },
   scopeHallId: number | null,
 ): Promise<{ from: string; to: string; halls: HallSupervision[] }> {
-  const today = shanghaiDate();
+  const timeZone = await hallTimeZone(db);
+  const today = businessDate(new Date(), timeZone);
   const from = query.from ?? `${today.slice(0, 8)}01`;
   const to = query.to ?? today;
   if (!DAY.test(from) || !DAY.test(to) || from > to)
@@ -41,8 +43,8 @@ export async function hallSupervision(
   );
   const out: HallSupervision[] = [];
   for (const h of halls.rows) {
-    // A day in Shanghai starts at 16:00 UTC the day before; a little margin either side, the
-    // exact cut is made by supervise().
+    // A hall day starts up to 14 h before or after midnight UTC; a margin of a day either side,
+    // the exact cut (in the hall's zone) is made by supervise().
     const { rows } = await db.query<{ record: Application }>(
       `SELECT record FROM applications
         WHERE hall_id = $1 AND accepted_at >= ($2::date - 1) AND accepted_at < ($3::date + 2)`,
@@ -50,7 +52,7 @@ export async function hallSupervision(
     );
     const r = supervise(
       rows.map((x) => x.record),
-      { from, to, today, promisedDays: staffConfig.supervision.promisedDocumentDays },
+      { from, to, today, timeZone, promisedDays: staffConfig.supervision.promisedDocumentDays },
     );
     for (const c of r.clerks) if (c.staffNo) c.name = names.get(c.staffNo) ?? c.name;
     out.push({ hallCode: h.code, hallName: h.name, ...r });

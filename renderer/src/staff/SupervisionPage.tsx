@@ -6,6 +6,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import type { Figures } from '../../../shared/staff/supervision';
 import { activeDb } from '../db/db';
+import { localDate } from '../db/search';
 import { useT } from '../i18n';
 import { Link } from '../ui/router';
 import { RequirePermission } from './Guard';
@@ -32,7 +33,7 @@ function SupervisionBody() {
   const to = range[1].format('YYYY-MM-DD');
   useEffect(() => {
     let live = true;
-    void deskSupervision(activeDb(), from, to, dayjs().format('YYYY-MM-DD')).then((d) => {
+    void deskSupervision(activeDb(), from, to, localDate()).then((d) => {
       if (live) setData(d);
     });
     return () => {

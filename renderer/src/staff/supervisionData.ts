@@ -1,10 +1,13 @@
 // The hall manager's supervision on the desk, from the desk's own records (works offline): the
 // applications accepted in a date range (time index `t`), counted by shared/staff/supervision.ts,
 // and the XLSX a supervisor sends upward (exceljs, loaded only when exporting).
+import { addDays } from '../../../shared/domain/workCalendar';
+import { hallInstant } from '../../../shared/domain/hallTime';
 import type { Application } from '../../../shared/domain/model';
 import { staffConfig } from '../../../shared/staff/roles';
 import { supervise, type Figures } from '../../../shared/staff/supervision';
 import type { HallDeskDB, StoredApplication } from '../db/db';
+import { deskTimeZone } from '../db/hallZone';
 import { timeKey } from '../db/keys';
 
 export async function deskSupervision(
@@ -13,9 +16,10 @@ export async function deskSupervision(
   to: string,
   today: string,
 ): Promise<{ clerks: Figures[]; hall: Figures }> {
-  // Shanghai days: from 16:00 UTC the day before to 16:00 UTC on the last day.
-  const lo = timeKey(Date.parse(`${from}T00:00:00+08:00`));
-  const hi = timeKey(Date.parse(`${to}T23:59:59.999+08:00`));
+  // The hall's days (its configured zone): from the first day's midnight to the last day's end.
+  const timeZone = deskTimeZone();
+  const lo = timeKey(hallInstant(from, '00:00', timeZone));
+  const hi = timeKey(hallInstant(addDays(to, 1), '00:00', timeZone) - 1);
   const rows: StoredApplication[] = await db.applications
     .where('t')
     .between(lo, hi, true, true)
@@ -24,6 +28,7 @@ export async function deskSupervision(
     from,
     to,
     today,
+    timeZone,
     promisedDays: staffConfig.supervision.promisedDocumentDays,
   });
 }
