@@ -228,7 +228,9 @@ export function Receipt(props: { app: Application }) {
           </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('受理时间', 'Accepted at')}>
-          {hallDateTime(app.acceptedAt, cfg.settings.timeZone)}
+          <span data-testid="receipt-accepted">
+            {hallDateTime(app.acceptedAt, cfg.settings.timeZone)}
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('承诺办结日期', 'Deadline')}>
           <strong data-testid="receipt-deadline">{app.deadline}</strong>
