@@ -186,10 +186,18 @@ export async function loadProfile(): Promise<DeskProfile | null> {
   return normalizeProfile(await getSetting(PROFILE_KEY));
 }
 
+/**
+ * Saves the profile from 设置. An enrolled desk keeps the hall and desk codes its enrollment set
+ * (profileSource.ts): only the clerk's name is taken from the form then.
+ */
 export async function saveProfile(p: DeskProfile): Promise<void> {
+  // Loaded on demand: the enrollment code stays out of the start-up chunk.
+  const { codesSource } = await import('./profileSource');
+  const enrolled = await codesSource(activeDb());
+  const stored = enrolled ? await loadProfile() : null;
   await setSetting(PROFILE_KEY, {
-    hallCode: p.hallCode.trim().toUpperCase(),
-    deskCode: p.deskCode.trim().toUpperCase(),
+    hallCode: stored ? stored.hallCode : p.hallCode.trim().toUpperCase(),
+    deskCode: stored ? stored.deskCode : p.deskCode.trim().toUpperCase(),
     clerkName: p.clerkName.trim(),
   });
 }
