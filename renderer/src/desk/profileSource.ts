@@ -14,6 +14,7 @@ export async function codesSource(db: HallDeskDB): Promise<CodesSource | null> {
   const enrolled = await publicEnrollment(db);
   if (enrolled) return { kind: 'centre', endpoint: enrolled.endpoint, hallCode: enrolled.hallCode };
   const p = await pendingEnrollment(db);
-  if (p) return { kind: 'pending', endpoint: p.endpoint, hallCode: p.hallCode, deskCode: p.deskCode };
+  if (p)
+    return { kind: 'pending', endpoint: p.endpoint, hallCode: p.hallCode, deskCode: p.deskCode };
   return null;
 }
