@@ -110,7 +110,11 @@ function offsetMs(ms: number, timeZone: string): number {
  * HH:mm): a day's start for date filters, the daily clear time of the queue. Rechecked once
  * at the result so that a daylight-saving change between midnight UTC and the time is counted.
  */
-export function hallInstant(date: string, hhmm = '00:00', timeZone = DEFAULT_HALL_TIME_ZONE): number {
+export function hallInstant(
+  date: string,
+  hhmm = '00:00',
+  timeZone = DEFAULT_HALL_TIME_ZONE,
+): number {
   const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
   const [h, mi] = hhmm.split(':').map(Number) as [number, number];
   const wall = Date.UTC(y, mo - 1, d, h, mi);

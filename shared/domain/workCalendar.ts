@@ -264,7 +264,10 @@ export class WorkCalendar {
     const add = years.filter((y) => !this.yearSet.has(y));
     if (!add.length) return this;
     const extra = Object.fromEntries(add.map((y) => [String(y), { holidays: [] }]));
-    return new WorkCalendar({ ...this.data, years: { ...this.data.years, ...extra } }, this.timeZone);
+    return new WorkCalendar(
+      { ...this.data, years: { ...this.data.years, ...extra } },
+      this.timeZone,
+    );
   }
 
   /**
