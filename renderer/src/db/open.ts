@@ -282,13 +282,6 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
     if (blockedTimer) clearTimeout(blockedTimer);
   }
   performance.mark('halldesk:db-dexie-open');
-  // After the v5 upgrade, or while a mark says some record may lack its pinyin keys; and
-  // whenever a record is saved before the pinyin module loaded (keys.ts onInitialsMissing).
-  const upgraded = takePinyinBackfill();
-  if (upgraded || (await db.meta.get(PINYIN_BACKFILL_META))?.value === true) {
-    schedulePinyinBackfill(db, upgraded);
-  }
-  onInitialsMissing(() => schedulePinyinBackfill(db, true));
   // Dexie 4 opens a database a newer program has upgraded (downgrade) on its schema as it is:
   // fine while our stores are all there, a 'version' failure when one is missing.
   const present = new Set(Array.from(db.backendDB().objectStoreNames));
@@ -305,6 +298,13 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
       message: OPEN_FAILURE_MESSAGES[reason],
     };
   }
+  // After the v5 upgrade, or while a mark says some record may lack its pinyin keys; and
+  // whenever a record is saved before the pinyin module loaded (keys.ts onInitialsMissing).
+  const upgraded = takePinyinBackfill();
+  if (upgraded || (await db.meta.get(PINYIN_BACKFILL_META))?.value === true) {
+    schedulePinyinBackfill(db, upgraded);
+  }
+  onInitialsMissing(() => schedulePinyinBackfill(db, true));
   // Write probe: a full disk or broken files show up at start-up, as a recovery screen, not at
   // the clerk's first submit. Relaxed durability (raw IndexedDB): this record need not survive
   // a power cut. It runs beside the first page rather than before it (it takes a good part of
