@@ -273,7 +273,11 @@ export function createDexieSyncStore(
         const rows = await outbox.bulkGet(seqs);
         const updated = rows
           .filter((r): r is OutboxEntry => !!r && (r.state === 'pending' || r.state === 'sending'))
-          .map((r) => ({ ...r, attempts: (r.attempts ?? 0) + 1 }));
+          .map((r) => ({
+            ...r,
+            attempts: (r.attempts ?? 0) + 1,
+            connectTries: (r.connectTries ?? 0) + 1,
+          }));
         await outbox.bulkPut(updated);
       });
     },

@@ -32,7 +32,10 @@ describe('outbox tries', () => {
     expect((await d.db.outbox.get(entry.seq))?.attempts ?? 0).toBe(0);
     for (let i = 1; i <= 3; i++) {
       expect(await d.engine.syncNow()).toMatchObject({ kind: 'failed', code: 'unreachable' });
-      expect((await d.db.outbox.get(entry.seq))?.attempts, `round ${i}`).toBe(i);
+      const row = await d.db.outbox.get(entry.seq);
+      expect(row?.attempts, `round ${i}`).toBe(i);
+      // The first round's push counted in the batch; later rounds failed at the probe.
+      expect(row?.connectTries ?? 0, `round ${i}`).toBe(i - 1);
     }
     // One state: offline, one pending change, and a try count that agrees with the entry's.
     const s = d.engine.status.getState();
