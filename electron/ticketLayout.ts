@@ -51,7 +51,7 @@ hr { border: 0; border-top: 1px dashed #000; margin: 2mm 0; }
 <table>
 <tr><td>前面等候</td><td class="v">${ticket.waitingAhead} 人</td></tr>
 <tr><td>预计等候</td><td class="v">${wait}</td></tr>
-<tr><td>取号时间</td><td class="v">${escapeHtml(hallDateTime(ticket.issuedAt))}</td></tr>
+<tr><td>取号时间</td><td class="v">${escapeHtml(hallDateTime(ticket.issuedAt, ticket.timeZone))}</td></tr>
 </table>
 <hr>
 <p class="note">请留意叫号，过号请重新取号</p>${note}

@@ -7,7 +7,6 @@ import {
   loadCalendarData,
   mergeCalendar,
   WorkCalendar,
-  shanghaiDate,
   addDays,
   defaultCalendar,
 } from '../../shared/domain/calendar';
@@ -45,6 +44,7 @@ import {
   sha256Hex,
 } from './auth';
 import { fail } from './errors';
+import { hallTimeZone, hallToday } from './hallZone';
 import { writeFeed } from './push';
 import { applyBackOfficeTransition, isOpenStatus } from './workflow';
 
@@ -455,7 +455,7 @@ export interface AdminApplicationRow {
 
 export async function listApplications(db: Db, query: unknown): Promise<AdminApplicationRow[]> {
   const q = parse(AdminApplicationsQuery, query ?? {});
-  const today = shanghaiDate();
+  const today = await hallToday(db);
   let dueBefore: string | null = null;
   if (q.due === 'overdue') dueBefore = addDays(today, -1);
   if (q.due === 'near') dueBefore = await nearDeadlineLimit(db, today, q.days ?? 2);
@@ -497,7 +497,7 @@ export async function currentCalendar(db: Queryable): Promise<WorkCalendar | nul
   );
   if (!rows[0]) return null;
   try {
-    return new WorkCalendar(loadCalendarData(rows[0].data));
+    return new WorkCalendar(loadCalendarData(rows[0].data), await hallTimeZone(db));
   } catch {
     return null;
   }

@@ -2,7 +2,7 @@
 // (filters: hall, kind, state, handler, due soon / overdue), a record's page, and the handler's
 // edits (assign, contact, reply, close, link). Each edit is written under the hall lock with a
 // new serverVersion and the hall's feed, so that it flows back to the desk through the pull.
-import { addDays, shanghaiDate } from '../../shared/domain/calendar';
+import { addDays, businessDate } from '../../shared/domain/calendar';
 import { complaintsConfig, type ComplaintsConfig } from '../../shared/domain/complaintsConfig';
 import { isFeedbackOverdue } from '../../shared/domain/feedback';
 import type { Feedback, FeedbackHandler } from '../../shared/domain/model';
@@ -22,6 +22,7 @@ import { iso } from '../db/db';
 import { parse } from './admin';
 import { fail } from './errors';
 import { writeFeed } from './pushWrite';
+import { hallTimeZone, hallToday } from './hallZone';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN = `f.fb_status IN ('open', 'contacted')`;
@@ -108,7 +109,7 @@ export async function listComplaints(
   hallScope: number | null,
 ): Promise<ComplaintPage> {
   const q = parse(ComplaintListQuery, query ?? {});
-  const today = shanghaiDate();
+  const today = await hallToday(db);
   const s = complaintListSql(q, today, soonUntil(today, complaintsConfig), hallScope);
   const [page, count] = await Promise.all([
     db.query<{ id: string; record: Feedback; hall_code: string; repeat_of: string | null }>(
@@ -163,9 +164,10 @@ export async function complaintDetail(
     [found.id, complaintsConfig.repeatWindowDays],
   );
   const record = rows[0]!.record;
+  const tz = await hallTimeZone(db);
   return {
     feedback: record,
-    overdue: isFeedbackOverdue(record, shanghaiDate()),
+    overdue: isFeedbackOverdue(record, businessDate(new Date(), tz), tz),
     repeatOf: rows[0]!.repeat_of,
     escalations: await escalationsOf(db, { feedbackId: found.id }),
   };

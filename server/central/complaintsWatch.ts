@@ -4,7 +4,7 @@
 // supervision). The watch runs on a timer in every endpoint process and after pushes; it is
 // idempotent across processes: an assignment only fills an empty handler under the hall lock,
 // and an escalation is one row per record and deadline (unique, ON CONFLICT DO NOTHING).
-import { addDays, shanghaiDate } from '../../shared/domain/calendar';
+import { addDays } from '../../shared/domain/calendar';
 import {
   complaintsConfig,
   rulesFor,
@@ -21,6 +21,7 @@ import type { Db, Queryable } from '../db/db';
 import { parse } from './admin';
 import { changeFeedback, eligibleHandler } from './complaints';
 import { ApiFailure } from './errors';
+import { hallToday } from './hallZone';
 
 /** The handler the rules choose for a record, or null (no rule yields an eligible person). */
 export async function chooseHandler(
@@ -113,9 +114,10 @@ async function repeatOf(db: Queryable, id: string, cfg: ComplaintsConfig): Promi
  */
 export async function escalateOverdue(
   db: Queryable,
-  today = shanghaiDate(),
+  today?: string,
   cfg: ComplaintsConfig = complaintsConfig,
 ): Promise<number> {
+  today ??= await hallToday(db);
   const { rows } = await db.query<{ n: number }>(
     `WITH due AS (
        SELECT f.id, f.hall_id, 'first_contact' AS deadline, f.first_contact_due AS due_date,
@@ -150,7 +152,7 @@ export async function watchFeedback(
   cfg: ComplaintsConfig = complaintsConfig,
 ): Promise<{ assigned: number; escalated: number }> {
   const assigned = await autoAssign(db, cfg);
-  const escalated = await escalateOverdue(db, shanghaiDate(), cfg);
+  const escalated = await escalateOverdue(db, await hallToday(db), cfg);
   return { assigned, escalated };
 }
 
@@ -214,7 +216,7 @@ export async function complaintFigures(
   hallScope: number | null,
 ): Promise<ComplaintFigures> {
   const q = parse(FiguresQuery, query ?? {});
-  const today = shanghaiDate();
+  const today = await hallToday(db);
   const params: unknown[] = [today];
   const conds: string[] = [];
   if (hallScope !== null) conds.push(`f.hall_id = $${params.push(hallScope)}`);

@@ -4,6 +4,7 @@
 // with the admin token (never a URL: it would land in logs and history); the cookie then holds a
 // random server-side session id (sessions.ts), not the token. Failed sign-ins are rate limited.
 import { hallDateTime } from '../../shared/domain/hallTime';
+import { hallTimeZone } from './hallZone';
 import querystring from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATE_LABELS } from '../../shared/domain/paths';
@@ -59,8 +60,8 @@ function stateLabel(s: string): string {
 }
 
 /** Times on the page are the halls' own clock (shared/domain/hallTime.ts). */
-function bj(isoTime: string | null | undefined): string {
-  return isoTime ? hallDateTime(isoTime) : '';
+function bj(isoTime: string | null | undefined, timeZone: string): string {
+  return isoTime ? hallDateTime(isoTime, timeZone) : '';
 }
 
 /** "3 分钟前" style age of a timestamp. */
@@ -128,6 +129,7 @@ ${error ? `<div class="msg error">${esc(error)}</div>` : ''}
 }
 
 async function dashboard(db: Db, notice?: string): Promise<string> {
+  const tz = await hallTimeZone(db);
   const [halls, devices, rejected, codes, config, access] = await Promise.all([
     admin.listHalls(db),
     admin.listDevices(db),
@@ -222,7 +224,7 @@ ${
     .map(
       (
         e,
-      ) => `<tr><td>${esc(bj(e.at))}</td><td>${esc(e.hallCode)}</td><td>${esc(e.deviceName)}</td><td>${esc(e.actor || '—')}</td>
+      ) => `<tr><td>${esc(bj(e.at, tz))}</td><td>${esc(e.hallCode)}</td><td>${esc(e.deviceName)}</td><td>${esc(e.actor || '—')}</td>
 <td>${esc(AUDIT_ACTION_LABELS[e.action][0])}</td><td>${esc(e.label)}</td><td>${esc(e.detail ?? '')}</td></tr>`,
     )
     .join('') || '<tr><td colspan="7" class="muted">还没有访问记录</td></tr>'
@@ -238,7 +240,7 @@ ${
     .map(
       (
         r,
-      ) => `<tr><td>${esc(bj(r.receivedAt))}</td><td>${esc(r.hallCode)}</td><td>${esc(r.deviceName)}</td><td class="num">${r.seq}</td>
+      ) => `<tr><td>${esc(bj(r.receivedAt, tz))}</td><td>${esc(r.hallCode)}</td><td>${esc(r.deviceName)}</td><td class="num">${r.seq}</td>
 <td>${esc(r.entity)}</td><td class="bad">${esc(r.code)}</td><td>${esc(r.reason)}</td></tr>`,
     )
     .join('') || '<tr><td colspan="7" class="ok">没有被拒绝的变更</td></tr>'
@@ -258,7 +260,7 @@ ${
         : Date.parse(c.expiresAt) < Date.now()
           ? '<span class="muted">已过期</span>'
           : '<span class="ok">可用</span>';
-      return `<tr><td>${esc(c.hallCode)}</td><td>${esc(bj(c.createdAt))}</td><td>${esc(bj(c.expiresAt))}</td><td>${state}</td><td>${esc(c.note ?? '')}</td></tr>`;
+      return `<tr><td>${esc(c.hallCode)}</td><td>${esc(bj(c.createdAt, tz))}</td><td>${esc(bj(c.expiresAt, tz))}</td><td>${state}</td><td>${esc(c.note ?? '')}</td></tr>`;
     })
     .join('') || '<tr><td colspan="5" class="muted">没有登记码</td></tr>'
 }
@@ -266,7 +268,7 @@ ${
 
 <section id="config"><h2>配置 <span class="muted">Configuration delivered to the halls</span></h2>
 <table><thead><tr><th>项目</th><th class="num">版本</th><th>更新时间</th></tr></thead><tbody>
-${config.map((c) => `<tr><td>${esc({ catalogue: '业务目录', calendar: '节假日日历', settings: '营业厅参数' }[c.key])}</td><td class="num">${c.version}</td><td>${esc(bj(c.updatedAt))}</td></tr>`).join('')}
+${config.map((c) => `<tr><td>${esc({ catalogue: '业务目录', calendar: '节假日日历', settings: '营业厅参数' }[c.key])}</td><td class="num">${c.version}</td><td>${esc(bj(c.updatedAt, tz))}</td></tr>`).join('')}
 </tbody></table></section>`,
   );
 }
@@ -372,7 +374,8 @@ export async function registerConsole(
           ttlMinutes: Math.round(hours * 60),
           ...(note ? { note } : {}),
         });
-        return `营业厅 ${esc(r.hallCode)} 的登记码（只显示这一次）：<span class="code">${esc(r.code)}</span> 有效至 ${esc(bj(r.expiresAt))}（北京时间）`;
+        const tz = await hallTimeZone(db);
+        return `营业厅 ${esc(r.hallCode)} 的登记码（只显示这一次）：<span class="code">${esc(r.code)}</span> 有效至 ${esc(bj(r.expiresAt, tz))}（营业厅时间 ${esc(tz)}）`;
       }),
     );
     c.post(

@@ -12,7 +12,7 @@
 // - A seq far beyond the device's highest is refused rather than taken as its high-water mark.
 // - When the database still refuses a batch, the changes are applied one by one and the one it
 //   refuses is answered `rejected` (applyEachAlone).
-import { shanghaiDate } from '../../shared/domain/calendar';
+
 import type { Catalogue } from '../../shared/domain/catalogue';
 import { findBusinessType, loadCatalogue } from '../../shared/domain/catalogue';
 import type { Application } from '../../shared/domain/model';
@@ -32,6 +32,7 @@ import {
 import type { Db } from '../db/db';
 import type { DeviceAuth, DeviceKind } from './auth';
 import { ApiFailure, fail } from './errors';
+import { hallToday } from './hallZone';
 
 /** Per-change refusal: the code and reason of a `rejected` result. */
 export interface Refusal {
@@ -48,7 +49,7 @@ export interface PushRulesOptions {
 export interface PushContext {
   catalogue: Catalogue | null;
   maxSeqGap: number;
-  /** The centre's today (Asia/Shanghai), for birth dates in ID numbers. */
+  /** The halls' today (their configured zone), for birth dates in ID numbers. */
   today: string;
 }
 
@@ -80,7 +81,7 @@ export async function pushContext(db: Db, opts: PushRulesOptions = {}): Promise<
   return {
     catalogue: cached.catalogue,
     maxSeqGap: opts.maxSeqGap ?? DEFAULT_MAX_SEQ_GAP,
-    today: shanghaiDate(new Date()),
+    today: await hallToday(db),
   };
 }
 

@@ -4,12 +4,14 @@
 // the records. The predicates are shared/staff/supervision.ts inFigure()'s, as generated columns.
 // The drill-down (the records behind one figure) is supervisionRecords(), keyset-paged.
 import { TERMINAL_STATES } from '../../shared/domain/paths';
-import { shanghaiDate } from '../../shared/domain/calendar';
+import { businessDate } from '../../shared/domain/calendar';
+import { hallInstant } from '../../shared/domain/hallTime';
 import { staffConfig } from '../../shared/staff/roles';
 import type { SupervisionNote } from '../../shared/staff/notes';
 import { FIGURES, type FigureKey, type Figures } from '../../shared/staff/supervision';
 import type { Db } from '../db/db';
 import { fail } from './errors';
+import { hallTimeZone } from './hallZone';
 import { notesOf } from './supervisionNotes';
 
 export interface HallSupervision {
@@ -27,7 +29,9 @@ interface Range {
   from: string;
   to: string;
   today: string;
-  /** Shanghai day bounds as instants: [lo, hi). */
+  /** The halls' zone (hallZone.ts): days are business days there. */
+  timeZone: string;
+  /** Day bounds in that zone as instants: [lo, hi). */
   lo: string;
   hi: string;
   /** Accepted before this instant and a document still to follow: promised and not delivered. */
@@ -38,21 +42,24 @@ function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-function range(query: { from?: string; to?: string }): Range {
-  const today = shanghaiDate();
+async function range(db: Db, query: { from?: string; to?: string }): Promise<Range> {
+  const timeZone = await hallTimeZone(db);
+  const today = businessDate(new Date(), timeZone);
   const from = query.from ?? `${today.slice(0, 8)}01`;
   const to = query.to ?? today;
   if (!DAY.test(from) || !DAY.test(to) || from > to)
     fail('E_BAD_REQUEST', '日期范围错误，格式 YYYY-MM-DD (bad date range)');
   // inFigure(): acceptedDay + promisedDays < today  ⇔  acceptedDay < today - promisedDays.
   const cutDay = addDays(today, -staffConfig.supervision.promisedDocumentDays);
+  const at = (day: string) => new Date(hallInstant(day, '00:00', timeZone)).toISOString();
   return {
     from,
     to,
     today,
-    lo: `${from}T00:00:00+08:00`,
-    hi: `${addDays(to, 1)}T00:00:00+08:00`,
-    promisedCut: `${cutDay}T00:00:00+08:00`,
+    timeZone,
+    lo: at(from),
+    hi: at(addDays(to, 1)),
+    promisedCut: at(cutDay),
   };
 }
 
@@ -134,7 +141,7 @@ export async function hallSupervision(
   query: { hall?: string; from?: string; to?: string },
   scopeHallId: number | null,
 ): Promise<{ from: string; to: string; halls: HallSupervision[] }> {
-  const r = range(query);
+  const r = await range(db, query);
   const halls = await scopeHalls(db, query.hall, scopeHallId);
   const ids = halls.map((h) => h.id);
   const base = [ids, r.lo, r.hi, r.today, r.promisedCut, TERMINAL];
@@ -176,14 +183,14 @@ export async function hallSupervision(
       GROUP BY 1, 2, 3`,
     base.slice(0, 3),
   );
-  // The trend: per hall, clerk and Shanghai day (the same index-only range).
+  // The trend: per hall, clerk and business day in the halls' zone (the same index-only range).
   const days = await db.query<{ hall_id: number; staff_no: string | null; d: string; n: number }>(
     `SELECT hall_id, sup_staff_no AS staff_no,
-            to_char(accepted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS d, count(*)::int AS n
+            to_char(accepted_at AT TIME ZONE $4::text, 'YYYY-MM-DD') AS d, count(*)::int AS n
        FROM applications
       WHERE hall_id = ANY($1::int[]) AND accepted_at >= $2::timestamptz AND accepted_at < $3::timestamptz
       GROUP BY 1, 2, 3`,
-    base.slice(0, 3),
+    [...base.slice(0, 3), r.timeZone],
   );
   const staffNos = [...new Set(groups.rows.flatMap((g) => (g.staff_no ? [g.staff_no] : [])))];
   const names = new Map(
@@ -284,7 +291,7 @@ export async function supervisionRecords(
   },
   scopeHallId: number | null,
 ): Promise<{ records: SupervisionRecord[]; next: string | null }> {
-  const r = range(query);
+  const r = await range(db, query);
   if (!query.hall) fail('E_BAD_REQUEST', '需要 hall 参数 (hall required)');
   const figure = (query.figure ?? 'accepted') as FigureKey;
   if (!FIGURES.includes(figure))

@@ -3,7 +3,8 @@
 // application's page with stage deadlines and allowed next states, and the due lists per hall and
 // stage. Moves go through admin.transitionApplication, the CLI's own path.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { addDays, shanghaiDate } from '../../shared/domain/calendar';
+import { addDays } from '../../shared/domain/calendar';
+import { hallToday } from './hallZone';
 import { findBusinessType } from '../../shared/domain/catalogue';
 import { stageTimeline } from '../../shared/domain/workflow';
 import {
@@ -128,7 +129,7 @@ export function searchSql(q: WorkbenchSearchQuery, today: string, soon: string) 
 
 export async function searchApplications(db: Db, query: unknown): Promise<WorkbenchPage> {
   const q = admin.parse(WorkbenchSearchQuery, query ?? {});
-  const today = shanghaiDate();
+  const today = await hallToday(db);
   const soon = q.due === 'soon' ? await soonUntil(db, today) : today;
   const s = searchSql(q, today, soon);
   const [page, count] = await Promise.all([
@@ -162,7 +163,7 @@ export async function applicationDetail(db: Db, idOrNo: string): Promise<Workben
   const app = await admin.getApplication(db, idOrNo);
   const { catalogue: catalogueData } = await configData(db);
   const catalogue = catalogueFrom(catalogueData);
-  const today = shanghaiDate();
+  const today = await hallToday(db);
   let stages: WorkbenchDetail['stages'] = null;
   const type = findBusinessType(catalogue, app.businessCode);
   const calendar = await admin.currentCalendar(db);
@@ -185,7 +186,7 @@ export async function applicationDetail(db: Db, idOrNo: string): Promise<Workben
 
 /** Overdue and due-soon open applications counted per hall and current stage. */
 export async function dueSummary(db: Db): Promise<DueSummary> {
-  const today = shanghaiDate();
+  const today = await hallToday(db);
   const soon = await soonUntil(db, today);
   const { rows } = await db.query<{
     code: string;

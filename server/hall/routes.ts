@@ -91,6 +91,7 @@ export function createRouter(ctx: RouterContext) {
       receipt,
       hallName: store.state.config.hallName,
       ticketText: store.state.config.ticketText,
+      timeZone: store.state.config.timeZone,
       seq: done.seq,
     };
   }
@@ -273,7 +274,7 @@ export function createRouter(ctx: RouterContext) {
       const day = url.searchParams.get('day');
       const answer: AppointmentsResponse = {
         appointments: Object.values(store.state.appointments ?? {})
-          .filter((a) => !day || localDay(a.slotStart) === day)
+          .filter((a) => !day || localDay(a.slotStart, store.state.config.timeZone) === day)
           .sort((a, b) => a.slotStart - b.slotStart || a.bookedAt - b.bookedAt),
       };
       return sendJson(res, 200, answer);

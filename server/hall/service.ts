@@ -123,7 +123,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     payload: {
       id: e.cid,
       ...(options.hallCode ? { hallCode: options.hallCode } : {}),
-      day: localDay((e.ev as QueueEvent).at),
+      day: localDay((e.ev as QueueEvent).at, store?.state.config.timeZone),
       occurredAt: new Date((e.ev as QueueEvent).at).toISOString(),
       type: (e.ev as QueueEvent).type,
       event: centralEvent(e.ev as QueueEvent),

@@ -125,7 +125,7 @@ export function openHallStore(options: HallStoreOptions) {
 
   /** Raise `s`'s next numbers past every burnt one of the same day (s is ours to mutate). */
   function skipBurnt(s: QueueState, now: number): QueueState {
-    if (!burnt || (s.day || localDay(now)) !== burnt.day) return s;
+    if (!burnt || (s.day || localDay(now, s.config.timeZone)) !== burnt.day) return s;
     for (const [cat, n] of Object.entries(burnt.nextNo)) {
       if ((s.nextNo[cat] ?? 1) < n) s.nextNo[cat] = n;
     }

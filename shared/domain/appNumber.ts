@@ -1,14 +1,16 @@
 // Human application and feedback numbers that are unique without a network: hall code + desk code
 // + local date + per-desk daily sequence (H0101-D02-20261126-0007; feedback F-H0101-D02-20261126-0007).
 // Uniqueness holds as long as each desk's sequence for a day never repeats (the store's job).
-import { shanghaiDate } from './calendar';
+import { businessDate } from './calendar';
 
 export interface NumberParts {
   hallCode: string;
   deskCode: string;
-  /** Local (Asia/Shanghai) date as YYYY-MM-DD, or an instant converted to it. */
+  /** The hall's date as YYYY-MM-DD, or an instant converted to it in `timeZone`. */
   date: string | Date;
   seq: number;
+  /** The hall's IANA zone for an instant `date` (Asia/Shanghai when not given). */
+  timeZone?: string;
 }
 
 export interface ParsedNumber {
@@ -49,7 +51,7 @@ function body(parts: NumberParts): string {
     );
   if (!Number.isInteger(parts.seq) || parts.seq < 1 || parts.seq > 999_999)
     throw new AppNumberError(`流水号无效：${parts.seq}`, `invalid sequence: ${parts.seq}`);
-  const date = shanghaiDate(parts.date).replace(/-/g, '');
+  const date = businessDate(parts.date, parts.timeZone).replace(/-/g, '');
   return `${hall}-${desk}-${date}-${String(parts.seq).padStart(4, '0')}`;
 }
 
@@ -89,6 +91,11 @@ export function parseFeedbackNo(input: string): ParsedNumber | null {
 }
 
 /** The key a store uses for a desk's daily sequence counter. */
-export function sequenceKey(hallCode: string, deskCode: string, date: string | Date): string {
-  return `${hallCode.trim().toUpperCase()}-${deskCode.trim().toUpperCase()}-${shanghaiDate(date)}`;
+export function sequenceKey(
+  hallCode: string,
+  deskCode: string,
+  date: string | Date,
+  timeZone?: string,
+): string {
+  return `${hallCode.trim().toUpperCase()}-${deskCode.trim().toUpperCase()}-${businessDate(date, timeZone)}`;
 }

@@ -14,6 +14,7 @@ import {
 
 export {
   addDays,
+  businessDate,
   CalendarMissingYearError,
   isDateString,
   shanghaiDate,

@@ -2,7 +2,8 @@
 // the hall's configured limits in working days, and the overdue checks that keep every one answered.
 import type { Feedback, FeedbackKind } from './model';
 import type { HallSettings } from './settings';
-import { shanghaiDate, type WorkCalendar } from './calendar';
+import { businessDate, type WorkCalendar } from './calendar';
+import { DEFAULT_HALL_TIME_ZONE } from './hallTime';
 
 export const FEEDBACK_KIND_LABELS: Record<FeedbackKind, { zh: string; en: string }> = {
   consultation: { zh: '咨询', en: 'Consultation' },
@@ -26,7 +27,7 @@ export function computeFeedbackDue(
   calendar: WorkCalendar,
 ): { firstContactDue: string; replyDue: string } {
   const limit = settings.feedbackLimits[kind];
-  const day = shanghaiDate(acceptedAt);
+  const day = calendar.dateOf(acceptedAt);
   return {
     firstContactDue: calendar.addWorkingDays(day, limit.firstContactWd),
     replyDue: calendar.addWorkingDays(day, limit.replyWd),
@@ -45,13 +46,14 @@ export interface FeedbackOverdue {
 export function feedbackOverdue(
   fb: Pick<Feedback, 'firstContactDue' | 'replyDue' | 'firstContactAt' | 'repliedAt' | 'status'>,
   today: string,
+  timeZone: string = DEFAULT_HALL_TIME_ZONE,
 ): FeedbackOverdue {
   const contactedOn = fb.firstContactAt
-    ? shanghaiDate(fb.firstContactAt)
+    ? businessDate(fb.firstContactAt, timeZone)
     : fb.repliedAt
-      ? shanghaiDate(fb.repliedAt)
+      ? businessDate(fb.repliedAt, timeZone)
       : undefined;
-  const repliedOn = fb.repliedAt ? shanghaiDate(fb.repliedAt) : undefined;
+  const repliedOn = fb.repliedAt ? businessDate(fb.repliedAt, timeZone) : undefined;
   const closedWithoutReply = fb.status === 'closed' && !repliedOn;
   return {
     firstContactOverdue: contactedOn
@@ -64,7 +66,8 @@ export function feedbackOverdue(
 export function isFeedbackOverdue(
   fb: Parameters<typeof feedbackOverdue>[0],
   today: string,
+  timeZone?: string,
 ): boolean {
-  const o = feedbackOverdue(fb, today);
+  const o = feedbackOverdue(fb, today, timeZone);
   return o.firstContactOverdue || o.replyOverdue;
 }

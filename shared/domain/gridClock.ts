@@ -5,7 +5,7 @@
 // took. Stage limits are budgets inside the total (catalogue.ts checks that they fit).
 import type { BusinessType } from './catalogue';
 import { resolveLimits } from './catalogue';
-import { shanghaiDate, type WorkCalendar } from './calendar';
+import { type WorkCalendar } from './calendar';
 import type { Application, CustomerPause } from './model';
 import { isTerminal } from './paths';
 
@@ -42,8 +42,8 @@ export function pausedWorkingDays(
     const t = Date.parse(p.from);
     if (within?.fromIso && t < Date.parse(within.fromIso)) continue;
     if (within?.untilIso && t >= Date.parse(within.untilIso)) continue;
-    const end = p.to ? shanghaiDate(p.to) : today;
-    n += Math.max(0, calendar.workingDaysBetween(shanghaiDate(p.from), end));
+    const end = p.to ? calendar.dateOf(p.to) : today;
+    n += Math.max(0, calendar.workingDaysBetween(calendar.dateOf(p.from), end));
   }
   return n;
 }
@@ -61,7 +61,7 @@ export function gridDeadline(
 ): string {
   const { totalLimitWd } = resolveLimits(type, app.fields, overridesByCode);
   const closed = (app.customerPauses ?? []).filter((p) => p.to !== undefined);
-  const acceptDay = shanghaiDate(app.acceptedAt);
+  const acceptDay = calendar.dateOf(app.acceptedAt);
   return calendar.addWorkingDays(
     acceptDay,
     totalLimitWd + pausedWorkingDays(closed, calendar, acceptDay),
@@ -86,9 +86,9 @@ export function wholeProcessClock(
   overridesByCode: Record<string, number> = {},
 ): WholeProcessClock {
   const { totalLimitWd } = resolveLimits(type, app.fields, overridesByCode);
-  const acceptDay = shanghaiDate(app.acceptedAt);
+  const acceptDay = calendar.dateOf(app.acceptedAt);
   const last = app.history[app.history.length - 1];
-  const endDay = isTerminal(app.status) && last ? shanghaiDate(last.at) : today;
+  const endDay = isTerminal(app.status) && last ? calendar.dateOf(last.at) : today;
   const used =
     calendar.workingDaysBetween(acceptDay, endDay) -
     pausedWorkingDays(app.customerPauses, calendar, endDay);

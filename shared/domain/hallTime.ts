@@ -9,6 +9,16 @@
  */
 export const DEFAULT_HALL_TIME_ZONE = 'Asia/Shanghai';
 
+/** Whether the runtime knows the IANA zone (settings refuse one it does not). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -85,4 +95,30 @@ export function hallDateTime(t: string | number | Date, timeZone?: string): stri
 /** HH:mm on the hall's clock. */
 export function hallTime(t: string | number | Date, timeZone?: string): string {
   return hallClock(t, timeZone).time;
+}
+
+/** The zone's offset from UTC (ms) at an instant: wall clock minus UTC. */
+function offsetMs(ms: number, timeZone: string): number {
+  const c = hallClock(ms, timeZone);
+  const [y, mo, d] = c.date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, c.hour, c.minute, Number(c.seconds));
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The instant (epoch ms) at which the hall's wall clock shows `date` `hh:mm` (YYYY-MM-DD,
+ * HH:mm): a day's start for date filters, the daily clear time of the queue. Rechecked once
+ * at the result so that a daylight-saving change between midnight UTC and the time is counted.
+ */
+export function hallInstant(
+  date: string,
+  hhmm = '00:00',
+  timeZone = DEFAULT_HALL_TIME_ZONE,
+): number {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi] = hhmm.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  if (Number.isNaN(wall)) throw new RangeError(`not a valid hall time: ${date} ${hhmm}`);
+  const guess = wall - offsetMs(wall, timeZone);
+  return wall - offsetMs(guess, timeZone);
 }

@@ -2,7 +2,7 @@
 // limited time (two years in one province's rule; settings.multiPersonHousehold). The allowance
 // runs from the day the change was carried out (the application archived) and the desk lists the
 // ones about to lapse, so that the hall can remind the customer to renew in time.
-import { addDays, shanghaiDate } from './calendar';
+import { addDays, businessDate } from './calendar';
 import type { Application } from './model';
 import type { HallSettings } from './settings';
 
@@ -40,7 +40,7 @@ function daysBetween(a: string, b: string): number {
 /** The allowance an application grants, or null when it is not a 一户多人口 application. */
 export function allowanceOf(
   app: Application,
-  settings: Pick<HallSettings, 'multiPersonHousehold'>,
+  settings: Pick<HallSettings, 'multiPersonHousehold'> & Partial<Pick<HallSettings, 'timeZone'>>,
   today: string,
 ): HouseholdAllowance | null {
   const rule = settings.multiPersonHousehold;
@@ -57,7 +57,7 @@ export function allowanceOf(
   };
   const done = app.status === 'archived' ? app.history.findLast((t) => t.to === 'archived') : null;
   if (!done) return base;
-  const validFrom = shanghaiDate(done.at);
+  const validFrom = businessDate(done.at, settings.timeZone);
   const validUntil = addDays(addMonths(validFrom, rule.validityMonths), -1);
   const daysLeft = daysBetween(today, validUntil);
   const state: AllowanceState =
@@ -68,7 +68,7 @@ export function allowanceOf(
 /** Allowances about to lapse or lapsed, soonest first: the desk's reminder list. */
 export function allowancesToRenew(
   apps: readonly Application[],
-  settings: Pick<HallSettings, 'multiPersonHousehold'>,
+  settings: Pick<HallSettings, 'multiPersonHousehold'> & Partial<Pick<HallSettings, 'timeZone'>>,
   today: string,
 ): HouseholdAllowance[] {
   return apps

@@ -287,6 +287,8 @@ export const OutboxEntry = z.object({
   createdAt: z.string().datetime({ offset: true }),
   state: z.enum(['pending', 'sending', 'acked', 'rejected']),
   attempts: z.number().int().nonnegative().default(0),
+  /** Of `attempts`, the rounds that never reached the centre (no connection). */
+  connectTries: z.number().int().nonnegative().optional(),
   lastError: z.string().optional(),
 });
 export type OutboxEntry = z.infer<typeof OutboxEntry>;

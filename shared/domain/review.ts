@@ -4,7 +4,7 @@ import type { Application } from './model';
 import type { BusinessType, Catalogue, FieldDef } from './catalogue';
 import { documentsFor, fieldsFor, findBusinessType, resolveLimits } from './catalogue';
 import type { HallSettings } from './settings';
-import { shanghaiDate, type WorkCalendar } from './calendar';
+import { type WorkCalendar } from './calendar';
 import {
   validateAccountNo,
   validateCapacity,
@@ -363,7 +363,7 @@ export function reviewApplication(
       settings.wholeProcessLimitsWd.byBusinessCode,
     );
     const d = opts.calendar.addWorkingDaysProvisional(
-      shanghaiDate(opts.acceptedAt ?? today),
+      opts.calendar.dateOf(opts.acceptedAt ?? today),
       totalLimitWd,
     );
     if (d.provisional) {

@@ -2,6 +2,7 @@
 // defaults shipped as data in shared/config/settings.json, validated with a zod schema.
 import { z } from 'zod';
 import settingsJson from '../config/settings.json';
+import { isTimeZone } from './hallTime';
 
 /** Supply voltage levels the desk knows; the keys of capacity limits and voltage select options. */
 export const VoltageLevel = z.enum(['220V', '380V', '10kV', '20kV', '35kV', '110kV']);
@@ -62,7 +63,11 @@ export const HallSettings = z.object({
   version: z.number().int().nonnegative(),
   accountNo: z.object({ length: z.number().int().min(4).max(20) }),
   /** The hall's time zone (IANA): business dates and times are its wall clock (hallTime.ts). */
-  timeZone: z.string().min(1).default('Asia/Shanghai'),
+  timeZone: z
+    .string()
+    .min(1)
+    .refine(isTimeZone, { message: '时区无效 (not an IANA time zone, e.g. Asia/Shanghai)' })
+    .default('Asia/Shanghai'),
   /** Below this age (from the resident ID's birth date) the review step warns. */
   minorAge: z.number().int().min(1).max(30).default(18),
   capacityLimits: CapacityLimits,

@@ -3,7 +3,7 @@
 // capacity per voltage level. Every failure carries a Chinese message (shown to clerks) and English.
 import type { IdType } from './model';
 import type { CapacityLimits } from './settings';
-import { shanghaiDate } from './calendar';
+import { businessDate } from './calendar';
 
 export type ValidationOk<T, I = undefined> = { ok: true; value: T; info?: I };
 export type ValidationFail = { ok: false; code: string; message: string; messageEn: string };
@@ -98,8 +98,10 @@ export function ageOn(birthDate: string, today: string): number {
 }
 
 export interface ValidateOptions {
-  /** Today's date (YYYY-MM-DD, Asia/Shanghai); defaults to now. Tests pass a fixed day. */
+  /** Today's date (YYYY-MM-DD, the hall's); defaults to now in `timeZone`. Tests pass a fixed day. */
   today?: string;
+  /** The hall's IANA zone for "today" when `today` is not given (Asia/Shanghai by default). */
+  timeZone?: string;
   /** Validate as a 港澳台居民居住证 (region 810000/820000/830000) instead of a resident ID. */
   hmtPermit?: boolean;
 }
@@ -109,7 +111,7 @@ export function validateResidentId(
   opts: ValidateOptions = {},
 ): ValidationResult<string, ResidentIdInfo> {
   const s = input.trim().replace(/\s+/g, '').toUpperCase();
-  const today = opts.today ?? shanghaiDate(new Date());
+  const today = opts.today ?? businessDate(new Date(), opts.timeZone);
   if (s === '') return fail('id_empty', '请输入身份证号码', 'Enter the ID number');
   if (!/^\d{17}[\dX]$/.test(s) && !/^\d{15}$/.test(s))
     return fail(
@@ -545,7 +547,7 @@ export function validatePermanentResidence(
   opts: ValidateOptions = {},
 ): ValidationResult<string, ResidentIdInfo | CreditCodeInfo> {
   const v = value.trim().replace(/\s+/g, '').toUpperCase();
-  const today = opts.today ?? shanghaiDate(new Date());
+  const today = opts.today ?? businessDate(new Date(), opts.timeZone);
   if (v === '') return fail('id_empty', '请输入证件号码', 'Enter the document number');
   if (/^9\d{16}[\dX]$/.test(v)) {
     if (residentIdCheckChar(v.slice(0, 17)) !== v[17])

@@ -1,6 +1,9 @@
 // Working-day arithmetic and Asia/Shanghai dates without the schemas (calendar.ts validates the
 // data and re-exports all of this): what the start-up first paint of the list needs, kept free
-// of zod so that it reaches the screen before the validation code has even loaded.
+// of zod so that it reaches the screen before the validation code has even loaded. A calendar is
+// the hall's: it carries the hall's time zone, so `dateOf` turns an instant into the hall's
+// business date (acceptance day, deadline start) whatever zone the PC is set to.
+import { DEFAULT_HALL_TIME_ZONE, hallDate } from './hallTime';
 
 /** One holiday as the validated calendar data holds it (calendar.ts CalendarHoliday). */
 export interface CalendarHoliday {
@@ -64,17 +67,28 @@ export function isDateString(s: string): boolean {
 }
 
 /**
- * The calendar date in Asia/Shanghai (UTC+8, no daylight saving since 1991) of an instant.
- * A plain 'YYYY-MM-DD' string is returned as is (it already is a local date).
+ * The business date of an instant in the hall's time zone (IANA, Asia/Shanghai by default).
+ * A plain 'YYYY-MM-DD' string is returned as is (it already is a hall date).
  */
-export function shanghaiDate(isoOrDate: string | Date | number = new Date()): string {
+export function businessDate(
+  isoOrDate: string | Date | number = new Date(),
+  timeZone: string = DEFAULT_HALL_TIME_ZONE,
+): string {
   if (typeof isoOrDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(isoOrDate)) {
     if (!isRealDate(isoOrDate)) throw new RangeError(`not a valid date: ${isoOrDate}`);
     return isoOrDate;
   }
   const t = isoOrDate instanceof Date ? isoOrDate.getTime() : new Date(isoOrDate).getTime();
   if (Number.isNaN(t)) throw new RangeError(`not a valid time: ${String(isoOrDate)}`);
-  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+  return hallDate(t, timeZone);
+}
+
+/**
+ * The calendar date in Asia/Shanghai (UTC+8) of an instant. Only for code that has no hall (tests,
+ * fixtures); business code uses businessDate / WorkCalendar.dateOf with the hall's zone.
+ */
+export function shanghaiDate(isoOrDate: string | Date | number = new Date()): string {
+  return businessDate(isoOrDate, DEFAULT_HALL_TIME_ZONE);
 }
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
@@ -106,9 +120,12 @@ export class WorkCalendar {
   private readonly holidays = new Map<string, CalendarHoliday>();
   private readonly makeup = new Map<string, CalendarHoliday>();
   private readonly yearSet: Set<number>;
+  /** The hall's time zone (IANA): the zone `dateOf` reads business dates in. */
+  readonly timeZone: string;
 
-  constructor(data: CalendarData) {
+  constructor(data: CalendarData, timeZone: string = DEFAULT_HALL_TIME_ZONE) {
     this.data = data;
+    this.timeZone = timeZone;
     this.yearSet = new Set(Object.keys(data.years).map(Number));
     for (const y of Object.values(data.years)) {
       for (const h of y.holidays) {
@@ -117,6 +134,16 @@ export class WorkCalendar {
         for (const d of h.makeupWorkdays) this.makeup.set(d, h);
       }
     }
+  }
+
+  /** The hall's business date (YYYY-MM-DD in its zone) of an instant; a date string as is. */
+  dateOf(isoOrDate: string | Date | number = new Date()): string {
+    return businessDate(isoOrDate, this.timeZone);
+  }
+
+  /** The same calendar data for a hall in another zone (the zone comes from its settings). */
+  inZone(timeZone: string): WorkCalendar {
+    return timeZone === this.timeZone ? this : new WorkCalendar(this.data, timeZone);
   }
 
   /** Years with a loaded schedule, ascending. */
@@ -237,7 +264,10 @@ export class WorkCalendar {
     const add = years.filter((y) => !this.yearSet.has(y));
     if (!add.length) return this;
     const extra = Object.fromEntries(add.map((y) => [String(y), { holidays: [] }]));
-    return new WorkCalendar({ ...this.data, years: { ...this.data.years, ...extra } });
+    return new WorkCalendar(
+      { ...this.data, years: { ...this.data.years, ...extra } },
+      this.timeZone,
+    );
   }
 
   /**

@@ -16,7 +16,7 @@ import {
   stateLabel,
   type WorkflowState,
 } from './paths';
-import { CalendarMissingYearError, shanghaiDate, type WorkCalendar } from './calendar';
+import { CalendarMissingYearError, type WorkCalendar } from './calendar';
 import { pausedWorkingDays } from './gridClock';
 
 export {
@@ -169,7 +169,7 @@ export function computeDeadline(
   overridesByCode: Record<string, number> = {},
 ): string {
   const { totalLimitWd } = resolveLimits(type, fields, overridesByCode);
-  return calendar.addWorkingDays(shanghaiDate(acceptedAt), totalLimitWd);
+  return calendar.addWorkingDays(calendar.dateOf(acceptedAt), totalLimitWd);
 }
 
 export type DeadlineResult =
@@ -259,7 +259,7 @@ export function stageTimeline(
     const pausedNow = !completedAt && stagePauses.some((p) => p.to === undefined);
     const deadline = arrivedAt
       ? calendar.addWorkingDays(
-          shanghaiDate(arrivedAt),
+          calendar.dateOf(arrivedAt),
           s.limitWd +
             pausedWorkingDays(
               stagePauses.filter((p) => p.to !== undefined),
@@ -277,7 +277,7 @@ export function stageTimeline(
       : i < passedIndex
         ? 'skipped'
         : 'pending';
-    const endDay = completedAt ? shanghaiDate(completedAt) : today;
+    const endDay = completedAt ? calendar.dateOf(completedAt) : today;
     const overdue =
       deadline !== undefined &&
       state !== 'skipped' &&

@@ -176,6 +176,8 @@ export const TicketPrint = z.object({
   /** Estimated wait in minutes; null when there is no estimate yet. */
   estimatedWaitMin: z.number().int().min(0).max(1440).nullable(),
   issuedAt: z.string().datetime({ offset: true }),
+  /** The hall's time zone (IANA) the issue time is printed in (Asia/Shanghai when absent). */
+  timeZone: z.string().min(1).max(64).optional(),
   note: z.string().max(120).optional(),
   widthMm: TicketWidthMm.optional(),
 });

@@ -244,7 +244,7 @@ function decideIssue(
     ticketNo: formatTicketNo(categoryId, n),
     categoryId,
     lane,
-    day: state.day || localDay(now),
+    day: state.day || localDay(now, state.config.timeZone),
   });
 }
 
@@ -257,7 +257,7 @@ function decideBooking(
   if (!settings.enabled) return fail('E_APPOINTMENTS_OFF', '本厅未开通预约取号');
   const cat = categoryOf(state, cmd.categoryId);
   if (!cat || !cat.enabled) return fail('E_UNKNOWN_CATEGORY', '该业务类别暂不可预约');
-  const slot = slotBounds(cmd.slotStart, settings.slotMinutes);
+  const slot = slotBounds(cmd.slotStart, settings.slotMinutes, state.config.timeZone);
   if (!slot) return fail('E_SLOT_INVALID', `预约时段须按 ${settings.slotMinutes} 分钟划分`);
   if (slot.slotEnd <= now) return fail('E_SLOT_INVALID', '该时段已过，请选择以后的时段');
   if (slot.slotStart > now + settings.maxDaysAhead * 86_400_000) {
@@ -305,7 +305,7 @@ function decideCheckIn(state: QueueState, rawCode: string, now: number): Decisio
       ticketNo,
       categoryId: a.categoryId,
       lane: 'appointment',
-      day: state.day || localDay(now),
+      day: state.day || localDay(now, state.config.timeZone),
     },
     { type: 'appointment_checked_in', at: now, code: a.code, ticketNo },
   );

@@ -1,6 +1,7 @@
 // Hall queue configuration (categories, counters, clear time, recall limit, ratings, voice and
 // ticket text): zod schema plus the defaults a new hall starts with. Pure data, no I/O.
 import { z } from 'zod';
+import { isTimeZone } from '../domain/hallTime';
 
 /** Category ids are the ticket prefix letter: "A" gives tickets A001, A002, ... */
 export const CategoryId = z.string().regex(/^[A-Z]$/, '类别前缀须为一个大写字母');
@@ -91,8 +92,17 @@ export const QueueConfig = z
     hallName: z.string().trim().min(1).max(60).default('供电营业厅'),
     categories: z.array(TicketCategory).min(1),
     counters: z.array(CounterConfig).min(1),
-    /** Every unfinished ticket is cleared at this local time each day; numbering restarts. */
+    /** Every unfinished ticket is cleared at this hall time each day; numbering restarts. */
     dailyClearTime: ClockTime.default('20:00'),
+    /**
+     * The hall's time zone (IANA): the ticket day, the daily clear and appointment slots follow
+     * the hall's wall clock, not the zone of the PC the hall service runs on.
+     */
+    timeZone: z
+      .string()
+      .min(1)
+      .refine(isTimeZone, { message: '时区无效 (not an IANA time zone, e.g. Asia/Shanghai)' })
+      .default('Asia/Shanghai'),
     /** How many times a called ticket may be recalled (重呼). */
     recallLimit: z.number().int().min(0).max(20).default(6),
     ratingLevels: z.array(RatingLevel).min(3).max(5).default(RATING_LEVELS_3),

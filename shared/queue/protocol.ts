@@ -129,6 +129,8 @@ export interface IssueTicketResponse {
   hallName: string;
   ticketText: string;
   seq: number;
+  /** The hall's time zone (IANA) the ticket's time is printed in; Asia/Shanghai when absent. */
+  timeZone?: string;
 }
 
 export interface CounterActionResponse {

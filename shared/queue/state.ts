@@ -1,5 +1,6 @@
 // The hall queue as a pure event-sourced state machine: reduce(state, event) and the read-side
 // rules (who is called next, people ahead, estimated wait). No clocks: times come from events.
+import { DEFAULT_HALL_TIME_ZONE, hallClock, hallDate, hallInstant } from '../domain/hallTime';
 import type { QueueConfig, TicketCategory } from './config';
 import type { Lane, QueueEvent } from './events';
 import { computeDayStats, mergeDayStats, type DayStats } from './stats';
@@ -118,11 +119,9 @@ function countersFor(
   return out;
 }
 
-/** Local calendar day of an epoch-ms time (YYYY-MM-DD in the machine's timezone). */
-export function localDay(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+/** The hall's day of an epoch-ms time (YYYY-MM-DD in the hall's zone, not the machine's). */
+export function localDay(ms: number, timeZone: string = DEFAULT_HALL_TIME_ZONE): string {
+  return hallDate(ms, timeZone);
 }
 
 /** Ticket number: prefix letter + at least three digits (A001 ... A999, A1000). */
@@ -572,10 +571,11 @@ export function receiptFor(state: QueueState, ticketNo: string): TicketReceipt |
 export function slotBounds(
   start: number,
   slotMinutes: number,
+  timeZone: string = DEFAULT_HALL_TIME_ZONE,
 ): { slotStart: number; slotEnd: number } | null {
-  const d = new Date(start);
-  const minutes = d.getHours() * 60 + d.getMinutes();
-  if (d.getSeconds() !== 0 || d.getMilliseconds() !== 0 || minutes % slotMinutes !== 0) {
+  const c = hallClock(start, timeZone);
+  const minutes = c.hour * 60 + c.minute;
+  if (start % 60_000 !== 0 || minutes % slotMinutes !== 0) {
     return null;
   }
   return { slotStart: start, slotEnd: start + slotMinutes * 60_000 };
@@ -591,11 +591,12 @@ export function bookingsInSlot(state: QueueState, categoryId: string, slotStart:
 }
 
 /** Epoch ms of today's clear time (local), for the day containing `now`. */
-export function clearTimeOn(now: number, hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  const d = new Date(now);
-  d.setHours(h ?? 0, m ?? 0, 0, 0);
-  return d.getTime();
+export function clearTimeOn(
+  now: number,
+  hhmm: string,
+  timeZone: string = DEFAULT_HALL_TIME_ZONE,
+): number {
+  return hallInstant(hallDate(now, timeZone), hhmm, timeZone);
 }
 
 /**
@@ -605,8 +606,9 @@ export function clearTimeOn(now: number, hhmm: string): number {
 export function dailyClearDue(state: QueueState, now: number): boolean {
   // Stale bookings (used, cancelled, missed) go with the next clear of a day with tickets.
   if (state.order.length === 0) return false;
-  if (state.day !== '' && state.day !== localDay(now)) return true;
-  const clearAt = clearTimeOn(now, state.config.dailyClearTime);
+  const tz = state.config.timeZone;
+  if (state.day !== '' && state.day !== localDay(now, tz)) return true;
+  const clearAt = clearTimeOn(now, state.config.dailyClearTime, tz);
   if (now < clearAt) return false;
   const first = state.tickets[state.order[0] ?? ''];
   return first !== undefined && first.issuedAt < clearAt;

@@ -2,6 +2,7 @@
 // dates, from application records alone, so the desk (its own data, offline) and the centre
 // (every hall) count the same way. Records without a staff number (made before staff existed)
 // count apart under "未记录" (staffNo null).
+import { hallDate } from '../domain/hallTime';
 import type { Application } from '../domain/model';
 import { isTerminal } from '../domain/paths';
 
@@ -46,10 +47,12 @@ export const FIGURES = [
 export type FigureKey = (typeof FIGURES)[number];
 
 export interface SuperviseOptions {
-  /** Inclusive acceptance date range, YYYY-MM-DD in Asia/Shanghai. */
+  /** Inclusive acceptance date range, YYYY-MM-DD in the hall's zone. */
   from: string;
   to: string;
   today: string;
+  /** The hall's IANA zone the acceptance days are read in (Asia/Shanghai when not given). */
+  timeZone?: string;
   /** Days after acceptance a promised document may take before it counts as not delivered. */
   promisedDays: number;
 }
@@ -73,9 +76,9 @@ function empty(staffNo: string | null, name: string): Figures {
   };
 }
 
-/** YYYY-MM-DD of an ISO time in Asia/Shanghai (UTC+8, no daylight saving). */
-export function shanghaiDay(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+/** YYYY-MM-DD of an ISO time in the hall's zone (Asia/Shanghai by default). */
+export function shanghaiDay(iso: string, timeZone?: string): string {
+  return hallDate(iso, timeZone);
 }
 
 function addDays(day: string, n: number): string {
@@ -100,7 +103,7 @@ export function inFigure(a: Application, figure: FigureKey, o: SuperviseOptions)
       );
     case 'promisedOutstanding':
       return (
-        addDays(shanghaiDay(a.acceptedAt), o.promisedDays) < o.today &&
+        addDays(shanghaiDay(a.acceptedAt, o.timeZone), o.promisedDays) < o.today &&
         a.documents.some((d) => d.status === 'to_follow')
       );
     case 'overdue':
@@ -116,7 +119,7 @@ function add(f: Figures, a: Application, o: SuperviseOptions): void {
   f.accepted++;
   f.ids.push(a.id);
   f.byType[a.businessCode] = (f.byType[a.businessCode] ?? 0) + 1;
-  const day = shanghaiDay(a.acceptedAt);
+  const day = shanghaiDay(a.acceptedAt, o.timeZone);
   f.byDay[day] = (f.byDay[day] ?? 0) + 1;
   if (inFigure(a, 'overridden', o)) f.overridden++;
   if (inFigure(a, 'returned', o)) {
@@ -143,7 +146,7 @@ export function supervise(
   const byStaff = new Map<string, Figures>();
   const hall = empty('*', '全厅');
   for (const a of apps) {
-    const day = shanghaiDay(a.acceptedAt);
+    const day = shanghaiDay(a.acceptedAt, o.timeZone);
     if (day < o.from || day > o.to) continue;
     const key = a.acceptedByStaffNo ?? '';
     let f = byStaff.get(key);

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_QUEUE_CONFIG, QueueConfig, QueueRuleError } from '../../shared/queue';
 import { openHallStore, StorageUnavailableError, type HallStore } from '../../server/hall/store';
 import { faultFs, rng, type FaultFs } from '../support/faultFs';
+import { hallWall } from '../support/hallWall';
 
 const SCHEDULES = Number(process.env.HALLDESK_FAULT_SCHEDULES ?? 1000);
 const ONLY_SEED = process.env.HALLDESK_FAULT_SEED;
@@ -72,7 +73,7 @@ async function runSchedule(seed: number): Promise<{ acked: number; refused: numb
   const rand = rng(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const dir = path.join(root, `s${seed}`);
-  let now = new Date(2026, 11, 7, 9, 0, 0).getTime();
+  let now = hallWall(2026, 11, 7, 9, 0, 0);
   const clock = () => (now += 1 + int(2000));
   const rate = [0, 0.02, 0.08, 0.25][int(4)]!;
   const snapshotEvery = 2 + int(12);
@@ -164,7 +165,7 @@ describe('hall store on a full disk', () => {
   it('refuses with E_STORAGE, keeps nothing of the refused append, never reissues its number', async () => {
     const dir = path.join(root, 'full');
     const layer = faultFs(1, { rate: 0 });
-    let now = new Date(2026, 11, 7, 9, 0, 0).getTime();
+    let now = hallWall(2026, 11, 7, 9, 0, 0);
     const clock = () => (now += 1000);
     const store = open(dir, layer, clock, 1000);
     const first = await store.execute({ type: 'issue', categoryId: 'A' });

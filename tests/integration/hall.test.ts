@@ -16,6 +16,7 @@ import {
 } from '../../shared/queue';
 import type { Change } from '../../shared/protocol';
 import { startHallService, type HallService } from '../../server/hall/service';
+import { hallWall } from '../support/hallWall';
 
 let dir: string;
 let svc: HallService | null = null;
@@ -315,7 +316,7 @@ describe('hall service over HTTP', () => {
     expect(Math.max(...[...received.values()].map((c) => c.seq))).toBe(4);
   });
   it('clears the day at the configured time (clock-driven), keeps the day in history, survives a restart', async () => {
-    let now = new Date(2026, 10, 26, 16, 0).getTime();
+    let now = hallWall(2026, 10, 26, 16, 0);
     const opts = {
       port: 0,
       dataDir: dir,
@@ -331,7 +332,7 @@ describe('hall service over HTTP', () => {
     await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
     await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
     await post(`${svc.url}/api/queue/counters/1/call-next`);
-    now = new Date(2026, 10, 26, 17, 5).getTime();
+    now = hallWall(2026, 10, 26, 17, 5);
     const after = await post(`${svc.url}/api/queue/tickets`, { categoryId: 'A' });
     expect(after.json.receipt.ticketNo).toBe('A001');
     const stats = (await (
@@ -342,7 +343,7 @@ describe('hall service over HTTP', () => {
     expect(stats.today.total.tickets).toBe(1);
     await svc.close();
     // Next morning, after a night with the PC off: numbering starts again.
-    now = new Date(2026, 10, 27, 8, 0).getTime();
+    now = hallWall(2026, 10, 27, 8, 0);
     svc = await startHallService(opts);
     expect(svc.getState().order).toEqual([]);
     // The ticket issued after the clear time counts for its own day (merged, not a new entry).

@@ -117,9 +117,25 @@ export function setNameInitials(fn: ((name: string) => string) | undefined): voi
   initialsOf = fn;
 }
 
+export function hasNameInitials(): boolean {
+  return initialsOf !== undefined;
+}
+
+// Told when a Han name got its keys without initials (the module not loaded yet, or failed to
+// load): the opener then backfills them (open.ts), so such a record is found by pinyin later.
+let onMissing: (() => void) | undefined;
+
+export function onInitialsMissing(fn: (() => void) | undefined): void {
+  onMissing = fn;
+}
+
 /** Pinyin-initial keys of a name: the whole initials and their 2–3 letter prefixes. */
 export function pinyinKeyValues(name: string): string[] {
-  if (!initialsOf || !/\p{Script=Han}/u.test(name)) return [];
+  if (!/\p{Script=Han}/u.test(name)) return [];
+  if (!initialsOf) {
+    onMissing?.();
+    return [];
+  }
   const ini = initialsOf(name)
     .toUpperCase()
     .replace(/[^A-Z]/g, '');

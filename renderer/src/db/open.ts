@@ -1,6 +1,7 @@
 // Opening the local database in the real world: persistent storage, upgrades blocked by another
 // window, a newer window upgrading under us, and broken or full storage turned into a typed
 // result that the UI shows as a recovery screen (never a blank page).
+import Dexie from 'dexie';
 import { backupFileName, sealBackup } from '../../../shared/backup/sealed';
 import {
   activeDb,
@@ -11,7 +12,12 @@ import {
   setActiveDb,
   takePinyinBackfill,
 } from './db';
-import { deriveApplicationKeys, deriveFeedbackKeys } from './keys';
+import {
+  deriveApplicationKeys,
+  deriveFeedbackKeys,
+  hasNameInitials,
+  onInitialsMissing,
+} from './keys';
 import { ensureNameInitials } from './nameInitials';
 
 function closeActiveDb(): void {
@@ -198,8 +204,34 @@ function reloadWindow(): void {
  */
 export let pinyinBackfill: Promise<void> | null = null;
 
+/**
+ * Meta key set while some record may lack its pinyin keys (saved before the pinyin module
+ * loaded, or an upgrade whose backfill did not finish): the next open runs the backfill again.
+ */
+export const PINYIN_BACKFILL_META = 'search.pinyinBackfillDue';
+
+let backfillRunning = false;
+
+/** Runs the backfill once at a time; the meta mark stays until one has finished. */
+function schedulePinyinBackfill(db: HallDeskDB, mark: boolean): void {
+  if (backfillRunning) return;
+  backfillRunning = true;
+  // Outside whatever transaction the write that missed the initials runs in (it is still open).
+  pinyinBackfill = Dexie.ignoreTransaction(async () => {
+    if (mark) await db.meta.put({ key: PINYIN_BACKFILL_META, value: true });
+    await ensureNameInitials();
+    // Still no pinyin (its chunk failed to load): the mark stays for the next start.
+    if (!hasNameInitials()) return;
+    await backfillPinyinKeys(db);
+    await db.meta.delete(PINYIN_BACKFILL_META);
+  })
+    .catch((e: unknown) => console.error('pinyin keys backfill failed', e))
+    .finally(() => {
+      backfillRunning = false;
+    });
+}
+
 async function backfillPinyinKeys(db: HallDeskDB): Promise<void> {
-  await ensureNameInitials();
   await db.transaction('rw', db.applications, db.feedback, async () => {
     await db.applications.toCollection().modify((row) => {
       row.searchKeys = deriveApplicationKeys(row).searchKeys;
@@ -250,11 +282,6 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
     if (blockedTimer) clearTimeout(blockedTimer);
   }
   performance.mark('halldesk:db-dexie-open');
-  if (takePinyinBackfill()) {
-    pinyinBackfill = backfillPinyinKeys(db).catch((e: unknown) =>
-      console.error('pinyin keys backfill failed', e),
-    );
-  }
   // Dexie 4 opens a database a newer program has upgraded (downgrade) on its schema as it is:
   // fine while our stores are all there, a 'version' failure when one is missing.
   const present = new Set(Array.from(db.backendDB().objectStoreNames));
@@ -271,6 +298,13 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<OpenResult> 
       message: OPEN_FAILURE_MESSAGES[reason],
     };
   }
+  // After the v5 upgrade, or while a mark says some record may lack its pinyin keys; and
+  // whenever a record is saved before the pinyin module loaded (keys.ts onInitialsMissing).
+  const upgraded = takePinyinBackfill();
+  if (upgraded || (await db.meta.get(PINYIN_BACKFILL_META))?.value === true) {
+    schedulePinyinBackfill(db, upgraded);
+  }
+  onInitialsMissing(() => schedulePinyinBackfill(db, true));
   // Write probe: a full disk or broken files show up at start-up, as a recovery screen, not at
   // the clerk's first submit. Relaxed durability (raw IndexedDB): this record need not survive
   // a power cut. It runs beside the first page rather than before it (it takes a good part of

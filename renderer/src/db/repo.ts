@@ -9,7 +9,8 @@ import {
   Feedback,
   type OutboxEntry,
 } from '../../../shared/domain/model';
-import { shanghaiDate } from '../../../shared/domain/calendar';
+import { businessDate } from '../../../shared/domain/calendar';
+import { deskTimeZone } from './hallZone';
 import { IMMUTABLE_FIELDS, mergeForDesk } from '../../../shared/protocol';
 import {
   activeDb,
@@ -351,11 +352,11 @@ const IMMUTABLE_LABELS: Record<(typeof IMMUTABLE_FIELDS)[number], string> = {
 };
 
 /**
- * The China (Asia/Shanghai) `YYYY-MM-DD` of an ISO time: the date application numbers carry
- * (shared/domain/appNumber), so the per-date counter must use the same day boundary.
+ * The hall's `YYYY-MM-DD` (its configured zone) of an ISO time: the date application numbers
+ * carry (shared/domain/appNumber), so the per-date counter must use the same day boundary.
  */
 export function localDateOf(iso: string): string {
-  return shanghaiDate(iso);
+  return businessDate(iso, deskTimeZone());
 }
 
 /**

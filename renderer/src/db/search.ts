@@ -2,7 +2,9 @@
 // index range (newest first) so that 200,000 stored applications never come into memory at once.
 // What the text means is searchPlan.ts; the list's totals are searchCount.ts.
 import type { Collection, InsertType } from 'dexie';
-import { shanghaiDate } from '../../../shared/domain/workCalendar';
+import { businessDate } from '../../../shared/domain/workCalendar';
+import { hallInstant } from '../../../shared/domain/hallTime';
+import { deskTimeZone } from './hallZone';
 import type { Application } from '../../../shared/domain/model';
 import type { HallDeskDB, StoredApplication } from './db';
 import { isTerminalStatus, KEY_MAX, keyRange, normalizeText, timeKey } from './keys';
@@ -74,9 +76,9 @@ export function toApplication(row: StoredApplication): Application {
   return app;
 }
 
-/** Today's (or a moment's) date in China (Asia/Shanghai), the zone deadlines are kept in. */
+/** Today's (or a moment's) date in the hall's zone, the zone deadlines are kept in. */
 export function localDate(d: Date = new Date()): string {
-  return shanghaiDate(d);
+  return businessDate(d, deskTimeZone());
 }
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -84,9 +86,11 @@ const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 function boundMs(value: string, end: boolean): number {
   const m = DAY_RE.exec(value);
   if (m) {
-    // A day is a China day (UTC+8, no daylight saving), whatever zone the desk's clock is set to.
-    const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - 8 * 3_600_000;
-    return end ? start + 86_400_000 - 1 : start;
+    // A day is the hall's day (its configured zone), whatever zone the desk's clock is set to.
+    const start = hallInstant(value, '00:00', deskTimeZone());
+    if (!end) return start;
+    const next = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
+    return hallInstant(new Date(next).toISOString().slice(0, 10), '00:00', deskTimeZone()) - 1;
   }
   const ms = Date.parse(value);
   if (!Number.isFinite(ms)) throw new Error(`无效的日期: ${value}`);

@@ -19,7 +19,7 @@ import {
 } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
+import { CalendarMissingYearError } from '../../../shared/domain/calendar';
 import { findBusinessType } from '../../../shared/domain/catalogue';
 import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
@@ -64,7 +64,7 @@ function Detail(props: { app: Application }) {
   const [editing, setEditing] = useState(false);
   // Opening the detail shows personal data: logged (PIPL Art. 51) with the number as label.
   useRecordAccess({ entity: 'application', entityId: app.id, label: app.appNo });
-  const today = shanghaiDate(new Date());
+  const today = cfg.calendar.dateOf(new Date());
   const type = findBusinessType(cfg.catalogue, app.businessCode);
   // A provisional (暂估) deadline is recounted once the centre has pushed that year's schedule.
   const dl = deadlineView(cfg, app);

@@ -7,7 +7,6 @@ import { Button, Checkbox, DatePicker, Input, Select, Space, Tag, Typography } f
 import type { Dayjs } from 'dayjs';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { shanghaiDate } from '../../../shared/domain/calendar';
 import type { Application } from '../../../shared/domain/model';
 import { STATE_LABELS } from '../../../shared/domain/paths';
 import {
@@ -94,7 +93,7 @@ export function ApplicationsPage() {
     return typed ? { ...remembered, text: typed } : remembered;
   });
   const [applied, setApplied] = useState<ListState>(remembered);
-  const today = shanghaiDate(new Date());
+  const today = cfg.calendar.dateOf(new Date());
   const query = useMemo(() => toQuery(applied), [applied]);
   const filters = useMemo(() => toFilters(applied, today), [applied, today]);
 

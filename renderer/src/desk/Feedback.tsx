@@ -23,7 +23,7 @@ import {
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useState } from 'react';
 import { makeFeedbackNo } from '../../../shared/domain/appNumber';
-import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
+import { CalendarMissingYearError } from '../../../shared/domain/calendar';
 import {
   FEEDBACK_KIND_LABELS,
   FEEDBACK_STATUS_LABELS,
@@ -159,7 +159,7 @@ function NewFeedback() {
       const now = new Date();
       const acceptedAt = now.toISOString();
       const due = feedbackDueFor(cfg, f.kind, acceptedAt);
-      const date = shanghaiDate(now);
+      const date = cfg.calendar.dateOf(now);
       // Feedback numbers use their own per-day counter, kept beside the application counters.
       const seq = await nextApplicationSeq(`feedback:${date}`);
       const phone = validatePhone(f.phone);
@@ -311,7 +311,8 @@ function FeedbackList() {
   const { message } = AntApp.useApp();
   const [filters, setFilters] = useState<FeedbackFilters>({ status: ['open', 'contacted'] });
   const [text, setText] = useState('');
-  const today = shanghaiDate(new Date());
+  const { calendar } = useDeskConfig();
+  const today = calendar.dateOf(new Date());
   const result = useLiveQuery(
     () =>
       listFeedback(
@@ -398,7 +399,7 @@ function FeedbackList() {
         dataSource={result?.rows ?? []}
         locale={{ emptyText: t('没有反馈', 'No feedback') }}
         renderItem={(fb) => {
-          const od = feedbackOverdue(fb, today);
+          const od = feedbackOverdue(fb, today, calendar.timeZone);
           const late = od.firstContactOverdue || od.replyOverdue;
           const open = fb.status === 'open' || fb.status === 'contacted';
           return (

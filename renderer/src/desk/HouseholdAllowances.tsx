@@ -2,7 +2,6 @@
 // shown above the application list so that the clerk can ask the customer to renew in time.
 import { Alert, Typography } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { shanghaiDate } from '../../../shared/domain/calendar';
 import { allowancesToRenew } from '../../../shared/domain/householdAllowance';
 import { applicationsOfType } from '../db/repo';
 import { useT } from '../i18n';
@@ -11,16 +10,16 @@ import { useDeskConfig } from './config';
 
 export function HouseholdAllowanceReminder() {
   const t = useT();
-  const { settings } = useDeskConfig();
+  const { settings, calendar } = useDeskConfig();
   const rule = settings.multiPersonHousehold;
   const list = useLiveQuery(
     async () =>
       allowancesToRenew(
         await applicationsOfType(rule.businessCode),
         settings,
-        shanghaiDate(new Date()),
+        calendar.dateOf(new Date()),
       ),
-    [rule.businessCode, rule.validityMonths, rule.remindDaysBefore],
+    [rule.businessCode, rule.validityMonths, rule.remindDaysBefore, calendar],
     [],
   );
   if (list.length === 0) return null;

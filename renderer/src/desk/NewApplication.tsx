@@ -20,7 +20,6 @@ import {
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { makeApplicationNo } from '../../../shared/domain/appNumber';
-import { shanghaiDate } from '../../../shared/domain/calendar';
 import { findBusinessType } from '../../../shared/domain/catalogue';
 import type { CustomerKind } from '../../../shared/domain/model';
 import { type ReviewItem, reviewApplication } from '../../../shared/domain/review';
@@ -210,7 +209,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
       // With the calendar the review lists a deadline counted provisionally (暂估, Mon–Fri) for a
       // year whose holiday schedule is not published yet, so the clerk tells the customer.
       setReview(
-        reviewApplication(app, cfg.catalogue, cfg.settings, shanghaiDate(now), {
+        reviewApplication(app, cfg.catalogue, cfg.settings, cfg.calendar.dateOf(now), {
           calendar: cfg.calendar,
           acceptedAt: now.toISOString(),
         }),

@@ -13,6 +13,7 @@ import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { findBusinessType, resolveLimits } from '../../../shared/domain/catalogue';
 import { hallDateTime } from '../../../shared/domain/hallTime';
+import { deskTimeZone } from '../db/hallZone';
 import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
 import type { Application } from '../../../shared/domain/model';
 import { receiptFacts } from '../../../shared/domain/receiptFacts';
@@ -43,7 +44,7 @@ export function useQrDataUrl(text: string | undefined): string | null {
 
 /** Acceptance time on the hall's clock (configured zone), whatever the PC's zone. */
 export function formatDateTime(iso: string): string {
-  return hallDateTime(iso);
+  return hallDateTime(iso, deskTimeZone());
 }
 
 export function ReceiptPage(props: { id: string }) {
@@ -227,7 +228,9 @@ export function Receipt(props: { app: Application }) {
           </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('受理时间', 'Accepted at')}>
-          {hallDateTime(app.acceptedAt, cfg.settings.timeZone)}
+          <span data-testid="receipt-accepted">
+            {hallDateTime(app.acceptedAt, cfg.settings.timeZone)}
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('承诺办结日期', 'Deadline')}>
           <strong data-testid="receipt-deadline">{app.deadline}</strong>

@@ -39,6 +39,7 @@ import {
   useDeskConfig,
   useProfile,
 } from './config';
+import { codesSource } from './profileSource';
 
 const CODE_RE = /^[A-Za-z0-9]{1,16}$/;
 
@@ -86,6 +87,9 @@ function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
   const { message } = AntApp.useApp();
   const [p, setP] = useState(props.initial);
   const [saving, setSaving] = useState(false);
+  // Enrolled: the codes are the enrollment's, shown read-only with where they came from.
+  const source = useLiveQuery(() => codesSource(activeDb()), [], null);
+  const locked = source !== null;
   const errs = {
     hallCode: CODE_RE.test(p.hallCode.trim())
       ? undefined
@@ -119,9 +123,10 @@ function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
     >
       <Input
         id={id}
-        value={p[k]}
+        value={locked && k !== 'clerkName' ? props.initial[k] : p[k]}
         onChange={(e) => setP({ ...p, [k]: e.target.value })}
         {...input}
+        {...(locked && k !== 'clerkName' ? { readOnly: true, variant: 'filled' as const } : {})}
       />
     </Form.Item>
   );
@@ -133,6 +138,19 @@ function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
             '首次使用：请确认营业厅编码、受理台编码并填写受理员姓名。申请编号由这两个编码、日期和流水号组成。',
             'First use: confirm the hall and desk codes and enter the clerk name.',
           )}
+        </Typography.Paragraph>
+      )}
+      {source && (
+        <Typography.Paragraph type="secondary" data-testid="profile-codes-source">
+          {source.kind === 'centre'
+            ? t(
+                `营业厅和受理台编码来自登记（中心 ${source.endpoint} 已确认），不能在此修改。`,
+                `The hall and desk codes come from the enrollment (confirmed by ${source.endpoint}); they cannot be changed here.`,
+              )
+            : t(
+                `营业厅和受理台编码来自登记码（首次连通中心 ${source.endpoint} 时确认），不能在此修改。`,
+                `The hall and desk codes come from the enrollment code (confirmed at the first contact with ${source.endpoint}); they cannot be changed here.`,
+              )}
         </Typography.Paragraph>
       )}
       <Form layout="vertical" component="div">

@@ -16,6 +16,7 @@ import {
 import { defaultSettings, type HallSettings } from '../../../shared/domain/settings';
 import type { ConfigKey } from '../../../shared/protocol';
 import { activeDb, type HallDeskDB } from '../db/db';
+import { setDeskTimeZone } from '../db/hallZone';
 import { getSetting, setSetting } from '../db/repo';
 import { CONFIG_KEYS, resolveConfig, type ConfigSource } from '../sync/configDocs';
 import { currentStaffActor } from '../staff/actor';
@@ -55,8 +56,11 @@ export function buildDeskConfig(stored: Partial<Record<ConfigKey, unknown>>): De
   }
   return {
     catalogue: r.catalogue,
-    calendar:
-      r.calendarData === BUNDLED.calendarData ? defaultCalendar : new WorkCalendar(r.calendarData),
+    // The hall's calendar reads business dates in the hall's zone (settings.timeZone).
+    calendar: (r.calendarData === BUNDLED.calendarData
+      ? defaultCalendar
+      : new WorkCalendar(r.calendarData)
+    ).inZone(r.settings.timeZone),
     settings: r.settings,
     sources: r.sources,
   };
@@ -75,6 +79,7 @@ export const deskConfigStore = createStore<DeskConfig>(() => buildDeskConfig({})
 function publish(next: DeskConfig): DeskConfig {
   const cur = deskConfigStore.getState();
   if (signature(cur) === signature(next)) return cur;
+  setDeskTimeZone(next.settings.timeZone);
   deskConfigStore.setState(next, true);
   return next;
 }
@@ -181,10 +186,18 @@ export async function loadProfile(): Promise<DeskProfile | null> {
   return normalizeProfile(await getSetting(PROFILE_KEY));
 }
 
+/**
+ * Saves the profile from 设置. An enrolled desk keeps the hall and desk codes its enrollment set
+ * (profileSource.ts): only the clerk's name is taken from the form then.
+ */
 export async function saveProfile(p: DeskProfile): Promise<void> {
+  // Loaded on demand: the enrollment code stays out of the start-up chunk.
+  const { codesSource } = await import('./profileSource');
+  const enrolled = await codesSource(activeDb());
+  const stored = enrolled ? await loadProfile() : null;
   await setSetting(PROFILE_KEY, {
-    hallCode: p.hallCode.trim().toUpperCase(),
-    deskCode: p.deskCode.trim().toUpperCase(),
+    hallCode: stored ? stored.hallCode : p.hallCode.trim().toUpperCase(),
+    deskCode: stored ? stored.deskCode : p.deskCode.trim().toUpperCase(),
     clerkName: p.clerkName.trim(),
   });
 }

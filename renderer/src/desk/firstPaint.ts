@@ -14,7 +14,6 @@ import SettingOutlined from '@ant-design/icons-svg/es/asn/SettingOutlined';
 import SoundOutlined from '@ant-design/icons-svg/es/asn/SoundOutlined';
 import SyncOutlined from '@ant-design/icons-svg/es/asn/SyncOutlined';
 import type { AbstractNode, IconDefinition } from '@ant-design/icons-svg/es/types';
-import { shanghaiDate } from '../../../shared/domain/workCalendar';
 import type { Application } from '../../../shared/domain/model';
 import {
   type ApplicationFilters,
@@ -82,14 +81,17 @@ export async function startFirstPaint(): Promise<void> {
   const opened = await openDeskDatabase();
   // A database that cannot open gets the React recovery screen, nothing painted over it.
   if (!opened.ok) return;
-  const today = shanghaiDate(new Date());
-  const [cfg, page] = await Promise.all([
-    // Read without the schemas (paintConfig.ts): zod and the catalogue's validation would add
-    // ~150 KB of code to compile before the first row. main.tsx makes the validated
-    // configuration current before React's first render.
-    paintConfig(opened.db),
-    searchApplicationsIn(opened.db, undefined, { today }, { limit: FIRST_PAGE, countTotal: false }),
-  ]);
+  // Read without the schemas (paintConfig.ts): zod and the catalogue's validation would add
+  // ~150 KB of code to compile before the first row. main.tsx makes the validated
+  // configuration current before React's first render. Today is the hall's (its zone).
+  const cfg = await paintConfig(opened.db);
+  const today = cfg.calendar.dateOf(new Date());
+  const page = await searchApplicationsIn(
+    opened.db,
+    undefined,
+    { today },
+    { limit: FIRST_PAGE, countTotal: false },
+  );
   early = { today, page };
   performance.mark('halldesk:first-paint-read');
   if (currentPath() !== LIST_PATH || firstPaintShown()) return;

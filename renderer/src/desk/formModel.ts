@@ -15,7 +15,6 @@ import {
   findBusinessType,
   resolveLimits,
 } from '../../../shared/domain/catalogue';
-import { shanghaiDate } from '../../../shared/domain/calendar';
 import type {
   Application,
   CustomerKind,
@@ -228,7 +227,7 @@ export function validateForm(cfg: DeskConfig, form: IntakeForm, lang: Lang): Val
     let r: { ok: true } | { ok: false; message: string; messageEn: string } | undefined;
     if (f.key === 'idNumber') {
       const idType = (form.customer.idType || layout.idTypes[0]) as IdType;
-      r = validateIdNumber(idType, raw);
+      r = validateIdNumber(idType, raw, { timeZone: cfg.settings.timeZone });
     } else if (f.key === 'creditCode') r = validateCreditCode(raw);
     else if (f.key === 'phone') r = validatePhone(raw);
     else if (f.key === 'accountNo') r = validateAccountNo(raw, cfg.settings.accountNo);
@@ -377,7 +376,7 @@ export function deadlineFor(
     fields,
     cfg.settings.wholeProcessLimitsWd.byBusinessCode,
   );
-  const r = cfg.calendar.addWorkingDaysProvisional(shanghaiDate(acceptedAt), totalLimitWd);
+  const r = cfg.calendar.addWorkingDaysProvisional(cfg.calendar.dateOf(acceptedAt), totalLimitWd);
   return {
     deadline: r.date,
     limitWd: totalLimitWd,
@@ -446,7 +445,9 @@ export function buildApplication(
   const shown = new Set(layout.customerFields.map((f) => f.key));
   const opt = (k: CustomerKey) => (shown.has(k) && c(k) ? { [k]: c(k) } : {});
   const idType = (c('idType') || layout.idTypes[0]) as IdType;
-  const idRes = c('idNumber') ? validateIdNumber(idType, c('idNumber')) : null;
+  const idRes = c('idNumber')
+    ? validateIdNumber(idType, c('idNumber'), { timeZone: cfg.settings.timeZone })
+    : null;
   const phoneRes = validatePhone(c('phone'));
   const credit = c('creditCode') ? validateCreditCode(c('creditCode')) : null;
   const fields: FieldValues = {};
@@ -526,7 +527,7 @@ export function feedbackDueFor(
   acceptedAt: string,
 ): { firstContactDue: string; replyDue: string; provisional: boolean } {
   const limit = cfg.settings.feedbackLimits[kind];
-  const day = shanghaiDate(acceptedAt);
+  const day = cfg.calendar.dateOf(acceptedAt);
   const first = cfg.calendar.addWorkingDaysProvisional(day, limit.firstContactWd);
   const reply = cfg.calendar.addWorkingDaysProvisional(day, limit.replyWd);
   return {

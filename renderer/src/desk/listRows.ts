@@ -12,7 +12,7 @@ import type { WorkCalendar } from '../../../shared/domain/workCalendar';
 /** What a row needs of the configuration (desk/config.ts DeskConfig, or the paint's own). */
 export interface RowConfig {
   catalogue: Pick<Catalogue, 'types'>;
-  calendar: Pick<WorkCalendar, 'workingDaysBetweenProvisional'>;
+  calendar: Pick<WorkCalendar, 'workingDaysBetweenProvisional' | 'dateOf'>;
 }
 
 /** The live first page: a screenful and more (each write re-reads it, so it stays small). */

@@ -5,6 +5,7 @@
 // (desk/config.ts), which main.tsx makes current before React's first render.
 import catalogueJson from '../../../shared/config/catalogue.json';
 import calendarJson from '../../../shared/config/calendar.json';
+import settingsJson from '../../../shared/config/settings.json';
 import type { Catalogue } from '../../../shared/domain/catalogue';
 import {
   WorkCalendar,
@@ -30,16 +31,22 @@ function normalised(data: unknown): CalendarData['years'] {
 }
 
 export async function paintConfig(db: HallDeskDB): Promise<RowConfig> {
-  const [cat, cal] = await db.meta.bulkGet(['config.catalogue', 'config.calendar']);
+  const [cat, cal, set] = await db.meta.bulkGet([
+    'config.catalogue',
+    'config.calendar',
+    'config.settings',
+  ]);
   const catalogue = ((cat?.value as { data?: unknown } | undefined)?.data ?? catalogueJson) as Pick<
     Catalogue,
     'types'
   >;
   // As resolveConfig: the centre's years laid over the bundled ones.
   const pushed = (cal?.value as { data?: unknown } | undefined)?.data;
-  const calendar = new WorkCalendar({
-    version: 0,
-    years: { ...normalised(calendarJson), ...normalised(pushed) },
-  });
+  // The hall's zone: the centre's settings, else the bundled ones (days left count from its today).
+  const zone = (set?.value as { data?: { timeZone?: unknown } } | undefined)?.data?.timeZone;
+  const calendar = new WorkCalendar(
+    { version: 0, years: { ...normalised(calendarJson), ...normalised(pushed) } },
+    typeof zone === 'string' && zone ? zone : settingsJson.timeZone,
+  );
   return { catalogue, calendar };
 }

@@ -10,23 +10,19 @@ import {
   type AppointmentsResponse,
   type BookAppointmentResponse,
 } from '../../../shared/queue';
+import { hallInstant, hallTime } from '../../../shared/domain/hallTime';
 import { useT } from '../i18n';
 import { HallApiError, hallRequest } from './client';
 import { useHallQueue } from './store';
 
-const hhmm = (ms: number) => {
-  const d = new Date(ms);
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-};
-
-/** Slot starts of a day from 08:00 until the daily clear time, on the configured grid. */
-function slotsOf(day: string, slotMinutes: number, clearTime: string): number[] {
-  const [y, m, d] = day.split('-').map(Number);
+/** Slot starts of a hall day from 08:00 until the daily clear time, on the configured grid. */
+function slotsOf(day: string, slotMinutes: number, clearTime: string, timeZone: string): number[] {
   const [ch, cm] = clearTime.split(':').map(Number);
   const out: number[] = [];
   const end = (ch ?? 20) * 60 + (cm ?? 0);
+  const p = (n: number) => String(n).padStart(2, '0');
   for (let min = 8 * 60; min + slotMinutes <= end; min += slotMinutes) {
-    out.push(new Date(y ?? 2000, (m ?? 1) - 1, d ?? 1, Math.floor(min / 60), min % 60).getTime());
+    out.push(hallInstant(day, `${p(Math.floor(min / 60))}:${p(min % 60)}`, timeZone));
   }
   return out;
 }
@@ -34,7 +30,10 @@ function slotsOf(day: string, slotMinutes: number, clearTime: string): number[] 
 export function AppointmentsTab() {
   const t = useT();
   const { state } = useHallQueue();
-  const [day, setDay] = useState(() => localDay(Date.now()));
+  const tz = state?.config.timeZone;
+  // Days and slot times are the hall's (its configured zone), whatever zone this PC is set to.
+  const hhmm = (ms: number) => hallTime(ms, tz);
+  const [day, setDay] = useState(() => localDay(Date.now(), tz));
   const [categoryId, setCategoryId] = useState<string | null>(null);
   const [slot, setSlot] = useState<number | null>(null);
   const [list, setList] = useState<Appointment[]>([]);
@@ -55,9 +54,12 @@ export function AppointmentsTab() {
   const slots = useMemo(
     () =>
       settings && state
-        ? slotsOf(day, settings.slotMinutes, state.config.dailyClearTime).filter(
-            (s) => s + settings.slotMinutes * 60_000 > Date.now(),
-          )
+        ? slotsOf(
+            day,
+            settings.slotMinutes,
+            state.config.dailyClearTime,
+            state.config.timeZone,
+          ).filter((s) => s + settings.slotMinutes * 60_000 > Date.now())
         : [],
     [day, settings, state],
   );
@@ -175,8 +177,8 @@ export function AppointmentsTab() {
           <Flex vertical gap={4} style={{ marginTop: 12 }}>
             <Typography.Text>
               {t(
-                `已预约 ${localDay(booked.appointment.slotStart)} ${hhmm(booked.appointment.slotStart)}–${hhmm(booked.appointment.slotEnd)}，${catName(booked.appointment.categoryId)}。请告知客户预约码，凭码在取号机「预约签到」：`,
-                `Booked ${localDay(booked.appointment.slotStart)} ${hhmm(booked.appointment.slotStart)}–${hhmm(booked.appointment.slotEnd)}, ${catName(booked.appointment.categoryId)}. Tell the customer the code for the kiosk's "Appointment check-in":`,
+                `已预约 ${localDay(booked.appointment.slotStart, tz)} ${hhmm(booked.appointment.slotStart)}–${hhmm(booked.appointment.slotEnd)}，${catName(booked.appointment.categoryId)}。请告知客户预约码，凭码在取号机「预约签到」：`,
+                `Booked ${localDay(booked.appointment.slotStart, tz)} ${hhmm(booked.appointment.slotStart)}–${hhmm(booked.appointment.slotEnd)}, ${catName(booked.appointment.categoryId)}. Tell the customer the code for the kiosk's "Appointment check-in":`,
               )}
             </Typography.Text>
             <Typography.Title

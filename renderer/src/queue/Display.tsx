@@ -11,6 +11,7 @@ import {
   displayView,
   waitingTickets,
 } from '../../../shared/queue';
+import { hallTime } from '../../../shared/domain/hallTime';
 import { usePageLang } from './client';
 import { Announcer } from './speech';
 import { hallConnection, useHallQueue } from './store';
@@ -92,7 +93,8 @@ export function DisplayPage() {
 
   const view = displayView(state);
   const latest = view.now;
-  const time = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
+  // The hall's clock (its configured zone), whatever zone the display PC is set to.
+  const time = hallTime(now, state.config.timeZone);
   return (
     <div className="hq-full hq-display" data-testid="queue-display">
       <header>

@@ -13,8 +13,8 @@ import './queue.css';
 const RETURN_AFTER_MS = 20_000;
 
 /** Issue time on the hall's clock, whatever the kiosk PC's zone. */
-function formatTime(ms: number): string {
-  return hallDateTime(ms);
+function formatTime(ms: number, timeZone?: string): string {
+  return hallDateTime(ms, timeZone);
 }
 
 function PrintableTicket({
@@ -48,7 +48,7 @@ function PrintableTicket({
           )}
         </div>
         <div>
-          {t('取号时间', 'Issued')} {formatTime(r.issuedAt)}
+          {t('取号时间', 'Issued')} {formatTime(r.issuedAt, ticket.timeZone)}
         </div>
         <div>{ticket.ticketText}</div>
       </div>
@@ -237,7 +237,7 @@ export function KioskPage() {
                 )}
               </dd>
               <dt>{t('取号时间', 'Issued')}</dt>
-              <dd>{formatTime(ticket.receipt.issuedAt)}</dd>
+              <dd>{formatTime(ticket.receipt.issuedAt, ticket.timeZone)}</dd>
             </dl>
             <p style={{ fontSize: '2.8vh', color: '#475569' }}>{ticket.ticketText}</p>
             <div className="hq-toggle">
@@ -255,6 +255,7 @@ export function KioskPage() {
                       waitingAhead: Math.min(9999, ticket.receipt.peopleAhead),
                       estimatedWaitMin: Math.min(1440, ticket.receipt.estimatedWaitMinutes),
                       issuedAt: new Date(ticket.receipt.issuedAt).toISOString(),
+                      ...(ticket.timeZone ? { timeZone: ticket.timeZone } : {}),
                       note: ticket.ticketText.slice(0, 120),
                       widthMm,
                     })

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import type { Application } from '../../../shared/domain/model';
 import type { FigureKey, Figures } from '../../../shared/staff/supervision';
 import { activeDb } from '../db/db';
+import { localDate } from '../db/search';
 import { useDeskConfig, useProfile } from '../desk/config';
 import { pick, useLang, useT } from '../i18n';
 import { lazyPage } from '../ui/lazyPage';
@@ -55,7 +56,7 @@ function SupervisionBody() {
     setDrill(null);
     // Marks for bench:local (supervisionFirstMs): the counting starts, the first figures are in.
     performance.mark('halldesk:supervision-start');
-    void deskSupervision(activeDb(), from, to, dayjs().format('YYYY-MM-DD')).then((d) => {
+    void deskSupervision(activeDb(), from, to, localDate()).then((d) => {
       if (!live) return;
       setData(d);
       requestAnimationFrame(() => performance.mark('halldesk:supervision-figures'));

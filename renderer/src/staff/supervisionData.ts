@@ -1,6 +1,8 @@
 // The hall manager's supervision on the desk, from the desk's own records (works offline): the
 // applications accepted in a date range (time index `t`), counted by shared/staff/supervision.ts,
 // and the records behind one figure (drill-down). The export is supervisionXlsx.ts.
+import { addDays } from '../../../shared/domain/workCalendar';
+import { hallInstant } from '../../../shared/domain/hallTime';
 import type { Application } from '../../../shared/domain/model';
 import { staffConfig } from '../../../shared/staff/roles';
 import {
@@ -12,6 +14,7 @@ import {
   type SuperviseOptions,
 } from '../../../shared/staff/supervision';
 import type { HallDeskDB, StoredApplication } from '../db/db';
+import { deskTimeZone } from '../db/hallZone';
 import { timeKey } from '../db/keys';
 
 export interface DeskSupervision {
@@ -28,15 +31,22 @@ export async function deskSupervision(
   to: string,
   today: string,
 ): Promise<DeskSupervision> {
-  // Shanghai days: from 16:00 UTC the day before to 16:00 UTC on the last day.
-  const lo = timeKey(Date.parse(`${from}T00:00:00+08:00`));
-  const hi = timeKey(Date.parse(`${to}T23:59:59.999+08:00`));
+  // The hall's days (its configured zone): from the first day's midnight to the last day's end.
+  const timeZone = deskTimeZone();
+  const lo = timeKey(hallInstant(from, '00:00', timeZone));
+  const hi = timeKey(hallInstant(addDays(to, 1), '00:00', timeZone) - 1);
   const rows: StoredApplication[] = await db.applications
     .where('t')
     .between(lo, hi, true, true)
     .toArray();
   const apps = rows as Application[];
-  const options = { from, to, today, promisedDays: staffConfig.supervision.promisedDocumentDays };
+  const options = {
+    from,
+    to,
+    today,
+    timeZone,
+    promisedDays: staffConfig.supervision.promisedDocumentDays,
+  };
   return { ...supervise(apps, options), apps, options };
 }
 
@@ -51,9 +61,9 @@ export function drillRecords(
     .filter(
       (a) =>
         (staffNo === '*' || (a.acceptedByStaffNo ?? null) === staffNo) &&
-        (!day || shanghaiDay(a.acceptedAt) === day) &&
-        shanghaiDay(a.acceptedAt) >= d.options.from &&
-        shanghaiDay(a.acceptedAt) <= d.options.to &&
+        (!day || shanghaiDay(a.acceptedAt, d.options.timeZone) === day) &&
+        shanghaiDay(a.acceptedAt, d.options.timeZone) >= d.options.from &&
+        shanghaiDay(a.acceptedAt, d.options.timeZone) <= d.options.to &&
         inFigure(a, figure, d.options),
     )
     .sort((x, y) => (x.acceptedAt < y.acceptedAt ? 1 : -1));

@@ -382,7 +382,18 @@ export class SyncEngine {
       await this.refreshCounts();
       if (this.status.getState().lastErrorCode === 'unreachable') {
         const probe = await health;
-        if (probe) throw probe;
+        if (probe) {
+          // A round that cannot connect is still a try for the changes it would have sent
+          // first (as a push that fails counts its batch): the panel never shows 0 tries
+          // while the desk keeps retrying.
+          if (this.opts.stages?.push !== false) {
+            const head = await this.store.pendingEntries(
+              this.opts.firstBatch ?? syncConfig.push.firstBatch,
+            );
+            await this.store.countTries(head.map((e) => e.seq));
+          }
+          throw probe;
+        }
       }
       this.status.setState({ phase: 'syncing' });
       const stages = this.opts.stages ?? {};

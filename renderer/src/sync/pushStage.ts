@@ -230,7 +230,8 @@ async function isolateFailing(
   const lone = suspect[0];
   if (!lone) return answered;
   if (await attempt([lone])) return answered;
-  if (otherStored || (lone.attempts ?? 0) >= 3) {
+  // Rounds that never reached the centre do not count here: it has not failed on this change.
+  if (otherStored || (lone.attempts ?? 0) - (lone.connectTries ?? 0) >= 3) {
     await store.park([lone.seq], SERVER_FAILED_REASON);
     return answered + 1;
   }

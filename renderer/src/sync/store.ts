@@ -76,6 +76,8 @@ export interface SyncStore {
   /** Unacknowledged entries (pending or sending, not parked) in seq order, after `afterSeq`. */
   pendingEntries(limit: number, afterSeq?: number): Promise<OutboxEntry[]>;
   markSending(seqs: number[]): Promise<void>;
+  /** Counts a try for entries a round meant to send but could not (no connection). */
+  countTries(seqs: number[]): Promise<void>;
   /** Records a push's outcomes in one transaction: acks, parked rejections, conflict records. */
   applyPushResults(outcomes: PushOutcome[]): Promise<void>;
   /**
@@ -262,6 +264,20 @@ export function createDexieSyncStore(
         const updated = rows
           .filter((r): r is OutboxEntry => !!r && (r.state === 'pending' || r.state === 'sending'))
           .map((r) => ({ ...r, state: 'sending' as const, attempts: (r.attempts ?? 0) + 1 }));
+        await outbox.bulkPut(updated);
+      });
+    },
+
+    async countTries(seqs) {
+      await db.transaction('rw', outbox, async () => {
+        const rows = await outbox.bulkGet(seqs);
+        const updated = rows
+          .filter((r): r is OutboxEntry => !!r && (r.state === 'pending' || r.state === 'sending'))
+          .map((r) => ({
+            ...r,
+            attempts: (r.attempts ?? 0) + 1,
+            connectTries: (r.connectTries ?? 0) + 1,
+          }));
         await outbox.bulkPut(updated);
       });
     },

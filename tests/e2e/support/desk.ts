@@ -193,3 +193,26 @@ export async function refuseWrites(page: Page): Promise<void> {
     };
   });
 }
+
+/**
+ * Enrolls the desk the way a rural desk does without a link (issue 12 §2): an enrollment code
+ * made for a hall and desk, typed on 同步 while the centre cannot be reached; the desk takes its
+ * hall and desk codes from the code. Then names the clerk in 设置.
+ */
+export async function enrollDeskOffline(
+  page: Page,
+  code: string,
+  opts: { clerk?: string; endpoint?: string } = {},
+): Promise<void> {
+  await openDesk(page, '/sync');
+  const form = page.getByTestId('enrollment-form');
+  // Nothing listens on port 9 of this machine: the centre is unreachable.
+  await form.getByLabel('中心地址').fill(opts.endpoint ?? 'http://127.0.0.1:9');
+  await form.getByLabel('登记码').fill(code);
+  await form.getByRole('button', { name: '登记本机' }).click();
+  await expect(page.getByText('可以开始受理')).toBeVisible();
+  await openDesk(page, '/settings');
+  await page.getByLabel('受理员').fill(opts.clerk ?? CLERK);
+  await page.getByTestId('save-profile').click();
+  await expect(page.getByText('设置已保存')).toBeVisible();
+}

@@ -23,8 +23,9 @@ import {
   type PendingQueueRating,
   type QueueRatingBody,
 } from '../../../renderer/src/customer/queueRating';
+import { hallWall } from '../../support/hallWall';
 
-const T0 = new Date(2026, 10, 27, 9, 0, 0).getTime();
+const T0 = hallWall(2026, 10, 27, 9, 0, 0);
 const MIN = 60_000;
 
 function hall(levels = RATING_LEVELS_3): QueueState {

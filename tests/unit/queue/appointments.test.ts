@@ -19,8 +19,9 @@ import {
   type QueueEvent,
   type QueueState,
 } from '../../../shared/queue';
+import { hallWall } from '../../support/hallWall';
 
-const at = (h: number, m = 0, day = 26) => new Date(2026, 10, day, h, m, 0).getTime();
+const at = (h: number, m = 0, day = 26) => hallWall(2026, 10, day, h, m, 0);
 
 function config(over: Partial<QueueConfigInput> = {}): QueueConfig {
   return QueueConfig.parse({

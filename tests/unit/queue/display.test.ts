@@ -15,8 +15,9 @@ import {
   type QueueCommand,
   type QueueState,
 } from '../../../shared/queue';
+import { hallWall } from '../../support/hallWall';
 
-const T0 = new Date(2026, 11, 7, 9, 0, 0).getTime();
+const T0 = hallWall(2026, 11, 7, 9, 0, 0);
 
 function hall() {
   let state: QueueState = createQueueState(

@@ -21,8 +21,9 @@ import {
   type QueueConfigInput,
   type QueueState,
 } from '../../../shared/queue';
+import { hallWall } from '../../support/hallWall';
 
-const T0 = new Date(2026, 10, 26, 9, 0, 0).getTime();
+const T0 = hallWall(2026, 10, 26, 9, 0, 0);
 const MIN = 60_000;
 
 function config(over: Partial<QueueConfigInput> = {}): QueueConfig {
@@ -306,8 +307,8 @@ describe('daily clear', () => {
     h.issue('A');
     h.call(1);
     h.run({ type: 'hold', counterNo: 1 });
-    expect(dailyClearDue(h.state, new Date(2026, 10, 26, 17, 29).getTime())).toBe(false);
-    const at = new Date(2026, 10, 26, 17, 31).getTime();
+    expect(dailyClearDue(h.state, hallWall(2026, 10, 26, 17, 29))).toBe(false);
+    const at = hallWall(2026, 10, 26, 17, 31);
     expect(dailyClearDue(h.state, at)).toBe(true);
     h.now = at;
     expect(h.issue('A')).toBe('A001');
@@ -318,13 +319,13 @@ describe('daily clear', () => {
     expect(h.state.history[0]?.total.tickets).toBe(2);
     // A ticket issued after the clear time stays until the day changes.
     expect(dailyClearDue(h.state, at + 10 * MIN)).toBe(false);
-    expect(dailyClearDue(h.state, new Date(2026, 10, 27, 8, 0).getTime())).toBe(true);
+    expect(dailyClearDue(h.state, hallWall(2026, 10, 27, 8, 0))).toBe(true);
   });
 
   it('catches up after a night off: the next morning starts at 001', () => {
     const h = new Hall(config({ dailyClearTime: '23:59' }));
     h.issue('B');
-    h.now = new Date(2026, 10, 27, 8, 30).getTime();
+    h.now = hallWall(2026, 10, 27, 8, 30);
     expect(h.issue('B')).toBe('B001');
     expect(h.state.day).toBe('2026-11-27');
   });

@@ -5,11 +5,12 @@ import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application } from '../../../shared/domain/model';
-import { type HallDeskDB, LegacyHallDeskDB } from '../../../renderer/src/db/db';
-import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
+import { type HallDeskDB, LegacyHallDeskDB, setActiveDb } from '../../../renderer/src/db/db';
+
+import { deriveApplicationKeys, setNameInitials } from '../../../renderer/src/db/keys';
 import * as opener from '../../../renderer/src/db/open';
 import * as repo from '../../../renderer/src/db/repo';
-import { freshDb, makeApp } from './factory';
+import { freshDb, makeApp, makeFeedback } from './factory';
 
 let db: HallDeskDB;
 const apps: Application[] = [];
@@ -67,6 +68,46 @@ describe('search by pinyin initials', () => {
       expect(ids(await repo.searchApplications('wjg'))).toEqual([app.id]);
     } finally {
       if (opened.ok) opened.db.close();
+    }
+  });
+});
+
+describe('records saved before the pinyin module loaded', () => {
+  it('get their pinyin keys afterwards, also after a restart', async () => {
+    const name = `early-${Date.now()}`;
+    const factory = new IDBFactory();
+    const first = await opener.openDatabase({ name, indexedDB: factory, IDBKeyRange });
+    expect(first.ok).toBe(true);
+    if (!first.ok) return;
+    setActiveDb(first.db);
+    // The pinyin module has not loaded (or its chunk failed): the feedback is saved without
+    // initials, and the backfill can only wait.
+    // (The module was loaded by the tests above, so loading it again installs nothing.)
+    setNameInitials(undefined);
+    const fb = await repo.saveFeedback(makeFeedback({ customerName: '王建国' }));
+    const stored = await first.db.feedback.get(fb.id);
+    expect(stored?.searchKeys.some((k) => k.startsWith('py:'))).toBe(false);
+    await opener.pinyinBackfill;
+    expect((await first.db.meta.get(opener.PINYIN_BACKFILL_META))?.value).toBe(true);
+    first.db.close();
+
+    // Next start, the module loads: the mark makes the opener add the keys.
+    const { pinyin } = await import('pinyin-pro');
+    setNameInitials((n) =>
+      pinyin(n, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'removed' }).join(''),
+    );
+    const second = await opener.openDatabase({ name, indexedDB: factory, IDBKeyRange });
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    setActiveDb(second.db);
+    await opener.pinyinBackfill;
+    try {
+      const row = await second.db.feedback.get(fb.id);
+      expect(row?.searchKeys.some((k) => k.startsWith('py:'))).toBe(true);
+      expect(await second.db.meta.get(opener.PINYIN_BACKFILL_META)).toBeUndefined();
+    } finally {
+      second.db.close();
+      setActiveDb(db);
     }
   });
 });

@@ -8,7 +8,6 @@ import { Alert, App as AntApp, Button, Card, Descriptions, Space, Tag, Typograph
 import { useState } from 'react';
 import type { IdCardRead } from '../../../../shared/domain/idCard';
 import { maskId } from '../../../../shared/domain/mask';
-import { shanghaiDate } from '../../../../shared/domain/workCalendar';
 import { recordAccess } from '../../db/audit';
 import { addAttachment, deleteAttachment, listAttachments } from '../../db/repo';
 import { useLang, useT } from '../../i18n';
@@ -152,7 +151,7 @@ export function IdCardPanel(props: IdCardPanelProps) {
 
   if (!reader.status || reader.status.kind === 'none') return null;
   const check = card
-    ? checkCard(card.card, shanghaiDate(), cfg.settings.idCard.expiringWithinDays, lang)
+    ? checkCard(card.card, cfg.calendar.dateOf(), cfg.settings.idCard.expiringWithinDays, lang)
     : null;
   const photo = card ? bmpUrl(card) : null;
 

@@ -1,0 +1,41 @@
+// Hall and desk codes come from enrollment (issue 12 §2): a desk enrolled with a code that carries
+// its hall and desk (offline here, the centre unreachable) numbers under them at once, and 设置
+// shows them read-only with where they came from; a save there cannot change them.
+import { expect, test } from '@playwright/test';
+import { formatEnrollmentCode } from '../../shared/protocol/enrollmentCode';
+import { acceptApplication, enrollDeskOffline, openDesk } from './support/desk';
+import { residentId } from './support/ids';
+
+test('an enrolled desk’s codes are the enrollment’s: read-only in 设置, used for numbers', async ({
+  page,
+}) => {
+  await enrollDeskOffline(page, formatEnrollmentCode('H0307', 'D05', 'K7QHM3ZPX2W9'));
+
+  await openDesk(page, '/settings');
+  const hall = page.getByLabel('营业厅编码');
+  const desk = page.getByLabel('受理台编码');
+  await expect(hall).toHaveValue('H0307');
+  await expect(desk).toHaveValue('D05');
+  await expect(hall).toHaveAttribute('readonly', '');
+  await expect(desk).toHaveAttribute('readonly', '');
+  await expect(page.getByTestId('profile-codes-source')).toContainText('来自登记码');
+  // Typing into the codes changes nothing; saving keeps the enrollment's codes.
+  await hall.pressSequentially('X9', { delay: 10 });
+  await expect(hall).toHaveValue('H0307');
+  await page.getByTestId('save-profile').click();
+  await expect(page.getByText('设置已保存').last()).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('营业厅编码')).toHaveValue('H0307');
+
+  const appNo = await acceptApplication(page, {
+    query: 'dyjmxz',
+    typeName: '低压居民新装',
+    customer: {
+      name: '李四',
+      idNumber: residentId('330106', '19850302', '021'),
+      phone: '13912345679',
+      address: '杭州市西湖区文三路11号',
+    },
+  });
+  expect(appNo).toMatch(/^H0307-D05-\d{8}-0001$/);
+});
