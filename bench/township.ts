@@ -15,6 +15,7 @@ import { paths, type PullChange } from '../shared/protocol';
 import { seededRandom, startFaultProxy } from '../tests/support/faultProxy';
 import { pgliteDataDir, startCentralChild } from '../tests/support/syncCentral';
 import { createTestDesk, makeApplication, saveWithOutbox } from '../tests/support/syncDesk';
+import { TownshipTrace, type TraceFigures } from './support/townshipTrace';
 
 const APPS = Number(process.env.TOWNSHIP_APPS ?? 60);
 const SCANS_PER_APP = 2;
@@ -41,6 +42,8 @@ interface RunFigures {
   requests: number;
   ok: boolean;
   problems: string[];
+  /** Where the link's time went (bench/support/townshipTrace.ts). */
+  trace: TraceFigures;
 }
 
 const log = (...a: unknown[]) => console.log(...a);
@@ -65,8 +68,11 @@ async function run(mode: Mode, seed: number): Promise<RunFigures> {
   const hall = `TOWN-${mode.toUpperCase()}`;
   await central.admin.createHall(hall);
   const creds = await central.admin.enrollDesk(hall, `乡镇供电所-${mode}`, proxy.url);
+  let t0 = performance.now();
+  const tracer = new TownshipTrace(mode, () => t0, process.env.TOWNSHIP_TRACE === mode);
   // The engine as the app runs it: real back-off, stall time and intervals from the config.
   const desk = createTestDesk(creds, {
+    fetch: tracer.fetch,
     backoffBaseMs: 1_000,
     backoffCapMs: 300_000,
     firstRoundJitterMs: 0,
@@ -103,7 +109,8 @@ async function run(mode: Mode, seed: number): Promise<RunFigures> {
     proxy.resetStats();
 
     // Progress: every change of the bytes the centre acknowledged.
-    const t0 = performance.now();
+    t0 = performance.now();
+    tracer.startSampling(() => desk.engine.status.getState().uploadsWaiting > 0);
     let lastProgress = t0;
     let stallMaxMs = 0;
     let lastBytes = -1;
@@ -168,6 +175,7 @@ async function run(mode: Mode, seed: number): Promise<RunFigures> {
         ? null
         : setInterval(() => {
             drops += 1;
+            tracer.dropped();
             if (mode === 'drops') proxy.cutAll();
             else proxy.blackholeAll();
           }, DROP_EVERY_MS);
@@ -258,6 +266,7 @@ async function run(mode: Mode, seed: number): Promise<RunFigures> {
       requests: proxy.stats.requests,
       ok: problems.length === 0,
       problems,
+      trace: tracer.figures(),
     };
   } finally {
     await desk.close();
@@ -282,6 +291,7 @@ async function main(): Promise<void> {
     log(
       `${r.mode.padEnd(6)}: wall ${r.wallMs} ms (floor ${r.floorMs} ms, ratio ${(r.wallMs / r.floorMs).toFixed(2)}), ${r.drops} drops, new application → centre p95 ${r.newAppToCentreP95Ms} ms (max ${r.newAppToCentreMaxMs}, ${r.newApps} apps), longest stall ${r.stallMaxMs} ms, resent ${r.resentPct}%, up ${r.bytesUp} B in ${r.requests} requests${r.ok ? '' : `; PROBLEMS: ${r.problems.join('; ')}`}`,
     );
+    log(`  ${r.mode} trace: ${JSON.stringify(r.trace)}`);
   }
   const by = (m: Mode) => runs.find((r) => r.mode === m);
   const clean = by('clean');

@@ -133,22 +133,27 @@ export class ApiClient {
 
   /**
    * Does the centre answer? Several health checks at once: after a silent drop some land on
-   * dead pooled connections (and are cut, which drops those from the pool), one on a fresh
-   * connection tells the truth in a round trip.
+   * dead pooled connections, one on a fresh connection tells the truth in a round trip. The
+   * first answer decides (the ones stuck on dead connections are cut at their own timeout,
+   * which drops those connections from the pool); only when every check of a wave failed does
+   * a second wave go, on the fresh connections the first one left.
    */
   async probe(parallel = 4): Promise<boolean> {
-    // Two waves: the first may meet only dead pooled connections (each is cut and leaves the
-    // pool), the second then goes on fresh ones.
     for (let wave = 0; wave < 2; wave++) {
-      const answers = await Promise.all(
-        Array.from({ length: parallel }, () =>
+      const alive = await new Promise<boolean>((resolve) => {
+        let left = parallel;
+        for (let i = 0; i < parallel; i++) {
           this.health().then(
-            () => true,
-            (e: unknown) => !(e instanceof NetworkError),
-          ),
-        ),
-      );
-      if (answers.some(Boolean)) return true;
+            () => resolve(true),
+            (e: unknown) => {
+              // An HTTP answer (even an error status) means the centre is there.
+              if (!(e instanceof NetworkError)) resolve(true);
+              else if (--left === 0) resolve(false);
+            },
+          );
+        }
+      });
+      if (alive) return true;
     }
     return false;
   }

@@ -188,7 +188,15 @@ export class Uploader {
     };
     const lane = async (): Promise<void> => {
       while (!this.stopped && !this.abortRun && !this.outside) {
-        const item = await this.take();
+        let item: UploadItem | null;
+        try {
+          item = await this.take();
+        } catch (e) {
+          // Outside the hours before a file was taken: the run waits for them (not a failure).
+          if (e instanceof OutsideHours) this.outside ??= e;
+          else this.abortRun ??= e;
+          return;
+        }
         if (!item) return;
         if (running.size < this.lanesWanted(client)) spawn();
         try {
@@ -266,15 +274,49 @@ export class Uploader {
    * take longer): the chunks in flight are cut and resumed from the centre's offset. Progress
    * of any lane counts, so a silent drop of every connection is found stall time after the
    * last progress, not after each request's own allowance.
+   *
+   * Sooner when the centre says so: once the chunks are well past their expected time
+   * (suspicion), a health check goes out; when the centre answers it while still no chunk
+   * sent before it was taken, the connections the chunks are on are dead (a silent drop:
+   * a small request on a fresh connection got through, the chunks did not), and they are cut
+   * at once. Once per stretch without progress, so a link that merely got slower costs one
+   * resent chunk at most and then has the whole stall time.
    */
   private checkStall(): void {
     const now = performance.now();
+    const stallMs = this.o.stallMs ?? syncConfig.stallMs;
     for (const r of [...this.inflight]) {
       const since = Math.max(this.lastProgressAt, r.started);
-      if (now - since > Math.max(this.o.stallMs ?? syncConfig.stallMs, r.allowMs)) {
+      if (now - since > Math.max(stallMs, r.allowMs)) {
         this.inflight.delete(r);
         r.ctrl.abort(new Error('no progress'));
+      } else if (
+        this.suspectedAt !== this.lastProgressAt &&
+        now - since > Math.min(stallMs, Math.max(cfg.suspectMinMs, cfg.suspectFactor * r.allowMs))
+      ) {
+        this.suspectedAt = this.lastProgressAt;
+        void this.confirmStall();
       }
+    }
+  }
+
+  /** The progress time of the last suspicion (one health check per stretch without progress). */
+  private suspectedAt = -1;
+
+  /** A health check decides whether the chunks in flight sit on dead connections. */
+  private async confirmStall(): Promise<void> {
+    const client = this.lastClient;
+    if (!client) return;
+    const sentAt = performance.now();
+    const progressAt = this.lastProgressAt;
+    if (!(await client.probe())) return;
+    // A chunk whose last bytes arrived just before the check may be answered just after it.
+    await sleepOn(this.o.timers, Math.max(cfg.suspectGraceMs, 2 * (client.meter.rttMs() ?? 0)));
+    if (this.lastProgressAt !== progressAt) return;
+    for (const r of [...this.inflight]) {
+      if (r.started >= sentAt) continue;
+      this.inflight.delete(r);
+      r.ctrl.abort(new Error('no progress while the centre answers'));
     }
   }
 
