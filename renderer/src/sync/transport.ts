@@ -190,7 +190,11 @@ export class ApiClient {
     const q = new URLSearchParams({ limit: String(limit) });
     if (checkpoint) q.set('checkpoint', checkpoint);
     if (skipOwn) q.set('skipOwn', '1');
-    const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {});
+    // No answer for the stall time is a dead connection, not a slow page (30 s held the
+    // round, and the records saved meanwhile, after a silent drop).
+    const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {
+      timeoutMs: this.stallMs,
+    });
     return this.parse(PullResponse, body);
   }
 

@@ -91,6 +91,8 @@ export class Uploader {
   private abortRun: unknown = null;
   private outside: OutsideHours | null = null;
   private taken = new Set<string>();
+  /** Files this uploader has sent a chunk of (a retry asks the centre where it stopped). */
+  private tried = new Set<string>();
   private uploaded = 0;
   /** This backlog's totals (reset when the queue is empty). */
   private doneFiles = 0;
@@ -381,10 +383,20 @@ export class Uploader {
       currentApplicationId: item.applicationId || null,
       lastError: null,
     });
-    const status = await client.attachmentStatus(item.sha256);
-    let offset = status.complete ? item.size : status.received;
-    if (status.size !== null && status.size !== item.size) offset = 0;
-    let complete = status.complete;
+    let offset = 0;
+    let complete = false;
+    if (this.tried.has(item.attachmentId)) {
+      // A second attempt: the centre says where it stopped.
+      const status = await client.attachmentStatus(item.sha256);
+      offset = status.complete ? item.size : status.received;
+      if (status.size !== null && status.size !== item.size) offset = 0;
+      complete = status.complete;
+    } else {
+      // The first attempt in this run of the app starts at 0 without asking (a round trip per
+      // file saved): a centre that has bytes already answers E_OFFSET_MISMATCH with its count,
+      // one that has the whole file answers complete.
+      this.tried.add(item.attachmentId);
+    }
     this.partial.set(item.attachmentId, offset);
     while (!complete && offset < item.size) {
       if (this.stopped) throw new NetworkError('stopped');
