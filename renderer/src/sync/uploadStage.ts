@@ -304,6 +304,8 @@ export class Uploader {
 
   /** The progress time of the last suspicion (one health check per stretch without progress). */
   private suspectedAt = -1;
+  /** When the centre last answered while the chunks did not (they were cut then). */
+  private confirmedAt = -Infinity;
 
   /** A health check decides whether the chunks in flight sit on dead connections. */
   private async confirmStall(): Promise<void> {
@@ -311,10 +313,11 @@ export class Uploader {
     if (!client) return;
     const sentAt = performance.now();
     const progressAt = this.lastProgressAt;
-    if (!(await client.probe())) return;
+    if (!(await client.probe(cfg.probeParallel))) return;
     // A chunk whose last bytes arrived just before the check may be answered just after it.
     await sleepOn(this.o.timers, Math.max(cfg.suspectGraceMs, 2 * (client.meter.rttMs() ?? 0)));
     if (this.lastProgressAt !== progressAt) return;
+    this.confirmedAt = performance.now();
     for (const r of [...this.inflight]) {
       if (r.started >= sentAt) continue;
       this.inflight.delete(r);
@@ -363,14 +366,18 @@ export class Uploader {
           await sleepOn(this.o.timers, retryAfter * (1 + 0.2 * this.o.random()));
           continue;
         }
-        // A dropped connection is not an unreachable centre: does the centre answer?
-        const alive = await client.probe();
+        // A dropped connection is not an unreachable centre: does the centre answer? (Just
+        // asked when the watchdog cut the chunk because the centre answered and they did not.)
+        const confirmed = performance.now() - this.confirmedAt < 5_000;
+        const alive = confirmed || (await client.probe(cfg.probeParallel));
         if (!alive) throw e instanceof NetworkError ? e : new NetworkError(String(e));
-        // It does: again at once (twice), then with short jittered pauses.
-        if (this.failStreak <= 2) continue;
+        // It does: again at once (twice per file in flight: a drop fails every lane at
+        // once), then with short jittered pauses.
+        const lanes = Math.max(1, this.o.maxLanes ?? cfg.maxLanes);
+        if (this.failStreak <= 2 * lanes) continue;
         if (this.failStreak > cfg.quickRetries) throw e;
         // The centre answers but transfers fail: a short jittered pause, then resume.
-        const ceiling = Math.min(8_000, 250 * 2 ** this.failStreak);
+        const ceiling = Math.min(8_000, 250 * 2 ** (this.failStreak - 2 * lanes));
         await sleepOn(this.o.timers, this.o.random() * ceiling);
       }
     }
