@@ -130,6 +130,11 @@ async function run(mode: Mode, seed: number): Promise<RunFigures> {
       }
       if (u.bytesDone !== lastBytes || u.filesDone !== lastFiles) {
         const now = performance.now();
+        if (trace && now - lastProgress > 5_000) {
+          log(
+            `  [${mode} ${Math.round(now - t0)} ms] no progress for ${Math.round(now - lastProgress)} ms`,
+          );
+        }
         stallMaxMs = Math.max(stallMaxMs, now - lastProgress);
         lastProgress = now;
         lastBytes = u.bytesDone;

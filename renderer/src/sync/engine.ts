@@ -502,7 +502,10 @@ export class SyncEngine {
     } catch (e) {
       await this.endSidePush();
       let { code, message } = classify(e);
-      if (code === 'unreachable' && (await client.probe(syncConfig.uploads.probeParallel))) {
+      if (
+        code === 'unreachable' &&
+        (await client.probe(syncConfig.uploads.probeMost, syncConfig.uploads.probeStaggerMs))
+      ) {
         // The centre answers a health check now: the connection dropped, the centre is there
         // (the check made at the round's start may be from before the centre went away).
         this.drops += 1;

@@ -132,30 +132,47 @@ export class ApiClient {
   }
 
   /**
-   * Does the centre answer? Several health checks at once: after a silent drop some land on
-   * dead pooled connections, one on a fresh connection tells the truth in a round trip. The
-   * first answer decides (the ones stuck on dead connections are cut at their own timeout,
-   * which drops those connections from the pool); only when every check of a wave failed does
-   * a second wave go, on the fresh connections the first one left.
+   * Does the centre answer? Health checks one after the other, a new one every `staggerMs`
+   * until one is answered: after a silent drop the idle pooled connections are dead, and each
+   * check takes the next one (where it is cut at its timeout, which drops that connection from
+   * the pool) until one goes on a fresh connection and tells the truth in a round trip. The
+   * first answer decides; the centre is unreachable when all `most` checks failed. Staggered,
+   * not all at once, so that a probe does not open a crowd of new connections that a later
+   * drop would leave dead in the pool again.
    */
-  async probe(parallel = 4): Promise<boolean> {
-    for (let wave = 0; wave < 2; wave++) {
-      const alive = await new Promise<boolean>((resolve) => {
-        let left = parallel;
-        for (let i = 0; i < parallel; i++) {
-          this.health().then(
-            () => resolve(true),
-            (e: unknown) => {
-              // An HTTP answer (even an error status) means the centre is there.
-              if (!(e instanceof NetworkError)) resolve(true);
-              else if (--left === 0) resolve(false);
-            },
-          );
-        }
-      });
-      if (alive) return true;
-    }
-    return false;
+  probe(most = 8, staggerMs = 300): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let launched = 0;
+      let failed = 0;
+      let done = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const finish = (alive: boolean): void => {
+        if (done) return;
+        done = true;
+        if (timer) clearTimeout(timer);
+        resolve(alive);
+      };
+      const launch = (): void => {
+        timer = null;
+        if (done) return;
+        launched += 1;
+        this.health().then(
+          () => finish(true),
+          (e: unknown) => {
+            // An HTTP answer (even an error status) means the centre is there.
+            if (!(e instanceof NetworkError)) finish(true);
+            else if (++failed === most) finish(false);
+            // A refused connection fails at once: the next check need not wait its turn.
+            else if (launched === failed && launched < most && timer) {
+              clearTimeout(timer);
+              launch();
+            }
+          },
+        );
+        if (launched < most) timer = setTimeout(launch, staggerMs);
+      };
+      launch();
+    });
   }
 
   async enroll(req: EnrollRequest): Promise<EnrollResponse> {

@@ -313,7 +313,7 @@ export class Uploader {
     if (!client) return;
     const sentAt = performance.now();
     const progressAt = this.lastProgressAt;
-    if (!(await client.probe(cfg.probeParallel))) return;
+    if (!(await client.probe(cfg.probeMost, cfg.probeStaggerMs))) return;
     // A chunk whose last bytes arrived just before the check may be answered just after it.
     await sleepOn(this.o.timers, Math.max(cfg.suspectGraceMs, 2 * (client.meter.rttMs() ?? 0)));
     if (this.lastProgressAt !== progressAt) return;
@@ -369,7 +369,7 @@ export class Uploader {
         // A dropped connection is not an unreachable centre: does the centre answer? (Just
         // asked when the watchdog cut the chunk because the centre answered and they did not.)
         const confirmed = performance.now() - this.confirmedAt < 5_000;
-        const alive = confirmed || (await client.probe(cfg.probeParallel));
+        const alive = confirmed || (await client.probe(cfg.probeMost, cfg.probeStaggerMs));
         if (!alive) throw e instanceof NetworkError ? e : new NetworkError(String(e));
         // It does: again at once (twice per file in flight: a drop fails every lane at
         // once), then with short jittered pauses.
