@@ -128,7 +128,8 @@ export class ApiClient {
    */
   quickMs(): number {
     const rtt = this.meter.rttMs() ?? 300;
-    return Math.min(this.stallMs, Math.max(3_000, 10 * rtt));
+    // Plus the time it waits behind the uploads already on the link.
+    return Math.min(this.stallMs, Math.max(3_000, 10 * rtt) + this.meter.queuedMs());
   }
 
   /**
@@ -321,8 +322,9 @@ export class ApiClient {
     opts.onBody?.(body?.length ?? 0);
     const meter = this.meter;
     let uploading = !!body && body.length >= 1024;
-    if (uploading) meter.begin();
+    if (uploading) meter.begin(body?.length ?? 0);
     const started = performance.now();
+    const shared = meter.uploads > (uploading ? 1 : 0);
     // Progress watchdog: until the answer starts, the allowance is the body's upload time at
     // the measured rate (shared with the uploads in flight) plus the base; once it streams,
     // every arriving piece resets a stallMs timer. A black-holed connection is cut in seconds.
@@ -353,7 +355,7 @@ export class ApiClient {
       } catch (e) {
         throw new NetworkError(e instanceof Error ? e.message : String(e));
       }
-      if (uploading) meter.end(body?.length ?? 0);
+      if (uploading) meter.end(body?.length ?? 0, body?.length ?? 0);
       uploading = false;
       try {
         arm(this.stallMs);
@@ -364,12 +366,14 @@ export class ApiClient {
         throw new NetworkError(e instanceof Error ? e.message : String(e));
       }
     } catch (e) {
-      if (uploading) meter.end(0);
+      if (uploading) meter.end(0, body?.length ?? 0);
       throw e;
     } finally {
       if (timer) clearTimeout(timer);
     }
-    if (!body && bodyBytes < 2048) meter.roundTrip(performance.now() - started);
+    if (!body && bodyBytes < 2048) {
+      meter.roundTrip(performance.now() - started, shared || meter.uploads > 0);
+    }
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
