@@ -19,6 +19,9 @@ export class LinkMeter {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
+  /** The health probe under way on this link (transport.ts probe), joined by other callers. */
+  probing: Promise<boolean> | null = null;
+
   /** Body bytes of the uploads in flight (handed to the link, not yet answered). */
   private inflightBytes = 0;
 

@@ -142,6 +142,18 @@ export class ApiClient {
    * drop would leave dead in the pool again.
    */
   probe(most = 8, staggerMs = 300): Promise<boolean> {
+    // One probe at a time for the link: lanes and the round failing together join it rather
+    // than each opening connections of its own (which a later drop would leave dead).
+    const joined = this.meter.probing;
+    if (joined) return joined;
+    const p = this.probeOnce(most, staggerMs).finally(() => {
+      this.meter.probing = null;
+    });
+    this.meter.probing = p;
+    return p;
+  }
+
+  private probeOnce(most: number, staggerMs: number): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       let launched = 0;
       let failed = 0;
