@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setActiveDb } from '../../renderer/src/db/db';
 import { addAttachment } from '../../renderer/src/db/repo';
+import { UPLOAD_LIMITS_KEY } from '../../renderer/src/sync/store';
 import type { FetchLike } from '../../renderer/src/sync/transport';
 import { startFaultProxy } from '../support/faultProxy';
 import { startCentral, type RunningCentral } from '../support/syncCentral';
@@ -152,6 +153,55 @@ describe('the township link', () => {
     const local = await desk.db.applications.get(app.id);
     expect(local?.status).toBe(moved.status);
   });
+
+  it("the outlet's limits hold scans back, never records", async () => {
+    const hall = 'LINK-04';
+    await central.admin.createHall(hall);
+    const creds = await central.admin.enrollDesk(hall, '4号窗口');
+    const puts: number[] = [];
+    const counting: FetchLike = (input, init) => {
+      if (init?.method === 'PUT') puts.push(performance.now());
+      return fetch(input, init);
+    };
+    // 10:00 at the outlet; scans only 18:00–08:00, and a cap of 8 kbit/s on top.
+    const desk = createTestDesk(creds, {
+      fetch: counting,
+      firstRoundJitterMs: 0,
+      clock: () => new Date(2026, 11, 7, 10, 0),
+    });
+    desks.push(desk);
+    await desk.db.settings.put({
+      key: UPLOAD_LIMITS_KEY,
+      value: { kbps: 8, hours: { from: '18:00', to: '08:00' } },
+    });
+    const app = makeApplication(hall, 'D1');
+    await saveWithOutbox(desk.db, app);
+    const meta = await scan(desk, app.id, randomBytes(64 * 1024));
+    desk.engine.start();
+    try {
+      await until('the application at the centre', () => onCentre(app.id), 10_000);
+      await until(
+        'the scan waiting for its hours',
+        () => desk.engine.status.getState().uploads.state === 'waitingHours',
+        10_000,
+      );
+      // A record saved while scans wait goes at once too.
+      const next = makeApplication(hall, 'D1');
+      await saveWithOutbox(desk.db, next);
+      desk.engine.requestSoon(0);
+      await until('the second application at the centre', () => onCentre(next.id), 10_000);
+      expect(puts).toHaveLength(0);
+      expect(desk.engine.status.getState().uploadsWaiting).toBe(1);
+      const res = await fetch(`${central.url}/api/v1/attachments/${meta.sha256}`, {
+        headers: { authorization: `Bearer ${creds.token}` },
+      });
+      const status = (await res.json()) as { received: number; complete: boolean };
+      expect(status.complete).toBe(false);
+      expect(status.received).toBe(0);
+    } finally {
+      desk.engine.stop();
+    }
+  }, 60_000);
 
   it('a first pull cut short still brings every own record of a rebuilt desk', async () => {
     const hall = 'LINK-03';

@@ -14,7 +14,7 @@ import { Backoff } from './backoff';
 import { LinkMeter } from './linkMeter';
 import { memoryLock, type SyncLock } from './lock';
 import { pullAll } from './pullStage';
-import { pushAll } from './pushStage';
+import { pushAll, type PushOptions } from './pushStage';
 import { createSyncStatusStore, type SyncStatus } from './status';
 import type { SyncStore } from './store';
 import { realTimers, sleepOn, type Timers } from './timers';
@@ -125,6 +125,13 @@ export class SyncEngine {
   private retryAfterMs: number | undefined;
   /** Rounds in a row cut by a dropped connection while the centre answered. */
   private drops = 0;
+  /**
+   * The running round's client once its push stage is over (else null): a record saved while
+   * the round pulls goes up on it at once (side push) instead of waiting for the round's end.
+   */
+  private pushedClient: { client: ApiClient; creds: Credentials } | null = null;
+  private sidePush: Promise<void> | null = null;
+  private sideTimer: unknown = null;
 
   constructor(options: SyncEngineOptions) {
     this.opts = options;
@@ -169,8 +176,10 @@ export class SyncEngine {
     this.started = false;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     if (this.uploadTimer !== null) this.timers.clearTimeout(this.uploadTimer);
+    if (this.sideTimer !== null) this.timers.clearTimeout(this.sideTimer);
     this.timer = null;
     this.uploadTimer = null;
+    this.sideTimer = null;
     this.uploader.stop();
     this.unsubscribeOnline?.();
     this.unsubscribeOnline = null;
@@ -198,6 +207,14 @@ export class SyncEngine {
     if (!this.started) return;
     if (this.running) {
       this.rerun = true;
+      // The round already pushed and now pulls (or uploads its log): the new record goes up
+      // beside it, not after it.
+      if (this.pushedClient && this.sideTimer === null) {
+        this.sideTimer = this.timers.setTimeout(() => {
+          this.sideTimer = null;
+          this.startSidePush();
+        }, delayMs);
+      }
       return;
     }
     // An earlier timer stays when it fires sooner (a burst of saves does not postpone it).
@@ -258,6 +275,37 @@ export class SyncEngine {
       rejected: c.rejected,
       uploadsWaiting: c.uploads,
     });
+  }
+
+  /** One push beside the running round (after its push stage); errors are the round's rerun's. */
+  private startSidePush(): void {
+    const at = this.pushedClient;
+    if (!at || this.sidePush) return;
+    this.sidePush = pushAll(at.client, this.store, this.status, this.pushOptions(at.creds))
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.sidePush = null;
+      });
+  }
+
+  private pushOptions(creds: Credentials): PushOptions {
+    return {
+      deviceId: creds.deviceId,
+      maxChanges: Math.min(this.opts.batchMaxChanges ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH),
+      maxBytes: Math.min(this.opts.batchMaxBytes ?? 3 * 1024 * 1024, MAX_BODY_BYTES - 4096),
+      window: Math.max(1, this.opts.pushConcurrency ?? syncConfig.push.window),
+      firstBatch: this.opts.firstBatch ?? syncConfig.push.firstBatch,
+      batchTargetMs: syncConfig.push.batchTargetMs,
+      now: () => performance.now(),
+      sleep: (ms) => (ms <= 0 ? new Promise((r) => setTimeout(r, 0)) : sleepOn(realTimers, ms)),
+      onProgress: () => {
+        this.backoff.succeed();
+        return this.refreshCounts();
+      },
+    };
   }
 
   private schedule(delayMs: number): void {
@@ -347,6 +395,14 @@ export class SyncEngine {
     return p;
   }
 
+  /** The round ends: no side push starts any more, one under way is waited for. */
+  private async endSidePush(): Promise<void> {
+    this.pushedClient = null;
+    if (this.sideTimer !== null) this.timers.clearTimeout(this.sideTimer);
+    this.sideTimer = null;
+    await this.sidePush;
+  }
+
   private async round(): Promise<RoundResult> {
     let creds: Credentials | null;
     try {
@@ -407,21 +463,8 @@ export class SyncEngine {
       const pushed =
         stages.push === false
           ? 0
-          : await pushAll(client, this.store, this.status, {
-              deviceId: creds.deviceId,
-              maxChanges: Math.min(this.opts.batchMaxChanges ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH),
-              maxBytes: Math.min(this.opts.batchMaxBytes ?? 3 * 1024 * 1024, MAX_BODY_BYTES - 4096),
-              window: Math.max(1, this.opts.pushConcurrency ?? syncConfig.push.window),
-              firstBatch: this.opts.firstBatch ?? syncConfig.push.firstBatch,
-              batchTargetMs: syncConfig.push.batchTargetMs,
-              now: () => performance.now(),
-              sleep: (ms) =>
-                ms <= 0 ? new Promise((r) => setTimeout(r, 0)) : sleepOn(realTimers, ms),
-              onProgress: () => {
-                this.backoff.succeed();
-                return this.refreshCounts();
-              },
-            });
+          : await pushAll(client, this.store, this.status, this.pushOptions(creds));
+      if (stages.push !== false) this.pushedClient = { client, creds };
       // The scans whose records just arrived may go up now, beside the pull and the log.
       if (this.started && stages.uploads !== false) void this.uploads();
       const pulled =
@@ -445,6 +488,7 @@ export class SyncEngine {
       }
       // Further stages after the pull (the staff directory: staff/sync.ts).
       for (const stage of this.opts.afterPull ?? []) await stage(client);
+      await this.endSidePush();
       const probe = await health;
       if (probe && auditError) throw auditError;
       await this.refreshCounts();
@@ -467,8 +511,12 @@ export class SyncEngine {
       });
       return { kind: 'ok', pushed, pulled, uploaded: 0 };
     } catch (e) {
+      await this.endSidePush();
       let { code, message } = classify(e);
-      if (code === 'unreachable' && (await client.probe())) {
+      if (
+        code === 'unreachable' &&
+        (await client.probe(syncConfig.uploads.probeMost, syncConfig.uploads.probeStaggerMs))
+      ) {
         // The centre answers a health check now: the connection dropped, the centre is there
         // (the check made at the round's start may be from before the centre went away).
         this.drops += 1;

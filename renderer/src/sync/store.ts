@@ -194,8 +194,8 @@ export function createDexieSyncStore(
 ): SyncStore {
   const outbox = db.outbox;
   /**
-   * The sealed attachments being uploaded, opened (readAttachment); dropped when done. A few,
-   * since more than one file goes up at once on a link with a long delay.
+   * The attachments being uploaded, read (and a sealed one opened) by readAttachment; dropped
+   * when done. A few, since more than one file goes up at once on a link with a long delay.
    */
   const opened = new Map<string, Blob>();
 
@@ -540,11 +540,9 @@ export function createDexieSyncStore(
           if (e instanceof VaultLockedError) return null;
           throw e;
         }
-        // A sealed file is opened once for all its chunks, not once per chunk.
-        if (row.enc) {
-          if (opened.size >= 4) opened.delete(opened.keys().next().value as string);
-          opened.set(attachmentId, bytes);
-        }
+        // A file is read (and a sealed one opened) once for all its chunks, not once per chunk.
+        if (opened.size >= 4) opened.delete(opened.keys().next().value as string);
+        opened.set(attachmentId, bytes);
       }
       const buf = await bytes.slice(offset, offset + length).arrayBuffer();
       return new Uint8Array(buf);

@@ -128,29 +128,64 @@ export class ApiClient {
    */
   quickMs(): number {
     const rtt = this.meter.rttMs() ?? 300;
-    return Math.min(this.stallMs, Math.max(3_000, 10 * rtt));
+    // Plus the time it waits behind the uploads already on the link.
+    return Math.min(this.stallMs, Math.max(3_000, 10 * rtt) + this.meter.queuedMs());
   }
 
   /**
-   * Does the centre answer? Several health checks at once: after a silent drop some land on
-   * dead pooled connections (and are cut, which drops those from the pool), one on a fresh
-   * connection tells the truth in a round trip.
+   * Does the centre answer? Health checks one after the other, a new one every `staggerMs`
+   * until one is answered: after a silent drop the idle pooled connections are dead, and each
+   * check takes the next one (where it is cut at its timeout, which drops that connection from
+   * the pool) until one goes on a fresh connection and tells the truth in a round trip. The
+   * first answer decides; the centre is unreachable when all `most` checks failed. Staggered,
+   * not all at once, so that a probe does not open a crowd of new connections that a later
+   * drop would leave dead in the pool again.
    */
-  async probe(parallel = 4): Promise<boolean> {
-    // Two waves: the first may meet only dead pooled connections (each is cut and leaves the
-    // pool), the second then goes on fresh ones.
-    for (let wave = 0; wave < 2; wave++) {
-      const answers = await Promise.all(
-        Array.from({ length: parallel }, () =>
-          this.health().then(
-            () => true,
-            (e: unknown) => !(e instanceof NetworkError),
-          ),
-        ),
-      );
-      if (answers.some(Boolean)) return true;
-    }
-    return false;
+  probe(most = 8, staggerMs = 300): Promise<boolean> {
+    // One probe at a time for the link: lanes and the round failing together join it rather
+    // than each opening connections of its own (which a later drop would leave dead).
+    const joined = this.meter.probing;
+    if (joined) return joined;
+    const p = this.probeOnce(most, staggerMs).finally(() => {
+      this.meter.probing = null;
+    });
+    this.meter.probing = p;
+    return p;
+  }
+
+  private probeOnce(most: number, staggerMs: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let launched = 0;
+      let failed = 0;
+      let done = false;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const finish = (alive: boolean): void => {
+        if (done) return;
+        done = true;
+        if (timer) clearTimeout(timer);
+        resolve(alive);
+      };
+      const launch = (): void => {
+        timer = null;
+        if (done) return;
+        launched += 1;
+        this.health().then(
+          () => finish(true),
+          (e: unknown) => {
+            // An HTTP answer (even an error status) means the centre is there.
+            if (!(e instanceof NetworkError)) finish(true);
+            else if (++failed === most) finish(false);
+            // A refused connection fails at once: the next check need not wait its turn.
+            else if (launched === failed && launched < most && timer) {
+              clearTimeout(timer);
+              launch();
+            }
+          },
+        );
+        if (launched < most) timer = setTimeout(launch, staggerMs);
+      };
+      launch();
+    });
   }
 
   async enroll(req: EnrollRequest): Promise<EnrollResponse> {
@@ -185,7 +220,11 @@ export class ApiClient {
     const q = new URLSearchParams({ limit: String(limit) });
     if (checkpoint) q.set('checkpoint', checkpoint);
     if (skipOwn) q.set('skipOwn', '1');
-    const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {});
+    // No answer for the stall time is a dead connection, not a slow page (30 s held the
+    // round, and the records saved meanwhile, after a silent drop).
+    const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {
+      timeoutMs: this.stallMs,
+    });
     return this.parse(PullResponse, body);
   }
 
@@ -295,8 +334,9 @@ export class ApiClient {
     opts.onBody?.(body?.length ?? 0);
     const meter = this.meter;
     let uploading = !!body && body.length >= 1024;
-    if (uploading) meter.begin();
+    if (uploading) meter.begin(body?.length ?? 0);
     const started = performance.now();
+    const shared = meter.uploads > (uploading ? 1 : 0);
     // Progress watchdog: until the answer starts, the allowance is the body's upload time at
     // the measured rate (shared with the uploads in flight) plus the base; once it streams,
     // every arriving piece resets a stallMs timer. A black-holed connection is cut in seconds.
@@ -327,7 +367,7 @@ export class ApiClient {
       } catch (e) {
         throw new NetworkError(e instanceof Error ? e.message : String(e));
       }
-      if (uploading) meter.end(body?.length ?? 0);
+      if (uploading) meter.end(body?.length ?? 0, body?.length ?? 0);
       uploading = false;
       try {
         arm(this.stallMs);
@@ -338,12 +378,14 @@ export class ApiClient {
         throw new NetworkError(e instanceof Error ? e.message : String(e));
       }
     } catch (e) {
-      if (uploading) meter.end(0);
+      if (uploading) meter.end(0, body?.length ?? 0);
       throw e;
     } finally {
       if (timer) clearTimeout(timer);
     }
-    if (!body && bodyBytes < 2048) meter.roundTrip(performance.now() - started);
+    if (!body && bodyBytes < 2048) {
+      meter.roundTrip(performance.now() - started, shared || meter.uploads > 0);
+    }
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;

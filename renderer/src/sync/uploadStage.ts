@@ -91,6 +91,8 @@ export class Uploader {
   private abortRun: unknown = null;
   private outside: OutsideHours | null = null;
   private taken = new Set<string>();
+  /** Files this uploader has sent a chunk of (a retry asks the centre where it stopped). */
+  private tried = new Set<string>();
   private uploaded = 0;
   /** This backlog's totals (reset when the queue is empty). */
   private doneFiles = 0;
@@ -188,7 +190,15 @@ export class Uploader {
     };
     const lane = async (): Promise<void> => {
       while (!this.stopped && !this.abortRun && !this.outside) {
-        const item = await this.take();
+        let item: UploadItem | null;
+        try {
+          item = await this.take();
+        } catch (e) {
+          // Outside the hours before a file was taken: the run waits for them (not a failure).
+          if (e instanceof OutsideHours) this.outside ??= e;
+          else this.abortRun ??= e;
+          return;
+        }
         if (!item) return;
         if (running.size < this.lanesWanted(client)) spawn();
         try {
@@ -266,15 +276,52 @@ export class Uploader {
    * take longer): the chunks in flight are cut and resumed from the centre's offset. Progress
    * of any lane counts, so a silent drop of every connection is found stall time after the
    * last progress, not after each request's own allowance.
+   *
+   * Sooner when the centre says so: once the chunks are well past their expected time
+   * (suspicion), a health check goes out; when the centre answers it while still no chunk
+   * sent before it was taken, the connections the chunks are on are dead (a silent drop:
+   * a small request on a fresh connection got through, the chunks did not), and they are cut
+   * at once. Once per stretch without progress, so a link that merely got slower costs one
+   * resent chunk at most and then has the whole stall time.
    */
   private checkStall(): void {
     const now = performance.now();
+    const stallMs = this.o.stallMs ?? syncConfig.stallMs;
     for (const r of [...this.inflight]) {
       const since = Math.max(this.lastProgressAt, r.started);
-      if (now - since > Math.max(this.o.stallMs ?? syncConfig.stallMs, r.allowMs)) {
+      if (now - since > Math.max(stallMs, r.allowMs)) {
         this.inflight.delete(r);
         r.ctrl.abort(new Error('no progress'));
+      } else if (
+        this.suspectedAt !== this.lastProgressAt &&
+        now - since > Math.min(stallMs, Math.max(cfg.suspectMinMs, cfg.suspectFactor * r.allowMs))
+      ) {
+        this.suspectedAt = this.lastProgressAt;
+        void this.confirmStall();
       }
+    }
+  }
+
+  /** The progress time of the last suspicion (one health check per stretch without progress). */
+  private suspectedAt = -1;
+  /** When the centre last answered while the chunks did not (they were cut then). */
+  private confirmedAt = -Infinity;
+
+  /** A health check decides whether the chunks in flight sit on dead connections. */
+  private async confirmStall(): Promise<void> {
+    const client = this.lastClient;
+    if (!client) return;
+    const sentAt = performance.now();
+    const progressAt = this.lastProgressAt;
+    if (!(await client.probe(cfg.probeMost, cfg.probeStaggerMs))) return;
+    // A chunk whose last bytes arrived just before the check may be answered just after it.
+    await sleepOn(this.o.timers, Math.max(cfg.suspectGraceMs, 2 * (client.meter.rttMs() ?? 0)));
+    if (this.lastProgressAt !== progressAt) return;
+    this.confirmedAt = performance.now();
+    for (const r of [...this.inflight]) {
+      if (r.started >= sentAt) continue;
+      this.inflight.delete(r);
+      r.ctrl.abort(new Error('no progress while the centre answers'));
     }
   }
 
@@ -319,14 +366,18 @@ export class Uploader {
           await sleepOn(this.o.timers, retryAfter * (1 + 0.2 * this.o.random()));
           continue;
         }
-        // A dropped connection is not an unreachable centre: does the centre answer?
-        const alive = await client.probe();
+        // A dropped connection is not an unreachable centre: does the centre answer? (Just
+        // asked when the watchdog cut the chunk because the centre answered and they did not.)
+        const confirmed = performance.now() - this.confirmedAt < 5_000;
+        const alive = confirmed || (await client.probe(cfg.probeMost, cfg.probeStaggerMs));
         if (!alive) throw e instanceof NetworkError ? e : new NetworkError(String(e));
-        // It does: again at once (twice), then with short jittered pauses.
-        if (this.failStreak <= 2) continue;
+        // It does: again at once (twice per file in flight: a drop fails every lane at
+        // once), then with short jittered pauses.
+        const lanes = Math.max(1, this.o.maxLanes ?? cfg.maxLanes);
+        if (this.failStreak <= 2 * lanes) continue;
         if (this.failStreak > cfg.quickRetries) throw e;
         // The centre answers but transfers fail: a short jittered pause, then resume.
-        const ceiling = Math.min(8_000, 250 * 2 ** this.failStreak);
+        const ceiling = Math.min(8_000, 250 * 2 ** (this.failStreak - 2 * lanes));
         await sleepOn(this.o.timers, this.o.random() * ceiling);
       }
     }
@@ -339,10 +390,20 @@ export class Uploader {
       currentApplicationId: item.applicationId || null,
       lastError: null,
     });
-    const status = await client.attachmentStatus(item.sha256);
-    let offset = status.complete ? item.size : status.received;
-    if (status.size !== null && status.size !== item.size) offset = 0;
-    let complete = status.complete;
+    let offset = 0;
+    let complete = false;
+    if (this.tried.has(item.attachmentId)) {
+      // A second attempt: the centre says where it stopped.
+      const status = await client.attachmentStatus(item.sha256);
+      offset = status.complete ? item.size : status.received;
+      if (status.size !== null && status.size !== item.size) offset = 0;
+      complete = status.complete;
+    } else {
+      // The first attempt in this run of the app starts at 0 without asking (a round trip per
+      // file saved): a centre that has bytes already answers E_OFFSET_MISMATCH with its count,
+      // one that has the whole file answers complete.
+      this.tried.add(item.attachmentId);
+    }
     this.partial.set(item.attachmentId, offset);
     while (!complete && offset < item.size) {
       if (this.stopped) throw new NetworkError('stopped');
