@@ -65,6 +65,7 @@ async function main(): Promise<void> {
             deviceId: uplink.deviceId,
             token: uplink.token,
           }),
+          keyRegisterPull: { baseUrl: uplink.baseUrl, token: uplink.token },
           ...(uplink.hallCode ? { hallCode: uplink.hallCode } : {}),
         }
       : {}),

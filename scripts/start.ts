@@ -102,6 +102,7 @@ async function main(): Promise<void> {
       deviceId: uplink.deviceId,
       token: uplink.token,
     }),
+    keyRegisterPull: { baseUrl: `http://${localHost}:${pushPort}`, token: uplink.token },
   });
   const hallUrl = `http://${host}:${hall.port}`;
   console.log(`营业厅排队服务 / hall queue service: ${hallUrl}`);

@@ -708,6 +708,12 @@ export async function editApplication(db: Db, idOrNo: string, body: unknown): Pr
 const CONFIG_LOCK = 860_002;
 
 function validateConfig(key: ConfigKey, data: unknown): void {
+  // The register is written by the workbench with its checks (keyCustomers.ts), never PUT.
+  if (key === 'keyCustomers')
+    fail(
+      'E_BAD_REQUEST',
+      '重点客户名册请在工作台维护 (the key-customer register is kept in the workbench)',
+    );
   try {
     if (key === 'calendar') loadCalendarData(data);
     else if (key === 'catalogue') loadCatalogue(data);

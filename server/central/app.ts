@@ -41,6 +41,7 @@ import { registerUpdates } from './updates';
 import { registerComplaintRoutes } from './complaintsRoutes';
 import { startFeedbackWatch, type FeedbackWatch } from './complaintsWatch';
 import { registerWorkbench } from './workbench';
+import { registerCustomerRoutes } from './customerRoutes';
 import { registerWorkbenchStatic } from './workbenchStatic';
 
 export interface CentralServerOptions {
@@ -363,6 +364,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   });
   registerWorkbench(app, db);
   registerComplaintRoutes(app, db);
+  registerCustomerRoutes(app, db);
   registerWorkbenchStatic(app, opts.rendererDir);
   registerUpdates(app, opts.updatesDir);
 

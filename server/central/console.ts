@@ -268,7 +268,7 @@ ${
 
 <section id="config"><h2>配置 <span class="muted">Configuration delivered to the halls</span></h2>
 <table><thead><tr><th>项目</th><th class="num">版本</th><th>更新时间</th></tr></thead><tbody>
-${config.map((c) => `<tr><td>${esc({ catalogue: '业务目录', calendar: '节假日日历', settings: '营业厅参数' }[c.key])}</td><td class="num">${c.version}</td><td>${esc(bj(c.updatedAt, tz))}</td></tr>`).join('')}
+${config.map((c) => `<tr><td>${esc({ catalogue: '业务目录', calendar: '节假日日历', settings: '营业厅参数', keyCustomers: '重点客户名册' }[c.key])}</td><td class="num">${c.version}</td><td>${esc(bj(c.updatedAt, tz))}</td></tr>`).join('')}
 </tbody></table></section>`,
   );
 }

@@ -65,7 +65,8 @@ export async function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts):
             (SELECT json_agg(json_build_object('key', key, 'version', version,
                       'updated_at', updated_at, 'data', data::text) ORDER BY version)
                FROM config
-              WHERE version > $3 AND key IN ('catalogue', 'calendar', 'settings')) AS docs
+              WHERE version > $3
+                AND key IN ('catalogue', 'calendar', 'settings', 'keyCustomers')) AS docs
        FROM halls h WHERE h.id = $1`,
     [auth.hallId, auth.deviceId, req.cp.configVersion],
   );

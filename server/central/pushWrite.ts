@@ -6,6 +6,7 @@ import type { ChangeResult } from '../../shared/protocol';
 import type { SupervisionNote } from '../../shared/staff/notes';
 import type { Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
+import { refreshCustomers } from './customers';
 
 export interface EntityState {
   hallId: number;
@@ -194,6 +195,10 @@ export async function writePlan(
       ack.maxSeq,
       JSON.stringify(notes),
     ],
+  ); // The customers across halls (issue 14 §3) follow their applications in the same transaction.
+  await refreshCustomers(
+    tx,
+    apps.map((a) => a.id),
   );
 }
 

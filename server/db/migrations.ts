@@ -518,6 +518,62 @@ CREATE INDEX supervision_notes_hall_period ON supervision_notes (hall_id, period
 CREATE INDEX supervision_notes_staff ON supervision_notes (staff_no, period_to);
 `,
   },
+  {
+    // One customer across applications and halls (issue 14 §3): each application's customer key
+    // (credit code for a company, else the ID number; shared/domain/customers.ts customerKeyOf),
+    // the customers table kept by push (customers.ts refreshCustomers: every name seen, so a
+    // disagreement shows as a conflict and is never merged silently), explicit merges, the
+    // key-customer register with its account manager, and when each manager last looked.
+    id: '20261207b_04_customers_customers',
+    sql: `
+ALTER TABLE applications ADD COLUMN customer_key text GENERATED ALWAYS AS (
+  CASE WHEN coalesce(btrim(record->'customer'->>'creditCode'), '') <> ''
+         THEN 'C:' || upper(btrim(record->'customer'->>'creditCode'))
+       WHEN coalesce(btrim(record->'customer'->>'idNumber'), '') <> ''
+         THEN 'I:' || upper(btrim(record->'customer'->>'idNumber'))
+  END) STORED;
+CREATE INDEX applications_customer_key ON applications (customer_key, accepted_at DESC);
+CREATE TABLE customers (
+  ckey text PRIMARY KEY,
+  name text NOT NULL,
+  names text[] NOT NULL,
+  phone text,
+  account_nos text[] NOT NULL DEFAULT '{}',
+  hall_ids integer[] NOT NULL DEFAULT '{}',
+  app_count integer NOT NULL DEFAULT 0,
+  last_at timestamptz NOT NULL,
+  merged_into text REFERENCES customers(ckey),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX customers_name ON customers (name text_pattern_ops, ckey) WHERE merged_into IS NULL;
+CREATE INDEX customers_list ON customers (name, ckey) WHERE merged_into IS NULL;
+CREATE INDEX customers_account_nos ON customers USING gin (account_nos);
+CREATE INDEX customers_conflicts ON customers (name, ckey)
+  WHERE merged_into IS NULL AND cardinality(names) > 1;
+CREATE INDEX customers_merged_into ON customers (merged_into) WHERE merged_into IS NOT NULL;
+CREATE TABLE customer_merges (
+  from_key text PRIMARY KEY REFERENCES customers(ckey),
+  into_key text NOT NULL REFERENCES customers(ckey),
+  note text,
+  merged_by text NOT NULL,
+  merged_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE key_customers (
+  ckey text PRIMARY KEY REFERENCES customers(ckey),
+  reasons text[] NOT NULL,
+  manager_staff_id integer NOT NULL REFERENCES staff(id),
+  since date NOT NULL,
+  note text,
+  updated_by text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX key_customers_manager ON key_customers (manager_staff_id, ckey);
+CREATE TABLE account_manager_seen (
+  staff_id integer PRIMARY KEY REFERENCES staff(id),
+  seen_at timestamptz NOT NULL
+);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

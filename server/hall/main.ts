@@ -23,7 +23,10 @@ const service = await startHallService({
     : {}),
   ...(env.HALLDESK_HALL_CODE ? { hallCode: env.HALLDESK_HALL_CODE } : {}),
   ...(centralUrl && deviceId && token
-    ? { centralPush: httpCentralPush({ baseUrl: centralUrl, deviceId, token }) }
+    ? {
+        centralPush: httpCentralPush({ baseUrl: centralUrl, deviceId, token }),
+        keyRegisterPull: { baseUrl: centralUrl, token },
+      }
     : {}),
 });
 console.log(

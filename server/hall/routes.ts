@@ -74,6 +74,8 @@ export interface RouterContext {
   log: (line: string) => void;
   staticRoot: string | null;
   startupMs: () => number;
+  /** The centre's key-customer register, when the service pulls it. */
+  keyRegister?: { has(ref: string): boolean };
 }
 
 export function createRouter(ctx: RouterContext) {
@@ -179,7 +181,11 @@ export function createRouter(ctx: RouterContext) {
     // ---- kiosk: public, rate-limited per address unless a paired device or the manager calls
     if (method === 'POST' && p === HALL_PATHS.tickets) {
       const body = parse(IssueBody, await readJson(req));
-      const cmd = parse(QueueCommand, { type: 'issue', ...body });
+      const cmd = parse(QueueCommand, {
+        type: 'issue',
+        ...body,
+        keyRegistered: !!body.customerRef && ctx.keyRegister?.has(body.customerRef) === true,
+      });
       if (who.role === 'anonymous') {
         limited(kioskLimit, req);
         // A 户号 / phone routes to a lane: limited like lookups (no enumeration of key customers).
@@ -191,7 +197,9 @@ export function createRouter(ctx: RouterContext) {
       const { customerRef } = parse(LookupBody, await readJson(req));
       if (who.role === 'anonymous') limited(lookupLimit, req);
       // The lane only: the key-customer list never leaves the service.
-      const categoryId = keyCustomerCategory(store.state, customerRef);
+      const categoryId = keyCustomerCategory(store.state, customerRef, (r) =>
+        ctx.keyRegister ? ctx.keyRegister.has(r) : false,
+      );
       const cat = store.state.config.categories.find((c) => c.id === categoryId);
       const answer: KeyLookupResponse = {
         keyCustomer: categoryId !== null,

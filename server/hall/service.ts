@@ -18,6 +18,7 @@ import {
 import type { Change } from '../../shared/protocol';
 import type { JournalFs } from './journal';
 import type { CentralPushHook, PendingEvent } from './central';
+import { KeyRegister, type KeyRegisterPullOptions } from './keyRegister';
 import { HallAuth, RateLimiter, loadOrCreateManagerSecret } from './auth';
 import { HttpError, sendJson } from './httpUtil';
 import { ensurePrivateDir } from './privateFiles';
@@ -35,6 +36,8 @@ export interface HallServiceOptions {
   staticDir?: string;
   /** Uplink to the central endpoint; omitted = offline hall (events wait in the outbox). */
   centralPush?: CentralPushHook;
+  /** Pull the centre's key-customer register for the kiosk's lane (issue 14 §3). */
+  keyRegisterPull?: KeyRegisterPullOptions;
   /** Written into every queue event sent to the centre. */
   hallCode?: string;
   /** Configuration of a brand-new hall (ignored once the journal has one). */
@@ -170,8 +173,12 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
   });
   store = opened;
 
+  const keyRegister = new KeyRegister(dataDir, log);
+  if (options.keyRegisterPull) keyRegister.start(options.keyRegisterPull);
+
   let startupMs = 0;
   const route = createRouter({
+    keyRegister,
     store: opened,
     hub,
     auth,
@@ -300,6 +307,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
     async close() {
       if (closed) return;
       closed = true;
+      keyRegister.stop();
       clearInterval(maintenance);
       // Writes what is decided and leaves a fresh snapshot: the next start replays nothing.
       opened.close();

@@ -102,6 +102,8 @@ export const ErrorCode = z.enum([
   'E_HANDLER_HALL',
   /** 409: a feedback move not allowed from its state (e.g. closing what is closed). */
   'E_FEEDBACK_STATE',
+  /** 409: a customer merge that was already done, or of a customer into itself or a merged one. */
+  'E_CUSTOMER_MERGED',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -162,6 +164,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   E_HANDLER_UNKNOWN: 400,
   E_HANDLER_HALL: 409,
   E_FEEDBACK_STATE: 409,
+  E_CUSTOMER_MERGED: 409,
 };
 
 /** Errors a client should retry later (the request may succeed unchanged). */

@@ -206,7 +206,8 @@ export const PullQuery = z.object({
 export type PullQuery = z.infer<typeof PullQuery>;
 
 /** Configuration documents: shared/config/<key>.json seeds them; the centre versions them. */
-export const ConfigKey = z.enum(['catalogue', 'calendar', 'settings']);
+/** keyCustomers: the centre's key-customer register (written by the workbench, never PUT). */
+export const ConfigKey = z.enum(['catalogue', 'calendar', 'settings', 'keyCustomers']);
 export type ConfigKey = z.infer<typeof ConfigKey>;
 
 export const PullApplicationChange = z.object({

@@ -25,6 +25,11 @@ export const QueueCommand = z.discriminatedUnion('type', [
     green: z.boolean().optional(),
     /** 户号 or phone typed at the kiosk: only used to route key customers, never stored. */
     customerRef: z.string().trim().max(30).optional(),
+    /**
+     * Set by the hall service when `customerRef` is in the centre's key-customer register
+     * (server/hall/keyRegister.ts); the kiosk's own value is never taken.
+     */
+    keyRegistered: z.boolean().optional(),
   }),
   z.object({ type: z.literal('call_next'), counterNo }),
   z.object({ type: z.literal('recall'), counterNo }),
@@ -104,10 +109,17 @@ const fail = (code: QueueErrorCode, message: string): Decision => ({
 const ok = (...events: QueueEvent[]): Decision => ({ ok: true, events });
 
 /** Whether a typed 户号 / phone is a configured key customer, and the category of their lane. */
-export function keyCustomerCategory(state: QueueState, ref: string | undefined): string | null {
+export function keyCustomerCategory(
+  state: QueueState,
+  ref: string | undefined,
+  /** The centre's register (kept by the hall service): a hit goes to the first key lane. */
+  inRegister?: (ref: string) => boolean,
+): string | null {
   if (!ref) return null;
   const clean = ref.replace(/[\s-]/g, '');
-  const hit = state.config.keyCustomers.find((k) => k.ref.replace(/[\s-]/g, '') === clean);
+  const hit: { categoryId?: string | undefined } | undefined =
+    state.config.keyCustomers.find((k) => k.ref.replace(/[\s-]/g, '') === clean) ??
+    (inRegister?.(ref) ? {} : undefined);
   if (!hit) return null;
   const laneCats = state.config.categories.filter((c) => c.keyLane && c.enabled);
   if (hit.categoryId && laneCats.some((c) => c.id === hit.categoryId)) return hit.categoryId;
@@ -227,7 +239,8 @@ function decideIssue(
   cmd: Extract<QueueCommand, { type: 'issue' }>,
   now: number,
 ): Decision {
-  const isKey = keyCustomerCategory(state, cmd.customerRef) !== null;
+  const isKey =
+    keyCustomerCategory(state, cmd.customerRef, () => cmd.keyRegistered === true) !== null;
   // The ticket is for the business the customer chose: a key customer who pressed 变更用电 must
   // reach a counter that does 变更用电. Their priority is the key lane of that category, where the
   // category offers one.

@@ -33,6 +33,7 @@ import {
   StoreError,
   submitApplication,
 } from '../db/repo';
+import { findRegisteredKeyCustomer } from '../db/keyRegister';
 import { pick, useLang, useT } from '../i18n';
 import { currentStaffActor } from '../staff/actor';
 import { navigate } from '../ui/router';
@@ -155,6 +156,33 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
         : undefined,
     [acct, idNo],
   );
+  // A key customer of the centre's register (by credit code, ID number or 户号): the form takes
+  // their account manager, once per customer (the clerk may still change or untick it).
+  const credit = form.customer.creditCode?.trim() ?? '';
+  const registered = useLiveQuery(
+    () =>
+      acct || idNo || credit
+        ? findRegisteredKeyCustomer({ accountNo: acct, idNumber: idNo, creditCode: credit })
+        : undefined,
+    [acct, idNo, credit],
+  );
+  const filledFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!registered || filledFor.current === registered.customerKey) return;
+    filledFor.current = registered.customerKey;
+    update((f) =>
+      f.keyCustomer.enabled && f.keyCustomer.managerName.trim()
+        ? f
+        : {
+            ...f,
+            keyCustomer: {
+              enabled: true,
+              managerName: registered.managerName,
+              managerPhone: registered.managerPhone ?? '',
+            },
+          },
+    );
+  }, [registered, update]);
 
   const setCustomer = (key: CustomerKey, value: string) =>
     update(
@@ -463,6 +491,7 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
             <KeyCustomerCard
               form={form}
               knownKey={knownKey}
+              registered={registered}
               visibleError={visibleError}
               update={update}
             />

@@ -7,6 +7,7 @@ import {
   type CalendarData,
 } from '../../../shared/domain/calendar';
 import { loadCatalogue, type Catalogue } from '../../../shared/domain/catalogue';
+import { KeyRegisterDoc } from '../../../shared/domain/customers';
 import { loadSettings, type HallSettings } from '../../../shared/domain/settings';
 import type { ConfigKey } from '../../../shared/protocol';
 
@@ -32,6 +33,7 @@ export function checkConfigDoc(key: ConfigKey, value: unknown): ConfigDocCheck {
   try {
     if (key === 'catalogue') loadCatalogue(v.data);
     else if (key === 'calendar') loadCalendarData(v.data);
+    else if (key === 'keyCustomers') KeyRegisterDoc.parse(v.data);
     else loadSettings(v.data);
   } catch (e) {
     return {

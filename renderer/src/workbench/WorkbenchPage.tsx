@@ -34,6 +34,7 @@ import { matchPath, navigate, useHashLocation } from '../ui/router';
 import { ApiError, saveToken, savedToken, workbenchApi, type SearchParams } from './api';
 import { ComplaintsList, ComplaintView } from './ComplaintsPage';
 import { SupervisionView } from './SupervisionView';
+import { CustomerNav, customerRoute } from './CustomerPages';
 
 const ACTOR_KEY = 'halldesk.workbench.actor';
 
@@ -55,6 +56,7 @@ export function WorkbenchPage() {
     saveToken(null);
     setToken(null);
   }, []);
+  const customerPage = customerRoute(loc.path, onAuthLost);
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#fff' }}>
@@ -67,6 +69,7 @@ export function WorkbenchPage() {
         <a href="#/workbench/supervision" data-testid="wb-nav-supervision">
           {t('工作监督', 'Supervision')}
         </a>
+        {token && <CustomerNav />}
         <span style={{ flex: 1 }} />
         <Segmented
           value={lang}
@@ -89,6 +92,8 @@ export function WorkbenchPage() {
           <SupervisionRoute onAuthLost={onAuthLost} />
         ) : appMatch?.id ? (
           <ApplicationView id={appMatch.id} onAuthLost={onAuthLost} />
+        ) : customerPage ? (
+          customerPage
         ) : (
           <Overview onAuthLost={onAuthLost} />
         )}

@@ -1,6 +1,7 @@
 // Key customer (大客户) marking with the assigned account manager, offered when this 户号 / ID is
 // known as a key customer, and the intake's notes.
 import { Alert, Button, Card, Checkbox, Col, Form, Input, Row } from 'antd';
+import type { KeyRegisterEntry } from '../../../../shared/domain/customers';
 import { normalizeIdentifier } from '../../../../shared/domain/normalize';
 import type { findKeyCustomer } from '../../db/repo';
 import { useT } from '../../i18n';
@@ -9,6 +10,8 @@ import type { IntakeForm } from '../formModel';
 export function KeyCustomerCard(props: {
   form: IntakeForm;
   knownKey: Awaited<ReturnType<typeof findKeyCustomer>> | undefined;
+  /** The centre's register entry of this customer, when recognised. */
+  registered?: KeyRegisterEntry | undefined;
   visibleError: (key: string) => string | undefined;
   update: (fn: (f: IntakeForm) => IntakeForm, touchKey?: string) => void;
 }) {
@@ -20,7 +23,19 @@ export function KeyCustomerCard(props: {
       title={t('大客户与备注', 'Key customer and notes')}
       style={{ marginTop: 12 }}
     >
-      {knownKey && !form.keyCustomer.enabled && (
+      {props.registered && (
+        <Alert
+          type="success"
+          showIcon
+          data-testid="key-register-hit"
+          style={{ marginBottom: 12 }}
+          title={t(
+            `重点客户（中心名册）：${props.registered.name}，客户经理 ${props.registered.managerName}${props.registered.managerPhone ? `（${props.registered.managerPhone}）` : ''}`,
+            `Key customer (centre register): ${props.registered.name}, account manager ${props.registered.managerName}${props.registered.managerPhone ? ` (${props.registered.managerPhone})` : ''}`,
+          )}
+        />
+      )}
+      {knownKey && !props.registered && !form.keyCustomer.enabled && (
         <Alert
           type="info"
           showIcon
