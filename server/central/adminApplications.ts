@@ -17,6 +17,7 @@ import { WorkbenchMoveRequest } from '../../shared/protocol/workbench';
 import type { Db, Queryable } from '../db/db';
 import { iso } from '../db/db';
 import { fail } from './errors';
+import { nameInitials } from './nameInitials';
 import { parse } from './parse';
 import { UUID_RE } from './adminDevices';
 import { writeFeed } from './push';
@@ -229,9 +230,17 @@ async function changeApplication(
     const record: Application = { ...next, serverVersion: current.serverVersion + 1 };
     await tx.query(
       `UPDATE applications SET record = $2::jsonb, status = $3, deadline = $4::date,
-              server_version = $5, version_device_id = NULL, updated_at = now()
+              server_version = $5, version_device_id = NULL, updated_at = now(),
+              name_initials = $6
         WHERE id = $1`,
-      [found.id, JSON.stringify(record), record.status, record.deadline, record.serverVersion],
+      [
+        found.id,
+        JSON.stringify(record),
+        record.status,
+        record.deadline,
+        record.serverVersion,
+        nameInitials(record.customer.name),
+      ],
     );
     await writeFeed(tx, found.hallId, [{ entity: 'application', id: found.id }]);
     return record;

@@ -1,5 +1,6 @@
-// The centre's workbench over every hall's applications: paged search (one box for number, serial,
-// name, ID/credit-code last 4, phone; filters for hall, state, business type, dates, due), an
+// The centre's workbench over every hall's applications: keyset-paged search (one box for number,
+// serial, name, pinyin initials, ID/credit-code last 4, phone, 户号; address by any part; filters
+// for hall, state, business type, dates, due), an
 // application's page with stage deadlines and allowed next states, and the due lists per hall and
 // stage. Moves go through admin.transitionApplication, the CLI's own path.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -7,6 +8,7 @@ import { addDays, shanghaiDate } from '../../shared/domain/calendar';
 import { findBusinessType } from '../../shared/domain/catalogue';
 import { stageTimeline } from '../../shared/domain/workflow';
 import {
+  WORKBENCH_COUNT_CAP,
   WorkbenchSearchQuery,
   workbenchPaths,
   type DueSummary,
@@ -18,6 +20,7 @@ import type { Db } from '../db/db';
 import { iso } from '../db/db';
 import * as admin from './admin';
 import { authenticateAdmin } from './auth';
+import { fail } from './errors';
 import { catalogueFrom, isOpenStatus, nextStatesOut, workbenchSettingsFrom } from './workflow';
 
 const OPEN = `a.status NOT IN ('archived', 'cancelled', 'rejected')`;
@@ -51,11 +54,51 @@ async function soonUntil(db: Db, today: string): Promise<string> {
   return admin.nearDeadlineLimit(db, today, workbenchSettingsFrom(settings).dueSoonWd);
 }
 
+/** The keyset position a page ends at: its last row's sort key (deadline only for due lists). */
+interface Cursor {
+  d?: string;
+  t: string;
+  i: string;
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** Reads a cursor back; anything not made by encodeCursor for this kind of list is refused. */
+export function decodeCursor(raw: string, due: boolean): Cursor {
+  let c: Partial<Cursor> | null = null;
+  try {
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Cursor>;
+  } catch {
+    c = null;
+  }
+  const ok =
+    c &&
+    typeof c.t === 'string' &&
+    /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(c.t) &&
+    typeof c.i === 'string' &&
+    UUID.test(c.i) &&
+    (due ? typeof c.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(c.d) : c.d === undefined);
+  if (!ok) fail('E_VALIDATION', '翻页位置无效，请重新查询 (invalid cursor: search again)');
+  return c as Cursor;
+}
+
+/** The distinct 2-character pieces of a text, as hd_bigrams() stores them (lower-cased). */
+export function bigrams(s: string): string[] {
+  const chars = [...s.toLowerCase()];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  return [...out];
+}
+
 /**
  * The WHERE clause and parameters of a search. One search box `q` is read by its shape: an
  * application number or a serial (suffix of the number), 4 characters (serial or ID/credit-code
- * last 4), a phone number, an ID number, otherwise the start of the customer's name. Each arm
- * is served by its own index (migration 20261207_workbench_1).
+ * last 4), a phone number or 户号, an ID number, letters (name or pinyin initials), otherwise the
+ * start of the customer's name. Each arm is served by its own index (migrations
+ * 20261207_workbench_1 and 20261207_workbench_2).
  */
 export function searchWhere(
   q: WorkbenchSearchQuery,
@@ -73,6 +116,7 @@ export function searchWhere(
     const arms: string[] = [];
     const upper = term.toUpperCase();
     const suffix = (s: string) => `reverse(a.app_no) LIKE ${p(`${likeLiteral(reversed(s))}%`)}`;
+    const account = () => `a.account_no LIKE ${p(`${likeLiteral(term)}%`)}`;
     if (/^[A-Za-z]/.test(term) && term.includes('-')) {
       arms.push(suffix(term));
     } else if (/^[\d-]+$/.test(term) && term.includes('-')) {
@@ -88,14 +132,30 @@ export function searchWhere(
       arms.push(
         `(a.id_last4 = ${last4} AND upper(a.record->'customer'->>'idNumber') = ${full})`,
         `(a.credit_last4 = ${last4} AND upper(a.record->'customer'->>'creditCode') = ${full})`,
+        account(),
       );
-    } else if (/^\+?\d{5,15}$/.test(term)) {
-      arms.push(`a.customer_phone LIKE ${p(`${likeLiteral(term)}%`)}`);
-      arms.push(suffix(`-${term}`));
+    } else if (/^\+?\d{5,20}$/.test(term)) {
+      if (term.length <= 15) arms.push(`a.customer_phone LIKE ${p(`${likeLiteral(term)}%`)}`);
+      if (/^\d+$/.test(term)) arms.push(suffix(`-${term}`), account());
+    } else if (/^[0-9A-Za-z]{5,20}$/.test(term) && /\d/.test(term)) {
+      arms.push(account());
+    } else if (/^[A-Za-z]{1,12}$/.test(term)) {
+      // Letters: a name written in letters, or the pinyin initials of a Chinese name (zsf).
+      arms.push(`a.customer_name LIKE ${p(`${likeLiteral(term)}%`)}`);
+      arms.push(`a.name_initials LIKE ${p(`${upper}%`)}`);
     } else {
       arms.push(`a.customer_name LIKE ${p(`${likeLiteral(term)}%`)}`);
     }
     conds.push(arms.length === 1 ? arms[0]! : `(${arms.join(' OR ')})`);
+  }
+  const address = q.address?.trim();
+  if (address) {
+    const grams = bigrams(address);
+    if (grams.length === 0)
+      fail('E_VALIDATION', '地址至少输入两个字 (type at least 2 characters of the address)');
+    conds.push(
+      `a.address_grams @> ${p(grams)}::text[] AND a.address LIKE ${p(`%${likeLiteral(address)}%`)}`,
+    );
   }
   if (q.hall) conds.push(`a.hall_id = (SELECT id FROM halls WHERE code = ${p(q.hall)})`);
   if (q.status) conds.push(`a.status = ${p(q.status)}`);
@@ -108,21 +168,42 @@ export function searchWhere(
   return { where: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
-/** The page's SQL: due lists by deadline (most urgent first), others newest first. */
+/**
+ * A page's SQL, paged by keyset: due lists by deadline (most urgent first), others newest first;
+ * the page after `cursor` starts past its row by the same order, so that page 50,000 costs what
+ * page 1 does. The count (first page only) stops at WORKBENCH_COUNT_CAP + 1 rows.
+ */
 export function searchSql(q: WorkbenchSearchQuery, today: string, soon: string) {
   const { where, params } = searchWhere(q, today, soon);
-  const order = q.due ? 'a.deadline, a.accepted_at, a.id' : 'a.accepted_at DESC, a.id DESC';
-  const n = params.length;
+  const due = !!q.due;
+  const countSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM applications a ${where}
+                     LIMIT ${WORKBENCH_COUNT_CAP + 1}) s`;
+  const countParams = [...params];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const conds = where ? [where.slice('WHERE '.length)] : [];
+  if (q.cursor) {
+    const c = decodeCursor(q.cursor, due);
+    conds.push(
+      due
+        ? `(a.deadline, a.accepted_at, a.id) > (${p(c.d)}::date, ${p(c.t)}::timestamptz, ${p(c.i)}::uuid)`
+        : `(a.accepted_at, a.id) < (${p(c.t)}::timestamptz, ${p(c.i)}::uuid)`,
+    );
+  }
+  const order = due ? 'a.deadline, a.accepted_at, a.id' : 'a.accepted_at DESC, a.id DESC';
   return {
     sql: `SELECT a.id, a.app_no, h.code AS hall_code, a.business_code, a.customer_name, a.status,
-                 to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.accepted_at
+                 to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.accepted_at,
+                 a.accepted_at::text AS at_key
             FROM applications a JOIN halls h ON h.id = a.hall_id
-            ${where}
+            ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
            ORDER BY ${order}
-           LIMIT $${n + 1} OFFSET $${n + 2}`,
-    params: [...params, q.pageSize, (q.page - 1) * q.pageSize],
-    countSql: `SELECT count(*)::int AS n FROM applications a ${where}`,
-    countParams: params,
+           LIMIT ${p(q.pageSize + 1)}`,
+    params,
+    countSql,
+    countParams,
   };
 }
 
@@ -141,10 +222,14 @@ export async function searchApplications(db: Db, query: unknown): Promise<Workbe
       status: string;
       deadline: string;
       accepted_at: unknown;
+      at_key: string;
     }>(s.sql, s.params),
-    db.query<{ n: number }>(s.countSql, s.countParams),
+    q.cursor ? null : db.query<{ n: number }>(s.countSql, s.countParams),
   ]);
-  const rows: WorkbenchRow[] = page.rows.map((r) => ({
+  // One row past the page says whether there is a next page, without counting.
+  const more = page.rows.length > q.pageSize;
+  const got = more ? page.rows.slice(0, q.pageSize) : page.rows;
+  const rows: WorkbenchRow[] = got.map((r) => ({
     id: r.id,
     appNo: r.app_no,
     hallCode: r.hall_code,
@@ -155,7 +240,22 @@ export async function searchApplications(db: Db, query: unknown): Promise<Workbe
     acceptedAt: iso(r.accepted_at),
     overdue: isOpenStatus(r.status) && r.deadline < today,
   }));
-  return { rows, total: count.rows[0]?.n ?? 0, page: q.page, pageSize: q.pageSize };
+  const last = got.at(-1);
+  const n = count?.rows[0]?.n ?? null;
+  return {
+    rows,
+    total: n === null ? null : Math.min(n, WORKBENCH_COUNT_CAP),
+    totalCapped: n !== null && n > WORKBENCH_COUNT_CAP,
+    nextCursor:
+      more && last
+        ? encodeCursor(
+            q.due
+              ? { d: last.deadline, t: last.at_key, i: last.id }
+              : { t: last.at_key, i: last.id },
+          )
+        : null,
+    pageSize: q.pageSize,
+  };
 }
 
 export async function applicationDetail(db: Db, idOrNo: string): Promise<WorkbenchDetail> {

@@ -463,6 +463,31 @@ CREATE INDEX applications_wb_accepted ON applications (accepted_at DESC, id DESC
 CREATE INDEX applications_wb_hall_accepted ON applications (hall_id, accepted_at DESC, id DESC);
 `,
   },
+  {
+    // The workbench's further search arms. Pinyin initials of the customer's name cannot be
+    // computed in SQL: push.ts (pushWrite) and the centre's own writes store them. 户号 is a
+    // generated column. An address is searched by any part of it: its character bigrams (a
+    // locale-free stand-in for pg_trgm, whose C-locale trigrams skip Han characters) in a GIN
+    // index narrow the rows, then LIKE checks the whole term. The open-deadline index carries
+    // the keyset's tie-breakers so that the overdue list's first page is an index range.
+    id: '20261207_workbench_2_centre-search_search_arms',
+    sql: `
+CREATE FUNCTION hd_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+  $fn$ SELECT ARRAY(SELECT substr(lower(t), i, 2) FROM generate_series(1, length(t) - 1) AS i) $fn$;
+ALTER TABLE applications
+  ADD COLUMN name_initials text,
+  ADD COLUMN account_no text GENERATED ALWAYS AS (record->'customer'->>'accountNo') STORED,
+  ADD COLUMN address text GENERATED ALWAYS AS (record->>'address') STORED,
+  ADD COLUMN address_grams text[] GENERATED ALWAYS AS (hd_bigrams(record->>'address')) STORED;
+CREATE INDEX applications_wb_initials ON applications (name_initials text_pattern_ops)
+  WHERE name_initials IS NOT NULL;
+CREATE INDEX applications_wb_account_no ON applications (account_no text_pattern_ops)
+  WHERE account_no IS NOT NULL;
+CREATE INDEX applications_wb_address ON applications USING gin (address_grams);
+CREATE INDEX applications_wb_open_due ON applications (deadline, accepted_at, id)
+  WHERE status NOT IN ('archived', 'cancelled', 'rejected');
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */
