@@ -60,12 +60,20 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
   return json as T;
 }
 
-export interface SearchParams {
+/** The list's filters (all optional), as the workbench API reads them. */
+export interface SearchFilters {
   q?: string;
+  address?: string;
   hall?: string;
   status?: string;
+  business?: string;
+  from?: string;
+  to?: string;
   due?: 'overdue' | 'soon';
-  page: number;
+}
+export interface SearchParams extends SearchFilters {
+  /** The previous page's nextCursor (keyset paging); absent for the first page. */
+  cursor?: string;
   pageSize: number;
 }
 
