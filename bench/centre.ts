@@ -113,7 +113,7 @@ async function seed(q: Pick<Queryable, 'query'>, today: string): Promise<void> {
                 'address', '某市' || ($7::text[])[1 + g % ${ROADS.length}] || (g % 999) || '号',
                 'customer', ($6::jsonb->'customer') || jsonb_build_object(
                   'name', names[ni],
-                  'phone', '13' || lpad((g * 7919 % 1000000000)::text, 9, '0'),
+                  'phone', '13' || lpad((g::bigint * 7919 % 1000000000)::text, 9, '0'),
                   'idNumber', '110101198001' || lpad((g % 1000000)::text, 6, '0'),
                   'accountNo', '32' || lpad(g::text, 10, '0'))),
               inis[ni]

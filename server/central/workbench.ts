@@ -19,8 +19,10 @@ import {
 import type { Db } from '../db/db';
 import { iso } from '../db/db';
 import * as admin from './admin';
-import { authenticateAdmin } from './auth';
 import { fail } from './errors';
+import type { Operator } from './operator';
+import { authorizeWorkbench, requireAppHall, workbenchScope } from './workbenchAccess';
+import { registerWorkbenchDocs } from './workbenchDocs';
 import { catalogueFrom, isOpenStatus, nextStatesOut, workbenchSettingsFrom } from './workflow';
 
 const OPEN = `a.status NOT IN ('archived', 'cancelled', 'rejected')`;
@@ -31,11 +33,6 @@ function likeLiteral(s: string): string {
 }
 function reversed(s: string): string {
   return [...s].reverse().join('');
-}
-
-/** Who may use the workbench: the admin token today; staff roles plug in here. */
-export async function authorizeWorkbench(db: Db, req: FastifyRequest): Promise<void> {
-  await authenticateAdmin(db, req);
 }
 
 async function configData(db: Db): Promise<{ catalogue: unknown; settings: unknown }> {
@@ -104,6 +101,7 @@ export function searchWhere(
   q: WorkbenchSearchQuery,
   today: string,
   soon: string,
+  scopeHall: number | null = null,
 ): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -158,6 +156,8 @@ export function searchWhere(
     );
   }
   if (q.hall) conds.push(`a.hall_id = (SELECT id FROM halls WHERE code = ${p(q.hall)})`);
+  // A hall-scoped caller (hall manager) sees their own hall whatever the filters say.
+  if (scopeHall !== null) conds.push(`a.hall_id = ${p(scopeHall)}`);
   if (q.status) conds.push(`a.status = ${p(q.status)}`);
   if (q.business) conds.push(`a.business_code = ${p(q.business)}`);
   if (q.from) conds.push(`a.accepted_at >= ${p(`${q.from}T00:00:00+08:00`)}::timestamptz`);
@@ -173,8 +173,13 @@ export function searchWhere(
  * the page after `cursor` starts past its row by the same order, so that page 50,000 costs what
  * page 1 does. The count (first page only) stops at WORKBENCH_COUNT_CAP + 1 rows.
  */
-export function searchSql(q: WorkbenchSearchQuery, today: string, soon: string) {
-  const { where, params } = searchWhere(q, today, soon);
+export function searchSql(
+  q: WorkbenchSearchQuery,
+  today: string,
+  soon: string,
+  scopeHall: number | null = null,
+) {
+  const { where, params } = searchWhere(q, today, soon, scopeHall);
   const due = !!q.due;
   const countSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM applications a ${where}
                      LIMIT ${WORKBENCH_COUNT_CAP + 1}) s`;
@@ -207,11 +212,15 @@ export function searchSql(q: WorkbenchSearchQuery, today: string, soon: string) 
   };
 }
 
-export async function searchApplications(db: Db, query: unknown): Promise<WorkbenchPage> {
+export async function searchApplications(
+  db: Db,
+  query: unknown,
+  scopeHall: number | null = null,
+): Promise<WorkbenchPage> {
   const q = admin.parse(WorkbenchSearchQuery, query ?? {});
   const today = shanghaiDate();
   const soon = q.due === 'soon' ? await soonUntil(db, today) : today;
-  const s = searchSql(q, today, soon);
+  const s = searchSql(q, today, soon, scopeHall);
   const [page, count] = await Promise.all([
     db.query<{
       id: string;
@@ -284,7 +293,7 @@ export async function applicationDetail(db: Db, idOrNo: string): Promise<Workben
 }
 
 /** Overdue and due-soon open applications counted per hall and current stage. */
-export async function dueSummary(db: Db): Promise<DueSummary> {
+export async function dueSummary(db: Db, scopeHall: number | null = null): Promise<DueSummary> {
   const today = shanghaiDate();
   const soon = await soonUntil(db, today);
   const { rows } = await db.query<{
@@ -297,10 +306,10 @@ export async function dueSummary(db: Db): Promise<DueSummary> {
             count(*) FILTER (WHERE a.deadline < $1::date)::int AS overdue,
             count(*) FILTER (WHERE a.deadline >= $1::date)::int AS soon
        FROM applications a JOIN halls h ON h.id = a.hall_id
-      WHERE ${OPEN} AND a.deadline <= $2::date
+      WHERE ${OPEN} AND a.deadline <= $2::date AND ($3::int IS NULL OR a.hall_id = $3::int)
       GROUP BY h.code, a.status
       ORDER BY overdue DESC, soon DESC, h.code, a.status`,
-    [today, soon],
+    [today, soon, scopeHall],
   );
   return {
     today,
@@ -315,26 +324,45 @@ export async function dueSummary(db: Db): Promise<DueSummary> {
 }
 
 export function registerWorkbench(app: FastifyInstance, db: Db): void {
-  const onRequest = async (req: FastifyRequest) => authorizeWorkbench(db, req);
-  app.get(workbenchPaths.applications, { onRequest }, async (req) =>
-    searchApplications(db, req.query),
+  const read = async (req: FastifyRequest) => void (await authorizeWorkbench(db, req, 'read'));
+  const mover = async (req: FastifyRequest) => void (await authorizeWorkbench(db, req, 'move'));
+  const op = (req: FastifyRequest): Operator => req.operator!;
+  const inScope = async (req: FastifyRequest, idOrNo: string) => {
+    const a = await admin.getApplication(db, idOrNo);
+    await requireAppHall(db, op(req), a.hallCode);
+  };
+  app.get(workbenchPaths.applications, { onRequest: read }, async (req) =>
+    searchApplications(db, req.query, workbenchScope(op(req))),
   );
   app.get<{ Params: { id: string } }>(
     `${workbenchPaths.applications}/:id`,
-    { onRequest },
-    async (req) => applicationDetail(db, req.params.id),
-  );
-  app.post<{ Params: { id: string } }>(
-    `${workbenchPaths.applications}/:id/move`,
-    { onRequest },
+    { onRequest: read },
     async (req) => {
-      await admin.transitionApplication(db, req.params.id, req.body);
+      await inScope(req, req.params.id);
       return applicationDetail(db, req.params.id);
     },
   );
-  app.get(workbenchPaths.due, { onRequest }, async () => dueSummary(db));
-  app.get(workbenchPaths.reasons, { onRequest }, async () => {
+  app.post<{ Params: { id: string } }>(
+    `${workbenchPaths.applications}/:id/move`,
+    { onRequest: mover },
+    async (req) => {
+      await inScope(req, req.params.id);
+      const o = op(req);
+      // A staff member's move is theirs: the actor is their name and number, not typed text.
+      const body =
+        o.kind === 'staff' && req.body && typeof req.body === 'object'
+          ? { ...(req.body as object), actor: `${o.name} (${o.staffNo})` }
+          : req.body;
+      await admin.transitionApplication(db, req.params.id, body);
+      return applicationDetail(db, req.params.id);
+    },
+  );
+  app.get(workbenchPaths.due, { onRequest: read }, async (req) =>
+    dueSummary(db, workbenchScope(op(req))),
+  );
+  app.get(workbenchPaths.reasons, { onRequest: read }, async () => {
     const { settings } = await configData(db);
     return { reasons: workbenchSettingsFrom(settings).returnReasons };
   });
+  registerWorkbenchDocs(app, db);
 }

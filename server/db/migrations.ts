@@ -488,6 +488,25 @@ CREATE INDEX applications_wb_open_due ON applications (deadline, accepted_at, id
   WHERE status NOT IN ('archived', 'cancelled', 'rejected');
 `,
   },
+  {
+    // Every view of an application's document scan at the workbench: who, when, which
+    // (server/central/workbenchDocs.ts). Listed per application and newest first overall.
+    id: '20261207_workbench_3_centre-search_document_views',
+    sql: `
+CREATE TABLE document_views (
+  id bigserial PRIMARY KEY,
+  viewed_at timestamptz NOT NULL DEFAULT now(),
+  viewer text NOT NULL,
+  viewer_name text,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  application_id uuid NOT NULL,
+  attachment_id uuid NOT NULL,
+  sha256 text NOT NULL
+);
+CREATE INDEX document_views_app ON document_views (application_id, viewed_at DESC);
+CREATE INDEX document_views_at ON document_views (viewed_at DESC);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

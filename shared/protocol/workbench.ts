@@ -17,6 +17,12 @@ export const workbenchPaths = {
   move: (id: string) => `${WB}/applications/${encodeURIComponent(id)}/move`,
   due: `${WB}/due`,
   reasons: `${WB}/return-reasons`,
+  documents: (id: string) => `${WB}/applications/${encodeURIComponent(id)}/documents`,
+  document: (id: string, attachmentId: string) =>
+    `${WB}/applications/${encodeURIComponent(id)}/documents/${encodeURIComponent(attachmentId)}`,
+  documentViews: `${WB}/document-views`,
+  /** Who is signed in (admin token or staff session) and what the workbench lets them do. */
+  me: `${WB}/me`,
 };
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -103,4 +109,37 @@ export interface DueSummary {
   today: string;
   soonUntil: string;
   groups: DueGroup[];
+}
+
+/** A document scan of an application held at the centre (bytes fetched on demand). */
+export interface WorkbenchDocument {
+  id: string;
+  documentCode: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  /** The bytes have all reached the centre. */
+  complete: boolean;
+}
+
+/** One view of a document: who, when, which. */
+export interface DocumentView {
+  viewedAt: string;
+  viewer: string;
+  viewerName: string | null;
+  hallCode: string;
+  applicationId: string;
+  appNo: string | null;
+  attachmentId: string;
+  fileName: string | null;
+}
+
+/** The signed-in operator as the workbench sees them; `can` gates its pages and buttons. */
+export interface WorkbenchMe {
+  kind: 'admin' | 'staff';
+  staffNo: string | null;
+  name: string | null;
+  hallCode: string | null;
+  can: { move: boolean; documents: boolean; allHalls: boolean };
 }
