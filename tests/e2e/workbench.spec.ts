@@ -112,6 +112,7 @@ test('find an application by its serial at the centre, move it forward, return i
 
   await page.goto(`${url}/workbench`);
   await expect(page).toHaveURL(/\/workbench\/#\/workbench$/);
+  await page.getByText('令牌登录').click();
   await page.getByLabel('管理员令牌').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: '登录' }).click();
   // The token lives in sessionStorage for this tab, never in the URL.
@@ -178,13 +179,33 @@ test('find an application by its serial at the centre, move it forward, return i
   await expect(page.getByText('Back-office workbench')).toBeVisible();
 });
 
-test('find by pinyin initials; the list fetches the next pages as it scrolls (virtualised)', async ({
+test('staff sign-in; find by pinyin initials; the list fetches the next pages as it scrolls (virtualised)', async ({
   page,
 }) => {
+  // A back-office member signs in with staff number and password (first time: a new password).
+  const created = await fetch(`${url}/api/v1/admin/staff`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      staffNo: 'BO77',
+      name: '后台甲',
+      hallCode: 'WBE2E',
+      roles: ['back_office'],
+    }),
+  });
+  expect(created.status).toBe(201);
+  const temp = ((await created.json()) as { temporaryPassword: string }).temporaryPassword;
   await page.goto(`${url}/workbench`);
-  await page.getByLabel('管理员令牌').fill(ADMIN_TOKEN);
+  await page.getByLabel('工号').fill('BO77');
+  await page.getByLabel('密码', { exact: true }).fill(temp);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByText('首次登录或密码已重置')).toBeVisible();
+  await page.getByLabel('新密码').fill('Workbench-2026x');
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
+  expect(await page.evaluate(() => sessionStorage.getItem('halldesk.workbench.token'))).toMatch(
+    /^hd_stf_/,
+  );
 
   // Only the rows in view are in the page (virtual list), however many are loaded.
   const rowsInDom = () => page.locator('[data-testid="wb-list"] .ant-table-row').count();

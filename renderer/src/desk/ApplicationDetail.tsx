@@ -22,6 +22,7 @@ import { useState } from 'react';
 import { CalendarMissingYearError, shanghaiDate } from '../../../shared/domain/calendar';
 import { findBusinessType } from '../../../shared/domain/catalogue';
 import { maskCreditCode, maskId, maskPhone } from '../../../shared/domain/mask';
+import type { HallSettings } from '../../../shared/domain/settings';
 import type { Application } from '../../../shared/domain/model';
 import { validatePhone } from '../../../shared/domain/validators';
 import {
@@ -346,6 +347,11 @@ function Detail(props: { app: Application }) {
               <span>
                 {formatDateTime(h.at)} · {h.from ? `${stateLabel(h.from, lang)} → ` : ''}
                 <strong>{stateLabel(h.to, lang)}</strong> · {h.actor}
+                {h.reasonCode && (
+                  <Tag color="orange" style={{ marginLeft: 8 }} data-testid="return-reason">
+                    {t('退回', 'Returned')}: {returnReasonText(cfg.settings, h.reasonCode, lang)}
+                  </Tag>
+                )}
                 {h.note ? ` · ${h.note}` : ''}
               </span>
             ),
@@ -358,6 +364,12 @@ function Detail(props: { app: Application }) {
 }
 
 /** The contact details the hall may correct after acceptance (phone, contact person, notes). */
+/** A return's reason as configured (settings.workbench.returnReasons); an unknown code as is. */
+function returnReasonText(settings: HallSettings, code: string, lang: Lang): string {
+  const r = settings.workbench.returnReasons.find((x) => x.code === code);
+  return r ? (lang === 'en' ? r.labelEn : r.label) : code;
+}
+
 function EditContact(props: { app: Application; actor: string; onClose: () => void }) {
   const t = useT();
   const lang = useLang();

@@ -7,7 +7,6 @@ import {
   Card,
   Descriptions,
   Empty,
-  Form,
   Input,
   Layout,
   Result,
@@ -27,6 +26,8 @@ import { matchPath, useHashLocation } from '../ui/router';
 import { ApiError, saveToken, savedToken, workbenchApi, type SearchFilters } from './api';
 import { ApplicationList, FilterBar, stateName } from './ApplicationList';
 import { ComplaintsList, ComplaintView } from './ComplaintsPage';
+import { Documents } from './Documents';
+import { SignIn } from './SignIn';
 
 const ACTOR_KEY = 'halldesk.workbench.actor';
 
@@ -65,7 +66,7 @@ export function WorkbenchPage() {
       </Layout.Header>
       <Layout.Content style={{ padding: 16 }}>
         {!token ? (
-          <TokenForm onToken={setToken} />
+          <SignIn onToken={setToken} />
         ) : fbMatch?.id ? (
           <ComplaintView id={fbMatch.id} onAuthLost={onAuthLost} />
         ) : onFeedback ? (
@@ -77,36 +78,6 @@ export function WorkbenchPage() {
         )}
       </Layout.Content>
     </Layout>
-  );
-}
-
-function TokenForm({ onToken }: { onToken: (t: string) => void }) {
-  const t = useT();
-  const [value, setValue] = useState('');
-  return (
-    <Card title={t('登录工作台', 'Sign in to the workbench')} style={{ maxWidth: 480 }}>
-      <Form
-        layout="vertical"
-        onFinish={() => {
-          const v = value.trim();
-          if (!v) return;
-          saveToken(v);
-          onToken(v);
-        }}
-      >
-        <Form.Item label={t('管理员令牌', 'Admin token')} required>
-          <Input.Password
-            autoFocus
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            aria-label={t('管理员令牌', 'Admin token')}
-          />
-        </Form.Item>
-        <Button type="primary" htmlType="submit">
-          {t('登录', 'Sign in')}
-        </Button>
-      </Form>
-    </Card>
   );
 }
 
@@ -368,6 +339,7 @@ function ApplicationView({ id, onAuthLost }: { id: string; onAuthLost: () => voi
           />
         </Card>
       )}
+      <Documents appId={a.id} onError={onError} />
       <Card title={t('流转记录', 'Timeline')}>
         <Timeline
           items={a.history.map((h) => ({
