@@ -196,11 +196,11 @@ test('staff sign-in; find by pinyin initials; the list fetches the next pages as
   expect(created.status).toBe(201);
   const temp = ((await created.json()) as { temporaryPassword: string }).temporaryPassword;
   await page.goto(`${url}/workbench`);
-  await page.getByLabel('工号').fill('BO77');
+  await page.getByLabel('工号', { exact: true }).fill('BO77');
   await page.getByLabel('密码', { exact: true }).fill(temp);
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.getByText('首次登录或密码已重置')).toBeVisible();
-  await page.getByLabel('新密码').fill('Workbench-2026x');
+  await page.getByLabel('新密码', { exact: true }).fill('Workbench-2026x');
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
   expect(await page.evaluate(() => sessionStorage.getItem('halldesk.workbench.token'))).toMatch(
