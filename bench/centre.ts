@@ -247,8 +247,9 @@ async function main(): Promise<void> {
     { length: Math.min(HALLS, 20) },
     (_, i) => `B${String(1 + ((i * 7) % HALLS)).padStart(3, '0')}`,
   );
-  const ep = await startEndpoint(endpointEnv);
+  let ep: Endpoint | null = null;
   try {
+    ep = await startEndpoint(endpointEnv);
     const base = `${ep.url}${workbenchPaths.applications}`;
     const kinds = [
       (s: (typeof sample)[number]) => s.app_no,
@@ -303,7 +304,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(out));
   } finally {
-    await ep.stop();
+    await ep?.stop();
     await fresh.drop?.();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
