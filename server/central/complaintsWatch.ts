@@ -4,7 +4,8 @@
 // supervision). The watch runs on a timer in every endpoint process and after pushes; it is
 // idempotent across processes: an assignment only fills an empty handler under the hall lock,
 // and an escalation is one row per record and deadline (unique, ON CONFLICT DO NOTHING).
-import { addDays } from '../../shared/domain/calendar';
+import { addDays, businessDate } from '../../shared/domain/calendar';
+import { hallInstant } from '../../shared/domain/hallTime';
 import {
   complaintsConfig,
   rulesFor,
@@ -21,7 +22,7 @@ import type { Db, Queryable } from '../db/db';
 import { parse } from './admin';
 import { changeFeedback, eligibleHandler } from './complaints';
 import { ApiFailure } from './errors';
-import { hallToday } from './hallZone';
+import { hallTimeZone, hallToday } from './hallZone';
 
 /** The handler the rules choose for a record, or null (no rule yields an eligible person). */
 export async function chooseHandler(
@@ -204,7 +205,13 @@ export function startFeedbackWatch(
 
 // ------------------------------------------------------------------ figures
 
-const DAY = (col: string) => `((${col})::timestamptz AT TIME ZONE 'Asia/Shanghai')::date::text`;
+/** The business day of an ISO time column in the halls' zone ($2 of the figures query). */
+const DAY = (col: string) => `((${col})::timestamptz AT TIME ZONE $2::text)::date::text`;
+
+/** Midnight of a business day in the halls' zone, as an ISO instant. */
+function dayStart(day: string, timeZone: string): string {
+  return new Date(hallInstant(day, '00:00', timeZone)).toISOString();
+}
 
 /**
  * Per hall and per handler, for records accepted in the range: answered in time (reply on or
@@ -216,15 +223,16 @@ export async function complaintFigures(
   hallScope: number | null,
 ): Promise<ComplaintFigures> {
   const q = parse(FiguresQuery, query ?? {});
-  const today = await hallToday(db);
-  const params: unknown[] = [today];
+  const timeZone = await hallTimeZone(db);
+  const today = businessDate(new Date(), timeZone);
+  const params: unknown[] = [today, timeZone];
   const conds: string[] = [];
   if (hallScope !== null) conds.push(`f.hall_id = $${params.push(hallScope)}`);
   if (q.from)
-    conds.push(`f.accepted_text::timestamptz >= $${params.push(`${q.from}T00:00:00+08:00`)}`);
+    conds.push(`f.accepted_text::timestamptz >= $${params.push(dayStart(q.from, timeZone))}`);
   if (q.to)
     conds.push(
-      `f.accepted_text::timestamptz < $${params.push(`${addDays(q.to, 1)}T00:00:00+08:00`)}`,
+      `f.accepted_text::timestamptz < $${params.push(dayStart(addDays(q.to, 1), timeZone))}`,
     );
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   const figures = (key: string, name: string, join: string) => `
@@ -265,7 +273,7 @@ export async function complaintFigures(
 
 /**
  * For supervision: how many complaints name clerk `staffNo` (concernsStaffNo), accepted in
- * [from, to] (Asia/Shanghai days, inclusive). Served by the feedback_c_concerns index.
+ * [from, to] (business days in the halls' zone, inclusive). Served by the feedback_c_concerns index.
  */
 export async function complaintsNamingClerk(
   db: Queryable,
@@ -273,12 +281,13 @@ export async function complaintsNamingClerk(
   from: string,
   to: string,
 ): Promise<number> {
+  const timeZone = await hallTimeZone(db);
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM feedback f
       WHERE f.concerns_staff_no = $1 AND f.kind = 'complaint'
         AND f.accepted_text::timestamptz >= $2::timestamptz
         AND f.accepted_text::timestamptz < $3::timestamptz`,
-    [staffNo, `${from}T00:00:00+08:00`, `${addDays(to, 1)}T00:00:00+08:00`],
+    [staffNo, dayStart(from, timeZone), dayStart(addDays(to, 1), timeZone)],
   );
   return rows[0]?.n ?? 0;
 }

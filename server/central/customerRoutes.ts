@@ -14,7 +14,7 @@ import {
   removeKeyCustomer,
   suggestedKeyCustomers,
 } from './keyCustomers';
-import { authorizeWorkbench } from './workbench';
+import { authorizeWorkbench } from './workbenchAccess';
 
 /** Who made a change: the signed-in staff member, else the administrator token. */
 function actorOf(req: FastifyRequest): string {
@@ -26,21 +26,25 @@ type Key = { Params: { key: string } };
 type No = { Params: { no: string } };
 
 export function registerCustomerRoutes(app: FastifyInstance, db: Db): void {
-  const onRequest = async (req: FastifyRequest) => authorizeWorkbench(db, req);
+  // Reading: back office, hall managers and account managers; writing the register or merging
+  // customers: the back office (or the administrator token).
+  const onRequest = async (req: FastifyRequest) =>
+    void (await authorizeWorkbench(db, req, 'customers'));
+  const writer = async (req: FastifyRequest) => void (await authorizeWorkbench(db, req, 'move'));
   app.get(customerPaths.customers, { onRequest }, async (req) => listCustomers(db, req.query));
   app.get<Key>(`${customerPaths.customers}/:key`, { onRequest }, async (req) =>
     customerDetail(db, req.params.key),
   );
-  app.post<Key>(`${customerPaths.customers}/:key/merge`, { onRequest }, async (req) =>
+  app.post<Key>(`${customerPaths.customers}/:key/merge`, { onRequest: writer }, async (req) =>
     mergeCustomers(db, req.params.key, req.body, actorOf(req)),
   );
   app.get(customerPaths.keyCustomers, { onRequest }, async (req) =>
     listKeyCustomers(db, req.query),
   );
-  app.put<Key>(`${customerPaths.keyCustomers}/:key`, { onRequest }, async (req) =>
+  app.put<Key>(`${customerPaths.keyCustomers}/:key`, { onRequest: writer }, async (req) =>
     putKeyCustomer(db, req.params.key, req.body, actorOf(req)),
   );
-  app.delete<Key>(`${customerPaths.keyCustomers}/:key`, { onRequest }, async (req) =>
+  app.delete<Key>(`${customerPaths.keyCustomers}/:key`, { onRequest: writer }, async (req) =>
     removeKeyCustomer(db, req.params.key),
   );
   app.get(customerPaths.suggested, { onRequest }, async (req) =>

@@ -7,6 +7,7 @@ import type { SupervisionNote } from '../../shared/staff/notes';
 import type { Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { refreshCustomers } from './customers';
+import { nameInitials } from './nameInitials';
 
 export interface EntityState {
   hallId: number;
@@ -70,6 +71,7 @@ export async function writePlan(
       server_version: r.serverVersion,
       record: r,
       seq: s.lastDeviceSeq,
+      name_initials: nameInitials(r.customer?.name),
     };
   });
   const feedback = dirty('feedback').map(([id, s]) => ({
@@ -105,17 +107,19 @@ export async function writePlan(
      apps AS (
        INSERT INTO applications AS a (id, hall_id, app_no, status, deadline, accepted_at,
               server_version, record, last_device_id, last_device_seq, version_device_id,
-              updated_at)
+              updated_at, name_initials)
        SELECT x.id, $1, x.app_no, x.status, x.deadline, x.accepted_at, x.server_version,
-              x.record, $2, x.seq, $2, now()
+              x.record, $2, x.seq, $2, now(), x.name_initials
          FROM jsonb_to_recordset($3::jsonb) AS x(id uuid, app_no text, status text,
-              deadline date, accepted_at timestamptz, server_version int, record jsonb, seq int)
+              deadline date, accepted_at timestamptz, server_version int, record jsonb, seq int,
+              name_initials text)
        ON CONFLICT (id) DO UPDATE SET
               app_no = excluded.app_no, status = excluded.status, deadline = excluded.deadline,
               accepted_at = excluded.accepted_at, server_version = excluded.server_version,
               record = excluded.record, last_device_id = excluded.last_device_id,
               last_device_seq = excluded.last_device_seq,
-              version_device_id = excluded.version_device_id, updated_at = now()
+              version_device_id = excluded.version_device_id, updated_at = now(),
+              name_initials = excluded.name_initials
         WHERE a.hall_id = excluded.hall_id
      ),
      fb AS (

@@ -574,6 +574,50 @@ CREATE TABLE account_manager_seen (
 );
 `,
   },
+  {
+    // The workbench's further search arms. Pinyin initials of the customer's name cannot be
+    // computed in SQL: push.ts (pushWrite) and the centre's own writes store them. 户号 is a
+    // generated column. An address is searched by any part of it: its character bigrams (a
+    // locale-free stand-in for pg_trgm, whose C-locale trigrams skip Han characters) in a GIN
+    // index narrow the rows, then LIKE checks the whole term. The open-deadline index carries
+    // the keyset's tie-breakers so that the overdue list's first page is an index range.
+    id: '20261207b_05_centre-search_search_arms',
+    sql: `
+CREATE FUNCTION hd_bigrams(t text) RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+  $fn$ SELECT ARRAY(SELECT substr(lower(t), i, 2) FROM generate_series(1, length(t) - 1) AS i) $fn$;
+ALTER TABLE applications
+  ADD COLUMN name_initials text,
+  ADD COLUMN account_no text GENERATED ALWAYS AS (record->'customer'->>'accountNo') STORED,
+  ADD COLUMN address text GENERATED ALWAYS AS (record->>'address') STORED,
+  ADD COLUMN address_grams text[] GENERATED ALWAYS AS (hd_bigrams(record->>'address')) STORED;
+CREATE INDEX applications_wb_initials ON applications (name_initials text_pattern_ops)
+  WHERE name_initials IS NOT NULL;
+CREATE INDEX applications_wb_account_no ON applications (account_no text_pattern_ops)
+  WHERE account_no IS NOT NULL;
+CREATE INDEX applications_wb_address ON applications USING gin (address_grams);
+CREATE INDEX applications_wb_open_due ON applications (deadline, accepted_at, id)
+  WHERE status NOT IN ('archived', 'cancelled', 'rejected');
+`,
+  },
+  {
+    // Every view of an application's document scan at the workbench: who, when, which
+    // (server/central/workbenchDocs.ts). Listed per application and newest first overall.
+    id: '20261207b_06_centre-search_document_views',
+    sql: `
+CREATE TABLE document_views (
+  id bigserial PRIMARY KEY,
+  viewed_at timestamptz NOT NULL DEFAULT now(),
+  viewer text NOT NULL,
+  viewer_name text,
+  hall_id integer NOT NULL REFERENCES halls(id),
+  application_id uuid NOT NULL,
+  attachment_id uuid NOT NULL,
+  sha256 text NOT NULL
+);
+CREATE INDEX document_views_app ON document_views (application_id, viewed_at DESC);
+CREATE INDEX document_views_at ON document_views (viewed_at DESC);
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

@@ -17,13 +17,27 @@ export const workbenchPaths = {
   move: (id: string) => `${WB}/applications/${encodeURIComponent(id)}/move`,
   due: `${WB}/due`,
   reasons: `${WB}/return-reasons`,
+  documents: (id: string) => `${WB}/applications/${encodeURIComponent(id)}/documents`,
+  document: (id: string, attachmentId: string) =>
+    `${WB}/applications/${encodeURIComponent(id)}/documents/${encodeURIComponent(attachmentId)}`,
+  documentViews: `${WB}/document-views`,
+  /** Who is signed in (admin token or staff session) and what the workbench lets them do. */
+  me: `${WB}/me`,
 };
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
-/** GET applications: every filter optional; `q` is one search box (number, serial, name, ID last 4, phone). */
+/** The first page of a search counts its rows up to this many (a larger total is shown as "N+"). */
+export const WORKBENCH_COUNT_CAP = 10_000;
+
+/**
+ * GET applications: every filter optional; `q` is one search box (number, serial, name, pinyin
+ * initials, ID/credit-code last 4, phone, 户号); `address` is any part of the address. Paged by
+ * keyset: `cursor` is the previous page's `nextCursor` (opaque), absent for the first page.
+ */
 export const WorkbenchSearchQuery = z.object({
   q: trimmedText(60).optional(),
+  address: trimmedText(60).optional(),
   hall: text(FIELD_MAX.hallCode).optional(),
   status: text(FIELD_MAX.status).optional(),
   business: text(FIELD_MAX.businessCode).optional(),
@@ -32,7 +46,7 @@ export const WorkbenchSearchQuery = z.object({
   to: isoDay.optional(),
   /** overdue = open and past its deadline; soon = open and due within settings.workbench.dueSoonWd. */
   due: z.enum(['overdue', 'soon']).optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  cursor: z.string().max(200).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
 export type WorkbenchSearchQuery = z.infer<typeof WorkbenchSearchQuery>;
@@ -51,8 +65,12 @@ export interface WorkbenchRow {
 
 export interface WorkbenchPage {
   rows: WorkbenchRow[];
-  total: number;
-  page: number;
+  /** Counted on the first page only (null on later pages), at most WORKBENCH_COUNT_CAP. */
+  total: number | null;
+  /** The count stopped at WORKBENCH_COUNT_CAP: there are more. */
+  totalCapped: boolean;
+  /** The cursor of the next page; null when this page is the last. */
+  nextCursor: string | null;
   pageSize: number;
 }
 
@@ -91,4 +109,37 @@ export interface DueSummary {
   today: string;
   soonUntil: string;
   groups: DueGroup[];
+}
+
+/** A document scan of an application held at the centre (bytes fetched on demand). */
+export interface WorkbenchDocument {
+  id: string;
+  documentCode: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  /** The bytes have all reached the centre. */
+  complete: boolean;
+}
+
+/** One view of a document: who, when, which. */
+export interface DocumentView {
+  viewedAt: string;
+  viewer: string;
+  viewerName: string | null;
+  hallCode: string;
+  applicationId: string;
+  appNo: string | null;
+  attachmentId: string;
+  fileName: string | null;
+}
+
+/** The signed-in operator as the workbench sees them; `can` gates its pages and buttons. */
+export interface WorkbenchMe {
+  kind: 'admin' | 'staff';
+  staffNo: string | null;
+  name: string | null;
+  hallCode: string | null;
+  can: { move: boolean; documents: boolean; allHalls: boolean };
 }

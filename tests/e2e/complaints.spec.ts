@@ -74,6 +74,7 @@ test('a complaint registered on a desk is assigned and answered at the centre; t
   // The centre's workbench, in its own tab.
   const wb = await context.newPage();
   await wb.goto(`${centre.url}/workbench`);
+  await wb.getByText('令牌登录').click();
   await wb.getByLabel('管理员令牌').fill(centre.adminToken);
   await wb.getByRole('button', { name: '登录' }).click();
   await wb.getByTestId('nav-complaints').click();

@@ -1,7 +1,8 @@
 // End to end, the centre's workbench in Chromium against a real central endpoint (a child process
 // on PGlite, or on PostgreSQL when TEST_DATABASE_URL is set) serving the built renderer at
 // /workbench/: the admin token typed once, an application found by its serial, moved forward,
-// a forbidden state never offered, then returned with a reason; the desk's pull carries the move.
+// a forbidden state never offered, then returned with a reason; the desk's pull carries the move;
+// found by pinyin initials; the virtualised list fetching keyset pages as it scrolls.
 // Build first: `npm run build:renderer` (the centre serves dist/renderer, or RENDERER_OUT).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,7 +85,7 @@ test.beforeAll(async () => {
     process.execPath,
     ['--import', 'tsx', path.join(SUPPORT, 'workbenchSeed.ts')],
     {
-      env: { ...process.env, SEED_URL: url, SEED_TOKEN: ADMIN_TOKEN, SEED_COUNT: '3' },
+      env: { ...process.env, SEED_URL: url, SEED_TOKEN: ADMIN_TOKEN, SEED_COUNT: '260' },
       encoding: 'utf8',
     },
   );
@@ -111,6 +112,7 @@ test('find an application by its serial at the centre, move it forward, return i
 
   await page.goto(`${url}/workbench`);
   await expect(page).toHaveURL(/\/workbench\/#\/workbench$/);
+  await page.getByText('令牌登录').click();
   await page.getByLabel('管理员令牌').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: '登录' }).click();
   // The token lives in sessionStorage for this tab, never in the URL.
@@ -154,7 +156,7 @@ test('find an application by its serial at the centre, move it forward, return i
 
   // The desk's pull carries the return with its reason code.
   const pulled = (await (
-    await fetch(`${url}/api/v1/pull?limit=100`, {
+    await fetch(`${url}/api/v1/pull?limit=1000`, {
       headers: { authorization: `Bearer ${seeded.deviceToken}` },
     })
   ).json()) as {
@@ -175,4 +177,67 @@ test('find an application by its serial at the centre, move it forward, return i
   // English switch.
   await page.getByText('English').click();
   await expect(page.getByText('Back-office workbench')).toBeVisible();
+});
+
+test('staff sign-in; find by pinyin initials; the list fetches the next pages as it scrolls (virtualised)', async ({
+  page,
+}) => {
+  // A back-office member signs in with staff number and password (first time: a new password).
+  const created = await fetch(`${url}/api/v1/admin/staff`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      staffNo: 'BO77',
+      name: '后台甲',
+      hallCode: 'WBE2E',
+      roles: ['back_office'],
+    }),
+  });
+  expect(created.status).toBe(201);
+  const temp = ((await created.json()) as { temporaryPassword: string }).temporaryPassword;
+  await page.goto(`${url}/workbench`);
+  await page.getByLabel('工号', { exact: true }).fill('BO77');
+  await page.getByLabel('密码', { exact: true }).fill(temp);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByText('首次登录或密码已重置')).toBeVisible();
+  await page.getByLabel('新密码', { exact: true }).fill('Workbench-2026x');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
+  expect(await page.evaluate(() => sessionStorage.getItem('halldesk.workbench.token'))).toMatch(
+    /^hd_stf_/,
+  );
+
+  // Only the rows in view are in the page (virtual list), however many are loaded.
+  const rowsInDom = () => page.locator('[data-testid="wb-list"] .ant-table-row').count();
+  expect(await rowsInDom()).toBeLessThan(40);
+
+  const cursors: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.endsWith('/admin/workbench/applications') && u.searchParams.get('cursor'))
+      cursors.push(u.searchParams.get('cursor')!);
+  });
+  // Scroll down with the wheel until the oldest application (the first seeded) shows.
+  const body = page
+    .locator(
+      '[data-testid="wb-list"] .ant-table-body, [data-testid="wb-list"] .ant-table-tbody-virtual-holder',
+    )
+    .first();
+  await body.hover();
+  const oldest = page.getByRole('link', { name: seeded.apps[0]!.appNo });
+  for (let i = 0; i < 200 && !(await oldest.isVisible()); i++) await page.mouse.wheel(0, 1500);
+  await expect(oldest).toBeVisible();
+  expect(cursors.length).toBe(2); // pages 2 and 3 of 100, each by the previous page's cursor
+  expect(new Set(cursors).size).toBe(2);
+  expect(await rowsInDom()).toBeLessThan(40);
+
+  const box = page.getByRole('searchbox', { name: '搜索' });
+  await box.fill('oynn');
+  await box.press('Enter');
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 1 件');
+  await expect(page.getByRole('link', { name: seeded.apps[1]!.appNo })).toBeVisible();
+  // An address fragment too short is refused in Chinese.
+  await page.getByLabel('地址（任意部分）').fill('街');
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.getByText('地址至少输入两个字')).toBeVisible();
 });

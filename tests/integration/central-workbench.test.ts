@@ -1,6 +1,6 @@
 // The centre's workbench API against a real endpoint (PGlite, and PostgreSQL when
 // TEST_DATABASE_URL is set): search modes across halls, server paging with a total, an
-// application's page with its allowed next states, a refused move that writes nothing, a return
+// pinyin initials, 户号 and address arms, keyset paging, an application's page with its allowed next states, a refused move that writes nothing, a return
 // with a configured reason reaching the desk's pull, the due lists; on PostgreSQL, EXPLAIN shows
 // the main searches use the workbench indexes.
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import type {
   WorkbenchSearchQuery,
 } from '../../shared/protocol/workbench';
 import { workbenchPaths } from '../../shared/protocol/workbench';
-import { searchSql } from '../../server/central/workbench';
+import { encodeCursor, searchSql } from '../../server/central/workbench';
 import { residentId } from '../e2e/support/ids';
 import { centralForSuite } from '../support/centralSuite';
 import type { TestCentral } from '../support/server';
@@ -68,7 +68,8 @@ for (const { variant, skipReason } of forEachDb()) {
       const db = device(await enrollDevice(c, 'WB'));
       old = appFor(da, {
         acceptedAt: '2026-10-12T09:00:00+08:00',
-        customer: { name: '欧阳锋', idNumber: ID, phone: '13911112222' },
+        customer: { name: '欧阳锋', idNumber: ID, phone: '13911112222', accountNo: '3201778899' },
+        address: '南京市鼓楼区星湖街88号',
       });
       soon = appFor(db, {
         acceptedAt: `${TODAY}T09:00:00+08:00`,
@@ -132,6 +133,32 @@ for (const { variant, skipReason } of forEachDb()) {
       expect((await search({ q: '%' })).total).toBe(0);
     });
 
+    it('finds by pinyin initials, 户号 and any part of the address; refuses a bad cursor', async () => {
+      const ids = (p: WorkbenchPage) => p.rows.map((r) => r.id);
+      expect(ids(await search({ q: 'oyf' }))).toEqual([old.id]);
+      expect(ids(await search({ q: 'OY' }))).toEqual([old.id]);
+      expect(ids(await search({ q: 'hys' }))).toEqual([soon.id]);
+      expect((await search({ q: 'gj', pageSize: 200 })).total).toBe(23);
+      expect(ids(await search({ q: '3201778899' }))).toEqual([old.id]);
+      expect(ids(await search({ q: '320177' }))).toEqual([old.id]);
+      expect(ids(await search({ address: '星湖街' }))).toEqual([old.id]);
+      expect(ids(await search({ address: '鼓楼区星湖' }))).toEqual([old.id]);
+      expect((await search({ address: '星湖路' })).total).toBe(0);
+      expect(ids(await search({ address: '星湖街', q: 'oyf' }))).toEqual([old.id]);
+      const short = await get(`${workbenchPaths.applications}?address=${encodeURIComponent('街')}`);
+      expect(short.status).toBe(400);
+      expect(short.body.error?.message).toContain('地址');
+      const bad = await get(`${workbenchPaths.applications}?cursor=not-a-cursor`);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error?.code).toBe('E_VALIDATION');
+      // A newest-first cursor is not a due-list cursor.
+      const first = await search({ pageSize: 1 });
+      const wrong = await get(
+        `${workbenchPaths.applications}?due=overdue&cursor=${first.nextCursor!}`,
+      );
+      expect(wrong.status).toBe(400);
+    });
+
     it('filters by hall, state, business type, dates and due, across halls', async () => {
       expect((await search({ hall: 'WB' })).rows.map((r) => r.id)).toEqual([soon.id]);
       expect((await search({ business: '102' })).rows.map((r) => r.id)).toEqual([soon.id]);
@@ -157,18 +184,27 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(due.groups).toHaveLength(2);
     });
 
-    it('pages on the server with a total, newest first, pages disjoint', async () => {
+    it('pages by keyset on the server, newest first, pages disjoint, total on the first', async () => {
       const seen: string[] = [];
-      const first = await search({ hall: 'WA', pageSize: 10, page: 1 });
-      expect(first.total).toBe(24);
-      for (let page = 1; page <= 3; page++) {
-        const p = await search({ hall: 'WA', pageSize: 10, page });
-        expect(p.rows.length).toBe(page < 3 ? 10 : 4);
+      let cursor: string | undefined;
+      const sizes: number[] = [];
+      for (let n = 0; n < 5; n++) {
+        const p = await search({ hall: 'WA', pageSize: 10, ...(cursor ? { cursor } : {}) });
+        if (n === 0) expect([p.total, p.totalCapped]).toEqual([24, false]);
+        else expect(p.total).toBeNull();
+        sizes.push(p.rows.length);
         seen.push(...p.rows.map((r) => r.id));
+        if (!p.nextCursor) break;
+        cursor = p.nextCursor;
       }
+      expect(sizes).toEqual([10, 10, 4]);
       expect(new Set(seen).size).toBe(24);
       expect(seen[0]).toBe(many.at(-1)!.id);
       expect(seen.at(-1)).toBe(old.id);
+      // The due list pages by deadline with its own cursor.
+      const o1 = await search({ due: 'overdue', pageSize: 1 });
+      expect(o1.rows.map((r) => r.id)).toEqual([old.id]);
+      expect(o1.nextCursor).toBeNull();
     });
 
     it('shows an application with its stages and only the allowed next states', async () => {
@@ -273,19 +309,29 @@ for (const { variant, skipReason } of forEachDb()) {
       'EXPLAIN: the main searches use the workbench indexes',
       async () => {
         // Enough rows that a sequential scan is not the cheap choice, then fresh statistics.
-        await c.server.db.query(
-          `INSERT INTO applications (id, hall_id, app_no, status, deadline, accepted_at,
-                                     server_version, record)
+        // In three statements: the shared CI machine is slow, and each has a statement timeout.
+        for (const [lo, hi] of [
+          [1, 10000],
+          [10001, 20000],
+          [20001, 30000],
+        ]) {
+          await c.server.db.query(
+            `INSERT INTO applications (id, hall_id, app_no, status, deadline, accepted_at,
+                                     server_version, record, name_initials)
            SELECT gen_random_uuid(), (SELECT id FROM halls WHERE code = 'WA'),
                   'WA-D01-2026' || lpad((g % 365)::text, 4, '0') || '-' || lpad(g::text, 5, '0'),
                   'accepted', DATE '2026-12-31', now() - (g || ' minutes')::interval, 1,
                   jsonb_build_object('businessCode', '101', 'customer',
                     jsonb_build_object('name', '测试' || g, 'phone', '139' || lpad(g::text, 8, '0'),
-                                       'idNumber', '11010119800101' || lpad((g % 10000)::text, 4, '0')))
-             FROM generate_series(1, 30000) g`,
-        );
+                                       'idNumber', '11010119800101' || lpad((g % 10000)::text, 4, '0'),
+                                       'accountNo', '32' || lpad(g::text, 8, '0')),
+                    'address', '南京市第' || g || '号路' || (g % 97) || '号'), 'CS' || (g % 1000)
+             FROM generate_series($1::int, $2::int) g`,
+            [lo, hi],
+          );
+        }
         await c.server.db.query('ANALYZE applications');
-        const base: WorkbenchSearchQuery = { page: 1, pageSize: 20 };
+        const base: WorkbenchSearchQuery = { pageSize: 20 };
         const plan = async (q: Partial<WorkbenchSearchQuery>) => {
           const s = searchSql({ ...base, ...q }, TODAY, TODAY);
           const { rows } = await c.server.db.query<{ 'QUERY PLAN': string }>(
@@ -299,6 +345,27 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(await plan({ q: '0042' })).toMatch(/applications_wb_id_last4/);
         expect(await plan({ q: '13900001234' })).toContain('applications_wb_phone');
         expect(await plan({ due: 'overdue' })).toContain('applications_open_deadline');
+        expect(await plan({ q: 'csx' })).toContain('applications_wb_initials');
+        expect(await plan({ q: '3200012345' })).toContain('applications_wb_account_no');
+        expect(await plan({ address: '第123号路' })).toContain('applications_wb_address');
+        // The pages themselves: newest first and the overdue list walk an index in order, also
+        // past a cursor (keyset), never sorting the whole table.
+        const pagePlan = async (q: Partial<WorkbenchSearchQuery>) => {
+          const s = searchSql({ ...base, ...q }, TODAY, TODAY);
+          const { rows } = await c.server.db.query<{ 'QUERY PLAN': string }>(
+            `EXPLAIN ${s.sql}`,
+            s.params,
+          );
+          return rows.map((r) => r['QUERY PLAN']).join('\n');
+        };
+        const cursor = encodeCursor({ t: '2026-12-01 10:00:00+08', i: old.id });
+        const dueCursor = encodeCursor({ d: '2026-11-01', t: '2026-10-01 10:00:00+08', i: old.id });
+        expect(await pagePlan({})).toContain('applications_wb_accepted');
+        expect(await pagePlan({ cursor })).toContain('applications_wb_accepted');
+        expect(await pagePlan({ due: 'overdue' })).toContain('applications_wb_open_due');
+        expect(await pagePlan({ due: 'overdue', cursor: dueCursor })).toContain(
+          'applications_wb_open_due',
+        );
         expect(await plan({})).not.toContain('Index'); // sanity: an unfiltered count scans
       },
     );

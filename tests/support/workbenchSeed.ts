@@ -15,18 +15,27 @@ const count = Number(process.env.SEED_COUNT ?? 3);
 const c = { url, adminToken: token } as TestCentral;
 await createHall(c, hall, `${hall} 营业厅`);
 const dev = device(await enrollDevice(c, hall));
+// The second one has a name of its own, found by its pinyin initials (OYNN); accepted a minute
+// apart so that the list's order (newest first) is the reverse of this one.
+const base = Date.parse('2026-12-01T09:00:00+08:00');
 const apps = Array.from({ length: count }, (_, i) =>
   appFor(dev, {
-    customer: { name: `种子客户${i}`, phone: `1390000${String(i).padStart(4, '0')}` },
+    acceptedAt: new Date(base + i * 60_000).toISOString(),
+    customer: {
+      name: i === 1 ? '欧阳娜娜' : `种子客户${i}`,
+      phone: `1390000${String(i).padStart(4, '0')}`,
+    },
   }),
 );
-const r = await push(
-  c,
-  dev,
-  apps.map((a) => change(dev, 'application', a)),
-);
-if (r.status !== 200 || !r.body.results.every((x) => x.status === 'applied'))
-  throw new Error(`seed push failed: ${r.status} ${JSON.stringify(r.body)}`);
+for (let i = 0; i < apps.length; i += 50) {
+  const r = await push(
+    c,
+    dev,
+    apps.slice(i, i + 50).map((a) => change(dev, 'application', a)),
+  );
+  if (r.status !== 200 || !r.body.results.every((x) => x.status === 'applied'))
+    throw new Error(`seed push failed: ${r.status} ${JSON.stringify(r.body)}`);
+}
 // Make sure the device can read them back (sanity: the seed really went through the API).
 const check = await call(url, 'GET', `${paths.pull}?limit=10`, { token: dev.token });
 if (check.status !== 200) throw new Error(`seed pull failed: ${check.status}`);

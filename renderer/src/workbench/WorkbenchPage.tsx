@@ -7,7 +7,6 @@ import {
   Card,
   Descriptions,
   Empty,
-  Form,
   Input,
   Layout,
   Result,
@@ -20,28 +19,19 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { STATE_LABELS } from '../../../shared/domain/paths';
 import type { ReturnReason } from '../../../shared/domain/settings';
-import type {
-  DueSummary,
-  NextStateOut,
-  WorkbenchDetail,
-  WorkbenchPage as PageData,
-  WorkbenchRow,
-} from '../../../shared/protocol/workbench';
+import type { DueSummary, NextStateOut, WorkbenchDetail } from '../../../shared/protocol/workbench';
 import { tr, useLang, useLangStore, useT } from '../i18n';
-import { matchPath, navigate, useHashLocation } from '../ui/router';
-import { ApiError, saveToken, savedToken, workbenchApi, type SearchParams } from './api';
+import { matchPath, useHashLocation } from '../ui/router';
+import { ApiError, saveToken, savedToken, workbenchApi, type SearchFilters } from './api';
+import { ApplicationList, FilterBar, stateName } from './ApplicationList';
 import { ComplaintsList, ComplaintView } from './ComplaintsPage';
-import { SupervisionView } from './SupervisionView';
 import { CustomerNav, customerRoute } from './CustomerPages';
+import { Documents } from './Documents';
+import { SignIn } from './SignIn';
+import { SupervisionView } from './SupervisionView';
 
 const ACTOR_KEY = 'halldesk.workbench.actor';
-
-function stateName(s: string, lang: 'zh' | 'en'): string {
-  const l = (STATE_LABELS as Record<string, { zh: string; en: string } | undefined>)[s];
-  return l ? l[lang] : s;
-}
 
 export function WorkbenchPage() {
   const [token, setToken] = useState(savedToken());
@@ -83,7 +73,7 @@ export function WorkbenchPage() {
       </Layout.Header>
       <Layout.Content style={{ padding: 16 }}>
         {!token ? (
-          <TokenForm onToken={setToken} />
+          <SignIn onToken={setToken} />
         ) : fbMatch?.id ? (
           <ComplaintView id={fbMatch.id} onAuthLost={onAuthLost} />
         ) : onFeedback ? (
@@ -105,36 +95,6 @@ export function WorkbenchPage() {
 /** 工作监督 (SupervisionView.tsx) with the workbench's error handling. */
 function SupervisionRoute({ onAuthLost }: { onAuthLost: () => void }) {
   return <SupervisionView onError={useApiError(onAuthLost)} />;
-}
-
-function TokenForm({ onToken }: { onToken: (t: string) => void }) {
-  const t = useT();
-  const [value, setValue] = useState('');
-  return (
-    <Card title={t('登录工作台', 'Sign in to the workbench')} style={{ maxWidth: 480 }}>
-      <Form
-        layout="vertical"
-        onFinish={() => {
-          const v = value.trim();
-          if (!v) return;
-          saveToken(v);
-          onToken(v);
-        }}
-      >
-        <Form.Item label={t('管理员令牌', 'Admin token')} required>
-          <Input.Password
-            autoFocus
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            aria-label={t('管理员令牌', 'Admin token')}
-          />
-        </Form.Item>
-        <Button type="primary" htmlType="submit">
-          {t('登录', 'Sign in')}
-        </Button>
-      </Form>
-    </Card>
-  );
 }
 
 /**
@@ -162,28 +122,13 @@ function Overview({ onAuthLost }: { onAuthLost: () => void }) {
   const lang = useLang();
   const onError = useApiError(onAuthLost);
   const [due, setDue] = useState<DueSummary | null>(null);
-  const [params, setParams] = useState<SearchParams>({ page: 1, pageSize: 20 });
-  const [draft, setDraft] = useState<Omit<SearchParams, 'page' | 'pageSize'>>({});
-  const [data, setData] = useState<PageData | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [params, setParams] = useState<SearchFilters>({});
+  const [draft, setDraft] = useState<SearchFilters>({});
 
   useEffect(() => {
     workbenchApi.due().then(setDue, onError);
   }, [onError]);
-  useEffect(() => {
-    let live = true;
-    setLoading(true);
-    workbenchApi
-      .search(params)
-      .then((d) => live && setData(d), onError)
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-  }, [params, onError]);
-
-  const search = (over: Partial<SearchParams> = {}) =>
-    setParams({ ...draft, ...over, page: 1, pageSize: params.pageSize });
+  const search = (over: Partial<SearchFilters> = {}) => setParams({ ...draft, ...over });
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="large">
@@ -244,88 +189,8 @@ function Overview({ onAuthLost }: { onAuthLost: () => void }) {
         )}
       </Card>
       <Card title={t('申请查询（全部营业厅）', 'Applications (all halls)')}>
-        <Space wrap style={{ marginBottom: 12 }}>
-          <Input.Search
-            style={{ width: 360 }}
-            allowClear
-            aria-label={t('搜索', 'Search')}
-            placeholder={t(
-              '申请编号 / 流水号 / 客户名称 / 证件后4位 / 电话',
-              'Number / serial / name / ID last 4 / phone',
-            )}
-            value={draft.q ?? ''}
-            onChange={(e) => setDraft({ ...draft, q: e.target.value })}
-            onSearch={(v) => search({ q: v })}
-          />
-          <Input
-            style={{ width: 120 }}
-            placeholder={t('营业厅编号', 'Hall code')}
-            aria-label={t('营业厅编号', 'Hall code')}
-            value={draft.hall ?? ''}
-            onChange={(e) => setDraft({ ...draft, hall: e.target.value })}
-            onPressEnter={() => search()}
-          />
-          <Select
-            style={{ width: 160 }}
-            allowClear
-            placeholder={t('环节', 'State')}
-            value={draft.status}
-            onChange={(v?: string) => setDraft({ ...draft, status: v })}
-            options={Object.keys(STATE_LABELS).map((s) => ({
-              value: s,
-              label: stateName(s, lang),
-            }))}
-          />
-          <Select
-            style={{ width: 120 }}
-            allowClear
-            placeholder={t('期限', 'Due')}
-            value={draft.due}
-            onChange={(v?: 'overdue' | 'soon') => setDraft({ ...draft, due: v })}
-            options={[
-              { value: 'overdue', label: t('已超期', 'Overdue') },
-              { value: 'soon', label: t('临期', 'Due soon') },
-            ]}
-          />
-          <Button type="primary" onClick={() => search()}>
-            {t('查询', 'Search')}
-          </Button>
-        </Space>
-        <Table<WorkbenchRow>
-          size="small"
-          rowKey="id"
-          loading={loading}
-          dataSource={data?.rows ?? []}
-          onRow={(r) => ({ onDoubleClick: () => navigate(`/workbench/app/${r.id}`) })}
-          pagination={{
-            current: params.page,
-            pageSize: params.pageSize,
-            total: data?.total ?? 0,
-            showTotal: (n) => t(`共 ${n} 件`, `${n} in all`),
-            onChange: (page, pageSize) => setParams({ ...params, page, pageSize }),
-          }}
-          columns={[
-            {
-              title: t('申请编号', 'Number'),
-              dataIndex: 'appNo',
-              render: (no: string, r) => <a href={`#/workbench/app/${r.id}`}>{no}</a>,
-            },
-            { title: t('营业厅', 'Hall'), dataIndex: 'hallCode' },
-            { title: t('客户', 'Customer'), dataIndex: 'customerName' },
-            { title: t('业务', 'Business'), dataIndex: 'businessCode' },
-            {
-              title: t('环节', 'State'),
-              dataIndex: 'status',
-              render: (s: string) => stateName(s, lang),
-            },
-            {
-              title: t('期限', 'Deadline'),
-              dataIndex: 'deadline',
-              render: (d: string, r) =>
-                r.overdue ? <Tag color="red">{`${d} ${t('超期', 'overdue')}`}</Tag> : d,
-            },
-          ]}
-        />
+        <FilterBar draft={draft} setDraft={setDraft} onSearch={search} />
+        <ApplicationList filters={params} onError={onError} />
       </Card>
     </Space>
   );
@@ -490,6 +355,7 @@ function ApplicationView({ id, onAuthLost }: { id: string; onAuthLost: () => voi
           />
         </Card>
       )}
+      <Documents appId={a.id} onError={onError} />
       <Card title={t('流转记录', 'Timeline')}>
         <Timeline
           items={a.history.map((h) => ({
