@@ -574,6 +574,14 @@ CREATE TABLE account_manager_seen (
 );
 `,
   },
+  {
+    // Per-clerk queue figures at the centre (issue 13 §3) read a hall's queue events of a range
+    // of numbering days: the day as an expression index.
+    id: '20261207b_05_queue-staff_queue_events_day',
+    sql: `
+CREATE INDEX queue_events_hall_day ON queue_events (hall_id, (payload->>'day'));
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */
