@@ -248,11 +248,12 @@ export function createRouter(ctx: RouterContext) {
       if (!type) throw new HttpError(404, 'E_NOT_FOUND', `未知的窗口操作 ${action}`);
       const body = (await readJson(req)) as Record<string, unknown>;
       const cmd = parse(QueueCommand, { ...body, type, counterNo });
-      // Issue 13: a counter device acts for the person signed in at its counter, never for
-      // nobody. The manager's key (bootstrap, scripts) may act at an empty counter; its events
-      // then carry no staff number and count as 未记录.
+      // Issue 13: once the hall's desks sign people in, a counter device acts for the person
+      // signed in at its counter, never for nobody. The manager's key (bootstrap, scripts) may
+      // act at an empty counter; its events then carry no staff number and count as 未记录.
       if (
         who.role === 'counter' &&
+        store.pending.staffSeen &&
         type !== 'sign_in' &&
         type !== 'sign_out' &&
         !store.pending.counters[String(counterNo)]?.staffNo

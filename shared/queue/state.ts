@@ -88,6 +88,12 @@ export interface QueueState {
    * appointments existed have none; screens never receive it (see publicState).
    */
   appointments?: Record<string, Appointment>;
+  /**
+   * Someone has signed in at a counter of this hall (issue 13): from then on a counter device
+   * acts only for a signed-in person. A hall whose desks have no staff yet keeps calling as
+   * before (its events count as 未记录).
+   */
+  staffSeen?: boolean;
 }
 
 export const RECENT_CALLS_KEPT = 12;
@@ -367,7 +373,8 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
     case 'counter_signed_out': {
       const counter = counterOf(state, event.counterNo);
       const signedIn = event.type === 'counter_signed_in';
-      return withCounter(state, {
+      const seen = signedIn && !state.staffSeen ? { ...state, staffSeen: true } : state;
+      return withCounter(seen, {
         ...counter,
         staffNo: signedIn ? event.staffNo : null,
         staffName: signedIn ? event.name : null,

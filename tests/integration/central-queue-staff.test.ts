@@ -98,12 +98,17 @@ for (const { variant } of variants) {
         }),
       ]);
       expect(refused.status).toBe(200);
-      expect(refused.body.results.map((r) => [r.status, r.code])).toEqual([
+      const results = refused.body.results as Array<{
+        status: string;
+        code?: string;
+        reason?: string;
+      }>;
+      expect(results.map((r) => [r.status, r.code])).toEqual([
         ['rejected', 'E_STAFF_HALL'],
         ['rejected', 'E_STAFF_ROLE'],
         ['rejected', 'E_STAFF_UNKNOWN'],
       ]);
-      expect(refused.body.results[0]!.reason).toMatch(/不属于本营业厅/);
+      expect(results[0]!.reason).toMatch(/不属于本营业厅/);
       expect(await countRows(c, 'queue_events')).toBe(before);
 
       const events: QueueEvent[] = [

@@ -81,9 +81,22 @@ function journalEvents(): QueueEvent[] {
 }
 
 describe('hall service: staff at the counter', () => {
-  it('refuses a counter action with nobody signed in or without the clerk role; nothing is written', async () => {
+  it('once staff sign in, refuses a counter action with nobody signed in or without the clerk role; nothing is written', async () => {
     await start();
     const token = await pair(1);
+    const token2 = await pair(2);
+    await issue();
+    // A hall with no staff yet calls as before (未记录)...
+    const early = await call('POST', '/api/queue/counters/1/call-next', token, {});
+    expect(early.status).toBe(200);
+    expect(early.json.events[0]).not.toHaveProperty('staffNo');
+    await call('POST', '/api/queue/counters/1/finish', token, {});
+    // ...until its desks sign people in: from then on nobody acts for nobody.
+    await call('POST', '/api/queue/counters/2/sign-in', token2, {
+      staffNo: 'C009',
+      name: '钱九',
+      roles: ['clerk'],
+    });
     await issue();
     const before = svc!.seq();
     const refused = await call('POST', '/api/queue/counters/1/call-next', token, {});
@@ -158,7 +171,9 @@ describe('hall service: staff at the counter', () => {
     // The manager's key at an empty counter (bootstrap): allowed, recorded as nobody (未记录).
     await call('POST', '/api/queue/counters/2/sign-out', token2, {});
     await call('POST', '/api/queue/counters/2/call-next', svc!.managerSecret, {});
-    const unrecorded = journalEvents().filter((e) => e.type === 'called').at(-1)!;
+    const unrecorded = journalEvents()
+      .filter((e) => e.type === 'called')
+      .at(-1)!;
     expect(unrecorded).not.toHaveProperty('staffNo');
 
     const figures = await call('GET', '/api/queue/staff-figures', token, undefined);

@@ -105,10 +105,7 @@ describe('queue figures per clerk', () => {
   });
 
   it('gives the same figures from the events the centre stores', () => {
-    const fromState = clerkQueueFigures(
-      servedFromTickets(day, Object.values(state.tickets)),
-      opts,
-    );
+    const fromState = clerkQueueFigures(servedFromTickets(day, Object.values(state.tickets)), opts);
     const fromEvents = clerkQueueFigures(
       servedFromEvents(events.map((event) => ({ day, event }))),
       opts,
@@ -118,9 +115,9 @@ describe('queue figures per clerk', () => {
 
   it('keeps to the date range, merges periods, and the daily clear keeps them in history', () => {
     const served = servedFromTickets(day, Object.values(state.tickets));
-    expect(clerkQueueFigures(served, { from: '2000-01-01', to: '2000-01-02', badLevels: bad })).toEqual(
-      [],
-    );
+    expect(
+      clerkQueueFigures(served, { from: '2000-01-01', to: '2000-01-02', badLevels: bad }),
+    ).toEqual([]);
     const once = clerkQueueFigures(served, { from: day, to: day, badLevels: bad });
     const twice = mergeClerkFigures(once, once);
     expect(twice.find((f) => f.staffNo === 'C001')).toMatchObject({ served: 2, noShows: 2 });
