@@ -15,7 +15,7 @@ import {
 } from '../../../shared/queue';
 import { useServingReport } from '../customer/busy';
 import { QueueRatingNote } from '../customer/QueueRatingNote';
-import { useT, type Tr } from '../i18n';
+import { tr, useT, type Tr } from '../i18n';
 import { HallApiError, hallRequest, setDevicePairing, useHallCredentials } from './client';
 import { PairingForm } from './Pairing';
 import { useStaffGate } from '../staff/session';
@@ -76,10 +76,12 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
       auth: 'counter',
     }).catch((e: unknown) => {
       setError(
-        e instanceof HallApiError ? e.message : t('窗口登录失败，请重试', 'Counter sign-in failed'),
+        e instanceof HallApiError
+          ? e.message
+          : tr('窗口登录失败，请重试', 'Counter sign-in failed'),
       );
     });
-  }, [staff, counterNo, state, paired, counterStaff, signInTried, t]);
+  }, [staff, counterNo, state, paired, counterStaff, signInTried]);
 
   // A revoked pairing shows at once (not at the first call): ask the service who we are.
   const deviceToken = creds.device?.token;

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { HALL_PATHS, type StaffFiguresResponse } from '../../../shared/queue';
 import { avgMs, type ClerkQueueFigures } from '../../../shared/staff/queueFigures';
 import { activeDb } from '../db/db';
-import { useT } from '../i18n';
+import { tr, useT } from '../i18n';
 import { HallApiError, hallRequest } from '../queue/client';
 import { loadDirectory } from './local';
 
@@ -33,7 +33,7 @@ export function QueueFiguresSection(props: { from: string; to: string }) {
           setRows(
             r.clerks.map((f) => ({
               ...f,
-              name: f.staffNo ? (names.get(f.staffNo) ?? '') : t('未记录', 'Not recorded'),
+              name: f.staffNo ? (names.get(f.staffNo) ?? '') : tr('未记录', 'Not recorded'),
             })),
           );
       })
@@ -43,13 +43,13 @@ export function QueueFiguresSection(props: { from: string; to: string }) {
         setError(
           e instanceof HallApiError
             ? e.message
-            : t('无法读取排队数据', 'Could not read the queue figures'),
+            : tr('无法读取排队数据', 'Could not read the queue figures'),
         );
       });
     return () => {
       live = false;
     };
-  }, [props.from, props.to, t]);
+  }, [props.from, props.to]);
   return (
     <Card
       size="small"
