@@ -4,8 +4,8 @@
 // person is of the device's hall and holds the role the action needs. A record without a staff
 // number (a desk whose hall has no staff yet) passes as before. A queue event of a counter
 // action (call, recall, transfer, no-show, finish, sign-in) is checked the same way for the
-// 'queue.serve' permission. A person disabled since is not
-// refused: what they did while signed in offline stays theirs.
+// 'queue.serve' permission. A person disabled since is not refused: what they did while signed
+// in offline stays theirs.
 import { may, allowedRolesText, type Permission, type Role } from '../../shared/staff/roles';
 import type { Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
