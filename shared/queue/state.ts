@@ -1,5 +1,6 @@
-// The hall queue as a pure event-sourced state machine: reduce(state, event) and the read-side
-// rules (who is called next, people ahead, estimated wait). No clocks: times come from events.
+// The hall queue as a pure event-sourced state machine: reduce(state, event); the read-side
+// rules (who is called next, people ahead, estimated wait) are in queueRules.ts, re-exported
+// here. No clocks: times come from events.
 import { DEFAULT_HALL_TIME_ZONE, hallDate } from '../domain/hallTime';
 import type { QueueConfig } from './config';
 import type { Lane, QueueEvent } from './events';
