@@ -31,7 +31,7 @@ import { registerPull } from './pullRoute';
 import { processPush } from './push';
 import { deskOnly } from './pushRules';
 import { sweepExpiredUploads } from './attachments';
-import { operatorHook } from './operator';
+import { operatorHallScope, operatorHook } from './operator';
 import { registerStaffAdminRoutes, registerStaffDeviceRoutes } from './staffRoutes';
 import type { RateLimits } from './rateLimit';
 import { createLimiters, rateLimited } from './rateLimit';
@@ -323,7 +323,10 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       }));
       a.get<{ Querystring: { hall?: string; entityId?: string; limit?: string } }>(
         '/audit',
-        async (req) => ({ events: await listAudit(db, req.query) }),
+        // A hall manager reads their own hall's log only (issue 13 §2).
+        async (req) => ({
+          events: await listAudit(db, req.query, operatorHallScope(req.operator!)),
+        }),
       );
       a.get('/applications', async (req) => ({
         applications: await admin.listApplications(db, req.query),

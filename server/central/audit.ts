@@ -7,6 +7,7 @@ import { iso, type Db } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { hallId, parse } from './admin';
 import { checkArrivingChain } from './auditChain';
+import { fail } from './errors';
 
 export async function storeAudit(
   db: Db,
@@ -47,16 +48,28 @@ export async function storeAudit(
   return { ackId: Math.max(...entries.map((e) => e.localId)) };
 }
 
+/**
+ * The access log, newest first. `scopeHallId` (a hall manager's session, operator.ts): only that
+ * hall's rows; asking for another hall is refused E_STAFF_HALL (issue 13 §2). null: every hall.
+ */
 export async function listAudit(
   db: Db,
   query: { hall?: string; entityId?: string; limit?: string },
+  scopeHallId: number | null = null,
 ): Promise<AuditEventOut[]> {
   const limit = Math.max(1, Math.min(1000, Number(query.limit) || 200));
   const where: string[] = [];
   const args: unknown[] = [];
+  let hall: number | null = scopeHallId;
   if (query.hall) {
     // By id, on the (hall_id, at) index; an unknown hall is refused as E_NOT_FOUND.
-    args.push(await hallId(db, query.hall));
+    const asked = await hallId(db, query.hall);
+    if (scopeHallId !== null && asked !== scopeHallId)
+      fail('E_STAFF_HALL', '只能查看本营业厅的访问记录 (another hall)');
+    hall = asked;
+  }
+  if (hall !== null) {
+    args.push(hall);
     where.push(`a.hall_id = $${args.length}`);
   }
   if (query.entityId) {

@@ -43,7 +43,7 @@ import {
   pushContext,
   seqGapRefusal,
 } from './pushRules';
-import { staffRefusals, type StaffRefusal } from './pushStaff';
+import { staffRefusals, type StaffCheckInput, type StaffRefusal } from './pushStaff';
 import type { EntityState, NewChange, Plan, entityTable } from './pushWrite';
 import { decideFeedback } from './pushFeedback';
 import { writePlan } from './pushWrite';
@@ -318,7 +318,7 @@ async function withStaff(
   snap.staffRefused = await staffRefusals(
     q,
     auth,
-    prepared.flatMap((p) =>
+    prepared.flatMap((p): StaffCheckInput[] =>
       p.kind === 'ok' &&
       (p.entity === 'application' || p.entity === 'feedback' || p.entity === 'supervision_note')
         ? [
@@ -329,7 +329,9 @@ async function withStaff(
               exists: snap.states[p.entity].has(p.change.entityId),
             },
           ]
-        : [],
+        : p.kind === 'ok' && p.entity === 'queue_event'
+          ? [{ changeId: p.change.changeId, entity: p.entity, record: p.record, exists: false }]
+          : [],
     ),
   );
   return snap;

@@ -2,23 +2,50 @@
 // member (acceptedByStaffNo on a create, updatedByStaffNo on an update), or a commendation /
 // correction (createdByStaffNo, the hall manager who wrote it) is refused unless that
 // person is of the device's hall and holds the role the action needs. A record without a staff
-// number (a desk whose hall has no staff yet) passes as before. A person disabled since is not
-// refused: what they did while signed in offline stays theirs.
+// number (a desk whose hall has no staff yet) passes as before. A queue event of a counter
+// action (call, recall, transfer, no-show, finish, sign-in) is checked the same way for the
+// 'queue.serve' permission. A person disabled since is not refused: what they did while signed
+// in offline stays theirs.
 import { may, allowedRolesText, type Permission, type Role } from '../../shared/staff/roles';
 import type { Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
 
 export interface StaffCheckInput {
   changeId: string;
-  entity: 'application' | 'feedback' | 'supervision_note';
+  entity: 'application' | 'feedback' | 'supervision_note' | 'queue_event';
+  /** A record, or for a queue event its payload `{ event: { type, staffNo? } }`. */
   record: {
     acceptedByStaffNo?: string | undefined;
     updatedByStaffNo?: string | undefined;
     /** A commendation / correction: its writer must be a hall manager of this hall. */
     createdByStaffNo?: string | undefined;
+    event?: unknown;
   };
   /** The centre already has the record: this is an update. */
   exists: boolean;
+}
+
+/**
+ * Queue events that are a person's counter action (issue 13 §2): the person must be of the
+ * hall and may serve the queue. A rating names the clerk who served but is the customer's act,
+ * so it is not refused (a role removed since must not lose a customer's rating).
+ */
+const SERVE_EVENTS: ReadonlySet<string> = new Set([
+  'called',
+  'recalled',
+  'no_show',
+  'transferred',
+  'held',
+  'called_back',
+  'finished',
+  'counter_signed_in',
+  'counter_signed_out',
+]);
+
+function queueStaffNo(payload: { event?: unknown }): string | undefined {
+  const ev = payload.event as { type?: unknown; staffNo?: unknown } | null | undefined;
+  if (!ev || typeof ev.type !== 'string' || !SERVE_EVENTS.has(ev.type)) return undefined;
+  return typeof ev.staffNo === 'string' && ev.staffNo ? ev.staffNo : undefined;
 }
 
 export interface StaffRefusal {
@@ -29,6 +56,8 @@ export interface StaffRefusal {
 function needFor(i: StaffCheckInput): { staffNo: string | undefined; perms: Permission[] } {
   if (i.entity === 'supervision_note')
     return { staffNo: i.record.createdByStaffNo, perms: ['supervision.commend'] };
+  if (i.entity === 'queue_event')
+    return { staffNo: queueStaffNo(i.record), perms: ['queue.serve'] };
   if (i.entity === 'application')
     return i.exists
       ? { staffNo: i.record.updatedByStaffNo, perms: ['application.edit'] }

@@ -9,6 +9,12 @@ import { hallInstant } from '../../shared/domain/hallTime';
 import { staffConfig } from '../../shared/staff/roles';
 import type { SupervisionNote } from '../../shared/staff/notes';
 import { FIGURES, type FigureKey, type Figures } from '../../shared/staff/supervision';
+import { DEFAULT_QUEUE_CONFIG, type QueueEvent } from '../../shared/queue';
+import {
+  clerkQueueFigures,
+  servedFromEvents,
+  type ClerkQueueFigures,
+} from '../../shared/staff/queueFigures';
 import type { Db } from '../db/db';
 import { fail } from './errors';
 import { hallTimeZone } from './hallZone';
@@ -21,6 +27,8 @@ export interface HallSupervision {
   hall: Figures;
   /** Commendations and corrections whose period overlaps the range (supervisionNotes.ts). */
   notes: SupervisionNote[];
+  /** Queue work per clerk from the hall's queue events (issue 13 §3); staffNo null = 未记录. */
+  queue: Array<ClerkQueueFigures & { name: string }>;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -235,6 +243,8 @@ export async function hallSupervision(
   for (const b of ret.rows)
     for (const f of clerkOf(b.hall_id, b.staff_no))
       f.returnReasons[b.r] = (f.returnReasons[b.r] ?? 0) + b.n;
+  const queues = new Map<number, HallSupervision['queue']>();
+  for (const h of halls) queues.set(h.id, await queueFigures(db, h.id, r.from, r.to));
   return {
     from: r.from,
     to: r.to,
@@ -255,6 +265,7 @@ export async function hallSupervision(
         clerks,
         hall: p?.hall ?? empty('*', '全厅'),
         notes: notes.get(h.id) ?? [],
+        queue: queues.get(h.id) ?? [],
       };
     }),
   };
@@ -353,4 +364,59 @@ export async function supervisionRecords(
     records: page,
     next: rows.length > limit && last ? `${last.acceptedAt}|${last.id}` : null,
   };
+}
+
+/**
+ * Per-clerk queue figures of one hall from its stored queue events (payload `{ day, occurredAt,
+ * event }`, as the hall service sends them); handling to submit from the applications that name
+ * their ticket. Bad rating levels: the hall's last configuration sent in the range, else the
+ * default levels.
+ */
+async function queueFigures(
+  db: Db,
+  hallId: number,
+  from: string,
+  to: string,
+): Promise<HallSupervision['queue']> {
+  const { rows } = await db.query<{ day: string; event: QueueEvent }>(
+    `SELECT payload->>'day' AS day, payload->'event' AS event FROM queue_events
+      WHERE hall_id = $1 AND payload->>'day' BETWEEN $2 AND $3
+      ORDER BY payload->>'occurredAt', id`,
+    [hallId, from, to],
+  );
+  if (rows.length === 0) return [];
+  const submits = await db.query<{ day: string; ticket_no: string; at: number }>(
+    `SELECT to_char(accepted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day,
+            record->>'ticketNo' AS ticket_no,
+            (extract(epoch FROM accepted_at) * 1000)::float8 AS at
+       FROM applications
+      WHERE hall_id = $1 AND record ? 'ticketNo'
+        AND accepted_at >= ($2::date - 1) AND accepted_at < ($3::date + 2)`,
+    [hallId, from, to],
+  );
+  let levels = DEFAULT_QUEUE_CONFIG.ratingLevels;
+  for (const r of rows) if (r.event.type === 'config_changed') levels = r.event.config.ratingLevels;
+  const figures = clerkQueueFigures(servedFromEvents(rows), {
+    from,
+    to,
+    badLevels: new Set(levels.filter((l) => l.bad).map((l) => l.value)),
+    submits: submits.rows.map((x) => ({
+      day: x.day,
+      ticketNo: x.ticket_no,
+      submittedAt: Number(x.at),
+    })),
+  });
+  const nos = figures.flatMap((f) => (f.staffNo ? [f.staffNo] : []));
+  const names = new Map(
+    (
+      await db.query<{ staff_no: string; name: string }>(
+        'SELECT staff_no, name FROM staff WHERE staff_no = ANY($1::text[])',
+        [nos],
+      )
+    ).rows.map((x) => [x.staff_no, x.name]),
+  );
+  return figures.map((f) => ({
+    ...f,
+    name: f.staffNo ? (names.get(f.staffNo) ?? f.staffNo) : '未记录',
+  }));
 }

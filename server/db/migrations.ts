@@ -618,6 +618,14 @@ CREATE INDEX document_views_app ON document_views (application_id, viewed_at DES
 CREATE INDEX document_views_at ON document_views (viewed_at DESC);
 `,
   },
+  {
+    // Per-clerk queue figures at the centre (issue 13 §3) read a hall's queue events of a range
+    // of numbering days: the day as an expression index.
+    id: '20261207b_07_queue-staff_queue_events_day',
+    sql: `
+CREATE INDEX queue_events_hall_day ON queue_events (hall_id, (payload->>'day'));
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

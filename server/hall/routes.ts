@@ -5,6 +5,7 @@ import type http from 'node:http';
 import { z } from 'zod';
 import {
   COUNTER_ACTIONS,
+  HALL_AUTH_ERRORS,
   HALL_PATHS,
   QueueCommand,
   QueueConfig,
@@ -40,6 +41,7 @@ import {
 } from './httpUtil';
 import type { createSseHub } from './sse';
 import type { HallStore } from './store';
+import { staffFigures } from './staffFigures';
 
 const RateBody = z.object({
   counterNo: z.number().int().min(1),
@@ -246,6 +248,22 @@ export function createRouter(ctx: RouterContext) {
       if (!type) throw new HttpError(404, 'E_NOT_FOUND', `未知的窗口操作 ${action}`);
       const body = (await readJson(req)) as Record<string, unknown>;
       const cmd = parse(QueueCommand, { ...body, type, counterNo });
+      // Issue 13: once the hall's desks sign people in, a counter device acts for the person
+      // signed in at its counter, never for nobody. The manager's key (bootstrap, scripts) may
+      // act at an empty counter; its events then carry no staff number and count as 未记录.
+      if (
+        who.role === 'counter' &&
+        store.pending.staffSeen &&
+        type !== 'sign_in' &&
+        type !== 'sign_out' &&
+        !store.pending.counters[String(counterNo)]?.staffNo
+      ) {
+        throw new HttpError(
+          403,
+          HALL_AUTH_ERRORS.staffRequired,
+          `${counterNo}号窗口未登录工号：请先在受理台登录（受理员），再叫号`,
+        );
+      }
       const { seq, events } = await store.execute(cmd);
       const answer: CounterActionResponse = {
         seq,
@@ -253,6 +271,11 @@ export function createRouter(ctx: RouterContext) {
         events,
       };
       return sendJson(res, 200, answer);
+    }
+    if (method === 'GET' && p === HALL_PATHS.staffFigures) {
+      // The desk's supervision page (a hall manager signed in at a paired desk) and the manager.
+      authorize(who, 'counter');
+      return sendJson(res, 200, staffFigures(store.state, url.searchParams, clock()));
     }
     if (method === 'POST' && p === HALL_PATHS.ratings) {
       // The rating pad is the counter's customer-facing screen: it runs as that counter's device.

@@ -105,6 +105,7 @@ const RULE_STATUS: Partial<Record<string, number>> = {
   E_UNKNOWN_TICKET: 404,
   E_REASON_REQUIRED: 422,
   E_BAD_RATING: 422,
+  E_STAFF_ROLE: 403,
 };
 
 const MAINTENANCE_MS = 30_000;

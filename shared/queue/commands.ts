@@ -2,6 +2,7 @@
 // current state into events, or refused with a coded Chinese message. Pure: the caller supplies
 // the clock, journals the events and only then acknowledges.
 import { z } from 'zod';
+import { may, allowedRolesText, Role } from '../staff/roles';
 import { CategoryId, QueueConfig, appointmentSettings } from './config';
 import type { Lane, QueueEvent } from './events';
 import {
@@ -45,6 +46,15 @@ export const QueueCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pause'), counterNo }),
   z.object({ type: z.literal('resume'), counterNo }),
   z.object({ type: z.literal('finish'), counterNo }),
+  /** The desk's signed-in person takes the counter (issue 13); roles as the desk verified them. */
+  z.object({
+    type: z.literal('sign_in'),
+    counterNo,
+    staffNo: z.string().trim().min(1).max(20),
+    name: z.string().trim().min(1).max(40),
+    roles: z.array(Role).max(10),
+  }),
+  z.object({ type: z.literal('sign_out'), counterNo }),
   z.object({
     type: z.literal('rate'),
     counterNo,
@@ -88,7 +98,8 @@ export type QueueErrorCode =
   | 'E_UNKNOWN_APPOINTMENT'
   | 'E_APPOINTMENT_USED'
   | 'E_CHECKIN_TOO_EARLY'
-  | 'E_CHECKIN_TOO_LATE';
+  | 'E_CHECKIN_TOO_LATE'
+  | 'E_STAFF_ROLE';
 
 export class QueueRuleError extends Error {
   constructor(
@@ -149,16 +160,37 @@ export function decide(state: QueueState, cmd: QueueCommand, now: number): Decis
   const currentNo = counter.current;
   const current = currentNo ? state.tickets[currentNo] : undefined;
   const counterNo = cmd.counterNo;
+  // Every counter action carries the person signed in there (none: 未记录).
+  const by = counter.staffNo ? { staffNo: counter.staffNo } : {};
 
   switch (cmd.type) {
+    case 'sign_in': {
+      if (!may(cmd.roles, 'queue.serve')) {
+        return fail(
+          'E_STAFF_ROLE',
+          `工号 ${cmd.staffNo} 没有叫号的角色，需要：${allowedRolesText('queue.serve')}`,
+        );
+      }
+      if (counter.staffNo === cmd.staffNo && counter.staffName === cmd.name) return ok();
+      return ok({
+        type: 'counter_signed_in',
+        at: now,
+        counterNo,
+        staffNo: cmd.staffNo,
+        name: cmd.name,
+      });
+    }
+    case 'sign_out':
+      return counter.staffNo ? ok({ type: 'counter_signed_out', at: now, counterNo, ...by }) : ok();
     case 'call_next': {
       if (counter.paused) return fail('E_COUNTER_PAUSED', '窗口已暂停服务，请先恢复服务');
       const next = nextTicketFor(counterNo, state);
       if (!next) return fail('E_QUEUE_EMPTY', '当前没有等候的号');
       // Calling the next customer finishes the one being served (the usual counter habit).
       const events: QueueEvent[] = [];
-      if (current) events.push({ type: 'finished', at: now, counterNo, ticketNo: current.no });
-      events.push({ type: 'called', at: now, counterNo, ticketNo: next.no });
+      if (current)
+        events.push({ type: 'finished', at: now, counterNo, ticketNo: current.no, ...by });
+      events.push({ type: 'called', at: now, counterNo, ticketNo: next.no, ...by });
       return { ok: true, events };
     }
     case 'recall': {
@@ -166,20 +198,20 @@ export function decide(state: QueueState, cmd: QueueCommand, now: number): Decis
       if (current.recalls >= state.config.recallLimit) {
         return fail('E_RECALL_LIMIT', `已重呼${state.config.recallLimit}次，请作过号处理`);
       }
-      return ok({ type: 'recalled', at: now, counterNo, ticketNo: current.no });
+      return ok({ type: 'recalled', at: now, counterNo, ticketNo: current.no, ...by });
     }
     case 'no_show':
       if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
-      return ok({ type: 'no_show', at: now, counterNo, ticketNo: current.no });
+      return ok({ type: 'no_show', at: now, counterNo, ticketNo: current.no, ...by });
     case 'hold':
       if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
-      return ok({ type: 'held', at: now, counterNo, ticketNo: current.no });
+      return ok({ type: 'held', at: now, counterNo, ticketNo: current.no, ...by });
     case 'call_back': {
       if (current) return fail('E_COUNTER_BUSY', '请先完成、挂起或转移当前的号');
       if (!counter.held.includes(cmd.ticketNo)) {
         return fail('E_UNKNOWN_TICKET', `${cmd.ticketNo}号不在本窗口的挂起列表中`);
       }
-      return ok({ type: 'called_back', at: now, counterNo, ticketNo: cmd.ticketNo });
+      return ok({ type: 'called_back', at: now, counterNo, ticketNo: cmd.ticketNo, ...by });
     }
     case 'transfer': {
       if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
@@ -203,6 +235,7 @@ export function decide(state: QueueState, cmd: QueueCommand, now: number): Decis
         ticketNo: current.no,
         toCategoryId,
         toCounterNo,
+        ...by,
       });
     }
     case 'pause':
@@ -211,7 +244,7 @@ export function decide(state: QueueState, cmd: QueueCommand, now: number): Decis
       return counter.paused ? ok({ type: 'resumed', at: now, counterNo }) : ok();
     case 'finish':
       if (!current) return fail('E_NO_CURRENT_TICKET', '当前没有已呼叫的号');
-      return ok({ type: 'finished', at: now, counterNo, ticketNo: current.no });
+      return ok({ type: 'finished', at: now, counterNo, ticketNo: current.no, ...by });
     case 'rate': {
       const ticketNo = cmd.ticketNo ?? counter.awaitingRating;
       const t = ticketNo ? state.tickets[ticketNo] : undefined;
@@ -229,6 +262,8 @@ export function decide(state: QueueState, cmd: QueueCommand, now: number): Decis
         ticketNo,
         level: cmd.level,
         ...(cmd.reason ? { reason: cmd.reason } : {}),
+        // The rating belongs to the clerk who served the ticket, not to whoever is there now.
+        ...(t.servedBy ? { staffNo: t.servedBy } : {}),
       });
     }
   }

@@ -10,6 +10,12 @@ export type Lane = z.infer<typeof Lane>;
 const at = z.number().int().nonnegative();
 const counterNo = z.number().int().min(1).max(999);
 const ticketNo = z.string().min(2).max(8);
+/**
+ * Staff number of the person signed in at the counter (issue 13). Optional: events journaled
+ * before staff existed, or decided with the manager's key at an empty counter, have none and
+ * count as "未记录".
+ */
+const staffNo = z.string().min(1).max(20).optional();
 
 export const QueueEvent = z.discriminatedUnion('type', [
   z.object({
@@ -21,9 +27,9 @@ export const QueueEvent = z.discriminatedUnion('type', [
     /** Local calendar day the numbering belongs to (YYYY-MM-DD). */
     day: z.string(),
   }),
-  z.object({ type: z.literal('called'), at, counterNo, ticketNo }),
-  z.object({ type: z.literal('recalled'), at, counterNo, ticketNo }),
-  z.object({ type: z.literal('no_show'), at, counterNo, ticketNo }),
+  z.object({ type: z.literal('called'), at, counterNo, ticketNo, staffNo }),
+  z.object({ type: z.literal('recalled'), at, counterNo, ticketNo, staffNo }),
+  z.object({ type: z.literal('no_show'), at, counterNo, ticketNo, staffNo }),
   z.object({
     type: z.literal('transferred'),
     at,
@@ -32,12 +38,13 @@ export const QueueEvent = z.discriminatedUnion('type', [
     toCategoryId: CategoryId,
     /** When set, only this counter may call the ticket next. */
     toCounterNo: counterNo.nullable(),
+    staffNo,
   }),
-  z.object({ type: z.literal('held'), at, counterNo, ticketNo }),
-  z.object({ type: z.literal('called_back'), at, counterNo, ticketNo }),
+  z.object({ type: z.literal('held'), at, counterNo, ticketNo, staffNo }),
+  z.object({ type: z.literal('called_back'), at, counterNo, ticketNo, staffNo }),
   z.object({ type: z.literal('paused'), at, counterNo }),
   z.object({ type: z.literal('resumed'), at, counterNo }),
-  z.object({ type: z.literal('finished'), at, counterNo, ticketNo }),
+  z.object({ type: z.literal('finished'), at, counterNo, ticketNo, staffNo }),
   z.object({
     type: z.literal('rated'),
     at,
@@ -45,7 +52,18 @@ export const QueueEvent = z.discriminatedUnion('type', [
     ticketNo,
     level: z.number().int().min(1).max(5),
     reason: z.string().max(200).optional(),
+    /** The clerk who served the ticket: the rating is theirs (and the counter's). */
+    staffNo,
   }),
+  /** A person signs in at a counter (the desk's signed-in staff member); replaces whoever was. */
+  z.object({
+    type: z.literal('counter_signed_in'),
+    at,
+    counterNo,
+    staffNo: z.string().min(1).max(20),
+    name: z.string().min(1).max(40),
+  }),
+  z.object({ type: z.literal('counter_signed_out'), at, counterNo, staffNo }),
   z.object({ type: z.literal('daily_cleared'), at }),
   z.object({
     type: z.literal('appointment_booked'),

@@ -4,6 +4,7 @@ import { publicConfig } from './config';
 import type { QueueEvent } from './events';
 import type { Appointment, QueueState, TicketReceipt } from './state';
 import type { DayStats, WaitAlarm } from './stats';
+import type { ClerkQueueFigures } from '../staff/queueFigures';
 
 export const HALL_DEFAULT_PORT = 8700;
 
@@ -31,6 +32,8 @@ export const HALL_PATHS = {
   appointments: '/api/queue/appointments',
   /** POST (kiosk, rate-limited) { code }: check in, get the ticket. */
   checkIn: '/api/queue/check-in',
+  /** GET (counter/manager) ?from=&to= (YYYY-MM-DD): per-clerk queue figures (issue 13). */
+  staffFigures: '/api/queue/staff-figures',
 } as const;
 
 /**
@@ -51,6 +54,8 @@ export const HALL_AUTH_ERRORS = {
   badJson: 'E_BAD_JSON',
   pairingCode: 'E_PAIRING_CODE',
   tooManyClients: 'E_TOO_MANY_CLIENTS',
+  /** A paired counter device acted with nobody signed in at the counter (issue 13). */
+  staffRequired: 'E_STAFF_REQUIRED',
 } as const;
 
 /** A counter device paired with the hall service (its token is never listed). */
@@ -108,6 +113,9 @@ export const COUNTER_ACTIONS = {
   pause: 'pause',
   resume: 'resume',
   finish: 'finish',
+  /** `{ staffNo, name, roles }`: the desk's signed-in person takes the counter (issue 13). */
+  'sign-in': 'sign_in',
+  'sign-out': 'sign_out',
 } as const;
 export type CounterAction = keyof typeof COUNTER_ACTIONS;
 
@@ -145,6 +153,13 @@ export interface StatsResponse {
   today: DayStats;
   history: DayStats[];
   alarms: WaitAlarm[];
+}
+
+export interface StaffFiguresResponse {
+  from: string;
+  to: string;
+  /** Closed days kept by the service (92) plus today's, per clerk; staffNo null = 未记录. */
+  clerks: ClerkQueueFigures[];
 }
 
 export interface QueueErrorBody {

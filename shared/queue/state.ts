@@ -1,7 +1,8 @@
-// The hall queue as a pure event-sourced state machine: reduce(state, event) and the read-side
-// rules (who is called next, people ahead, estimated wait). No clocks: times come from events.
-import { DEFAULT_HALL_TIME_ZONE, hallClock, hallDate, hallInstant } from '../domain/hallTime';
-import type { QueueConfig, TicketCategory } from './config';
+// The hall queue as a pure event-sourced state machine: reduce(state, event); the read-side
+// rules (who is called next, people ahead, estimated wait) are in queueRules.ts, re-exported
+// here. No clocks: times come from events.
+import { DEFAULT_HALL_TIME_ZONE, hallDate } from '../domain/hallTime';
+import type { QueueConfig } from './config';
 import type { Lane, QueueEvent } from './events';
 import { computeDayStats, mergeDayStats, type DayStats } from './stats';
 
@@ -28,6 +29,11 @@ export interface Ticket {
   recalls: number;
   rating: number | null;
   ratingReason: string | null;
+  /**
+   * Staff number of the clerk who called / served it last (issue 13); null or absent: nobody
+   * signed in at the counter, or a ticket from before staff existed (未记录).
+   */
+  servedBy?: string | null;
 }
 
 export interface CounterState {
@@ -39,6 +45,9 @@ export interface CounterState {
   held: string[];
   /** Last finished ticket, until the customer rates it. */
   awaitingRating: string | null;
+  /** The person signed in at this counter (issue 13); absent in states from before staff. */
+  staffNo?: string | null;
+  staffName?: string | null;
 }
 
 /** A booked time slot (预约). Only the service holds these: the code is the check-in secret. */
@@ -80,6 +89,12 @@ export interface QueueState {
    * appointments existed have none; screens never receive it (see publicState).
    */
   appointments?: Record<string, Appointment>;
+  /**
+   * Someone has signed in at a counter of this hall (issue 13): from then on a counter device
+   * acts only for a signed-in person. A hall whose desks have no staff yet keeps calling as
+   * before (its events count as 未记录).
+   */
+  staffSeen?: boolean;
 }
 
 export const RECENT_CALLS_KEPT = 12;
@@ -188,6 +203,7 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
         firstCalledAt: t.firstCalledAt ?? event.at,
         calledAt: event.at,
         recalls: 0,
+        servedBy: event.staffNo ?? null,
       });
       return withCall(
         withCounter(next, {
@@ -217,6 +233,8 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
         ...t,
         status: event.type === 'finished' ? 'finished' : 'no_show',
         finishedAt: event.at,
+        // Whoever closes it answers for it (a shift change between call and finish).
+        servedBy: event.staffNo ?? t.servedBy ?? null,
       });
       next = withCounter(next, {
         ...counter,
@@ -301,8 +319,15 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
       }
       const counters: Record<string, CounterState> = {};
       for (const [key, c] of Object.entries(state.counters)) {
-        // Pauses survive the night (a closed counter stays closed); tickets do not.
-        counters[key] = { ...c, current: null, held: [], awaitingRating: null };
+        // Pauses survive the night (a closed counter stays closed); tickets and the person
+        // signed in do not (a new day starts with a new sign-in).
+        counters[key] = {
+          ...c,
+          current: null,
+          held: [],
+          awaitingRating: null,
+          ...(c.staffNo !== undefined ? { staffNo: null, staffName: null } : {}),
+        };
       }
       // Bookings for slots still to come survive the night; the day's used or missed ones go.
       const appointments: Record<string, Appointment> = {};
@@ -344,6 +369,17 @@ export function reduce(state: QueueState, event: QueueEvent): QueueState {
           ? { ...a, status: 'cancelled' }
           : { ...a, status: 'checked_in', ticketNo: event.ticketNo },
       );
+    }
+    case 'counter_signed_in':
+    case 'counter_signed_out': {
+      const counter = counterOf(state, event.counterNo);
+      const signedIn = event.type === 'counter_signed_in';
+      const seen = signedIn && !state.staffSeen ? { ...state, staffSeen: true } : state;
+      return withCounter(seen, {
+        ...counter,
+        staffNo: signedIn ? event.staffNo : null,
+        staffName: signedIn ? event.name : null,
+      });
     }
     case 'config_changed':
       return {
@@ -422,194 +458,4 @@ export function reduceInPlace(state: QueueState, event: QueueEvent): QueueState 
 
 // ------------------------------------------------------------------ read side
 
-export function categoryOf(state: QueueState, id: string): TicketCategory | undefined {
-  return state.config.categories.find((c) => c.id === id);
-}
-
-const LANE_RANK: Record<Lane, number> = { green: 0, appointment: 1, key: 2, normal: 3 };
-
-/**
- * Sort key of a waiting ticket as seen from one counter. Order of rules (why: national rule keeps
- * green channels for the elderly first; customers who checked in within their booked slot next
- * (the point of booking); key customers next; a customer already sent over from
- * another counter has waited once; then category priority, the counter's own category order,
- * and first come first served):
- * tickets transferred to this very counter → green channel → key lane → transferred →
- * higher category priority → earlier in the counter's category list → earlier issued.
- */
-function rankKey(state: QueueState, t: Ticket, counterCategories: string[], counterNo: number) {
-  const cat = categoryOf(state, t.categoryId);
-  const idx = counterCategories.indexOf(t.categoryId);
-  return [
-    t.targetCounterNo === counterNo ? 0 : 1,
-    LANE_RANK[t.lane],
-    t.transferred ? 0 : 1,
-    -(cat?.priority ?? 0),
-    idx < 0 ? 99 : idx,
-    t.order,
-  ];
-}
-
-function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
-/** Waiting tickets a counter may call. */
-export function callableBy(state: QueueState, counterNo: number): Ticket[] {
-  const counter = state.config.counters.find((c) => c.no === counterNo);
-  if (!counter) return [];
-  const out: Ticket[] = [];
-  for (const no of state.order) {
-    const t = state.tickets[no];
-    if (!t || t.status !== 'waiting') continue;
-    if (t.targetCounterNo !== null) {
-      if (t.targetCounterNo === counterNo) out.push(t);
-    } else if (counter.categories.includes(t.categoryId)) {
-      out.push(t);
-    }
-  }
-  return out;
-}
-
-/** The ticket this counter calls next, or null when nobody it serves is waiting. */
-export function nextTicketFor(counterNo: number, state: QueueState): Ticket | null {
-  const counter = state.config.counters.find((c) => c.no === counterNo);
-  if (!counter) return null;
-  let best: Ticket | null = null;
-  let bestKey: number[] = [];
-  for (const t of callableBy(state, counterNo)) {
-    const key = rankKey(state, t, counter.categories, counterNo);
-    if (best === null || compareKeys(key, bestKey) < 0) {
-      best = t;
-      bestKey = key;
-    }
-  }
-  return best;
-}
-
-export function waitingTickets(state: QueueState, categoryId?: string): Ticket[] {
-  const out: Ticket[] = [];
-  for (const no of state.order) {
-    const t = state.tickets[no];
-    if (t && t.status === 'waiting' && (categoryId === undefined || t.categoryId === categoryId)) {
-      out.push(t);
-    }
-  }
-  return out;
-}
-
-/**
- * People ahead of a ticket in its category's line: waiting tickets of the same category in a
- * better lane, or the same lane and issued earlier (transferred tickets count as ahead).
- */
-export function peopleAhead(state: QueueState, ticketNo: string): number {
-  const me = state.tickets[ticketNo];
-  if (!me || me.status !== 'waiting') return 0;
-  let n = 0;
-  for (const t of waitingTickets(state, me.categoryId)) {
-    if (t.no === me.no) continue;
-    const laneDiff = LANE_RANK[t.lane] - LANE_RANK[me.lane];
-    if (laneDiff < 0 || (laneDiff === 0 && (t.transferred || t.order < me.order))) n++;
-  }
-  return n;
-}
-
-/** Average recent service time of a category (ms): today's last finishes, else the default. */
-export function averageServiceMs(state: QueueState, categoryId: string): number {
-  const list = state.recentServiceMs[categoryId] ?? [];
-  if (list.length === 0) {
-    return (categoryOf(state, categoryId)?.defaultServiceMinutes ?? 6) * 60_000;
-  }
-  return list.reduce((a, b) => a + b, 0) / list.length;
-}
-
-/** Open counters serving a category (at least 1, so a hall with everyone paused still estimates). */
-export function serversFor(state: QueueState, categoryId: string): number {
-  let n = 0;
-  for (const c of state.config.counters) {
-    if (c.categories.includes(categoryId) && !state.counters[String(c.no)]?.paused) n++;
-  }
-  return Math.max(1, n);
-}
-
-/** Estimated wait in whole minutes for someone with `ahead` people before them in a category. */
-export function estimateWaitMinutes(state: QueueState, categoryId: string, ahead: number): number {
-  const ms = (ahead * averageServiceMs(state, categoryId)) / serversFor(state, categoryId);
-  return Math.round(ms / 60_000);
-}
-
-export interface TicketReceipt {
-  ticketNo: string;
-  categoryId: string;
-  categoryName: string;
-  lane: Lane;
-  issuedAt: number;
-  peopleAhead: number;
-  estimatedWaitMinutes: number;
-}
-
-export function receiptFor(state: QueueState, ticketNo: string): TicketReceipt | null {
-  const t = state.tickets[ticketNo];
-  if (!t) return null;
-  const ahead = peopleAhead(state, ticketNo);
-  return {
-    ticketNo,
-    categoryId: t.categoryId,
-    categoryName: categoryOf(state, t.categoryId)?.name ?? t.categoryId,
-    lane: t.lane,
-    issuedAt: t.issuedAt,
-    peopleAhead: ahead,
-    estimatedWaitMinutes: estimateWaitMinutes(state, t.categoryId, ahead),
-  };
-}
-
-/** Slot of a given start time: [start, start + slotMinutes), starts at multiples from midnight. */
-export function slotBounds(
-  start: number,
-  slotMinutes: number,
-  timeZone: string = DEFAULT_HALL_TIME_ZONE,
-): { slotStart: number; slotEnd: number } | null {
-  const c = hallClock(start, timeZone);
-  const minutes = c.hour * 60 + c.minute;
-  if (start % 60_000 !== 0 || minutes % slotMinutes !== 0) {
-    return null;
-  }
-  return { slotStart: start, slotEnd: start + slotMinutes * 60_000 };
-}
-
-/** Live bookings of one category and slot (for the per-slot capacity). */
-export function bookingsInSlot(state: QueueState, categoryId: string, slotStart: number): number {
-  let n = 0;
-  for (const a of Object.values(state.appointments ?? {})) {
-    if (a.categoryId === categoryId && a.slotStart === slotStart && a.status !== 'cancelled') n++;
-  }
-  return n;
-}
-
-/** Epoch ms of today's clear time (local), for the day containing `now`. */
-export function clearTimeOn(
-  now: number,
-  hhmm: string,
-  timeZone: string = DEFAULT_HALL_TIME_ZONE,
-): number {
-  return hallInstant(hallDate(now, timeZone), hhmm, timeZone);
-}
-
-/**
- * Whether the daily clear is due at `now`: the numbering belongs to an earlier day (the service
- * was off over night), or today's clear time has passed and tickets issued before it remain.
- */
-export function dailyClearDue(state: QueueState, now: number): boolean {
-  // Stale bookings (used, cancelled, missed) go with the next clear of a day with tickets.
-  if (state.order.length === 0) return false;
-  const tz = state.config.timeZone;
-  if (state.day !== '' && state.day !== localDay(now, tz)) return true;
-  const clearAt = clearTimeOn(now, state.config.dailyClearTime, tz);
-  if (now < clearAt) return false;
-  const first = state.tickets[state.order[0] ?? ''];
-  return first !== undefined && first.issuedAt < clearAt;
-}
+export * from './queueRules';

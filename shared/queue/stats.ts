@@ -1,5 +1,11 @@
 // Queue statistics per day, category and counter (tickets, waits, service times, no-shows,
 // ratings) and live wait alarms. Pure functions of the queue state and a clock reading.
+import {
+  clerkQueueFigures,
+  mergeClerkFigures,
+  servedFromTickets,
+  type ClerkQueueFigures,
+} from '../staff/queueFigures';
 import type { QueueState, Ticket } from './state';
 
 export interface QueueAggregate {
@@ -24,6 +30,8 @@ export interface DayStats {
   total: QueueAggregate;
   categories: Record<string, QueueAggregate>;
   counters: Record<string, QueueAggregate>;
+  /** Per clerk (issue 13); absent in days closed before staff existed. */
+  clerks?: ClerkQueueFigures[];
 }
 
 interface Acc {
@@ -127,6 +135,13 @@ export function computeDayStats(state: QueueState, now: number): DayStats {
     total: finish(total),
     categories: {},
     counters: {},
+    clerks: clerkQueueFigures(
+      servedFromTickets(
+        state.day,
+        state.order.map((no) => state.tickets[no]).filter((t) => t !== undefined),
+      ),
+      { from: state.day, to: state.day, badLevels: bad },
+    ),
   };
   for (const [k, v] of categories) out.categories[k] = finish(v);
   for (const [k, v] of counters) out.counters[k] = finish(v);
@@ -215,5 +230,6 @@ export function mergeDayStats(a: DayStats, b: DayStats): DayStats {
     total: mergeAggregate(a.total, b.total),
     categories: mergeRecord(a.categories, b.categories),
     counters: mergeRecord(a.counters, b.counters),
+    ...(a.clerks || b.clerks ? { clerks: mergeClerkFigures(a.clerks ?? [], b.clerks ?? []) } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // Staff roles and what each may do: data in shared/config/staff.json (labels, the permission
 // table, sign-in policy numbers), read and checked here for the desk, the centre and the CLI.
 import { z } from 'zod';
-import staffJson from '../config/staff.json';
+import staffJson from '../config/staff.json' with { type: 'json' };
 
 export const ROLES = [
   'clerk',

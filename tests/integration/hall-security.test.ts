@@ -201,6 +201,11 @@ describe('hall LAN API access', () => {
       role: 'counter',
       device: { counterNo: 3 },
     });
+    // Issue 13: the desk's signed-in clerk takes the counter before any call.
+    await call('POST', '/api/queue/counters/3/sign-in', {
+      token,
+      body: { staffNo: 'C001', name: '张三', roles: ['clerk'] },
+    });
     const called = await call('POST', '/api/queue/counters/3/call-next', { token });
     expect(called).toMatchObject({ status: 200, json: { current: 'A001' } });
     // Bound to counter 3: not another counter, not the manager's endpoints.
@@ -223,6 +228,10 @@ describe('hall LAN API access', () => {
 
     // A device for any counter.
     const any = await pairDevice('流动窗口', null);
+    await call('POST', '/api/queue/counters/1/sign-in', {
+      token: any.token,
+      body: { staffNo: 'C002', name: '李四', roles: ['clerk'] },
+    });
     expect(
       (await call('POST', '/api/queue/counters/1/call-next', { token: any.token })).status,
     ).toBe(200);

@@ -1,7 +1,8 @@
 // Counter panel (叫号) in the desk: choose this desk's counter, call next (priority and green
 // channel first), recall (bounded), no-show, hold / call back, transfer to a category or counter,
 // pause / resume, finish, and start an application for the called ticket. Counter actions need
-// this device to be paired with the hall service (or the manager's key in this session).
+// this device to be paired with the hall service (or the manager's key in this session), and the
+// desk's signed-in person takes the counter (issue 13: their staff number goes on every call).
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Flex, Modal, Radio, Select, Tag, Typography } from 'antd';
 import {
@@ -14,9 +15,10 @@ import {
 } from '../../../shared/queue';
 import { useServingReport } from '../customer/busy';
 import { QueueRatingNote } from '../customer/QueueRatingNote';
-import { useT, type Tr } from '../i18n';
+import { tr, useT, type Tr } from '../i18n';
 import { HallApiError, hallRequest, setDevicePairing, useHallCredentials } from './client';
 import { PairingForm } from './Pairing';
+import { useStaffGate } from '../staff/session';
 import { useHallQueue } from './store';
 
 export interface CounterPanelProps {
@@ -58,6 +60,28 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
   const [transferTarget, setTransferTarget] = useState<string | null>(null);
   // A ticket being served here is a customer's business in progress (update policy input).
   useServingReport(Boolean(counterNo && state?.counters[String(counterNo)]?.current));
+
+  // The desk's signed-in person takes the counter (issue 13); a shift change signs the next one
+  // in. One try per person and counter: a refusal (no clerk role) stays on screen.
+  const staff = useStaffGate((g) => (g.session && !g.session.locked ? g.session : null));
+  const counterStaff = counterNo ? (state?.counters[String(counterNo)]?.staffNo ?? null) : null;
+  const [signInTried, setSignInTried] = useState<string | null>(null);
+  useEffect(() => {
+    if (!staff || !counterNo || !state || !paired || counterStaff === staff.staffNo) return;
+    const key = `${counterNo}|${staff.staffNo}`;
+    if (signInTried === key) return;
+    setSignInTried(key);
+    hallRequest(`${HALL_PATHS.counters}/${counterNo}/sign-in`, {
+      body: { staffNo: staff.staffNo, name: staff.name, roles: staff.roles },
+      auth: 'counter',
+    }).catch((e: unknown) => {
+      setError(
+        e instanceof HallApiError
+          ? e.message
+          : tr('窗口登录失败，请重试', 'Counter sign-in failed'),
+      );
+    });
+  }, [staff, counterNo, state, paired, counterStaff, signInTried]);
 
   // A revoked pairing shows at once (not at the first call): ask the service who we are.
   const deviceToken = creds.device?.token;
@@ -132,6 +156,17 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
           <span>{t('叫号', 'Calling')}</span>
           {!connected && <Tag color="orange">{t('连接中断', 'Disconnected')}</Tag>}
           {cs?.paused && <Tag color="default">{t('暂停服务中', 'Paused')}</Tag>}
+          {cs?.staffNo ? (
+            <Tag color="blue" data-testid="counter-staff">
+              {t('工号', 'Staff')} {cs.staffNo} {cs.staffName ?? ''}
+            </Tag>
+          ) : (
+            state.staffSeen && (
+              <Tag color="red" data-testid="counter-staff">
+                {t('未登录工号', 'Nobody signed in')}
+              </Tag>
+            )
+          )}
         </Flex>
       }
       extra={

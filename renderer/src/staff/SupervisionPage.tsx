@@ -16,6 +16,7 @@ import { Link } from '../ui/router';
 import { FIGURE_COLUMNS, staffKey } from './figureColumns';
 import { RequirePermission, useMay } from './Guard';
 import { listNotes } from './notes';
+import { QueueFiguresSection } from './QueueFiguresSection';
 import type { DrillTarget } from './SupervisionCharts';
 import { NotesPanel, type NoteDraft } from './SupervisionNotes';
 import { deskSupervision, drillRecords, type DeskSupervision } from './supervisionData';
@@ -154,6 +155,7 @@ function SupervisionBody() {
           },
         ]}
       />
+      <QueueFiguresSection from={from} to={to} />
       {data && drill && (
         <DrillCard
           data={data}
