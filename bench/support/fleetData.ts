@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { Application } from '../../shared/domain/model';
 import type { Queryable } from '../../server/db/db';
+import { residentIdCheckChar } from '../../shared/domain/validators';
 import { makeApplication } from '../../tests/unit/domain/factories';
 
 const SURNAMES =
@@ -27,6 +28,16 @@ function pick(s: string | string[], r: number): string {
   return s[Math.floor(r * s.length) % s.length]!;
 }
 
+/**
+ * A valid resident ID number of a random person (birth 1950–2004): a province's customers are
+ * many people, not one (the centre keeps one customer record per ID, aggregated at push).
+ */
+export function fleetResidentId(): string {
+  const birth = new Date(Date.UTC(1950, 0, 1) + crypto.randomInt(0, 55 * 365) * 86_400_000);
+  const first17 = `110101${birth.toISOString().slice(0, 10).replace(/-/g, '')}${String(crypto.randomInt(0, 1000)).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
 /** A varied application of a hall, accepted at a desk. */
 export function fleetApplication(hallCode: string, deskCode: string, n: number): Application {
   const r = () => crypto.randomInt(0, 1_000_000) / 1_000_000;
@@ -34,7 +45,11 @@ export function fleetApplication(hallCode: string, deskCode: string, n: number):
   const app = makeApplication({
     hallCode,
     deskCode,
-    customer: { name, phone: `13${String(crypto.randomInt(0, 1e9)).padStart(9, '0')}` },
+    customer: {
+      name,
+      phone: `13${String(crypto.randomInt(0, 1e9)).padStart(9, '0')}`,
+      idNumber: fleetResidentId(),
+    },
   });
   const day = 1 + (n % 28);
   const at = new Date(Date.UTC(2026, 10, day, 1 + (n % 9), n % 60, (n * 7) % 60)).toISOString();

@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import { Backoff } from '../../renderer/src/sync/backoff';
 import { makeApplicationNo } from '../../shared/domain/appNumber';
+import { fleetResidentId } from './fleetData';
 import type { Application } from '../../shared/domain/model';
 import { initialHistory } from '../../shared/domain/workflow';
 import type { AuditRecord, PushResponse } from '../../shared/protocol';
@@ -448,6 +449,7 @@ function makeDeskApplication(hallCode: string, deskCode: string, n: number): App
     appNo: makeApplicationNo({ hallCode, deskCode, date: at, seq: n }),
     hallCode,
     deskCode,
+    customer: { ...BASE_APP.customer, idNumber: fleetResidentId() },
     acceptedAt: at,
     updatedAt: at,
     history: initialHistory(BASE_APP.acceptedBy, at),

@@ -5,10 +5,11 @@
 // parsed into objects and serialised back (that was most of a page's CPU), the answer is
 // composed by string concatenation around the stored text. The route (pullRoute.ts) compresses
 // it once and may serve it again from the page cache.
-import type { Checkpoint } from '../../shared/protocol';
+import type { Checkpoint, PullExtension } from '../../shared/protocol';
 import {
   DEFAULT_PULL_LIMIT,
   MAX_PULL_LIMIT,
+  PULL_EXTENSIONS,
   PullQuery,
   decodeCheckpoint,
   encodeCheckpoint,
@@ -23,6 +24,8 @@ export interface PullRequestParts {
   cp: Checkpoint;
   limit: number;
   skipOwn: boolean;
+  /** The optional kinds the device understands (PULL_EXTENSIONS); others never reach it. */
+  accept: ReadonlySet<PullExtension>;
 }
 
 /** Validates the query (400 E_BAD_REQUEST on anything malformed). */
@@ -32,7 +35,9 @@ export function parsePullQuery(query: unknown): PullRequestParts {
   const cp = decodeCheckpoint(q.data.checkpoint);
   if (!cp) fail('E_BAD_REQUEST', '检查点格式错误 (malformed checkpoint)');
   const limit = Math.min(q.data.limit ?? DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT);
-  return { cp, limit, skipOwn: q.data.skipOwn === '1' };
+  const asked = new Set((q.data.accept ?? '').split(','));
+  const accept = new Set(PULL_EXTENSIONS.filter((x) => asked.has(x)));
+  return { cp, limit, skipOwn: q.data.skipOwn === '1', accept };
 }
 
 export interface PullHead {
@@ -66,9 +71,10 @@ export async function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts):
                       'updated_at', updated_at, 'data', data::text) ORDER BY version)
                FROM config
               WHERE version > $3
-                AND key IN ('catalogue', 'calendar', 'settings', 'keyCustomers')) AS docs
+                AND (key IN ('catalogue', 'calendar', 'settings')
+                     OR (key = 'keyCustomers' AND $4::boolean))) AS docs
        FROM halls h WHERE h.id = $1`,
-    [auth.hallId, auth.deviceId, req.cp.configVersion],
+    [auth.hallId, auth.deviceId, req.cp.configVersion, req.accept.has('keyCustomers')],
   );
   const r = rows[0];
   return {
@@ -129,7 +135,8 @@ export async function buildPullPage(
                   CASE WHEN ${sqlBool(skipOwn)} AND fb.version_device_id = ${sqlUuid(auth.deviceId)}
                        THEN NULL ELSE fb.record::text END
                 WHEN 'supervision_note' THEN
-                  CASE WHEN ${sqlBool(skipOwn)} AND sn.version_device_id = ${sqlUuid(auth.deviceId)}
+                  CASE WHEN ${sqlBool(!req.accept.has('supervision_note'))} THEN NULL
+                       WHEN ${sqlBool(skipOwn)} AND sn.version_device_id = ${sqlUuid(auth.deviceId)}
                        THEN NULL ELSE sn.record::text END
                 WHEN 'attachment' THEN
                   (t.record || jsonb_build_object('complete', coalesce(b.complete, false)))::text

@@ -97,7 +97,7 @@ export function registerPull(
       // comes again at a later position (positions only grow), so the desk still ends with the
       // latest version; such pages are shared for PAGE_TTL_MS whatever the feed position. The
       // last page is shared only while the feed has not moved (else new records would wait).
-      const base = `${auth.hallId}:${head.configMax}:${parts.cp.hallSeq}:${parts.cp.configVersion}:${parts.limit}:${enc}`;
+      const base = `${auth.hallId}:${head.configMax}:${parts.cp.hallSeq}:${parts.cp.configVersion}:${parts.limit}:${enc}:${[...parts.accept].join(',')}`;
       const key = parts.skipOwn || auth.kind === 'service' ? null : base;
       const tailKey = `${base}:${head.feedSeq}`;
       const hit = key ? (cache.get(`full:${key}`) ?? cache.get(`tail:${tailKey}`)) : undefined;

@@ -65,6 +65,7 @@ export class KeyRegister {
     for (let page = 0; page < 100; page++) {
       const url = new URL(paths.pull, opts.baseUrl);
       if (checkpoint) url.searchParams.set('checkpoint', checkpoint);
+      url.searchParams.set('accept', 'keyCustomers');
       const res = await fetch(url, {
         headers: { authorization: `Bearer ${opts.token}` },
         signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),

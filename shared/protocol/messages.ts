@@ -202,8 +202,25 @@ export const PullQuery = z.object({
    * ask: a rebuilt or first sync (no checkpoint) pulls everything. Attachments always come.
    */
   skipOwn: z.enum(['0', '1']).optional(),
+  /**
+   * The optional kinds this build understands, comma separated (PULL_EXTENSIONS). A page never
+   * carries a kind the desk did not ask for: a desk of an older build, whose schema would refuse
+   * the whole page, keeps syncing while the centre is upgraded first.
+   */
+  accept: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z_,]*$/)
+    .optional(),
 });
 export type PullQuery = z.infer<typeof PullQuery>;
+
+/**
+ * Kinds added to the pull after desks were deployed: a supervision note record, the key-customer
+ * register configuration document. Sent only to a device that lists them in `accept`.
+ */
+export const PULL_EXTENSIONS = ['supervision_note', 'keyCustomers'] as const;
+export type PullExtension = (typeof PULL_EXTENSIONS)[number];
 
 /** Configuration documents: shared/config/<key>.json seeds them; the centre versions them. */
 /** keyCustomers: the centre's key-customer register (written by the workbench, never PUT). */

@@ -222,11 +222,21 @@ for (const { variant, skipReason } of forEachDb()) {
       const after = await call<PullResponse>(
         c.url,
         'GET',
-        `${paths.pull}?checkpoint=${encodeURIComponent(cp)}`,
+        `${paths.pull}?checkpoint=${encodeURIComponent(cp)}&accept=keyCustomers`,
         { token: db.token },
       );
       const doc = after.body.changes.find((x) => x.kind === 'config' && x.key === 'keyCustomers');
       expect(doc, JSON.stringify(after.body)).toBeTruthy();
+      // A desk of an older build (no accept) does not get the document its schema would refuse.
+      const older = await call<PullResponse>(
+        c.url,
+        'GET',
+        `${paths.pull}?checkpoint=${encodeURIComponent(cp)}`,
+        { token: db.token },
+      );
+      expect(older.body.changes.some((x) => x.kind === 'config' && x.key === 'keyCustomers')).toBe(
+        false,
+      );
       const reg = KeyRegisterDoc.parse((doc as { data: unknown }).data);
       expect(reg.entries).toEqual([
         expect.objectContaining({

@@ -86,11 +86,21 @@ for (const { variant, skipReason } of forEachDb()) {
       );
       expect(stored.rows[0]!.n).toBe(1);
 
-      const pulled = await call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=500`, {
-        token: a2.token,
-      });
+      const pulled = await call<PullResponse>(
+        c.url,
+        'GET',
+        `${paths.pull}?limit=500&accept=supervision_note`,
+        { token: a2.token },
+      );
       const notes = pulled.body.changes.filter((x) => x.kind === 'supervision_note');
       expect(notes.map((x) => x.record)).toEqual([good]);
+      // A desk of an older build (no accept) is never sent a kind its schema would refuse.
+      const older = await call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=500`, {
+        token: a2.token,
+      });
+      expect(older.status).toBe(200);
+      expect(older.body.changes.some((x) => (x.kind as string) === 'supervision_note')).toBe(false);
+      expect(older.body.checkpoint).toBe(pulled.body.checkpoint);
 
       const sup = await call(c.url, 'GET', `${staffPaths.adminSupervision}?hall=NA01`, {
         token: managerToken,
@@ -134,9 +144,14 @@ for (const { variant, skipReason } of forEachDb()) {
       );
       expect(after.rows[0]!.n).toBe(before.rows[0]!.n + 1);
       // The desks of the hall pull it.
-      const pulled = await call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=500`, {
-        token: a.token,
-      });
+      const pulled = await call<PullResponse>(
+        c.url,
+        'GET',
+        `${paths.pull}?limit=500&accept=supervision_note`,
+        {
+          token: a.token,
+        },
+      );
       expect(
         pulled.body.changes.some(
           (x) => x.kind === 'supervision_note' && x.record.id === ok.body.note.id,

@@ -2,7 +2,7 @@
 // more. The desk's own pushed versions are left out (skipOwn) only once a full pull from the
 // start has completed: a first pull cut short (timeout, drop, a busy centre) keeps its place at
 // the stored checkpoint and goes on WITH its own records, so a rebuilt desk gets all of them.
-import { MAX_PULL_LIMIT } from '../../../shared/protocol';
+import { MAX_PULL_LIMIT, PULL_EXTENSIONS } from '../../../shared/protocol';
 import type { SyncStore } from './store';
 import type { ApiClient } from './transport';
 
@@ -18,6 +18,11 @@ export async function pullAll(
   o: PullOptions,
 ): Promise<number> {
   const limit = Math.min(o.pullLimit ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
+  // A build that understands more kinds than the checkpoint was pulled with (the centre left
+  // them out for the older build) pulls from the start once, so it has them too.
+  const accept = PULL_EXTENSIONS.join(',');
+  if (store.pullAccept && store.restartPull && (await store.pullAccept()) !== accept)
+    await store.restartPull(accept);
   let checkpoint = await store.getCheckpoint();
   // A test store without the flag keeps the old rule (a checkpoint means a completed pull).
   const fullDone =

@@ -101,6 +101,14 @@ export interface SyncStore {
   /** True once a pull from the very start has reached the end (skipOwn is safe from then). */
   fullPullDone?(): Promise<boolean>;
   markFullPullDone?(): Promise<void>;
+  /** The `accept` list the stored checkpoint was pulled with (undefined: before it existed). */
+  pullAccept?(): Promise<string | undefined>;
+  /**
+   * Starts pulling from the very beginning again under a new `accept` list (this build
+   * understands kinds the centre left out of earlier pages): drops the checkpoint and the
+   * full-pull mark, and stores the list, in one transaction.
+   */
+  restartPull?(accept: string): Promise<void>;
   hasUnsentChanges(entityId: string): Promise<boolean>;
   readAttachment(attachmentId: string, offset: number, length: number): Promise<Uint8Array | null>;
   finishUpload(attachmentId: string, error?: string): Promise<void>;
@@ -139,6 +147,7 @@ const PROFILE_KEY = 'desk.profile';
 export const META = {
   checkpoint: 'sync.checkpoint',
   fullPullDone: 'sync.fullPullDone',
+  pullAccept: 'sync.pullAccept',
   uploadFirst: 'sync.uploadFirst',
   credentials: 'sync.credentials',
   notes: 'sync.notes',
@@ -522,6 +531,18 @@ export function createDexieSyncStore(
 
     async markFullPullDone() {
       await db.meta.put({ key: META.fullPullDone, value: true });
+    },
+
+    async pullAccept() {
+      const row = await db.meta.get(META.pullAccept);
+      return typeof row?.value === 'string' ? row.value : undefined;
+    },
+
+    async restartPull(accept) {
+      await db.transaction('rw', db.meta, async () => {
+        await db.meta.bulkDelete([META.checkpoint, META.fullPullDone]);
+        await db.meta.put({ key: META.pullAccept, value: accept });
+      });
     },
 
     async hasUnsentChanges(entityId) {

@@ -12,6 +12,7 @@ import {
   type AuditRecord,
   EnrollResponse,
   HealthResponse,
+  PULL_EXTENSIONS,
   PullResponse,
   PushResponse,
   isRetryableStatus,
@@ -220,6 +221,8 @@ export class ApiClient {
     const q = new URLSearchParams({ limit: String(limit) });
     if (checkpoint) q.set('checkpoint', checkpoint);
     if (skipOwn) q.set('skipOwn', '1');
+    // The later kinds this build understands: the centre sends no other (older builds).
+    q.set('accept', PULL_EXTENSIONS.join(','));
     // No answer for the stall time is a dead connection, not a slow page (30 s held the
     // round, and the records saved meanwhile, after a silent drop).
     const body = await this.request('GET', `${paths.pull}?${q.toString()}`, {
