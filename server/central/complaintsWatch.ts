@@ -111,14 +111,27 @@ async function repeatOf(db: Queryable, id: string, cfg: ComplaintsConfig): Promi
 /**
  * Records an escalation for every open record past its first-contact or reply date, to the
  * first active holder of an escalation role in the handler's hall (the record's hall when the
- * handler has none). One statement; a record and deadline escalate once, whoever runs it.
+ * handler has none). One statement; a record and deadline escalate once, whoever runs it. Runs
+ * of several endpoint processes take turns (an advisory lock): two concurrent inserts of the
+ * same unique rows in different orders deadlock on PostgreSQL.
  */
 export async function escalateOverdue(
-  db: Queryable,
+  db: Db,
   today?: string,
   cfg: ComplaintsConfig = complaintsConfig,
 ): Promise<number> {
   today ??= await hallToday(db);
+  const day = today;
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ESCALATE_LOCK]);
+    return escalateIn(tx, day, cfg);
+  });
+}
+
+/** Arbitrary constant: the advisory lock that serialises escalation passes across processes. */
+const ESCALATE_LOCK = 860_201;
+
+async function escalateIn(db: Queryable, today: string, cfg: ComplaintsConfig): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `WITH due AS (
        SELECT f.id, f.hall_id, 'first_contact' AS deadline, f.first_contact_due AS due_date,

@@ -17,6 +17,7 @@ import {
 } from '../../../electron/hallProcess';
 import { Supervisor } from '../../../electron/supervisor';
 import type { HallPushStatus } from '../../../shared/ipc/contract';
+import { paths } from '../../../shared/protocol';
 
 let dir: string;
 beforeAll(() => {
@@ -50,6 +51,12 @@ function fakeCentre(): Promise<{
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString()));
     req.on('end', () => {
+      // The hall service also pulls the key-customer register: an empty page, nothing recorded.
+      if (req.method === 'GET' && req.url?.startsWith(paths.pull)) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ changes: [], checkpoint: '', hasMore: false }));
+        return;
+      }
       const body = JSON.parse(text) as { changes: Array<{ seq: number }> };
       pushes.push({ auth: req.headers.authorization, body });
       const ackSeq = Math.max(0, ...body.changes.map((c) => c.seq));
