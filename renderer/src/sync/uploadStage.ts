@@ -137,7 +137,11 @@ export class Uploader {
     if (this.limits.kbps) return 1;
     const rate = client.meter.bytesPerMs();
     const rtt = client.meter.rttMs();
-    if (!rate || rtt === null) return 1;
+    if (!rate) return 1;
+    // No round trip measured yet: every small request so far shared the link with a chunk (a
+    // clean link busy from the first second). One lane would then stay one lane for good and
+    // leave the link idle a round trip per chunk; more files in flight cost little.
+    if (rtt === null) return max;
     // One chunk at a time leaves the link idle for a round trip between chunks: worth a second
     // file in flight when that idle share is noticeable.
     const chunkMs = this.chunkSize(client) / rate;
