@@ -158,6 +158,7 @@ test('a key customer registered at the centre is recognised on the desk and at t
   // The workbench: the register lists it; the account manager's page shows the customer.
   const wb = await page.context().newPage();
   await wb.goto(`${centre.url}/workbench`);
+  await wb.getByText('令牌登录').click();
   await wb.getByLabel('管理员令牌').fill(centre.adminToken);
   await wb.getByRole('button', { name: '登录' }).click();
   await wb.getByRole('link', { name: '重点客户' }).click();

@@ -32,6 +32,7 @@ test('the workbench shows two halls’ supervision, opens a figure’s records, 
   page,
 }) => {
   await page.goto(`${centre.url}/workbench/#/workbench/supervision`);
+  await page.getByText('令牌登录').click();
   await page.getByLabel('管理员令牌').fill(centre.adminToken);
   await page.getByRole('button', { name: '登录' }).click();
   const a = page.getByTestId('wb-sup-hall-SVA01');
