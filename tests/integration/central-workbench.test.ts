@@ -368,7 +368,10 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(await pagePlan({ due: 'overdue', cursor: dueCursor })).toContain(
           'applications_wb_open_due',
         );
-        expect(await plan({})).not.toContain('Index'); // sanity: an unfiltered count scans
+        // Sanity: an unfiltered count uses none of the search arms' indexes (the checks above are
+        // not vacuous). Which plan it takes otherwise (a sequential scan or an index-only scan of
+        // any small index) is the planner's choice and varied between runs.
+        expect(await plan({})).not.toMatch(/applications_wb_/);
       },
     );
   });
