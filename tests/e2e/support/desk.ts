@@ -16,12 +16,21 @@ export async function setupDesk(
   page: Page,
   opts: { hall?: string; desk?: string; clerk?: string } = {},
 ): Promise<void> {
+  const hall = opts.hall ?? 'H0101';
+  const desk = opts.desk ?? 'D02';
+  const clerk = opts.clerk ?? CLERK;
   await openDesk(page, '/settings');
-  await page.getByLabel('营业厅编码').fill(opts.hall ?? 'H0101');
-  await page.getByLabel('受理台编码').fill(opts.desk ?? 'D02');
-  await page.getByLabel('受理员').fill(opts.clerk ?? CLERK);
+  await page.getByLabel('营业厅编码').fill(hall);
+  await page.getByLabel('受理台编码').fill(desk);
+  await page.getByLabel('受理员').fill(clerk);
   await page.getByTestId('save-profile').click();
-  await expect(page.getByText('设置已保存')).toBeVisible();
+  // The saved profile is what the status bar shows and what numbers applications: waited for
+  // there, not on the 3-second "设置已保存" toast, which one CI run never saw in two tests that
+  // open their own browser (not reproduced here, even under load). A failed save (保存失败)
+  // still fails here: the status bar keeps the old profile.
+  await expect(page.getByTestId('status-bar')).toContainText(
+    `${hall.toUpperCase()}-${desk.toUpperCase()} · ${clerk}`,
+  );
 }
 
 /** Picks a business type by typing into the picker (code, initials or name) and pressing Enter. */
@@ -214,5 +223,5 @@ export async function enrollDeskOffline(
   await openDesk(page, '/settings');
   await page.getByLabel('受理员').fill(opts.clerk ?? CLERK);
   await page.getByTestId('save-profile').click();
-  await expect(page.getByText('设置已保存')).toBeVisible();
+  await expect(page.getByTestId('status-bar')).toContainText(` · ${opts.clerk ?? CLERK}`);
 }
