@@ -93,13 +93,17 @@ interface CustomerDbRow {
   last_at: unknown;
   merged_into: string | null;
   is_key: boolean;
+  key_manager: CustomerRow['keyManager'];
 }
 
 const CUSTOMER_COLS = `c.ckey, c.name, c.names, c.phone, c.account_nos, c.app_count, c.last_at,
        c.merged_into,
        (SELECT array_agg(h.code ORDER BY h.code) FROM halls h WHERE h.id = ANY(c.hall_ids))
          AS hall_codes,
-       EXISTS (SELECT 1 FROM key_customers k WHERE k.ckey = c.ckey) AS is_key`;
+       EXISTS (SELECT 1 FROM key_customers k WHERE k.ckey = c.ckey) AS is_key,
+       (SELECT json_build_object('staffNo', s.staff_no, 'name', s.name, 'phone', s.phone)
+          FROM key_customers k JOIN staff s ON s.id = k.manager_staff_id
+         WHERE k.ckey = c.ckey) AS key_manager`;
 
 function rowOut(r: CustomerDbRow): CustomerRow {
   return {
@@ -113,6 +117,7 @@ function rowOut(r: CustomerDbRow): CustomerRow {
     lastAt: iso(r.last_at),
     mergedInto: r.merged_into,
     keyCustomer: r.is_key,
+    keyManager: r.key_manager ?? null,
   };
 }
 

@@ -1,13 +1,14 @@
 // The centre's customer record follows the centre's own edits, not only pushes (issue 14 §3), on
 // PGlite and PostgreSQL (TEST_DATABASE_URL): a contact change made at the centre shows on the
 // customer's row, a corrected ID number moves the application to the right customer (both rows
-// recounted), and registering a key customer or changing its account manager makes the row newer.
+// recounted), registering a key customer or changing its account manager makes the row newer, and
+// the application and customer lists carry the key customer's account manager (the badge).
 import { describe, expect, it } from 'vitest';
 import type { Application } from '../../shared/domain/model';
 import { paths } from '../../shared/protocol';
 import type { CustomerPage } from '../../shared/protocol/customers';
 import { customerPaths } from '../../shared/protocol/customers';
-import type { WorkbenchDetail } from '../../shared/protocol/workbench';
+import type { WorkbenchDetail, WorkbenchPage } from '../../shared/protocol/workbench';
 import { workbenchPaths } from '../../shared/protocol/workbench';
 import { staffPaths } from '../../shared/staff/directory';
 import { residentId } from '../e2e/support/ids';
@@ -132,6 +133,32 @@ for (const { variant, skipReason } of forEachDb()) {
       expect(del.status, JSON.stringify(del.body)).toBe(200);
       expect((await updatedAt(key)) > registered).toBe(true);
       expect(await row(ID)).toMatchObject({ keyCustomer: false });
+    });
+
+    it("serves a key customer's account manager with the lists' pages", async () => {
+      const key = `I:${ID}`;
+      const put = await api('PUT', customerPaths.keyCustomer(key), {
+        reasons: ['capacity'],
+        managerStaffNo: 'AMCE',
+      });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      const badge = { staffNo: 'AMCE', name: '钱经理', phone: '13900002222' };
+      // The workbench's application list: the customer's rows carry the badge, the others null.
+      const list = await api<WorkbenchPage>('GET', `${workbenchPaths.applications}?pageSize=50`);
+      expect(list.status, JSON.stringify(list.body)).toBe(200);
+      const byId = Object.fromEntries(list.body.rows.map((r) => [r.id, r.keyManager]));
+      expect(byId).toEqual({ [newer.id]: badge, [older.id]: null });
+      // Also on a search (another query shape).
+      const found = await api<WorkbenchPage>('GET', `${workbenchPaths.applications}?q=${ID}`);
+      expect(found.body.rows.map((r) => r.keyManager)).toEqual([badge]);
+      // The customers list too.
+      expect((await row(ID))?.keyManager).toEqual(badge);
+      expect((await row(ID2))?.keyManager).toBeNull();
+      // A customer merged into the key customer: their applications show the survivor's manager.
+      const merge = await api('POST', customerPaths.merge(`I:${ID2}`), { into: key });
+      expect(merge.status, JSON.stringify(merge.body)).toBe(200);
+      const after = await api<WorkbenchPage>('GET', `${workbenchPaths.applications}?pageSize=50`);
+      expect(after.body.rows.map((r) => r.keyManager)).toEqual([badge, badge]);
     });
   });
 }
