@@ -2,7 +2,9 @@
 // on PGlite, or on PostgreSQL when TEST_DATABASE_URL is set) serving the built renderer at
 // /workbench/: the admin token typed once, an application found by its serial, moved forward,
 // a forbidden state never offered, then returned with a reason; the desk's pull carries the move;
-// found by pinyin initials; the virtualised list fetching keyset pages as it scrolls.
+// found by pinyin initials; the virtualised list fetching keyset pages as it scrolls; an
+// application's documents card loading the scans only when asked, the scan's bytes only when
+// opened, and that view in the access log (who, which) shown under it and kept by the centre.
 // Build first: `npm run build:renderer` (the centre serves dist/renderer, or RENDERER_OUT).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +21,11 @@ let dataDir: string;
 let child: ChildProcess | null = null;
 let url = '';
 let dropDatabase: (() => void) | null = null;
-let seeded: { apps: Array<{ id: string; appNo: string }>; deviceToken: string };
+let seeded: {
+  apps: Array<{ id: string; appNo: string }>;
+  deviceToken: string;
+  scan: { id: string; fileName: string } | null;
+};
 
 test.beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-workbench-e2e-'));
@@ -85,7 +91,13 @@ test.beforeAll(async () => {
     process.execPath,
     ['--import', 'tsx', path.join(SUPPORT, 'workbenchSeed.ts')],
     {
-      env: { ...process.env, SEED_URL: url, SEED_TOKEN: ADMIN_TOKEN, SEED_COUNT: '260' },
+      env: {
+        ...process.env,
+        SEED_URL: url,
+        SEED_TOKEN: ADMIN_TOKEN,
+        SEED_COUNT: '260',
+        SEED_SCAN: '1',
+      },
       encoding: 'utf8',
     },
   );
@@ -240,4 +252,79 @@ test('staff sign-in; find by pinyin initials; the list fetches the next pages as
   await page.getByLabel('地址（任意部分）').fill('街');
   await page.getByRole('button', { name: '查询' }).click();
   await expect(page.getByText('地址至少输入两个字')).toBeVisible();
+});
+
+test('documents card: scans listed on demand, a scan opened, the view logged with who and which', async ({
+  page,
+}) => {
+  const target = seeded.apps[0]!;
+  const scan = seeded.scan!;
+  const created = await fetch(`${url}/api/v1/admin/staff`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      staffNo: 'BO88',
+      name: '后台乙',
+      hallCode: 'WBE2E',
+      roles: ['back_office'],
+    }),
+  });
+  expect(created.status).toBe(201);
+  const temp = ((await created.json()) as { temporaryPassword: string }).temporaryPassword;
+  // Every documents request the page makes: the list, and the bytes of one scan.
+  const docRequests: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.includes('/documents')) docRequests.push(u.pathname);
+  });
+  await page.goto(`${url}/workbench`);
+  await page.getByLabel('工号', { exact: true }).fill('BO88');
+  await page.getByLabel('密码', { exact: true }).fill(temp);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('新密码', { exact: true }).fill('Workbench-2026y');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
+
+  const box = page.getByRole('searchbox', { name: '搜索' });
+  await box.fill(target.appNo);
+  await box.press('Enter');
+  await page.getByRole('link', { name: target.appNo }).click();
+  await expect(page.getByTestId('wb-app-title')).toContainText(target.appNo);
+
+  // The page shows without the documents: nothing asked for until the clerk asks.
+  const card = page.getByTestId('wb-documents');
+  await expect(card.getByRole('button', { name: '载入扫描件' })).toBeVisible();
+  await page.waitForTimeout(500);
+  expect(docRequests).toEqual([]);
+
+  await card.getByRole('button', { name: '载入扫描件' }).click();
+  const row = card.locator('.ant-table-row', { hasText: scan.fileName });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('id_card');
+  // Listed, not yet opened: no bytes fetched, nothing in the access log.
+  expect(docRequests).toEqual([`/api/v1/admin/workbench/applications/${target.id}/documents`]);
+  const log = card.locator('.ant-table', { hasText: '查看记录' });
+  await expect(log.locator('.ant-table-row')).toHaveCount(0);
+
+  await row.getByRole('button', { name: '查看' }).click();
+  // The scan itself, decoded by the browser (a 2×1 PNG).
+  const img = card.getByRole('img', { name: scan.fileName });
+  await expect(img).toBeVisible();
+  await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(2);
+  expect(docRequests).toContain(
+    `/api/v1/admin/workbench/applications/${target.id}/documents/${scan.id}`,
+  );
+  // The view is logged: who (name and staff number) and which file, shown under the card…
+  await expect(log.locator('.ant-table-row')).toHaveCount(1);
+  await expect(log.locator('.ant-table-row').first()).toContainText('后台乙 (BO88)');
+  await expect(log.locator('.ant-table-row').first()).toContainText(scan.fileName);
+  // …and kept by the centre (its access-log API, read with the administrator's token).
+  const views = (await (
+    await fetch(`${url}/api/v1/admin/workbench/document-views?application=${target.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+  ).json()) as { views: Array<{ viewer: string; viewerName: string; attachmentId: string }> };
+  expect(views.views.map((v) => [v.viewer, v.viewerName, v.attachmentId])).toEqual([
+    ['BO88', '后台乙', scan.id],
+  ]);
 });

@@ -1,11 +1,14 @@
 // Child-process entry for the workbench e2e test (Playwright's loader cannot import the domain's
 // JSON catalogue): on the centre at SEED_URL with SEED_TOKEN, creates hall SEED_HALL, enrolls a
-// desk and pushes SEED_COUNT valid applications through the device API; prints
-// {"apps":[{id,appNo}],"deviceToken":...} on one line.
+// desk and pushes SEED_COUNT valid applications through the device API; with SEED_SCAN=1 the
+// first one gets a scan (a real PNG, metadata pushed and bytes uploaded as a desk does); prints
+// {"apps":[{id,appNo}],"deviceToken":...,"scan":{id,fileName}|null} on one line.
+import crypto from 'node:crypto';
 import { paths } from '../../shared/protocol';
 import { call, type TestCentral } from './server';
 import { appFor, change, device, push } from './serverClient';
 import { enrollDevice, createHall } from './server';
+import { makeAttachmentMeta } from '../unit/domain/factories';
 
 const url = process.env.SEED_URL!;
 const token = process.env.SEED_TOKEN!;
@@ -36,9 +39,36 @@ for (let i = 0; i < apps.length; i += 50) {
   if (r.status !== 200 || !r.body.results.every((x) => x.status === 'applied'))
     throw new Error(`seed push failed: ${r.status} ${JSON.stringify(r.body)}`);
 }
+let scan: { id: string; fileName: string } | null = null;
+if (process.env.SEED_SCAN === '1' && apps[0]) {
+  // A 2×1 PNG: small, but an image the browser really decodes.
+  const bytes = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGM4IQcEJwAHIwIJ5FiIOQAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  const sha = crypto.createHash('sha256').update(bytes).digest('hex');
+  const meta = makeAttachmentMeta({
+    applicationId: apps[0].id,
+    sha256: sha,
+    size: bytes.length,
+    mimeType: 'image/png',
+    fileName: '身份证正面.png',
+    documentCode: 'id_card',
+  });
+  const r = await push(c, dev, [change(dev, 'attachment', meta)]);
+  if (r.status !== 200 || !r.body.results.every((x) => x.status === 'applied'))
+    throw new Error(`seed scan push failed: ${r.status} ${JSON.stringify(r.body)}`);
+  const up = await call(url, 'PUT', `${paths.attachment(sha)}?offset=0&size=${bytes.length}`, {
+    token: dev.token,
+    rawBody: new Uint8Array(bytes),
+    headers: { 'content-type': 'application/octet-stream' },
+  });
+  if (up.status !== 200) throw new Error(`seed scan upload failed: ${up.status}`);
+  scan = { id: meta.id, fileName: meta.fileName };
+}
 // Make sure the device can read them back (sanity: the seed really went through the API).
 const check = await call(url, 'GET', `${paths.pull}?limit=10`, { token: dev.token });
 if (check.status !== 200) throw new Error(`seed pull failed: ${check.status}`);
 process.stdout.write(
-  `${JSON.stringify({ apps: apps.map((a) => ({ id: a.id, appNo: a.appNo })), deviceToken: dev.token })}\n`,
+  `${JSON.stringify({ apps: apps.map((a) => ({ id: a.id, appNo: a.appNo })), deviceToken: dev.token, scan })}\n`,
 );
