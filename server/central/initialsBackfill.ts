@@ -105,8 +105,9 @@ export interface InitialsBackfill {
 }
 
 /**
- * The background backfill of an endpoint process: a batch, then a pause (requests go first),
- * until done; another process holding the lock or a failure is retried after `retryMs`.
+ * The background backfill of an endpoint process: a batch, then a pause of at least twice the
+ * batch's time (requests go first), until done; another process holding the lock or a failure
+ * is retried after `retryMs`.
  */
 export function startInitialsBackfill(
   db: Db,
@@ -128,8 +129,11 @@ export function startInitialsBackfill(
     while (!stopped) {
       let wait = pauseMs;
       try {
+        const t0 = performance.now();
         const r = await backfillBatch(db, batch);
         if (r.state === 'done') return;
+        // At most a third of the database's time: on PGlite a batch holds the one connection.
+        wait = Math.max(pauseMs, 2 * (performance.now() - t0));
         if (r.state === 'busy') wait = retryMs;
       } catch (err) {
         if (stopped) return;
