@@ -4,7 +4,8 @@
 // a forbidden state never offered, then returned with a reason; the desk's pull carries the move;
 // found by pinyin initials; the virtualised list fetching keyset pages as it scrolls; an
 // application's documents card loading the scans only when asked, the scan's bytes only when
-// opened, and that view in the access log (who, which) shown under it and kept by the centre.
+// opened, and that view in the access log (who, which) shown under it and kept by the centre; a
+// key customer's account manager as a badge on the list, served with the page.
 // Build first: `npm run build:renderer` (the centre serves dist/renderer, or RENDERER_OUT).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +26,7 @@ let seeded: {
   apps: Array<{ id: string; appNo: string }>;
   deviceToken: string;
   scan: { id: string; fileName: string } | null;
+  ownId: string;
 };
 
 test.beforeAll(async () => {
@@ -327,4 +329,58 @@ test('documents card: scans listed on demand, a scan opened, the view logged wit
   expect(views.views.map((v) => [v.viewer, v.viewerName, v.attachmentId])).toEqual([
     ['BO88', '后台乙', scan.id],
   ]);
+});
+
+test("a key customer's account manager shows on the list as a badge, with no request per row", async ({
+  page,
+}) => {
+  const admin = (method: string, p: string, body?: unknown) =>
+    fetch(`${url}${p}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const staff = await admin('POST', '/api/v1/admin/staff', {
+    staffNo: 'AM55',
+    name: '周经理',
+    hallCode: 'WBE2E',
+    roles: ['account_manager'],
+    phone: '13900005555',
+  });
+  expect(staff.status).toBe(201);
+  const reg = await admin(
+    'PUT',
+    `/api/v1/admin/workbench/key-customers/${encodeURIComponent(`I:${seeded.ownId}`)}`,
+    { reasons: ['capacity'], managerStaffNo: 'AM55' },
+  );
+  expect(reg.status).toBe(200);
+
+  const requests: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) requests.push(u.pathname);
+  });
+  await page.goto(`${url}/workbench`);
+  await page.getByText('令牌登录').click();
+  await page.getByLabel('管理员令牌').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
+  // The key customer's application carries the badge; another customer's does not.
+  const row = page.locator('[data-testid="wb-list"] .ant-table-row', {
+    has: page.getByRole('link', { name: seeded.apps[1]!.appNo }),
+  });
+  const box = page.getByRole('searchbox', { name: '搜索' });
+  await box.fill('oynn');
+  await box.press('Enter');
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 1 件');
+  await expect(row.getByTestId('wb-key-manager')).toHaveText('客户经理 周经理');
+  await box.fill(seeded.apps[2]!.appNo);
+  await box.press('Enter');
+  await expect(page.getByRole('link', { name: seeded.apps[2]!.appNo })).toBeVisible();
+  await expect(page.getByTestId('wb-key-manager')).toHaveCount(0);
+  // Nothing but the list pages was asked for the badge: no customer or register look-ups.
+  expect(requests.filter((p) => /customers|key-customers|account-managers/.test(p))).toEqual([]);
 });

@@ -2,13 +2,14 @@
 // JSON catalogue): on the centre at SEED_URL with SEED_TOKEN, creates hall SEED_HALL, enrolls a
 // desk and pushes SEED_COUNT valid applications through the device API; with SEED_SCAN=1 the
 // first one gets a scan (a real PNG, metadata pushed and bytes uploaded as a desk does); prints
-// {"apps":[{id,appNo}],"deviceToken":...,"scan":{id,fileName}|null} on one line.
+// {"apps":[{id,appNo}],"deviceToken":...,"scan":{id,fileName}|null,"ownId":...} on one line.
 import crypto from 'node:crypto';
 import { paths } from '../../shared/protocol';
 import { call, type TestCentral } from './server';
 import { appFor, change, device, push } from './serverClient';
 import { enrollDevice, createHall } from './server';
 import { makeAttachmentMeta } from '../unit/domain/factories';
+import { residentId } from '../e2e/support/ids';
 
 const url = process.env.SEED_URL!;
 const token = process.env.SEED_TOKEN!;
@@ -18,8 +19,10 @@ const count = Number(process.env.SEED_COUNT ?? 3);
 const c = { url, adminToken: token } as TestCentral;
 await createHall(c, hall, `${hall} 营业厅`);
 const dev = device(await enrollDevice(c, hall));
-// The second one has a name of its own, found by its pinyin initials (OYNN); accepted a minute
-// apart so that the list's order (newest first) is the reverse of this one.
+// The second one has a name of its own, found by its pinyin initials (OYNN), and an ID number of
+// its own (a customer apart from the others, SEED_OWN_ID); accepted a minute apart so that the
+// list's order (newest first) is the reverse of this one.
+const OWN_ID = residentId('110101', '19900101', '021');
 const base = Date.parse('2026-12-01T09:00:00+08:00');
 const apps = Array.from({ length: count }, (_, i) =>
   appFor(dev, {
@@ -27,6 +30,7 @@ const apps = Array.from({ length: count }, (_, i) =>
     customer: {
       name: i === 1 ? '欧阳娜娜' : `种子客户${i}`,
       phone: `1390000${String(i).padStart(4, '0')}`,
+      ...(i === 1 ? { idNumber: OWN_ID } : {}),
     },
   }),
 );
@@ -70,5 +74,5 @@ if (process.env.SEED_SCAN === '1' && apps[0]) {
 const check = await call(url, 'GET', `${paths.pull}?limit=10`, { token: dev.token });
 if (check.status !== 200) throw new Error(`seed pull failed: ${check.status}`);
 process.stdout.write(
-  `${JSON.stringify({ apps: apps.map((a) => ({ id: a.id, appNo: a.appNo })), deviceToken: dev.token, scan })}\n`,
+  `${JSON.stringify({ apps: apps.map((a) => ({ id: a.id, appNo: a.appNo })), deviceToken: dev.token, scan, ownId: OWN_ID })}\n`,
 );
