@@ -92,7 +92,10 @@ for (const { variant, skipReason } of forEachDb()) {
 
     it('a contact change at the centre shows on the customer row', async () => {
       expect(await row(ID)).toMatchObject({ phone: '13800000001', accountNos: ['5500000001'] });
+      // A status move at the centre recounts the row too (same path as every centre write).
+      const pushed = await updatedAt(`I:${ID}`);
       await takeUp(newer);
+      expect((await updatedAt(`I:${ID}`)) > pushed).toBe(true);
       await edit(newer, { phone: '13911112222', accountNo: '5500000009' });
       expect(await row(ID)).toMatchObject({
         phone: '13911112222',
