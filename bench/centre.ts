@@ -17,6 +17,7 @@ import pg from 'pg';
 import { openDb, type Queryable } from '../server/db/db';
 import { runMigrations } from '../server/db/migrations';
 import { nameInitials } from '../server/central/nameInitials';
+import { BACKFILL_KEY } from '../server/central/initialsBackfill';
 import { addDays, shanghaiDate } from '../shared/domain/calendar';
 import { makeVerifier } from '../shared/staff/password';
 import { workbenchPaths } from '../shared/protocol/workbench';
@@ -129,6 +130,14 @@ async function seed(q: Pick<Queryable, 'query'>, today: string): Promise<void> {
     log(`index ${d.name} rebuilt (${Math.round((Date.now() - t) / 1000)} s)`);
   }
   await q.query('ANALYZE applications');
+  // The seed wrote every row's initials (as push does): the endpoint's background backfill of
+  // older rows (server/central/initialsBackfill.ts) has nothing to do and must not scan 2M rows
+  // while the searches are timed.
+  await q.query(
+    `INSERT INTO settings (key, value) VALUES ($1, 'done')
+     ON CONFLICT (key) DO UPDATE SET value = 'done'`,
+    [BACKFILL_KEY],
+  );
   void today;
 }
 

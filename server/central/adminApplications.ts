@@ -15,6 +15,7 @@ import {
 import { WorkbenchMoveRequest } from '../../shared/protocol/workbench';
 import type { Db, Queryable } from '../db/db';
 import { iso } from '../db/db';
+import { refreshCustomerKeys } from './customers';
 import { fail } from './errors';
 import { hallTimeZone, hallToday } from './hallZone';
 import { nameInitials } from './nameInitials';
@@ -221,11 +222,12 @@ async function changeApplication(
   const found = await findApplication(db, idOrNo);
   return db.transaction(async (tx) => {
     await tx.query('SELECT feed_seq FROM halls WHERE id = $1 FOR UPDATE', [found.hallId]);
-    const { rows } = await tx.query<{ record: Application }>(
-      'SELECT record FROM applications WHERE id = $1 FOR UPDATE',
+    const { rows } = await tx.query<{ record: Application; customer_key: string | null }>(
+      'SELECT record, customer_key FROM applications WHERE id = $1 FOR UPDATE',
       [found.id],
     );
     const current = rows[0]!.record;
+    const oldKey = rows[0]!.customer_key;
     const next = await change(current, tx);
     const record: Application = { ...next, serverVersion: current.serverVersion + 1 };
     await tx.query(
@@ -241,6 +243,16 @@ async function changeApplication(
         record.serverVersion,
         nameInitials(record.customer.name),
       ],
+    );
+    // The customer record follows the centre's edit as it follows a push: the new key's row and,
+    // when the edit moved the application to another customer (a corrected ID), the old one's.
+    const after = await tx.query<{ customer_key: string | null }>(
+      'SELECT customer_key FROM applications WHERE id = $1',
+      [found.id],
+    );
+    await refreshCustomerKeys(
+      tx,
+      [oldKey, after.rows[0]?.customer_key ?? null].filter((k): k is string => !!k),
     );
     await writeFeed(tx, found.hallId, [{ entity: 'application', id: found.id }]);
     return record;

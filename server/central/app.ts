@@ -40,6 +40,7 @@ import { DEFAULT_SESSION_POLICY } from './sessions';
 import { registerUpdates } from './updates';
 import { registerComplaintRoutes } from './complaintsRoutes';
 import { startFeedbackWatch, type FeedbackWatch } from './complaintsWatch';
+import { startInitialsBackfill, type InitialsBackfill } from './initialsBackfill';
 import { registerWorkbench } from './workbench';
 import { registerCustomerRoutes } from './customerRoutes';
 import { registerWorkbenchStatic } from './workbenchStatic';
@@ -99,6 +100,8 @@ export interface CentralServer {
   sweepUploads(): Promise<number>;
   /** The complaints watch (assignment, escalation): kick() runs a pass now. */
   feedbackWatch: FeedbackWatch;
+  /** The background fill of pinyin initials of rows older than that column (initialsBackfill.ts). */
+  initialsBackfill: InitialsBackfill;
   close(): Promise<void>;
 }
 
@@ -376,10 +379,13 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   const sweepTimer = setInterval(() => void sweepUploads().catch(() => undefined), 3600_000);
   sweepTimer.unref();
   await sweepUploads().catch(() => undefined);
+  // Applications stored before the initials column: filled in bounded batches in the background.
+  const initialsBackfill = startInitialsBackfill(db);
 
   let closed = false;
   return {
     feedbackWatch,
+    initialsBackfill,
     app,
     db,
     admission,
@@ -391,6 +397,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       closed = true;
       clearInterval(sweepTimer);
       await feedbackWatch.stop();
+      await initialsBackfill.stop();
       await app.close();
       await db.close();
     },

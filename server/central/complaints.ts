@@ -23,6 +23,7 @@ import { parse } from './admin';
 import { fail } from './errors';
 import { writeFeed } from './pushWrite';
 import { hallTimeZone, hallToday } from './hallZone';
+import { repeatOfSql } from './repeatComplaints';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OPEN = `f.fb_status IN ('open', 'contacted')`;
@@ -34,18 +35,6 @@ export interface Editor {
   /** null: every hall. */
   hallScope: number | null;
 }
-
-/** The earlier complaint of the same customer (phone or account no.) within the window. */
-const repeatOfSql = (days: string) => `
-  CASE WHEN f.kind = 'complaint' THEN (
-    SELECT p.feedback_no FROM feedback p
-     WHERE p.id <> f.id AND p.kind = 'complaint'
-       AND (p.phone = f.phone OR (f.account_no IS NOT NULL AND p.account_no = f.account_no))
-       AND p.accepted_text < f.accepted_text
-       AND (p.record->>'acceptedAt')::timestamptz >=
-           (f.record->>'acceptedAt')::timestamptz - make_interval(days => ${days})
-     ORDER BY p.accepted_text DESC LIMIT 1)
-  END`;
 
 /** The WHERE clause and parameters of a list; each filter is served by an index (migration). */
 export function complaintWhere(
@@ -82,13 +71,13 @@ export function complaintListSql(
   today: string,
   soonUntil: string,
   hallScope: number | null,
-  cfg: Pick<ComplaintsConfig, 'repeatWindowDays'> = complaintsConfig,
+  cfg: Pick<ComplaintsConfig, 'repeatWindowDays' | 'repeatMatch'> = complaintsConfig,
 ) {
   const { where, params } = complaintWhere(q, today, soonUntil, hallScope);
   const order = q.due ? 'f.reply_due, f.id' : 'f.accepted_text DESC, f.id DESC';
   const n = params.length;
   return {
-    sql: `SELECT f.id, f.record, h.code AS hall_code, ${repeatOfSql(`$${n + 3}`)} AS repeat_of
+    sql: `SELECT f.id, f.record, h.code AS hall_code, ${repeatOfSql(`$${n + 3}`, cfg)} AS repeat_of
             FROM feedback f JOIN halls h ON h.id = f.hall_id
             ${where}
            ORDER BY ${order}
@@ -160,7 +149,7 @@ export async function complaintDetail(
 ): Promise<ComplaintDetail> {
   const found = await findFeedback(db, idOrNo, hallScope);
   const { rows } = await db.query<{ record: Feedback; repeat_of: string | null }>(
-    `SELECT f.record, ${repeatOfSql('$2')} AS repeat_of FROM feedback f WHERE f.id = $1`,
+    `SELECT f.record, ${repeatOfSql('$2', complaintsConfig)} AS repeat_of FROM feedback f WHERE f.id = $1`,
     [found.id, complaintsConfig.repeatWindowDays],
   );
   const record = rows[0]!.record;

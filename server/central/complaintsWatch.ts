@@ -23,6 +23,7 @@ import { parse } from './admin';
 import { changeFeedback, eligibleHandler } from './complaints';
 import { ApiFailure } from './errors';
 import { hallTimeZone, hallToday } from './hallZone';
+import { repeatOfSql } from './repeatComplaints';
 
 /** The handler the rules choose for a record, or null (no rule yields an eligible person). */
 export async function chooseHandler(
@@ -94,15 +95,8 @@ export async function autoAssign(
 }
 
 async function repeatOf(db: Queryable, id: string, cfg: ComplaintsConfig): Promise<string | null> {
-  const { rows } = await db.query<{ feedback_no: string }>(
-    `SELECT p.feedback_no FROM feedback f JOIN feedback p
-        ON p.id <> f.id AND p.kind = 'complaint'
-       AND (p.phone = f.phone OR (f.account_no IS NOT NULL AND p.account_no = f.account_no))
-       AND p.accepted_text < f.accepted_text
-       AND (p.record->>'acceptedAt')::timestamptz >=
-           (f.record->>'acceptedAt')::timestamptz - make_interval(days => $2)
-     WHERE f.id = $1 AND f.kind = 'complaint'
-     ORDER BY p.accepted_text DESC LIMIT 1`,
+  const { rows } = await db.query<{ feedback_no: string | null }>(
+    `SELECT ${repeatOfSql('$2', cfg)} AS feedback_no FROM feedback f WHERE f.id = $1`,
     [id, cfg.repeatWindowDays],
   );
   return rows[0]?.feedback_no ?? null;

@@ -18,9 +18,8 @@ import { keyCustomerInfo } from './keyCustomers';
 
 /**
  * Recomputes the customers of the given applications from every application filed under their
- * keys. Runs in the push's transaction after the records are written. Each key is locked first
- * (sorted: no deadlock between two pushes) so that two halls pushing the same customer at once
- * cannot both aggregate without the other's row: the second waits, then sees the first's commit.
+ * keys. Runs in the push's transaction after the records are written (and in the centre's own
+ * edits: refreshCustomerKeys).
  */
 export async function refreshCustomers(tx: Queryable, applicationIds: string[]): Promise<void> {
   if (applicationIds.length === 0) return;
@@ -29,7 +28,21 @@ export async function refreshCustomers(tx: Queryable, applicationIds: string[]):
       WHERE id = ANY($1::uuid[]) AND customer_key IS NOT NULL ORDER BY 1`,
     [applicationIds],
   );
-  const keys = rows.map((r) => r.ckey);
+  await refreshCustomerKeys(
+    tx,
+    rows.map((r) => r.ckey),
+  );
+}
+
+/**
+ * Recomputes the customers rows of these keys. Each key is locked first (sorted: no deadlock
+ * between two writers) so that two halls pushing the same customer at once cannot both
+ * aggregate without the other's row: the second waits, then sees the first's commit. A key no
+ * application is filed under any more (the centre corrected an ID number) keeps its row (the
+ * register and merges refer to it) with no applications and no halls.
+ */
+export async function refreshCustomerKeys(tx: Queryable, keyList: string[]): Promise<void> {
+  const keys = [...new Set(keyList)].sort();
   if (keys.length === 0) return;
   await tx.query(
     `SELECT pg_advisory_xact_lock(860100, hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k`,
@@ -56,6 +69,17 @@ export async function refreshCustomers(tx: Queryable, applicationIds: string[]):
             last_at = excluded.last_at, updated_at = now()`,
     [keys],
   );
+  await tx.query(
+    `UPDATE customers c SET app_count = 0, hall_ids = '{}', account_nos = '{}', updated_at = now()
+      WHERE c.ckey = ANY($1::text[]) AND c.app_count <> 0
+        AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.customer_key = c.ckey)`,
+    [keys],
+  );
+}
+
+/** A change of the register (or another centre-side fact shown on the row): the row is newer. */
+export async function touchCustomer(tx: Queryable, key: string): Promise<void> {
+  await tx.query('UPDATE customers SET updated_at = now() WHERE ckey = $1', [key]);
 }
 
 interface CustomerDbRow {
@@ -69,13 +93,17 @@ interface CustomerDbRow {
   last_at: unknown;
   merged_into: string | null;
   is_key: boolean;
+  key_manager: CustomerRow['keyManager'];
 }
 
 const CUSTOMER_COLS = `c.ckey, c.name, c.names, c.phone, c.account_nos, c.app_count, c.last_at,
        c.merged_into,
        (SELECT array_agg(h.code ORDER BY h.code) FROM halls h WHERE h.id = ANY(c.hall_ids))
          AS hall_codes,
-       EXISTS (SELECT 1 FROM key_customers k WHERE k.ckey = c.ckey) AS is_key`;
+       EXISTS (SELECT 1 FROM key_customers k WHERE k.ckey = c.ckey) AS is_key,
+       (SELECT json_build_object('staffNo', s.staff_no, 'name', s.name, 'phone', s.phone)
+          FROM key_customers k JOIN staff s ON s.id = k.manager_staff_id
+         WHERE k.ckey = c.ckey) AS key_manager`;
 
 function rowOut(r: CustomerDbRow): CustomerRow {
   return {
@@ -89,6 +117,7 @@ function rowOut(r: CustomerDbRow): CustomerRow {
     lastAt: iso(r.last_at),
     mergedInto: r.merged_into,
     keyCustomer: r.is_key,
+    keyManager: r.key_manager ?? null,
   };
 }
 

@@ -28,6 +28,7 @@ import {
 import type { Db, Queryable } from '../db/db';
 import { iso, isoOrNull } from '../db/db';
 import { parse } from './admin';
+import { touchCustomer } from './customers';
 import { fail } from './errors';
 import { findStaff, type StaffRow } from './staff';
 
@@ -194,6 +195,7 @@ export async function putKeyCustomer(
               note = excluded.note, updated_by = excluded.updated_by, updated_at = now()`,
       [key, req.reasons, s.id, req.since ?? shanghaiDate(), req.note ?? null, actor],
     );
+    await touchCustomer(tx, key);
     await publishRegister(tx);
   });
   return (await keyCustomerInfo(db, key))!;
@@ -203,6 +205,7 @@ export async function removeKeyCustomer(db: Db, key: string): Promise<{ removed:
   await db.transaction(async (tx) => {
     const r = await tx.query('DELETE FROM key_customers WHERE ckey = $1 RETURNING ckey', [key]);
     if (r.rows.length === 0) fail('E_NOT_FOUND', `${key} 不在重点客户名册中 (not registered)`);
+    await touchCustomer(tx, key);
     await publishRegister(tx);
   });
   return { removed: key };

@@ -203,15 +203,28 @@ export function searchSql(
         : `(a.accepted_at, a.id) < (${p(c.t)}::timestamptz, ${p(c.i)}::uuid)`,
     );
   }
-  const order = due ? 'a.deadline, a.accepted_at, a.id' : 'a.accepted_at DESC, a.id DESC';
+  const order = (t: string) =>
+    due ? `${t}.deadline, ${t}.accepted_at, ${t}.id` : `${t}.accepted_at DESC, ${t}.id DESC`;
+  // The page first (the index walk and LIMIT), then each of its rows' account manager when the
+  // customer (or the one it was merged into) is a key customer: primary-key look-ups, in the
+  // same statement, so the list's badge costs no request per row.
   return {
-    sql: `SELECT a.id, a.app_no, h.code AS hall_code, a.business_code, a.customer_name, a.status,
-                 to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.accepted_at,
-                 a.accepted_at::text AS at_key
-            FROM applications a JOIN halls h ON h.id = a.hall_id
-            ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
-           ORDER BY ${order}
-           LIMIT ${p(q.pageSize + 1)}`,
+    sql: `SELECT pg.*, km.staff_no AS km_no, km.name AS km_name, km.phone AS km_phone
+            FROM (SELECT a.id, a.app_no, h.code AS hall_code, a.business_code, a.customer_name,
+                         a.status, to_char(a.deadline, 'YYYY-MM-DD') AS deadline, a.accepted_at,
+                         a.accepted_at::text AS at_key, a.customer_key
+                    FROM applications a JOIN halls h ON h.id = a.hall_id
+                    ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
+                   ORDER BY ${order('a')}
+                   LIMIT ${p(q.pageSize + 1)}) pg
+            LEFT JOIN LATERAL (
+              SELECT s.staff_no, s.name, s.phone
+                FROM key_customers k JOIN staff s ON s.id = k.manager_staff_id
+               WHERE k.ckey IN (pg.customer_key,
+                                (SELECT c.merged_into FROM customers c
+                                  WHERE c.ckey = pg.customer_key))
+               LIMIT 1) km ON true
+           ORDER BY ${order('pg')}`,
     params,
     countSql,
     countParams,
@@ -239,6 +252,9 @@ export async function searchApplications(
       deadline: string;
       accepted_at: unknown;
       at_key: string;
+      km_no: string | null;
+      km_name: string | null;
+      km_phone: string | null;
     }>(s.sql, s.params),
     q.cursor ? null : db.query<{ n: number }>(s.countSql, s.countParams),
   ]);
@@ -255,6 +271,8 @@ export async function searchApplications(
     deadline: r.deadline,
     acceptedAt: iso(r.accepted_at),
     overdue: isOpenStatus(r.status) && r.deadline < today,
+    keyManager:
+      r.km_no && r.km_name ? { staffNo: r.km_no, name: r.km_name, phone: r.km_phone } : null,
   }));
   const last = got.at(-1);
   const n = count?.rows[0]?.n ?? null;

@@ -626,6 +626,18 @@ CREATE INDEX document_views_at ON document_views (viewed_at DESC);
 CREATE INDEX queue_events_hall_day ON queue_events (hall_id, (payload->>'day'));
 `,
   },
+  {
+    // Repeat complaints by ID number and by address (server/central/repeatComplaints.ts) go
+    // through the application a record is linked to: its number as a column with an index, so
+    // that the earlier records linked to a customer's applications are an index look-up.
+    id: '20261207c_workbench4_1_feedback_application_no',
+    sql: `
+ALTER TABLE feedback
+  ADD COLUMN application_no text GENERATED ALWAYS AS (record->>'applicationNo') STORED;
+CREATE INDEX feedback_c_application ON feedback (application_no, accepted_text)
+  WHERE application_no IS NOT NULL;
+`,
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serialises migration runs across processes. */

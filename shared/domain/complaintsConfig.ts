@@ -20,10 +20,19 @@ export const AssignmentRule = z
   .refine((r) => !!r.staffNo || !!r.role, 'a rule names a staffNo or a role');
 export type AssignmentRule = z.infer<typeof AssignmentRule>;
 
+/** What makes an earlier complaint the same customer's (server/central/repeatComplaints.ts). */
+export const RepeatMatch = z.enum(['phone', 'accountNo', 'idNumber', 'address']);
+export type RepeatMatch = z.infer<typeof RepeatMatch>;
+
 export const ComplaintsConfig = z.object({
   version: z.number().int().nonnegative(),
   /** A complaint from the same phone / ID / account within this many days is a repeat. */
   repeatWindowDays: z.number().int().min(1).max(365),
+  /**
+   * How a repeat is recognised, any one sufficing: the same phone, 户号, ID number / credit code
+   * (of the linked application or the 户号's customer), address (of the linked application).
+   */
+  repeatMatch: z.array(RepeatMatch).default(['phone', 'accountNo', 'idNumber', 'address']),
   /** Due within this many calendar days (today included) counts as "due soon". */
   dueSoonDays: z.number().int().min(0).max(30),
   /** How often each endpoint process looks for missed deadlines. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Application, Feedback } from '../domain/model';
 import { KeyReason } from '../domain/customers';
 import { API_PREFIX } from './paths';
+import type { KeyManagerBadge } from './workbench';
 import { text, trimmedText } from './safe';
 
 const WB = `${API_PREFIX}/admin/workbench`;
@@ -48,6 +49,8 @@ export interface CustomerRow {
   lastAt: string;
   mergedInto: string | null;
   keyCustomer: boolean;
+  /** The account manager when a key customer (the list's badge, served with the page). */
+  keyManager: KeyManagerBadge | null;
 }
 export interface CustomerPage {
   rows: CustomerRow[];

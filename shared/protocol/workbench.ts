@@ -61,6 +61,18 @@ export interface WorkbenchRow {
   deadline: string;
   acceptedAt: string;
   overdue: boolean;
+  /**
+   * The account manager of the application's customer when that customer (or the one it was
+   * merged into) is in the key-customer register: the list's badge, served with the page.
+   */
+  keyManager: KeyManagerBadge | null;
+}
+
+/** A key customer's account manager as the lists show it. */
+export interface KeyManagerBadge {
+  staffNo: string;
+  name: string;
+  phone: string | null;
 }
 
 export interface WorkbenchPage {

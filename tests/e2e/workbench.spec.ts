@@ -2,7 +2,10 @@
 // on PGlite, or on PostgreSQL when TEST_DATABASE_URL is set) serving the built renderer at
 // /workbench/: the admin token typed once, an application found by its serial, moved forward,
 // a forbidden state never offered, then returned with a reason; the desk's pull carries the move;
-// found by pinyin initials; the virtualised list fetching keyset pages as it scrolls.
+// found by pinyin initials; the virtualised list fetching keyset pages as it scrolls; an
+// application's documents card loading the scans only when asked, the scan's bytes only when
+// opened, and that view in the access log (who, which) shown under it and kept by the centre; a
+// key customer's account manager as a badge on the list, served with the page.
 // Build first: `npm run build:renderer` (the centre serves dist/renderer, or RENDERER_OUT).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,7 +22,12 @@ let dataDir: string;
 let child: ChildProcess | null = null;
 let url = '';
 let dropDatabase: (() => void) | null = null;
-let seeded: { apps: Array<{ id: string; appNo: string }>; deviceToken: string };
+let seeded: {
+  apps: Array<{ id: string; appNo: string }>;
+  deviceToken: string;
+  scan: { id: string; fileName: string } | null;
+  ownId: string;
+};
 
 test.beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'halldesk-workbench-e2e-'));
@@ -85,7 +93,13 @@ test.beforeAll(async () => {
     process.execPath,
     ['--import', 'tsx', path.join(SUPPORT, 'workbenchSeed.ts')],
     {
-      env: { ...process.env, SEED_URL: url, SEED_TOKEN: ADMIN_TOKEN, SEED_COUNT: '260' },
+      env: {
+        ...process.env,
+        SEED_URL: url,
+        SEED_TOKEN: ADMIN_TOKEN,
+        SEED_COUNT: '260',
+        SEED_SCAN: '1',
+      },
       encoding: 'utf8',
     },
   );
@@ -240,4 +254,133 @@ test('staff sign-in; find by pinyin initials; the list fetches the next pages as
   await page.getByLabel('地址（任意部分）').fill('街');
   await page.getByRole('button', { name: '查询' }).click();
   await expect(page.getByText('地址至少输入两个字')).toBeVisible();
+});
+
+test('documents card: scans listed on demand, a scan opened, the view logged with who and which', async ({
+  page,
+}) => {
+  const target = seeded.apps[0]!;
+  const scan = seeded.scan!;
+  const created = await fetch(`${url}/api/v1/admin/staff`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      staffNo: 'BO88',
+      name: '后台乙',
+      hallCode: 'WBE2E',
+      roles: ['back_office'],
+    }),
+  });
+  expect(created.status).toBe(201);
+  const temp = ((await created.json()) as { temporaryPassword: string }).temporaryPassword;
+  // Every documents request the page makes: the list, and the bytes of one scan.
+  const docRequests: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.includes('/documents')) docRequests.push(u.pathname);
+  });
+  await page.goto(`${url}/workbench`);
+  await page.getByLabel('工号', { exact: true }).fill('BO88');
+  await page.getByLabel('密码', { exact: true }).fill(temp);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('新密码', { exact: true }).fill('Workbench-2026y');
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
+
+  const box = page.getByRole('searchbox', { name: '搜索' });
+  await box.fill(target.appNo);
+  await box.press('Enter');
+  await page.getByRole('link', { name: target.appNo }).click();
+  await expect(page.getByTestId('wb-app-title')).toContainText(target.appNo);
+
+  // The page shows without the documents: nothing asked for until the clerk asks.
+  const card = page.getByTestId('wb-documents');
+  await expect(card.getByRole('button', { name: '载入扫描件' })).toBeVisible();
+  await page.waitForTimeout(500);
+  expect(docRequests).toEqual([]);
+
+  await card.getByRole('button', { name: '载入扫描件' }).click();
+  const row = card.locator('.ant-table-row', { hasText: scan.fileName });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('id_card');
+  // Listed, not yet opened: no bytes fetched, nothing in the access log.
+  expect(docRequests).toEqual([`/api/v1/admin/workbench/applications/${target.id}/documents`]);
+  const log = card.locator('.ant-table', { hasText: '查看记录' });
+  await expect(log.locator('.ant-table-row')).toHaveCount(0);
+
+  await row.getByRole('button', { name: '查看' }).click();
+  // The scan itself, decoded by the browser (a 2×1 PNG).
+  const img = card.getByRole('img', { name: scan.fileName });
+  await expect(img).toBeVisible();
+  await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(2);
+  expect(docRequests).toContain(
+    `/api/v1/admin/workbench/applications/${target.id}/documents/${scan.id}`,
+  );
+  // The view is logged: who (name and staff number) and which file, shown under the card…
+  await expect(log.locator('.ant-table-row')).toHaveCount(1);
+  await expect(log.locator('.ant-table-row').first()).toContainText('后台乙 (BO88)');
+  await expect(log.locator('.ant-table-row').first()).toContainText(scan.fileName);
+  // …and kept by the centre (its access-log API, read with the administrator's token).
+  const views = (await (
+    await fetch(`${url}/api/v1/admin/workbench/document-views?application=${target.id}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    })
+  ).json()) as { views: Array<{ viewer: string; viewerName: string; attachmentId: string }> };
+  expect(views.views.map((v) => [v.viewer, v.viewerName, v.attachmentId])).toEqual([
+    ['BO88', '后台乙', scan.id],
+  ]);
+});
+
+test("a key customer's account manager shows on the list as a badge, with no request per row", async ({
+  page,
+}) => {
+  const admin = (method: string, p: string, body?: unknown) =>
+    fetch(`${url}${p}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const staff = await admin('POST', '/api/v1/admin/staff', {
+    staffNo: 'AM55',
+    name: '周经理',
+    hallCode: 'WBE2E',
+    roles: ['account_manager'],
+    phone: '13900005555',
+  });
+  expect(staff.status).toBe(201);
+  const reg = await admin(
+    'PUT',
+    `/api/v1/admin/workbench/key-customers/${encodeURIComponent(`I:${seeded.ownId}`)}`,
+    { reasons: ['capacity'], managerStaffNo: 'AM55' },
+  );
+  expect(reg.status).toBe(200);
+
+  const requests: string[] = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.pathname.startsWith('/api/')) requests.push(u.pathname);
+  });
+  await page.goto(`${url}/workbench`);
+  await page.getByText('令牌登录').click();
+  await page.getByLabel('管理员令牌').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
+  // The key customer's application carries the badge; another customer's does not.
+  const row = page.locator('[data-testid="wb-list"] .ant-table-row', {
+    has: page.getByRole('link', { name: seeded.apps[1]!.appNo }),
+  });
+  const box = page.getByRole('searchbox', { name: '搜索' });
+  await box.fill('oynn');
+  await box.press('Enter');
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 1 件');
+  await expect(row.getByTestId('wb-key-manager')).toHaveText('客户经理 周经理');
+  await box.fill(seeded.apps[2]!.appNo);
+  await box.press('Enter');
+  await expect(page.getByRole('link', { name: seeded.apps[2]!.appNo })).toBeVisible();
+  await expect(page.getByTestId('wb-key-manager')).toHaveCount(0);
+  // Nothing but the list pages was asked for the badge: no customer or register look-ups.
+  expect(requests.filter((p) => /customers|key-customers|account-managers/.test(p))).toEqual([]);
 });

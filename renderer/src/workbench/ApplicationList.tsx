@@ -127,7 +127,27 @@ export function ApplicationList({
             render: (no: string, r) => <a href={`#/workbench/app/${r.id}`}>{no}</a>,
           },
           { title: t('营业厅', 'Hall'), dataIndex: 'hallCode', width: 90 },
-          { title: t('客户', 'Customer'), dataIndex: 'customerName', width: 180 },
+          {
+            title: t('客户', 'Customer'),
+            dataIndex: 'customerName',
+            width: 220,
+            // A key customer's account manager comes with the page (no request per row).
+            render: (name: string, r) =>
+              r.keyManager ? (
+                <Space size={4} wrap>
+                  {name}
+                  <Tag
+                    color="gold"
+                    data-testid="wb-key-manager"
+                    title={r.keyManager.phone ?? undefined}
+                  >
+                    {t(`客户经理 ${r.keyManager.name}`, `Manager ${r.keyManager.name}`)}
+                  </Tag>
+                </Space>
+              ) : (
+                name
+              ),
+          },
           { title: t('业务', 'Business'), dataIndex: 'businessCode', width: 80 },
           {
             title: t('环节', 'State'),

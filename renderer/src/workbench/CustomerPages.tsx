@@ -157,7 +157,13 @@ function CustomersView({ onAuthLost }: { onAuthLost: () => void }) {
               <Space>
                 <a href={customerLink(r.key)}>{r.name}</a>
                 {r.names.length > 1 && <Tag color="orange">{t('信息冲突', 'Conflict')}</Tag>}
-                {r.keyCustomer && <Tag color="gold">{t('重点客户', 'Key')}</Tag>}
+                {r.keyCustomer && (
+                  <Tag color="gold" title={r.keyManager?.phone ?? undefined}>
+                    {r.keyManager
+                      ? t(`重点客户 · ${r.keyManager.name}`, `Key · ${r.keyManager.name}`)
+                      : t('重点客户', 'Key')}
+                  </Tag>
+                )}
               </Space>
             ),
           },
