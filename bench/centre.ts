@@ -6,7 +6,10 @@
 //   searchP95Ms       mixed searches (number, serial, name, pinyin initials, ID last 4, phone)
 //   overdueListMs     the first page of the overdue list (median of 5)
 //   supervisionP95Ms  GET /api/v1/admin/supervision for one hall for one month
-// Flags: --apps N, --halls N, --searches N. The last line printed is one JSON object.
+// and then, in Chromium, the workbench's list over all of it scrolled down (bench/workbenchScroll.ts:
+// rows loaded, rows in the DOM, longest frame gap, long tasks, heap per 10,000 rows).
+// Flags: --apps N, --halls N, --searches N, --scroll-rows N (20,000), --scroll-seconds N (60),
+// --no-browser. The last line printed is one JSON object.
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -23,6 +26,7 @@ import { makeVerifier } from '../shared/staff/password';
 import { workbenchPaths } from '../shared/protocol/workbench';
 import { makeApplication } from '../tests/unit/domain/factories';
 import { freshDatabase } from '../tests/support/postgres';
+import { measureWorkbenchScroll } from './workbenchScroll';
 
 const ADMIN_TOKEN = 'bench-centre-admin-token-0123456789';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +40,9 @@ function flag(name: string, dflt: number): number {
 const APPS = flag('apps', 2_000_000);
 const HALLS = flag('halls', 100);
 const SEARCHES = flag('searches', 300);
+const SCROLL_ROWS = flag('scroll-rows', 20_000);
+const SCROLL_SECONDS = flag('scroll-seconds', 60);
+const BROWSER = !process.argv.includes('--no-browser');
 const STAFF_PER_HALL = 5;
 const CHUNK = 50_000;
 const log = (...a: unknown[]) => console.log(...a);
@@ -302,12 +309,21 @@ async function main(): Promise<void> {
       );
     log(`supervision ${from}…${to}: ${sup.map(Math.round).join(', ')} ms`);
 
+    const scroll = BROWSER
+      ? await measureWorkbenchScroll(ep.url, ADMIN_TOKEN, {
+          rows: SCROLL_ROWS,
+          budgetMs: SCROLL_SECONDS * 1000,
+        })
+      : null;
+    if (scroll) log(`workbench list scrolled in Chromium: ${JSON.stringify(scroll)}`);
+
     const out = {
       applications: APPS,
       halls: HALLS,
       searchP95Ms: pct(times, 95),
       overdueListMs: pct(overdue, 50),
       supervisionP95Ms: pct(sup, 95),
+      ...(scroll ?? {}),
       database,
       loadavg1: Number(os.loadavg()[0]!.toFixed(1)),
     };
