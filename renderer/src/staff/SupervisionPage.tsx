@@ -19,7 +19,13 @@ import { listNotes } from './notes';
 import { QueueFiguresSection } from './QueueFiguresSection';
 import type { DrillTarget } from './SupervisionCharts';
 import { NotesPanel, type NoteDraft } from './SupervisionNotes';
-import { deskSupervision, drillRecords, type DeskSupervision } from './supervisionData';
+import {
+  deskSupervision,
+  drillRecords,
+  supervisionRecords,
+  type DeskSupervision,
+  type SupervisionRecords,
+} from './supervisionData';
 import { supervisionXlsx } from './supervisionXlsx';
 
 const SupervisionCharts = lazyPage(
@@ -66,6 +72,23 @@ function SupervisionBody() {
       live = false;
     };
   }, [from, to]);
+  // The records behind the figures: read when a figure is first opened (the first figures come
+  // from the day counters and need none of them).
+  const [records, setRecords] = useState<SupervisionRecords | null>(null);
+  const wantRecords = !!data && !!drill;
+  useEffect(() => {
+    setRecords(null);
+  }, [from, to]);
+  useEffect(() => {
+    if (!wantRecords || records || !data) return;
+    let live = true;
+    void supervisionRecords(activeDb(), data.options).then((r) => {
+      if (live) setRecords(r);
+    });
+    return () => {
+      live = false;
+    };
+  }, [wantRecords, records, data]);
   const reasons = cfg.settings.workbench.returnReasons;
   const reasonLabel = (code: string) => {
     const r = reasons.find((x) => x.code === code);
@@ -159,6 +182,7 @@ function SupervisionBody() {
       {data && drill && (
         <DrillCard
           data={data}
+          records={records}
           drill={drill}
           onCorrect={(a) =>
             setDraft({
@@ -197,13 +221,16 @@ function SupervisionBody() {
 
 function DrillCard(props: {
   data: DeskSupervision;
+  records: SupervisionRecords | null;
   drill: DrillTarget;
   onCorrect: (a: Application) => void;
 }) {
   const t = useT();
   const canNote = useMay('supervision.commend');
   const { data, drill } = props;
-  const records = drillRecords(data, drill.staffNo, drill.figure, drill.day);
+  const records = props.records
+    ? drillRecords(props.records, drill.staffNo, drill.figure, drill.day)
+    : [];
   const who =
     drill.staffNo === '*'
       ? t('全厅', 'Hall')
@@ -215,12 +242,13 @@ function DrillCard(props: {
     <Card
       size="small"
       style={{ marginTop: 12 }}
-      title={`${who} · ${t(col.zh, col.en)}${drill.day ? ` · ${drill.day}` : ''} (${records.length})`}
+      title={`${who} · ${t(col.zh, col.en)}${drill.day ? ` · ${drill.day}` : ''}${props.records ? ` (${records.length})` : ''}`}
       data-testid="supervision-drill"
     >
       <Table<Application>
         size="small"
         rowKey="id"
+        loading={!props.records}
         pagination={{ pageSize: 20, showSizeChanger: false }}
         dataSource={records}
         columns={[

@@ -5,7 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Application } from '../../../shared/domain/model';
 import { inFigure, supervise, FIGURES } from '../../../shared/staff/supervision';
-import { drillRecords, deskSupervision } from '../../../renderer/src/staff/supervisionData';
+import {
+  drillRecords,
+  deskSupervisionFromRecords,
+} from '../../../renderer/src/staff/supervisionData';
 import { listNotes, NoteError, saveNote } from '../../../renderer/src/staff/notes';
 import type { StaffSession } from '../../../renderer/src/staff/local';
 import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
@@ -65,7 +68,7 @@ describe('supervision figures', () => {
     await db.applications.bulkAdd(
       [a1, a2, a3, a4].map((a) => ({ ...a, ...deriveApplicationKeys(a) }) as never),
     );
-    const d = await deskSupervision(db, opts.from, opts.to, opts.today);
+    const d = await deskSupervisionFromRecords(db, opts.from, opts.to, opts.today);
     expect(d.hall.accepted).toBe(4);
     expect(drillRecords(d, 'C1', 'returned').map((a) => a.id)).toEqual([a2.id]);
     expect(drillRecords(d, '*', 'returned').map((a) => a.id)).toEqual([a3.id, a2.id]);
