@@ -26,6 +26,7 @@ import {
   type DeskSupervision,
   type SupervisionRecords,
 } from './supervisionData';
+import { defaultPeriod, takePrefetched } from './supervisionPrefetch';
 import { supervisionXlsx } from './supervisionXlsx';
 
 const SupervisionCharts = lazyPage(
@@ -51,7 +52,10 @@ function SupervisionBody() {
   const lang = useLang();
   const cfg = useDeskConfig();
   const profile = useProfile();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => {
+    const p = defaultPeriod();
+    return [dayjs(p.from), dayjs(p.to)];
+  });
   const [data, setData] = useState<DeskSupervision | null>(null);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
   const [draft, setDraft] = useState<NoteDraft | null>(null);
@@ -63,7 +67,12 @@ function SupervisionBody() {
     setDrill(null);
     // Marks for bench:local (supervisionFirstMs): the counting starts, the first figures are in.
     performance.mark('halldesk:supervision-start');
-    void deskSupervision(activeDb(), from, to, localDate()).then((d) => {
+    const today = localDate();
+    const early = takePrefetched(from, to, today);
+    const counted = early
+      ? early.catch(() => deskSupervision(activeDb(), from, to, today))
+      : deskSupervision(activeDb(), from, to, today);
+    void counted.then((d) => {
       if (!live) return;
       setData(d);
       requestAnimationFrame(() => performance.mark('halldesk:supervision-figures'));
