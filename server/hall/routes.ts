@@ -42,6 +42,7 @@ import {
 import type { createSseHub } from './sse';
 import type { HallStore } from './store';
 import { staffFigures } from './staffFigures';
+import type { StaffRoster } from './staffRoster';
 
 const RateBody = z.object({
   counterNo: z.number().int().min(1),
@@ -78,6 +79,8 @@ export interface RouterContext {
   startupMs: () => number;
   /** The centre's key-customer register, when the service pulls it. */
   keyRegister?: { has(ref: string): boolean };
+  /** Who may take a counter, with which roles (staffRoster.ts): never the desk's word. */
+  roster: Pick<StaffRoster, 'checkCounterSignIn'>;
 }
 
 export function createRouter(ctx: RouterContext) {
@@ -247,7 +250,14 @@ export function createRouter(ctx: RouterContext) {
       const type = COUNTER_ACTIONS[action];
       if (!type) throw new HttpError(404, 'E_NOT_FOUND', `未知的窗口操作 ${action}`);
       const body = (await readJson(req)) as Record<string, unknown>;
-      const cmd = parse(QueueCommand, { ...body, type, counterNo });
+      let cmd = parse(QueueCommand, { ...body, type, counterNo });
+      if (cmd.type === 'sign_in') {
+        // The roles are the roster's: a desk claiming a role the person does not hold (a
+        // manager role for a clerk) is refused and nothing is journaled.
+        const checked = ctx.roster.checkCounterSignIn(cmd.staffNo, cmd.roles);
+        if (!checked.ok) throw new HttpError(checked.status, checked.code, checked.message);
+        cmd = { ...cmd, name: checked.staff.name, roles: checked.staff.roles };
+      }
       // Issue 13: once the hall's desks sign people in, a counter device acts for the person
       // signed in at its counter, never for nobody. The manager's key (bootstrap, scripts) may
       // act at an empty counter; its events then carry no staff number and count as 未记录.

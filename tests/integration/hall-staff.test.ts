@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueEvent } from '../../shared/queue';
 import { startHallService, type HallService } from '../../server/hall/service';
+import { hallRoster } from '../support/hallRoster';
 
 let dir: string;
 let svc: HallService | null = null;
@@ -29,6 +30,13 @@ async function start(): Promise<HallService> {
     dataDir: dir,
     log: () => {},
     managerSecret: 'hm_test_manager_secret_0123456789',
+    staff: hallRoster([
+      ['C001', '张三', ['clerk']],
+      ['C002', '李四', ['clerk']],
+      ['C009', '钱九', ['clerk']],
+      ['B001', '后台王五', ['back_office']],
+      ['M001', '赵主管', ['hall_manager']],
+    ]),
     initialConfig: {
       hallName: '工号测试营业厅',
       categories: [
