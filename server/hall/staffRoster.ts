@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DeskStaff, staffPaths, StaffDirectoryResponse } from '../../shared/staff/directory';
+import { checkVerifier } from '../../shared/staff/password';
 import { allowedRolesText, may, type Role } from '../../shared/staff/roles';
 import { PRIVATE_FILE_MODE } from './privateFiles';
 
@@ -29,7 +30,13 @@ type Stored = z.infer<typeof Stored>;
 export type RosterRefusal = {
   ok: false;
   status: number;
-  code: 'E_STAFF_ROSTER' | 'E_STAFF_UNKNOWN' | 'E_STAFF_DISABLED' | 'E_STAFF_ROLE';
+  code:
+    | 'E_STAFF_ROSTER'
+    | 'E_STAFF_UNKNOWN'
+    | 'E_STAFF_DISABLED'
+    | 'E_STAFF_ROLE'
+    | 'E_STAFF_PASSWORD'
+    | 'E_STAFF_MUST_CHANGE';
   message: string;
 };
 
@@ -56,6 +63,44 @@ export class StaffRoster {
   /** Whether the service knows its hall's people (from the centre or its own roster). */
   get known(): boolean {
     return this.stored !== null;
+  }
+
+  /** Whether the hall has people: then every counter action needs a person signed in. */
+  get hasStaff(): boolean {
+    return (this.stored?.staff.length ?? 0) > 0;
+  }
+
+  /**
+   * A person signing in at a counter with staff number and password (the stand-alone counter
+   * page, no desk): checked against the verifier pulled from the centre (the slow salted hash,
+   * offline as on the desk). An unknown number and a wrong password get the same answer.
+   */
+  async checkPassword(
+    staffNo: string,
+    password: string,
+  ): Promise<{ ok: true; staff: DeskStaff } | RosterRefusal> {
+    const s = this.find(staffNo);
+    const wrong: RosterRefusal = {
+      ok: false,
+      status: 401,
+      code: 'E_STAFF_PASSWORD',
+      message: '工号或密码错误',
+    };
+    if (!this.stored) return this.checkCounterSignIn(staffNo);
+    if (!s || !s.verifier) {
+      if (s && s.state !== 'active') return this.checkCounterSignIn(staffNo);
+      return wrong;
+    }
+    if (!(await checkVerifier(password, s.verifier))) return wrong;
+    if (s.mustChange) {
+      return {
+        ok: false,
+        status: 403,
+        code: 'E_STAFF_MUST_CHANGE',
+        message: '初始密码或已重置的密码须先在受理台登录并修改，再到窗口登录',
+      };
+    }
+    return this.checkCounterSignIn(staffNo);
   }
 
   find(staffNo: string): DeskStaff | undefined {

@@ -12,6 +12,7 @@ import * as admin from '../../server/central/admin';
 import { buildCentralServer, type CentralServer } from '../../server/central/app';
 import { startHallService, type HallService } from '../../server/hall/service';
 import { staffPaths } from '../../shared/staff/directory';
+import { makeVerifier } from '../../shared/staff/password';
 import { call, pgliteDataDir } from '../support/server';
 
 const HALL = 'SR01';
@@ -220,5 +221,73 @@ describe('counter sign-in against the hall service roster', () => {
     const noServe = await signIn(hall, t2, 1, { staffNo: 'H002', name: '本厅乙', roles: [] });
     expect(noServe.status).toBe(403);
     expect(noServe.body.error!.code).toBe('E_STAFF_ROLE');
+    await hall.close();
+    hall = null;
+  });
+
+  it('signs a person in with staff number and password (the stand-alone counter page)', async () => {
+    const verifier = await makeVerifier('Counter2026ok');
+    hall = await startHallService({
+      port: 0,
+      dataDir: newDir(),
+      log: () => {},
+      managerSecret: 'hm_roster_manager_secret_0123456789',
+      initialConfig: config,
+      staff: [
+        {
+          staffNo: 'P001',
+          name: '窗口甲',
+          roles: ['clerk'],
+          state: 'active',
+          mustChange: false,
+          pwVersion: 2,
+          verifier,
+        },
+        {
+          staffNo: 'P002',
+          name: '窗口乙',
+          roles: ['clerk'],
+          state: 'active',
+          mustChange: true,
+          pwVersion: 1,
+          verifier,
+        },
+      ],
+    });
+    const token = await pairCounter(hall, 1);
+    await call(hall.url, 'POST', '/api/queue/tickets', { body: { categoryId: 'A' } });
+    const before = hall.seq();
+    for (const [body, status, code] of [
+      [{ staffNo: 'P001', password: 'wrong-password1' }, 401, 'E_STAFF_PASSWORD'],
+      [{ staffNo: 'P404', password: 'Counter2026ok' }, 401, 'E_STAFF_PASSWORD'],
+      [{ staffNo: 'P002', password: 'Counter2026ok' }, 403, 'E_STAFF_MUST_CHANGE'],
+    ] as const) {
+      const r = await signIn(hall, token, 1, body);
+      expect(r.status, body.staffNo).toBe(status);
+      expect(r.body.error!.code, body.staffNo).toBe(code);
+    }
+    expect(hall.seq()).toBe(before);
+    // Nobody at the counter: no call.
+    const nobody = await call<{ error: { code: string } }>(
+      hall.url,
+      'POST',
+      '/api/queue/counters/1/call-next',
+      { token, body: {} },
+    );
+    expect(nobody.body.error.code).toBe('E_STAFF_REQUIRED');
+    const ok = await signIn(hall, token, 1, { staffNo: 'P001', password: 'Counter2026ok' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const called = await call<{ events: { staffNo?: string }[] }>(
+      hall.url,
+      'POST',
+      '/api/queue/counters/1/call-next',
+      { token, body: {} },
+    );
+    expect(called.status).toBe(200);
+    expect(called.body.events[0]).toMatchObject({ type: 'called', staffNo: 'P001' });
+    const who = await call<{ staffRoster?: boolean }>(hall.url, 'GET', '/api/queue/whoami', {
+      token,
+    });
+    expect(who.body.staffRoster).toBe(true);
   });
 });
