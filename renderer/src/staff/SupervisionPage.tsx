@@ -128,7 +128,8 @@ function SupervisionBody() {
           disabled={!data}
           onClick={async () => {
             if (!data) return;
-            const notes = await listNotes(activeDb(), from, to);
+            // A withdrawn note no longer stands: not counted or listed in the form sent upward.
+            const notes = (await listNotes(activeDb(), from, to)).filter((n) => !n.withdrawnAt);
             const blob = await supervisionXlsx(
               profile?.hallCode || '本厅',
               from,
