@@ -159,6 +159,13 @@ function boot(): Promise<Boot> {
         )
         .catch((e: unknown) => console.error('retention failed to start', e));
     }, 5000);
+    // The supervision page's day counters, when not whole (the first start after the upgrade
+    // that added them, a hall zone change): counted once from the records, in idle time.
+    whenIdle(() => {
+      Promise.all([import('./db/supervisionCounts'), import('./db/hallZone')])
+        .then(([counts, zone]) => counts.ensureCounts(r.db, zone.deskTimeZone()))
+        .catch((e: unknown) => console.error('supervision counters rebuild failed', e));
+    }, 6000);
     return { state: 'ready', writable: r.writable };
   });
   return booting;

@@ -24,6 +24,12 @@ const FIRST_PAGES: Record<string, (() => Promise<unknown>) | undefined> = {
   '/desk/new': () => import('./desk/NewApplication'),
   '/desk': () => import('./desk/NewApplication'),
   '/': () => import('./desk/NewApplication'),
+  // 工作监督: the first figures are read from the day counters beside the UI code.
+  '/supervision': () =>
+    Promise.all([
+      import('./staff/SupervisionPage'),
+      import('./staff/supervisionPrefetch').then((m) => m.prefetchSupervision()),
+    ]),
 };
 
 const root = document.getElementById('root');

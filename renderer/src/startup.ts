@@ -25,6 +25,8 @@ export function isDeskPath(path: string): boolean {
     path === '/counter' ||
     path === '/sync' ||
     path === '/settings' ||
+    path === '/supervision' ||
+    path === '/mywork' ||
     path.startsWith('/queue/')
   );
 }

@@ -50,6 +50,7 @@ export const ROUTE_PERMISSIONS: Record<string, Need> = {
   'GET /supervision': 'supervision.hall',
   'GET /supervision/records': 'supervision.hall',
   'POST /supervision/notes': 'supervision.hall',
+  'PATCH /supervision/notes/:id': 'supervision.hall',
 };
 
 const PREFIX = '/api/v1/admin';

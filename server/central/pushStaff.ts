@@ -55,7 +55,11 @@ export interface StaffRefusal {
 
 function needFor(i: StaffCheckInput): { staffNo: string | undefined; perms: Permission[] } {
   if (i.entity === 'supervision_note')
-    return { staffNo: i.record.createdByStaffNo, perms: ['supervision.commend'] };
+    // An edit or withdrawal is checked on its author (the last change's), a new note on its writer.
+    return {
+      staffNo: i.record.updatedByStaffNo ?? i.record.createdByStaffNo,
+      perms: ['supervision.commend'],
+    };
   if (i.entity === 'queue_event')
     return { staffNo: queueStaffNo(i.record), perms: ['queue.serve'] };
   if (i.entity === 'application')

@@ -10,7 +10,7 @@ import type { DeviceAuth } from './auth';
 import { fail } from './errors';
 import { createStaffSession, operatorHallScope, requireHall, type Operator } from './operator';
 import { hallSupervision, supervisionRecords } from './supervision';
-import { createNote } from './supervisionNotes';
+import { createNote, updateNote } from './supervisionNotes';
 import {
   createStaff,
   findStaff,
@@ -73,6 +73,10 @@ export function registerStaffAdminRoutes(a: FastifyInstance, db: Db): void {
   a.post('/supervision/notes', async (req, reply) =>
     reply.status(201).send({ note: await createNote(db, op(req), req.body) }),
   );
+  // Edit or withdraw (body { action: 'edit', body: {...} } | { action: 'withdraw', reason? }).
+  a.patch<{ Params: { id: string } }>('/supervision/notes/:id', async (req) => ({
+    note: await updateNote(db, op(req), req.params.id, req.body),
+  }));
   a.get<{ Querystring: Record<string, string | undefined> }>('/supervision/records', async (req) =>
     supervisionRecords(db, req.query, operatorHallScope(op(req))),
   );

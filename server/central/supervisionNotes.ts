@@ -2,7 +2,14 @@
 // (the supervision views and their export), and written by a hall manager signed in to the admin
 // API for their own hall — the same rule as a desk's push (pushStaff.ts). A note written here goes
 // into the hall's feed, so the hall's desks pull it.
-import { SupervisionNote } from '../../shared/staff/notes';
+import { z } from 'zod';
+import {
+  changeNote,
+  NoteBody,
+  NoteChangeError,
+  SupervisionNote,
+  type NoteChangeRequest,
+} from '../../shared/staff/notes';
 import { may } from '../../shared/staff/roles';
 import type { Db } from '../db/db';
 import { fail } from './errors';
@@ -81,4 +88,61 @@ export async function createNote(db: Db, op: Operator, body: unknown): Promise<S
     await writeFeed(tx, hall.id, [{ entity: 'supervision_note', id: n.id }]);
   });
   return n;
+}
+
+const ChangeBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('edit'), body: NoteBody.partial() }),
+  z.object({ action: z.literal('withdraw'), reason: z.string().max(200).optional() }),
+]);
+
+/**
+ * PATCH /api/v1/admin/supervision/notes/:id: its author or a hall manager of its hall edits or
+ * withdraws a note; the change is kept in the note's history and goes into the hall's feed (the
+ * desks pull it).
+ */
+export async function updateNote(
+  db: Db,
+  op: Operator,
+  id: string,
+  body: unknown,
+): Promise<SupervisionNote> {
+  if (op.kind !== 'staff' || !may(op.roles, 'supervision.commend'))
+    fail(
+      'E_STAFF_ROLE',
+      '表彰和纠错须由记录人或营业厅主管以本人账号修改 (a hall manager signed in as themselves)',
+    );
+  const req = ChangeBody.safeParse(body);
+  if (!req.success) fail('E_VALIDATION', '修改内容不符合格式 (invalid change)');
+  if (!z.string().uuid().safeParse(id).success) fail('E_NOT_FOUND', '没有这条记录 (no such note)');
+  return db.transaction(async (tx) => {
+    const row = (
+      await tx.query<{ hall_id: number; record: SupervisionNote }>(
+        'SELECT hall_id, record FROM supervision_notes WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
+    if (!row) fail('E_NOT_FOUND', '没有这条记录 (no such note)');
+    if (op.hallId !== row.hall_id) fail('E_STAFF_HALL', '只能修改本营业厅的记录 (another hall)');
+    await tx.query('SELECT id FROM halls WHERE id = $1 FOR UPDATE', [row.hall_id]);
+    let n: SupervisionNote;
+    try {
+      n = changeNote(
+        row.record,
+        { staffNo: op.staffNo, name: op.name },
+        req.data as NoteChangeRequest,
+        new Date().toISOString(),
+      );
+    } catch (e) {
+      if (e instanceof NoteChangeError) fail('E_VALIDATION', e.message);
+      throw e;
+    }
+    await tx.query(
+      `UPDATE supervision_notes SET kind = $2, period_from = $3, period_to = $4, record = $5,
+              updated_at = now()
+        WHERE id = $1`,
+      [id, n.kind, n.periodFrom, n.periodTo, JSON.stringify(n)],
+    );
+    await writeFeed(tx, row.hall_id, [{ entity: 'supervision_note', id }]);
+    return n;
+  });
 }

@@ -26,6 +26,7 @@ const service = await startHallService({
     ? {
         centralPush: httpCentralPush({ baseUrl: centralUrl, deviceId, token }),
         keyRegisterPull: { baseUrl: centralUrl, token },
+        staffPull: { baseUrl: centralUrl, token },
       }
     : {}),
 });

@@ -42,6 +42,7 @@ import {
 import type { createSseHub } from './sse';
 import type { HallStore } from './store';
 import { staffFigures } from './staffFigures';
+import type { StaffRoster } from './staffRoster';
 
 const RateBody = z.object({
   counterNo: z.number().int().min(1),
@@ -78,7 +79,14 @@ export interface RouterContext {
   startupMs: () => number;
   /** The centre's key-customer register, when the service pulls it. */
   keyRegister?: { has(ref: string): boolean };
+  /** Who may take a counter, with which roles (staffRoster.ts): never the desk's word. */
+  roster: Pick<StaffRoster, 'checkCounterSignIn' | 'checkPassword' | 'hasStaff'>;
 }
+
+const PasswordSignInBody = z.object({
+  staffNo: z.string().trim().min(1).max(20),
+  password: z.string().min(1).max(200),
+});
 
 export function createRouter(ctx: RouterContext) {
   const { store, hub, auth, kioskLimit, lookupLimit, clock, log } = ctx;
@@ -235,8 +243,12 @@ export function createRouter(ctx: RouterContext) {
     // ---- counter devices (paired) and the manager
     if (method === 'GET' && p === HALL_PATHS.whoami) {
       authorize(who, 'counter');
-      const answer: WhoAmIResponse =
-        who.role === 'counter' ? { role: 'counter', device: who.device } : { role: 'manager' };
+      const answer: WhoAmIResponse = {
+        ...(who.role === 'counter'
+          ? { role: 'counter' as const, device: who.device }
+          : { role: 'manager' as const }),
+        staffRoster: ctx.roster.hasStaff,
+      };
       return sendJson(res, 200, answer);
     }
     const counterMatch = /^\/api\/queue\/counters\/(\d{1,3})\/([a-z-]+)$/.exec(p);
@@ -247,13 +259,30 @@ export function createRouter(ctx: RouterContext) {
       const type = COUNTER_ACTIONS[action];
       if (!type) throw new HttpError(404, 'E_NOT_FOUND', `未知的窗口操作 ${action}`);
       const body = (await readJson(req)) as Record<string, unknown>;
-      const cmd = parse(QueueCommand, { ...body, type, counterNo });
+      if (type === 'sign_in' && typeof body.password === 'string') {
+        // The stand-alone counter page: staff number and password, checked here.
+        limited(lookupLimit, req);
+        const { staffNo, password } = parse(PasswordSignInBody, body);
+        const checked = await ctx.roster.checkPassword(staffNo, password);
+        if (!checked.ok) throw new HttpError(checked.status, checked.code, checked.message);
+        body.name = checked.staff.name;
+        body.roles = checked.staff.roles;
+        delete body.password;
+      }
+      let cmd = parse(QueueCommand, { ...body, type, counterNo });
+      if (cmd.type === 'sign_in') {
+        // The roles are the roster's: a desk claiming a role the person does not hold (a
+        // manager role for a clerk) is refused and nothing is journaled.
+        const checked = ctx.roster.checkCounterSignIn(cmd.staffNo, cmd.roles);
+        if (!checked.ok) throw new HttpError(checked.status, checked.code, checked.message);
+        cmd = { ...cmd, name: checked.staff.name, roles: checked.staff.roles };
+      }
       // Issue 13: once the hall's desks sign people in, a counter device acts for the person
       // signed in at its counter, never for nobody. The manager's key (bootstrap, scripts) may
       // act at an empty counter; its events then carry no staff number and count as 未记录.
       if (
         who.role === 'counter' &&
-        store.pending.staffSeen &&
+        (store.pending.staffSeen || ctx.roster.hasStaff) &&
         type !== 'sign_in' &&
         type !== 'sign_out' &&
         !store.pending.counters[String(counterNo)]?.staffNo

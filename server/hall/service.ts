@@ -19,6 +19,8 @@ import type { Change } from '../../shared/protocol';
 import type { JournalFs } from './journal';
 import type { CentralPushHook, PendingEvent } from './central';
 import { KeyRegister, type KeyRegisterPullOptions } from './keyRegister';
+import { StaffRoster, type StaffPullOptions } from './staffRoster';
+import type { DeskStaff } from '../../shared/staff/directory';
 import { HallAuth, RateLimiter, loadOrCreateManagerSecret } from './auth';
 import { HttpError, sendJson } from './httpUtil';
 import { ensurePrivateDir } from './privateFiles';
@@ -38,6 +40,13 @@ export interface HallServiceOptions {
   centralPush?: CentralPushHook;
   /** Pull the centre's key-customer register for the kiosk's lane (issue 14 §3). */
   keyRegisterPull?: KeyRegisterPullOptions;
+  /**
+   * Pull the hall's staff from the centre (issue 13): the roster a counter sign-in is checked
+   * against. main.ts sets it with the uplink.
+   */
+  staffPull?: StaffPullOptions;
+  /** The hall's own roster (a hall without a centre); a pull from the centre replaces it. */
+  staff?: DeskStaff[];
   /** Written into every queue event sent to the centre. */
   hallCode?: string;
   /** Configuration of a brand-new hall (ignored once the journal has one). */
@@ -176,10 +185,13 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
 
   const keyRegister = new KeyRegister(dataDir, log);
   if (options.keyRegisterPull) keyRegister.start(options.keyRegisterPull);
+  const roster = new StaffRoster(dataDir, log, options.staff);
+  if (options.staffPull) roster.start(options.staffPull);
 
   let startupMs = 0;
   const route = createRouter({
     keyRegister,
+    roster,
     store: opened,
     hub,
     auth,
@@ -309,6 +321,7 @@ export async function startHallService(options: HallServiceOptions): Promise<Hal
       if (closed) return;
       closed = true;
       keyRegister.stop();
+      roster.stop();
       clearInterval(maintenance);
       // Writes what is decided and leaves a fresh snapshot: the next start replays nothing.
       opened.close();

@@ -83,7 +83,10 @@ export interface PairResponse {
   device: HallDevice;
 }
 
-export type WhoAmIResponse = { role: 'manager' } | { role: 'counter'; device: HallDevice };
+export type WhoAmIResponse = ({ role: 'manager' } | { role: 'counter'; device: HallDevice }) & {
+  /** The service knows its hall's people (issue 13): a counter needs a person signed in. */
+  staffRoster?: boolean;
+};
 
 export interface BookAppointmentResponse {
   /** Tell it to the customer: it is the check-in code at the kiosk. */

@@ -138,12 +138,27 @@ function add(f: Figures, a: Application, o: SuperviseOptions): void {
   }
 }
 
-/** Per clerk (sorted by accepted, most first; 未记录 last) and the hall's total. */
+/** Clerks by accepted, most first (ties: by staff number); 未记录 last. */
+export function sortClerks(clerks: Figures[]): Figures[] {
+  return clerks.sort((x, y) =>
+    x.staffNo === null
+      ? 1
+      : y.staffNo === null
+        ? -1
+        : y.accepted - x.accepted || (x.staffNo < y.staffNo ? -1 : 1),
+  );
+}
+
+/**
+ * Per clerk (sortClerks) and the hall's total. A clerk's name is the one their records carry
+ * most often (ties: code-point order), so it does not depend on the order the records come in.
+ */
 export function supervise(
   apps: Iterable<Application>,
   o: SuperviseOptions,
 ): { clerks: Figures[]; hall: Figures } {
   const byStaff = new Map<string, Figures>();
+  const names = new Map<string, Record<string, number>>();
   const hall = empty('*', '全厅');
   for (const a of apps) {
     const day = shanghaiDay(a.acceptedAt, o.timeZone);
@@ -153,12 +168,24 @@ export function supervise(
     if (!f) {
       f = a.acceptedByStaffNo ? empty(a.acceptedByStaffNo, a.acceptedBy) : empty(null, '未记录');
       byStaff.set(key, f);
+      names.set(key, {});
+    }
+    if (a.acceptedByStaffNo) {
+      const n = names.get(key)!;
+      n[a.acceptedBy] = (n[a.acceptedBy] ?? 0) + 1;
     }
     add(f, a, o);
     add(hall, a, o);
   }
-  const clerks = [...byStaff.values()].sort((x, y) =>
-    x.staffNo === null ? 1 : y.staffNo === null ? -1 : y.accepted - x.accepted,
-  );
-  return { clerks, hall };
+  for (const [key, f] of byStaff) if (key) f.name = usualName(names.get(key)!);
+  return { clerks: sortClerks([...byStaff.values()]), hall };
+}
+
+/** The most frequent name (ties: the first in code-point order). */
+export function usualName(names: Record<string, number>): string {
+  let best = '';
+  let n = 0;
+  for (const [k, v] of Object.entries(names))
+    if (v > n || (v === n && k < best)) [best, n] = [k, v];
+  return best;
 }

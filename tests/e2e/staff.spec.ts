@@ -205,6 +205,14 @@ test('a clerk signs in offline, accepts, locks; the next clerk signs in and may 
   await page.getByTestId('note-save').click();
   await expect(page.getByTestId('note-row')).toContainText('房产证明漏收，已补正');
   await expect(page.getByTestId('note-row')).toContainText(appNo);
+  // The manager corrects the note's text: the change stays as history (who, before, after).
+  await page.getByTestId('note-edit').click();
+  await page.getByTestId('note-edit-text').fill('房产证明漏收，已当日补正');
+  await page.getByTestId('note-edit-save').click();
+  await expect(page.getByTestId('note-row')).toContainText('房产证明漏收，已当日补正');
+  await expect(page.getByTestId('note-history')).toContainText(
+    '修改：「房产证明漏收，已补正」→「房产证明漏收，已当日补正」',
+  );
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
@@ -242,7 +250,7 @@ test('a clerk signs in offline, accepts, locks; the next clerk signs in and may 
     'C101',
     '王一',
     expect.stringMatching(/^\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}$/),
-    '房产证明漏收，已补正',
+    '房产证明漏收，已当日补正',
     appNo,
   ]);
 
@@ -253,13 +261,18 @@ test('a clerk signs in offline, accepts, locks; the next clerk signs in and may 
     .poll(
       async () => {
         const r = await centre.admin<{
-          halls: { notes: { text: string; createdByStaffNo: string }[] }[];
+          halls: {
+            notes: { text: string; createdByStaffNo: string; history?: { byStaffNo: string }[] }[];
+          }[];
         }>('GET', `/api/v1/admin/supervision?hall=${HALL}`);
-        return r.halls[0]!.notes.map((n) => `${n.createdByStaffNo}:${n.text}`);
+        return r.halls[0]!.notes.map(
+          (n) =>
+            `${n.createdByStaffNo}:${n.text}:${(n.history ?? []).map((h) => h.byStaffNo).join()}`,
+        );
       },
       { timeout: 30_000 },
     )
-    .toEqual(['M101:房产证明漏收，已补正']);
+    .toEqual(['M101:房产证明漏收，已当日补正:M101']);
 
   // The clerk sees the return and its reason: on the application's history and in 我的工作,
   // with the correction written about them.
@@ -272,7 +285,7 @@ test('a clerk signs in offline, accepts, locks; the next clerk signs in and may 
   await expect(notice).toContainText(appNo);
   await expect(notice).toContainText('资料不全，需补正');
   await expect(notice).toContainText('缺房产证明');
-  await expect(page.getByTestId('my-note')).toContainText('房产证明漏收，已补正');
+  await expect(page.getByTestId('my-note')).toContainText('房产证明漏收，已当日补正');
   await notice.getByRole('link', { name: appNo }).click();
   await expect(page.getByTestId('return-reason')).toContainText('资料不全，需补正');
 });

@@ -54,3 +54,66 @@ test('the workbench shows two halls’ supervision, opens a figure’s records, 
   await expect(b).toBeVisible();
   await expect(a).toHaveCount(0);
 });
+
+test('a hall manager edits and withdraws a note at the centre; the history shows who did what', async ({
+  page,
+}) => {
+  const post = async <T>(p: string, body: unknown, token = centre.adminToken): Promise<T> => {
+    const r = await fetch(`${centre.url}${p}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(r.status, p).toBeLessThan(300);
+    return (await r.json()) as T;
+  };
+  const { temporaryPassword } = await post<{ temporaryPassword: string }>('/api/v1/admin/staff', {
+    staffNo: 'SVM1',
+    name: '甲主管',
+    hallCode: 'SVA01',
+    roles: ['hall_manager'],
+  });
+  const { token } = await post<{ token: string }>('/api/v1/staff/session', {
+    staffNo: 'SVM1',
+    password: temporaryPassword,
+    newPassword: 'Manager-2026x',
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  await post(
+    '/api/v1/admin/supervision/notes',
+    {
+      hallCode: 'SVA01',
+      kind: 'correction',
+      staffNo: 'A1',
+      periodFrom: today,
+      periodTo: today,
+      text: '复印件不清',
+    },
+    token,
+  );
+  // Signed in as that manager (the workbench keeps the session token for the tab).
+  await page.addInitScript((t) => sessionStorage.setItem('halldesk.workbench.token', t), token);
+  await page.goto(`${centre.url}/workbench/#/workbench/supervision`);
+  const notes = page.getByTestId('wb-sup-hall-SVA01').getByTestId('wb-sup-notes');
+  await expect(notes).toContainText('复印件不清');
+  await notes.getByTestId('wb-note-edit').click();
+  await page.getByTestId('wb-note-input').fill('复印件不清，已重新扫描');
+  await page.getByRole('button', { name: '确定' }).click();
+  await expect(notes).toContainText('修改：「复印件不清」→「复印件不清，已重新扫描」');
+  await expect(notes.getByTestId('note-history')).toContainText('甲主管（SVM1）');
+  await notes.getByTestId('wb-note-withdraw').click();
+  await page.getByTestId('wb-note-input').fill('记错了人');
+  await page.getByRole('button', { name: '确定' }).click();
+  await expect(notes).toContainText('已撤回');
+  await expect(notes).toContainText('撤回：记错了人');
+  await expect(notes.getByTestId('wb-note-edit')).toHaveCount(0);
+  // Kept at the centre with both changes.
+  const r = await fetch(`${centre.url}/api/v1/admin/supervision?hall=SVA01`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = (await r.json()) as {
+    halls: { notes: { withdrawnAt?: string; history?: { action: string }[] }[] }[];
+  };
+  expect(body.halls[0]!.notes[0]!.withdrawnAt).toBeTruthy();
+  expect(body.halls[0]!.notes[0]!.history!.map((h) => h.action)).toEqual(['edit', 'withdraw']);
+});

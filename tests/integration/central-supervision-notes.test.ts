@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PullResponse } from '../../shared/protocol';
 import { paths } from '../../shared/protocol';
-import type { SupervisionNote } from '../../shared/staff/notes';
+import { changeNote, type SupervisionNote } from '../../shared/staff/notes';
 import { staffPaths } from '../../shared/staff/directory';
 import { centralForSuite } from '../support/centralSuite';
 import type { TestCentral } from '../support/server';
@@ -40,6 +40,7 @@ for (const { variant, skipReason } of forEachDb()) {
     let a2: TestDevice;
     let managerToken = '';
     let clerkToken = '';
+    let otherHallToken = '';
     centralForSuite(variant, 'supnotes', async (central) => {
       c = central;
       await createHall(c, 'NA01', '甲营业厅');
@@ -61,7 +62,7 @@ for (const { variant, skipReason } of forEachDb()) {
       };
       clerkToken = await mk('N1', '甲一', 'NA01', ['clerk']);
       managerToken = await mk('NM', '甲主管', 'NA01', ['hall_manager']);
-      await mk('NBM', '乙主管', 'NB01', ['hall_manager']);
+      otherHallToken = await mk('NBM', '乙主管', 'NB01', ['hall_manager']);
     });
 
     it('a hall manager’s note is applied and pulled by the other desk; a clerk’s is refused', async () => {
@@ -157,6 +158,119 @@ for (const { variant, skipReason } of forEachDb()) {
           (x) => x.kind === 'supervision_note' && x.record.id === ok.body.note.id,
         ),
       ).toBe(true);
+    });
+    it('a note is edited and withdrawn by a hall manager with its history; others are refused', async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const created = await call(c.url, 'POST', NOTES, {
+        token: managerToken,
+        body: {
+          hallCode: 'NA01',
+          kind: 'correction',
+          staffNo: 'N1',
+          periodFrom: today,
+          periodTo: today,
+          text: '漏收材料',
+        },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.note.id as string;
+      const one = `${NOTES}/${id}`;
+      const stored = async () =>
+        (
+          await c.server.db.query<{ record: SupervisionNote; kind: string }>(
+            'SELECT record, kind FROM supervision_notes WHERE id = $1',
+            [id],
+          )
+        ).rows[0]!;
+      const edit = { action: 'edit', body: { text: '漏收材料（已补）', kind: 'commendation' } };
+      for (const [token, code] of [
+        [clerkToken, 'E_STAFF_ROLE'],
+        [c.adminToken, 'E_STAFF_ROLE'],
+        [otherHallToken, 'E_STAFF_HALL'],
+      ] as const) {
+        const r = await call(c.url, 'PATCH', one, { token, body: edit });
+        expect(r.status, code).toBe(403);
+        expect(r.body.error.code).toBe(code);
+      }
+      expect((await stored()).record.text).toBe('漏收材料');
+
+      const edited = await call(c.url, 'PATCH', one, { token: managerToken, body: edit });
+      expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+      const e = (await stored()).record;
+      expect((await stored()).kind).toBe('commendation');
+      expect(e).toMatchObject({
+        text: '漏收材料（已补）',
+        kind: 'commendation',
+        updatedByStaffNo: 'NM',
+      });
+      expect(e.history).toEqual([
+        expect.objectContaining({
+          action: 'edit',
+          byStaffNo: 'NM',
+          byName: '甲主管',
+          before: expect.objectContaining({ text: '漏收材料', kind: 'correction' }),
+          after: expect.objectContaining({ text: '漏收材料（已补）', kind: 'commendation' }),
+        }),
+      ]);
+
+      const withdrawn = await call(c.url, 'PATCH', one, {
+        token: managerToken,
+        body: { action: 'withdraw', reason: '记错了人' },
+      });
+      expect(withdrawn.status).toBe(200);
+      expect(withdrawn.body.note.withdrawnAt).toBeTruthy();
+      const again = await call(c.url, 'PATCH', one, { token: managerToken, body: edit });
+      expect(again.status).toBe(400);
+      expect(again.body.error.message).toMatch(/已撤回/);
+      const w = (await stored()).record;
+      expect(w.history!.map((h) => [h.action, h.byStaffNo, h.reason])).toEqual([
+        ['edit', 'NM', undefined],
+        ['withdraw', 'NM', '记错了人'],
+      ]);
+      // The hall's desks pull the withdrawn note with its history.
+      const pulled = await call<PullResponse>(
+        c.url,
+        'GET',
+        `${paths.pull}?limit=500&accept=supervision_note`,
+        { token: a2.token },
+      );
+      const mine = pulled.body.changes.flatMap((x) =>
+        x.kind === 'supervision_note' && x.record.id === id ? [x.record] : [],
+      );
+      expect(mine.at(-1)).toEqual(w);
+    });
+
+    it('a desk pushes an edit (op update): applied from a hall manager, refused from a clerk', async () => {
+      const n = note('NA01');
+      const first = await push(c, a, [change(a, 'supervision_note', n)]);
+      expect(first.body.results[0]!.status).toBe('applied');
+      const at = new Date().toISOString();
+      const byClerk = changeNote(
+        n,
+        { staffNo: 'N1' },
+        { action: 'edit', body: { text: '改' } },
+        at,
+      );
+      const byManager = changeNote(
+        n,
+        { staffNo: 'NM', name: '甲主管' },
+        { action: 'edit', body: { text: '改过了' } },
+        at,
+      );
+      const r = await push(c, a, [
+        change(a, 'supervision_note', byClerk, { op: 'update' }),
+        change(a, 'supervision_note', byManager, { op: 'update' }),
+      ]);
+      expect(r.body.results.map((x) => [x.status, 'code' in x ? x.code : undefined])).toEqual([
+        ['rejected', 'E_STAFF_ROLE'],
+        ['applied', undefined],
+      ]);
+      const row = await c.server.db.query<{ record: SupervisionNote }>(
+        'SELECT record FROM supervision_notes WHERE id = $1',
+        [n.id],
+      );
+      expect(row.rows[0]!.record.text).toBe('改过了');
+      expect(row.rows[0]!.record.history).toHaveLength(1);
     });
   });
 }

@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hallRoster } from '../support/hallRoster';
 import {
   startHallService,
   type HallService,
@@ -36,6 +37,10 @@ async function start(extra: Partial<HallServiceOptions> = {}): Promise<HallServi
     port: 0,
     dataDir: dir,
     log: () => {},
+    staff: hallRoster([
+      ['C001', '张三', ['clerk']],
+      ['C002', '李四', ['clerk']],
+    ]),
     initialConfig: {
       hallName: '安全测试营业厅',
       categories: [

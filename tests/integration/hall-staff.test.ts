@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueueEvent } from '../../shared/queue';
 import { startHallService, type HallService } from '../../server/hall/service';
+import { hallRoster } from '../support/hallRoster';
 
 let dir: string;
 let svc: HallService | null = null;
@@ -29,6 +30,13 @@ async function start(): Promise<HallService> {
     dataDir: dir,
     log: () => {},
     managerSecret: 'hm_test_manager_secret_0123456789',
+    staff: hallRoster([
+      ['C001', '张三', ['clerk']],
+      ['C002', '李四', ['clerk']],
+      ['C009', '钱九', ['clerk']],
+      ['B001', '后台王五', ['back_office']],
+      ['M001', '赵主管', ['hall_manager']],
+    ]),
     initialConfig: {
       hallName: '工号测试营业厅',
       categories: [
@@ -86,12 +94,12 @@ describe('hall service: staff at the counter', () => {
     const token = await pair(1);
     const token2 = await pair(2);
     await issue();
-    // A hall with no staff yet calls as before (未记录)...
+    // A hall whose service knows its people (its roster, staffRoster.ts) never lets a counter
+    // act for nobody, even before anyone has signed in anywhere...
     const early = await call('POST', '/api/queue/counters/1/call-next', token, {});
-    expect(early.status).toBe(200);
-    expect(early.json.events[0]).not.toHaveProperty('staffNo');
-    await call('POST', '/api/queue/counters/1/finish', token, {});
-    // ...until its desks sign people in: from then on nobody acts for nobody.
+    expect(early.status).toBe(403);
+    expect(early.json.error.code).toBe('E_STAFF_REQUIRED');
+    // ...nor once its desks sign people in.
     await call('POST', '/api/queue/counters/2/sign-in', token2, {
       staffNo: 'C009',
       name: '钱九',

@@ -9,7 +9,9 @@ import type {
 } from '../../../shared/domain/model';
 import type { AuditEntry } from './audit';
 import type { SupervisionNote } from '../../../shared/staff/notes';
+import { deskTimeZone } from './hallZone';
 import { deriveApplicationKeys, deriveFeedbackKeys } from './keys';
+import { supervisionCountsMiddleware, type CountRow } from './supervisionCounts';
 
 /** Default database name used by the app; tests pass unique names. */
 export const DEFAULT_DB_NAME = 'halldesk';
@@ -117,7 +119,16 @@ export const SCHEMA_V6 = {
   supervisionNotes: 'id, staffNo, periodTo',
 } as const;
 
-export const CURRENT_SCHEMA_VERSION = 6;
+/**
+ * v7: the supervision counters per acceptance day and clerk (supervisionCounts.ts), kept with
+ * every write of an application; built from the records on first use (no upgrade step: the
+ * meta row is missing until then).
+ */
+export const SCHEMA_V7 = {
+  supervisionCounts: 'key',
+} as const;
+
+export const CURRENT_SCHEMA_VERSION = 7;
 
 export class HallDeskDB extends Dexie {
   applications!: EntityTable<StoredApplication, 'id'>;
@@ -130,6 +141,7 @@ export class HallDeskDB extends Dexie {
   settings!: EntityTable<SettingRecord, 'key'>;
   audit!: EntityTable<AuditEntry, 'id'>;
   supervisionNotes!: EntityTable<SupervisionNote, 'id'>;
+  supervisionCounts!: EntityTable<CountRow, 'key'>;
 
   constructor(name: string = DEFAULT_DB_NAME, options: HallDeskDBOptions = {}) {
     super(name, {
@@ -138,6 +150,7 @@ export class HallDeskDB extends Dexie {
       ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
     });
     defineSchema(this, CURRENT_SCHEMA_VERSION);
+    this.use(supervisionCountsMiddleware(deskTimeZone));
   }
 }
 
@@ -206,6 +219,8 @@ export function defineSchema(db: Pick<Dexie, 'version'>, upTo: number): void {
   });
   if (upTo < 6) return;
   db.version(6).stores(SCHEMA_V6);
+  if (upTo < 7) return;
+  db.version(7).stores(SCHEMA_V7);
 }
 
 /**

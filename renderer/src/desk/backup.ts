@@ -140,7 +140,11 @@ export async function restoreBackup(
   }
   const counts: Record<string, number> = {};
   let skipped = 0;
-  const tables = db.tables.filter((t) => Array.isArray(doc.tables![t.name]));
+  // The supervision counters are derived: the restored applications count themselves in (or the
+  // counters are rebuilt), a backup's copy is never taken as is.
+  const tables = db.tables.filter(
+    (t) => Array.isArray(doc.tables![t.name]) && t.name !== 'supervisionCounts',
+  );
   await db.transaction('rw', tables, async () => {
     for (const table of tables) {
       const rows: unknown[] = [];

@@ -12,11 +12,13 @@ import {
   type CounterAction,
   type CounterActionResponse,
   type Lane,
+  type WhoAmIResponse,
 } from '../../../shared/queue';
 import { useServingReport } from '../customer/busy';
 import { QueueRatingNote } from '../customer/QueueRatingNote';
 import { tr, useT, type Tr } from '../i18n';
 import { HallApiError, hallRequest, setDevicePairing, useHallCredentials } from './client';
+import { CounterSignIn } from './CounterSignIn';
 import { PairingForm } from './Pairing';
 import { useStaffGate } from '../staff/session';
 import { useHallQueue } from './store';
@@ -24,6 +26,11 @@ import { useHallQueue } from './store';
 export interface CounterPanelProps {
   /** Start an application for the called ticket (the ticket is recorded on the application). */
   onStartApplication: (ticketNo: string, businessCodes: string[]) => void;
+  /**
+   * The stand-alone counter page (no desk): with no desk session, a person signs in here with
+   * staff number and password (CounterSignIn) once the hall service knows its people.
+   */
+  standalone?: boolean;
 }
 
 const COUNTER_KEY = 'halldesk.counterNo';
@@ -44,7 +51,7 @@ function laneTag(t: Tr, lane: Lane): [string, string] | null {
   return null;
 }
 
-export function CounterPanel({ onStartApplication }: CounterPanelProps) {
+export function CounterPanel({ onStartApplication, standalone = false }: CounterPanelProps) {
   const t = useT();
   const { state, connected } = useHallQueue();
   const creds = useHallCredentials();
@@ -84,12 +91,16 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
   }, [staff, counterNo, state, paired, counterStaff, signInTried]);
 
   // A revoked pairing shows at once (not at the first call): ask the service who we are.
+  // It also tells whether the hall has people (a stand-alone counter then needs one signed in).
   const deviceToken = creds.device?.token;
+  const [rosterKnown, setRosterKnown] = useState(false);
   useEffect(() => {
     if (!deviceToken) return;
-    hallRequest(HALL_PATHS.whoami, { auth: 'counter' }).catch(() => {
-      /* E_AUTH_INVALID clears the pairing (client.ts); unreachable: retried at the next action */
-    });
+    hallRequest<WhoAmIResponse>(HALL_PATHS.whoami, { auth: 'counter' })
+      .then((w) => setRosterKnown(w.staffRoster === true))
+      .catch(() => {
+        /* E_AUTH_INVALID clears the pairing (client.ts); unreachable: retried at the next action */
+      });
   }, [deviceToken]);
 
   useEffect(() => {
@@ -142,6 +153,8 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
 
   const counterCfg = state.config.counters.find((c) => c.no === counterNo);
   const cs = counterNo ? state.counters[String(counterNo)] : undefined;
+  // The stand-alone page with no desk person: someone signs in here before any call.
+  const needsPerson = standalone && !staff && rosterKnown && !cs?.staffNo;
   const current = cs?.current ? state.tickets[cs.current] : undefined;
   const currentCat = current ? categoryOf(state, current.categoryId) : undefined;
   const waiting = counterNo ? callableBy(state, counterNo).length : 0;
@@ -157,9 +170,21 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
           {!connected && <Tag color="orange">{t('连接中断', 'Disconnected')}</Tag>}
           {cs?.paused && <Tag color="default">{t('暂停服务中', 'Paused')}</Tag>}
           {cs?.staffNo ? (
-            <Tag color="blue" data-testid="counter-staff">
-              {t('工号', 'Staff')} {cs.staffNo} {cs.staffName ?? ''}
-            </Tag>
+            <>
+              <Tag color="blue" data-testid="counter-staff">
+                {t('工号', 'Staff')} {cs.staffNo} {cs.staffName ?? ''}
+              </Tag>
+              {standalone && !staff && (
+                <Button
+                  size="small"
+                  loading={busy === 'sign-out'}
+                  onClick={() => void act('sign-out')}
+                  data-testid="counter-sign-out"
+                >
+                  {t('签退', 'Sign out')}
+                </Button>
+              )}
+            </>
           ) : (
             state.staffSeen && (
               <Tag color="red" data-testid="counter-staff">
@@ -228,65 +253,73 @@ export function CounterPanel({ onStartApplication }: CounterPanelProps) {
               {t(`本窗口等候 ${waiting} 人`, `${waiting} waiting for this counter`)}
             </Typography.Text>
           </Flex>
-          <Flex wrap gap={8}>
-            <Button
-              type="primary"
-              loading={busy === 'call-next'}
-              disabled={cs?.paused || waiting === 0}
-              onClick={() => void act('call-next')}
-              data-testid="counter-call-next"
-            >
-              {t('呼叫下一位', 'Call next')}
-            </Button>
-            <Button
-              disabled={!current || current.recalls >= limit}
-              loading={busy === 'recall'}
-              onClick={() => void act('recall')}
-            >
-              {t('重呼', 'Recall')}
-            </Button>
-            <Button
-              disabled={!current}
-              loading={busy === 'finish'}
-              onClick={() => void act('finish')}
-              data-testid="counter-finish"
-            >
-              {t('完成', 'Finish')}
-            </Button>
-            <Button
-              disabled={!current}
-              danger
-              loading={busy === 'no-show'}
-              onClick={() => void act('no-show')}
-            >
-              {t('过号', 'No-show')}
-            </Button>
-            <Button disabled={!current} loading={busy === 'hold'} onClick={() => void act('hold')}>
-              {t('挂起', 'Hold')}
-            </Button>
-            <Button disabled={!current} onClick={() => setTransferOpen(true)}>
-              {t('转移', 'Transfer')}
-            </Button>
-            {cs?.paused ? (
-              <Button loading={busy === 'resume'} onClick={() => void act('resume')}>
-                {t('恢复服务', 'Resume')}
+          {needsPerson && counterNo ? (
+            <CounterSignIn counterNo={counterNo} />
+          ) : (
+            <Flex wrap gap={8}>
+              <Button
+                type="primary"
+                loading={busy === 'call-next'}
+                disabled={cs?.paused || waiting === 0}
+                onClick={() => void act('call-next')}
+                data-testid="counter-call-next"
+              >
+                {t('呼叫下一位', 'Call next')}
               </Button>
-            ) : (
-              <Button loading={busy === 'pause'} onClick={() => void act('pause')}>
-                {t('暂停服务', 'Pause')}
+              <Button
+                disabled={!current || current.recalls >= limit}
+                loading={busy === 'recall'}
+                onClick={() => void act('recall')}
+              >
+                {t('重呼', 'Recall')}
               </Button>
-            )}
-            <Button
-              type="dashed"
-              disabled={!current}
-              onClick={() =>
-                current && onStartApplication(current.no, currentCat?.businessCodes ?? [])
-              }
-              data-testid="counter-start-application"
-            >
-              {t('开始受理', 'Start application')}
-            </Button>
-          </Flex>
+              <Button
+                disabled={!current}
+                loading={busy === 'finish'}
+                onClick={() => void act('finish')}
+                data-testid="counter-finish"
+              >
+                {t('完成', 'Finish')}
+              </Button>
+              <Button
+                disabled={!current}
+                danger
+                loading={busy === 'no-show'}
+                onClick={() => void act('no-show')}
+              >
+                {t('过号', 'No-show')}
+              </Button>
+              <Button
+                disabled={!current}
+                loading={busy === 'hold'}
+                onClick={() => void act('hold')}
+              >
+                {t('挂起', 'Hold')}
+              </Button>
+              <Button disabled={!current} onClick={() => setTransferOpen(true)}>
+                {t('转移', 'Transfer')}
+              </Button>
+              {cs?.paused ? (
+                <Button loading={busy === 'resume'} onClick={() => void act('resume')}>
+                  {t('恢复服务', 'Resume')}
+                </Button>
+              ) : (
+                <Button loading={busy === 'pause'} onClick={() => void act('pause')}>
+                  {t('暂停服务', 'Pause')}
+                </Button>
+              )}
+              <Button
+                type="dashed"
+                disabled={!current}
+                onClick={() =>
+                  current && onStartApplication(current.no, currentCat?.businessCodes ?? [])
+                }
+                data-testid="counter-start-application"
+              >
+                {t('开始受理', 'Start application')}
+              </Button>
+            </Flex>
+          )}
           {/* Customer-screen ratings relayed to the queue: a quiet line for the clerk. */}
           <QueueRatingNote />
           {cs && cs.held.length > 0 && (

@@ -56,7 +56,12 @@ export function MyWorkPage() {
   const notes = useLiveQuery(
     () =>
       staffNo
-        ? activeDb().supervisionNotes.where('staffNo').equals(staffNo).reverse().sortBy('createdAt')
+        ? activeDb()
+            .supervisionNotes.where('staffNo')
+            .equals(staffNo)
+            .filter((n) => !n.withdrawnAt) // withdrawn: no longer standing
+            .reverse()
+            .sortBy('createdAt')
         : Promise.resolve([] as SupervisionNote[]),
     [staffNo],
   );

@@ -22,6 +22,7 @@ import { pick, useLang, useT } from '../i18n';
 import { useProfile } from '../desk/config';
 import { useMay } from './Guard';
 import { listNotes, NoteError, saveNote } from './notes';
+import { NoteActions, NoteHistory, NoteMarks } from './SupervisionNoteEdit';
 import { useStaffGate } from './session';
 
 /** What the form starts with (a drill-down row's 纠错 names the record and the clerk). */
@@ -90,7 +91,7 @@ export function NotesPanel(props: {
         locale={{ emptyText: t('本期没有记录', 'None in this period') }}
         renderItem={(n) => (
           <List.Item data-testid="note-row">
-            <Space wrap>
+            <Space wrap style={n.withdrawnAt ? { textDecoration: 'line-through' } : undefined}>
               <Tag color={n.kind === 'commendation' ? 'green' : 'red'}>
                 {pick(lang, NOTE_KIND_LABEL[n.kind].zh, NOTE_KIND_LABEL[n.kind].en)}
               </Tag>
@@ -106,6 +107,9 @@ export function NotesPanel(props: {
                 {t('记录人', 'By')} {n.createdByName ?? n.createdByStaffNo}
               </span>
             </Space>
+            <NoteMarks note={n} />
+            {canWrite && <NoteActions note={n} />}
+            <NoteHistory history={n.history} />
           </List.Item>
         )}
       />

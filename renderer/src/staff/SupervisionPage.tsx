@@ -19,7 +19,14 @@ import { listNotes } from './notes';
 import { QueueFiguresSection } from './QueueFiguresSection';
 import type { DrillTarget } from './SupervisionCharts';
 import { NotesPanel, type NoteDraft } from './SupervisionNotes';
-import { deskSupervision, drillRecords, type DeskSupervision } from './supervisionData';
+import {
+  deskSupervision,
+  drillRecords,
+  supervisionRecords,
+  type DeskSupervision,
+  type SupervisionRecords,
+} from './supervisionData';
+import { defaultPeriod, takePrefetched } from './supervisionPrefetch';
 import { supervisionXlsx } from './supervisionXlsx';
 
 const SupervisionCharts = lazyPage(
@@ -45,7 +52,10 @@ function SupervisionBody() {
   const lang = useLang();
   const cfg = useDeskConfig();
   const profile = useProfile();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().startOf('month'), dayjs()]);
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => {
+    const p = defaultPeriod();
+    return [dayjs(p.from), dayjs(p.to)];
+  });
   const [data, setData] = useState<DeskSupervision | null>(null);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
   const [draft, setDraft] = useState<NoteDraft | null>(null);
@@ -57,7 +67,12 @@ function SupervisionBody() {
     setDrill(null);
     // Marks for bench:local (supervisionFirstMs): the counting starts, the first figures are in.
     performance.mark('halldesk:supervision-start');
-    void deskSupervision(activeDb(), from, to, localDate()).then((d) => {
+    const today = localDate();
+    const early = takePrefetched(from, to, today);
+    const counted = early
+      ? early.catch(() => deskSupervision(activeDb(), from, to, today))
+      : deskSupervision(activeDb(), from, to, today);
+    void counted.then((d) => {
       if (!live) return;
       setData(d);
       requestAnimationFrame(() => performance.mark('halldesk:supervision-figures'));
@@ -66,6 +81,23 @@ function SupervisionBody() {
       live = false;
     };
   }, [from, to]);
+  // The records behind the figures: read when a figure is first opened (the first figures come
+  // from the day counters and need none of them).
+  const [records, setRecords] = useState<SupervisionRecords | null>(null);
+  const wantRecords = !!data && !!drill;
+  useEffect(() => {
+    setRecords(null);
+  }, [from, to]);
+  useEffect(() => {
+    if (!wantRecords || records || !data) return;
+    let live = true;
+    void supervisionRecords(activeDb(), data.options).then((r) => {
+      if (live) setRecords(r);
+    });
+    return () => {
+      live = false;
+    };
+  }, [wantRecords, records, data]);
   const reasons = cfg.settings.workbench.returnReasons;
   const reasonLabel = (code: string) => {
     const r = reasons.find((x) => x.code === code);
@@ -96,7 +128,8 @@ function SupervisionBody() {
           disabled={!data}
           onClick={async () => {
             if (!data) return;
-            const notes = await listNotes(activeDb(), from, to);
+            // A withdrawn note no longer stands: not counted or listed in the form sent upward.
+            const notes = (await listNotes(activeDb(), from, to)).filter((n) => !n.withdrawnAt);
             const blob = await supervisionXlsx(
               profile?.hallCode || '本厅',
               from,
@@ -159,6 +192,7 @@ function SupervisionBody() {
       {data && drill && (
         <DrillCard
           data={data}
+          records={records}
           drill={drill}
           onCorrect={(a) =>
             setDraft({
@@ -197,13 +231,16 @@ function SupervisionBody() {
 
 function DrillCard(props: {
   data: DeskSupervision;
+  records: SupervisionRecords | null;
   drill: DrillTarget;
   onCorrect: (a: Application) => void;
 }) {
   const t = useT();
   const canNote = useMay('supervision.commend');
   const { data, drill } = props;
-  const records = drillRecords(data, drill.staffNo, drill.figure, drill.day);
+  const records = props.records
+    ? drillRecords(props.records, drill.staffNo, drill.figure, drill.day)
+    : [];
   const who =
     drill.staffNo === '*'
       ? t('全厅', 'Hall')
@@ -215,12 +252,13 @@ function DrillCard(props: {
     <Card
       size="small"
       style={{ marginTop: 12 }}
-      title={`${who} · ${t(col.zh, col.en)}${drill.day ? ` · ${drill.day}` : ''} (${records.length})`}
+      title={`${who} · ${t(col.zh, col.en)}${drill.day ? ` · ${drill.day}` : ''}${props.records ? ` (${records.length})` : ''}`}
       data-testid="supervision-drill"
     >
       <Table<Application>
         size="small"
         rowKey="id"
+        loading={!props.records}
         pagination={{ pageSize: 20, showSizeChanger: false }}
         dataSource={records}
         columns={[

@@ -3,7 +3,9 @@
 // `supervisionNotes` with their outbox entry in one transaction, listed per period and person.
 import {
   SupervisionNote,
+  changeNote,
   noteInRange,
+  type NoteChangeRequest,
   type NoteKind,
   type NoteRef,
 } from '../../../shared/staff/notes';
@@ -61,6 +63,35 @@ export async function saveNote(
     await appendOutbox(db, 'supervision_note', note.id, 'create', note);
   });
   return note;
+}
+
+/**
+ * Edits or withdraws a note (its author or the hall manager: supervision.commend), the change
+ * kept in its history, with its outbox entry (the whole note, op update) in one transaction.
+ * Throws NoteError (role) or NoteChangeError (withdrawn, invalid, unchanged); nothing is written
+ * then.
+ */
+export async function updateNote(
+  db: HallDeskDB,
+  session: StaffSession | null,
+  id: string,
+  req: NoteChangeRequest,
+): Promise<SupervisionNote> {
+  if (!session || session.locked || !may(session.roles, 'supervision.commend'))
+    throw new NoteError('role', '只有记录人或营业厅主管可以修改或撤回表彰、纠错');
+  return db.transaction('rw', [db.supervisionNotes, db.outbox, db.meta], async () => {
+    const note = await db.supervisionNotes.get(id);
+    if (!note) throw new NoteError('invalid', '记录不存在');
+    const next = changeNote(
+      note,
+      { staffNo: session.staffNo, name: session.name },
+      req,
+      new Date().toISOString(),
+    );
+    await db.supervisionNotes.put(next);
+    await appendOutbox(db, 'supervision_note', next.id, 'update', next);
+    return next;
+  });
 }
 
 /** Notes whose period overlaps from..to (of one person when staffNo is given), newest first. */

@@ -2,7 +2,7 @@
 // from GET /api/v1/admin/supervision (counted in SQL at the centre), per hall a table whose every
 // figure opens the records behind it (GET /api/v1/admin/supervision/records, keyset pages), the
 // ranking and trend charts (lazy ECharts), the hall's commendations and corrections, and the XLSX.
-import { Button, Card, DatePicker, Empty, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, DatePicker, Empty, Select, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import type { SupervisionNote } from '../../../shared/staff/notes';
@@ -14,6 +14,7 @@ import { FIGURE_COLUMNS, staffKey } from '../staff/figureColumns';
 import type { DrillTarget } from '../staff/SupervisionCharts';
 import { supervisionXlsx } from '../staff/supervisionXlsx';
 import { ApiError, savedToken } from './api';
+import { CentreNotes } from './SupervisionNotesCentre';
 
 const SupervisionCharts = lazyPage(
   () => import('../staff/SupervisionCharts').then((m) => m.default),
@@ -115,6 +116,9 @@ function HallCard(props: {
   const t = useT();
   const { h, from, to } = props;
   const [drill, setDrill] = useState<DrillTarget | null>(null);
+  // Edits and withdrawals answered by the centre replace the note here.
+  const [notes, setNotes] = useState(h.notes);
+  useEffect(() => setNotes(h.notes), [h.notes]);
   const rows = [...h.clerks, h.hall];
   const cell = (figure: FigureKey) => (v: number, f: Figures) => (
     <a
@@ -134,7 +138,9 @@ function HallCard(props: {
         <Button
           size="small"
           onClick={async () => {
-            const blob = await supervisionXlsx(h.hallCode, from, to, h, h.notes);
+            // A withdrawn note no longer stands: left out of the form sent upward.
+            const standing = notes.filter((n) => !n.withdrawnAt);
+            const blob = await supervisionXlsx(h.hallCode, from, to, h, standing);
             const a = document.createElement('a');
             a.href = URL.createObjectURL(blob);
             a.download = `工作监督-${h.hallCode}-${from}-${to}.xlsx`;
@@ -188,18 +194,11 @@ function HallCard(props: {
           />
         </div>
       )}
-      {h.notes.length > 0 && (
-        <Space direction="vertical" style={{ marginTop: 8 }} data-testid="wb-sup-notes">
-          {h.notes.map((n) => (
-            <span key={n.id}>
-              <Tag color={n.kind === 'commendation' ? 'green' : 'red'}>
-                {n.kind === 'commendation' ? t('表彰', 'Commendation') : t('纠错', 'Correction')}
-              </Tag>
-              {n.staffName ?? n.staffNo}（{n.staffNo}） {n.periodFrom}~{n.periodTo} {n.text}
-              {n.ref ? ` · ${n.ref.label ?? n.ref.id}` : ''}
-            </span>
-          ))}
-        </Space>
+      {notes.length > 0 && (
+        <CentreNotes
+          notes={notes}
+          onChanged={(n) => setNotes((all) => all.map((x) => (x.id === n.id ? n : x)))}
+        />
       )}
     </Card>
   );

@@ -5,8 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Application } from '../../../shared/domain/model';
 import { inFigure, supervise, FIGURES } from '../../../shared/staff/supervision';
-import { drillRecords, deskSupervision } from '../../../renderer/src/staff/supervisionData';
-import { listNotes, NoteError, saveNote } from '../../../renderer/src/staff/notes';
+import {
+  drillRecords,
+  deskSupervisionFromRecords,
+} from '../../../renderer/src/staff/supervisionData';
+import { listNotes, NoteError, saveNote, updateNote } from '../../../renderer/src/staff/notes';
+import { NoteChangeError } from '../../../shared/staff/notes';
 import type { StaffSession } from '../../../renderer/src/staff/local';
 import { deriveApplicationKeys } from '../../../renderer/src/db/keys';
 import { makeApplication } from '../domain/factories';
@@ -65,7 +69,7 @@ describe('supervision figures', () => {
     await db.applications.bulkAdd(
       [a1, a2, a3, a4].map((a) => ({ ...a, ...deriveApplicationKeys(a) }) as never),
     );
-    const d = await deskSupervision(db, opts.from, opts.to, opts.today);
+    const d = await deskSupervisionFromRecords(db, opts.from, opts.to, opts.today);
     expect(d.hall.accepted).toBe(4);
     expect(drillRecords(d, 'C1', 'returned').map((a) => a.id)).toEqual([a2.id]);
     expect(drillRecords(d, '*', 'returned').map((a) => a.id)).toEqual([a3.id, a2.id]);
@@ -124,5 +128,69 @@ describe('commendations and corrections on the desk', () => {
       n.id,
     ]);
     expect(await listNotes(db, '2026-12-01', '2026-12-31', 'C2')).toEqual([]);
+  });
+  it('is edited and withdrawn by a hall manager, each change kept with who, when, before and after', async () => {
+    const db = await freshDb();
+    const n = await saveNote(db, 'H001', session(['hall_manager']), input);
+    const other = { ...session(['hall_manager']), staffNo: 'M2', name: '副主管' };
+    // A clerk (or nobody) cannot; nothing is written.
+    await expect(
+      updateNote(db, session(['clerk']), n.id, { action: 'edit', body: { text: '改' } }),
+    ).rejects.toThrow(NoteError);
+    await expect(updateNote(db, null, n.id, { action: 'withdraw' })).rejects.toThrow(NoteError);
+    await expect(
+      updateNote(db, other, n.id, { action: 'edit', body: { text: input.text } }),
+    ).rejects.toThrow(NoteChangeError);
+    expect(await db.outbox.count()).toBe(1);
+    expect((await db.supervisionNotes.get(n.id))!.history).toBeUndefined();
+
+    const e = await updateNote(db, other, n.id, {
+      action: 'edit',
+      body: { text: '漏收材料（已补交）', periodTo: '2026-12-06' },
+    });
+    expect(e).toMatchObject({
+      text: '漏收材料（已补交）',
+      periodTo: '2026-12-06',
+      updatedByStaffNo: 'M2',
+    });
+    expect(e.history).toEqual([
+      {
+        at: e.updatedAt,
+        byStaffNo: 'M2',
+        byName: '副主管',
+        action: 'edit',
+        before: {
+          kind: 'correction',
+          text: '漏收材料',
+          periodFrom: '2026-12-01',
+          periodTo: '2026-12-07',
+        },
+        after: {
+          kind: 'correction',
+          text: '漏收材料（已补交）',
+          periodFrom: '2026-12-01',
+          periodTo: '2026-12-06',
+        },
+      },
+    ]);
+    const w = await updateNote(db, session(['hall_manager']), n.id, {
+      action: 'withdraw',
+      reason: '记错了人',
+    });
+    expect(w.withdrawnAt).toBeTruthy();
+    expect(w.history!.map((h) => [h.action, h.byStaffNo, h.reason])).toEqual([
+      ['edit', 'M2', undefined],
+      ['withdraw', 'M1', '记错了人'],
+    ]);
+    await expect(
+      updateNote(db, session(['hall_manager']), n.id, { action: 'edit', body: { text: '再改' } }),
+    ).rejects.toThrow('已撤回');
+    const out = await db.outbox.orderBy('seq').toArray();
+    expect(out.map((x) => [x.entity, x.op])).toEqual([
+      ['supervision_note', 'create'],
+      ['supervision_note', 'update'],
+      ['supervision_note', 'update'],
+    ]);
+    expect(out.at(-1)!.payload).toEqual(w);
   });
 });
