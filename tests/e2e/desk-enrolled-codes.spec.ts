@@ -97,3 +97,43 @@ test('an unenrolled desk cannot type codes nor accept until enrolled; offline en
   const appNo = await acceptApplication(page, INTAKE);
   expect(appNo).toMatch(/^H0412-D07-\d{8}-0001$/);
 });
+
+test('codes typed by an older version before enrollment stay, read-only and labelled, and keep numbering', async ({
+  page,
+}) => {
+  await openDesk(page, '/settings');
+  // The profile an older version saved from 设置 (codes typed by hand, never enrolled).
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('halldesk');
+        open.onerror = () => reject(new Error('open failed'));
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['settings'], 'readwrite');
+          tx.objectStore('settings').put({
+            key: 'desk.profile',
+            value: { hallCode: 'H0203', deskCode: 'D04', clerkName: '李四' },
+          });
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(new Error('write failed'));
+        };
+      }),
+  );
+  await page.reload();
+  const hall = page.getByLabel('营业厅编码');
+  await expect(hall).toHaveValue('H0203');
+  await expect(hall).toHaveAttribute('readonly', '');
+  await expect(page.getByLabel('受理台编码')).toHaveValue('D04');
+  await expect(page.getByTestId('profile-codes-source')).toContainText('登记前手工设置');
+  await expect(page.getByTestId('settings-go-enroll')).toBeVisible();
+  await page.getByLabel('受理员').fill('赵六');
+  await page.getByTestId('save-profile').click();
+  await expect(page.getByTestId('status-bar')).toContainText('H0203-D04 · 赵六');
+
+  const appNo = await acceptApplication(page, INTAKE);
+  expect(appNo).toMatch(/^H0203-D04-\d{8}-0001$/);
+});
