@@ -1,6 +1,8 @@
 // The Node.js versions the project runs on, against what its dependencies declare: a small
 // reader of npm `engines.node` ranges (>=, >, <, <=, ^, bare majors, ||) so that a test can
 // list every installed package whose declared range excludes the project's minimum.
+import newerNode from './newerNodePackages.json';
+
 export interface Version {
   major: number;
   minor: number;
@@ -54,16 +56,12 @@ export function satisfiesRange(version: string, range: string): boolean {
 }
 
 /**
- * Packages that declare a newer Node than the project needs, and why that is harmless for what
- * runs on Node (README "Node.js version" says the same). Electron's own engines field covers its
- * binary download and packaging tools, not the app: the desk runs inside Electron's bundled Node.
+ * Packages that declare a newer Node than the project needs, and what HallDesk does with them on
+ * Node 20.19+ (scripts/newerNodePackages.json, also read by check-node.mjs and listed in README
+ * "Requirements"). Electron's own engines field covers its binary download and packaging tools,
+ * not the app: the desk runs inside Electron's bundled Node.
  */
-export const NEWER_NODE_TOOLING: Record<string, string> = {
-  electron: 'downloads the Electron binary at install (skipped with ELECTRON_SKIP_BINARY_DOWNLOAD)',
-  '@electron/get': "electron's and electron-builder's binary downloader",
-  '@electron-internal/extract-zip': "unpacks electron's downloaded binary",
-  '@electron/rebuild': 'electron-builder: rebuilds native modules when packaging (npm run dist)',
-  'node-abi': 'electron-builder: Node ABI table for @electron/rebuild (npm run dist)',
-  cookie:
-    "fastify's light-my-request (inject): ESM-only, loaded through require(esm), which Node 20.19 has",
-};
+export const NEWER_NODE_TOOLING: Record<string, string> = newerNode.packages;
+
+/** From this Node on, no installed package declares a newer one (npm prints no EBADENGINE). */
+export const QUIET_FROM: string = newerNode.quietFrom;

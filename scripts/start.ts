@@ -1,6 +1,9 @@
 // `npm start`: runs the whole system on embedded defaults — the central endpoint (PGlite in a
 // data folder), this hall's queue service, and the desk — in Electron where a runtime exists,
-// otherwise serving the desk to a browser at a printed http://127.0.0.1 address.
+// otherwise serving the desk to a browser at a printed http://127.0.0.1 address. It prints where
+// everything is: the centre's address, the enrollment code and where the desk takes it.
+//   npm start -- --browser    serve the desk to a browser even where Electron could start
+//   npm start -- --no-build   use dist/renderer as it is (no freshness check, no rebuild)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +21,7 @@ const centralPort = Number(process.env.CENTRAL_PORT ?? 8600);
 const hallPort = Number(process.env.HALL_PORT ?? 8700);
 /** This machine's own address for the services started here (0.0.0.0 is not one). */
 const localHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+const args = new Set(process.argv.slice(2));
 
 /** The Electron binary, if this machine has one (the npm package downloads it on first use). */
 function electronBinary(): string | null {
@@ -57,7 +61,7 @@ async function ensureRendererBuild(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await ensureRendererBuild();
+  if (!args.has('--no-build')) await ensureRendererBuild();
   fs.mkdirSync(dataRoot, { recursive: true });
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const central = await buildCentralServer({
@@ -135,7 +139,7 @@ async function main(): Promise<void> {
     /* the manager view can make one */
   }
 
-  const electron = electronBinary();
+  const electron = args.has('--browser') ? null : electronBinary();
   if (electron && fs.existsSync(path.join(root, 'dist-electron'))) {
     console.log('启动桌面程序 / starting the Electron shell');
     const child = spawn(electron, ['.'], { cwd: root, stdio: 'inherit' });

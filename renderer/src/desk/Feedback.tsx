@@ -42,7 +42,7 @@ import {
 } from '../db/repo';
 import { useLang, useT } from '../i18n';
 import { currentStaffActor } from '../staff/actor';
-import { profileComplete, useDeskConfig, useProfile } from './config';
+import { profileBlocker, profileComplete, useDeskConfig, useProfile } from './config';
 import { feedbackDueFor } from './formModel';
 import { formatDateTime } from './Receipt';
 import { FeedbackCardButton } from './idCard/FeedbackCardButton';
@@ -145,13 +145,9 @@ function NewFeedback() {
     setShowAll(true);
     setError(null);
     if (Object.keys(errors).length > 0 || !f.kind) return;
-    if (!profileComplete(profile)) {
-      setError(
-        t(
-          '请先在“设置”中填写营业厅编码、受理台编码和受理员',
-          'Set the hall, desk and clerk in Settings first',
-        ),
-      );
+    const blocker = profileBlocker(profile, t);
+    if (blocker || !profileComplete(profile)) {
+      setError(blocker ?? t('受理台设置不完整', 'The desk is not set up'));
       return;
     }
     setBusy(true);

@@ -39,7 +39,7 @@ import { currentStaffActor } from '../staff/actor';
 import { navigate } from '../ui/router';
 import { useShortcut } from '../ui/shortcuts';
 import { IdCardPanel } from './idCard/IdCardPanel';
-import { profileComplete, useDeskConfig, useProfile } from './config';
+import { profileBlocker, profileComplete, useDeskConfig, useProfile } from './config';
 import {
   buildApplication,
   type CustomerKey,
@@ -215,13 +215,10 @@ function IntakeFormView(props: { draftId: string; initial: IntakeForm }) {
       focusFirstError(keys);
       return;
     }
-    if (!profileComplete(profile)) {
-      message.error(
-        t(
-          '请先在“设置”中填写营业厅编码、受理台编码和受理员',
-          'Set the hall, desk and clerk in Settings first',
-        ),
-      );
+    const blocker = profileBlocker(profile, t);
+    if (blocker || !profileComplete(profile)) {
+      // Never a placeholder number: codes only from enrollment (issue 12 §2).
+      message.error(blocker ?? t('受理台设置不完整', 'The desk is not set up'));
       return;
     }
     try {

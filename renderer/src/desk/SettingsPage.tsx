@@ -1,7 +1,8 @@
-// 设置: this desk's hall code, desk code and clerk; the interface language; whether the browser
-// keeps our storage persistently; where the data lives; a sealed backup export and restore. On the hall
-// host (Electron), the queue service's uplink to the centre (HallUplinkCard); in the desktop
-// program, this computer's role, monitors, printers, hall service, updates (ShellSettingsCard).
+// 设置: this desk's hall and desk code (read-only, from enrollment) and clerk; the interface
+// language; whether the browser keeps our storage persistently; where the data lives; a sealed
+// backup export and restore. On the hall host (Electron), the queue service's uplink to the centre
+// (HallUplinkCard); in the desktop program, this computer's role, monitors, printers, hall
+// service, updates (ShellSettingsCard).
 import { hallDateTime } from '../../../shared/domain/hallTime';
 import {
   App as AntApp,
@@ -14,7 +15,6 @@ import {
   Space,
   Tag,
   Typography,
-  type InputProps,
 } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
@@ -24,6 +24,7 @@ import { requestPersistentStorage, storageEstimate } from '../db/open';
 import { vaultKey } from '../db/vault';
 import { useLangStore, useT } from '../i18n';
 import { shell } from '../shell/bridge';
+import { navigate } from '../ui/router';
 import { CONFIG_KEYS, type ConfigSource } from '../sync/configDocs';
 import { PermissionTable, RequirePermission } from '../staff/Guard';
 import { UploadLimitsCard } from '../sync/UploadLimitsCard';
@@ -40,8 +41,6 @@ import {
   useProfile,
 } from './config';
 import { codesSource } from './profileSource';
-
-const CODE_RE = /^[A-Za-z0-9]{1,16}$/;
 
 function mb(bytes: number | null): string {
   return bytes === null ? '—' : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -85,26 +84,16 @@ export function SettingsPage() {
 function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
   const t = useT();
   const { message } = AntApp.useApp();
-  const [p, setP] = useState(props.initial);
+  const [clerkName, setClerkName] = useState(props.initial.clerkName);
   const [saving, setSaving] = useState(false);
-  // Enrolled: the codes are the enrollment's, shown read-only with where they came from.
-  const source = useLiveQuery(() => codesSource(activeDb()), [], null);
-  const locked = source !== null;
-  const errs = {
-    hallCode: CODE_RE.test(p.hallCode.trim())
-      ? undefined
-      : t('营业厅编码为1至16位字母或数字', '1–16 letters or digits'),
-    deskCode: CODE_RE.test(p.deskCode.trim())
-      ? undefined
-      : t('受理台编码为1至16位字母或数字', '1–16 letters or digits'),
-    clerkName: p.clerkName.trim() ? undefined : t('请填写受理员姓名', 'Enter the clerk name'),
-  };
-  const ok = !errs.hallCode && !errs.deskCode && !errs.clerkName;
+  // The codes come only from enrollment (issue 12 §2): shown read-only with where they came from.
+  const source = useLiveQuery(() => codesSource(activeDb()), [], undefined);
+  const clerkErr = clerkName.trim() ? undefined : t('请填写受理员姓名', 'Enter the clerk name');
   async function save() {
-    if (!ok) return;
+    if (clerkErr) return;
     setSaving(true);
     try {
-      await saveProfile(p);
+      await saveProfile({ clerkName });
       message.success(t('设置已保存', 'Settings saved'));
     } catch (e) {
       message.error(`${t('保存失败', 'Saving failed')}：${String(e)}`);
@@ -112,61 +101,95 @@ function ProfileForm(props: { initial: DeskProfile; isNew: boolean }) {
       setSaving(false);
     }
   }
-  // The three fields are alike: required, showing their own error, bound to one profile field.
-  const field = (k: keyof typeof errs, id: string, label: string, input: InputProps) => (
-    <Form.Item
-      label={label}
-      htmlFor={id}
-      required
-      validateStatus={errs[k] ? 'error' : undefined}
-      help={errs[k]}
-    >
+  const code = (id: string, label: string, value: string, width: number) => (
+    <Form.Item label={label} htmlFor={id}>
       <Input
         id={id}
-        value={locked && k !== 'clerkName' ? props.initial[k] : p[k]}
-        onChange={(e) => setP({ ...p, [k]: e.target.value })}
-        {...input}
-        {...(locked && k !== 'clerkName' ? { readOnly: true, variant: 'filled' as const } : {})}
+        value={value}
+        readOnly
+        variant="filled"
+        placeholder={t('未设置', 'Not set')}
+        style={{ width }}
       />
     </Form.Item>
+  );
+  const goEnroll = (
+    <Button
+      size="small"
+      type={source ? 'default' : 'primary'}
+      style={{ marginLeft: 8 }}
+      onClick={() => navigate('/sync')}
+      data-testid="settings-go-enroll"
+    >
+      {t('去登记本机', 'Enroll this desk')}
+    </Button>
   );
   return (
     <Card size="small" title={t('受理台', 'Desk')} style={{ marginBottom: 16 }}>
       {props.isNew && (
         <Typography.Paragraph type="warning">
           {t(
-            '首次使用：请确认营业厅编码、受理台编码并填写受理员姓名。申请编号由这两个编码、日期和流水号组成。',
-            'First use: confirm the hall and desk codes and enter the clerk name.',
+            '首次使用：请先登记本受理台（营业厅和受理台编码来自登记码），并填写受理员姓名。申请编号由这两个编码、日期和流水号组成。',
+            'First use: enroll this desk (the hall and desk codes come from the enrollment code) and enter the clerk name.',
           )}
         </Typography.Paragraph>
       )}
-      {source && (
+      {source !== undefined && (
         <Typography.Paragraph type="secondary" data-testid="profile-codes-source">
-          {source.kind === 'centre'
-            ? t(
-                `营业厅和受理台编码来自登记（中心 ${source.endpoint} 已确认），不能在此修改。`,
-                `The hall and desk codes come from the enrollment (confirmed by ${source.endpoint}); they cannot be changed here.`,
-              )
-            : t(
-                `营业厅和受理台编码来自登记码（首次连通中心 ${source.endpoint} 时确认），不能在此修改。`,
-                `The hall and desk codes come from the enrollment code (confirmed at the first contact with ${source.endpoint}); they cannot be changed here.`,
+          {source === null ? (
+            <>
+              {t(
+                '本受理台尚未登记：营业厅和受理台编码只来自登记（联网或离线输入管理员给的登记码），登记前不能受理。',
+                'This desk is not enrolled: the hall and desk codes come only from the enrollment (online, or offline from the administrator’s code); no application can be accepted before it.',
               )}
+              {goEnroll}
+            </>
+          ) : source.kind === 'manual' ? (
+            <>
+              {t(
+                '营业厅和受理台编码为登记前手工设置（旧版本），继续用于申请编号，不能在此修改；登记本机后由中心确认。',
+                'The hall and desk codes were set by hand before enrollment (older version) and keep numbering applications; they cannot be changed here and are confirmed when the desk is enrolled.',
+              )}
+              {goEnroll}
+            </>
+          ) : source.kind === 'centre' ? (
+            t(
+              `营业厅和受理台编码来自登记（中心 ${source.endpoint} 已确认），不能在此修改。`,
+              `The hall and desk codes come from the enrollment (confirmed by ${source.endpoint}); they cannot be changed here.`,
+            )
+          ) : (
+            t(
+              `营业厅和受理台编码来自登记码（首次连通中心 ${source.endpoint} 时确认），不能在此修改。`,
+              `The hall and desk codes come from the enrollment code (confirmed at the first contact with ${source.endpoint}); they cannot be changed here.`,
+            )
+          )}
         </Typography.Paragraph>
       )}
       <Form layout="vertical" component="div">
         <Space wrap size="large" align="start">
-          {field('hallCode', 's-hall', t('营业厅编码', 'Hall code'), { style: { width: 180 } })}
-          {field('deskCode', 's-desk', t('受理台编码', 'Desk code'), { style: { width: 140 } })}
-          {field('clerkName', 's-clerk', t('受理员', 'Clerk'), {
-            maxLength: 50,
-            onPressEnter: () => void save(),
-            style: { width: 200 },
-          })}
+          {code('s-hall', t('营业厅编码', 'Hall code'), props.initial.hallCode, 180)}
+          {code('s-desk', t('受理台编码', 'Desk code'), props.initial.deskCode, 140)}
+          <Form.Item
+            label={t('受理员', 'Clerk')}
+            htmlFor="s-clerk"
+            required
+            validateStatus={clerkErr ? 'error' : undefined}
+            help={clerkErr}
+          >
+            <Input
+              id="s-clerk"
+              value={clerkName}
+              onChange={(e) => setClerkName(e.target.value)}
+              maxLength={50}
+              onPressEnter={() => void save()}
+              style={{ width: 200 }}
+            />
+          </Form.Item>
         </Space>
         <Button
           type="primary"
           onClick={() => void save()}
-          disabled={!ok}
+          disabled={!!clerkErr}
           loading={saving}
           data-testid="save-profile"
         >

@@ -17,7 +17,7 @@ import { defaultSettings, type HallSettings } from '../../../shared/domain/setti
 import type { ConfigKey } from '../../../shared/protocol';
 import { activeDb, type HallDeskDB } from '../db/db';
 import { setDeskTimeZone } from '../db/hallZone';
-import { getSetting, setSetting } from '../db/repo';
+import { getSetting } from '../db/repo';
 import { CONFIG_KEYS, resolveConfig, type ConfigSource } from '../sync/configDocs';
 import { currentStaffActor } from '../staff/actor';
 
@@ -167,8 +167,8 @@ export interface DeskProfile {
 
 /**
  * A new desk has no hall or desk code: it never numbers under a placeholder (two desks once
- * printed the same H0001-D01-… numbers). The codes come from its enrollment code
- * (sync/credentials.ts, also offline) or, until the first-start screen replaces it, 设置.
+ * printed the same H0001-D01-… numbers). The codes come only from its enrollment code
+ * (sync/credentials.ts, also offline); 设置 shows them read-only.
  */
 export const DEFAULT_PROFILE: DeskProfile = { hallCode: '', deskCode: '', clerkName: '' };
 
@@ -187,18 +187,23 @@ export async function loadProfile(): Promise<DeskProfile | null> {
 }
 
 /**
- * Saves the profile from 设置. An enrolled desk keeps the hall and desk codes its enrollment set
- * (profileSource.ts): only the clerk's name is taken from the form then.
+ * Saves the profile from 设置: only the clerk's name. The hall and desk codes are never taken
+ * from the form (issue 12 §2): they come from the enrollment (sync/credentials.ts, online or from
+ * an offline code) and a desk that had typed them in an older version keeps those (profileSource).
  */
-export async function saveProfile(p: DeskProfile): Promise<void> {
-  // Loaded on demand: the enrollment code stays out of the start-up chunk.
-  const { codesSource } = await import('./profileSource');
-  const enrolled = await codesSource(activeDb());
-  const stored = enrolled ? await loadProfile() : null;
-  await setSetting(PROFILE_KEY, {
-    hallCode: stored ? stored.hallCode : p.hallCode.trim().toUpperCase(),
-    deskCode: stored ? stored.deskCode : p.deskCode.trim().toUpperCase(),
-    clerkName: p.clerkName.trim(),
+export async function saveProfile(p: Pick<DeskProfile, 'clerkName'>): Promise<void> {
+  const db = activeDb();
+  // One transaction: an enrollment completing meanwhile keeps the codes it set.
+  await db.transaction('rw', db.settings, async () => {
+    const stored = normalizeProfile((await db.settings.get(PROFILE_KEY))?.value) ?? DEFAULT_PROFILE;
+    await db.settings.put({
+      key: PROFILE_KEY,
+      value: {
+        hallCode: stored.hallCode,
+        deskCode: stored.deskCode,
+        clerkName: p.clerkName.trim(),
+      },
+    });
   });
 }
 
@@ -208,6 +213,26 @@ export async function saveProfile(p: DeskProfile): Promise<void> {
  */
 export function useProfile(): DeskProfile | null | undefined {
   return useLiveQuery(() => loadProfile(), [], undefined);
+}
+
+/** True when the profile carries a hall and a desk code (from enrollment, or typed before it). */
+export function profileHasCodes(p: DeskProfile | null | undefined): boolean {
+  return !!p && /^[A-Z0-9]{1,16}$/.test(p.hallCode) && /^[A-Z0-9]{1,16}$/.test(p.deskCode);
+}
+
+/** Why a desk may not accept yet, in the user's language; null when it may. */
+export function profileBlocker(
+  p: DeskProfile | null | undefined,
+  t: (zh: string, en: string) => string,
+): string | null {
+  if (!profileHasCodes(p))
+    return t(
+      '本受理台尚未登记：请先在“同步”页登记本机，营业厅和受理台编码来自登记码',
+      'This desk is not enrolled yet: enroll it on the Sync page first (the hall and desk codes come from the enrollment code)',
+    );
+  if (!profileComplete(p))
+    return t('请先在“设置”中填写受理员姓名', 'Enter the clerk name in Settings first');
+  return null;
 }
 
 /** True when a profile has everything an application number and a receipt need. */

@@ -3,7 +3,8 @@
 // corrections written about them. From the desk's own data (works offline).
 import { Alert, Card, List, Space, Tag, Typography } from 'antd';
 import { useLiveQuery } from 'dexie-react-hooks';
-import dayjs from 'dayjs';
+import { hallDateTime } from '../../../shared/domain/hallTime';
+import { deskTimeZone } from '../db/hallZone';
 import type { Application, Transition } from '../../../shared/domain/model';
 import { stateLabel } from '../../../shared/domain/workflow';
 import { NOTE_KIND_LABEL, type SupervisionNote } from '../../../shared/staff/notes';
@@ -92,8 +93,8 @@ export function MyWorkPage() {
                 <Tag color="orange">{returnReasonLabel(cfg, ret.reasonCode!, lang)}</Tag>
                 {ret.note && <span>{ret.note}</span>}
                 <span style={{ color: '#888' }}>
-                  {dayjs(ret.at).format('YYYY-MM-DD HH:mm')} · {ret.actor} ·{' '}
-                  {t('退回至', 'back to')} {stateLabel(ret.to, lang)}
+                  {hallDateTime(ret.at, deskTimeZone())} · {ret.actor} · {t('退回至', 'back to')}{' '}
+                  {stateLabel(ret.to, lang)}
                 </span>
                 {app.status === ret.to && <Tag color="red">{t('待补正', 'To correct')}</Tag>}
               </Space>

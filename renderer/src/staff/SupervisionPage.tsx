@@ -4,6 +4,8 @@
 // and corrections, and the XLSX export. Needs supervision.hall.
 import { Button, Card, DatePicker, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { hallDateTime } from '../../../shared/domain/hallTime';
+import { deskTimeZone } from '../db/hallZone';
 import { useEffect, useState } from 'react';
 import type { Application } from '../../../shared/domain/model';
 import type { FigureKey, Figures } from '../../../shared/staff/supervision';
@@ -274,7 +276,7 @@ function DrillCard(props: {
           { title: t('业务', 'Business'), dataIndex: 'businessCode' },
           {
             title: t('受理时间', 'Accepted'),
-            render: (_: unknown, a) => dayjs(a.acceptedAt).format('MM-DD HH:mm'),
+            render: (_: unknown, a) => hallDateTime(a.acceptedAt, deskTimeZone()).slice(5),
           },
           { title: t('受理人', 'Clerk'), dataIndex: 'acceptedBy' },
           {

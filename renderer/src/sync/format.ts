@@ -1,4 +1,6 @@
 // Short Chinese / English texts for sync times and ages (status bar and panel).
+import { hallClock } from '../../../shared/domain/hallTime';
+import { deskTimeZone } from '../db/hallZone';
 import type { Tr } from '../i18n';
 
 /** "3 分钟" / "3 min" for a duration in ms. */
@@ -12,12 +14,16 @@ export function ageText(ms: number, t: Tr): string {
   return t(`${Math.round(h / 24)} 天`, `${Math.round(h / 24)} d`);
 }
 
-/** HH:mm today, else MM-DD HH:mm. */
+/**
+ * HH:mm on the hall's today, else MM-DD HH:mm: the hall's clock (configured zone), never the PC's
+ * zone, like every business time (issue 12 §5).
+ */
 export function timeText(iso: string, now = new Date()): string {
-  const d = new Date(iso);
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  if (d.toDateString() === now.toDateString()) return hm;
-  return `${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${hm}`;
+  if (Number.isNaN(Date.parse(iso))) return '—';
+  const zone = deskTimeZone();
+  const c = hallClock(iso, zone);
+  if (c.date === hallClock(now, zone).date) return c.time;
+  return `${c.date.slice(5)} ${c.time}`;
 }
 
 /** "1.2 MB" / "350 KB" for a byte count. */

@@ -2,6 +2,7 @@
 // for the labels; the live behaviour is exercised by the engine tests).
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { hallTime } from '../../../shared/domain/hallTime';
 import { SyncPanel } from '../../../renderer/src/sync/SyncPanel';
 import { SyncStatusIndicator } from '../../../renderer/src/sync/SyncStatusIndicator';
 import {
@@ -35,7 +36,8 @@ describe('SyncStatusIndicator', () => {
       <SyncStatusIndicator store={storeOf({ phase: 'synced', lastSuccessAt: at.toISOString() })} />,
     );
     expect(synced).toContain('已同步');
-    expect(synced).toContain(`${String(at.getHours()).padStart(2, '0')}:`);
+    // On the hall's clock (Asia/Shanghai by default), whatever the zone this test runs in.
+    expect(synced).toContain(hallTime(at));
     expect(synced).not.toContain('待上传');
     const error = renderToString(
       <SyncStatusIndicator store={storeOf({ phase: 'error', rejected: 2 })} />,
