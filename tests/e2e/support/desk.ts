@@ -2,7 +2,7 @@
 // catalogue data (the same data the form is built from), submit through the review step, search.
 import { expect, type Page } from '@playwright/test';
 import type { CustomerKind } from '../../../shared/domain/model';
-import { formatEnrollmentCode } from '../../../shared/protocol/enrollmentCode';
+import { formatEnrollmentCode, parseEnrollmentCode } from '../../../shared/protocol/enrollmentCode';
 
 export const CLERK = '王受理';
 
@@ -220,7 +220,13 @@ export async function enrollDeskOffline(
   await form.getByLabel('中心地址').fill(opts.endpoint ?? 'http://127.0.0.1:9');
   await form.getByLabel('登记码').fill(code);
   await form.getByRole('button', { name: '登记本机' }).click();
-  await expect(page.getByText('可以开始受理')).toBeVisible();
+  // The codes the enrollment code carries, in the status bar (persistent, unlike the toast).
+  const parsed = parseEnrollmentCode(code);
+  if (parsed)
+    await expect(page.getByTestId('status-bar')).toContainText(
+      `${parsed.hallCode}-${parsed.deskCode}`,
+    );
+  else await expect(page.getByText('可以开始受理')).toBeVisible();
   await openDesk(page, '/settings');
   await page.getByLabel('受理员').fill(opts.clerk ?? CLERK);
   await page.getByTestId('save-profile').click();
