@@ -9,6 +9,7 @@ import type { Db } from '../db/db';
 import { hallId } from './admin';
 import { fail } from './errors';
 import { authenticateOperator, operatorHallScope, requireHall, type Operator } from './operator';
+import { hallTimeZone } from './hallZone';
 
 /** customers: the customer records and the key-customer register (account managers read too). */
 export type WorkbenchNeed = 'read' | 'move' | 'documents' | 'customers';
@@ -71,5 +72,6 @@ export async function workbenchMe(db: Db, op: Operator): Promise<WorkbenchMe> {
       documents: allows(op, 'documents'),
       allHalls: workbenchScope(op) === null,
     },
+    timeZone: await hallTimeZone(db),
   };
 }

@@ -154,4 +154,6 @@ export interface WorkbenchMe {
   name: string | null;
   hallCode: string | null;
   can: { move: boolean; documents: boolean; allHalls: boolean };
+  /** The halls' time zone (the settings document's): the workbench shows times on that clock. */
+  timeZone: string;
 }

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { hallDateTime } from '../../shared/domain/hallTime';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const SUPPORT = path.join(import.meta.dirname, '..', 'support');
@@ -187,6 +188,11 @@ test('find an application by its serial at the centre, move it forward, return i
     actor: '王五',
     reasonCode: 'missing_documents',
   });
+  // The timeline shows the move on the halls' clock (Asia/Shanghai here), not in UTC.
+  const movedAt = String(rec.record.history.at(-1)!.at);
+  await expect(
+    page.getByText(`${hallDateTime(movedAt, 'Asia/Shanghai')} 受理 · 王五`),
+  ).toBeVisible();
 
   // English switch.
   await page.getByText('English').click();

@@ -100,6 +100,7 @@ for (const { variant, skipReason } of forEachDb()) {
         kind: 'staff',
         staffNo: 'BO01',
         can: { move: true, documents: true, allHalls: true },
+        timeZone: 'Asia/Shanghai',
       });
       const all = await as<WorkbenchPage>(tokens.back!, 'GET', workbenchPaths.applications);
       expect(all.body.total).toBe(2);

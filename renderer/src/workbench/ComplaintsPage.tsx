@@ -30,6 +30,8 @@ import { tr, useLang, useT } from '../i18n';
 import { navigate } from '../ui/router';
 import { complaintsApi, type ComplaintParams } from './complaintsApi';
 import { ApiError } from './api';
+import { HallTime, useHallZone } from './clock';
+import { hallDateTime } from '../../../shared/domain/hallTime';
 
 const CHANNELS: Array<[FeedbackContact['channel'], string, string]> = [
   ['phone', '电话', 'Phone'],
@@ -245,6 +247,7 @@ export function ComplaintsList({ onAuthLost }: { onAuthLost: () => void }) {
 
 export function ComplaintView({ id, onAuthLost }: { id: string; onAuthLost: () => void }) {
   const t = useT();
+  const tz = useHallZone();
   const lang = useLang();
   const onError = useApiError(onAuthLost);
   const [d, setD] = useState<ComplaintDetail | null>(null);
@@ -312,7 +315,7 @@ export function ComplaintView({ id, onAuthLost }: { id: string; onAuthLost: () =
             {fb.content}
           </Descriptions.Item>
           <Descriptions.Item label={t('登记', 'Recorded')}>
-            {fb.acceptedAt} {fb.acceptedBy}
+            <HallTime at={fb.acceptedAt} /> {fb.acceptedBy}
           </Descriptions.Item>
           <Descriptions.Item label={t('期限', 'Due')}>
             {t('首次联系', 'First contact')} {fb.firstContactDue} · {t('答复', 'Reply')}{' '}
@@ -340,7 +343,7 @@ export function ComplaintView({ id, onAuthLost }: { id: string; onAuthLost: () =
               {fb.handler.auto
                 ? t('按规则自动分派', 'assigned by the rules')
                 : t('人工分派', 'assigned by hand')}{' '}
-              {fb.handler.assignedAt}
+              <HallTime at={fb.handler.assignedAt} />
             </Typography.Text>
           )}
         </Space>
@@ -349,7 +352,7 @@ export function ComplaintView({ id, onAuthLost }: { id: string; onAuthLost: () =
         <Timeline
           items={(fb.contacts ?? []).map((c) => ({
             key: c.id,
-            children: `${c.at} ${CHANNELS.find((x) => x[0] === c.channel)?.[lang === 'en' ? 2 : 1] ?? c.channel} ${c.by}：${c.note}`,
+            children: `${hallDateTime(c.at, tz)} ${CHANNELS.find((x) => x[0] === c.channel)?.[lang === 'en' ? 2 : 1] ?? c.channel} ${c.by}：${c.note}`,
           }))}
         />
         {!closed && (
@@ -387,7 +390,7 @@ export function ComplaintView({ id, onAuthLost }: { id: string; onAuthLost: () =
       <Card title={t('答复客户', 'Reply to the customer')} size="small">
         {fb.repliedAt && (
           <Typography.Paragraph type="secondary">
-            {t('答复于', 'Replied')} {fb.repliedAt} {fb.repliedBy ?? ''}
+            {t('答复于', 'Replied')} <HallTime at={fb.repliedAt} /> {fb.repliedBy ?? ''}
           </Typography.Paragraph>
         )}
         <Input.TextArea
@@ -467,7 +470,8 @@ export function ComplaintView({ id, onAuthLost }: { id: string; onAuthLost: () =
               {e.deadline === 'reply'
                 ? t('答复超期', 'Reply overdue')
                 : t('首次联系超期', 'First contact overdue')}{' '}
-              {e.dueDate} → {e.managerNo ?? t('（无主管）', '(no manager)')} {e.escalatedAt}
+              {e.dueDate} → {e.managerNo ?? t('（无主管）', '(no manager)')}{' '}
+              <HallTime at={e.escalatedAt} />
             </div>
           ))}
         </Card>

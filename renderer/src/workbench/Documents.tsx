@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { DocumentView, WorkbenchDocument } from '../../../shared/protocol/workbench';
 import { useT } from '../i18n';
 import { workbenchApi } from './api';
+import { HallTime } from './clock';
 
 export function Documents({ appId, onError }: { appId: string; onError: (e: unknown) => void }) {
   const t = useT();
@@ -81,7 +82,11 @@ export function Documents({ appId, onError }: { appId: string; onError: (e: unkn
           title={() => t('查看记录', 'Access log')}
           dataSource={views}
           columns={[
-            { title: t('时间', 'When'), dataIndex: 'viewedAt' },
+            {
+              title: t('时间', 'When'),
+              dataIndex: 'viewedAt',
+              render: (at: string) => <HallTime at={at} />,
+            },
             {
               title: t('查看人', 'Who'),
               render: (_: unknown, v) =>

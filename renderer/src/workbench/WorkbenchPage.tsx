@@ -30,6 +30,7 @@ import { CustomerNav, customerRoute } from './CustomerPages';
 import { Documents } from './Documents';
 import { SignIn } from './SignIn';
 import { SupervisionView } from './SupervisionView';
+import { HallTime } from './clock';
 
 const ACTOR_KEY = 'halldesk.workbench.actor';
 
@@ -361,7 +362,7 @@ function ApplicationView({ id, onAuthLost }: { id: string; onAuthLost: () => voi
           items={a.history.map((h) => ({
             children: (
               <span>
-                {h.at.slice(0, 16).replace('T', ' ')} {stateName(h.to, lang)} · {h.actor}
+                <HallTime at={h.at} /> {stateName(h.to, lang)} · {h.actor}
                 {h.reasonCode && (
                   <Tag color="orange" style={{ marginLeft: 8 }}>
                     {t('退回', 'Returned')}: {reasonLabel(h.reasonCode)}
