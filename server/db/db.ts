@@ -31,6 +31,8 @@ export interface Db extends Queryable {
   ping(timeoutMs: number): Promise<boolean>;
   /** Pool size (1 on PGlite). */
   readonly poolSize: number;
+  /** The pool's connections now (total, idle) and queries waiting for one; null on PGlite. */
+  poolCounts(): { total: number; idle: number; waiting: number } | null;
   /**
    * PostgreSQL only: one SELECT without parameters (values inlined by the caller, checked) whose
    * rows come back as raw bytes, not decoded by the driver (copyOut.ts). Absent on PGlite.
@@ -111,6 +113,10 @@ class PgliteDb implements Db {
     );
   }
 
+  poolCounts(): null {
+    return null;
+  }
+
   ping(timeoutMs: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     return within(this.query('SELECT 1'), timeoutMs);
@@ -136,6 +142,14 @@ class PgDb implements Db {
 
   ping(timeoutMs: number): Promise<boolean> {
     return within(this.probe.query('SELECT 1'), timeoutMs);
+  }
+
+  poolCounts(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
