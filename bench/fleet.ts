@@ -421,7 +421,7 @@ async function main(): Promise<void> {
     const loadAvg = Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10;
     if (probed.slow.length > 0)
       log(
-        `[fleet] probe answers over 1 s [s into the run, ms]: ${JSON.stringify(probed.slow.slice(0, 20).map(([t, ms]) => [Math.round(t / 100) / 10, ms]))}`,
+        `[fleet] probe answers over 1 s [s into the run, ms, connected after ms (-1 kept alive), first byte after ms]: ${JSON.stringify(probed.slow.slice(0, 20).map(([t, ...rest]) => [Math.round(t / 100) / 10, ...rest]))}`,
       );
     log(
       `[fleet] detail: ${JSON.stringify({

@@ -13,8 +13,11 @@ const TIMEOUT_MS = 10_000;
 export interface ProbeReport {
   keepAlive: number[];
   fresh: number[];
-  /** [ms since start, latency] of probes over 1 s (when the tail happened). */
-  slow: Array<[number, number]>;
+  /**
+   * Probes over 1 s: [ms since start, latency, connected after (ms; -1 kept-alive), first
+   * byte after (ms)] — where the time went, for the tail.
+   */
+  slow: Array<[number, number, number, number]>;
   failures: number;
   loop: { p50Ms: number; p99Ms: number; maxMs: number };
 }
@@ -31,9 +34,13 @@ const lag = monitorEventLoopDelay({ resolution: 10 });
 let stopped = true;
 let t0 = 0;
 
+let connectedAt = -1;
+let firstByteAt = -1;
+
 function once(url: URL, fresh: boolean): Promise<number> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
+    connectedAt = firstByteAt = -1;
     const req = http.get(
       {
         host: url.hostname,
@@ -43,6 +50,7 @@ function once(url: URL, fresh: boolean): Promise<number> {
         headers: fresh ? { connection: 'close' } : {},
       },
       (res) => {
+        firstByteAt = performance.now() - t;
         res.resume();
         res.on('end', () => {
           clearTimeout(timer);
@@ -51,6 +59,9 @@ function once(url: URL, fresh: boolean): Promise<number> {
         });
       },
     );
+    req.on('socket', (socket) => {
+      if (socket.connecting) socket.once('connect', () => (connectedAt = performance.now() - t));
+    });
     const timer = setTimeout(() => req.destroy(new Error('timeout')), TIMEOUT_MS);
     req.on('error', (e) => {
       clearTimeout(timer);
@@ -66,7 +77,13 @@ async function loop(url: URL): Promise<void> {
     try {
       const ms = await once(url, fresh);
       (fresh ? report.fresh : report.keepAlive).push(ms);
-      if (ms >= 1_000) report.slow.push([Math.round(started - t0), Math.round(ms)]);
+      if (ms >= 1_000)
+        report.slow.push([
+          Math.round(started - t0),
+          Math.round(ms),
+          Math.round(connectedAt),
+          Math.round(firstByteAt),
+        ]);
     } catch {
       report.failures++;
     }

@@ -191,6 +191,18 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   const admission = new Admission(opts.admission);
   registerHealth(app, db, admission);
   const metrics = new ProcessMetrics(db.poolSize, () => db.poolCounts());
+  // From a connection's accept to its first request: the part of a client's wait that happens
+  // before any route (reading and parsing the request on a busy loop).
+  const acceptedAt = new WeakMap<object, number>();
+  app.server.on('connection', (socket: object) => acceptedAt.set(socket, performance.now()));
+  app.addHook('onRequest', (req, _reply, done) => {
+    const t = acceptedAt.get(req.raw.socket);
+    if (t !== undefined) {
+      acceptedAt.delete(req.raw.socket);
+      metrics.observe('(accepted → first request)', performance.now() - t);
+    }
+    done();
+  });
   // Time inside the endpoint per route (metrics.ts); a synchronous hook, nothing awaited.
   app.addHook('onResponse', (req, reply, done) => {
     metrics.observe(`${req.method} ${req.routeOptions.url ?? '(none)'}`, reply.elapsedTime);
