@@ -73,6 +73,8 @@ export interface CentralServerOptions {
   configDir?: URL | string;
   /** PostgreSQL pool size (DATABASE_POOL_SIZE in main.ts). */
   maxConnections?: number;
+  /** PostgreSQL: open the whole pool at start and keep it open (main.ts; db.ts warmPool). */
+  warmPool?: boolean;
   /** Admission control of heavy work (full-pull pages, large pushes). */
   admission?: AdmissionOptions;
   /** A pull page of at least this many records, or a push of this many changes, is heavy (200 / 100). */
@@ -119,6 +121,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}),
+    ...(opts.warmPool ? { warmPool: true } : {}),
   });
   let generatedAdminToken: string | null = null;
   try {

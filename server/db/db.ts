@@ -237,6 +237,12 @@ export interface OpenDbOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL (DATABASE_POOL_SIZE; default DEFAULT_POOL_SIZE). */
   maxConnections?: number;
+  /**
+   * PostgreSQL: open the whole pool at start and never close idle connections (the endpoint
+   * process). A storm after a quiet night must not wait for 10-20 new backends to start at
+   * once; the README's sizing rule already counts every connection as held.
+   */
+  warmPool?: boolean;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<Db> {
@@ -248,6 +254,8 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       // A stuck transaction must not hold hall locks forever.
       idle_in_transaction_session_timeout: 30_000,
       statement_timeout: 30_000,
+      // 0: idle connections stay open (pg's default closes them after 10 s).
+      ...(opts.warmPool ? { idleTimeoutMillis: 0 } : {}),
     });
     // Surface connection errors of idle clients in the log instead of crashing the process.
     // Code only: a driver message can quote a value.
@@ -268,6 +276,11 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       ),
     );
     const db = new PgDb(pool, probe, size);
+    if (opts.warmPool) {
+      // Every connection at once: each query below holds one until all have started.
+      const clients = await Promise.all(Array.from({ length: size }, () => pool.connect()));
+      for (const c of clients) c.release();
+    }
     await db.query('SELECT 1');
     return db;
   }
