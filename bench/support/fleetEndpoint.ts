@@ -119,6 +119,22 @@ export interface EndpointMetrics {
   cpu: { userMs: number; systemMs: number };
 }
 
-export function endpointMetrics(base: string, reset = false): Promise<EndpointMetrics> {
-  return admin<EndpointMetrics>(base, 'GET', `/api/v1/admin/metrics${reset ? '?reset=1' : ''}`);
+export async function endpointMetrics(base: string, reset = false): Promise<EndpointMetrics> {
+  try {
+    return await admin<EndpointMetrics>(
+      base,
+      'GET',
+      `/api/v1/admin/metrics${reset ? '?reset=1' : ''}`,
+    );
+  } catch {
+    // An endpoint from an older checkout (--server-dir) has no metrics: figures say -1.
+    const none = { p50Ms: -1, p99Ms: -1, maxMs: -1 };
+    return {
+      windowMs: -1,
+      eventLoop: { ...none, meanMs: -1 },
+      gc: { count: -1, totalMs: -1, maxMs: -1 },
+      pool: { size: -1, waitingMax: -1, waitingMean: -1, busyMean: -1 },
+      cpu: { userMs: -1, systemMs: -1 },
+    };
+  }
 }

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const address = await server.app.listen({ port, host, backlog });
   // Accepts per event-loop turn (acceptHandles.ts): a storm of new connections must not wait
   // in the accept queue one loop iteration each. Before the address is announced.
-  const acceptHandles = envInt('HALLDESK_ACCEPT_HANDLES', 1) ?? 8;
+  const acceptHandles = envInt('HALLDESK_ACCEPT_HANDLES', 1) ?? 32;
   const extraHandles = await addAcceptHandles(server.app.server, acceptHandles - 1, backlog).catch(
     (err: unknown) => {
       console.error('[central] one accepting handle only:', JSON.stringify(safeError(err)));
