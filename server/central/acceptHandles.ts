@@ -69,6 +69,11 @@ export async function addAcceptHandles(
     // Listening again on the same socket keeps its backlog only if it is given again.
     s.listen(h as net.Server, backlog);
     s.on('connection', (socket) => server.emit('connection', socket));
+    // A copy that fails leaves the others (and the original) accepting: said, not thrown.
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      console.error('[central] accept handle:', err.code ?? err.name);
+      s.close();
+    });
     return s;
   });
 }
