@@ -1,20 +1,22 @@
 // `npm run bench:fleet`: a province on Monday morning. 50 halls, 200,000 applications (seeded by
-// a fast path straight into the tables), 500 enrolled desks started at once by one load
-// generator that follows the desk engine's protocol (bench/support/fleetDevice.ts), 120 s, then a
-// drain and a verification against the database: every change exactly once, every desk's view
-// equal to its hall's records. PostgreSQL at TEST_DATABASE_URL (a fresh database, dropped
-// afterwards), else PGlite (said so). `--processes 2`: two endpoint processes on one database.
+// a fast path straight into the tables), 500 enrolled desks started at once by load generators
+// that follow the desk engine's protocol (bench/support/fleetDevice.ts; the desks are spread
+// over `--generators` processes, fleetGen.ts, so that no generator's busy loop is counted as
+// the endpoint's latency), 120 s, then a drain and a verification against the database: every
+// change exactly once, every desk's view equal to its hall's records. /health is probed from
+// one more, idle process (fleetProbe.ts); each side's event-loop delay is reported (the
+// endpoint's from GET /api/v1/admin/metrics). PostgreSQL at TEST_DATABASE_URL (a fresh
+// database, dropped afterwards), else PGlite (said so). `--processes 2`: two endpoint processes
+// on one database.
 // Loopback only; bounded by a watchdog. The last line printed is one JSON object.
 //
-// Flags (defaults as the issue asks): --processes N, --devices N, --halls N, --apps N,
+// Flags (defaults as the issue asks): --processes N, --generators N (4), --devices N, --halls N, --apps N,
 // --seconds N, --server-dir DIR (run the endpoint from another checkout, for before/after),
 // --calibrate-only (stop after measuring the CPU per page; prints {pullPageCpuMs}).
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openDb, type Db } from '../server/db/db';
 import { runMigrations } from '../server/db/migrations';
 import { paths } from '../shared/protocol';
@@ -22,15 +24,27 @@ import { makeApplication } from '../tests/unit/domain/factories';
 import { freshDatabase } from '../tests/support/postgres';
 import { pgliteDataDir } from '../tests/support/server';
 import { seedApplications } from './support/fleetData';
+import type { DeskCreds } from './support/fleetDevice';
 import {
-  PageDecoder,
-  VirtualDesk,
-  newStats,
-  setTemplate,
-  type DeskCreds,
-} from './support/fleetDevice';
+  admin,
+  cpuMs,
+  cpuSplitMs,
+  endpointMetrics,
+  startEndpoint,
+  type Endpoint,
+  type EndpointMetrics,
+} from './support/fleetEndpoint';
+import type { GenDesk, GenProgress } from './support/fleetGen';
+import { Generators, Probe } from './support/fleetGenerators';
+import {
+  mergeReports,
+  parseTcpExt,
+  pct,
+  shareOf,
+  tcpDelta,
+  viewDigest,
+} from './support/fleetStats';
 
-const ADMIN_TOKEN = 'bench-fleet-admin-token-0123456789';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function flag(name: string, dflt: number): number {
@@ -49,6 +63,8 @@ const HALLS = flag('halls', 50);
 const APPS = flag('apps', 200_000);
 const SECONDS = flag('seconds', 120);
 let PROCESSES = flag('processes', 1);
+/** Load generator processes the desks are spread over (fleetGen.ts); 1 = all in one loop. */
+const GENERATORS = flag('generators', 4);
 const SERVER_DIR = path.resolve(flagStr('server-dir') ?? ROOT);
 /** Steady state: a round every ~5 s, a new application per desk every ~30 s. */
 const INTERVAL_MS = 5_000;
@@ -59,107 +75,6 @@ const FIRST_JITTER_MS = 1_000;
 const WATCHDOG_MS = (SECONDS + 600) * 1000;
 
 const log = (...a: unknown[]) => console.log(...a);
-
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!);
-}
-
-/** CPU milliseconds (user, system) a process used so far, from /proc. */
-function cpuSplitMs(pid: number): { user: number; sys: number } {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // USER_HZ is 100 on Linux
-  return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
-}
-function cpuMs(pid: number): number {
-  const c = cpuSplitMs(pid);
-  return c.user + c.sys;
-}
-
-interface Endpoint {
-  url: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startEndpoint(env: Record<string, string>): Promise<Endpoint> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--max-semi-space-size=32',
-      // FLEET_CPU_PROF=<dir>: a V8 CPU profile of each endpoint process (written when it stops).
-      ...(process.env.FLEET_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.FLEET_CPU_PROF)}`]
-        : []),
-      '--import',
-      'tsx',
-      'server/central/main.ts',
-    ],
-    {
-      cwd: SERVER_DIR,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        HALLDESK_ADMIN_TOKEN: ADMIN_TOKEN,
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    err += d.toString();
-    if (err.length > 20_000) err = err.slice(-10_000);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${err}`)), 120_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-      if (out.length > 20_000) out = out.slice(-10_000);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`endpoint exited (${code}): ${err}`));
-    });
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    url,
-    child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(t);
-      }
-    },
-  };
-}
-
-async function admin<T>(base: string, method: string, p: string, body?: unknown): Promise<T> {
-  const res = await fetch(base + p, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
@@ -185,8 +100,9 @@ async function main(): Promise<void> {
   endpointEnv.DATABASE_POOL_SIZE = String(process.env.DATABASE_POOL_SIZE ?? 20);
 
   const endpoints: Endpoint[] = [];
-  const decoder = new PageDecoder(2);
-  const desks: VirtualDesk[] = [];
+  const desks: GenDesk[] = [];
+  let gens: Generators | null = null;
+  let probe: Probe | null = null;
   try {
     // Halls and the fast-path seed. PGlite: before the endpoint opens the folder (one process).
     const hallCodes = Array.from(
@@ -219,26 +135,25 @@ async function main(): Promise<void> {
       await runMigrations(sdb);
       await seed(sdb);
       await sdb.close();
-      endpoints.push(await startEndpoint(endpointEnv));
+      endpoints.push(await startEndpoint(SERVER_DIR, endpointEnv));
     } else {
       // The endpoint runs its own migrations (also those of --server-dir), then the seed.
-      endpoints.push(await startEndpoint(endpointEnv));
+      endpoints.push(await startEndpoint(SERVER_DIR, endpointEnv));
       const sdb = await openDb({ databaseUrl: fresh.url!, maxConnections: 2 });
       await seed(sdb);
       await sdb.exec('ANALYZE');
       await sdb.close();
-      for (let i = 1; i < PROCESSES; i++) endpoints.push(await startEndpoint(endpointEnv));
+      for (let i = 1; i < PROCESSES; i++)
+        endpoints.push(await startEndpoint(SERVER_DIR, endpointEnv));
     }
     log(
       `[fleet] ${endpoints.length} endpoint process(es): ${endpoints.map((e) => e.url).join(' ')}`,
     );
 
     // ------------------------------------------------------------ enrollment
-    const stats = newStats();
     const template = makeApplication({ hallCode: 'FL01', deskCode: 'D01' });
-    setTemplate(template);
     const tEnroll = performance.now();
-    const enrollOne = async (i: number): Promise<VirtualDesk> => {
+    const enrollOne = async (i: number): Promise<GenDesk> => {
       const hallCode = hallCodes[i % HALLS]!;
       const base = endpoints[i % endpoints.length]!.url;
       const { code } = await admin<{ code: string }>(
@@ -254,12 +169,7 @@ async function main(): Promise<void> {
         deskCode?: string;
       }>(base, 'POST', paths.enroll, { code, deviceName: `fleet-${i}` });
       const creds: DeskCreds = { deviceId: e.deviceId, token: e.token, hallCode, endpoint: base };
-      return new VirtualDesk(
-        creds,
-        e.deskCode ?? `D${(Math.floor(i / HALLS) + 1) % 100}`,
-        stats,
-        decoder,
-      );
+      return { creds, deskCode: e.deskCode ?? `D${(Math.floor(i / HALLS) + 1) % 100}` };
     };
     for (let i = 0; i < DEVICES; i += 25) {
       const batch = await Promise.all(
@@ -279,7 +189,7 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${cal[0]!.creds.token}` },
     });
     const cfg = /"checkpoint":"v1\.\d+\.(\d+)"/.exec(await first.text())?.[1] ?? '0';
-    const pagePull = async (d: VirtualDesk, k: number) => {
+    const pagePull = async (d: GenDesk, k: number) => {
       const res = await fetch(
         `${d.creds.endpoint}${paths.pull}?limit=1000&checkpoint=v1.${k}.${cfg}`,
         {
@@ -321,54 +231,86 @@ async function main(): Promise<void> {
     }
 
     // ------------------------------------------------------------ the storm
-    for (const d of desks) for (let k = 0; k < 3; k++) d.accept(); // offline over the weekend
-    const lag = monitorEventLoopDelay({ resolution: 20 });
-    lag.enable();
+    // The desks spread over GENERATORS processes, a health probe in one more: each measures its
+    // own event-loop delay, the endpoint measures its own (metrics.ts); a latency is the
+    // endpoint's only when the generator's loop was not the one that stalled.
+    gens = Generators.start(GENERATORS);
+    await gens.each((k) => ({
+      type: 'init',
+      desks: shareOf(DEVICES, GENERATORS, k).map((i) => desks[i]!),
+      template,
+      backlog: 3, // offline over the weekend
+    }));
+    probe = new Probe();
+    const readTcp = () => {
+      try {
+        return parseTcpExt(fs.readFileSync('/proc/net/netstat', 'utf8'));
+      } catch {
+        return {};
+      }
+    };
+    const tcp0 = readTcp();
+    for (const e of endpoints) await endpointMetrics(e.url, true);
     const cpuStart = endpoints.map((e) => cpuMs(e.child.pid!));
-    stats.t0 = performance.now();
-    const stopAt = stats.t0 + SECONDS * 1000;
-    log(`[fleet] ${DEVICES} desks start now, for ${SECONDS} s`);
+    // A common start on the wall clock, a moment ahead so that every generator has it.
+    const t0 = Date.now() + 300;
+    const stopAt = t0 + SECONDS * 1000;
+    log(
+      `[fleet] ${DEVICES} desks start now over ${GENERATORS} generator process(es), for ${SECONDS} s`,
+    );
+    probe.start(endpoints[0]!.url);
+    const loads: number[] = [];
     const progress = setInterval(() => {
-      const done = desks.filter((d) => d.fullPullDone).length;
-      log(
-        `[fleet] t=${Math.round((performance.now() - stats.t0) / 1000)} s: ${done}/${DEVICES} desks have their hall; pulls ${stats.pull.length}, pushes ${stats.push.length}, 429 ${stats.status429}, timeouts ${stats.timeouts}, 5xx ${stats.errors5xx}`,
+      loads.push(os.loadavg()[0]!);
+      void Promise.all([gens!.progress(), ...endpoints.map((e) => endpointMetrics(e.url))]).then(
+        ([ps, ...ms]) => {
+          const p = ps as GenProgress[];
+          const sum = (f: (x: GenProgress) => number) => p.reduce((n, x) => n + f(x), 0);
+          const genLoop = Math.max(...p.map((x) => x.loop.p99Ms));
+          const genMax = Math.max(...p.map((x) => x.loop.maxMs));
+          const ep = (ms as EndpointMetrics[])
+            .map((m) => `${m.eventLoop.p99Ms}/${m.eventLoop.maxMs}`)
+            .join(' ');
+          log(
+            `[fleet] t=${Math.round((Date.now() - t0) / 1000)} s: ${sum((x) => x.done)}/${DEVICES} desks have their hall; pulls ${sum((x) => x.pulls)}, pushes ${sum((x) => x.pushes)}, 429 ${sum((x) => x.status429)}, timeouts ${sum((x) => x.timeouts)}, 5xx ${sum((x) => x.errors5xx)}; loop delay p99/max ms: generators ${genLoop}/${genMax} (last 10 s), endpoint ${ep} (since start); load ${os.loadavg()[0]!.toFixed(1)}`,
+          );
+        },
+        (e: unknown) => console.error('[fleet] progress:', e),
       );
     }, 10_000);
-    await Promise.all(
-      desks.map((d) =>
-        d.run({
-          firstJitterMs: FIRST_JITTER_MS,
-          intervalMs: INTERVAL_MS,
-          stopAt,
-          acceptEveryMs: ACCEPT_EVERY_MS,
-        }),
-      ),
-    );
+    await gens.each(() => ({
+      type: 'run',
+      t0,
+      stopAt,
+      firstJitterMs: FIRST_JITTER_MS,
+      intervalMs: INTERVAL_MS,
+      acceptEveryMs: ACCEPT_EVERY_MS,
+    }));
     clearInterval(progress);
-    stats.recording = false;
-    lag.disable();
-    const runMs = performance.now() - stats.t0;
+    const runMs = Date.now() - t0;
     const cpuRun = endpoints.map((e, i) => Math.round(cpuMs(e.child.pid!) - cpuStart[i]!));
+    const epMetrics = await Promise.all(endpoints.map((e) => endpointMetrics(e.url)));
+    const probed = await probe.stop();
+    const tcp = tcpDelta(tcp0, readTcp());
+    loads.push(os.loadavg()[0]!);
 
     // ------------------------------------------------------------ drain, then verification
     const tDrain = performance.now();
-    const drainDeadline = tDrain + 240_000;
-    let drained = 0;
-    for (let i = 0; i < desks.length; i += 50) {
-      const ok = await Promise.all(desks.slice(i, i + 50).map((d) => d.drain(drainDeadline)));
-      drained += ok.filter(Boolean).length;
-    }
+    const drainDeadline = Date.now() + 240_000;
+    const drainPass = async () =>
+      (await gens!.each<{ ok: number }>(() => ({ type: 'drain', deadline: drainDeadline }))).reduce(
+        (n, r) => n + r.ok,
+        0,
+      );
+    let drained = await drainPass();
     // Desks drained early have not seen what desks drained after them pushed: one more pull
     // round for everyone once every outbox is empty.
-    let caughtUp = 0;
-    for (let i = 0; i < desks.length; i += 50) {
-      const ok = await Promise.all(desks.slice(i, i + 50).map((d) => d.drain(drainDeadline)));
-      caughtUp += ok.filter(Boolean).length;
-    }
-    drained = Math.min(drained, caughtUp);
+    drained = Math.min(drained, await drainPass());
     log(
       `[fleet] drain: ${drained}/${DEVICES} desks synced (and pulled again after the others) in ${Math.round(performance.now() - tDrain)} ms`,
     );
+    const { reports, desks: deskReports } = await gens.report();
+    const stats = mergeReports(reports);
     for (const e of endpoints) await e.stop();
     endpoints.length = 0;
 
@@ -405,16 +347,16 @@ async function main(): Promise<void> {
           });
       }
       let acked = 0;
-      for (const d of desks) {
+      for (const d of deskReports) {
         for (const [changeId, appId] of d.acked) {
           acked++;
           const e = byChange.get(changeId);
           if (
             !e ||
             e.n !== 1 ||
-            e.device !== d.creds.deviceId ||
+            e.device !== d.deviceId ||
             e.entity !== appId ||
-            e.hall !== d.creds.hallCode
+            e.hall !== d.hallCode
           ) {
             exactlyOnce = false;
           }
@@ -425,19 +367,20 @@ async function main(): Promise<void> {
         `SELECT h.code AS hall, a.id, a.server_version AS v FROM applications a JOIN halls h ON h.id = a.hall_id`,
       );
       if (apps.rows.length !== APPS - (APPS % HALLS) + acked) exactlyOnce = false;
-      const byHall = new Map<string, Map<string, number>>();
+      const byHall = new Map<string, Array<[string, number]>>();
       for (const r of apps.rows) {
-        if (!byHall.has(r.hall)) byHall.set(r.hall, new Map());
-        byHall.get(r.hall)!.set(r.id, r.v);
+        if (!byHall.has(r.hall)) byHall.set(r.hall, []);
+        byHall.get(r.hall)!.push([r.id, r.v]);
       }
+      // Each desk's view came back as a digest (fleetStats.ts): equal digests, equal sets.
+      const hallDigest = new Map([...byHall].map(([h, list]) => [h, viewDigest(list)]));
       let incompleteViews = 0;
-      for (const d of desks) {
-        const want = byHall.get(d.creds.hallCode) ?? new Map<string, number>();
-        let ok = want.size === d.view.size;
-        if (ok) for (const [id, v] of want) if (d.view.get(id) !== v) ok = false;
-        if (!ok) incompleteViews++;
+      for (const d of deskReports) {
+        const want = hallDigest.get(d.hallCode) ?? viewDigest([]);
+        if (d.viewSize !== (byHall.get(d.hallCode)?.length ?? 0) || d.viewDigest !== want)
+          incompleteViews++;
       }
-      if (incompleteViews > 0) viewsComplete = false;
+      if (incompleteViews > 0 || deskReports.length !== DEVICES) viewsComplete = false;
       log(
         `[fleet] verification: ${acked} acknowledged changes, ${byChange.size} in the database, ${apps.rows.length} applications; ${incompleteViews} desk views differ from their hall`,
       );
@@ -446,7 +389,7 @@ async function main(): Promise<void> {
     }
 
     // ------------------------------------------------------------ figures
-    const firstPulls = desks.map((d) => d.firstPullDoneMs ?? Number.POSITIVE_INFINITY);
+    const firstPulls = deskReports.map((d) => d.firstPullDoneMs ?? Number.POSITIVE_INFINITY);
     const firstPullAllMs = firstPulls.every(Number.isFinite)
       ? Math.round(Math.max(...firstPulls))
       : -1;
@@ -478,9 +421,16 @@ async function main(): Promise<void> {
     if (!viewsComplete) problems.push('viewsComplete is false');
     for (const p of problems) console.error(`[fleet] FAILED: ${p}`);
     failed = problems.length > 0;
+    const worst = (f: (m: EndpointMetrics) => number) => Math.max(...epMetrics.map(f));
+    const loadAvg = Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10;
+    if (probed.slow.length > 0)
+      log(
+        `[fleet] probe answers over 1 s [s into the run, ms, connected after ms (-1 kept alive), first byte after ms]: ${JSON.stringify(probed.slow.slice(0, 20).map(([t, ...rest]) => [Math.round(t / 100) / 10, ...rest]))}`,
+      );
     log(
       `[fleet] detail: ${JSON.stringify({
         processes: PROCESSES,
+        generators: GENERATORS,
         db: fresh.url ? 'postgres' : 'pglite',
         runMs: Math.round(runMs),
         requests: {
@@ -495,7 +445,6 @@ async function main(): Promise<void> {
         steadyPulls: steady.length,
         steadyDeskPulls: deskSteady.length,
         steadyDeskPullP99Ms: pct(deskSteady, 99),
-        loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
         firstRefusal: stats.firstRefusal,
         pullP50Ms: pct(
           stats.pull.map(([, ms]) => ms),
@@ -508,8 +457,25 @@ async function main(): Promise<void> {
         pushP50Ms: pct(stats.push, 50),
         healthP50Ms: pct(stats.health, 50),
         healthMaxMs: pct(stats.health, 100),
+        // New TCP connections of the desks: ≥ 1 s is a dropped SYN sent again.
+        connects: stats.connect.length,
+        connectP99Ms: pct(stats.connect, 99),
+        connectsOver1s: stats.connect.filter((x) => x >= 1_000).length,
+        tcp, // kernel counters over the run (the whole network namespace, not only the bench)
+        probe: {
+          keepAliveP50Ms: pct(probed.keepAlive, 50),
+          keepAliveP99Ms: pct(probed.keepAlive, 99),
+          keepAliveMaxMs: pct(probed.keepAlive, 100),
+          freshP99Ms: pct(probed.fresh, 99),
+          freshMaxMs: pct(probed.fresh, 100),
+          failures: probed.failures,
+          loop: probed.loop,
+        },
+        generatorLoops: stats.loops,
+        generatorCpuMs: stats.cpuMs,
+        endpoints: epMetrics,
         endpointCpuMsDuringRun: cpuRun,
-        generatorLoopLagP99Ms: Math.round(lag.percentile(99) / 1e6),
+        loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
         cores: os.cpus().length,
       })}`,
     );
@@ -529,11 +495,19 @@ async function main(): Promise<void> {
         exactlyOnce,
         viewsComplete,
         ok: problems.length === 0,
+        // Which side stalled: the worst generator's and the endpoint's event-loop delay (ms),
+        // /health from a separate idle process, the machine's mean 1-minute load during the run.
+        probeHealthP99Ms: pct(probed.keepAlive, 99),
+        generatorLoopP99Ms: stats.loop.p99Ms,
+        generatorLoopMaxMs: stats.loop.maxMs,
+        endpointLoopP99Ms: worst((m) => m.eventLoop.p99Ms),
+        endpointLoopMaxMs: worst((m) => m.eventLoop.maxMs),
+        loadAvg,
       }),
     );
   } finally {
-    for (const d of desks) d.close();
-    await decoder.close();
+    probe?.close();
+    await gens?.close();
     for (const e of endpoints) await e.stop().catch(() => undefined);
     if (fresh.url) await fresh.drop().catch((e: unknown) => console.error('[fleet] drop:', e));
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,8 @@
 // pull from the start has completed), access-log upload; timeouts as the engine's ApiClient
 // (30 s + 1 ms per 2 bytes of body, health 10 s); a failed round waits the engine's Backoff
 // (full jitter) or the Retry-After the endpoint sent, whichever is longer. Pages are decoded in a
-// worker thread so that the generator's own event loop does not inflate the latencies measured.
+// worker thread so that the generator's own event loop does not inflate the latencies measured;
+// the desks themselves are spread over several generator processes (fleetGen.ts).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
@@ -28,6 +29,8 @@ export interface FleetStats {
   push: number[];
   /** [time since t0, latency, the desk already held its hall] of answered pulls. */
   pull: Array<[number, number, boolean]>;
+  /** TCP connect times (ms) of new connections: ≥ 1 s means a SYN was dropped and resent. */
+  connect: number[];
   timeouts: number;
   errors5xx: number;
   status429: number;
@@ -45,6 +48,7 @@ export function newStats(): FleetStats {
     health: [],
     push: [],
     pull: [],
+    connect: [],
     timeouts: 0,
     errors5xx: 0,
     status429: 0,
@@ -247,6 +251,14 @@ export class VirtualDesk {
           });
         },
       );
+      req.on('socket', (socket) => {
+        // A new connection (keep-alive reuses the others): how long the handshake took.
+        if (!socket.connecting) return;
+        const t = performance.now();
+        socket.once('connect', () => {
+          if (this.stats.recording) this.stats.connect.push(performance.now() - t);
+        });
+      });
       const timeout = opts.timeoutMs + (opts.body ? opts.body.length / 2 : 0);
       const timer = setTimeout(() => {
         this.stats.timeouts++;

@@ -25,6 +25,7 @@ import { installCors } from './cors';
 import { ApiFailure, installErrorHandling } from './errors';
 import { clientErrorHandler, frameworkErrors, installRequestGuards } from './guards';
 import { registerHealth } from './health';
+import { ProcessMetrics } from './metrics';
 import { centralLoggerOptions } from './logging';
 import type { PageCache } from './pageCache';
 import { registerPull } from './pullRoute';
@@ -72,6 +73,8 @@ export interface CentralServerOptions {
   configDir?: URL | string;
   /** PostgreSQL pool size (DATABASE_POOL_SIZE in main.ts). */
   maxConnections?: number;
+  /** PostgreSQL: open the whole pool at start and keep it open (main.ts; db.ts warmPool). */
+  warmPool?: boolean;
   /** Admission control of heavy work (full-pull pages, large pushes). */
   admission?: AdmissionOptions;
   /** A pull page of at least this many records, or a push of this many changes, is heavy (200 / 100). */
@@ -94,6 +97,8 @@ export interface CentralServer {
   db: Db;
   admission: Admission;
   pageCache: PageCache;
+  /** Event-loop delay, GC pauses, pool waits of this process (GET /api/v1/admin/metrics). */
+  metrics: ProcessMetrics;
   /** The admin token generated on the very first start (null when it already existed or was given). */
   generatedAdminToken: string | null;
   /** Removes unfinished uploads older than the expiry (also run hourly); returns how many. */
@@ -116,6 +121,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}),
+    ...(opts.warmPool ? { warmPool: true } : {}),
   });
   let generatedAdminToken: string | null = null;
   try {
@@ -187,6 +193,24 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   // Liveness from memory (fast whatever the load) and readiness with the database's answer.
   const admission = new Admission(opts.admission);
   registerHealth(app, db, admission);
+  const metrics = new ProcessMetrics(db.poolSize, () => db.poolCounts());
+  // From a connection's accept to its first request: the part of a client's wait that happens
+  // before any route (reading and parsing the request on a busy loop).
+  const acceptedAt = new WeakMap<object, number>();
+  app.server.on('connection', (socket: object) => acceptedAt.set(socket, performance.now()));
+  app.addHook('onRequest', (req, _reply, done) => {
+    const t = acceptedAt.get(req.raw.socket);
+    if (t !== undefined) {
+      acceptedAt.delete(req.raw.socket);
+      metrics.observe('(accepted → first request)', performance.now() - t);
+    }
+    done();
+  });
+  // Time inside the endpoint per route (metrics.ts); a synchronous hook, nothing awaited.
+  app.addHook('onResponse', (req, reply, done) => {
+    metrics.observe(`${req.method} ${req.routeOptions.url ?? '(none)'}`, reply.elapsedTime);
+    done();
+  });
   const heavyPushChanges = opts.heavyPushChanges ?? 100;
 
   // ---------------------------------------------------------------- device API
@@ -359,6 +383,15 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       a.get<{ Querystring: { hall?: string } }>('/rejected', async (req) => ({
         rejected: await admin.listRejected(db, req.query.hall),
       }));
+      // This process's own figures (metrics.ts); `reset=1` starts a new window after reading.
+      a.get<{ Querystring: { reset?: string } }>('/metrics', async (req) => {
+        const snap = {
+          ...metrics.snapshot(),
+          heavy: { ...admission.stats, maxConcurrent: admission.maxConcurrent },
+        };
+        if (req.query.reset === '1') metrics.reset();
+        return snap;
+      });
       registerStaffAdminRoutes(a, db);
     },
     { prefix: `${API_PREFIX}/admin` },
@@ -390,12 +423,14 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     db,
     admission,
     pageCache,
+    metrics,
     generatedAdminToken,
     sweepUploads,
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweepTimer);
+      metrics.close();
       await feedbackWatch.stop();
       await initialsBackfill.stop();
       await app.close();

@@ -3,6 +3,7 @@
 // HALLDESK_TRUST_PROXY, HALLDESK_RATE_LIMIT_* (see README, "Running the central endpoint").
 import path from 'node:path';
 import { poolSizeFromEnv } from '../db/db';
+import { addAcceptHandles } from './acceptHandles';
 import { buildCentralServer } from './app';
 import { safeError, startupMessage } from './logging';
 import { rateLimitsFromEnv } from './rateLimit';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   const cacheMb = envInt('HALLDESK_PULL_CACHE_MB', 0);
   const server = await buildCentralServer({
     ...(poolSize ? { maxConnections: poolSize } : {}),
+    // The endpoint keeps its whole pool open (db.ts warmPool): no backends started mid-storm.
+    warmPool: true,
     admission: {
       ...(heavy !== undefined ? { maxConcurrent: heavy } : {}),
       ...(queue !== undefined ? { maxQueue: queue } : {}),
@@ -64,6 +67,15 @@ async function main(): Promise<void> {
   // kernel caps it at net.core.somaxconn (4096 on current Linux).
   const backlog = envInt('HALLDESK_LISTEN_BACKLOG', 1) ?? 4096;
   const address = await server.app.listen({ port, host, backlog });
+  // Accepts per event-loop turn (acceptHandles.ts): a storm of new connections must not wait
+  // in the accept queue one loop iteration each. Before the address is announced.
+  const acceptHandles = envInt('HALLDESK_ACCEPT_HANDLES', 1) ?? 32;
+  const extraHandles = await addAcceptHandles(server.app.server, acceptHandles - 1, backlog).catch(
+    (err: unknown) => {
+      console.error('[central] one accepting handle only:', JSON.stringify(safeError(err)));
+      return [];
+    },
+  );
   console.log(
     `[central] listening on ${address} (${databaseUrl ? 'PostgreSQL' : `PGlite at ${dataDir}`}); console: ${address}/console`,
   );
@@ -72,6 +84,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[central] ${signal}: closing`);
+    for (const h of extraHandles) h.close();
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {

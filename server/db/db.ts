@@ -31,6 +31,8 @@ export interface Db extends Queryable {
   ping(timeoutMs: number): Promise<boolean>;
   /** Pool size (1 on PGlite). */
   readonly poolSize: number;
+  /** The pool's connections now (total, idle) and queries waiting for one; null on PGlite. */
+  poolCounts(): { total: number; idle: number; waiting: number } | null;
   /**
    * PostgreSQL only: one SELECT without parameters (values inlined by the caller, checked) whose
    * rows come back as raw bytes, not decoded by the driver (copyOut.ts). Absent on PGlite.
@@ -111,6 +113,10 @@ class PgliteDb implements Db {
     );
   }
 
+  poolCounts(): null {
+    return null;
+  }
+
   ping(timeoutMs: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     return within(this.query('SELECT 1'), timeoutMs);
@@ -136,6 +142,14 @@ class PgDb implements Db {
 
   ping(timeoutMs: number): Promise<boolean> {
     return within(this.probe.query('SELECT 1'), timeoutMs);
+  }
+
+  poolCounts(): { total: number; idle: number; waiting: number } {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+    };
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
@@ -223,6 +237,12 @@ export interface OpenDbOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL (DATABASE_POOL_SIZE; default DEFAULT_POOL_SIZE). */
   maxConnections?: number;
+  /**
+   * PostgreSQL: open the whole pool at start and never close idle connections (the endpoint
+   * process). A storm after a quiet night must not wait for 10-20 new backends to start at
+   * once; the README's sizing rule already counts every connection as held.
+   */
+  warmPool?: boolean;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<Db> {
@@ -234,6 +254,8 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       // A stuck transaction must not hold hall locks forever.
       idle_in_transaction_session_timeout: 30_000,
       statement_timeout: 30_000,
+      // 0: idle connections stay open (pg's default closes them after 10 s).
+      ...(opts.warmPool ? { idleTimeoutMillis: 0 } : {}),
     });
     // Surface connection errors of idle clients in the log instead of crashing the process.
     // Code only: a driver message can quote a value.
@@ -254,6 +276,11 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
       ),
     );
     const db = new PgDb(pool, probe, size);
+    if (opts.warmPool) {
+      // Every connection at once: each query below holds one until all have started.
+      const clients = await Promise.all(Array.from({ length: size }, () => pool.connect()));
+      for (const c of clients) c.release();
+    }
     await db.query('SELECT 1');
     return db;
   }

@@ -1,0 +1,140 @@
+// bench:fleet's endpoint processes: started from a checkout (`--server-dir`), stopped, their
+// CPU time read from /proc, the administrator API called, and the endpoint's own figures
+// (GET /api/v1/admin/metrics: event-loop delay, GC, pool waits) read.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ADMIN_TOKEN = 'bench-fleet-admin-token-0123456789';
+
+/** CPU milliseconds (user, system) a process used so far, from /proc. */
+export function cpuSplitMs(pid: number): { user: number; sys: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // USER_HZ is 100 on Linux
+  return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
+}
+export function cpuMs(pid: number): number {
+  const c = cpuSplitMs(pid);
+  return c.user + c.sys;
+}
+
+export interface Endpoint {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function startEndpoint(
+  serverDir: string,
+  env: Record<string, string>,
+): Promise<Endpoint> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=32',
+      // FLEET_CPU_PROF=<dir>: a V8 CPU profile of each endpoint process (written when it stops).
+      ...(process.env.FLEET_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.FLEET_CPU_PROF)}`]
+        : []),
+      '--import',
+      'tsx',
+      'server/central/main.ts',
+    ],
+    {
+      cwd: serverDir,
+      env: {
+        ...process.env,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        HALLDESK_ADMIN_TOKEN: ADMIN_TOKEN,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (err.length > 20_000) err = err.slice(-10_000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${err}`)), 120_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+      if (out.length > 20_000) out = out.slice(-10_000);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`endpoint exited (${code}): ${err}`));
+    });
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    url,
+    child,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(t);
+      }
+    },
+  };
+}
+
+export async function admin<T>(
+  base: string,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await fetch(base + p, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** The endpoint's figures since its last reset (`reset`: start a new window after reading). */
+export interface EndpointMetrics {
+  windowMs: number;
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
+  gc: { count: number; totalMs: number; maxMs: number };
+  pool: { size: number; waitingMax: number; waitingMean: number; busyMean: number };
+  cpu: { userMs: number; systemMs: number };
+}
+
+export async function endpointMetrics(base: string, reset = false): Promise<EndpointMetrics> {
+  try {
+    return await admin<EndpointMetrics>(
+      base,
+      'GET',
+      `/api/v1/admin/metrics${reset ? '?reset=1' : ''}`,
+    );
+  } catch {
+    // An endpoint from an older checkout (--server-dir) has no metrics: figures say -1.
+    const none = { p50Ms: -1, p99Ms: -1, maxMs: -1 };
+    return {
+      windowMs: -1,
+      eventLoop: { ...none, meanMs: -1 },
+      gc: { count: -1, totalMs: -1, maxMs: -1 },
+      pool: { size: -1, waitingMax: -1, waitingMean: -1, busyMean: -1 },
+      cpu: { userMs: -1, systemMs: -1 },
+    };
+  }
+}

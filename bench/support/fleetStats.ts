@@ -1,0 +1,117 @@
+// bench:fleet's figures, kept apart from the processes that gather them: percentiles, the
+// digest that compares a desk's view with its hall without shipping 4,000 ids per desk between
+// processes, the merge of the load generators' reports, and the kernel's TCP counters (a SYN
+// dropped at a full accept queue comes back 1, 3, 7 s later and looks like a slow endpoint).
+import crypto from 'node:crypto';
+
+/** The p-th percentile (nearest rank), 0 for no samples. */
+export function pct(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!);
+}
+
+/**
+ * One string for a set of (application id, serverVersion): equal digests = equal sets. The
+ * generators compute it from each desk's view, the bench from the database.
+ */
+export function viewDigest(entries: Iterable<readonly [string, number]>): string {
+  const lines = [...entries].map(([id, v]) => `${id}:${v}`).sort();
+  return crypto.createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+/** Which desks (by index) load generator `k` of `n` simulates: every n-th, so halls mix. */
+export function shareOf(devices: number, n: number, k: number): number[] {
+  const out: number[] = [];
+  for (let i = k; i < devices; i += n) out.push(i);
+  return out;
+}
+
+/** Event-loop delay of one process over a window (ms). */
+export interface LoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** What one load generator measured in the run (its desks' requests, its own loop). */
+export interface GeneratorReport {
+  health: number[];
+  push: number[];
+  /** [ms since the common t0, latency, the desk already held its hall] per answered pull. */
+  pull: Array<[number, number, boolean]>;
+  /** TCP connect times (ms) of the new connections its desks opened. */
+  connect: number[];
+  timeouts: number;
+  errors5xx: number;
+  status429: number;
+  networkErrors: number;
+  refused: Record<string, number>;
+  pushedChanges: number;
+  firstRefusal?: string;
+  loop: LoopDelay;
+  /** CPU time (ms) of the generator process during the run. */
+  cpuMs: number;
+}
+
+export type MergedReport = Omit<GeneratorReport, 'loop' | 'cpuMs'> & {
+  /** Worst generator's loop figures: a stall in any of them inflates its desks' latencies. */
+  loop: LoopDelay;
+  loops: LoopDelay[];
+  cpuMs: number[];
+};
+
+/** The generators' reports as one (sums and concatenations; the worst loop). */
+export function mergeReports(parts: readonly GeneratorReport[]): MergedReport {
+  const refused: Record<string, number> = {};
+  for (const p of parts)
+    for (const [k, v] of Object.entries(p.refused)) refused[k] = (refused[k] ?? 0) + v;
+  const sum = (f: (r: GeneratorReport) => number) => parts.reduce((n, r) => n + f(r), 0);
+  const firstRefusal = parts.find((p) => p.firstRefusal)?.firstRefusal;
+  return {
+    health: parts.flatMap((p) => p.health),
+    push: parts.flatMap((p) => p.push),
+    pull: parts.flatMap((p) => p.pull).sort((a, b) => a[0] - b[0]),
+    connect: parts.flatMap((p) => p.connect),
+    timeouts: sum((r) => r.timeouts),
+    errors5xx: sum((r) => r.errors5xx),
+    status429: sum((r) => r.status429),
+    networkErrors: sum((r) => r.networkErrors),
+    refused,
+    pushedChanges: sum((r) => r.pushedChanges),
+    ...(firstRefusal ? { firstRefusal } : {}),
+    loop: {
+      p50Ms: Math.max(0, ...parts.map((p) => p.loop.p50Ms)),
+      p99Ms: Math.max(0, ...parts.map((p) => p.loop.p99Ms)),
+      maxMs: Math.max(0, ...parts.map((p) => p.loop.maxMs)),
+    },
+    loops: parts.map((p) => p.loop),
+    cpuMs: parts.map((p) => p.cpuMs),
+  };
+}
+
+/** The TcpExt counters of /proc/net/netstat (two lines: names, then values). */
+export function parseTcpExt(text: string): Record<string, number> {
+  const lines = text.split('\n').filter((l) => l.startsWith('TcpExt:'));
+  const names = lines[0]?.split(/\s+/).slice(1) ?? [];
+  const values = lines[1]?.split(/\s+/).slice(1) ?? [];
+  const out: Record<string, number> = {};
+  names.forEach((n, i) => {
+    const v = Number(values[i]);
+    if (n && Number.isFinite(v)) out[n] = v;
+  });
+  return out;
+}
+
+/** How many listen-queue overflows and SYN retransmissions happened between two readings. */
+export function tcpDelta(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): { listenOverflows: number; listenDrops: number; synRetrans: number } {
+  const d = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+  return {
+    listenOverflows: d('ListenOverflows'),
+    listenDrops: d('ListenDrops'),
+    synRetrans: d('TCPSynRetrans'),
+  };
+}

@@ -1,0 +1,143 @@
+// Internal figures of one endpoint process, for load tests and operators (GET
+// /api/v1/admin/metrics): how late its event loop ran, how long garbage collection paused it,
+// how many queries waited for a pooled connection, and its CPU time, over a window that a
+// reader may restart. A latency a client measures is the endpoint's only if this loop was not
+// the one that stalled — or the client's own was (bench:fleet reads both sides).
+import {
+  PerformanceObserver,
+  createHistogram,
+  monitorEventLoopDelay,
+  type IntervalHistogram,
+  type RecordableHistogram,
+} from 'node:perf_hooks';
+
+export interface MetricsSnapshot {
+  /** Length of the window (ms) these figures cover. */
+  windowMs: number;
+  /** How late timers ran: the event loop's delay (ms), from perf_hooks' histogram. */
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
+  /** Garbage-collection pauses of the main thread in the window. */
+  gc: { count: number; totalMs: number; maxMs: number };
+  /** Queries waiting for a pooled connection, sampled every SAMPLE_MS (PostgreSQL only). */
+  pool: { size: number; waitingMax: number; waitingMean: number; busyMean: number };
+  /** CPU time of the process in the window (ms; all threads). */
+  cpu: { userMs: number; systemMs: number };
+  /**
+   * Time inside the endpoint per route (from Fastify's onRequest to the answer sent): a client's
+   * latency far above it was spent before the request reached the routes (accept queue, a
+   * loop busy with others, the client's own loop).
+   */
+  server: Record<string, { count: number; p50Ms: number; p99Ms: number; maxMs: number }>;
+}
+
+/** What a pool tells about itself now (pg.Pool's counters); none for PGlite. */
+export interface PoolCounts {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** Pool sampling interval (ms): often enough to see a burst, cheap enough to leave on. */
+const SAMPLE_MS = 50;
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const ns = (x: number) => (Number.isFinite(x) ? round1(x / 1e6) : 0);
+
+export class ProcessMetrics {
+  private readonly loop: IntervalHistogram;
+  private readonly gcObserver: PerformanceObserver;
+  private readonly sampler: NodeJS.Timeout;
+  private start = performance.now();
+  private cpu0 = process.cpuUsage();
+  private gcCount = 0;
+  private gcMs = 0;
+  private gcMax = 0;
+  private samples = 0;
+  private waitingSum = 0;
+  private waitingMax = 0;
+  private busySum = 0;
+  private readonly routes = new Map<string, RecordableHistogram>();
+
+  constructor(
+    private readonly poolSize: number,
+    private readonly pool: () => PoolCounts | null,
+  ) {
+    // 10 ms resolution: a stall shorter than that does not matter to a client.
+    this.loop = monitorEventLoopDelay({ resolution: 10 });
+    this.loop.enable();
+    this.gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        this.gcCount++;
+        this.gcMs += e.duration;
+        this.gcMax = Math.max(this.gcMax, e.duration);
+      }
+    });
+    this.gcObserver.observe({ entryTypes: ['gc'] });
+    this.sampler = setInterval(() => {
+      const c = this.pool();
+      if (!c) return;
+      this.samples++;
+      this.waitingSum += c.waiting;
+      this.waitingMax = Math.max(this.waitingMax, c.waiting);
+      this.busySum += c.total - c.idle;
+    }, SAMPLE_MS);
+    this.sampler.unref();
+  }
+
+  /** One answered request of `route` that took `ms` inside the endpoint. */
+  observe(route: string, ms: number): void {
+    let h = this.routes.get(route);
+    if (!h) this.routes.set(route, (h = createHistogram()));
+    // Microseconds: the histogram holds integers ≥ 1.
+    h.record(Math.max(1, Math.round(ms * 1000)));
+  }
+
+  snapshot(): MetricsSnapshot {
+    const cpu = process.cpuUsage(this.cpu0);
+    const n = Math.max(1, this.samples);
+    return {
+      windowMs: Math.round(performance.now() - this.start),
+      eventLoop: {
+        p50Ms: ns(this.loop.percentile(50)),
+        p99Ms: ns(this.loop.percentile(99)),
+        maxMs: ns(this.loop.max),
+        meanMs: ns(this.loop.mean),
+      },
+      gc: { count: this.gcCount, totalMs: round1(this.gcMs), maxMs: round1(this.gcMax) },
+      pool: {
+        size: this.poolSize,
+        waitingMax: this.waitingMax,
+        waitingMean: round1(this.waitingSum / n),
+        busyMean: round1(this.busySum / n),
+      },
+      cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000) },
+      server: Object.fromEntries(
+        [...this.routes].map(([route, h]) => [
+          route,
+          {
+            count: h.count,
+            p50Ms: round1(h.percentile(50) / 1000),
+            p99Ms: round1(h.percentile(99) / 1000),
+            maxMs: round1(h.max / 1000),
+          },
+        ]),
+      ),
+    };
+  }
+
+  /** Starts a new window. */
+  reset(): void {
+    this.loop.reset();
+    this.start = performance.now();
+    this.cpu0 = process.cpuUsage();
+    this.gcCount = this.gcMs = this.gcMax = 0;
+    this.samples = this.waitingSum = this.waitingMax = this.busySum = 0;
+    for (const h of this.routes.values()) h.reset();
+  }
+
+  close(): void {
+    this.loop.disable();
+    this.gcObserver.disconnect();
+    clearInterval(this.sampler);
+  }
+}

@@ -1,0 +1,214 @@
+// Push, the reading step: everything a push's decisions depend on (the device's bookkeeping, the
+// changeIds and seqs already seen, the stored records, the people the records name) read in one
+// statement, without a lock for deciding, with the device and hall rows locked for the check
+// before writing. `version` tells whether what was read has moved in between.
+import type { Queryable } from '../db/db';
+import type { DeviceAuth } from './auth';
+import { fail } from './errors';
+import type { Prepared } from './pushPrepare';
+import { staffRefusals, type StaffCheckInput, type StaffRefusal } from './pushStaff';
+import type { EntityState, entityTable } from './pushWrite';
+
+export interface ExistingChange {
+  change_id: string;
+  device_id: string;
+  seq: number;
+  payload_sha256: string;
+  status: 'applied' | 'conflict' | 'rejected';
+  code: string | null;
+  reason: string | null;
+  server_version: number | null;
+  entity: string;
+  entity_id: string;
+}
+
+interface DeviceRow {
+  ack_seq: number;
+  max_seq: number;
+  revoked_at: unknown;
+}
+
+export interface Snapshot {
+  device: DeviceRow;
+  /** The device's recorded seqs beyond ack_seq (only when it has gaps). */
+  laterSeqs: number[];
+  /**
+   * What the decisions depend on, as one string: the device's push count and the row versions
+   * (xmin) of every record read. Equal under the lock = the decisions still hold.
+   */
+  version: string;
+  byChangeId: Map<string, ExistingChange>;
+  bySeq: Map<number, ExistingChange>;
+  states: Record<keyof typeof entityTable, Map<string, EntityState>>;
+  attachmentApps: Map<string, EntityState>;
+  /** Changes whose person is not of this hall or lacks the role (filled by withStaff). */
+  staffRefused: Map<string, StaffRefusal>;
+}
+
+/**
+ * Adds the staff check to a snapshot: one read of the people the records name. Not part of the
+ * version check: a person disabled between this read and the write is refused at the next push.
+ */
+export async function withStaff(
+  q: Queryable,
+  auth: DeviceAuth,
+  prepared: Prepared[],
+  snap: Snapshot,
+): Promise<Snapshot> {
+  snap.staffRefused = await staffRefusals(
+    q,
+    auth,
+    prepared.flatMap((p): StaffCheckInput[] =>
+      p.kind === 'ok' &&
+      (p.entity === 'application' || p.entity === 'feedback' || p.entity === 'supervision_note')
+        ? [
+            {
+              changeId: p.change.changeId,
+              entity: p.entity,
+              record: p.record,
+              exists: snap.states[p.entity].has(p.change.entityId),
+            },
+          ]
+        : p.kind === 'ok' && p.entity === 'queue_event'
+          ? [{ changeId: p.change.changeId, entity: p.entity, record: p.record, exists: false }]
+          : [],
+    ),
+  );
+  return snap;
+}
+
+interface StateRow {
+  id: string;
+  hall_id: number;
+  record: unknown;
+  last_device_id: string | null;
+  last_device_seq: number | null;
+}
+
+/** Row versions of records by id, in a stable order (the same text in both reads). */
+const versionsOf = (table: string, param: string) =>
+  `(SELECT coalesce(string_agg(id::text || '@' || xmin::text, ',' ORDER BY id::text), '')
+      FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
+
+/**
+ * Everything a push's decisions depend on, in ONE statement (one pooled connection, one round
+ * trip). With `lock`, the device row and the hall row are locked too (one device's pushes never
+ * interleave; every writer of the hall's records and feed is serialised until COMMIT); with
+ * `versionOnly`, only the version is read (the check before writing).
+ */
+export async function readSnapshot(
+  q: Queryable,
+  auth: DeviceAuth,
+  prepared: Prepared[],
+  lock: boolean,
+  versionOnly = false,
+): Promise<Snapshot> {
+  const idsOf = (entity: keyof typeof entityTable) => [
+    ...new Set(
+      prepared.filter((p) => p.kind === 'ok' && p.entity === entity).map((p) => p.change.entityId),
+    ),
+  ];
+  // Applications: those changed, and those attachments belong to (hall check).
+  const appIds = [
+    ...new Set([
+      ...idsOf('application'),
+      ...prepared.flatMap((p) =>
+        p.kind === 'ok' && p.entity === 'attachment' ? [p.record.applicationId] : [],
+      ),
+    ]),
+  ];
+  const feedbackIds = idsOf('feedback');
+  const attachmentIds = idsOf('attachment');
+  const noteIds = idsOf('supervision_note');
+  const version = `d.push_count::text || '|' || ${versionsOf('applications', '$4')} || '|' ||
+          ${versionsOf('feedback', '$5')} || '|' || ${versionsOf('attachments', '$6')} || '|' ||
+          ${versionsOf('supervision_notes', '$7')}`;
+  const states = (table: string, param: string) =>
+    `(SELECT coalesce(json_agg(json_build_object('id', id, 'hall_id', hall_id, 'record', record,
+              'last_device_id', last_device_id, 'last_device_seq', last_device_seq)), '[]')
+        FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
+  const { rows } = await q.query<
+    DeviceRow & {
+      version: string;
+      later: number[] | null;
+      existing: ExistingChange[] | null;
+      apps: StateRow[] | null;
+      feedback: StateRow[] | null;
+      attachments: StateRow[] | null;
+      notes: StateRow[] | null;
+    }
+  >(
+    `SELECT d.ack_seq, d.max_seq, d.revoked_at, ${version} AS version
+            ${
+              versionOnly
+                ? // Every parameter must appear (PostgreSQL types them from their use).
+                  ', cardinality($2::uuid[]) + cardinality($3::int[]) AS n'
+                : `,
+            CASE WHEN d.max_seq > d.ack_seq THEN
+              (SELECT json_agg(s.seq) FROM (SELECT seq FROM changes
+                 WHERE device_id = d.id AND seq > d.ack_seq ORDER BY seq LIMIT 100000) s)
+            END AS later,
+            (SELECT json_agg(c) FROM (
+               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
+                      server_version, entity, entity_id
+                 FROM changes WHERE change_id = ANY($2::uuid[])
+               UNION
+               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
+                      server_version, entity, entity_id
+                 FROM changes WHERE device_id = $1 AND seq = ANY($3::int[])) c) AS existing,
+            ${states('applications', '$4')} AS apps,
+            ${states('feedback', '$5')} AS feedback,
+            ${states('attachments', '$6')} AS attachments,
+            ${states('supervision_notes', '$7')} AS notes`
+            }
+       FROM devices d JOIN halls h ON h.id = d.hall_id
+      WHERE d.id = $1${lock ? ' FOR UPDATE OF d, h' : ''}`,
+    [
+      auth.deviceId,
+      prepared.map((p) => p.change.changeId),
+      prepared.map((p) => p.change.seq),
+      appIds,
+      feedbackIds,
+      attachmentIds,
+      noteIds,
+    ],
+  );
+  const device = rows[0];
+  if (!device) fail('E_AUTH', '设备不存在 (unknown device)');
+  if (device.revoked_at) fail('E_TOKEN_REVOKED', '设备已被吊销 (device revoked)');
+  const byChangeId = new Map<string, ExistingChange>();
+  const bySeq = new Map<number, ExistingChange>();
+  for (const e of device.existing ?? []) {
+    byChangeId.set(e.change_id, e);
+    if (e.device_id === auth.deviceId) bySeq.set(e.seq, e);
+  }
+  const toMap = (list: StateRow[] | null) =>
+    new Map<string, EntityState>(
+      (list ?? []).map((r) => [
+        r.id,
+        {
+          hallId: r.hall_id,
+          lastDeviceId: r.last_device_id,
+          lastDeviceSeq: r.last_device_seq,
+          record: r.record,
+          dirty: false,
+        },
+      ]),
+    );
+  const apps = toMap(device.apps);
+  return {
+    device: { ack_seq: device.ack_seq, max_seq: device.max_seq, revoked_at: device.revoked_at },
+    laterSeqs: device.later ?? [],
+    version: device.version,
+    byChangeId,
+    bySeq,
+    states: {
+      application: apps,
+      feedback: toMap(device.feedback),
+      attachment: toMap(device.attachments),
+      supervision_note: toMap(device.notes),
+    },
+    attachmentApps: apps,
+    staffRefused: new Map(),
+  };
+}
