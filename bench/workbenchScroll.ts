@@ -48,7 +48,7 @@ export async function measureWorkbenchScroll(
     const opened = performance.now();
     await page.goto(`${url}/workbench`);
     await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="wb-list"] .ant-table-row').length > 0,
+      () => document.querySelectorAll('[data-testid="wb-list"] .wb-row').length > 0,
       undefined,
       { timeout: 120_000 },
     );
@@ -79,11 +79,7 @@ export async function measureWorkbenchScroll(
         for (const e of l.getEntries()) window.__long.push(e.duration);
       }).observe({ type: 'longtask', buffered: false });
     })()`);
-    const body = page
-      .locator(
-        '[data-testid="wb-list"] .ant-table-tbody-virtual-holder, [data-testid="wb-list"] .ant-table-body',
-      )
-      .first();
+    const body = page.locator('[data-testid="wb-list-body"]').first();
     await body.hover();
     const started = performance.now();
     // Drag down as a user does with the wheel (a page of rows at a time), so the list asks for
@@ -102,7 +98,7 @@ export async function measureWorkbenchScroll(
         gap: window.__gap,
         long: window.__long,
         heapDelta: (performance.memory ? performance.memory.usedJSHeapSize : 0) - window.__heap0,
-        dom: document.querySelectorAll('[data-testid="wb-list"] .ant-table-row').length,
+        dom: document.querySelectorAll('[data-testid="wb-list"] .wb-row').length,
       };
     })()`)) as { gap: number; long: number[]; heapDelta: number; dom: number };
     const rows = pages * 100 + 100;

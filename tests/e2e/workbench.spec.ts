@@ -228,7 +228,7 @@ test('staff sign-in; find by pinyin initials; the list fetches the next pages as
   );
 
   // Only the rows in view are in the page (virtual list), however many are loaded.
-  const rowsInDom = () => page.locator('[data-testid="wb-list"] .ant-table-row').count();
+  const rowsInDom = () => page.locator('[data-testid="wb-list"] .wb-row').count();
   expect(await rowsInDom()).toBeLessThan(40);
 
   const cursors: string[] = [];
@@ -238,11 +238,7 @@ test('staff sign-in; find by pinyin initials; the list fetches the next pages as
       cursors.push(u.searchParams.get('cursor')!);
   });
   // Scroll down with the wheel until the oldest application (the first seeded) shows.
-  const body = page
-    .locator(
-      '[data-testid="wb-list"] .ant-table-body, [data-testid="wb-list"] .ant-table-tbody-virtual-holder',
-    )
-    .first();
+  const body = page.locator('[data-testid="wb-list-body"]').first();
   await body.hover();
   const oldest = page.getByRole('link', { name: seeded.apps[0]!.appNo });
   for (let i = 0; i < 200 && !(await oldest.isVisible()); i++) await page.mouse.wheel(0, 1500);
@@ -375,7 +371,7 @@ test("a key customer's account manager shows on the list as a badge, with no req
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
   // The key customer's application carries the badge; another customer's does not.
-  const row = page.locator('[data-testid="wb-list"] .ant-table-row', {
+  const row = page.locator('[data-testid="wb-list"] .wb-row', {
     has: page.getByRole('link', { name: seeded.apps[1]!.appNo }),
   });
   const box = page.getByRole('searchbox', { name: '搜索' });
