@@ -258,6 +258,28 @@ test('staff sign-in; find by pinyin initials; the list fetches the next pages as
   await expect(page.getByText('地址至少输入两个字')).toBeVisible();
 });
 
+test("past the browser's tallest scroll area the list still loads the next pages (compressed scrollbar)", async ({
+  page,
+}) => {
+  // The area is compressed at 30,000,000 px (~769,000 rows); lowered here to 2,000 px (~51 rows)
+  // so that 260 rows cross it. Before the wheel handler, scrolling stopped at the cap.
+  await page.addInitScript(() => {
+    (window as { halldeskWbMaxScrollPx?: number }).halldeskWbMaxScrollPx = 2_000;
+  });
+  await page.goto(`${url}/workbench`);
+  await page.getByText('令牌登录').click();
+  await page.getByLabel('管理员令牌').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page.getByTestId('wb-list-count')).toHaveText('共 260 件');
+  const body = page.getByTestId('wb-list-body');
+  await body.hover();
+  const oldest = page.getByRole('link', { name: seeded.apps[0]!.appNo });
+  for (let i = 0; i < 300 && !(await oldest.isVisible()); i++) await page.mouse.wheel(0, 1500);
+  await expect(oldest).toBeVisible();
+  expect(await body.evaluate((el) => el.scrollHeight)).toBeLessThanOrEqual(2_000);
+  expect(await page.locator('[data-testid="wb-list"] .wb-row').count()).toBeLessThan(40);
+});
+
 test('documents card: scans listed on demand, a scan opened, the view logged with who and which', async ({
   page,
 }) => {
