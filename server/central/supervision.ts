@@ -4,11 +4,16 @@
 // the records. The predicates are shared/staff/supervision.ts inFigure()'s, as generated columns.
 // The drill-down (the records behind one figure) is supervisionRecords(), keyset-paged.
 import { TERMINAL_STATES } from '../../shared/domain/paths';
-import { businessDate } from '../../shared/domain/calendar';
+import { addDays, businessDate } from '../../shared/domain/calendar';
 import { hallInstant } from '../../shared/domain/hallTime';
 import { staffConfig } from '../../shared/staff/roles';
 import type { SupervisionNote } from '../../shared/staff/notes';
-import { FIGURES, type FigureKey, type Figures } from '../../shared/staff/supervision';
+import {
+  emptyFigures,
+  FIGURES,
+  type FigureKey,
+  type Figures,
+} from '../../shared/staff/supervision';
 import { DEFAULT_QUEUE_CONFIG, type QueueEvent } from '../../shared/queue';
 import {
   clerkQueueFigures,
@@ -46,10 +51,6 @@ interface Range {
   promisedCut: string;
 }
 
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
 async function range(db: Db, query: { from?: string; to?: string }): Promise<Range> {
   const timeZone = await hallTimeZone(db);
   const today = businessDate(new Date(), timeZone);
@@ -84,25 +85,6 @@ async function scopeHalls(
   if (hall && halls.rows.length === 0)
     fail(scopeHallId === null ? 'E_NOT_FOUND' : 'E_STAFF_HALL', `没有营业厅 ${hall}`);
   return halls.rows;
-}
-
-function empty(staffNo: string | null, name: string): Figures {
-  return {
-    staffNo,
-    name,
-    accepted: 0,
-    byType: {},
-    byDay: {},
-    overridden: 0,
-    returned: 0,
-    returnReasons: {},
-    promisedOutstanding: 0,
-    overdue: 0,
-    rated: 0,
-    badRatings: 0,
-    badReasons: {},
-    ids: [],
-  };
 }
 
 const TERMINAL = TERMINAL_STATES as readonly string[];
@@ -213,11 +195,13 @@ export async function hallSupervision(
   const perHall = new Map<number, { clerks: Map<string, Figures>; hall: Figures }>();
   const clerkOf = (hallId: number, staffNo: string | null): [Figures, Figures] => {
     let h = perHall.get(hallId);
-    if (!h) perHall.set(hallId, (h = { clerks: new Map(), hall: empty('*', '全厅') }));
+    if (!h) perHall.set(hallId, (h = { clerks: new Map(), hall: emptyFigures('*', '全厅') }));
     const key = staffNo ?? '';
     let f = h.clerks.get(key);
     if (!f) {
-      f = staffNo ? empty(staffNo, names.get(staffNo) ?? staffNo) : empty(null, '未记录');
+      f = staffNo
+        ? emptyFigures(staffNo, names.get(staffNo) ?? staffNo)
+        : emptyFigures(null, '未记录');
       h.clerks.set(key, f);
     }
     return [f, h.hall];
@@ -263,7 +247,7 @@ export async function hallSupervision(
         hallCode: h.code,
         hallName: h.name,
         clerks,
-        hall: p?.hall ?? empty('*', '全厅'),
+        hall: p?.hall ?? emptyFigures('*', '全厅'),
         notes: notes.get(h.id) ?? [],
         queue: queues.get(h.id) ?? [],
       };

@@ -2,6 +2,7 @@
 // dates, from application records alone, so the desk (its own data, offline) and the centre
 // (every hall) count the same way. Records without a staff number (made before staff existed)
 // count apart under "未记录" (staffNo null).
+import { addDays } from '../domain/workCalendar';
 import { hallDate } from '../domain/hallTime';
 import type { Application } from '../domain/model';
 import { isTerminal } from '../domain/paths';
@@ -57,7 +58,8 @@ export interface SuperviseOptions {
   promisedDays: number;
 }
 
-function empty(staffNo: string | null, name: string): Figures {
+/** A clerk's (or the hall's, staffNo '*') figures before anything is counted. */
+export function emptyFigures(staffNo: string | null, name: string): Figures {
   return {
     staffNo,
     name,
@@ -79,10 +81,6 @@ function empty(staffNo: string | null, name: string): Figures {
 /** YYYY-MM-DD of an ISO time in the hall's zone (Asia/Shanghai by default). */
 export function shanghaiDay(iso: string, timeZone?: string): string {
   return hallDate(iso, timeZone);
-}
-
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The reason codes of the back office's returns of an application, each once. */
@@ -159,14 +157,16 @@ export function supervise(
 ): { clerks: Figures[]; hall: Figures } {
   const byStaff = new Map<string, Figures>();
   const names = new Map<string, Record<string, number>>();
-  const hall = empty('*', '全厅');
+  const hall = emptyFigures('*', '全厅');
   for (const a of apps) {
     const day = shanghaiDay(a.acceptedAt, o.timeZone);
     if (day < o.from || day > o.to) continue;
     const key = a.acceptedByStaffNo ?? '';
     let f = byStaff.get(key);
     if (!f) {
-      f = a.acceptedByStaffNo ? empty(a.acceptedByStaffNo, a.acceptedBy) : empty(null, '未记录');
+      f = a.acceptedByStaffNo
+        ? emptyFigures(a.acceptedByStaffNo, a.acceptedBy)
+        : emptyFigures(null, '未记录');
       byStaff.set(key, f);
       names.set(key, {});
     }

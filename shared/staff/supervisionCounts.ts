@@ -6,7 +6,9 @@
 // figuresFromCounts() must equal supervise() on the same records (tests/unit/staff).
 import type { Application } from '../domain/model';
 import { isTerminal } from '../domain/paths';
+import { addDays } from '../domain/workCalendar';
 import {
+  emptyFigures,
   inFigure,
   returnCodes,
   shanghaiDay,
@@ -114,29 +116,6 @@ export function addCount(into: DayCount, c: DayCount, sign: 1 | -1): void {
   for (const [k, v] of Object.entries(c.returnReasons)) bump(into.returnReasons, k, sign * v);
   for (const [k, v] of Object.entries(c.openByDeadline)) bump(into.openByDeadline, k, sign * v);
   for (const [k, v] of Object.entries(c.badReasons)) bump(into.badReasons, k, sign * v);
-}
-
-function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
-function emptyFigures(staffNo: string | null, name: string): Figures {
-  return {
-    staffNo,
-    name,
-    accepted: 0,
-    byType: {},
-    byDay: {},
-    overridden: 0,
-    returned: 0,
-    returnReasons: {},
-    promisedOutstanding: 0,
-    overdue: 0,
-    rated: 0,
-    badRatings: 0,
-    badReasons: {},
-    ids: [],
-  };
 }
 
 function addInto(f: Figures, c: DayCount, o: SuperviseOptions): void {
