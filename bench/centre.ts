@@ -10,7 +10,6 @@
 // rows loaded, rows in the DOM, longest frame gap, long tasks, heap per 10,000 rows).
 // Flags: --apps N, --halls N, --searches N, --scroll-rows N (20,000), --scroll-seconds N (60),
 // --no-browser. The last line printed is one JSON object.
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,9 +25,9 @@ import { makeVerifier } from '../shared/staff/password';
 import { workbenchPaths } from '../shared/protocol/workbench';
 import { makeApplication } from '../tests/unit/domain/factories';
 import { freshDatabase } from '../tests/support/postgres';
+import { ADMIN_TOKEN, startEndpoint, type Endpoint } from './support/fleetEndpoint';
 import { measureWorkbenchScroll } from './workbenchScroll';
 
-const ADMIN_TOKEN = 'bench-centre-admin-token-0123456789';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function flag(name: string, dflt: number): number {
@@ -148,60 +147,6 @@ async function seed(q: Pick<Queryable, 'query'>, today: string): Promise<void> {
   void today;
 }
 
-interface Endpoint {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startEndpoint(env: Record<string, string>): Promise<Endpoint> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'server/central/main.ts'],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        HALLDESK_ADMIN_TOKEN: ADMIN_TOKEN,
-        LOG_LEVEL: 'warn',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-10_000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${err}`)), 300_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out = (out + d.toString()).slice(-10_000);
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`endpoint exited (${code}): ${err}`));
-    });
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(t);
-      }
-    },
-  };
-}
-
 async function timed(url: string): Promise<number> {
   const t = performance.now();
   const res = await fetch(url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -265,7 +210,8 @@ async function main(): Promise<void> {
   );
   let ep: Endpoint | null = null;
   try {
-    ep = await startEndpoint(endpointEnv);
+    // A 2,000,000-row database takes longer to open than the fleet's.
+    ep = await startEndpoint(ROOT, endpointEnv, 300_000);
     const base = `${ep.url}${workbenchPaths.applications}`;
     const kinds = [
       (s: (typeof sample)[number]) => s.app_no,

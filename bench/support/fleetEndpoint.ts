@@ -25,9 +25,11 @@ export interface Endpoint {
   stop(): Promise<void>;
 }
 
+/** Spawns `server/central/main.ts` in `serverDir` (bench:fleet's and bench:centre's endpoint). */
 export async function startEndpoint(
   serverDir: string,
   env: Record<string, string>,
+  startTimeoutMs = 120_000,
 ): Promise<Endpoint> {
   const child = spawn(
     process.execPath,
@@ -61,7 +63,10 @@ export async function startEndpoint(
   });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`endpoint did not start: ${err}`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`endpoint did not start: ${err}`)),
+      startTimeoutMs,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
