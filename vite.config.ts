@@ -186,7 +186,11 @@ self.addEventListener('fetch', (e) => {
   if (req.mode === 'navigate' || url.href === shell || url.pathname.endsWith('/index.html')) {
     // Network first: the page as the service has it now; its cached copy when it is down.
     e.respondWith(
-      fetch(req).catch(() => caches.open(CACHE).then((c) => c.match(shell)).then((r) => r || Response.error())),
+      fetch(req).catch(() =>
+        caches.open(CACHE)
+          .then((c) => c.match(shell).then((r) => r || c.match(new URL('./index.html', scope()).href)))
+          .then((r) => r || Response.error()),
+      ),
     );
     return;
   }

@@ -122,6 +122,8 @@ export interface EndpointMetrics {
   gc: { count: number; totalMs: number; maxMs: number };
   pool: { size: number; waitingMax: number; waitingMean: number; busyMean: number };
   cpu: { userMs: number; systemMs: number };
+  /** Absent from an endpoint of an older checkout. */
+  memory?: { rssMb: number; heapUsedMb: number; externalMb: number };
 }
 
 export async function endpointMetrics(base: string, reset = false): Promise<EndpointMetrics> {

@@ -9,6 +9,7 @@ import { ConfigKey as ConfigKeySchema } from '../../shared/protocol';
 import type { Db, Queryable } from '../db/db';
 import { iso } from '../db/db';
 import { fail } from './errors';
+import { forgetPushContext } from './pushRules';
 
 const CONFIG_LOCK = 860_002;
 
@@ -56,7 +57,10 @@ export async function putConfig(
   const data = (body as { data?: unknown } | null)?.data;
   if (data === undefined) fail('E_BAD_REQUEST', '需要 data 字段 (data required)');
   validateConfig(key.data, data);
-  return db.transaction((tx) => writeConfig(tx, key.data, data));
+  const out = await db.transaction((tx) => writeConfig(tx, key.data, data));
+  // Pushes check new applications against the catalogue from the next push on.
+  forgetPushContext(db);
+  return out;
 }
 
 /** Loads (or replaces) one year of the holiday calendar, e.g. 2027 once the State Council publishes it. */

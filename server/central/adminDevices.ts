@@ -2,6 +2,7 @@
 import type { DeviceSummary } from '../../shared/protocol';
 import type { Db } from '../db/db';
 import { iso, isoOrNull } from '../db/db';
+import { deviceAuthCacheFor } from './deviceAuthCache';
 import { fail } from './errors';
 
 // ------------------------------------------------------------------ devices
@@ -51,6 +52,7 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 export async function revokeDevice(db: Db, id: string): Promise<DeviceSummary> {
   if (!UUID_RE.test(id)) fail('E_NOT_FOUND', '没有这个设备 (no such device)');
   await db.query('UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1', [id]);
+  deviceAuthCacheFor(db).forgetDevice(id);
   const { rows } = await db.query<DeviceRow>(`${DEVICE_SELECT} WHERE d.id = $1`, [id]);
   if (!rows[0]) fail('E_NOT_FOUND', '没有这个设备 (no such device)');
   return deviceOut(rows[0]);
@@ -65,6 +67,7 @@ export async function revokeSelf(db: Db, deviceId: string) {
     'UPDATE devices SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING revoked_at',
     [deviceId],
   );
+  deviceAuthCacheFor(db).forgetDevice(deviceId);
   return { deviceId, revokedAt: isoOrNull(rows[0]?.revoked_at) ?? new Date().toISOString() };
 }
 

@@ -14,6 +14,12 @@ export interface AdmissionOptions {
   maxQueue?: number;
   /** Longest wait in the queue before giving up with 429 (default 8 s, well under the desk's 30 s). */
   maxWaitMs?: number;
+  /**
+   * Pushes in flight beyond which heavy work runs one at a time (default 8): a push is what a
+   * clerk was told is saved and a desk waits on, a page is a catch-up that can wait a moment.
+   * On a machine whose CPU the storm saturates, this is what gives pushes the CPU.
+   */
+  writePressure?: number;
 }
 
 export interface AdmissionStats {
@@ -45,7 +51,9 @@ export class Admission {
   readonly maxConcurrent: number;
   readonly maxQueue: number;
   readonly maxWaitMs: number;
+  readonly writePressure: number;
   private running = 0;
+  private writes = 0;
   private readonly queue: Waiter[] = [];
   private readonly perDevice = new Map<string, number>();
   /** Recent service times (ms) for the Retry-After estimate. */
@@ -63,6 +71,35 @@ export class Admission {
     this.maxConcurrent = Math.max(1, opts.maxConcurrent ?? 4);
     this.maxQueue = Math.max(0, opts.maxQueue ?? 64);
     this.maxWaitMs = Math.max(1, opts.maxWaitMs ?? 8_000);
+    this.writePressure = Math.max(0, opts.writePressure ?? 8);
+  }
+
+  /** Heavy work allowed at once now: one while many pushes are in flight. */
+  private limit(): number {
+    return this.writes > this.writePressure ? 1 : this.maxConcurrent;
+  }
+
+  /** Runs a push (light or heavy) counted as write pressure while it is in flight. */
+  async write<T>(work: () => Promise<T>): Promise<T> {
+    this.writes++;
+    try {
+      return await work();
+    } finally {
+      this.writes--;
+      this.pump();
+    }
+  }
+
+  /** Starts waiters while there is room under the current limit. */
+  private pump(): void {
+    while (this.running < this.limit() && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.stats.queued = this.queue.length;
+      clearTimeout(next.timer);
+      this.running++;
+      this.stats.running = this.running;
+      next.resolve();
+    }
   }
 
   /** Seconds a refused client should wait: the time to drain the queue, spread out (1..30 s). */
@@ -104,7 +141,7 @@ export class Admission {
       this.stats.refusedDevice++;
       throw this.busy('E_RATE_LIMITED');
     }
-    if (this.running >= this.maxConcurrent) {
+    if (this.running >= this.limit()) {
       if (this.queue.length >= this.maxQueue) {
         this.stats.refusedBusy++;
         throw this.busy('E_BUSY');
@@ -112,7 +149,7 @@ export class Admission {
     }
     this.perDevice.set(device, (this.perDevice.get(device) ?? 0) + 1);
     try {
-      if (this.running >= this.maxConcurrent) await this.wait();
+      if (this.running >= this.limit()) await this.wait();
       else this.running++;
       this.stats.running = this.running;
       try {
@@ -153,16 +190,20 @@ export class Admission {
     });
   }
 
-  /** Hands the slot straight to the next waiter (running stays the same), or frees it. */
+  /**
+   * Hands the slot straight to the next waiter (running stays the same) while under the limit,
+   * or frees it (when the limit dropped under write pressure, the slot is not handed on).
+   */
   private release(): void {
-    const next = this.queue.shift();
-    this.stats.queued = this.queue.length;
-    if (next) {
+    if (this.running <= this.limit() && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.stats.queued = this.queue.length;
       clearTimeout(next.timer);
       next.resolve();
     } else {
       this.running--;
       this.stats.running = this.running;
+      this.pump();
     }
   }
 }

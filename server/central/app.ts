@@ -20,6 +20,7 @@ import {
 import { listAudit, storeAudit } from './audit';
 import type { DeviceAuth } from './auth';
 import { authenticateDevice, ensureAdminToken } from './auth';
+import { DEFAULT_AUTH_CACHE_MS, deviceAuthCacheFor } from './deviceAuthCache';
 import { registerConsole } from './console';
 import { installCors } from './cors';
 import { ApiFailure, installErrorHandling } from './errors';
@@ -73,6 +74,8 @@ export interface CentralServerOptions {
   configDir?: URL | string;
   /** PostgreSQL pool size (DATABASE_POOL_SIZE in main.ts). */
   maxConnections?: number;
+  /** How long a checked device token is trusted without the database (0: never). */
+  authCacheMs?: number;
   /** PostgreSQL: open the whole pool at start and keep it open (main.ts; db.ts warmPool). */
   warmPool?: boolean;
   /** Admission control of heavy work (full-pull pages, large pushes). */
@@ -166,8 +169,20 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     (_req, body, done) => done(null, body),
   );
 
+  const metrics = new ProcessMetrics(db.poolSize, () => db.poolCounts());
+  // Device tokens checked in the last few seconds are not looked up again (deviceAuthCache.ts).
+  const authCache = deviceAuthCacheFor(db, opts.authCacheMs ?? DEFAULT_AUTH_CACHE_MS);
   const device = async (req: FastifyRequest) => {
-    req.device = await authenticateDevice(db, req);
+    const t = performance.now();
+    req.device = await authenticateDevice(db, req, authCache);
+    metrics.observe('(device token check)', performance.now() - t);
+  };
+  // A push's database work goes ahead of everything else waiting for a connection (db.ts
+  // `urgent`): in a storm a desk's push must not queue behind the pages of the whole province.
+  const pushDevice = async (req: FastifyRequest) => {
+    const t = performance.now();
+    req.device = await authenticateDevice(db.urgent, req, authCache);
+    metrics.observe('(device token check)', performance.now() - t);
   };
   // The admin token, or a staff member's session with the route's permission (operator.ts). A
   // failed authentication counts against the address; past the limit the address is refused
@@ -193,7 +208,6 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   // Liveness from memory (fast whatever the load) and readiness with the database's answer.
   const admission = new Admission(opts.admission);
   registerHealth(app, db, admission);
-  const metrics = new ProcessMetrics(db.poolSize, () => db.poolCounts());
   // From a connection's accept to its first request: the part of a client's wait that happens
   // before any route (reading and parsing the request on a busy loop).
   const acceptedAt = new WeakMap<object, number>();
@@ -232,8 +246,11 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     admin.revokeSelf(db, dev(req).deviceId),
   );
   const feedbackWatch = startFeedbackWatch(db);
-  const pushOpts = opts.maxSeqGap !== undefined ? { maxSeqGap: opts.maxSeqGap } : {};
-  app.post(paths.push, { onRequest: device }, async (req, reply) => {
+  const pushOpts = {
+    ...(opts.maxSeqGap !== undefined ? { maxSeqGap: opts.maxSeqGap } : {}),
+    observe: (phase: string, ms: number) => metrics.observe(phase, ms),
+  };
+  app.post(paths.push, { onRequest: pushDevice }, async (req, reply) => {
     const changes = (req.body as { changes?: unknown } | null)?.changes;
     const n = Array.isArray(changes) ? changes.length : 0;
     // New or changed feedback: the complaints watch assigns it soon (complaintsWatch.ts).
@@ -242,12 +259,15 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       changes.some((c) => (c as { entity?: unknown })?.entity === 'feedback')
     )
       reply.raw.once('finish', feedbackWatch.kick);
-    if (n < heavyPushChanges) return processPush(db, dev(req), req.body, pushOpts);
+    // Every push counts as write pressure: while many are in flight, pages wait (admission.ts).
+    if (n < heavyPushChanges) {
+      return admission.write(() => processPush(db.urgent, dev(req), req.body, pushOpts));
+    }
     // A large push is heavy work; the engine sends up to three in a window.
     return admission.run(
       dev(req).deviceId,
       () => clientGone(req, reply),
-      () => processPush(db, dev(req), req.body, pushOpts),
+      () => admission.write(() => processPush(db.urgent, dev(req), req.body, pushOpts)),
       3,
     );
   });

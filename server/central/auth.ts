@@ -10,6 +10,7 @@ import {
   parseEnrollmentCode,
 } from '../../shared/protocol/enrollmentCode';
 import { fail } from './errors';
+import type { DeviceAuthCache } from './deviceAuthCache';
 import { endAllSessions } from './sessions';
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -79,13 +80,23 @@ export interface DeviceAuth {
 
 export type DeviceKind = 'desk' | 'service';
 
-/** Authenticates a device request; throws E_AUTH / E_TOKEN_REVOKED / E_FORBIDDEN. */
-export async function authenticateDevice(db: Db, req: FastifyRequest): Promise<DeviceAuth> {
+/**
+ * Authenticates a device request; throws E_AUTH / E_TOKEN_REVOKED / E_FORBIDDEN. With a cache,
+ * a token checked in the last few seconds is not looked up again (deviceAuthCache.ts).
+ */
+export async function authenticateDevice(
+  db: Db,
+  req: FastifyRequest,
+  cache?: DeviceAuthCache,
+): Promise<DeviceAuth> {
   const token = bearerToken(req);
   if (!token) fail('E_AUTH', '缺少设备令牌 (missing bearer token)');
   if (token.startsWith('hd_adm_')) {
     fail('E_FORBIDDEN', '管理员令牌不能用于设备接口 (admin token on a device endpoint)');
   }
+  const hash = sha256Hex(token);
+  const known = cache?.get(hash);
+  if (known) return known;
   const { rows } = await db.query<{
     id: string;
     name: string;
@@ -98,13 +109,13 @@ export async function authenticateDevice(db: Db, req: FastifyRequest): Promise<D
     `SELECT d.id, d.name, d.hall_id, d.revoked_at, d.kind, h.code, h.name AS hall_name
        FROM devices d JOIN halls h ON h.id = d.hall_id
       WHERE d.token_sha256 = $1`,
-    [sha256Hex(token)],
+    [hash],
   );
   const d = rows[0];
   if (!d) fail('E_AUTH', '设备令牌无效 (unknown token)');
   if (d.revoked_at)
     fail('E_TOKEN_REVOKED', '设备已被吊销，请重新登记 (device revoked: enroll again)');
-  return {
+  const auth: DeviceAuth = {
     deviceId: d.id,
     deviceName: d.name,
     hallId: d.hall_id,
@@ -112,6 +123,8 @@ export async function authenticateDevice(db: Db, req: FastifyRequest): Promise<D
     hallName: d.hall_name,
     kind: d.kind === 'service' ? 'service' : 'desk',
   };
+  cache?.set(hash, auth);
+  return auth;
 }
 
 const ADMIN_HASH_KEY = 'admin_token_sha256';

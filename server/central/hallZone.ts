@@ -10,7 +10,11 @@ export async function hallTimeZone(db: Queryable): Promise<string> {
   const { rows } = await db.query<{ tz: string | null }>(
     "SELECT data->>'timeZone' AS tz FROM config WHERE key = 'settings'",
   );
-  const tz = rows[0]?.tz;
+  return zoneOrDefault(rows[0]?.tz ?? null);
+}
+
+/** The stored zone, or the default when none (or an unknown one) is stored. */
+export function zoneOrDefault(tz: string | null): string {
   // The document was validated when stored (admin.ts); an unknown zone still never breaks a page.
   return tz && isTimeZone(tz) ? tz : DEFAULT_HALL_TIME_ZONE;
 }

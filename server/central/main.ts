@@ -31,11 +31,13 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT || 8600);
   const host = process.env.HOST || '127.0.0.1';
   const poolSize = poolSizeFromEnv(process.env.DATABASE_POOL_SIZE);
+  const authCacheMs = envInt('HALLDESK_AUTH_CACHE_MS', 0);
   const heavy = envInt('HALLDESK_HEAVY_CONCURRENCY', 1);
   const queue = envInt('HALLDESK_HEAVY_QUEUE', 0);
   const cacheMb = envInt('HALLDESK_PULL_CACHE_MB', 0);
   const server = await buildCentralServer({
     ...(poolSize ? { maxConnections: poolSize } : {}),
+    ...(authCacheMs !== undefined ? { authCacheMs } : {}),
     // The endpoint keeps its whole pool open (db.ts warmPool): no backends started mid-storm.
     warmPool: true,
     admission: {

@@ -4,6 +4,7 @@
 // reader may restart. A latency a client measures is the endpoint's only if this loop was not
 // the one that stalled — or the client's own was (bench:fleet reads both sides).
 import {
+  constants,
   PerformanceObserver,
   createHistogram,
   monitorEventLoopDelay,
@@ -16,12 +17,19 @@ export interface MetricsSnapshot {
   windowMs: number;
   /** How late timers ran: the event loop's delay (ms), from perf_hooks' histogram. */
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number; meanMs: number };
-  /** Garbage-collection pauses of the main thread in the window. */
-  gc: { count: number; totalMs: number; maxMs: number };
+  /** Garbage-collection pauses of the main thread in the window (by kind: minor, major…). */
+  gc: {
+    count: number;
+    totalMs: number;
+    maxMs: number;
+    byKind: Record<string, { count: number; totalMs: number }>;
+  };
   /** Queries waiting for a pooled connection, sampled every SAMPLE_MS (PostgreSQL only). */
   pool: { size: number; waitingMax: number; waitingMean: number; busyMean: number };
   /** CPU time of the process in the window (ms; all threads). */
   cpu: { userMs: number; systemMs: number };
+  /** Memory now (MB): resident, the JavaScript heap (what a full GC walks), Buffers outside it. */
+  memory: { rssMb: number; heapUsedMb: number; externalMb: number };
   /**
    * Time inside the endpoint per route (from Fastify's onRequest to the answer sent): a client's
    * latency far above it was spent before the request reached the routes (accept queue, a
@@ -57,6 +65,7 @@ export class ProcessMetrics {
   private waitingMax = 0;
   private busySum = 0;
   private readonly routes = new Map<string, RecordableHistogram>();
+  private gcKinds: Record<string, { count: number; totalMs: number }> = {};
 
   constructor(
     private readonly poolSize: number,
@@ -70,6 +79,10 @@ export class ProcessMetrics {
         this.gcCount++;
         this.gcMs += e.duration;
         this.gcMax = Math.max(this.gcMax, e.duration);
+        const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+        const k = (this.gcKinds[kind] ??= { count: 0, totalMs: 0 });
+        k.count++;
+        k.totalMs += e.duration;
       }
     });
     this.gcObserver.observe({ entryTypes: ['gc'] });
@@ -103,7 +116,17 @@ export class ProcessMetrics {
         maxMs: ns(this.loop.max),
         meanMs: ns(this.loop.mean),
       },
-      gc: { count: this.gcCount, totalMs: round1(this.gcMs), maxMs: round1(this.gcMax) },
+      gc: {
+        count: this.gcCount,
+        totalMs: round1(this.gcMs),
+        maxMs: round1(this.gcMax),
+        byKind: Object.fromEntries(
+          Object.entries(this.gcKinds).map(([k, v]) => [
+            k,
+            { count: v.count, totalMs: round1(v.totalMs) },
+          ]),
+        ),
+      },
       pool: {
         size: this.poolSize,
         waitingMax: this.waitingMax,
@@ -111,6 +134,7 @@ export class ProcessMetrics {
         busyMean: round1(this.busySum / n),
       },
       cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000) },
+      memory: memoryMb(),
       server: Object.fromEntries(
         [...this.routes].map(([route, h]) => [
           route,
@@ -131,6 +155,7 @@ export class ProcessMetrics {
     this.start = performance.now();
     this.cpu0 = process.cpuUsage();
     this.gcCount = this.gcMs = this.gcMax = 0;
+    this.gcKinds = {};
     this.samples = this.waitingSum = this.waitingMax = this.busySum = 0;
     for (const h of this.routes.values()) h.reset();
   }
@@ -140,4 +165,19 @@ export class ProcessMetrics {
     this.gcObserver.disconnect();
     clearInterval(this.sampler);
   }
+}
+
+/** perf_hooks' GC kinds (NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+};
+
+/** The process's memory now, in MB: the heap a GC walks, and Buffers held outside it. */
+function memoryMb(): { rssMb: number; heapUsedMb: number; externalMb: number } {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external) };
 }

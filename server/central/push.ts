@@ -67,8 +67,11 @@ export async function processPush(
     );
   }
 
+  const t0 = performance.now();
   const ctx = await pushContext(db, opts);
-  const apply = (batch: Prepared[]) => applyPush(db, auth, batch, ctx);
+  const phase = opts.observe ?? (() => {});
+  phase('push: context read', performance.now() - t0);
+  const apply = (batch: Prepared[]) => applyPush(db, auth, batch, ctx, phase);
   try {
     return await apply(prepared);
   } catch (err) {
@@ -113,22 +116,34 @@ async function applyPush(
   auth: DeviceAuth,
   prepared: Prepared[],
   ctx: PushContext,
+  phase: (name: string, ms: number) => void,
 ): Promise<PushResponse> {
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const t0 = performance.now();
     const snap = await withStaff(db, auth, prepared, await readSnapshot(db, auth, prepared, false));
     const plan = decide(auth, prepared, snap, ctx);
     const ack = acknowledge(snap, plan);
-    const done = await oneWriterPerHall(auth.hallId, () =>
-      db.transaction(async (tx) => {
+    const t1 = performance.now();
+    phase('push: snapshot read and decision', t1 - t0);
+    let t2 = t1;
+    let t3 = t1;
+    const done = await oneWriterPerHall(auth.hallId, () => {
+      t2 = performance.now();
+      phase("push: waiting for the hall's writer", t2 - t1);
+      return db.transaction(async (tx) => {
+        t3 = performance.now();
+        phase('push: waiting for a connection', t3 - t2);
         const now = await readSnapshot(tx, auth, prepared, true, true);
         // Only what this push's decisions read matters: the device's own pushes and the
         // records it touches. Other desks' new records of the hall do not make it decide again.
         if (now.version !== snap.version) return null;
         await writePlan(tx, auth, plan, ack);
         return { results: plan.results, ...ack };
-      }),
-    );
+      });
+    });
+    phase('push: write transaction', performance.now() - t3);
     if (done) return done;
+    phase('push: decided again (records moved)', 0);
   }
   // Contention on the same records: decide holding the lock (held across the reads then).
   return db.transaction(async (tx) => {

@@ -32,7 +32,8 @@ import {
 import type { Db } from '../db/db';
 import type { DeviceAuth, DeviceKind } from './auth';
 import { ApiFailure, fail } from './errors';
-import { hallToday } from './hallZone';
+import { businessDate } from '../../shared/domain/calendar';
+import { zoneOrDefault } from './hallZone';
 
 /** Per-change refusal: the code and reason of a `rejected` result. */
 export interface Refusal {
@@ -43,6 +44,8 @@ export interface Refusal {
 export interface PushRulesOptions {
   /** Largest allowed jump past the device's maxSeq (default DEFAULT_MAX_SEQ_GAP). */
   maxSeqGap?: number;
+  /** Time of each phase of a push (GET /api/v1/admin/metrics: where a slow push waited). */
+  observe?: (phase: string, ms: number) => void;
 }
 
 /** What the rules need once per push (read before the transaction: no locks held). */
@@ -56,12 +59,34 @@ export interface PushContext {
 // Per database (tests run several endpoints in one process): the parsed catalogue of a version.
 const catalogueCache = new WeakMap<Db, { version: number; catalogue: Catalogue | null }>();
 
+/**
+ * The catalogue's version and the halls' zone, read at most once a second per database: in a
+ * storm every push otherwise spends a round trip (and a wait for a pooled connection) on two
+ * values that change a few times a year. A change stored through this process is seen at once
+ * (putConfig forgets it); one stored through another endpoint process within a second.
+ */
+const CONTEXT_TTL_MS = 1_000;
+const contextRead = new WeakMap<Db, { at: number; version: number; tz: string | null }>();
+
+export function forgetPushContext(db: Db): void {
+  contextRead.delete(db);
+  contextRead.delete(db.urgent);
+}
+
 /** The centre's current catalogue (cached per config version) and the rules' settings. */
 export async function pushContext(db: Db, opts: PushRulesOptions = {}): Promise<PushContext> {
-  const { rows } = await db.query<{ version: number }>(
-    "SELECT version FROM config WHERE key = 'catalogue'",
-  );
-  const version = rows[0]?.version ?? -1;
+  let read = contextRead.get(db);
+  if (!read || performance.now() - read.at > CONTEXT_TTL_MS) {
+    const at = performance.now();
+    // One round trip for both.
+    const { rows } = await db.query<{ version: number | null; tz: string | null }>(
+      `SELECT (SELECT version FROM config WHERE key = 'catalogue') AS version,
+              (SELECT data->>'timeZone' FROM config WHERE key = 'settings') AS tz`,
+    );
+    read = { at, version: rows[0]?.version ?? -1, tz: rows[0]?.tz ?? null };
+    contextRead.set(db, read);
+  }
+  const version = read.version;
   let cached = catalogueCache.get(db);
   if (cached?.version !== version) {
     let catalogue: Catalogue | null = null;
@@ -81,7 +106,7 @@ export async function pushContext(db: Db, opts: PushRulesOptions = {}): Promise<
   return {
     catalogue: cached.catalogue,
     maxSeqGap: opts.maxSeqGap ?? DEFAULT_MAX_SEQ_GAP,
-    today: await hallToday(db),
+    today: businessDate(new Date(), zoneOrDefault(read.tz)),
   };
 }
 

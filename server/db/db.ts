@@ -38,6 +38,13 @@ export interface Db extends Queryable {
    * rows come back as raw bytes, not decoded by the driver (copyOut.ts). Absent on PGlite.
    */
   rawRows?(select: string): Promise<Array<Array<Buffer | null>>>;
+  /**
+   * The same database and pool, but what runs through it is handed a connection before any
+   * other waiting work (PostgreSQL; the same Db on PGlite). For desks' pushes: in a storm a
+   * push must not queue behind hundreds of pull heads, pages and audit uploads. Closing it
+   * closes the Db it came from.
+   */
+  readonly urgent: Db;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,9 @@ class Mutex {
 class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   readonly poolSize = 1;
+  get urgent(): Db {
+    return this;
+  }
   private readonly mutex = new Mutex();
   private closed = false;
   constructor(private readonly pglite: PGlite) {}
@@ -131,14 +141,67 @@ class PgliteDb implements Db {
 
 const RETRYABLE_PG_CODES = new Set(['40P01', '40001']);
 
+/**
+ * Hands out the pool's connections, urgent work first: every query and transaction takes a
+ * permit (as many as the pool has connections) before it asks the pool, so the pool itself never
+ * queues and the order of waiting work is decided here. FIFO within each priority.
+ */
+class PriorityGate {
+  private free: number;
+  private readonly urgentQ: Array<() => void> = [];
+  private readonly normalQ: Array<() => void> = [];
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  /** Resolves when a permit is held (at once when one is free). */
+  acquire(urgent: boolean): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => (urgent ? this.urgentQ : this.normalQ).push(resolve));
+  }
+
+  release(): void {
+    const next = this.urgentQ.shift() ?? this.normalQ.shift();
+    if (next) next();
+    else this.free++;
+  }
+
+  get waiting(): number {
+    return this.urgentQ.length + this.normalQ.length;
+  }
+}
+
 class PgDb implements Db {
   readonly kind = 'postgres' as const;
+  private sibling: PgDb | null = null;
   constructor(
     private readonly pool: pg.Pool,
     /** One connection for readiness checks only, with short timeouts. */
     private readonly probe: pg.Pool,
     readonly poolSize: number,
+    private readonly gate: PriorityGate = new PriorityGate(poolSize),
+    private readonly isUrgent = false,
+    private readonly root: PgDb | null = null,
   ) {}
+
+  get urgent(): Db {
+    if (this.isUrgent) return this;
+    this.sibling ??= new PgDb(this.pool, this.probe, this.poolSize, this.gate, true, this);
+    return this.sibling;
+  }
+
+  /** Runs `fn` holding one of the pool's permits (PriorityGate). */
+  private async gated<T>(fn: () => Promise<T>): Promise<T> {
+    await this.gate.acquire(this.isUrgent);
+    try {
+      return await fn();
+    } finally {
+      this.gate.release();
+    }
+  }
 
   ping(timeoutMs: number): Promise<boolean> {
     return within(this.probe.query('SELECT 1'), timeoutMs);
@@ -148,20 +211,28 @@ class PgDb implements Db {
     return {
       total: this.pool.totalCount,
       idle: this.pool.idleCount,
-      waiting: this.pool.waitingCount,
+      waiting: this.gate.waiting + this.pool.waitingCount,
     };
   }
 
-  async query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
-    const r = await this.pool.query(sql, params);
-    return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+  query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
+    return this.gated(async () => {
+      const r = await this.pool.query(sql, params);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+    });
   }
 
-  async exec(sql: string): Promise<void> {
-    await this.pool.query(sql);
+  exec(sql: string): Promise<void> {
+    return this.gated(async () => {
+      await this.pool.query(sql);
+    });
   }
 
-  async rawRows(select: string): Promise<Array<Array<Buffer | null>>> {
+  rawRows(select: string): Promise<Array<Array<Buffer | null>>> {
+    return this.gated(() => this.rawRowsNow(select));
+  }
+
+  private async rawRowsNow(select: string): Promise<Array<Array<Buffer | null>>> {
     const copy = new CopyOutBinary(`COPY (${select}) TO STDOUT (FORMAT binary)`);
     const client = await this.pool.connect();
     let broken = false;
@@ -177,7 +248,11 @@ class PgDb implements Db {
     }
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.gated(() => this.transactionNow(fn));
+  }
+
+  private async transactionNow<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
@@ -214,6 +289,7 @@ class PgDb implements Db {
   }
 
   async close(): Promise<void> {
+    if (this.root) return this.root.close();
     await Promise.all([this.pool.end(), this.probe.end()]);
   }
 }
@@ -251,6 +327,8 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
     const pool = new pg.Pool({
       connectionString: opts.databaseUrl,
       max: size,
+      // Named, so that pg_stat_activity tells an operator which connections are the endpoint's.
+      application_name: 'halldesk',
       // A stuck transaction must not hold hall locks forever.
       idle_in_transaction_session_timeout: 30_000,
       statement_timeout: 30_000,

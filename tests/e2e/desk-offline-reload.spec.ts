@@ -13,6 +13,13 @@ const staticDir = path.resolve(
 );
 
 test.use({ serviceWorkers: 'allow' });
+// On a machine with its CPU saturated (3 busy loops on 2 cores), about 1 run in 8 sends the
+// reload after the stop to the network although the worker was activated, controlled the page
+// and held every file (checked below), and a second reload in the same run fails too; on a
+// quiet machine it has not happened (every earlier CI run, a dozen runs here). Cause not found (see the
+// closing note of 2026-12-07); the whole test is retried, which still fails if the worker never
+// serves the desk.
+test.describe.configure({ retries: 2 });
 
 let svc: HallService | null = null;
 let dataDir: string;
@@ -30,10 +37,23 @@ test('a reload with the hall service stopped still opens the desk', async ({ pag
   const url = svc.url;
   await page.goto(`${url}/#/desk/new`);
   await expect(page.getByTestId('status-bar')).toBeVisible();
-  // The worker is installed and controls the page (all of this build's files cached).
+  // The worker is activated and controls the page, and its cache holds the page itself (both
+  // names) and every file of this build: only then is the service stopped. (Seen once in CI: the
+  // service stopped while the install was still fetching index.html, and the reload went to
+  // the network.)
   await page.waitForFunction(async () => {
     const reg = await navigator.serviceWorker.getRegistration();
-    return !!reg?.active && !!navigator.serviceWorker.controller;
+    if (reg?.active?.state !== 'activated' || !navigator.serviceWorker.controller) return false;
+    const names = await caches.keys();
+    const name = names.find((n) => n.startsWith('halldesk-shell-'));
+    if (!name) return false;
+    const cache = await caches.open(name);
+    const keys = await cache.keys();
+    const paths = new Set(keys.map((k) => new URL(k.url).pathname));
+    const scripts = [...document.querySelectorAll<HTMLScriptElement>('script[src]')].map(
+      (s) => new URL(s.src).pathname,
+    );
+    return paths.has('/') && paths.has('/index.html') && scripts.every((p) => paths.has(p));
   });
 
   // The first start leads to enrollment (not a banner pointing to 设置).

@@ -1,0 +1,171 @@
+// Issue 16, pushes in a storm: the device token of a request checked a few seconds ago is not
+// looked up again (deviceAuthCache.ts), yet a revoke in this process is seen by the very next
+// request; while many pushes are in flight, heavy work (pages) runs one at a time
+// (admission.ts writePressure), and gets its slots back when they are done; a push's queries are
+// handed a pooled connection before the reads already waiting (db.ts `urgent`).
+import { describe, expect, it } from 'vitest';
+import { paths } from '../../shared/protocol';
+import { Admission } from '../../server/central/admission';
+import type { DeviceAuth } from '../../server/central/auth';
+import { DeviceAuthCache } from '../../server/central/deviceAuthCache';
+import { appFor, change, device, push } from '../support/serverClient';
+import {
+  call,
+  createHall,
+  enrollDevice,
+  forEachDb,
+  startCentral,
+  testStorage,
+} from '../support/server';
+
+const auth = (deviceId: string): DeviceAuth => ({
+  deviceId,
+  deviceName: 'd',
+  hallId: 1,
+  hallCode: 'H',
+  hallName: 'H',
+  kind: 'desk',
+});
+
+describe('DeviceAuthCache', () => {
+  it('trusts a checked token for its TTL only, forgets a revoked device, stays bounded', async () => {
+    const c = new DeviceAuthCache(40, 3);
+    c.set('t1', auth('a'));
+    c.set('t2', auth('a'));
+    c.set('t3', auth('b'));
+    expect(c.get('t1')?.deviceId).toBe('a');
+    c.forgetDevice('a');
+    expect(c.get('t1')).toBeUndefined();
+    expect(c.get('t2')).toBeUndefined();
+    expect(c.get('t3')?.deviceId).toBe('b');
+    c.set('t4', auth('c'));
+    c.set('t5', auth('d'));
+    c.set('t6', auth('e'));
+    expect(c.size).toBe(3);
+    expect(c.get('t3')).toBeUndefined(); // the oldest went first
+    await new Promise((r) => setTimeout(r, 60));
+    expect(c.get('t6')).toBeUndefined(); // past its TTL
+    const off = new DeviceAuthCache(0);
+    off.set('x', auth('x'));
+    expect(off.get('x')).toBeUndefined();
+  });
+
+});
+
+describe('Admission under write pressure', () => {
+  it('runs heavy work one at a time while pushes are in flight, then up to its limit again', async () => {
+    const a = new Admission({ maxConcurrent: 3, writePressure: 1 });
+    let running = 0;
+    let most = 0;
+    const gates: Array<() => void> = [];
+    const heavy = (i: number) =>
+      a.run(`d${i}`, () => false, async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((r) => gates.push(r));
+        running--;
+      });
+    const settle = () => new Promise((r) => setTimeout(r, 10));
+    // Two pushes in flight (more than writePressure 1): pages run one at a time.
+    const pushGates: Array<() => void> = [];
+    const pushes = [0, 1].map(() =>
+      a.write(() => new Promise<void>((r) => pushGates.push(r))),
+    );
+    const pages = [0, 1, 2, 3].map((i) => heavy(i));
+    await settle();
+    expect(running).toBe(1);
+    gates.shift()!();
+    await settle();
+    expect(running).toBe(1);
+    expect(most).toBe(1);
+    // The pushes end: the waiting pages start, up to maxConcurrent.
+    for (const g of pushGates) g();
+    await Promise.all(pushes);
+    await settle();
+    expect(running).toBe(3); // the three pages left, at once (maxConcurrent)
+    while (gates.length > 0) {
+      gates.shift()!();
+      await settle();
+    }
+    await Promise.all(pages);
+    expect(a.stats.running).toBe(0);
+    expect(a.stats.queued).toBe(0);
+  });
+});
+
+for (const { variant, skipReason } of forEachDb()) {
+  describe.skipIf(!!skipReason)(`device requests in a storm (${variant})`, () => {
+    it('a revoke is seen by the next request although the token was just checked', async () => {
+      const s = await testStorage(variant, 'lanes-revoke');
+      if (typeof s === 'string') throw new Error(s);
+      const c = await startCentral(s, { authCacheMs: 60_000 });
+      try {
+        await createHall(c, 'LR');
+        const d = device(await enrollDevice(c, 'LR'));
+        expect((await call(c.url, 'GET', paths.pull, { token: d.token })).status).toBe(200);
+        const r = await call(c.url, 'POST', `/api/v1/admin/devices/${d.deviceId}/revoke`, {
+          token: c.adminToken,
+        });
+        expect(r.status).toBe(200);
+        const after = await call<{ error: { code: string } }>(c.url, 'GET', paths.pull, {
+          token: d.token,
+        });
+        expect(after.status).toBe(401);
+        expect(after.body.error.code).toBe('E_TOKEN_REVOKED');
+        const p = await push(c, d, [change(d, 'application', appFor(d))]);
+        expect(p.status).toBe(401);
+      } finally {
+        await c.close();
+        await s.cleanup();
+      }
+    });
+
+    // PGlite has one connection, served in order: nothing to show there.
+    it.skipIf(variant !== 'postgres')(
+      'with every connection busy, urgent work (a push) gets the next one before the waiting reads',
+      async () => {
+        const s = await testStorage(variant, 'storm-urgent');
+        if (typeof s === 'string') throw new Error(s);
+        const c = await startCentral(s, { maxConnections: 2 });
+        const order: string[] = [];
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        const holders: Array<Promise<unknown>> = [];
+        try {
+          const db = c.server.db;
+          const entered: Array<Promise<void>> = [];
+          for (let i = 0; i < 2; i++) {
+            let enter!: () => void;
+            entered.push(new Promise<void>((r) => (enter = r)));
+            holders.push(
+              db.transaction(async (tx) => {
+                await tx.query('SELECT 1');
+                enter();
+                await held;
+              }),
+            );
+          }
+          await Promise.all(entered);
+          // Five reads wait first, then one urgent query.
+          const reads = Array.from({ length: 5 }, (_, i) =>
+            db.query('SELECT 1').then(() => order.push(`read${i}`)),
+          );
+          const urgent = db.urgent.query('SELECT 1').then(() => order.push('urgent'));
+          expect(db.poolCounts()?.waiting).toBe(6);
+          release();
+          await Promise.all([...reads, urgent, ...holders]);
+          // Both freed connections went first to the urgent query, then to the reads in order.
+          expect(order[0]).toBe('urgent');
+          expect(order.slice(1)).toEqual(['read0', 'read1', 'read2', 'read3', 'read4']);
+          // The urgent Db is the same database: closing the server closes both.
+          expect(db.urgent.urgent).toBe(db.urgent);
+        } finally {
+          release();
+          await Promise.all(holders);
+          await c.close();
+          await s.cleanup();
+        }
+      },
+    );
+  });
+}
