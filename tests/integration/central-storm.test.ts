@@ -49,7 +49,6 @@ describe('DeviceAuthCache', () => {
     off.set('x', auth('x'));
     expect(off.get('x')).toBeUndefined();
   });
-
 });
 
 describe('Admission under write pressure', () => {
@@ -59,18 +58,20 @@ describe('Admission under write pressure', () => {
     let most = 0;
     const gates: Array<() => void> = [];
     const heavy = (i: number) =>
-      a.run(`d${i}`, () => false, async () => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise<void>((r) => gates.push(r));
-        running--;
-      });
+      a.run(
+        `d${i}`,
+        () => false,
+        async () => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise<void>((r) => gates.push(r));
+          running--;
+        },
+      );
     const settle = () => new Promise((r) => setTimeout(r, 10));
     // Two pushes in flight (more than writePressure 1): pages run one at a time.
     const pushGates: Array<() => void> = [];
-    const pushes = [0, 1].map(() =>
-      a.write(() => new Promise<void>((r) => pushGates.push(r))),
-    );
+    const pushes = [0, 1].map(() => a.write(() => new Promise<void>((r) => pushGates.push(r))));
     const pages = [0, 1, 2, 3].map((i) => heavy(i));
     await settle();
     expect(running).toBe(1);
