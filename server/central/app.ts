@@ -172,18 +172,15 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   const metrics = new ProcessMetrics(db.poolSize, () => db.poolCounts());
   // Device tokens checked in the last few seconds are not looked up again (deviceAuthCache.ts).
   const authCache = deviceAuthCacheFor(db, opts.authCacheMs ?? DEFAULT_AUTH_CACHE_MS);
-  const device = async (req: FastifyRequest) => {
+  const deviceOn = (d: Db) => async (req: FastifyRequest) => {
     const t = performance.now();
-    req.device = await authenticateDevice(db, req, authCache);
+    req.device = await authenticateDevice(d, req, authCache);
     metrics.observe('(device token check)', performance.now() - t);
   };
+  const device = deviceOn(db);
   // A push's database work goes ahead of everything else waiting for a connection (db.ts
   // `urgent`): in a storm a desk's push must not queue behind the pages of the whole province.
-  const pushDevice = async (req: FastifyRequest) => {
-    const t = performance.now();
-    req.device = await authenticateDevice(db.urgent, req, authCache);
-    metrics.observe('(device token check)', performance.now() - t);
-  };
+  const pushDevice = deviceOn(db.urgent);
   // The admin token, or a staff member's session with the route's permission (operator.ts). A
   // failed authentication counts against the address; past the limit the address is refused
   // before its token is even looked at. A refusal for a missing role is not a guess: not counted.
