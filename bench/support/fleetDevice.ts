@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { Backoff } from '../../renderer/src/sync/backoff';
 import { makeApplicationNo } from '../../shared/domain/appNumber';
 import { fleetResidentId } from './fleetData';
+import { emptyCounters, type DeskCounters } from './fleetStats';
 import type { Application } from '../../shared/domain/model';
 import { initialHistory } from '../../shared/domain/workflow';
 import type { AuditRecord, PushResponse } from '../../shared/protocol';
@@ -21,41 +22,14 @@ import { MAX_PULL_LIMIT, paths } from '../../shared/protocol';
 
 const gzip = promisify(zlib.gzip);
 
-export interface FleetStats {
+export interface FleetStats extends DeskCounters {
   t0: number;
   /** Latencies are recorded while true (the run), not during the drain after it. */
   recording: boolean;
-  health: number[];
-  push: number[];
-  /** [time since t0, latency, the desk already held its hall] of answered pulls. */
-  pull: Array<[number, number, boolean]>;
-  /** TCP connect times (ms) of new connections: ≥ 1 s means a SYN was dropped and resent. */
-  connect: number[];
-  timeouts: number;
-  errors5xx: number;
-  status429: number;
-  networkErrors: number;
-  refused: Record<string, number>;
-  pushedChanges: number;
-  /** The first refusal's reason, as the centre worded it (the bench prints it). */
-  firstRefusal?: string;
 }
 
 export function newStats(): FleetStats {
-  return {
-    t0: performance.now(),
-    recording: true,
-    health: [],
-    push: [],
-    pull: [],
-    connect: [],
-    timeouts: 0,
-    errors5xx: 0,
-    status429: 0,
-    networkErrors: 0,
-    refused: {},
-    pushedChanges: 0,
-  };
+  return { t0: performance.now(), recording: true, ...emptyCounters() };
 }
 
 class RoundFailed extends Error {

@@ -34,13 +34,13 @@ export interface LoopDelay {
   maxMs: number;
 }
 
-/** What one load generator measured in the run (its desks' requests, its own loop). */
-export interface GeneratorReport {
+/** What a generator's desks count during the run (fleetDevice.ts keeps them per desk). */
+export interface DeskCounters {
   health: number[];
   push: number[];
   /** [ms since the common t0, latency, the desk already held its hall] per answered pull. */
   pull: Array<[number, number, boolean]>;
-  /** TCP connect times (ms) of the new connections its desks opened. */
+  /** TCP connect times (ms) of new connections: ≥ 1 s means a SYN was dropped and resent. */
   connect: number[];
   timeouts: number;
   errors5xx: number;
@@ -48,7 +48,27 @@ export interface GeneratorReport {
   networkErrors: number;
   refused: Record<string, number>;
   pushedChanges: number;
+  /** The first refusal's reason, as the centre worded it (the bench prints it). */
   firstRefusal?: string;
+}
+
+export function emptyCounters(): DeskCounters {
+  return {
+    health: [],
+    push: [],
+    pull: [],
+    connect: [],
+    timeouts: 0,
+    errors5xx: 0,
+    status429: 0,
+    networkErrors: 0,
+    refused: {},
+    pushedChanges: 0,
+  };
+}
+
+/** What one load generator measured in the run (its desks' requests, its own loop). */
+export interface GeneratorReport extends DeskCounters {
   loop: LoopDelay;
   /** CPU time (ms) of the generator process during the run. */
   cpuMs: number;

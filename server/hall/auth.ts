@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HallDevice } from '../../shared/queue';
-import { ensurePrivateDir } from './privateFiles';
+import { ensurePrivateDir, writePrivateFile } from './privateFiles';
 
 export const MANAGER_SECRET_FILE = 'manager.secret';
 export const DEVICES_FILE = 'devices.json';
@@ -15,20 +15,6 @@ const PAIRING_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 export const sha256Hex = (text: string): string =>
   createHash('sha256').update(text, 'utf8').digest('hex');
-
-function writePrivateFile(file: string, text: string): void {
-  // Temp file + fsync + rename: a power cut leaves the old or the new file, never half of one.
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeFileSync(fd, text); // loops until every byte is written (writeSync may not)
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.chmodSync(tmp, 0o600);
-  fs.renameSync(tmp, file);
-}
 
 /**
  * The manager secret of this hall service. Created once (random, 0600) and kept in the data

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { KeyRegisterDoc, registerHasRef } from '../../shared/domain/customers';
 import { paths, type PullResponse } from '../../shared/protocol';
-import { PRIVATE_FILE_MODE } from './privateFiles';
+import { CentralPullLoop } from './centralPull';
+import { writePrivateFile } from './privateFiles';
 
 export interface KeyRegisterPullOptions {
   /** The central endpoint, e.g. http://central.example:8600 */
@@ -28,14 +29,13 @@ const FILE = 'key-register.json';
 
 export class KeyRegister {
   private stored: Stored = { checkpoint: null, configVersion: 0, doc: null };
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
-  lastError: string | null = null;
+  private readonly loop: CentralPullLoop<KeyRegisterPullOptions>;
 
   constructor(
     private readonly dataDir: string,
     private readonly log: (line: string) => void = () => {},
   ) {
+    this.loop = new CentralPullLoop('key-customer register', (o) => this.pullOnce(o), log);
     try {
       const raw = JSON.parse(fs.readFileSync(path.join(dataDir, FILE), 'utf8')) as Stored;
       const doc = raw.doc === null ? null : KeyRegisterDoc.parse(raw.doc);
@@ -93,30 +93,20 @@ export class KeyRegister {
   }
 
   private save(): void {
-    const file = path.join(this.dataDir, FILE);
-    const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.stored), { mode: PRIVATE_FILE_MODE });
-    fs.renameSync(tmp, file);
+    writePrivateFile(path.join(this.dataDir, FILE), JSON.stringify(this.stored));
   }
 
   /** Pulls now and then every `intervalMs`; failures are logged and retried next time. */
   start(opts: KeyRegisterPullOptions): void {
-    const tick = async () => {
-      try {
-        await this.pullOnce(opts);
-        this.lastError = null;
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        if (msg !== this.lastError) this.log(`key-customer register pull failed: ${msg}`);
-        this.lastError = msg;
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), opts.intervalMs ?? 60_000);
-    };
-    void tick();
+    this.loop.start(opts);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
+  }
+
+  /** The last pull's failure (null after a pull that worked). */
+  get lastError(): string | null {
+    return this.loop.lastError;
   }
 }

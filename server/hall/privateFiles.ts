@@ -17,3 +17,18 @@ export function ensurePrivateDir(
     /* a file system without modes (Windows): nothing to tighten */
   }
 }
+
+/** Writes `text` to `file`, 0600, whole or not at all. */
+export function writePrivateFile(file: string, text: string): void {
+  // Temp file + fsync + rename: a power cut leaves the old or the new file, never half of one.
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w', PRIVATE_FILE_MODE);
+  try {
+    fs.writeFileSync(fd, text); // loops until every byte is written (writeSync may not)
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.chmodSync(tmp, PRIVATE_FILE_MODE);
+  fs.renameSync(tmp, file);
+}

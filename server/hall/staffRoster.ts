@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { DeskStaff, staffPaths, StaffDirectoryResponse } from '../../shared/staff/directory';
 import { checkVerifier } from '../../shared/staff/password';
 import { allowedRolesText, may, type Role } from '../../shared/staff/roles';
-import { PRIVATE_FILE_MODE } from './privateFiles';
+import { CentralPullLoop } from './centralPull';
+import { writePrivateFile } from './privateFiles';
 
 export interface StaffPullOptions {
   /** The central endpoint, e.g. http://central.example:8600 */
@@ -42,9 +43,7 @@ export type RosterRefusal = {
 
 export class StaffRoster {
   private stored: Stored | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = false;
-  lastError: string | null = null;
+  private readonly loop: CentralPullLoop<StaffPullOptions>;
 
   constructor(
     private readonly dataDir: string,
@@ -52,6 +51,7 @@ export class StaffRoster {
     /** The hall's own roster (no centre): used until a pull from the centre replaces it. */
     own?: DeskStaff[],
   ) {
+    this.loop = new CentralPullLoop('staff roster', (o) => this.pullOnce(o), log);
     try {
       this.stored = Stored.parse(JSON.parse(fs.readFileSync(path.join(dataDir, FILE), 'utf8')));
     } catch {
@@ -177,30 +177,20 @@ export class StaffRoster {
   }
 
   private save(): void {
-    const file = path.join(this.dataDir, FILE);
-    const tmp = `${file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.stored), { mode: PRIVATE_FILE_MODE });
-    fs.renameSync(tmp, file);
+    writePrivateFile(path.join(this.dataDir, FILE), JSON.stringify(this.stored));
   }
 
   /** Pulls now and then every `intervalMs`; failures are logged and retried next time. */
   start(opts: StaffPullOptions): void {
-    const tick = async () => {
-      try {
-        await this.pullOnce(opts);
-        this.lastError = null;
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        if (msg !== this.lastError) this.log(`staff roster pull failed: ${msg}`);
-        this.lastError = msg;
-      }
-      if (!this.stopped) this.timer = setTimeout(() => void tick(), opts.intervalMs ?? 60_000);
-    };
-    void tick();
+    this.loop.start(opts);
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.loop.stop();
+  }
+
+  /** The last pull's failure (null after a pull that worked). */
+  get lastError(): string | null {
+    return this.loop.lastError;
   }
 }

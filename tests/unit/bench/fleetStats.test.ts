@@ -4,6 +4,7 @@
 // counters are read by name and compared.
 import { describe, expect, it } from 'vitest';
 import {
+  emptyCounters,
   mergeReports,
   parseTcpExt,
   pct,
@@ -14,16 +15,7 @@ import {
 } from '../../../bench/support/fleetStats';
 
 const report = (over: Partial<GeneratorReport>): GeneratorReport => ({
-  health: [],
-  push: [],
-  pull: [],
-  connect: [],
-  timeouts: 0,
-  errors5xx: 0,
-  status429: 0,
-  networkErrors: 0,
-  refused: {},
-  pushedChanges: 0,
+  ...emptyCounters(),
   loop: { p50Ms: 10, p99Ms: 20, maxMs: 30 },
   cpuMs: 0,
   ...over,
