@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { adminJson } from '../../tests/support/adminHttp';
 
 export const ADMIN_TOKEN = 'bench-fleet-admin-token-0123456789';
 
@@ -102,17 +103,7 @@ export async function admin<T>(
   p: string,
   body?: unknown,
 ): Promise<T> {
-  const res = await fetch(base + p, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
-  return JSON.parse(text) as T;
+  return adminJson<T>(base, ADMIN_TOKEN, method, p, body);
 }
 
 /** The endpoint's figures since its last reset (`reset`: start a new window after reading). */

@@ -11,6 +11,7 @@ import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import { paths, type AuditEventOut } from '../../shared/protocol';
 import { buildCentralServer, type CentralServer } from '../../server/central/app';
 // A copy of an initialised PGlite folder: a first start in an empty folder runs initdb (10-20 s).
+import { adminJson } from './adminHttp';
 import { pgliteDataDir } from './server';
 
 export { pgliteDataDir };
@@ -123,18 +124,8 @@ export async function startCentralChild(
 export class AdminClient {
   constructor(readonly url: string) {}
 
-  private async call<T>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.url + p, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
-    return JSON.parse(text) as T;
+  private call<T>(method: string, p: string, body?: unknown): Promise<T> {
+    return adminJson<T>(this.url, ADMIN_TOKEN, method, p, body);
   }
 
   /** The desks' access logs, newest first (`hall`, `entityId` filters). */
