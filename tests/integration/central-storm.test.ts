@@ -121,7 +121,8 @@ for (const { variant, skipReason } of forEachDb()) {
       }
     });
 
-    // PGlite has one connection, served in order: nothing to show there.
+    // Skipped in the PGlite variant: PGlite has one connection, served in order, so there is no
+    // waiting work to put an urgent query ahead of.
     it.skipIf(variant !== 'postgres')(
       'with every connection busy, urgent work (a push) gets the next one before the waiting reads',
       async () => {

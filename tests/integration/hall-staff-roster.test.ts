@@ -10,7 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as admin from '../../server/central/admin';
 import { buildCentralServer, type CentralServer } from '../../server/central/app';
-import { startHallService, type HallService } from '../../server/hall/service';
+import {
+  startHallService,
+  type HallService,
+  type HallServiceOptions,
+} from '../../server/hall/service';
 import { staffPaths } from '../../shared/staff/directory';
 import { makeVerifier } from '../../shared/staff/password';
 import { call, pgliteDataDir } from '../support/server';
@@ -92,6 +96,17 @@ const signIn = (h: HallService, token: string, counterNo: number, body: unknown)
     { token, body },
   );
 
+/** The hall service of these tests: the manager secret and configuration they all use. */
+function startRosterHall(opts: Omit<HallServiceOptions, 'port' | 'log'>): Promise<HallService> {
+  return startHallService({
+    port: 0,
+    log: () => {},
+    managerSecret: 'hm_roster_manager_secret_0123456789',
+    initialConfig: config,
+    ...opts,
+  });
+}
+
 async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
@@ -103,13 +118,9 @@ async function until(what: string, cond: () => boolean, ms = 20_000): Promise<vo
 describe('counter sign-in against the hall service roster', () => {
   it('takes roles from the roster pulled from the centre, not from the desk', async () => {
     const dir = newDir();
-    hall = await startHallService({
-      port: 0,
+    hall = await startRosterHall({
       dataDir: dir,
-      log: () => {},
-      managerSecret: 'hm_roster_manager_secret_0123456789',
       staffPull: { baseUrl: base, token: uplink.token, intervalMs: 200, timeoutMs: 2000 },
-      initialConfig: config,
     });
     const token = await pairCounter(hall, 1);
     await until('roster pulled', () => fs.existsSync(path.join(dir, 'staff-roster.json')));
@@ -147,13 +158,9 @@ describe('counter sign-in against the hall service roster', () => {
     hall = null;
     await central!.close();
     central = null;
-    hall = await startHallService({
-      port: 0,
+    hall = await startRosterHall({
       dataDir: dir,
-      log: () => {},
-      managerSecret: 'hm_roster_manager_secret_0123456789',
       staffPull: { baseUrl: base, token: uplink.token, intervalMs: 200, timeoutMs: 500 },
-      initialConfig: config,
     });
     const again = await signIn(hall, token, 1, {
       staffNo: 'C001',
@@ -173,12 +180,8 @@ describe('counter sign-in against the hall service roster', () => {
   });
 
   it('refuses every sign-in while the service knows no roster; a hall may give its own', async () => {
-    hall = await startHallService({
-      port: 0,
+    hall = await startRosterHall({
       dataDir: newDir(),
-      log: () => {},
-      managerSecret: 'hm_roster_manager_secret_0123456789',
-      initialConfig: config,
     });
     const token = await pairCounter(hall, 1);
     const before = hall.seq();
@@ -189,12 +192,8 @@ describe('counter sign-in against the hall service roster', () => {
     expect(hall.seq()).toBe(before);
     await hall.close();
 
-    hall = await startHallService({
-      port: 0,
+    hall = await startRosterHall({
       dataDir: newDir(),
-      log: () => {},
-      managerSecret: 'hm_roster_manager_secret_0123456789',
-      initialConfig: config,
       staff: [
         {
           staffNo: 'H001',
@@ -227,12 +226,8 @@ describe('counter sign-in against the hall service roster', () => {
 
   it('signs a person in with staff number and password (the stand-alone counter page)', async () => {
     const verifier = await makeVerifier('Counter2026ok');
-    hall = await startHallService({
-      port: 0,
+    hall = await startRosterHall({
       dataDir: newDir(),
-      log: () => {},
-      managerSecret: 'hm_roster_manager_secret_0123456789',
-      initialConfig: config,
       staff: [
         {
           staffNo: 'P001',
