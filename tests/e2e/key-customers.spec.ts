@@ -122,25 +122,14 @@ test('a key customer registered at the centre is recognised on the desk and at t
   await expect(page.getByLabel('客户经理电话')).toHaveValue('13900001111');
 
   // The kiosk: the hall's queue service pulls the register; the phone opens the key lane.
-  const svcCode = await centre.admin<{ code: string }>(
-    'POST',
-    `/api/v1/admin/halls/${HALL}/enrollment-codes`,
-    { kind: 'service' },
-  );
-  const enrolled = (await (
-    await fetch(`${centre.url}/api/v1/enroll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: svcCode.code, deviceName: '排队叫号服务' }),
-    })
-  ).json()) as { token: string };
+  const serviceToken = await centre.enrollService(HALL);
   hallDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-keyreg-'));
   hall = await startHallService({
     port: 0,
     dataDir: hallDir,
     staticDir,
     log: () => {},
-    keyRegisterPull: { baseUrl: centre.url, token: enrolled.token, intervalMs: 300 },
+    keyRegisterPull: { baseUrl: centre.url, token: serviceToken, intervalMs: 300 },
   });
   const kiosk = await page.context().newPage();
   await kiosk.goto(`${hall.url}/#/kiosk`);

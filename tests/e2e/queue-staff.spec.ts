@@ -34,25 +34,14 @@ test.beforeAll(async () => {
     temp[staffNo] = r.temporaryPassword;
   }
   // The hall service pulls its people from the centre (it checks each counter sign-in itself).
-  const svcCode = await centre.admin<{ code: string }>(
-    'POST',
-    `/api/v1/admin/halls/${HALL}/enrollment-codes`,
-    { kind: 'service' },
-  );
-  const enrolled = (await (
-    await fetch(`${centre.url}/api/v1/enroll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: svcCode.code, deviceName: '排队叫号服务' }),
-    })
-  ).json()) as { token: string };
+  const serviceToken = await centre.enrollService(HALL);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hall-e2e-staff-'));
   hall = await startHallService({
     port: 0,
     dataDir,
     staticDir,
     log: () => {},
-    staffPull: { baseUrl: centre.url, token: enrolled.token, intervalMs: 1000 },
+    staffPull: { baseUrl: centre.url, token: serviceToken, intervalMs: 1000 },
     initialConfig: {
       categories: [{ id: 'A', name: '业扩报装' }],
       counters: [{ no: 1, name: '1号窗口', categories: ['A'] }],

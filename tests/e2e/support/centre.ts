@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { adminJson } from '../../support/adminHttp';
 
 const CHILD = path.join(import.meta.dirname, '..', '..', 'support', 'centralChild.ts');
 
@@ -72,17 +73,23 @@ export class TestCentre {
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 
-  async admin<T>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.url + p, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.adminToken}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  admin<T>(method: string, p: string, body?: unknown): Promise<T> {
+    return adminJson<T>(this.url, this.adminToken, method, p, body);
+  }
+
+  /** Enrolls a hall queue service's uplink (a `service` device) of `hall`; its token. */
+  async enrollService(hall: string, deviceName = '排队叫号服务'): Promise<string> {
+    const { code } = await this.admin<{ code: string }>(
+      'POST',
+      `/api/v1/admin/halls/${hall}/enrollment-codes`,
+      { kind: 'service' },
+    );
+    const res = await fetch(`${this.url}/api/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, deviceName }),
     });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${text}`);
-    return JSON.parse(text) as T;
+    if (!res.ok) throw new Error(`enroll → ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { token: string }).token;
   }
 }
