@@ -17,18 +17,10 @@ import {
   rebuildCounts,
 } from '../../../renderer/src/db/supervisionCounts';
 import { deskSupervision } from '../../../renderer/src/staff/supervisionData';
+import { seededRandom } from '../../support/faultProxy';
 import { freshDb, makeApp } from '../store/factory';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const ZONE = 'Asia/Shanghai';
 const STATUSES = ['accepted', 'construction', 'completed', 'rejected', 'archived'] as const;
