@@ -17,7 +17,7 @@ import {
 import type { Db } from '../db/db';
 import { iso } from '../db/db';
 import type { DeviceAuth } from './auth';
-import { sqlBool, sqlInt, sqlUuid } from '../db/copyOut';
+import { PooledBytes, pagePool, sqlBool, sqlInt, sqlUuid } from '../db/copyOut';
 import { fail } from './errors';
 
 export interface PullRequestParts {
@@ -84,26 +84,33 @@ export async function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts):
   };
 }
 
-export interface PullPage {
-  /** The whole PullResponse as UTF-8 JSON. */
-  body: Buffer;
+export interface PullPage<T> {
+  /** What `finish` made of the page's UTF-8 JSON (the compressed body). */
+  body: T;
   /** Changes in the page (configuration documents included). */
   changes: number;
   hasMore: boolean;
 }
 
+/** Records per row of the page query: rows of ~16 KB, never one megabyte message (below). */
+const RECORDS_PER_ROW = 16;
+
 /**
- * Builds one page as UTF-8 JSON. The records' part of the page is composed INSIDE the database
- * (string_agg over the stored jsonb's text): the driver receives one text value instead of a
- * thousand rows, and Node only wraps it (about half of an uncached page's CPU was the driver
- * parsing rows and the join here).
+ * Builds one page as UTF-8 JSON and hands it to `finish` (synchronously: on PostgreSQL the bytes
+ * are a view into pooled memory, reused once `finish` returns; it must copy what it keeps).
+ *
+ * The records' part of the page is composed INSIDE the database (string_agg over the stored
+ * jsonb's text), in rows of RECORDS_PER_ROW records: the driver receives a few dozen text values
+ * instead of a thousand rows, and never a single megabyte message (the driver grows its receive
+ * buffer by doubling to hold a message whole: ~4 MB of fresh memory per page).
  */
-export async function buildPullPage(
+export async function buildPullPage<T>(
   db: Db,
   auth: DeviceAuth,
   req: PullRequestParts,
   head: PullHead,
-): Promise<PullPage> {
+  finish: (json: Buffer) => T,
+): Promise<PullPage<T>> {
   const { cp, limit, skipOwn } = req;
   const parts: string[] = [];
   // Configuration: few, whole documents; every version newer than the checkpoint.
@@ -121,7 +128,8 @@ export async function buildPullPage(
   // left out (skipOwn) or a record for a service device (the hall queue service's uplink gets
   // configuration only) is NULL, so it is not in the page but still moves the checkpoint.
   // Values are inlined (checked by sqlInt/sqlBool/sqlUuid): on PostgreSQL this runs as a
-  // binary COPY, which takes no parameters.
+  // binary COPY, which takes no parameters. The first row (part 0) is the page's head; the
+  // others carry the records, in order.
   const hall = sqlInt(auth.hallId);
   const after = sqlInt(cp.hallSeq);
   const sql = `WITH page AS (
@@ -150,40 +158,73 @@ export async function buildPullPage(
         WHERE f.hall_id = ${hall} AND f.seq > ${after}
         ORDER BY f.seq
         LIMIT ${sqlInt(limit)}
+     ),
+     kept AS (
+       SELECT seq, entity, rec, (row_number() OVER (ORDER BY seq) - 1) / ${RECORDS_PER_ROW} AS part
+         FROM page WHERE rec IS NOT NULL
      )
-     SELECT coalesce(max(seq), ${after})::text AS last_seq,
-            count(rec)::text AS kept,
+     SELECT 0::bigint AS part,
+            coalesce((SELECT max(seq) FROM page), ${after})::text AS last_seq,
+            (SELECT count(*) FROM kept)::text AS kept,
             (EXISTS (SELECT 1 FROM hall_feed g
                       WHERE g.hall_id = ${hall}
                         AND g.seq > coalesce((SELECT max(seq) FROM page), ${after})))::text AS more,
+            NULL::text AS body
+     UNION ALL
+     SELECT part + 1, NULL, NULL, NULL,
             string_agg('{"kind":"' || entity || '","seq":' || seq || ',"record":' || rec || '}',
-                       ',' ORDER BY seq) AS body
-       FROM page`;
-  let fields: Array<string | null>;
-  let records: Buffer | null;
+                       ',' ORDER BY seq)
+       FROM kept GROUP BY part
+     ORDER BY 1`;
+
+  const compose = (
+    head: Array<string | null>,
+    bodies: Iterable<Uint8Array | string>,
+    out: { appendText(s: string): void; append(b: Uint8Array): void },
+  ) => {
+    const [lastSeq, kept, more] = head;
+    const hasMore = more === 'true';
+    const hallSeq = lastSeq ? Number(lastSeq) : cp.hallSeq;
+    const checkpoint = encodeCheckpoint({ hallSeq, configVersion });
+    out.appendText(`{"changes":[${parts.join(',')}`);
+    let first = parts.length === 0;
+    for (const b of bodies) {
+      if (!first) out.appendText(',');
+      first = false;
+      if (typeof b === 'string') out.appendText(b);
+      else out.append(b);
+    }
+    out.appendText(`],"checkpoint":"${checkpoint}","hasMore":${hasMore}}`);
+    return { changes: parts.length + Number(kept ?? 0), hasMore };
+  };
+
   if (db.rawRows) {
-    const row = (await db.rawRows(sql))[0] ?? [];
-    fields = row.slice(0, 3).map((b) => (b ? b.toString('latin1') : null));
-    records = row[3] ?? null;
-  } else {
-    const { rows } = await db.query<{
-      last_seq: string;
-      kept: string;
-      more: string;
-      body: string | null;
-    }>(sql);
-    const r = rows[0];
-    fields = [r?.last_seq ?? null, r?.kept ?? null, r?.more ?? null];
-    records = r?.body ? Buffer.from(r.body, 'utf8') : null;
+    return db.rawRows(sql, (rows) => {
+      const head = (rows[0] ?? []).slice(1, 4).map((b) => (b ? b.toString('latin1') : null));
+      const bodies = rows.slice(1).flatMap((r) => (r[4] ? [r[4]] : []));
+      const size = bodies.reduce((n, b) => n + b.length + 1, 256);
+      const out = new PooledBytes(pagePool, size + parts.reduce((n, p) => n + p.length * 3, 0));
+      try {
+        const meta = compose(head, bodies, out);
+        return { body: finish(out.view()), ...meta };
+      } finally {
+        out.release();
+      }
+    });
   }
-  const [lastSeq, kept, more] = fields;
-  const hasMore = more === 'true';
-  const hallSeq = lastSeq ? Number(lastSeq) : cp.hallSeq;
-  const checkpoint = encodeCheckpoint({ hallSeq, configVersion });
-  const tail = `],"checkpoint":"${checkpoint}","hasMore":${hasMore}}`;
-  const open = `{"changes":[${parts.join(',')}${parts.length > 0 && records ? ',' : ''}`;
-  const body = records
-    ? Buffer.concat([Buffer.from(open, 'utf8'), records, Buffer.from(tail, 'utf8')])
-    : Buffer.from(open + tail, 'utf8');
-  return { body, changes: parts.length + Number(kept ?? 0), hasMore };
+  const { rows } = await db.query<{
+    last_seq: string | null;
+    kept: string | null;
+    more: string | null;
+    body: string | null;
+  }>(sql);
+  const chunks: string[] = [];
+  const out = {
+    appendText: (s: string) => void chunks.push(s),
+    append: (b: Uint8Array) => void chunks.push(Buffer.from(b).toString('utf8')),
+  };
+  const r = rows[0];
+  const bodies = rows.slice(1).flatMap((x) => (x.body ? [x.body] : []));
+  const meta = compose([r?.last_seq ?? null, r?.kept ?? null, r?.more ?? null], bodies, out);
+  return { body: finish(Buffer.from(chunks.join(''), 'utf8')), ...meta };
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { CopyOutBinary, parseBinaryCopy } from './copyOut';
+import { CopyOutBinary, PooledBytes, pagePool, parseBinaryCopy } from './copyOut';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -35,9 +35,11 @@ export interface Db extends Queryable {
   poolCounts(): { total: number; idle: number; waiting: number } | null;
   /**
    * PostgreSQL only: one SELECT without parameters (values inlined by the caller, checked) whose
-   * rows come back as raw bytes, not decoded by the driver (copyOut.ts). Absent on PGlite.
+   * rows come back as raw bytes, not decoded by the driver (copyOut.ts). The bytes are borrowed
+   * from a pool: `use` runs synchronously with them and must copy what it keeps. Absent on
+   * PGlite.
    */
-  rawRows?(select: string): Promise<Array<Array<Buffer | null>>>;
+  rawRows?<T>(select: string, use: (rows: Array<Array<Buffer | null>>) => T): Promise<T>;
   /**
    * The same database and pool, but what runs through it is handed a connection before any
    * other waiting work (PostgreSQL; the same Db on PGlite). For desks' pushes: in a storm a
@@ -228,23 +230,32 @@ class PgDb implements Db {
     });
   }
 
-  rawRows(select: string): Promise<Array<Array<Buffer | null>>> {
-    return this.gated(() => this.rawRowsNow(select));
+  rawRows<T>(select: string, use: (rows: Array<Array<Buffer | null>>) => T): Promise<T> {
+    return this.gated(() => this.rawRowsNow(select, use));
   }
 
-  private async rawRowsNow(select: string): Promise<Array<Array<Buffer | null>>> {
-    const copy = new CopyOutBinary(`COPY (${select}) TO STDOUT (FORMAT binary)`);
-    const client = await this.pool.connect();
-    let broken = false;
+  private async rawRowsNow<T>(
+    select: string,
+    use: (rows: Array<Array<Buffer | null>>) => T,
+  ): Promise<T> {
+    const bytes = new PooledBytes(pagePool);
+    const copy = new CopyOutBinary(`COPY (${select}) TO STDOUT (FORMAT binary)`, bytes);
     try {
-      // pg runs any object with submit()/handle*() as a query (a "submittable").
-      void client.query(copy as unknown as pg.QueryConfig);
-      return parseBinaryCopy(await copy.done);
-    } catch (err) {
-      broken = !(err as { code?: string }).code; // no SQLSTATE: the connection itself failed
-      throw err;
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        // pg runs any object with submit()/handle*() as a query (a "submittable").
+        void client.query(copy as unknown as pg.QueryConfig);
+        await copy.done;
+      } catch (err) {
+        broken = !(err as { code?: string }).code; // no SQLSTATE: the connection itself failed
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+      return use(parseBinaryCopy(bytes.view()));
     } finally {
-      client.release(broken);
+      bytes.release();
     }
   }
 

@@ -1,8 +1,17 @@
 // The binary COPY reader behind pull pages (server/db/copyOut.ts): rows of raw field bytes out
 // of PostgreSQL's binary COPY format, NULLs kept apart from empty values, a damaged stream
-// refused; and the inliners that guard the values COPY cannot take as parameters.
+// refused; the pooled buffers pages are received and composed in (reused, never shared while
+// in use); and the inliners that guard the values COPY cannot take as parameters.
 import { describe, expect, it } from 'vitest';
-import { parseBinaryCopy, sqlBool, sqlInt, sqlUuid } from '../../../server/db/copyOut';
+import {
+  BufferPool,
+  CopyOutBinary,
+  PooledBytes,
+  parseBinaryCopy,
+  sqlBool,
+  sqlInt,
+  sqlUuid,
+} from '../../../server/db/copyOut';
 
 function copyStream(rows: Array<Array<string | null>>, ext = Buffer.alloc(0)): Buffer {
   const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')];
@@ -53,6 +62,78 @@ describe('parseBinaryCopy', () => {
     expect(() => parseBinaryCopy(Buffer.from('12\tabc\n'))).toThrow(/signature/);
     const whole = copyStream([['0123456789']]);
     expect(() => parseBinaryCopy(whole.subarray(0, whole.length - 6))).toThrow();
+  });
+});
+
+describe('pooled page memory', () => {
+  it('reuses a given-back buffer instead of allocating, and never hands one out twice', () => {
+    const pool = new BufferPool(2, 1024);
+    const a = pool.take(100);
+    const b = pool.take(100);
+    expect(a).not.toBe(b);
+    expect(pool.allocations).toBe(2);
+    pool.give(a);
+    const c = pool.take(500);
+    expect(c).toBe(a);
+    expect(pool.allocations).toBe(2);
+    // Too small a kept buffer is not handed out for a bigger need.
+    pool.give(c);
+    const d = pool.take(5000);
+    expect(d).not.toBe(a);
+    expect(d.length).toBeGreaterThanOrEqual(5000);
+    expect(pool.allocations).toBe(3);
+  });
+
+  it('keeps at most `keep` buffers, the biggest ones', () => {
+    const pool = new BufferPool(1, 16);
+    const small = pool.take(16);
+    const big = pool.take(4096);
+    pool.give(small);
+    pool.give(big);
+    expect(pool.take(4096)).toBe(big);
+    expect(pool.take(16)).not.toBe(small); // dropped when the bigger one came back
+  });
+
+  it('appends across growth without losing bytes, and gives its buffer back on release', () => {
+    const pool = new BufferPool(4, 8);
+    const bytes = new PooledBytes(pool);
+    const want: Buffer[] = [];
+    for (let i = 0; i < 200; i++) {
+      const piece = Buffer.from(`{"n":${i},"name":"王芳${i}"},`, 'utf8');
+      want.push(piece);
+      if (i % 2) bytes.append(piece);
+      else bytes.appendText(piece.toString('utf8'));
+    }
+    expect(bytes.view().equals(Buffer.concat(want))).toBe(true);
+    const held = bytes.buf;
+    bytes.release();
+    expect(pool.take(held.length)).toBe(held);
+  });
+
+  it('copies each CopyData chunk out of the driver buffer it arrives in', async () => {
+    const pool = new BufferPool(4, 8);
+    const bytes = new PooledBytes(pool);
+    const copy = new CopyOutBinary('COPY (SELECT 1) TO STDOUT (FORMAT binary)', bytes);
+    const stream = copyStream([
+      ['12', 'abc'],
+      [null, '王芳'],
+    ]);
+    // The driver reuses its receive buffer: overwrite each chunk after handing it over.
+    const driver = Buffer.alloc(7);
+    for (let at = 0; at < stream.length; at += 7) {
+      const n = stream.copy(driver, 0, at, at + 7);
+      copy.handleCopyData({ chunk: driver.subarray(0, n) });
+      driver.fill(0);
+    }
+    copy.handleReadyForQuery();
+    const got = await copy.done;
+    expect(got).toBe(bytes);
+    expect(
+      parseBinaryCopy(got.view()).map((r) => r.map((b) => b?.toString('utf8') ?? null)),
+    ).toEqual([
+      ['12', 'abc'],
+      [null, '王芳'],
+    ]);
   });
 });
 
