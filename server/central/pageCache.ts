@@ -13,14 +13,15 @@ export class PageCache {
     private readonly ttlMs = 60_000,
   ) {}
 
-  get(key: string): Buffer | undefined {
+  /** The page under `key` if fresh; `countMiss` false for a look that another will follow. */
+  get(key: string, countMiss = true): Buffer | undefined {
     const v = this.map.get(key);
     if (v === undefined || performance.now() - v.at > this.ttlMs) {
       if (v) {
         this.map.delete(key);
         this.bytes -= v.body.length;
       }
-      this.misses++;
+      if (countMiss) this.misses++;
       return undefined;
     }
     this.hits++;

@@ -58,6 +58,16 @@ export function compressPage(raw: Buffer, enc: Encoding): Buffer {
 /** How long a shared page is served (its records may be older than the latest by this much). */
 const PAGE_TTL_MS = 60_000;
 
+/**
+ * A page that is not the last one can be served from the cache without the head query when this
+ * process read the configuration version less than HEAD_TTL_MS ago and touched the device's
+ * last contact less than TOUCH_SKIP_MS ago (pullHead touches it only when it is older than 10 s,
+ * so the query would have changed nothing). On a Monday morning that is every page of a desk's
+ * first pull after its first: no database round trip at all.
+ */
+const HEAD_TTL_MS = 1_000;
+const TOUCH_SKIP_MS = 9_000;
+
 export interface PullRouteOptions {
   /** A page of at least this many records is heavy work (admission control). Default 200. */
   heavyRecords?: number;
@@ -76,6 +86,10 @@ export function registerPull(
   const cache = new PageCache(opts.cacheBytes ?? 64 * 1024 * 1024, PAGE_TTL_MS);
   // Pages being built now: desks of one hall asking for the same page wait for the one build.
   const inflight = new Map<string, Promise<Buffer>>();
+  // The configuration version as last read by a head query, and when each device's last contact
+  // was last touched by one (see HEAD_TTL_MS).
+  let config = { at: -Infinity, max: 0 };
+  const touched = new Map<string, number>();
 
   const send = (reply: FastifyReply, body: Buffer, enc: Encoding) => {
     void reply
@@ -93,14 +107,29 @@ export function registerPull(
       const auth = req.device as DeviceAuth;
       const parts = parsePullQuery(req.query);
       const enc = pickEncoding(req.headers['accept-encoding']);
-      const head = await pullHead(db, auth, parts);
       // Pages that leave out this device's echoes differ per device: not shared. A page that is
       // not the last one stays valid while the hall is written to: a record changed since
       // comes again at a later position (positions only grow), so the desk still ends with the
       // latest version; such pages are shared for PAGE_TTL_MS whatever the feed position. The
       // last page is shared only while the feed has not moved (else new records would wait).
-      const base = `${auth.hallId}:${head.configMax}:${parts.cp.hallSeq}:${parts.cp.configVersion}:${parts.limit}:${enc}:${[...parts.accept].join(',')}`;
-      const key = parts.skipOwn || auth.kind === 'service' ? null : base;
+      const shareable = !parts.skipOwn && auth.kind !== 'service';
+      const keyFor = (configMax: number) =>
+        `${auth.hallId}:${configMax}:${parts.cp.hallSeq}:${parts.cp.configVersion}:${parts.limit}:${enc}:${[...parts.accept].join(',')}`;
+      const t0 = performance.now();
+      if (
+        shareable &&
+        t0 - config.at < HEAD_TTL_MS &&
+        t0 - (touched.get(auth.deviceId) ?? -Infinity) < TOUCH_SKIP_MS
+      ) {
+        const hit = cache.get(`full:${keyFor(config.max)}`, false);
+        if (hit) return send(reply, hit, enc);
+      }
+      const head = await pullHead(db, auth, parts);
+      config = { at: t0, max: head.configMax };
+      if (touched.size >= 100_000) touched.clear(); // bounded; a forgotten device just asks again
+      touched.set(auth.deviceId, t0);
+      const base = keyFor(head.configMax);
+      const key = shareable ? base : null;
       const tailKey = `${base}:${head.feedSeq}`;
       const hit = key ? (cache.get(`full:${key}`) ?? cache.get(`tail:${tailKey}`)) : undefined;
       if (hit) return send(reply, hit, enc);

@@ -9,14 +9,20 @@
  */
 export const DEFAULT_HALL_TIME_ZONE = 'Asia/Shanghai';
 
+/** Zones found valid (few: they come from configuration). */
+const knownZones = new Set<string>();
+
 /** Whether the runtime knows the IANA zone (settings refuse one it does not). */
 export function isTimeZone(tz: string): boolean {
+  // Constructing a formatter costs tens of microseconds and the centre asks on every push.
+  if (knownZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: tz });
-    return true;
   } catch {
     return false;
   }
+  if (knownZones.size < 64) knownZones.add(tz);
+  return true;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

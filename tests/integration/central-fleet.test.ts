@@ -236,6 +236,64 @@ for (const { variant, skipReason } of forEachDb()) {
       });
     });
 
+    it("a desk's next shared page comes from the cache without a database round trip", async () => {
+      await withCentral(variant, 'fleet-nohead', { maxConnections: 2 }, async (c) => {
+        await createHall(c, 'FN');
+        const a = device(await enrollDevice(c, 'FN', 'A'));
+        const b = device(await enrollDevice(c, 'FN', 'B'));
+        const d = device(await enrollDevice(c, 'FN', 'D'));
+        await push(
+          c,
+          a,
+          Array.from({ length: 12 }, () => change(a, 'application', appFor(a))),
+        );
+        const page = async (dev: TestDevice, cp: string | undefined, timeoutMs = 30_000) => {
+          const q = new URLSearchParams({ limit: '5' });
+          if (cp) q.set('checkpoint', cp);
+          const res = await fetch(`${c.url}${paths.pull}?${q.toString()}`, {
+            headers: { authorization: `Bearer ${dev.token}` },
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          expect(res.status).toBe(200);
+          return (await res.json()) as PullResponse;
+        };
+        // B's pages go into the cache; D's first page is read with the head query.
+        const b1 = await page(b, undefined);
+        const b2 = await page(b, b1.checkpoint);
+        expect(b2.hasMore).toBe(true);
+        const d1 = await page(d, undefined);
+        expect(d1).toEqual(b1);
+
+        // Now every connection is taken: the head query could not run.
+        const hold = gate();
+        const started: Array<Promise<void>> = [];
+        const holders = Array.from({ length: variant === 'postgres' ? 2 : 1 }, () =>
+          c.server.db.transaction(async (tx) => {
+            let entered!: () => void;
+            started.push(new Promise<void>((r) => (entered = r)));
+            await tx.query('SELECT 1');
+            entered();
+            await hold.wait;
+          }),
+        );
+        try {
+          await new Promise((r) => setTimeout(r, 20));
+          await Promise.all(started);
+          expect(await page(d, d1.checkpoint, 2_000)).toEqual(b2);
+        } finally {
+          hold.open();
+          await Promise.all(holders);
+        }
+        // The rest of the way (the last page) goes through the database as before.
+        const d3 = await page(d, b2.checkpoint);
+        expect(d3.hasMore).toBe(false);
+        const all = [...d1.changes, ...b2.changes, ...d3.changes].filter(
+          (x) => x.kind === 'application',
+        );
+        expect(all).toHaveLength(12);
+      });
+    });
+
     it('admission control: 429 E_BUSY / E_RATE_LIMITED with Retry-After, light work still served, nothing written by a refused push', async () => {
       await withCentral(
         variant,
