@@ -73,22 +73,47 @@ export function forgetPushContext(db: Db): void {
   contextRead.delete(db.urgent);
 }
 
+/**
+ * Reads in flight, shared: when a storm's first pushes arrive together, one of them reads (and
+ * parses the catalogue) and the others wait for that, instead of each taking a connection.
+ */
+const contextInflight = new WeakMap<
+  Db,
+  Promise<{ at: number; version: number; tz: string | null }>
+>();
+const catalogueInflight = new WeakMap<
+  Db,
+  Promise<{ version: number; catalogue: Catalogue | null }>
+>();
+
+function shared<K extends object, V>(map: WeakMap<K, Promise<V>>, key: K, read: () => Promise<V>) {
+  let p = map.get(key);
+  if (!p) {
+    p = read().finally(() => map.delete(key));
+    map.set(key, p);
+  }
+  return p;
+}
+
 /** The centre's current catalogue (cached per config version) and the rules' settings. */
 export async function pushContext(db: Db, opts: PushRulesOptions = {}): Promise<PushContext> {
   let read = contextRead.get(db);
   if (!read || performance.now() - read.at > CONTEXT_TTL_MS) {
-    const at = performance.now();
-    // One round trip for both.
-    const { rows } = await db.query<{ version: number | null; tz: string | null }>(
-      `SELECT (SELECT version FROM config WHERE key = 'catalogue') AS version,
-              (SELECT data->>'timeZone' FROM config WHERE key = 'settings') AS tz`,
-    );
-    read = { at, version: rows[0]?.version ?? -1, tz: rows[0]?.tz ?? null };
-    contextRead.set(db, read);
+    read = await shared(contextInflight, db, async () => {
+      const at = performance.now();
+      // One round trip for both.
+      const { rows } = await db.query<{ version: number | null; tz: string | null }>(
+        `SELECT (SELECT version FROM config WHERE key = 'catalogue') AS version,
+                (SELECT data->>'timeZone' FROM config WHERE key = 'settings') AS tz`,
+      );
+      const fresh = { at, version: rows[0]?.version ?? -1, tz: rows[0]?.tz ?? null };
+      contextRead.set(db, fresh);
+      return fresh;
+    });
   }
   const version = read.version;
   let cached = catalogueCache.get(db);
-  if (cached?.version !== version) {
+  const readCatalogue = async () => {
     let catalogue: Catalogue | null = null;
     if (version >= 0) {
       const data = await db.query<{ data: unknown }>(
@@ -100,9 +125,13 @@ export async function pushContext(db: Db, opts: PushRulesOptions = {}): Promise<
         catalogue = null; // refused at PUT; an unreadable one checks no business codes
       }
     }
-    cached = { version, catalogue };
-    catalogueCache.set(db, cached);
-  }
+    const fresh = { version, catalogue };
+    catalogueCache.set(db, fresh);
+    return fresh;
+  };
+  if (cached?.version !== version) cached = await shared(catalogueInflight, db, readCatalogue);
+  // A shared read started for another version (a change in between): this push reads its own.
+  if (cached.version !== version) cached = await readCatalogue();
   return {
     catalogue: cached.catalogue,
     maxSeqGap: opts.maxSeqGap ?? DEFAULT_MAX_SEQ_GAP,

@@ -2,12 +2,15 @@
 // looked up again (deviceAuthCache.ts), yet a revoke in this process is seen by the very next
 // request; while many pushes are in flight, heavy work (pages) runs one at a time
 // (admission.ts writePressure), and gets its slots back when they are done; a push's queries are
-// handed a pooled connection before the reads already waiting (db.ts `urgent`).
+// handed a pooled connection before the reads already waiting (db.ts `urgent`); the first pushes
+// of a storm share one read of the push context (catalogue version, zone, parsed catalogue).
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../shared/protocol';
 import { Admission } from '../../server/central/admission';
 import type { DeviceAuth } from '../../server/central/auth';
 import { DeviceAuthCache } from '../../server/central/deviceAuthCache';
+import { forgetPushContext, pushContext } from '../../server/central/pushRules';
+import type { Db } from '../../server/db/db';
 import { appFor, change, device, push } from '../support/serverClient';
 import {
   call,
@@ -115,6 +118,38 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(after.body.error.code).toBe('E_TOKEN_REVOKED');
         const p = await push(c, d, [change(d, 'application', appFor(d))]);
         expect(p.status).toBe(401);
+      } finally {
+        await c.close();
+        await s.cleanup();
+      }
+    });
+
+    it('the first pushes of a storm share one read of the push context', async () => {
+      const s = await testStorage(variant, 'storm-context');
+      if (typeof s === 'string') throw new Error(s);
+      const c = await startCentral(s);
+      try {
+        const db = c.server.db;
+        let queries = 0;
+        const counting = new Proxy(db, {
+          get(target, prop, receiver) {
+            if (prop === 'query') {
+              return (...args: Parameters<Db['query']>) => {
+                queries++;
+                return target.query(...args);
+              };
+            }
+            return Reflect.get(target, prop, receiver) as unknown;
+          },
+        });
+        forgetPushContext(counting);
+        const all = await Promise.all(Array.from({ length: 30 }, () => pushContext(counting)));
+        // One read of the version and zone, one of the catalogue (parsed once).
+        expect(queries).toBe(2);
+        expect(new Set(all.map((x) => x.catalogue)).size).toBe(1);
+        expect(all[0]!.catalogue).not.toBeNull();
+        await pushContext(counting);
+        expect(queries).toBe(2); // within the second: from memory
       } finally {
         await c.close();
         await s.cleanup();
