@@ -16,23 +16,70 @@ import { parse } from './admin';
 import { fail } from './errors';
 import { keyCustomerInfo } from './keyCustomers';
 
+/** The advisory lock space of customer keys (refreshCustomerKeys, customerLocksSql). */
+const CUSTOMER_LOCK = 860100;
+
+/**
+ * The customer key of a record, in SQL: the same expression as the generated column
+ * applications.customer_key (migration 20261207b_04), so that a lock taken on a record about to
+ * be written is the lock of the key it will be filed under (checked by central-customers.test).
+ */
+export function customerKeySql(record: string): string {
+  return `CASE WHEN coalesce(btrim(${record}->'customer'->>'creditCode'), '') <> ''
+         THEN 'C:' || upper(btrim(${record}->'customer'->>'creditCode'))
+       WHEN coalesce(btrim(${record}->'customer'->>'idNumber'), '') <> ''
+         THEN 'I:' || upper(btrim(${record}->'customer'->>'idNumber'))
+  END`;
+}
+
+/**
+ * A SELECT that takes the customer locks of the records in a jsonb array parameter (elements
+ * with a `record` field), in key order: the push takes them in its one write statement (a CTE),
+ * so that refreshing the customers after it needs no round trip of its own to lock.
+ */
+export function customerLocksSql(param: string): string {
+  return `SELECT pg_advisory_xact_lock(${CUSTOMER_LOCK}, hashtext(k))
+            FROM (SELECT DISTINCT ${customerKeySql('x.record')} AS k
+                    FROM jsonb_to_recordset(${param}::jsonb) AS x(record jsonb)) keys
+           WHERE k IS NOT NULL ORDER BY k`;
+}
+
 /**
  * Recomputes the customers of the given applications from every application filed under their
- * keys. Runs in the push's transaction after the records are written (and in the centre's own
- * edits: refreshCustomerKeys).
+ * keys, in one statement. Runs in the push's transaction after the records are written, whose
+ * statement took the keys' locks (customerLocksSql): a push of another hall filing the same
+ * customer waits for this transaction, then sees its applications. Every key here has an
+ * application (it comes from one), so no row goes back to zero (refreshCustomerKeys' last step).
  */
 export async function refreshCustomers(tx: Queryable, applicationIds: string[]): Promise<void> {
   if (applicationIds.length === 0) return;
-  const { rows } = await tx.query<{ ckey: string }>(
-    `SELECT DISTINCT customer_key AS ckey FROM applications
-      WHERE id = ANY($1::uuid[]) AND customer_key IS NOT NULL ORDER BY 1`,
+  await tx.query(
+    `${UPSERT_CUSTOMERS}
+      WHERE a.customer_key IN (SELECT customer_key FROM applications
+                                WHERE id = ANY($1::uuid[]) AND customer_key IS NOT NULL)
+      GROUP BY a.customer_key
+     ${ON_CUSTOMER_CONFLICT}`,
     [applicationIds],
   );
-  await refreshCustomerKeys(
-    tx,
-    rows.map((r) => r.ckey),
-  );
 }
+
+const UPSERT_CUSTOMERS = `INSERT INTO customers AS c (ckey, name, names, phone, account_nos,
+                                 hall_ids, app_count, last_at, updated_at)
+     SELECT a.customer_key,
+            (array_agg(a.customer_name ORDER BY a.accepted_at DESC))[1],
+            array_agg(DISTINCT a.customer_name ORDER BY a.customer_name),
+            (array_agg(a.customer_phone ORDER BY a.accepted_at DESC))[1],
+            coalesce(array_agg(DISTINCT upper(btrim(a.record->'customer'->>'accountNo')))
+                       FILTER (WHERE coalesce(btrim(a.record->'customer'->>'accountNo'), '') <> ''),
+                     '{}'),
+            array_agg(DISTINCT a.hall_id ORDER BY a.hall_id),
+            count(*)::int, max(a.accepted_at), now()
+       FROM applications a`;
+
+const ON_CUSTOMER_CONFLICT = `ON CONFLICT (ckey) DO UPDATE SET name = excluded.name,
+            names = excluded.names, phone = excluded.phone, account_nos = excluded.account_nos,
+            hall_ids = excluded.hall_ids, app_count = excluded.app_count,
+            last_at = excluded.last_at, updated_at = now()`;
 
 /**
  * Recomputes the customers rows of these keys. Each key is locked first (sorted: no deadlock
@@ -45,28 +92,14 @@ export async function refreshCustomerKeys(tx: Queryable, keyList: string[]): Pro
   const keys = [...new Set(keyList)].sort();
   if (keys.length === 0) return;
   await tx.query(
-    `SELECT pg_advisory_xact_lock(860100, hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k`,
+    `SELECT pg_advisory_xact_lock(${CUSTOMER_LOCK}, hashtext(k)) FROM unnest($1::text[]) AS k ORDER BY k`,
     [keys],
   );
   await tx.query(
-    `INSERT INTO customers AS c (ckey, name, names, phone, account_nos, hall_ids, app_count,
-                                 last_at, updated_at)
-     SELECT a.customer_key,
-            (array_agg(a.customer_name ORDER BY a.accepted_at DESC))[1],
-            array_agg(DISTINCT a.customer_name ORDER BY a.customer_name),
-            (array_agg(a.customer_phone ORDER BY a.accepted_at DESC))[1],
-            coalesce(array_agg(DISTINCT upper(btrim(a.record->'customer'->>'accountNo')))
-                       FILTER (WHERE coalesce(btrim(a.record->'customer'->>'accountNo'), '') <> ''),
-                     '{}'),
-            array_agg(DISTINCT a.hall_id ORDER BY a.hall_id),
-            count(*)::int, max(a.accepted_at), now()
-       FROM applications a
+    `${UPSERT_CUSTOMERS}
       WHERE a.customer_key = ANY($1::text[])
       GROUP BY a.customer_key
-     ON CONFLICT (ckey) DO UPDATE SET name = excluded.name, names = excluded.names,
-            phone = excluded.phone, account_nos = excluded.account_nos,
-            hall_ids = excluded.hall_ids, app_count = excluded.app_count,
-            last_at = excluded.last_at, updated_at = now()`,
+     ${ON_CUSTOMER_CONFLICT}`,
     [keys],
   );
   await tx.query(

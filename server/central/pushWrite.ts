@@ -6,7 +6,7 @@ import type { ChangeResult } from '../../shared/protocol';
 import type { SupervisionNote } from '../../shared/staff/notes';
 import type { Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
-import { refreshCustomers } from './customers';
+import { customerLocksSql, refreshCustomers } from './customers';
 import { nameInitials } from './nameInitials';
 
 export interface EntityState {
@@ -173,6 +173,8 @@ export async function writePlan(
          FROM jsonb_to_recordset($8::jsonb) AS x(entity text, entity_id uuid, ord int), h
        ON CONFLICT (hall_id, entity, entity_id) DO UPDATE SET seq = excluded.seq
      ),
+     -- The customers the applications are filed under, locked for refreshCustomers below.
+     locks AS (${customerLocksSql('$3')}),
      ch AS (
        INSERT INTO changes (change_id, device_id, hall_id, seq, entity, entity_id, op,
                             payload_sha256, status, code, reason, server_version)
@@ -184,7 +186,7 @@ export async function writePlan(
      )
      UPDATE devices SET ack_seq = $10, max_seq = $11, last_seen_at = now(),
             push_count = push_count + 1
-      WHERE id = $2`,
+      WHERE id = $2 AND (SELECT count(*) FROM locks) >= 0`,
     [
       auth.hallId,
       auth.deviceId,
@@ -199,7 +201,9 @@ export async function writePlan(
       ack.maxSeq,
       JSON.stringify(notes),
     ],
-  ); // The customers across halls (issue 14 §3) follow their applications in the same transaction.
+  );
+  // The customers across halls (issue 14 §3) follow their applications in the same transaction
+  // (one statement: the write above took their locks; the `>= 0` makes it evaluate them).
   await refreshCustomers(
     tx,
     apps.map((a) => a.id),

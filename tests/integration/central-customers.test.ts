@@ -22,7 +22,7 @@ import type {
 import { CustomerListQuery, customerPaths } from '../../shared/protocol/customers';
 import { workbenchPaths } from '../../shared/protocol/workbench';
 import { staffPaths } from '../../shared/staff/directory';
-import { customerListSql } from '../../server/central/customers';
+import { customerKeySql, customerListSql } from '../../server/central/customers';
 import { registerListSql } from '../../server/central/keyCustomers';
 import { residentId } from '../e2e/support/ids';
 import { makeFeedback } from '../unit/domain/factories';
@@ -133,6 +133,32 @@ for (const { variant, skipReason } of forEachDb()) {
       const bad = await api('GET', `${customerPaths.customers}?pageSize=5000`);
       expect(bad.status).toBe(400);
       expect(bad.body.error?.code).toBe('E_VALIDATION');
+    });
+
+    it('files pushes of two halls for one new customer at once under one row that counts all', async () => {
+      const ID3 = residentId('110101', '19900101', '789');
+      const rounds = 6;
+      await Promise.all(
+        Array.from({ length: rounds }, (_, i) =>
+          pushAll(i % 2 ? db : da, 'application', [
+            appFor(i % 2 ? db : da, { customer: { name: '同时来', idNumber: ID3 } }),
+          ]),
+        ),
+      );
+      const r = await api<CustomerPage>('GET', `${customerPaths.customers}?q=${ID3}`);
+      expect(r.body.rows).toHaveLength(1);
+      expect(r.body.rows[0]).toMatchObject({ applications: rounds, hallCodes: ['KA', 'KB'] });
+      // The push locks a record's customer by the key computed from the record it is about to
+      // write (customerKeySql): it must be the key the stored row is filed under.
+      const mismatched = await c.server.db.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM applications
+          WHERE customer_key IS DISTINCT FROM (${customerKeySql('record')})`,
+      );
+      expect(mismatched.rows[0]!.n).toBe('0');
+      const keys = await c.server.db.query<{ n: string }>(
+        'SELECT count(DISTINCT customer_key)::text AS n FROM applications',
+      );
+      expect(Number(keys.rows[0]!.n)).toBeGreaterThanOrEqual(4);
     });
 
     it("shows a customer's applications, feedback, ratings and queue visits", async () => {

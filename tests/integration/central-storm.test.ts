@@ -3,11 +3,14 @@
 // request; while many pushes are in flight, heavy work (pages) runs one at a time
 // (admission.ts writePressure), and gets its slots back when they are done; a push's queries are
 // handed a pooled connection before the reads already waiting (db.ts `urgent`); the first pushes
-// of a storm share one read of the push context (catalogue version, zone, parsed catalogue).
+// of a storm share one read of the push context (catalogue version, zone, parsed catalogue), and
+// the device token lookups of one event-loop turn are one query.
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../shared/protocol';
 import { Admission } from '../../server/central/admission';
+import type { FastifyRequest } from 'fastify';
 import type { DeviceAuth } from '../../server/central/auth';
+import { authenticateDevice } from '../../server/central/auth';
 import { DeviceAuthCache } from '../../server/central/deviceAuthCache';
 import { forgetPushContext, pushContext } from '../../server/central/pushRules';
 import type { Db } from '../../server/db/db';
@@ -20,6 +23,23 @@ import {
   startCentral,
   testStorage,
 } from '../support/server';
+
+/** The database with its `query` calls counted. */
+function counted(db: Db): { db: Db; queries: () => number } {
+  let n = 0;
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === 'query') {
+        return (...args: Parameters<Db['query']>) => {
+          n++;
+          return target.query(...args);
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  return { db: proxy, queries: () => n };
+}
 
 const auth = (deviceId: string): DeviceAuth => ({
   deviceId,
@@ -129,27 +149,52 @@ for (const { variant, skipReason } of forEachDb()) {
       if (typeof s === 'string') throw new Error(s);
       const c = await startCentral(s);
       try {
-        const db = c.server.db;
-        let queries = 0;
-        const counting = new Proxy(db, {
-          get(target, prop, receiver) {
-            if (prop === 'query') {
-              return (...args: Parameters<Db['query']>) => {
-                queries++;
-                return target.query(...args);
-              };
-            }
-            return Reflect.get(target, prop, receiver) as unknown;
-          },
-        });
+        const { db: counting, queries: count } = counted(c.server.db);
         forgetPushContext(counting);
         const all = await Promise.all(Array.from({ length: 30 }, () => pushContext(counting)));
         // One read of the version and zone, one of the catalogue (parsed once).
-        expect(queries).toBe(2);
+        expect(count()).toBe(2);
         expect(new Set(all.map((x) => x.catalogue)).size).toBe(1);
         expect(all[0]!.catalogue).not.toBeNull();
         await pushContext(counting);
-        expect(queries).toBe(2); // within the second: from memory
+        expect(count()).toBe(2); // within the second: from memory
+      } finally {
+        await c.close();
+        await s.cleanup();
+      }
+    });
+
+    it('the token lookups of one turn are one query, each request getting its own answer', async () => {
+      const s = await testStorage(variant, 'storm-tokens');
+      if (typeof s === 'string') throw new Error(s);
+      const c = await startCentral(s);
+      try {
+        await createHall(c, 'TK');
+        const devs = [];
+        for (let i = 0; i < 6; i++) devs.push(device(await enrollDevice(c, 'TK', `T${i}`)));
+        const gone = devs[5]!;
+        const r = await call(c.url, 'POST', `/api/v1/admin/devices/${gone.deviceId}/revoke`, {
+          token: c.adminToken,
+        });
+        expect(r.status).toBe(200);
+        const { db, queries } = counted(c.server.db);
+        const req = (token: string) =>
+          ({ headers: { authorization: `Bearer ${token}` } }) as unknown as FastifyRequest;
+        const tokens = [...devs.map((d) => d.token), devs[0]!.token, 'hd_dev_no_such_token'];
+        const got = await Promise.allSettled(tokens.map((t) => authenticateDevice(db, req(t))));
+        expect(queries()).toBe(1);
+        for (let i = 0; i < 5; i++) {
+          expect(got[i]).toMatchObject({
+            status: 'fulfilled',
+            value: { deviceId: devs[i]!.deviceId },
+          });
+        }
+        expect(got[5]).toMatchObject({ status: 'rejected', reason: { code: 'E_TOKEN_REVOKED' } });
+        expect(got[6]).toMatchObject({
+          status: 'fulfilled',
+          value: { deviceId: devs[0]!.deviceId },
+        });
+        expect(got[7]).toMatchObject({ status: 'rejected', reason: { code: 'E_AUTH' } });
       } finally {
         await c.close();
         await s.cleanup();
