@@ -7,7 +7,8 @@
 // the same round trip that nothing the decisions read has moved (the device's push count and
 // the row versions of the records read), then write records, hall feed, `changes` rows (the
 // idempotency record, keyed by changeId) and the device's acknowledgement in ONE statement, and
-// COMMIT. The hall lock is held for two round trips. If the check fails (another writer changed
+// COMMIT. Per process, pushes of one hall are written one transaction at a time, those that
+// queued meanwhile together in the next (pushGroup.ts). If the check fails (another writer changed
 // the same records), the push is decided again; after a few tries, it is decided under the lock.
 // The record and its changeId commit together, so a resend after a lost answer finds the
 // changeId and is answered `duplicate` instead of being applied twice; a crash before COMMIT
@@ -28,6 +29,7 @@ import { describeIssues, prepare, type Prepared } from './pushPrepare';
 import type { PushContext, PushRulesOptions } from './pushRules';
 import { applyEachAlone, isValueRefusedByDb, pushContext } from './pushRules';
 import { readSnapshot, withStaff } from './pushSnapshot';
+import { writeInTurn } from './pushGroup';
 import { writePlan } from './pushWrite';
 
 export { writeFeed } from './pushWrite';
@@ -90,26 +92,6 @@ export async function processPush(
 /** How often a push is decided outside the lock before it is decided under it. */
 const OPTIMISTIC_ATTEMPTS = 3;
 
-/**
- * Per process, one push per hall at a time waits for the hall's database lock: a storm of one
- * hall's desks then occupies one pooled connection, not the whole pool, while they queue.
- */
-const hallWriters = new Map<number, Promise<void>>();
-async function oneWriterPerHall<T>(hallId: number, fn: () => Promise<T>): Promise<T> {
-  const prev = hallWriters.get(hallId) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((r) => (release = r));
-  const tail = prev.then(() => mine);
-  hallWriters.set(hallId, tail);
-  await prev;
-  try {
-    return await fn();
-  } finally {
-    release();
-    if (hallWriters.get(hallId) === tail) hallWriters.delete(hallId);
-  }
-}
-
 /** Decides outside the lock, writes under it; see the header. */
 async function applyPush(
   db: Db,
@@ -125,23 +107,7 @@ async function applyPush(
     const ack = acknowledge(snap, plan);
     const t1 = performance.now();
     phase('push: snapshot read and decision', t1 - t0);
-    let t2 = t1;
-    let t3 = t1;
-    const done = await oneWriterPerHall(auth.hallId, () => {
-      t2 = performance.now();
-      phase("push: waiting for the hall's writer", t2 - t1);
-      return db.transaction(async (tx) => {
-        t3 = performance.now();
-        phase('push: waiting for a connection', t3 - t2);
-        const now = await readSnapshot(tx, auth, prepared, true, true);
-        // Only what this push's decisions read matters: the device's own pushes and the
-        // records it touches. Other desks' new records of the hall do not make it decide again.
-        if (now.version !== snap.version) return null;
-        await writePlan(tx, auth, plan, ack);
-        return { results: plan.results, ...ack };
-      });
-    });
-    phase('push: write transaction', performance.now() - t3);
+    const done = await writeInTurn(db, { auth, prepared, snap, plan, ack, phase });
     if (done) return done;
     phase('push: decided again (records moved)', 0);
   }

@@ -553,6 +553,57 @@ for (const { variant, skipReason } of forEachDb()) {
       });
     });
 
+    it("pushes of one hall that queue together are written in one transaction; one refused value fails no other's", async () => {
+      await withCentral(variant, 'fleet-group', {}, async (c) => {
+        await createHall(c, 'FG');
+        const devs = await Promise.all(
+          Array.from({ length: 8 }, async (_, i) => device(await enrollDevice(c, 'FG', `G${i}`))),
+        );
+        const metrics = async () =>
+          (
+            await call<{ server: Record<string, { count: number }> }>(
+              c.url,
+              'GET',
+              '/api/v1/admin/metrics?reset=1',
+              { token: c.adminToken },
+            )
+          ).body.server;
+        await metrics();
+        // Every desk pushes at once, twice; desk 3's second push holds a value the database
+        // refuses (jsonb cannot store U+0000).
+        for (let round = 0; round < 2; round++) {
+          const sent = devs.map((d, i) =>
+            round === 1 && i === 3
+              ? [appFor(d), appFor(d, { notes: 'before\u0000after' })]
+              : [appFor(d), appFor(d)],
+          );
+          const answers = await Promise.all(
+            devs.map((d, i) =>
+              push(
+                c,
+                d,
+                sent[i]!.map((x) => change(d, 'application', x)),
+              ),
+            ),
+          );
+          answers.forEach((r, i) => {
+            expect(r.status, JSON.stringify(r.body)).toBe(200);
+            const want = round === 1 && i === 3 ? ['applied', 'rejected'] : ['applied', 'applied'];
+            expect(r.body.results.map((x) => x.status)).toEqual(want);
+          });
+        }
+        const m = await metrics();
+        expect(m['push: written in a group']?.count ?? 0).toBeGreaterThan(0);
+        expect(await countRows(c, 'applications')).toBe(8 * 4 - 1);
+        const feed = await c.server.db.query<{ seq: number }>(
+          'SELECT seq FROM hall_feed ORDER BY seq',
+        );
+        expect(feed.rows.map((r) => r.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+        const acks = await c.server.db.query<{ ack_seq: number }>('SELECT ack_seq FROM devices');
+        expect(acks.rows.every((r) => r.ack_seq === 4)).toBe(true);
+      });
+    });
+
     it("the hall list's application counts come from the counter table and follow moves", async () => {
       await withCentral(variant, 'fleet-counts', {}, async (c) => {
         await createHall(c, 'FC');
