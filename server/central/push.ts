@@ -3,9 +3,9 @@
 // Short locks. Everything that is Node work happens before any lock: parsing, validation,
 // hashing (prepare), then reading the device's bookkeeping, the changeIds already seen and the
 // current records in one statement (readSnapshot, no lock), and deciding every change in request
-// order (decide). Only then one transaction: lock the device row and the hall row and check in
-// the same round trip that nothing the decisions read has moved (the device's push count and
-// the row versions of the records read), then write records, hall feed, `changes` rows (the
+// order (decide). Only then one transaction: lock the hall row and the device row, then check
+// that nothing the decisions read has moved (the device's push count and the row versions of
+// the records read; a statement of its own, see lockForWrite), then write records, hall feed, `changes` rows (the
 // idempotency record, keyed by changeId) and the device's acknowledgement in ONE statement, and
 // COMMIT. Per process, pushes of one hall are written one transaction at a time, those that
 // queued meanwhile together in the next (pushGroup.ts). If the check fails (another writer changed
@@ -28,7 +28,7 @@ import { acknowledge, decide } from './pushDecide';
 import { describeIssues, prepare, type Prepared } from './pushPrepare';
 import type { PushContext, PushRulesOptions } from './pushRules';
 import { applyEachAlone, isValueRefusedByDb, pushContext } from './pushRules';
-import { readSnapshot, withStaff } from './pushSnapshot';
+import { lockForWrite, readSnapshot, withStaff } from './pushSnapshot';
 import { writeInTurn } from './pushGroup';
 import { writePlan } from './pushWrite';
 
@@ -102,7 +102,7 @@ async function applyPush(
 ): Promise<PushResponse> {
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
     const t0 = performance.now();
-    const snap = await withStaff(db, auth, prepared, await readSnapshot(db, auth, prepared, false));
+    const snap = await withStaff(db, auth, prepared, await readSnapshot(db, auth, prepared));
     const plan = decide(auth, prepared, snap, ctx);
     const ack = acknowledge(snap, plan);
     const t1 = performance.now();
@@ -111,9 +111,11 @@ async function applyPush(
     if (done) return done;
     phase('push: decided again (records moved)', 0);
   }
-  // Contention on the same records: decide holding the lock (held across the reads then).
+  // Contention on the same records: decide holding the locks (held across the reads then;
+  // the customers' locks are taken by the write statement).
   return db.transaction(async (tx) => {
-    const snap = await withStaff(tx, auth, prepared, await readSnapshot(tx, auth, prepared, true));
+    await lockForWrite(tx, auth.hallId, [auth.deviceId], []);
+    const snap = await withStaff(tx, auth, prepared, await readSnapshot(tx, auth, prepared));
     const plan = decide(auth, prepared, snap, ctx);
     const ack = acknowledge(snap, plan);
     await writePlan(tx, auth, plan, ack);

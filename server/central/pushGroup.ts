@@ -3,21 +3,22 @@
 //
 // When a hall's desks start together, their pushes arrive in the same second and each waits
 // for the hall's lock: one transaction each meant the tenth desk waited for nine transactions of
-// five round trips and nine connection hand-outs. Together, the queued pushes cost one
-// connection, one BEGIN and one COMMIT, and each its own check and write. Each push is still
+// five round trips and nine connection hand-outs. Together, n queued pushes cost one
+// connection and n + 5 round trips: BEGIN, every lock (hall, devices, customers in key order),
+// every check in one statement, each push's write, the customers refreshed once, COMMIT. Each push is still
 // checked on its own (what its decisions read has not moved) and written with its own
-// statements: a push whose records moved is decided again alone, and when the database refuses
+// statement: a push whose records moved is decided again alone, and when the database refuses
 // anything in a group, the group is rolled back and each push is written again on its own, so
 // one push's refusal never costs another its write.
 import type { PushResponse } from '../../shared/protocol';
 import type { Db } from '../db/db';
 import type { DeviceAuth } from './auth';
-import { customerLocksSql } from './customers';
+import { refreshCustomers } from './customers';
 import type { Prepared } from './pushPrepare';
 import type { Snapshot } from './pushSnapshot';
-import { readSnapshot } from './pushSnapshot';
+import { checkVersions, lockForWrite, readSnapshot, snapshotIds } from './pushSnapshot';
 import type { Plan } from './pushWrite';
-import { writePlan } from './pushWrite';
+import { writePlan, writtenApplicationIds } from './pushWrite';
 
 /** Most pushes written in one transaction (a bound on how long it holds the hall's lock). */
 const MAX_GROUP = 16;
@@ -93,29 +94,60 @@ async function writeGroup(db: Db, group: Queued[]): Promise<void> {
     const answers = await db.transaction(async (tx) => {
       t1 = performance.now();
       for (const j of group) j.phase('push: waiting for a connection', t1 - t0);
-      if (group.length > 1) {
-        // Every customer the group files applications under, locked in key order up front: each
-        // write statement locks its own again (customerLocksSql), and pushes of two halls
-        // filing the same customers must not take them in opposite orders.
-        const records = group.flatMap((j) =>
-          [...j.plan.states.application.values()]
-            .filter((s) => s.dirty)
-            .map((s) => ({ record: s.record })),
-        );
-        if (records.length > 0) await tx.query(customerLocksSql('$1'), [JSON.stringify(records)]);
-      }
+      // Every lock first (hall, devices, the customers the group files applications under, in
+      // key order: pushes of two halls filing the same customers never take them in opposite
+      // orders), the checks after it (lockForWrite says why).
+      await lockForWrite(
+        tx,
+        group[0]!.auth.hallId,
+        group.map((j) => j.auth.deviceId),
+        // Alone, a push's write statement locks its customers itself.
+        group.length === 1
+          ? []
+          : group.flatMap((j) =>
+              [...j.plan.states.application.values()]
+                .filter((s) => s.dirty)
+                .map((s) => ({ record: s.record })),
+            ),
+      );
       const out: Array<PushResponse | null> = [];
-      for (const j of group) {
-        const now = await readSnapshot(tx, j.auth, j.prepared, true, true);
+      if (group.length === 1) {
+        const j = group[0]!;
+        const now = await readSnapshot(tx, j.auth, j.prepared, true);
         // Only what this push's decisions read matters: the device's own pushes and the
         // records it touches. Other desks' new records of the hall do not make it decide again.
-        if (now.version !== j.snap.version) {
+        if (now.version !== j.snap.version) return [null];
+        await writePlan(tx, j.auth, j.plan, j.ack);
+        return [{ results: j.plan.results, ...j.ack }];
+      }
+      // A group: every check in one statement, each push's write, the customers once. The
+      // checks are read before any of the group writes: a push that reads what an earlier one
+      // of the group wrote (its device, its records) is decided again, as if its check came
+      // after that write.
+      const checks = await checkVersions(tx, group);
+      const written: string[] = [];
+      const touched = new Set<string>();
+      for (const [i, j] of group.entries()) {
+        const c = checks[i]!;
+        const ids = snapshotIds(j.prepared);
+        const reads = [
+          j.auth.deviceId,
+          ...ids.appIds,
+          ...ids.feedbackIds,
+          ...ids.attachmentIds,
+          ...ids.noteIds,
+        ];
+        // A refused device is decided again alone: its own read refuses it with the reason.
+        if ('refusal' in c || c.version !== j.snap.version || reads.some((x) => touched.has(x))) {
           out.push(null);
           continue;
         }
-        await writePlan(tx, j.auth, j.plan, j.ack);
+        for (const x of reads) touched.add(x);
+        await writePlan(tx, j.auth, j.plan, j.ack, false);
+        written.push(...writtenApplicationIds(j.plan));
         out.push({ results: j.plan.results, ...j.ack });
       }
+      await refreshCustomers(tx, written);
       return out;
     });
     const t2 = performance.now();

@@ -3,6 +3,7 @@
 // statement, without a lock for deciding, with the device and hall rows locked for the check
 // before writing. `version` tells whether what was read has moved in between.
 import type { Queryable } from '../db/db';
+import { customerLocksSql } from './customers';
 import type { DeviceAuth } from './auth';
 import { fail } from './errors';
 import type { Prepared } from './pushPrepare';
@@ -90,19 +91,8 @@ const versionsOf = (table: string, param: string) =>
   `(SELECT coalesce(string_agg(id::text || '@' || xmin::text, ',' ORDER BY id::text), '')
       FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
 
-/**
- * Everything a push's decisions depend on, in ONE statement (one pooled connection, one round
- * trip). With `lock`, the device row and the hall row are locked too (one device's pushes never
- * interleave; every writer of the hall's records and feed is serialised until COMMIT); with
- * `versionOnly`, only the version is read (the check before writing).
- */
-export async function readSnapshot(
-  q: Queryable,
-  auth: DeviceAuth,
-  prepared: Prepared[],
-  lock: boolean,
-  versionOnly = false,
-): Promise<Snapshot> {
+/** The records a push's decisions read, by table. */
+export function snapshotIds(prepared: Prepared[]) {
   const idsOf = (entity: keyof typeof entityTable) => [
     ...new Set(
       prepared.filter((p) => p.kind === 'ok' && p.entity === entity).map((p) => p.change.entityId),
@@ -117,9 +107,91 @@ export async function readSnapshot(
       ),
     ]),
   ];
-  const feedbackIds = idsOf('feedback');
-  const attachmentIds = idsOf('attachment');
-  const noteIds = idsOf('supervision_note');
+  return {
+    appIds,
+    feedbackIds: idsOf('feedback'),
+    attachmentIds: idsOf('attachment'),
+    noteIds: idsOf('supervision_note'),
+  };
+}
+
+/**
+ * Takes the write locks of a push or a group of pushes of one hall, in one statement: the hall
+ * row (every writer of the hall's records and feed is serialised until COMMIT), the device rows
+ * (one device's pushes never interleave), in id order, and the customers the applications in
+ * `records` are filed under (customerLocksSql), in key order.
+ *
+ * Alone, before the check: under READ COMMITTED a statement that waits for a row lock still
+ * reads the other tables as of its start, so a check in the statement that waited could miss
+ * what the lock holder had just committed. The check is the NEXT statement, with a snapshot
+ * taken once every lock is held.
+ */
+export async function lockForWrite(
+  q: Queryable,
+  hallId: number,
+  deviceIds: string[],
+  records: Array<{ record: unknown }>,
+): Promise<void> {
+  await q.query(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM halls WHERE id = $1 FOR UPDATE) hl)
+          + (SELECT count(*) FROM (SELECT 1 FROM devices WHERE id = ANY($2::uuid[])
+                                    ORDER BY id FOR UPDATE) dl)
+          + (SELECT count(*) FROM (${customerLocksSql('$3')}) cl) AS n`,
+    [hallId, [...new Set(deviceIds)], JSON.stringify(records)],
+  );
+}
+
+/**
+ * The check before writing for several pushes of one hall at once (a group, pushGroup.ts), in
+ * one statement, after lockForWrite: each push's version (as readSnapshot's `version`), or the
+ * refusal of a device revoked or gone meanwhile.
+ */
+export async function checkVersions(
+  q: Queryable,
+  jobs: Array<{ auth: DeviceAuth; prepared: Prepared[] }>,
+): Promise<Array<{ version: string } | { refusal: 'E_AUTH' | 'E_TOKEN_REVOKED' }>> {
+  const input = jobs.map((j, i) => {
+    const ids = snapshotIds(j.prepared);
+    return {
+      i,
+      device: j.auth.deviceId,
+      apps: ids.appIds,
+      fb: ids.feedbackIds,
+      att: ids.attachmentIds,
+      notes: ids.noteIds,
+    };
+  });
+  const { rows } = await q.query<{ i: number; revoked_at: unknown; version: string }>(
+    `SELECT j.i, d.revoked_at,
+            d.push_count::text || '|' || ${versionsOf('applications', 'j.apps')} || '|' ||
+            ${versionsOf('feedback', 'j.fb')} || '|' || ${versionsOf('attachments', 'j.att')}
+            || '|' || ${versionsOf('supervision_notes', 'j.notes')} AS version
+       FROM jsonb_to_recordset($1::jsonb) AS j(i int, device uuid, apps uuid[], fb uuid[],
+            att uuid[], notes uuid[])
+       JOIN devices d ON d.id = j.device`,
+    [JSON.stringify(input)],
+  );
+  const byIndex = new Map(rows.map((r) => [r.i, r]));
+  return jobs.map((_, i) => {
+    const r = byIndex.get(i);
+    if (!r) return { refusal: 'E_AUTH' as const };
+    if (r.revoked_at) return { refusal: 'E_TOKEN_REVOKED' as const };
+    return { version: r.version };
+  });
+}
+
+/**
+ * Everything a push's decisions depend on, in ONE statement (one pooled connection, one round
+ * trip). With `versionOnly`, only the version is read (the check before writing, after
+ * lockForWrite).
+ */
+export async function readSnapshot(
+  q: Queryable,
+  auth: DeviceAuth,
+  prepared: Prepared[],
+  versionOnly = false,
+): Promise<Snapshot> {
+  const { appIds, feedbackIds, attachmentIds, noteIds } = snapshotIds(prepared);
   const version = `d.push_count::text || '|' || ${versionsOf('applications', '$4')} || '|' ||
           ${versionsOf('feedback', '$5')} || '|' || ${versionsOf('attachments', '$6')} || '|' ||
           ${versionsOf('supervision_notes', '$7')}`;
@@ -162,7 +234,7 @@ export async function readSnapshot(
             ${states('supervision_notes', '$7')} AS notes`
             }
        FROM devices d JOIN halls h ON h.id = d.hall_id
-      WHERE d.id = $1${lock ? ' FOR UPDATE OF d, h' : ''}`,
+      WHERE d.id = $1`,
     [
       auth.deviceId,
       prepared.map((p) => p.change.changeId),

@@ -57,6 +57,8 @@ export async function writePlan(
   auth: DeviceAuth,
   plan: Plan,
   ack: { ackSeq: number; maxSeq: number },
+  /** False when the caller refreshes the customers itself (a group: once for all its pushes). */
+  refresh = true,
 ): Promise<void> {
   const dirty = (entity: keyof typeof entityTable) =>
     [...plan.states[entity].entries()].filter(([, s]) => s.dirty);
@@ -204,10 +206,16 @@ export async function writePlan(
   );
   // The customers across halls (issue 14 §3) follow their applications in the same transaction
   // (one statement: the write above took their locks; the `>= 0` makes it evaluate them).
+  if (!refresh) return;
   await refreshCustomers(
     tx,
     apps.map((a) => a.id),
   );
+}
+
+/** The applications a plan writes (whose customers follow them). */
+export function writtenApplicationIds(plan: Plan): string[] {
+  return [...plan.states.application.entries()].filter(([, s]) => s.dirty).map(([id]) => id);
 }
 
 /** Each record once, at the position (1..n) of its last change in the transaction. */

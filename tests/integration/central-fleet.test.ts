@@ -604,6 +604,93 @@ for (const { variant, skipReason } of forEachDb()) {
       });
     });
 
+    it('pushes of one group that update the same record are never both applied on the same version', async () => {
+      await withCentral(variant, 'fleet-group-same', {}, async (c) => {
+        await createHall(c, 'FS');
+        const devs = await Promise.all(
+          Array.from({ length: 6 }, async (_, i) => device(await enrollDevice(c, 'FS', `S${i}`))),
+        );
+        const app = appFor(devs[0]!);
+        const first = await push(c, devs[0]!, [change(devs[0]!, 'application', app)]);
+        expect(first.body.results[0]).toMatchObject({ status: 'applied', serverVersion: 1 });
+        // Every desk edits the same application at once, from serverVersion 1.
+        const answers = await Promise.all(
+          devs.map((d, i) =>
+            push(c, d, [
+              change(d, 'application', { ...app, notes: `第 ${i} 台的说明` }, { op: 'update' }),
+            ]),
+          ),
+        );
+        const results = answers.map((r) => r.body.results[0]!);
+        const applied = results.filter((r) => r.status === 'applied');
+        expect(applied.length).toBeGreaterThanOrEqual(1);
+        const versions = applied.map((r) => (r.status === 'applied' ? r.serverVersion : 0));
+        const seen = JSON.stringify(
+          results.map((r) => [r.status, r.status === 'applied' ? r.serverVersion : null]),
+        );
+        expect(new Set(versions).size, seen).toBe(versions.length);
+        const stored = await c.server.db.query<{ server_version: number }>(
+          'SELECT server_version FROM applications WHERE id = $1',
+          [app.id],
+        );
+        expect(stored.rows[0]!.server_version, seen).toBe(1 + applied.length);
+      });
+    });
+
+    // PostgreSQL only: PGlite has one connection, so no other writer can hold the hall's lock
+    // while a push waits for it.
+    it.skipIf(variant !== 'postgres')(
+      "a push that waited for another writer's lock checks what that writer committed",
+      async () => {
+        await withCentral(variant, 'fleet-stale-check', {}, async (c) => {
+          await createHall(c, 'FW');
+          const d = device(await enrollDevice(c, 'FW', 'W'));
+          const app = appFor(d);
+          await push(c, d, [change(d, 'application', app)]);
+          // Another writer (another endpoint process, the back office) holds the hall's lock
+          // and moves the application to serverVersion 2 before it commits.
+          const hold = gate();
+          let locked!: () => void;
+          const isLocked = new Promise<void>((r) => (locked = r));
+          const holder = c.server.db.transaction(async (tx) => {
+            await tx.query("SELECT 1 FROM halls WHERE code = 'FW' FOR UPDATE");
+            await tx.query(
+              `UPDATE applications SET server_version = 2,
+                      record = jsonb_set(record, '{serverVersion}', '2')
+                WHERE id = $1`,
+              [app.id],
+            );
+            locked();
+            await hold.wait;
+          });
+          await isLocked;
+          // The desk edits from serverVersion 1: decided on what was committed (version 1),
+          // then waits for the hall's lock.
+          const pending = push(c, d, [
+            change(d, 'application', { ...app, notes: '等锁的修改' }, { op: 'update' }),
+          ]);
+          await new Promise((r) => setTimeout(r, 300));
+          hold.open();
+          await holder;
+          const r = await pending;
+          expect(r.status).toBe(200);
+          const res = r.body.results[0]!;
+          const stored = await c.server.db.query<{ server_version: number }>(
+            'SELECT server_version FROM applications WHERE id = $1',
+            [app.id],
+          );
+          // Never written over version 2 as if it were still version 1.
+          if (res.status === 'applied') {
+            expect(res.serverVersion).toBe(3);
+            expect(stored.rows[0]!.server_version).toBe(3);
+          } else {
+            expect(res.status).toBe('conflict');
+            expect(stored.rows[0]!.server_version).toBe(2);
+          }
+        });
+      },
+    );
+
     it("the hall list's application counts come from the counter table and follow moves", async () => {
       await withCentral(variant, 'fleet-counts', {}, async (c) => {
         await createHall(c, 'FC');
