@@ -2,14 +2,14 @@
 // that queued while it wrote go together in its next transaction (group commit).
 //
 // When a hall's desks start together, their pushes arrive in the same second and each waits
-// for the hall's lock: one transaction each meant the tenth desk waited for nine transactions of
-// five round trips and nine connection hand-outs. Together, n queued pushes cost one
+// for the hall's lock: one transaction each meant the tenth desk waited for nine transactions
+// of six round trips and nine connection hand-outs. Together, n queued pushes cost one
 // connection and n + 5 round trips: BEGIN, every lock (hall, devices, customers in key order),
-// every check in one statement, each push's write, the customers refreshed once, COMMIT. Each push is still
-// checked on its own (what its decisions read has not moved) and written with its own
-// statement: a push whose records moved is decided again alone, and when the database refuses
-// anything in a group, the group is rolled back and each push is written again on its own, so
-// one push's refusal never costs another its write.
+// every check in one statement, each push's write, the customers refreshed once, COMMIT. Each
+// push is still checked on its own (what its decisions read has not moved) and written with
+// its own statement: a push whose records moved is decided again alone, and when the database
+// refuses anything in a group, the group is rolled back and each push is written again on its
+// own, so one push's refusal never costs another its write.
 import type { PushResponse } from '../../shared/protocol';
 import type { Db } from '../db/db';
 import type { DeviceAuth } from './auth';
