@@ -124,18 +124,22 @@ async function writeGroup(db: Db, group: Queued[]): Promise<void> {
       // checks are read before any of the group writes: a push that reads what an earlier one
       // of the group wrote (its device, its records) is decided again, as if its check came
       // after that write.
-      const checks = await checkVersions(tx, group);
+      const ids = group.map((j) => snapshotIds(j.prepared));
+      const checks = await checkVersions(
+        tx,
+        group.map((j, i) => ({ deviceId: j.auth.deviceId, ids: ids[i]! })),
+      );
       const written: string[] = [];
       const touched = new Set<string>();
       for (const [i, j] of group.entries()) {
         const c = checks[i]!;
-        const ids = snapshotIds(j.prepared);
+        const read = ids[i]!;
         const reads = [
           j.auth.deviceId,
-          ...ids.appIds,
-          ...ids.feedbackIds,
-          ...ids.attachmentIds,
-          ...ids.noteIds,
+          ...read.appIds,
+          ...read.feedbackIds,
+          ...read.attachmentIds,
+          ...read.noteIds,
         ];
         // A refused device is decided again alone: its own read refuses it with the reason.
         if ('refusal' in c || c.version !== j.snap.version || reads.some((x) => touched.has(x))) {

@@ -148,19 +148,16 @@ export async function lockForWrite(
  */
 export async function checkVersions(
   q: Queryable,
-  jobs: Array<{ auth: DeviceAuth; prepared: Prepared[] }>,
+  jobs: Array<{ deviceId: string; ids: ReturnType<typeof snapshotIds> }>,
 ): Promise<Array<{ version: string } | { refusal: 'E_AUTH' | 'E_TOKEN_REVOKED' }>> {
-  const input = jobs.map((j, i) => {
-    const ids = snapshotIds(j.prepared);
-    return {
-      i,
-      device: j.auth.deviceId,
-      apps: ids.appIds,
-      fb: ids.feedbackIds,
-      att: ids.attachmentIds,
-      notes: ids.noteIds,
-    };
-  });
+  const input = jobs.map(({ deviceId, ids }, i) => ({
+    i,
+    device: deviceId,
+    apps: ids.appIds,
+    fb: ids.feedbackIds,
+    att: ids.attachmentIds,
+    notes: ids.noteIds,
+  }));
   const { rows } = await q.query<{ i: number; revoked_at: unknown; version: string }>(
     `SELECT j.i, d.revoked_at,
             d.push_count::text || '|' || ${versionsOf('applications', 'j.apps')} || '|' ||

@@ -14,15 +14,8 @@ import { decodeCheckpoint, paths } from '../../shared/protocol';
 import { poolSizeFromEnv } from '../../server/db/db';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
-import type { TestCentral, TestStorage } from '../support/server';
-import {
-  call,
-  createHall,
-  enrollDevice,
-  forEachDb,
-  startCentral,
-  testStorage,
-} from '../support/server';
+import type { TestCentral } from '../support/server';
+import { call, createHall, enrollDevice, forEachDb, withCentral } from '../support/server';
 
 async function pullAll(c: TestCentral, dev: TestDevice, encoding: string, limit = 7) {
   const changes: PullChange[] = [];
@@ -51,21 +44,30 @@ function gate(): { wait: Promise<void>; open: () => void } {
   return { wait, open };
 }
 
-async function withCentral(
+/**
+ * Takes every connection the endpoint has (PGlite: its one connection) until the returned
+ * release is called: what still answers needs no database.
+ */
+async function holdEveryConnection(
+  c: TestCentral,
   variant: 'pglite' | 'postgres',
-  label: string,
-  extra: Parameters<typeof startCentral>[1],
-  fn: (c: TestCentral, storage: TestStorage) => Promise<void>,
-): Promise<void> {
-  const s = await testStorage(variant, label);
-  if (typeof s === 'string') throw new Error(s);
-  const c = await startCentral(s, extra);
-  try {
-    await fn(c, s);
-  } finally {
-    await c.close();
-    await s.cleanup();
-  }
+): Promise<() => Promise<void>> {
+  const hold = gate();
+  const entered: Array<Promise<void>> = [];
+  const holders = Array.from({ length: variant === 'postgres' ? 2 : 1 }, () => {
+    const inside = gate();
+    entered.push(inside.wait);
+    return c.server.db.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      inside.open();
+      await hold.wait;
+    });
+  });
+  await Promise.all(entered);
+  return async () => {
+    hold.open();
+    await Promise.all(holders);
+  };
 }
 
 describe('DATABASE_POOL_SIZE', () => {
@@ -265,24 +267,11 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(d1).toEqual(b1);
 
         // Now every connection is taken: the head query could not run.
-        const hold = gate();
-        const started: Array<Promise<void>> = [];
-        const holders = Array.from({ length: variant === 'postgres' ? 2 : 1 }, () =>
-          c.server.db.transaction(async (tx) => {
-            let entered!: () => void;
-            started.push(new Promise<void>((r) => (entered = r)));
-            await tx.query('SELECT 1');
-            entered();
-            await hold.wait;
-          }),
-        );
+        const release = await holdEveryConnection(c, variant);
         try {
-          await new Promise((r) => setTimeout(r, 20));
-          await Promise.all(started);
           expect(await page(d, d1.checkpoint, 2_000)).toEqual(b2);
         } finally {
-          hold.open();
-          await Promise.all(holders);
+          await release();
         }
         // The rest of the way (the last page) goes through the database as before.
         const d3 = await page(d, b2.checkpoint);
@@ -428,21 +417,8 @@ for (const { variant, skipReason } of forEachDb()) {
 
     it('/health answers from memory while the database is blocked; /ready tells within its budget', async () => {
       await withCentral(variant, 'fleet-health', { maxConnections: 2 }, async (c) => {
-        const hold = gate();
-        const started: Array<Promise<void>> = [];
-        // Take every connection the endpoint has (PGlite: its one connection).
-        const holders = Array.from({ length: variant === 'postgres' ? 2 : 1 }, () =>
-          c.server.db.transaction(async (tx) => {
-            let entered!: () => void;
-            started.push(new Promise<void>((r) => (entered = r)));
-            await tx.query('SELECT 1');
-            entered();
-            await hold.wait;
-          }),
-        );
+        const release = await holdEveryConnection(c, variant);
         try {
-          await new Promise((r) => setTimeout(r, 50));
-          await Promise.all(started);
           // A desk-side timeout far shorter than the database wait: the old health route
           // (SELECT 1 through the pool) could not answer here at all.
           for (const p of [paths.health, paths.apiHealth]) {
@@ -462,8 +438,7 @@ for (const { variant, skipReason } of forEachDb()) {
             expect(body).toMatchObject({ ok: false, db: 'down', error: { code: 'E_UNAVAILABLE' } });
           }
         } finally {
-          hold.open();
-          await Promise.all(holders);
+          await release();
         }
         const ready = await call(c.url, 'GET', paths.ready);
         expect(ready.status).toBe(200);

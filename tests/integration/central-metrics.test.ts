@@ -4,33 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../shared/protocol';
 import type { MetricsSnapshot } from '../../server/central/metrics';
-import {
-  call,
-  enrollDevice,
-  createHall,
-  forEachDb,
-  startCentral,
-  testStorage,
-} from '../support/server';
-import type { TestCentral } from '../support/server';
+import { call, enrollDevice, createHall, forEachDb, withCentral } from '../support/server';
 
 const METRICS = '/api/v1/admin/metrics';
-
-async function withCentral(
-  variant: 'pglite' | 'postgres',
-  extra: Parameters<typeof startCentral>[1],
-  fn: (c: TestCentral) => Promise<void>,
-): Promise<void> {
-  const s = await testStorage(variant, 'metrics');
-  if (typeof s === 'string') throw new Error(s);
-  const c = await startCentral(s, extra);
-  try {
-    await fn(c);
-  } finally {
-    await c.close();
-    await s.cleanup();
-  }
-}
 
 /** Blocks this process's event loop (the endpoint runs in it) for `ms`. */
 function blockLoop(ms: number): Promise<void> {
@@ -48,7 +24,7 @@ function blockLoop(ms: number): Promise<void> {
 for (const { variant, skipReason } of forEachDb()) {
   describe.skipIf(!!skipReason)(`endpoint metrics (${variant})`, () => {
     it('administrators only; loop delay sees a stall, reset starts a new window, time per route', async () => {
-      await withCentral(variant, {}, async (c) => {
+      await withCentral(variant, 'metrics', {}, async (c) => {
         expect((await call(c.url, 'GET', METRICS)).status).toBe(401);
         await createHall(c, 'MT01');
         const dev = await enrollDevice(c, 'MT01');
@@ -78,7 +54,7 @@ for (const { variant, skipReason } of forEachDb()) {
 
     if (variant === 'postgres') {
       it('counts queries waiting for a pooled connection', async () => {
-        await withCentral(variant, { maxConnections: 2 }, async (c) => {
+        await withCentral(variant, 'metrics', { maxConnections: 2 }, async (c) => {
           await call(c.url, 'GET', `${METRICS}?reset=1`, { token: c.adminToken });
           await Promise.all(
             Array.from({ length: 6 }, () => c.server.db.query('SELECT pg_sleep(0.3)')),

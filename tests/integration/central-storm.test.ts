@@ -22,6 +22,7 @@ import {
   forEachDb,
   startCentral,
   testStorage,
+  withCentral,
 } from '../support/server';
 
 /** The database with its `query` calls counted. */
@@ -120,10 +121,7 @@ describe('Admission under write pressure', () => {
 for (const { variant, skipReason } of forEachDb()) {
   describe.skipIf(!!skipReason)(`device requests in a storm (${variant})`, () => {
     it('a revoke is seen by the next request although the token was just checked', async () => {
-      const s = await testStorage(variant, 'lanes-revoke');
-      if (typeof s === 'string') throw new Error(s);
-      const c = await startCentral(s, { authCacheMs: 60_000 });
-      try {
+      await withCentral(variant, 'lanes-revoke', { authCacheMs: 60_000 }, async (c) => {
         await createHall(c, 'LR');
         const d = device(await enrollDevice(c, 'LR'));
         expect((await call(c.url, 'GET', paths.pull, { token: d.token })).status).toBe(200);
@@ -138,17 +136,11 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(after.body.error.code).toBe('E_TOKEN_REVOKED');
         const p = await push(c, d, [change(d, 'application', appFor(d))]);
         expect(p.status).toBe(401);
-      } finally {
-        await c.close();
-        await s.cleanup();
-      }
+      });
     });
 
     it('the first pushes of a storm share one read of the push context', async () => {
-      const s = await testStorage(variant, 'storm-context');
-      if (typeof s === 'string') throw new Error(s);
-      const c = await startCentral(s);
-      try {
+      await withCentral(variant, 'storm-context', {}, async (c) => {
         const { db: counting, queries: count } = counted(c.server.db);
         forgetPushContext(counting);
         const all = await Promise.all(Array.from({ length: 30 }, () => pushContext(counting)));
@@ -158,17 +150,11 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(all[0]!.catalogue).not.toBeNull();
         await pushContext(counting);
         expect(count()).toBe(2); // within the second: from memory
-      } finally {
-        await c.close();
-        await s.cleanup();
-      }
+      });
     });
 
     it('the token lookups of one turn are one query, each request getting its own answer', async () => {
-      const s = await testStorage(variant, 'storm-tokens');
-      if (typeof s === 'string') throw new Error(s);
-      const c = await startCentral(s);
-      try {
+      await withCentral(variant, 'storm-tokens', {}, async (c) => {
         await createHall(c, 'TK');
         const devs = [];
         for (let i = 0; i < 6; i++) devs.push(device(await enrollDevice(c, 'TK', `T${i}`)));
@@ -195,10 +181,7 @@ for (const { variant, skipReason } of forEachDb()) {
           value: { deviceId: devs[0]!.deviceId },
         });
         expect(got[7]).toMatchObject({ status: 'rejected', reason: { code: 'E_AUTH' } });
-      } finally {
-        await c.close();
-        await s.cleanup();
-      }
+      });
     });
 
     // Skipped in the PGlite variant: PGlite has one connection, served in order, so there is no

@@ -105,6 +105,27 @@ export async function startCentral(
   return { server, url, adminToken: TEST_ADMIN_TOKEN, close: () => server.close() };
 }
 
+/**
+ * A fresh storage of the variant and an endpoint on it for the length of `fn`, closed and
+ * removed afterwards (the tests that need their own endpoint, not a suite's shared one).
+ */
+export async function withCentral(
+  variant: 'pglite' | 'postgres',
+  label: string,
+  extra: Parameters<typeof startCentral>[1],
+  fn: (c: TestCentral, storage: TestStorage) => Promise<void>,
+): Promise<void> {
+  const s = await testStorage(variant, label);
+  if (typeof s === 'string') throw new Error(s);
+  const c = await startCentral(s, extra);
+  try {
+    await fn(c, s);
+  } finally {
+    await c.close();
+    await s.cleanup();
+  }
+}
+
 export interface JsonResponse<T = unknown> {
   status: number;
   body: T;
