@@ -254,7 +254,7 @@ async function main(): Promise<void> {
     gens = Generators.start(GENERATORS);
     await gens.each((k) => ({
       type: 'init',
-      desks: shareOf(DEVICES, GENERATORS, k).map((i) => desks[i]!),
+      desks: shareOf(DEVICES, GENERATORS, k, HALLS).map((i) => desks[i]!),
       template,
       backlog: 3, // offline over the weekend
     }));

@@ -20,10 +20,17 @@ export function viewDigest(entries: Iterable<readonly [string, number]>): string
   return crypto.createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-/** Which desks (by index) load generator `k` of `n` simulates: every n-th, so halls mix. */
-export function shareOf(devices: number, n: number, k: number): number[] {
+/**
+ * Which desks (by index) load generator `k` of `n` simulates. Desk i belongs to hall i % halls;
+ * a hall's desks go to one generator (hall h to generator h % n) when there are at least as many
+ * halls as generators: they are sent byte-identical pages, which a generator then decodes once
+ * (PageDecoder). Else every n-th desk.
+ */
+export function shareOf(devices: number, n: number, k: number, halls = 0): number[] {
   const out: number[] = [];
-  for (let i = k; i < devices; i += n) out.push(i);
+  for (let i = 0; i < devices; i++) {
+    if ((halls >= n ? (i % halls) % n : i % n) === k) out.push(i);
+  }
   return out;
 }
 

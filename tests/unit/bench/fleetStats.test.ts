@@ -54,6 +54,14 @@ describe('fleet bench figures', () => {
     expect(shareOf(3, 1, 0)).toEqual([0, 1, 2]);
   });
 
+  it("keeps a hall's desks on one generator when there are halls enough", () => {
+    // 10 desks over 5 halls (desk i in hall i % 5), 2 generators: halls 0, 2, 4 and 1, 3.
+    expect(shareOf(10, 2, 0, 5)).toEqual([0, 2, 4, 5, 7, 9]);
+    expect(shareOf(10, 2, 1, 5)).toEqual([1, 3, 6, 8]);
+    // Fewer halls than generators: every n-th desk, so that no generator is left without work.
+    expect([0, 1, 2].map((k) => shareOf(6, 3, k, 2).length)).toEqual([2, 2, 2]);
+  });
+
   it('merges reports: latencies joined, counts summed, the worst loop kept', () => {
     const m = mergeReports([
       report({
