@@ -161,6 +161,8 @@ interface Raw {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** Sent on a new connection (else on a kept-alive one). */
+  fresh: boolean;
 }
 
 export class VirtualDesk {
@@ -242,6 +244,7 @@ export class VirtualDesk {
               status: res.statusCode ?? 0,
               headers: res.headers,
               body: Buffer.concat(chunks),
+              fresh,
             });
           });
           res.on('error', (e) => {
@@ -250,7 +253,9 @@ export class VirtualDesk {
           });
         },
       );
+      let fresh = false;
       req.on('socket', (socket) => {
+        fresh = socket.connecting;
         // A new connection (keep-alive reuses the others): how long the handshake took.
         if (!socket.connecting) return;
         const t = performance.now();
@@ -286,7 +291,12 @@ export class VirtualDesk {
       this.stats.networkErrors++;
       throw new RoundFailed(`network: ${(e as Error).message}`);
     }
-    if (this.stats.recording) latencies?.push(performance.now() - t);
+    if (this.stats.recording && latencies) {
+      const ms = performance.now() - t;
+      latencies.push(ms);
+      if (latencies === this.stats.health)
+        (r.fresh ? this.stats.healthFresh : this.stats.healthKept).push(ms);
+    }
     if (r.status >= 200 && r.status < 300) return r;
     if (r.status >= 500) this.stats.errors5xx++;
     if (r.status === 429) this.stats.status429++;

@@ -133,6 +133,8 @@ async function handle(msg: GenRequest): Promise<unknown> {
     case 'report': {
       const report: GeneratorReport = {
         health: stats.health,
+        healthFresh: stats.healthFresh,
+        healthKept: stats.healthKept,
         push: stats.push,
         pull: stats.pull,
         connect: stats.connect,

@@ -44,6 +44,9 @@ export interface LoopDelay {
 /** What a generator's desks count during the run (fleetDevice.ts keeps them per desk). */
 export interface DeskCounters {
   health: number[];
+  /** The same, split: health requests sent on a new connection, and on a kept-alive one. */
+  healthFresh: number[];
+  healthKept: number[];
   push: number[];
   /** [ms since the common t0, latency, the desk already held its hall] per answered pull. */
   pull: Array<[number, number, boolean]>;
@@ -62,6 +65,8 @@ export interface DeskCounters {
 export function emptyCounters(): DeskCounters {
   return {
     health: [],
+    healthFresh: [],
+    healthKept: [],
     push: [],
     pull: [],
     connect: [],
@@ -97,6 +102,8 @@ export function mergeReports(parts: readonly GeneratorReport[]): MergedReport {
   const firstRefusal = parts.find((p) => p.firstRefusal)?.firstRefusal;
   return {
     health: parts.flatMap((p) => p.health),
+    healthFresh: parts.flatMap((p) => p.healthFresh),
+    healthKept: parts.flatMap((p) => p.healthKept),
     push: parts.flatMap((p) => p.push),
     pull: parts.flatMap((p) => p.pull).sort((a, b) => a[0] - b[0]),
     connect: parts.flatMap((p) => p.connect),

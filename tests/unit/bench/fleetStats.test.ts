@@ -66,6 +66,8 @@ describe('fleet bench figures', () => {
     const m = mergeReports([
       report({
         health: [1, 2],
+        healthFresh: [2],
+        healthKept: [1],
         pull: [[500, 9, false]],
         timeouts: 1,
         refused: { E_BUSY: 2 },
@@ -75,6 +77,7 @@ describe('fleet bench figures', () => {
       }),
       report({
         health: [3],
+        healthKept: [3],
         pull: [[100, 4, true]],
         refused: { E_BUSY: 1, push_rejected_E_X: 1 },
         pushedChanges: 4,
@@ -84,6 +87,7 @@ describe('fleet bench figures', () => {
       }),
     ]);
     expect(m.health).toEqual([1, 2, 3]);
+    expect([m.healthFresh, m.healthKept]).toEqual([[2], [1, 3]]);
     expect(m.pull.map(([t]) => t)).toEqual([100, 500]);
     expect(m.timeouts).toBe(1);
     expect(m.refused).toEqual({ E_BUSY: 3, push_rejected_E_X: 1 });
