@@ -19,6 +19,7 @@ import { iso } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { PooledBytes, pagePool, sqlBool, sqlInt, sqlUuid } from '../db/copyOut';
 import { fail } from './errors';
+import { pullHeadsFor } from './pullHeads';
 
 export interface PullRequestParts {
   cp: Checkpoint;
@@ -52,36 +53,11 @@ export interface PullHead {
 /**
  * One cheap round trip before any heavy work: where the hall's feed and the configuration stand
  * (the page cache's key, and how big the page can be), the configuration documents newer than
- * the checkpoint, and the device's last contact (at most every 10 s per device: pulls are
- * frequent, writes are not free).
+ * the checkpoint, and the device's last contact. The heads asked for in one event-loop turn share
+ * one query (pullHeads.ts).
  */
-export async function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
-  const { rows } = await db.query<{
-    feed_seq: string | number;
-    cfg: string | number;
-    docs: PullHead['config'] | null;
-  }>(
-    `WITH touch AS (
-       UPDATE devices SET last_seen_at = now()
-        WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')
-       RETURNING 1
-     )
-     SELECT h.feed_seq, (SELECT coalesce(max(version), 0) FROM config) AS cfg,
-            (SELECT json_agg(json_build_object('key', key, 'version', version,
-                      'updated_at', updated_at, 'data', data::text) ORDER BY version)
-               FROM config
-              WHERE version > $3
-                AND (key IN ('catalogue', 'calendar', 'settings')
-                     OR (key = 'keyCustomers' AND $4::boolean))) AS docs
-       FROM halls h WHERE h.id = $1`,
-    [auth.hallId, auth.deviceId, req.cp.configVersion, req.accept.has('keyCustomers')],
-  );
-  const r = rows[0];
-  return {
-    feedSeq: Number(r?.feed_seq ?? 0),
-    configMax: Number(r?.cfg ?? 0),
-    config: r?.docs ?? [],
-  };
+export function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
+  return pullHeadsFor(db).get(auth, req);
 }
 
 export interface PullPage<T> {

@@ -4,9 +4,10 @@
 // (admission.ts writePressure), and gets its slots back when they are done; a push's queries are
 // handed a pooled connection before the reads already waiting (db.ts `urgent`); the first pushes
 // of a storm share one read of the push context (catalogue version, zone, parsed catalogue), and
-// the device token lookups of one event-loop turn are one query.
+// the device token lookups of one event-loop turn are one query, and so are the pull heads
+// (pullHeads.ts), whose touch of the device's last contact never waits for a push's lock.
 import { describe, expect, it } from 'vitest';
-import { paths } from '../../shared/protocol';
+import { encodeCheckpoint, paths } from '../../shared/protocol';
 import { Admission } from '../../server/central/admission';
 import type { FastifyRequest } from 'fastify';
 import type { DeviceAuth } from '../../server/central/auth';
@@ -14,7 +15,8 @@ import { authenticateDevice } from '../../server/central/auth';
 import { DeviceAuthCache } from '../../server/central/deviceAuthCache';
 import { forgetPushContext, pushContext } from '../../server/central/pushRules';
 import type { Db } from '../../server/db/db';
-import { appFor, change, device, push } from '../support/serverClient';
+import { appFor, change, countRows, device, push, type TestDevice } from '../support/serverClient';
+import { parsePullQuery, pullHead } from '../../server/central/pull';
 import {
   call,
   createHall,
@@ -183,6 +185,98 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(got[7]).toMatchObject({ status: 'rejected', reason: { code: 'E_AUTH' } });
       });
     });
+
+    it('the pull heads of one turn are one query, each asker getting its own hall and documents', async () => {
+      await withCentral(variant, 'storm-heads', {}, async (c) => {
+        await createHall(c, 'PA');
+        await createHall(c, 'PB');
+        const a = device(await enrollDevice(c, 'PA', 'A1'));
+        const b = device(await enrollDevice(c, 'PB', 'B1'));
+        const pushed = await push(c, a, [change(a, 'application', appFor(a))]);
+        expect(pushed.status).toBe(200);
+        const { rows } = await c.server.db.query<{ code: string; id: number; feed: number }>(
+          `SELECT code, id, feed_seq::int AS feed FROM halls WHERE code IN ('PA', 'PB')`,
+        );
+        const hall = new Map(rows.map((r) => [r.code, r]));
+        const { rows: cfg } = await c.server.db.query<{ v: number }>(
+          'SELECT max(version)::int AS v FROM config',
+        );
+        const top = cfg[0]!.v;
+        const ask = (dev: TestDevice, code: string, configVersion: number) =>
+          pullHead(
+            db,
+            { ...auth(dev.deviceId), hallId: hall.get(code)!.id, hallCode: code },
+            parsePullQuery({ checkpoint: encodeCheckpoint({ hallSeq: 0, configVersion }) }),
+          );
+        const { db, queries } = counted(c.server.db);
+        const [ha, hb, hb2] = await Promise.all([
+          ask(a, 'PA', 0),
+          ask(b, 'PB', top),
+          ask(b, 'PB', 0),
+        ]);
+        expect(queries()).toBe(1);
+        expect(ha.feedSeq).toBe(hall.get('PA')!.feed);
+        expect(ha.feedSeq).toBeGreaterThan(0);
+        expect(hb.feedSeq).toBe(hall.get('PB')!.feed);
+        expect([ha.configMax, hb.configMax]).toEqual([top, top]);
+        // Documents newer than each asker's own checkpoint.
+        expect(ha.config.map((d) => d.key).sort()).toEqual(['calendar', 'catalogue', 'settings']);
+        expect(hb.config).toEqual([]);
+        expect(hb2.config.length).toBe(3);
+        // Both devices' last contact was recorded by the one query.
+        const seen = await countRows(
+          c,
+          'devices',
+          'id = ANY($1::uuid[]) AND last_seen_at IS NOT NULL',
+          [[a.deviceId, b.deviceId]],
+        );
+        expect(seen).toBe(2);
+      });
+    });
+
+    // Skipped in the PGlite variant: PGlite has one connection, which the holding transaction
+    // would take from the pull itself.
+    it.skipIf(variant !== 'postgres')(
+      'a pull does not wait for a push holding its device row: the touch skips it',
+      async () => {
+        await withCentral(variant, 'storm-head-lock', {}, async (c) => {
+          await createHall(c, 'PL');
+          const d = device(await enrollDevice(c, 'PL', 'L1'));
+          await c.server.db.query('UPDATE devices SET last_seen_at = NULL WHERE id = $1', [
+            d.deviceId,
+          ]);
+          let release!: () => void;
+          const released = new Promise<void>((r) => (release = r));
+          let locked!: () => void;
+          const isLocked = new Promise<void>((r) => (locked = r));
+          const holder = c.server.db.transaction(async (tx) => {
+            await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [d.deviceId]);
+            locked();
+            await released;
+          });
+          const pull = () => call(c.url, 'GET', `${paths.pull}?limit=10`, { token: d.token });
+          try {
+            await isLocked;
+            const answer = await Promise.race([
+              pull(),
+              new Promise<'waited'>((r) => setTimeout(() => r('waited'), 5_000)),
+            ]);
+            expect(answer).toMatchObject({ status: 200 });
+          } finally {
+            release();
+            await holder;
+          }
+          expect(
+            await countRows(c, 'devices', 'id = $1 AND last_seen_at IS NULL', [d.deviceId]),
+          ).toBe(1);
+          // Once the row is free, the next pull records the contact.
+          expect((await pull()).status).toBe(200);
+          expect(
+            await countRows(c, 'devices', 'id = $1 AND last_seen_at IS NOT NULL', [d.deviceId]),
+          ).toBe(1);
+        });
+      },
+    );
 
     // Skipped in the PGlite variant: PGlite has one connection, served in order, so there is no
     // waiting work to put an urgent query ahead of.

@@ -1,0 +1,125 @@
+// The pull heads of one event-loop turn in one query. On a Monday morning hundreds of desks pull
+// at once; each head was its own round trip, and each round trip wakes a database backend that
+// takes the CPU from the event loop (bench:fleet, issue 16). The token lookups are batched the
+// same way (auth.ts).
+import type { Db } from '../db/db';
+import type { DeviceAuth } from './auth';
+import type { PullHead, PullRequestParts } from './pull';
+
+/** Heads per query at most (a busy turn is split). */
+const HEAD_BATCH = 200;
+
+interface Waiter {
+  hallId: number;
+  deviceId: string;
+  configVersion: number;
+  keyCustomers: boolean;
+  resolve: (h: PullHead) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Where each asker's hall feed and the configuration stand, the configuration documents newer
+ * than each asker's checkpoint, and the askers' last contact (at most every 10 s per device:
+ * pulls are frequent, writes are not free). The touch skips a device row that a push holds
+ * locked (that push is the contact) and never waits: no pull waits for a push, and a batch that
+ * touches several devices cannot deadlock with a push group locking them in id order.
+ */
+const HEADS_SQL = `WITH req AS (
+     SELECT * FROM unnest($1::integer[], $2::uuid[], $3::integer[], $4::boolean[])
+       WITH ORDINALITY AS r(hall_id, device_id, cv, kc, i)
+   ),
+   touch AS (
+     UPDATE devices d SET last_seen_at = now()
+       FROM (SELECT id FROM devices
+              WHERE id IN (SELECT device_id FROM req)
+                AND (last_seen_at IS NULL OR last_seen_at < now() - interval '10 seconds')
+              ORDER BY id
+                FOR UPDATE SKIP LOCKED) l
+      WHERE d.id = l.id
+     RETURNING 1
+   )
+   SELECT r.i, h.feed_seq, (SELECT coalesce(max(version), 0) FROM config) AS cfg,
+          (SELECT json_agg(json_build_object('key', key, 'version', version,
+                    'updated_at', updated_at, 'data', data::text) ORDER BY version)
+             FROM config
+            WHERE version > r.cv
+              AND (key IN ('catalogue', 'calendar', 'settings')
+                   OR (key = 'keyCustomers' AND r.kc))) AS docs
+     FROM req r JOIN halls h ON h.id = r.hall_id
+    ORDER BY r.i`;
+
+type HeadRow = {
+  i: string | number;
+  feed_seq: string | number;
+  cfg: string | number;
+  docs: PullHead['config'] | null;
+};
+
+export class PullHeads {
+  private pending: Waiter[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Db) {}
+
+  get(auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        hallId: auth.hallId,
+        deviceId: auth.deviceId,
+        configVersion: req.cp.configVersion,
+        keyCustomers: req.accept.has('keyCustomers'),
+        resolve,
+        reject,
+      });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const all = this.pending;
+    this.pending = [];
+    for (let k = 0; k < all.length; k += HEAD_BATCH) {
+      const part = all.slice(k, k + HEAD_BATCH);
+      this.db
+        .query<HeadRow>(HEADS_SQL, [
+          part.map((w) => w.hallId),
+          part.map((w) => w.deviceId),
+          part.map((w) => w.configVersion),
+          part.map((w) => w.keyCustomers),
+        ])
+        .then(
+          ({ rows }) => {
+            const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+            part.forEach((w, j) => {
+              const r = byIndex.get(j + 1);
+              w.resolve({
+                feedSeq: Number(r?.feed_seq ?? 0),
+                configMax: Number(r?.cfg ?? 0),
+                config: r?.docs ?? [],
+              });
+            });
+          },
+          (err: unknown) => {
+            for (const w of part) w.reject(err);
+          },
+        );
+    }
+  }
+}
+
+/** One batcher per database object. */
+const headsByDb = new WeakMap<Db, PullHeads>();
+
+export function pullHeadsFor(db: Db): PullHeads {
+  let h = headsByDb.get(db);
+  if (!h) {
+    h = new PullHeads(db);
+    headsByDb.set(db, h);
+  }
+  return h;
+}
