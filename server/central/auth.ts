@@ -10,6 +10,7 @@ import {
   parseEnrollmentCode,
 } from '../../shared/protocol/enrollmentCode';
 import { fail } from './errors';
+import { TurnBatch, perOwner } from '../db/turnBatch';
 import type { DeviceAuthCache } from './deviceAuthCache';
 import { endAllSessions } from './sessions';
 
@@ -97,7 +98,7 @@ export async function authenticateDevice(
   const hash = sha256Hex(token);
   const known = cache?.get(hash);
   if (known) return known;
-  const d = await tokenLookupsFor(db).lookup(hash);
+  const d = await tokenLookupsFor(db).ask(hash);
   if (!d) fail('E_AUTH', '设备令牌无效 (unknown token)');
   if (d.revoked_at)
     fail('E_TOKEN_REVOKED', '设备已被吊销，请重新登记 (device revoked: enroll again)');
@@ -124,74 +125,27 @@ interface DeviceTokenRow {
   kind: string;
 }
 
-/** At most this many tokens per lookup query. */
+/** At most this many lookups per query. */
 const LOOKUP_BATCH = 500;
 
 /**
- * Device token lookups of one event-loop turn, answered by one query: when 500 desks start at
- * once, their first requests arrive together and each would otherwise take a pooled connection
- * for its own lookup, ahead of the work they came for. The batch is sent at the end of the turn
- * (setImmediate), so a lone request waits for nothing.
+ * Device token lookups of one event-loop turn, answered by one query (turnBatch.ts); a token
+ * asked for twice in the turn is looked up once.
  */
-class TokenLookups {
-  private pending = new Map<
-    string,
-    Array<{ resolve: (r: DeviceTokenRow | undefined) => void; reject: (e: unknown) => void }>
-  >();
-  private scheduled = false;
-
-  constructor(private readonly db: Db) {}
-
-  lookup(hash: string): Promise<DeviceTokenRow | undefined> {
-    return new Promise((resolve, reject) => {
-      const waiters = this.pending.get(hash);
-      if (waiters) waiters.push({ resolve, reject });
-      else this.pending.set(hash, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = new Map();
-    const hashes = [...batch.keys()];
-    for (let i = 0; i < hashes.length; i += LOOKUP_BATCH) {
-      const part = hashes.slice(i, i + LOOKUP_BATCH);
-      this.db
-        .query<DeviceTokenRow>(
-          `SELECT d.token_sha256, d.id, d.name, d.hall_id, d.revoked_at, d.kind, h.code,
-                  h.name AS hall_name
-             FROM devices d JOIN halls h ON h.id = d.hall_id
-            WHERE d.token_sha256 = ANY($1::text[])`,
-          [part],
-        )
-        .then(
-          ({ rows }) => {
-            const byHash = new Map(rows.map((r) => [r.token_sha256, r]));
-            for (const h of part) for (const w of batch.get(h)!) w.resolve(byHash.get(h));
-          },
-          (err: unknown) => {
-            for (const h of part) for (const w of batch.get(h)!) w.reject(err);
-          },
-        );
-    }
-  }
-}
-
-/** One batcher per database object (the urgent one batches apart: pushes stay ahead). */
-const lookupsByDb = new WeakMap<Db, TokenLookups>();
-function tokenLookupsFor(db: Db): TokenLookups {
-  let l = lookupsByDb.get(db);
-  if (!l) {
-    l = new TokenLookups(db);
-    lookupsByDb.set(db, l);
-  }
-  return l;
-}
+const tokenLookupsFor = perOwner(
+  (db: Db) =>
+    new TurnBatch<string, DeviceTokenRow | undefined>(async (hashes) => {
+      const { rows } = await db.query<DeviceTokenRow>(
+        `SELECT d.token_sha256, d.id, d.name, d.hall_id, d.revoked_at, d.kind, h.code,
+                h.name AS hall_name
+           FROM devices d JOIN halls h ON h.id = d.hall_id
+          WHERE d.token_sha256 = ANY($1::text[])`,
+        [[...new Set(hashes)]],
+      );
+      const byHash = new Map(rows.map((r) => [r.token_sha256, r]));
+      return hashes.map((h) => byHash.get(h));
+    }, LOOKUP_BATCH),
+);
 
 const ADMIN_HASH_KEY = 'admin_token_sha256';
 

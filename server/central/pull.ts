@@ -19,7 +19,7 @@ import { iso } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { PooledBytes, pagePool, sqlBool, sqlInt, sqlUuid } from '../db/copyOut';
 import { fail } from './errors';
-import { pullHeadsFor } from './pullHeads';
+import { pullHeadOf } from './pullHeads';
 
 export interface PullRequestParts {
   cp: Checkpoint;
@@ -57,7 +57,7 @@ export interface PullHead {
  * one query (pullHeads.ts).
  */
 export function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
-  return pullHeadsFor(db).get(auth, req);
+  return pullHeadOf(db, auth, req);
 }
 
 export interface PullPage<T> {

@@ -5,17 +5,16 @@
 import type { Db } from '../db/db';
 import type { DeviceAuth } from './auth';
 import type { PullHead, PullRequestParts } from './pull';
+import { TurnBatch, perOwner } from '../db/turnBatch';
 
 /** Heads per query at most (a busy turn is split). */
 const HEAD_BATCH = 200;
 
-interface Waiter {
+interface HeadAsk {
   hallId: number;
   deviceId: string;
   configVersion: number;
   keyCustomers: boolean;
-  resolve: (h: PullHead) => void;
-  reject: (e: unknown) => void;
 }
 
 /**
@@ -56,70 +55,33 @@ type HeadRow = {
   docs: PullHead['config'] | null;
 };
 
-export class PullHeads {
-  private pending: Waiter[] = [];
-  private scheduled = false;
-
-  constructor(private readonly db: Db) {}
-
-  get(auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({
-        hallId: auth.hallId,
-        deviceId: auth.deviceId,
-        configVersion: req.cp.configVersion,
-        keyCustomers: req.accept.has('keyCustomers'),
-        resolve,
-        reject,
+const headsFor = perOwner(
+  (db: Db) =>
+    new TurnBatch<HeadAsk, PullHead>(async (asks) => {
+      const { rows } = await db.query<HeadRow>(HEADS_SQL, [
+        asks.map((a) => a.hallId),
+        asks.map((a) => a.deviceId),
+        asks.map((a) => a.configVersion),
+        asks.map((a) => a.keyCustomers),
+      ]);
+      const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+      return asks.map((_, j) => {
+        const r = byIndex.get(j + 1);
+        return {
+          feedSeq: Number(r?.feed_seq ?? 0),
+          configMax: Number(r?.cfg ?? 0),
+          config: r?.docs ?? [],
+        };
       });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
+    }, HEAD_BATCH),
+);
 
-  private flush(): void {
-    this.scheduled = false;
-    const all = this.pending;
-    this.pending = [];
-    for (let k = 0; k < all.length; k += HEAD_BATCH) {
-      const part = all.slice(k, k + HEAD_BATCH);
-      this.db
-        .query<HeadRow>(HEADS_SQL, [
-          part.map((w) => w.hallId),
-          part.map((w) => w.deviceId),
-          part.map((w) => w.configVersion),
-          part.map((w) => w.keyCustomers),
-        ])
-        .then(
-          ({ rows }) => {
-            const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
-            part.forEach((w, j) => {
-              const r = byIndex.get(j + 1);
-              w.resolve({
-                feedSeq: Number(r?.feed_seq ?? 0),
-                configMax: Number(r?.cfg ?? 0),
-                config: r?.docs ?? [],
-              });
-            });
-          },
-          (err: unknown) => {
-            for (const w of part) w.reject(err);
-          },
-        );
-    }
-  }
-}
-
-/** One batcher per database object. */
-const headsByDb = new WeakMap<Db, PullHeads>();
-
-export function pullHeadsFor(db: Db): PullHeads {
-  let h = headsByDb.get(db);
-  if (!h) {
-    h = new PullHeads(db);
-    headsByDb.set(db, h);
-  }
-  return h;
+/** The pull head of one request, asked together with the others of its event-loop turn. */
+export function pullHeadOf(db: Db, auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
+  return headsFor(db).ask({
+    hallId: auth.hallId,
+    deviceId: auth.deviceId,
+    configVersion: req.cp.configVersion,
+    keyCustomers: req.accept.has('keyCustomers'),
+  });
 }
