@@ -22,10 +22,12 @@ interface HeadAsk {
  * than each asker's checkpoint, and the askers' last contact (at most every 10 s per device:
  * pulls are frequent, writes are not free). The touch skips a device row that a push holds
  * locked (that push is the contact) and never waits: no pull waits for a push, and a batch that
- * touches several devices cannot deadlock with a push group locking them in id order.
+ * touches several devices cannot deadlock with a push group locking them in id order. The
+ * checkpoint's configuration version is the only value a device chooses: bigint, because a
+ * checkpoint may carry 15 digits, and one device's value must not fail the turn's other heads.
  */
 const HEADS_SQL = `WITH req AS (
-     SELECT * FROM unnest($1::integer[], $2::uuid[], $3::integer[], $4::boolean[])
+     SELECT * FROM unnest($1::integer[], $2::uuid[], $3::bigint[], $4::boolean[])
        WITH ORDINALITY AS r(hall_id, device_id, cv, kc, i)
    ),
    touch AS (

@@ -223,6 +223,15 @@ for (const { variant, skipReason } of forEachDb()) {
         expect(ha.config.map((d) => d.key).sort()).toEqual(['calendar', 'catalogue', 'settings']);
         expect(hb.config).toEqual([]);
         expect(hb2.config.length).toBe(3);
+        // A checkpoint's configuration version may have up to 15 digits: one far past the
+        // database's integers fails nobody's head, neither its own nor the turn's others.
+        const [big, other] = await Promise.all([
+          ask(a, 'PA', 999_999_999_999_999),
+          ask(b, 'PB', 0),
+        ]);
+        expect(big.config).toEqual([]);
+        expect(big.feedSeq).toBe(ha.feedSeq);
+        expect(other.config.length).toBe(3);
         // Both devices' last contact was recorded by the one query.
         const seen = await countRows(
           c,
