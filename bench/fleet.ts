@@ -29,6 +29,8 @@ import type { DeskCreds } from './support/fleetDevice';
 import {
   admin,
   cpuMs,
+  cpuBetween,
+  cpuSnapshot,
   cpuSplitMs,
   endpointMetrics,
   startEndpoint,
@@ -66,6 +68,8 @@ const SECONDS = flag('seconds', 120);
 let PROCESSES = flag('processes', 1);
 /** Load generator processes the desks are spread over (fleetGen.ts); 1 = all in one loop. */
 const GENERATORS = flag('generators', 4);
+/** The window whose CPU split is reported: the desks' start (first round and first pull). */
+const STORM_MS = 10_000;
 const SERVER_DIR = path.resolve(flagStr('server-dir') ?? ROOT);
 /** Steady state: a round every ~5 s, a new application per desk every ~30 s. */
 const INTERVAL_MS = 5_000;
@@ -269,6 +273,19 @@ async function main(): Promise<void> {
     const tcp0 = readTcp();
     for (const e of endpoints) await endpointMetrics(e.url, true);
     const cpuStart = endpoints.map((e) => cpuMs(e.child.pid!));
+    // Who has the CPU while the desks start (the first STORM_MS): the endpoint, the generators,
+    // a local PostgreSQL, and how busy the machine's cores are. Latencies in that window are
+    // scheduling as much as work when the cores are saturated.
+    const sidePids = () => ({
+      ep: endpoints.map((e) => e.child.pid!),
+      gen: [...gens!.pids, ...(probe?.pid ? [probe.pid] : [])],
+    });
+    const storm0 = cpuSnapshot(sidePids().ep, sidePids().gen);
+    let stormCpu: ReturnType<typeof cpuBetween> | null = null;
+    const stormTimer = setTimeout(() => {
+      stormCpu = cpuBetween(storm0, cpuSnapshot(sidePids().ep, sidePids().gen));
+      log(`[fleet] CPU in the first ${STORM_MS / 1000} s: ${JSON.stringify(stormCpu)}`);
+    }, STORM_MS + 300);
     // A common start on the wall clock, a moment ahead so that every generator has it.
     const t0 = Date.now() + 300;
     const stopAt = t0 + SECONDS * 1000;
@@ -304,6 +321,9 @@ async function main(): Promise<void> {
       acceptEveryMs: ACCEPT_EVERY_MS,
     }));
     clearInterval(progress);
+    clearTimeout(stormTimer);
+    // Set by the timer (TypeScript cannot see the assignment inside the callback).
+    const storm = stormCpu as ReturnType<typeof cpuBetween> | null;
     const runMs = Date.now() - t0;
     const cpuRun = endpoints.map((e, i) => Math.round(cpuMs(e.child.pid!) - cpuStart[i]!));
     const epMetrics = await Promise.all(endpoints.map((e) => endpointMetrics(e.url)));
@@ -497,6 +517,8 @@ async function main(): Promise<void> {
         generatorCpuMs: stats.cpuMs,
         endpoints: epMetrics,
         endpointCpuMsDuringRun: cpuRun,
+        // Generators include the probe; PostgreSQL only when it runs on this machine.
+        stormCpu: storm ? { windowMs: STORM_MS, ...storm } : null,
         loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
         cores: os.cpus().length,
       })}`,

@@ -20,6 +20,71 @@ export function cpuMs(pid: number): number {
   return c.user + c.sys;
 }
 
+/** CPU ms of every process named `postgres` on this machine (a local server; 0 when remote). */
+export function localPostgresCpuMs(): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total += cpuMs(Number(pid));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return total;
+}
+
+/** The machine's busy and total CPU time (ms, all cores) from /proc/stat. */
+export function machineCpuMs(): { busy: number; total: number } {
+  const f = fs
+    .readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = f.reduce((a, b) => a + b, 0) * 10;
+  // idle and iowait are not busy.
+  return { busy: total - ((f[3] ?? 0) + (f[4] ?? 0)) * 10, total };
+}
+
+/** Who used the CPU between two snapshots: the endpoint(s), the generators, a local PostgreSQL. */
+export interface CpuSnapshot {
+  endpoint: number;
+  generators: number;
+  postgres: number;
+  machine: { busy: number; total: number };
+}
+
+export function cpuSnapshot(endpointPids: number[], generatorPids: number[]): CpuSnapshot {
+  const sum = (pids: number[]) =>
+    pids.reduce((n, p) => {
+      try {
+        return n + cpuMs(p);
+      } catch {
+        return n;
+      }
+    }, 0);
+  return {
+    endpoint: sum(endpointPids),
+    generators: sum(generatorPids),
+    postgres: localPostgresCpuMs(),
+    machine: machineCpuMs(),
+  };
+}
+
+/** CPU ms per side between `a` and `b`, and how busy the machine's cores were (%). */
+export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot) {
+  const total = b.machine.total - a.machine.total;
+  return {
+    endpointMs: b.endpoint - a.endpoint,
+    generatorsMs: b.generators - a.generators,
+    postgresMs: b.postgres - a.postgres,
+    machineBusyPct: total > 0 ? Math.round((100 * (b.machine.busy - a.machine.busy)) / total) : 0,
+  };
+}
+
 export interface Endpoint {
   url: string;
   child: ChildProcess;

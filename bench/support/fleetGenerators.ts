@@ -101,6 +101,10 @@ export class Generators {
 export class Probe {
   private readonly child = forkTs('fleetProbe.ts');
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   start(url: string): void {
     this.child.send({ type: 'start', url });
   }

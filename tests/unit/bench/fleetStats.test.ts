@@ -1,7 +1,8 @@
 // bench:fleet's figures (bench/support/fleetStats.ts): the view digest compares a desk's view
 // with its hall whatever the order and catches one stale version; every desk goes to exactly
 // one generator; the generators' reports merge into sums and the worst loop; the kernel's TCP
-// counters are read by name and compared.
+// counters are read by name and compared; the storm's CPU split reads /proc for each side.
+import { cpuBetween, cpuSnapshot } from '../../../bench/support/fleetEndpoint';
 import { describe, expect, it } from 'vitest';
 import {
   emptyCounters,
@@ -113,5 +114,37 @@ describe('fleet bench figures', () => {
       synRetrans: 4,
     });
     expect(parseTcpExt('')).toEqual({});
+  });
+});
+
+describe('the storm CPU split', () => {
+  it('reads this machine and reports each side between two snapshots', () => {
+    const a = cpuSnapshot([process.pid], []);
+    let x = 0;
+    for (let i = 0; i < 3e6; i++) x += Math.sqrt(i); // some CPU of this process
+    const b = cpuSnapshot([process.pid], []);
+    expect(x).toBeGreaterThan(0);
+    const d = cpuBetween(a, b);
+    expect(d.endpointMs).toBeGreaterThanOrEqual(0);
+    expect(d.generatorsMs).toBe(0);
+    expect(d.postgresMs).toBeGreaterThanOrEqual(0);
+    expect(b.machine.busy).toBeLessThanOrEqual(b.machine.total);
+    expect(d.machineBusyPct).toBeGreaterThanOrEqual(0);
+    expect(d.machineBusyPct).toBeLessThanOrEqual(100);
+  });
+
+  it('works out the busy share from the snapshots', () => {
+    const snap = (ep: number, busy: number, total: number) => ({
+      endpoint: ep,
+      generators: 2 * ep,
+      postgres: 3 * ep,
+      machine: { busy, total },
+    });
+    expect(cpuBetween(snap(10, 100, 1000), snap(60, 1600, 3000))).toEqual({
+      endpointMs: 50,
+      generatorsMs: 100,
+      postgresMs: 150,
+      machineBusyPct: 75,
+    });
   });
 });
