@@ -74,6 +74,8 @@ export interface CentralServerOptions {
   configDir?: URL | string;
   /** PostgreSQL pool size (DATABASE_POOL_SIZE in main.ts). */
   maxConnections?: number;
+  /** PostgreSQL: prepared statements for the hottest queries (HALLDESK_PG_PREPARE; default on). */
+  prepare?: boolean;
   /** How long a checked device token is trusted without the database (0: never). */
   authCacheMs?: number;
   /** PostgreSQL: open the whole pool at start and keep it open (main.ts; db.ts warmPool). */
@@ -124,6 +126,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
     ...(opts.maxConnections ? { maxConnections: opts.maxConnections } : {}),
+    ...(opts.prepare !== undefined ? { prepare: opts.prepare } : {}),
     ...(opts.warmPool ? { warmPool: true } : {}),
   });
   let generatedAdminToken: string | null = null;

@@ -11,6 +11,7 @@ import {
 } from '../../shared/protocol/enrollmentCode';
 import { fail } from './errors';
 import { TurnBatch, perOwner } from '../db/turnBatch';
+import { preparedSql } from '../db/prepared';
 import type { DeviceAuthCache } from './deviceAuthCache';
 import { endAllSessions } from './sessions';
 
@@ -136,10 +137,10 @@ const tokenLookupsFor = perOwner(
   (db: Db) =>
     new TurnBatch<string, DeviceTokenRow | undefined>(async (hashes) => {
       const { rows } = await db.query<DeviceTokenRow>(
-        `SELECT d.token_sha256, d.id, d.name, d.hall_id, d.revoked_at, d.kind, h.code,
+        preparedSql(`SELECT d.token_sha256, d.id, d.name, d.hall_id, d.revoked_at, d.kind, h.code,
                 h.name AS hall_name
            FROM devices d JOIN halls h ON h.id = d.hall_id
-          WHERE d.token_sha256 = ANY($1::text[])`,
+          WHERE d.token_sha256 = ANY($1::text[])`),
         [[...new Set(hashes)]],
       );
       const byHash = new Map(rows.map((r) => [r.token_sha256, r]));

@@ -15,6 +15,7 @@ import { iso } from '../db/db';
 import { parse } from './admin';
 import { fail } from './errors';
 import { keyCustomerInfo } from './keyCustomers';
+import { preparedSql } from '../db/prepared';
 
 /** The advisory lock space of customer keys (refreshCustomerKeys, customerLocksSql). */
 const CUSTOMER_LOCK = 860100;
@@ -54,11 +55,11 @@ export function customerLocksSql(param: string): string {
 export async function refreshCustomers(tx: Queryable, applicationIds: string[]): Promise<void> {
   if (applicationIds.length === 0) return;
   await tx.query(
-    `${UPSERT_CUSTOMERS}
+    preparedSql(`${UPSERT_CUSTOMERS}
       WHERE a.customer_key IN (SELECT customer_key FROM applications
                                 WHERE id = ANY($1::uuid[]) AND customer_key IS NOT NULL)
       GROUP BY a.customer_key
-     ${ON_CUSTOMER_CONFLICT}`,
+     ${ON_CUSTOMER_CONFLICT}`),
     [applicationIds],
   );
 }

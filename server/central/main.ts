@@ -3,6 +3,7 @@
 // HALLDESK_TRUST_PROXY, HALLDESK_RATE_LIMIT_* (see README, "Running the central endpoint").
 import path from 'node:path';
 import { poolSizeFromEnv } from '../db/db';
+import { prepareFromEnv } from '../db/prepared';
 import { addAcceptHandles } from './acceptHandles';
 import { buildCentralServer } from './app';
 import { safeError, startupMessage } from './logging';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   const cacheMb = envInt('HALLDESK_PULL_CACHE_MB', 0);
   const server = await buildCentralServer({
     ...(poolSize ? { maxConnections: poolSize } : {}),
+    prepare: prepareFromEnv(process.env.HALLDESK_PG_PREPARE),
     ...(authCacheMs !== undefined ? { authCacheMs } : {}),
     // The endpoint keeps its whole pool open (db.ts warmPool): no backends started mid-storm.
     warmPool: true,

@@ -6,6 +6,7 @@ import type { Db } from '../db/db';
 import type { DeviceAuth } from './auth';
 import type { PullHead, PullRequestParts } from './pull';
 import { TurnBatch, perOwner } from '../db/turnBatch';
+import { preparedSql } from '../db/prepared';
 
 /** Heads per query at most (a busy turn is split). */
 const HEAD_BATCH = 200;
@@ -26,7 +27,7 @@ interface HeadAsk {
  * checkpoint's configuration version is the only value a device chooses: bigint, because a
  * checkpoint may carry 15 digits, and one device's value must not fail the turn's other heads.
  */
-const HEADS_SQL = `WITH req AS (
+const HEADS_SQL = preparedSql(`WITH req AS (
      SELECT * FROM unnest($1::integer[], $2::uuid[], $3::bigint[], $4::boolean[])
        WITH ORDINALITY AS r(hall_id, device_id, cv, kc, i)
    ),
@@ -48,7 +49,7 @@ const HEADS_SQL = `WITH req AS (
               AND (key IN ('catalogue', 'calendar', 'settings')
                    OR (key = 'keyCustomers' AND r.kc))) AS docs
      FROM req r JOIN halls h ON h.id = r.hall_id
-    ORDER BY r.i`;
+    ORDER BY r.i`);
 
 type HeadRow = {
   i: string | number;

@@ -9,6 +9,7 @@ import { fail } from './errors';
 import type { Prepared } from './pushPrepare';
 import { staffRefusals, type StaffCheckInput, type StaffRefusal } from './pushStaff';
 import type { EntityState, entityTable } from './pushWrite';
+import { preparedSql } from '../db/prepared';
 
 export interface ExistingChange {
   change_id: string;
@@ -133,10 +134,10 @@ export async function lockForWrite(
   records: Array<{ record: unknown }>,
 ): Promise<void> {
   await q.query(
-    `SELECT (SELECT count(*) FROM (SELECT 1 FROM halls WHERE id = $1 FOR UPDATE) hl)
+    preparedSql(`SELECT (SELECT count(*) FROM (SELECT 1 FROM halls WHERE id = $1 FOR UPDATE) hl)
           + (SELECT count(*) FROM (SELECT 1 FROM devices WHERE id = ANY($2::uuid[])
                                     ORDER BY id FOR UPDATE) dl)
-          + (SELECT count(*) FROM (${customerLocksSql('$3')}) cl) AS n`,
+          + (SELECT count(*) FROM (${customerLocksSql('$3')}) cl) AS n`),
     [hallId, [...new Set(deviceIds)], JSON.stringify(records)],
   );
 }
@@ -159,13 +160,13 @@ export async function checkVersions(
     notes: ids.noteIds,
   }));
   const { rows } = await q.query<{ i: number; revoked_at: unknown; version: string }>(
-    `SELECT j.i, d.revoked_at,
+    preparedSql(`SELECT j.i, d.revoked_at,
             d.push_count::text || '|' || ${versionsOf('applications', 'j.apps')} || '|' ||
             ${versionsOf('feedback', 'j.fb')} || '|' || ${versionsOf('attachments', 'j.att')}
             || '|' || ${versionsOf('supervision_notes', 'j.notes')} AS version
        FROM jsonb_to_recordset($1::jsonb) AS j(i int, device uuid, apps uuid[], fb uuid[],
             att uuid[], notes uuid[])
-       JOIN devices d ON d.id = j.device`,
+       JOIN devices d ON d.id = j.device`),
     [JSON.stringify(input)],
   );
   const byIndex = new Map(rows.map((r) => [r.i, r]));
@@ -207,7 +208,7 @@ export async function readSnapshot(
       notes: StateRow[] | null;
     }
   >(
-    `SELECT d.ack_seq, d.max_seq, d.revoked_at, ${version} AS version
+    preparedSql(`SELECT d.ack_seq, d.max_seq, d.revoked_at, ${version} AS version
             ${
               versionOnly
                 ? // Every parameter must appear (PostgreSQL types them from their use).
@@ -231,7 +232,7 @@ export async function readSnapshot(
             ${states('supervision_notes', '$7')} AS notes`
             }
        FROM devices d JOIN halls h ON h.id = d.hall_id
-      WHERE d.id = $1`,
+      WHERE d.id = $1`),
     [
       auth.deviceId,
       prepared.map((p) => p.change.changeId),

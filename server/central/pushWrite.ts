@@ -8,6 +8,7 @@ import type { Queryable } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { customerLocksSql, refreshCustomers } from './customers';
 import { nameInitials } from './nameInitials';
+import { preparedSql } from '../db/prepared';
 
 export interface EntityState {
   hallId: number;
@@ -105,7 +106,7 @@ export async function writePlan(
   });
   const feed = feedPositions(plan.feedOrder);
   await tx.query(
-    `WITH
+    preparedSql(`WITH
      apps AS (
        INSERT INTO applications AS a (id, hall_id, app_no, status, deadline, accepted_at,
               server_version, record, last_device_id, last_device_seq, version_device_id,
@@ -188,7 +189,7 @@ export async function writePlan(
      )
      UPDATE devices SET ack_seq = $10, max_seq = $11, last_seen_at = now(),
             push_count = push_count + 1
-      WHERE id = $2 AND (SELECT count(*) FROM locks) >= 0`,
+      WHERE id = $2 AND (SELECT count(*) FROM locks) >= 0`),
     [
       auth.hallId,
       auth.deviceId,

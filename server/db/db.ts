@@ -5,6 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { CopyOutBinary, PooledBytes, pagePool, parseBinaryCopy } from './copyOut';
+import { preparedName } from './prepared';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -187,11 +188,27 @@ class PgDb implements Db {
     private readonly gate: PriorityGate = new PriorityGate(poolSize),
     private readonly isUrgent = false,
     private readonly root: PgDb | null = null,
+    /** Registered statements run named (prepared.ts). */
+    private readonly prepare = true,
   ) {}
+
+  /** The query as pg takes it: named when its text is registered (prepared.ts). */
+  private config(sql: string, params: unknown[]): pg.QueryConfig {
+    const name = this.prepare ? preparedName(sql) : undefined;
+    return name ? { name, text: sql, values: params } : { text: sql, values: params };
+  }
 
   get urgent(): Db {
     if (this.isUrgent) return this;
-    this.sibling ??= new PgDb(this.pool, this.probe, this.poolSize, this.gate, true, this);
+    this.sibling ??= new PgDb(
+      this.pool,
+      this.probe,
+      this.poolSize,
+      this.gate,
+      true,
+      this,
+      this.prepare,
+    );
     return this.sibling;
   }
 
@@ -219,7 +236,7 @@ class PgDb implements Db {
 
   query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
     return this.gated(async () => {
-      const r = await this.pool.query(sql, params);
+      const r = await this.pool.query(this.config(sql, params));
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
     });
   }
@@ -269,9 +286,10 @@ class PgDb implements Db {
       let broken = false;
       try {
         await client.query('BEGIN');
+        const config = (sql: string, params: unknown[]) => this.config(sql, params);
         const q: Queryable = {
           async query<R>(sql: string, params: unknown[] = []) {
-            const r = await client.query(sql, params);
+            const r = await client.query(config(sql, params));
             return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
           },
           async exec(sql: string) {
@@ -330,6 +348,8 @@ export interface OpenDbOptions {
    * once; the README's sizing rule already counts every connection as held.
    */
   warmPool?: boolean;
+  /** PostgreSQL: run the registered statements prepared (prepared.ts; default true). */
+  prepare?: boolean;
 }
 
 export async function openDb(opts: OpenDbOptions): Promise<Db> {
@@ -364,7 +384,7 @@ export async function openDb(opts: OpenDbOptions): Promise<Db> {
         (err as { code?: string }).code ?? err.name,
       ),
     );
-    const db = new PgDb(pool, probe, size);
+    const db = new PgDb(pool, probe, size, undefined, false, null, opts.prepare ?? true);
     if (opts.warmPool) {
       // Every connection at once: each query below holds one until all have started.
       const clients = await Promise.all(Array.from({ length: size }, () => pool.connect()));
