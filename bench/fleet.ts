@@ -276,14 +276,15 @@ async function main(): Promise<void> {
     // Who has the CPU while the desks start (the first STORM_MS): the endpoint, the generators,
     // a local PostgreSQL, and how busy the machine's cores are. Latencies in that window are
     // scheduling as much as work when the cores are saturated.
-    const sidePids = () => ({
-      ep: endpoints.map((e) => e.child.pid!),
-      gen: [...gens!.pids, ...(probe?.pid ? [probe.pid] : [])],
-    });
-    const storm0 = cpuSnapshot(sidePids().ep, sidePids().gen);
+    const sides = () =>
+      cpuSnapshot(
+        endpoints.map((e) => e.child.pid!),
+        [...gens!.pids, ...(probe?.pid ? [probe.pid] : [])],
+      );
+    const storm0 = sides();
     let stormCpu: ReturnType<typeof cpuBetween> | null = null;
     const stormTimer = setTimeout(() => {
-      stormCpu = cpuBetween(storm0, cpuSnapshot(sidePids().ep, sidePids().gen));
+      stormCpu = cpuBetween(storm0, sides());
       log(`[fleet] CPU in the first ${STORM_MS / 1000} s: ${JSON.stringify(stormCpu)}`);
     }, STORM_MS + 300);
     // A common start on the wall clock, a moment ahead so that every generator has it.

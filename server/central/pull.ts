@@ -19,7 +19,6 @@ import { iso } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { PooledBytes, pagePool, sqlBool, sqlInt, sqlUuid } from '../db/copyOut';
 import { fail } from './errors';
-import { pullHeadOf } from './pullHeads';
 
 export interface PullRequestParts {
   cp: Checkpoint;
@@ -48,16 +47,6 @@ export interface PullHead {
   configMax: number;
   /** Configuration documents newer than the checkpoint, as JSON text (usually none). */
   config: Array<{ key: string; version: number; updated_at: unknown; data: string }>;
-}
-
-/**
- * One cheap round trip before any heavy work: where the hall's feed and the configuration stand
- * (the page cache's key, and how big the page can be), the configuration documents newer than
- * the checkpoint, and the device's last contact. The heads asked for in one event-loop turn share
- * one query (pullHeads.ts).
- */
-export function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
-  return pullHeadOf(db, auth, req);
 }
 
 export interface PullPage<T> {

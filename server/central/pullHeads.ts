@@ -79,8 +79,13 @@ const headsFor = perOwner(
     }, HEAD_BATCH),
 );
 
-/** The pull head of one request, asked together with the others of its event-loop turn. */
-export function pullHeadOf(db: Db, auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
+/**
+ * One cheap round trip before any heavy work: where the hall's feed and the configuration stand
+ * (the page cache's key, and how big the page can be), the configuration documents newer than
+ * the checkpoint, and the device's last contact; asked together with the other pulls of its
+ * event-loop turn.
+ */
+export function pullHead(db: Db, auth: DeviceAuth, req: PullRequestParts): Promise<PullHead> {
   return headsFor(db).ask({
     hallId: auth.hallId,
     deviceId: auth.deviceId,

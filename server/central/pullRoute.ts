@@ -9,7 +9,8 @@ import type { Admission } from './admission';
 import { ClientGone, clientGone } from './admission';
 import type { DeviceAuth } from './auth';
 import { PageCache } from './pageCache';
-import { buildPullPage, parsePullQuery, pullHead } from './pull';
+import { buildPullPage, parsePullQuery } from './pull';
+import { pullHead } from './pullHeads';
 
 /**
  * Compression levels, chosen for CPU: a 1,000-record page is ~0.95 MB of JSON. Measured on the

@@ -15,7 +15,7 @@ import { poolSizeFromEnv } from '../../server/db/db';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
 import type { TestCentral } from '../support/server';
-import { call, createHall, enrollDevice, forEachDb, withCentral } from '../support/server';
+import { call, createHall, enrollDevice, forEachDb, gate, withCentral } from '../support/server';
 
 async function pullAll(c: TestCentral, dev: TestDevice, encoding: string, limit = 7) {
   const changes: PullChange[] = [];
@@ -35,13 +35,6 @@ async function pullAll(c: TestCentral, dev: TestDevice, encoding: string, limit 
     if (!r.body.hasMore) break;
   }
   return { changes, encodings };
-}
-
-/** A gate a test opens when it is done holding something. */
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const wait = new Promise<void>((r) => (open = r));
-  return { wait, open };
 }
 
 /**
@@ -625,8 +618,7 @@ for (const { variant, skipReason } of forEachDb()) {
           // Another writer (another endpoint process, the back office) holds the hall's lock
           // and moves the application to serverVersion 2 before it commits.
           const hold = gate();
-          let locked!: () => void;
-          const isLocked = new Promise<void>((r) => (locked = r));
+          const locked = gate();
           const holder = c.server.db.transaction(async (tx) => {
             await tx.query("SELECT 1 FROM halls WHERE code = 'FW' FOR UPDATE");
             await tx.query(
@@ -635,10 +627,10 @@ for (const { variant, skipReason } of forEachDb()) {
                 WHERE id = $1`,
               [app.id],
             );
-            locked();
+            locked.open();
             await hold.wait;
           });
-          await isLocked;
+          await locked.wait;
           // The desk edits from serverVersion 1: decided on what was committed (version 1),
           // then waits for the hall's lock.
           const pending = push(c, d, [

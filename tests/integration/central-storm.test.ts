@@ -16,12 +16,14 @@ import { DeviceAuthCache } from '../../server/central/deviceAuthCache';
 import { forgetPushContext, pushContext } from '../../server/central/pushRules';
 import type { Db } from '../../server/db/db';
 import { appFor, change, countRows, device, push, type TestDevice } from '../support/serverClient';
-import { parsePullQuery, pullHead } from '../../server/central/pull';
+import { parsePullQuery } from '../../server/central/pull';
+import { pullHead } from '../../server/central/pullHeads';
 import {
   call,
   createHall,
   enrollDevice,
   forEachDb,
+  gate,
   startCentral,
   testStorage,
   withCentral,
@@ -254,25 +256,23 @@ for (const { variant, skipReason } of forEachDb()) {
           await c.server.db.query('UPDATE devices SET last_seen_at = NULL WHERE id = $1', [
             d.deviceId,
           ]);
-          let release!: () => void;
-          const released = new Promise<void>((r) => (release = r));
-          let locked!: () => void;
-          const isLocked = new Promise<void>((r) => (locked = r));
+          const hold = gate();
+          const locked = gate();
           const holder = c.server.db.transaction(async (tx) => {
             await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [d.deviceId]);
-            locked();
-            await released;
+            locked.open();
+            await hold.wait;
           });
           const pull = () => call(c.url, 'GET', `${paths.pull}?limit=10`, { token: d.token });
           try {
-            await isLocked;
+            await locked.wait;
             const answer = await Promise.race([
               pull(),
               new Promise<'waited'>((r) => setTimeout(() => r('waited'), 5_000)),
             ]);
             expect(answer).toMatchObject({ status: 200 });
           } finally {
-            release();
+            hold.open();
             await holder;
           }
           expect(

@@ -209,3 +209,10 @@ export function forEachDb(): Array<{ variant: DbVariant; skipReason: string | nu
     },
   ];
 }
+
+/** A gate a test opens when it is done holding something (or when something has happened). */
+export function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
