@@ -12,7 +12,8 @@
 //
 // Flags (defaults as the issue asks): --processes N, --generators N (4), --devices N, --halls N, --apps N,
 // --seconds N, --first-jitter-ms N (the engine's first-round jitter, 5,000), --server-dir DIR (run the endpoint from another checkout, for before/after),
-// --calibrate-only (stop after measuring the CPU per page; prints {pullPageCpuMs}).
+// --calibrate-only (stop after measuring the CPU per page; prints {pullPageCpuMs}), --keep-db (leave
+// the seeded PostgreSQL database in place and print its URL, to study a query afterwards).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -461,6 +462,18 @@ async function main(): Promise<void> {
     failed = problems.length > 0;
     const worst = (f: (m: EndpointMetrics) => number) => Math.max(...epMetrics.map(f));
     const loadAvg = Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10;
+    // When the health tail happens: the probe's worst answer in each of the run's first seconds.
+    const probeWorst = new Map<number, [number, number]>();
+    for (const [t, ms, fr] of probed.timeline) {
+      const sec = Math.floor(t / 1000);
+      if (sec >= 20) continue;
+      const w = probeWorst.get(sec) ?? [0, 0];
+      w[fr] = Math.max(w[fr]!, Math.round(ms));
+      probeWorst.set(sec, w);
+    }
+    log(
+      `[fleet] probe's worst /health per second of the first 20 s [kept-alive ms, fresh ms]: ${JSON.stringify([...probeWorst].sort((a, b) => a[0] - b[0]).map(([, w]) => w))}`,
+    );
     if (probed.slow.length > 0)
       log(
         `[fleet] probe answers over 1 s [s into the run, ms, connected after ms (-1 kept alive), first byte after ms]: ${JSON.stringify(probed.slow.slice(0, 20).map(([t, ...rest]) => [Math.round(t / 100) / 10, ...rest]))}`,
@@ -557,7 +570,8 @@ async function main(): Promise<void> {
     probe?.close();
     await gens?.close();
     for (const e of endpoints) await e.stop().catch(() => undefined);
-    if (fresh.url) await fresh.drop().catch((e: unknown) => console.error('[fleet] drop:', e));
+    if (fresh.url && process.argv.includes('--keep-db')) log(`[fleet] database kept: ${fresh.url}`);
+    else if (fresh.url) await fresh.drop().catch((e: unknown) => console.error('[fleet] drop:', e));
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     clearTimeout(watchdog);
   }

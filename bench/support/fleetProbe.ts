@@ -18,6 +18,8 @@ export interface ProbeReport {
    * byte after (ms)] — where the time went, for the tail.
    */
   slow: Array<[number, number, number, number]>;
+  /** Every probe: [ms since start, latency ms, 1 if on a fresh connection] (the run's timeline). */
+  timeline: Array<[number, number, number]>;
   failures: number;
   loop: { p50Ms: number; p99Ms: number; maxMs: number };
 }
@@ -27,6 +29,7 @@ const report: ProbeReport = {
   keepAlive: [],
   fresh: [],
   slow: [],
+  timeline: [],
   failures: 0,
   loop: { p50Ms: 0, p99Ms: 0, maxMs: 0 },
 };
@@ -77,6 +80,7 @@ async function loop(url: URL): Promise<void> {
     try {
       const ms = await once(url, fresh);
       (fresh ? report.fresh : report.keepAlive).push(ms);
+      report.timeline.push([Math.round(started - t0), Math.round(ms * 10) / 10, fresh ? 1 : 0]);
       if (ms >= 1_000)
         report.slow.push([
           Math.round(started - t0),

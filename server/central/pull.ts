@@ -1,7 +1,8 @@
 // Pull: what changed for one hall after a checkpoint (configuration first, then the hall's
 // records from its compacted feed), in pages. Reads only; never blocks the hall's writers.
 //
-// A page is built from the JSON text the database holds (`record::text`): the records are never
+// A page is built from the JSON text the database holds (an application's stored `record_text`,
+// generated from its record; `record::text` for the rarer kinds): the records are never
 // parsed into objects and serialised back (that was most of a page's CPU), the answer is
 // composed by string concatenation around the stored text. The route (pullRoute.ts) compresses
 // it once and may serve it again from the page cache.
@@ -103,7 +104,7 @@ export async function buildPullPage<T>(
               CASE f.entity
                 WHEN 'application' THEN
                   CASE WHEN ${sqlBool(skipOwn)} AND a.version_device_id = ${sqlUuid(auth.deviceId)}
-                       THEN NULL ELSE a.record::text END
+                       THEN NULL ELSE a.record_text END
                 WHEN 'feedback' THEN
                   CASE WHEN ${sqlBool(skipOwn)} AND fb.version_device_id = ${sqlUuid(auth.deviceId)}
                        THEN NULL ELSE fb.record::text END

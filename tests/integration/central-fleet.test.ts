@@ -12,6 +12,8 @@ import { allowedTransitions, pathOf } from '../../shared/domain/workflow';
 import type { PullChange, PullResponse } from '../../shared/protocol';
 import { decodeCheckpoint, paths } from '../../shared/protocol';
 import { poolSizeFromEnv } from '../../server/db/db';
+import { runMigrations } from '../../server/db/migrations';
+import { writeFeed } from '../../server/central/pushWrite';
 import { appFor, change, countRows, device, push } from '../support/serverClient';
 import type { TestDevice } from '../support/serverClient';
 import type { TestCentral } from '../support/server';
@@ -118,6 +120,58 @@ for (const { variant, skipReason } of forEachDb()) {
         const ids = (x: { changes: PullChange[] }) =>
           x.changes.flatMap((y) => (y.kind === 'application' ? [y.record.id] : []));
         expect(ids(after)).toEqual([...ids(again), extra.id]);
+      });
+    });
+
+    it("pages carry an application's stored text: written by push, by the centre's own SQL, and filled for rows older than the column", async () => {
+      await withCentral(variant, 'fleet-record-text', {}, async (c) => {
+        await createHall(c, 'FR');
+        const a = device(await enrollDevice(c, 'FR', 'A'));
+        const b = device(await enrollDevice(c, 'FR', 'B'));
+        const apps = Array.from({ length: 5 }, (_, i) => appFor(a, { notes: `原备注 ${i}` }));
+        expect(
+          (
+            await push(
+              c,
+              a,
+              apps.map((x) => change(a, 'application', x)),
+            )
+          ).status,
+        ).toBe(200);
+        const db = c.server.db;
+        // A database migrated before the column existed: its rows get the text when it is added.
+        await db.exec(`ALTER TABLE applications DROP COLUMN record_text`);
+        await db.query(`DELETE FROM schema_migrations WHERE id = $1`, [
+          '20261207d_fleet_application_record_text',
+        ]);
+        expect(await runMigrations(db)).toEqual(['20261207d_fleet_application_record_text']);
+        // The centre changes a record with its own SQL (no push): the text follows the record.
+        await db.transaction(async (tx) => {
+          await tx.query(
+            `UPDATE applications SET record = jsonb_set(record, '{notes}', to_jsonb($2::text))
+              WHERE id = $1`,
+            [apps[0]!.id, '中心改过的备注'],
+          );
+          const hall = await tx.query<{ hall_id: number }>(
+            'SELECT hall_id FROM applications WHERE id = $1 FOR UPDATE',
+            [apps[0]!.id],
+          );
+          await tx.query('SELECT 1 FROM halls WHERE id = $1 FOR UPDATE', [hall.rows[0]!.hall_id]);
+          await writeFeed(tx, hall.rows[0]!.hall_id, [{ entity: 'application', id: apps[0]!.id }]);
+        });
+        const stale = await db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM applications WHERE record_text IS DISTINCT FROM record::text`,
+        );
+        expect(stale.rows[0]!.n).toBe('0');
+        const got = await pullAll(c, b, 'br', 1000);
+        const notes = new Map(
+          got.changes.flatMap((x) =>
+            x.kind === 'application' ? [[x.record.id, x.record.notes]] : [],
+          ),
+        );
+        expect(notes.size).toBe(5);
+        expect(notes.get(apps[0]!.id)).toBe('中心改过的备注');
+        expect(notes.get(apps[4]!.id)).toBe('原备注 4');
       });
     });
 
