@@ -283,10 +283,14 @@ async function main(): Promise<void> {
         [...gens!.pids, ...(probe?.pid ? [probe.pid] : [])],
       );
     const storm0 = sides();
-    let stormCpu: ReturnType<typeof cpuBetween> | null = null;
+    let stormCpu: (ReturnType<typeof cpuBetween> & { endpointLoopThread?: unknown }) | null = null;
     const stormTimer = setTimeout(() => {
-      stormCpu = cpuBetween(storm0, sides());
-      log(`[fleet] CPU in the first ${STORM_MS / 1000} s: ${JSON.stringify(stormCpu)}`);
+      const cpu = cpuBetween(storm0, sides());
+      // The endpoint's loop thread: its CPU, and how long it was ready but waited for a core.
+      void endpointMetrics(endpoints[0]!.url).then((m) => {
+        stormCpu = { ...cpu, endpointLoopThread: m.loopThread ?? null };
+        log(`[fleet] CPU in the first ${STORM_MS / 1000} s: ${JSON.stringify(stormCpu)}`);
+      });
     }, STORM_MS + 300);
     // A common start on the wall clock, a moment ahead so that every generator has it.
     const t0 = Date.now() + 300;

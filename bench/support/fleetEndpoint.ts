@@ -178,6 +178,8 @@ export interface EndpointMetrics {
   gc: { count: number; totalMs: number; maxMs: number };
   pool: { size: number; waitingMax: number; waitingMean: number; busyMean: number };
   cpu: { userMs: number; systemMs: number };
+  /** The loop thread's CPU and run-queue wait (ms); absent from an older checkout, null off Linux. */
+  loopThread?: { cpuMs: number; runQueueWaitMs: number } | null;
   /** Absent from an endpoint of an older checkout. */
   memory?: { rssMb: number; heapUsedMb: number; externalMb: number };
 }

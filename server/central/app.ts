@@ -29,6 +29,7 @@ import { registerHealth } from './health';
 import { ProcessMetrics } from './metrics';
 import { centralLoggerOptions } from './logging';
 import type { PageCache } from './pageCache';
+import { PageCompressor } from './pageCompress';
 import { registerPull } from './pullRoute';
 import { processPush } from './push';
 import { deskOnly } from './pushRules';
@@ -87,6 +88,8 @@ export interface CentralServerOptions {
   heavyPushChanges?: number;
   /** Bytes of compressed pull pages kept for the hall's other desks (64 MB; 0 = none). */
   pageCacheBytes?: number;
+  /** Threads that compress pull pages off the event loop (default 1; pageCompress.ts). */
+  compressThreads?: number;
   /** Folder served at /updates/ as the desktop shell's generic update feed (none: not served). */
   updatesDir?: string;
   /** Largest seq jump past a device's highest (DEFAULT_MAX_SEQ_GAP; HALLDESK_MAX_SEQ_GAP). */
@@ -275,7 +278,8 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
     storeAudit(db, dev(req), req.body),
   );
   // A service device's pages carry configuration only (pull.ts; pushRules.ts serviceView).
-  const pageCache = registerPull(app, db, admission, device, {
+  const compressor = new PageCompressor(opts.compressThreads ?? 1);
+  const pageCache = registerPull(app, db, admission, device, compressor, {
     ...(opts.heavyPullRecords !== undefined ? { heavyRecords: opts.heavyPullRecords } : {}),
     ...(opts.pageCacheBytes !== undefined ? { cacheBytes: opts.pageCacheBytes } : {}),
   });
@@ -454,6 +458,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       await feedbackWatch.stop();
       await initialsBackfill.stop();
       await app.close();
+      await compressor.close();
       await db.close();
     },
   };

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const heavy = envInt('HALLDESK_HEAVY_CONCURRENCY', 1);
   const queue = envInt('HALLDESK_HEAVY_QUEUE', 0);
   const cacheMb = envInt('HALLDESK_PULL_CACHE_MB', 0);
+  const compressThreads = envInt('HALLDESK_COMPRESS_THREADS', 1);
   const server = await buildCentralServer({
     ...(poolSize ? { maxConnections: poolSize } : {}),
     prepare: prepareFromEnv(process.env.HALLDESK_PG_PREPARE),
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       ...(queue !== undefined ? { maxQueue: queue } : {}),
     },
     ...(cacheMb !== undefined ? { pageCacheBytes: cacheMb * 1024 * 1024 } : {}),
+    ...(compressThreads !== undefined ? { compressThreads } : {}),
     ...(databaseUrl ? { databaseUrl } : { dataDir }),
     ...(process.env.HALLDESK_ADMIN_TOKEN ? { adminToken: process.env.HALLDESK_ADMIN_TOKEN } : {}),
     // The shell's update feed (electron-builder's release folder by default, when it exists).

@@ -3,6 +3,7 @@
 // how many queries waited for a pooled connection, and its CPU time, over a window that a
 // reader may restart. A latency a client measures is the endpoint's only if this loop was not
 // the one that stalled — or the client's own was (bench:fleet reads both sides).
+import fs from 'node:fs';
 import {
   constants,
   PerformanceObserver,
@@ -28,6 +29,12 @@ export interface MetricsSnapshot {
   pool: { size: number; waitingMax: number; waitingMean: number; busyMean: number };
   /** CPU time of the process in the window (ms; all threads). */
   cpu: { userMs: number; systemMs: number };
+  /**
+   * The event-loop thread in the window (Linux; null elsewhere): its CPU time, and how long it
+   * was ready to run but waited for a core. A loop that is late while it waited is starved by
+   * the machine (a co-located database, other processes), not busy with its own work.
+   */
+  loopThread: { cpuMs: number; runQueueWaitMs: number } | null;
   /** Memory now (MB): resident, the JavaScript heap (what a full GC walks), Buffers outside it. */
   memory: { rssMb: number; heapUsedMb: number; externalMb: number };
   /**
@@ -57,6 +64,7 @@ export class ProcessMetrics {
   private readonly sampler: NodeJS.Timeout;
   private start = performance.now();
   private cpu0 = process.cpuUsage();
+  private sched0 = loopThreadSched();
   private gcCount = 0;
   private gcMs = 0;
   private gcMax = 0;
@@ -134,6 +142,7 @@ export class ProcessMetrics {
         busyMean: round1(this.busySum / n),
       },
       cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000) },
+      loopThread: schedBetween(this.sched0, loopThreadSched()),
       memory: memoryMb(),
       server: Object.fromEntries(
         [...this.routes].map(([route, h]) => [
@@ -154,6 +163,7 @@ export class ProcessMetrics {
     this.loop.reset();
     this.start = performance.now();
     this.cpu0 = process.cpuUsage();
+    this.sched0 = loopThreadSched();
     this.gcCount = this.gcMs = this.gcMax = 0;
     this.gcKinds = {};
     this.samples = this.waitingSum = this.waitingMax = this.busySum = 0;
@@ -174,6 +184,33 @@ const GC_KINDS: Record<number, string> = {
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
   [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
 };
+
+/**
+ * The main thread's scheduler counters (ns on a core, ns waiting in the run queue) from
+ * /proc/self/task/<pid>/schedstat; null where there is none (not Linux, no schedstats).
+ */
+export function loopThreadSched(): [number, number] | null {
+  try {
+    const [run, wait] = fs
+      .readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8')
+      .split(' ')
+      .map(Number);
+    return Number.isFinite(run) && Number.isFinite(wait) ? [run!, wait!] : null;
+  } catch {
+    return null;
+  }
+}
+
+function schedBetween(
+  a: [number, number] | null,
+  b: [number, number] | null,
+): { cpuMs: number; runQueueWaitMs: number } | null {
+  if (!a || !b) return null;
+  return {
+    cpuMs: Math.round((b[0] - a[0]) / 1e6),
+    runQueueWaitMs: Math.round((b[1] - a[1]) / 1e6),
+  };
+}
 
 /** The process's memory now, in MB: the heap a GC walks, and Buffers held outside it. */
 function memoryMb(): { rssMb: number; heapUsedMb: number; externalMb: number } {

@@ -1,7 +1,7 @@
 // GET /api/v1/pull over HTTP: a cheap head query, then the page from the cache or built from
 // stored text under admission control (a page of many records is heavy work), compressed once
-// with a level chosen for CPU, never built for a desk that has hung up.
-import zlib from 'node:zlib';
+// with a level chosen for CPU off the event loop (pageCompress.ts), never built for a desk that
+// has hung up.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { paths } from '../../shared/protocol';
 import type { Db } from '../db/db';
@@ -9,18 +9,9 @@ import type { Admission } from './admission';
 import { ClientGone, clientGone } from './admission';
 import type { DeviceAuth } from './auth';
 import { PageCache } from './pageCache';
+import type { Encoding, PageCompressor } from './pageCompress';
 import { buildPullPage, parsePullQuery } from './pull';
 import { pullHead } from './pullHeads';
-
-/**
- * Compression levels, chosen for CPU: a 1,000-record page is ~0.95 MB of JSON. Measured on the
- * bench's varied records: brotli 1 takes 2.9 ms → 93 KB, brotli 4 7.8 ms → 93 KB; gzip 2 4.8 ms
- * → 107 KB, gzip 6 7.5 ms → 97 KB. Higher levels buy nothing worth the CPU that runs out first.
- */
-const BROTLI_QUALITY = 1;
-const GZIP_LEVEL = 2;
-
-export type Encoding = 'br' | 'gzip' | 'identity';
 
 /** The best encoding the client accepts (q=0 means "not this one"). */
 export function pickEncoding(header: string | string[] | undefined): Encoding {
@@ -34,26 +25,6 @@ export function pickEncoding(header: string | string[] | undefined): Encoding {
   if (ok.has('br')) return 'br';
   if (ok.has('gzip') || ok.has('*')) return 'gzip';
   return 'identity';
-}
-
-/**
- * Compresses a page on the event loop, synchronously: at these levels a 1 MB page takes about
- * 1.5 ms, less than the stream, thread-pool hop and callbacks of the asynchronous API cost in
- * CPU, and the CPU is what runs out first in a storm. The result never shares memory with `raw`
- * (a page is composed in pooled memory that is reused as soon as this returns).
- */
-export function compressPage(raw: Buffer, enc: Encoding): Buffer {
-  if (enc === 'br') {
-    return zlib.brotliCompressSync(raw, {
-      params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
-      },
-    });
-  }
-  if (enc === 'gzip') return zlib.gzipSync(raw, { level: GZIP_LEVEL });
-  return Buffer.from(raw);
 }
 
 /** How long a shared page is served (its records may be older than the latest by this much). */
@@ -81,6 +52,7 @@ export function registerPull(
   db: Db,
   admission: Admission,
   device: (req: FastifyRequest) => Promise<void>,
+  compressor: PageCompressor,
   opts: PullRouteOptions = {},
 ): PageCache {
   const heavyRecords = opts.heavyRecords ?? 200;
@@ -147,11 +119,12 @@ export function registerPull(
       const gone = () => clientGone(req, reply);
       const build = async () => {
         if (gone()) throw new ClientGone('client closed the connection');
+        // The page's bytes are copied before the builder reuses their memory (pageCompress.ts).
         const page = await buildPullPage(db, auth, parts, head, (json) => {
           if (gone()) throw new ClientGone('client closed the connection');
-          return compressPage(json, enc);
+          return compressor.compress(json, enc);
         });
-        const body = page.body;
+        const body = await page.body;
         if (key) cache.set(page.hasMore ? `full:${key}` : `tail:${tailKey}`, body);
         return body;
       };
