@@ -29,8 +29,6 @@ export interface AdmissionStats {
   refusedBusy: number;
   refusedDevice: number;
   abandoned: number;
-  /** New full pulls refused while the event loop ran late (loopPressure.ts). */
-  shed: number;
 }
 
 interface Waiter {
@@ -67,7 +65,6 @@ export class Admission {
     refusedBusy: 0,
     refusedDevice: 0,
     abandoned: 0,
-    shed: 0,
   };
 
   constructor(opts: AdmissionOptions = {}) {
@@ -111,22 +108,6 @@ export class Admission {
     // Jitter here too: clients that ignore their own jitter still come back spread out.
     const s = Math.ceil((drainMs / 1000) * (1 + Math.random()));
     return Math.min(30, Math.max(1, s));
-  }
-
-  /**
-   * 429 E_BUSY for new heavy work while the loop runs late (a desk starting a full pull from
-   * scratch): it comes back in 2–4 s (spread), and the desks already part-way through keep
-   * their place, so the start of 500 desks is spread over the time the machine needs for it.
-   */
-  shed(): ApiFailure {
-    this.stats.shed++;
-    const retryAfter = 2 + Math.round(Math.random() * 2);
-    return new ApiFailure(
-      'E_BUSY',
-      '中心繁忙，请稍后重试 (the endpoint is busy; retry later)',
-      { retryAfterSeconds: retryAfter },
-      { 'retry-after': String(retryAfter) },
-    );
   }
 
   private busy(code: 'E_BUSY' | 'E_RATE_LIMITED'): ApiFailure {

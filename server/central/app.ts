@@ -30,7 +30,6 @@ import { ProcessMetrics } from './metrics';
 import { centralLoggerOptions } from './logging';
 import type { PageCache } from './pageCache';
 import { PageCompressor } from './pageCompress';
-import { LoopPressure } from './loopPressure';
 import { registerPull } from './pullRoute';
 import { processPush } from './push';
 import { deskOnly } from './pushRules';
@@ -91,13 +90,6 @@ export interface CentralServerOptions {
   pageCacheBytes?: number;
   /** Threads that compress pull pages off the event loop (default 1; pageCompress.ts). */
   compressThreads?: number;
-  /**
-   * How late the event loop may run before a new full pull from scratch is refused with 429
-   * and Retry-After (ms; default 40; 0 = never; loopPressure.ts). `pressure` replaces the
-   * measurement (tests).
-   */
-  shedLagMs?: number;
-  pressure?: { high(): boolean; close?(): void };
   /** Folder served at /updates/ as the desktop shell's generic update feed (none: not served). */
   updatesDir?: string;
   /** Largest seq jump past a device's highest (DEFAULT_MAX_SEQ_GAP; HALLDESK_MAX_SEQ_GAP). */
@@ -287,10 +279,7 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
   );
   // A service device's pages carry configuration only (pull.ts; pushRules.ts serviceView).
   const compressor = new PageCompressor(opts.compressThreads ?? 1);
-  const pressure =
-    opts.pressure ??
-    new LoopPressure(opts.shedLagMs !== undefined ? { thresholdMs: opts.shedLagMs } : {});
-  const pageCache = registerPull(app, db, admission, device, compressor, pressure, {
+  const pageCache = registerPull(app, db, admission, device, compressor, {
     ...(opts.heavyPullRecords !== undefined ? { heavyRecords: opts.heavyPullRecords } : {}),
     ...(opts.pageCacheBytes !== undefined ? { cacheBytes: opts.pageCacheBytes } : {}),
   });
@@ -470,7 +459,6 @@ export async function buildCentralServer(opts: CentralServerOptions = {}): Promi
       await initialsBackfill.stop();
       await app.close();
       await compressor.close();
-      pressure.close?.();
       await db.close();
     },
   };

@@ -37,7 +37,6 @@ async function main(): Promise<void> {
   const queue = envInt('HALLDESK_HEAVY_QUEUE', 0);
   const cacheMb = envInt('HALLDESK_PULL_CACHE_MB', 0);
   const compressThreads = envInt('HALLDESK_COMPRESS_THREADS', 1);
-  const shedLagMs = envInt('HALLDESK_SHED_LAG_MS', 0);
   const server = await buildCentralServer({
     ...(poolSize ? { maxConnections: poolSize } : {}),
     prepare: prepareFromEnv(process.env.HALLDESK_PG_PREPARE),
@@ -50,7 +49,6 @@ async function main(): Promise<void> {
     },
     ...(cacheMb !== undefined ? { pageCacheBytes: cacheMb * 1024 * 1024 } : {}),
     ...(compressThreads !== undefined ? { compressThreads } : {}),
-    ...(shedLagMs !== undefined ? { shedLagMs } : {}),
     ...(databaseUrl ? { databaseUrl } : { dataDir }),
     ...(process.env.HALLDESK_ADMIN_TOKEN ? { adminToken: process.env.HALLDESK_ADMIN_TOKEN } : {}),
     // The shell's update feed (electron-builder's release folder by default, when it exists).

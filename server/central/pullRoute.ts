@@ -53,7 +53,6 @@ export function registerPull(
   admission: Admission,
   device: (req: FastifyRequest) => Promise<void>,
   compressor: PageCompressor,
-  pressure: { high(): boolean },
   opts: PullRouteOptions = {},
 ): PageCache {
   const heavyRecords = opts.heavyRecords ?? 200;
@@ -90,12 +89,8 @@ export function registerPull(
       const keyFor = (configMax: number) =>
         `${auth.hallId}:${configMax}:${parts.cp.hallSeq}:${parts.cp.configVersion}:${parts.limit}:${enc}:${[...parts.accept].join(',')}`;
       const t0 = performance.now();
-      // A pull from scratch (a new or rebuilt desk) may be shed under pressure (below), so it
-      // always has its head read; the pages after its first are what the fast path is for.
-      const fromScratch = parts.cp.hallSeq === 0;
       if (
         shareable &&
-        !fromScratch &&
         t0 - config.at < HEAD_TTL_MS &&
         t0 - (touched.get(auth.deviceId) ?? -Infinity) < TOUCH_SKIP_MS
       ) {
@@ -106,11 +101,6 @@ export function registerPull(
       config = { at: t0, max: head.configMax };
       if (touched.size >= 100_000) touched.clear(); // bounded; a forgotten device just asks again
       touched.set(auth.deviceId, t0);
-      // At most this many records can follow the checkpoint: small pages are not heavy.
-      const pending = Math.min(parts.limit, Math.max(0, head.feedSeq - parts.cp.hallSeq));
-      // While the loop runs late, a desk starting a full pull from scratch comes back in a few
-      // seconds; the desks part-way through theirs keep their place (loopPressure.ts).
-      if (fromScratch && pending >= heavyRecords && pressure.high()) throw admission.shed();
       const base = keyFor(head.configMax);
       const key = shareable ? base : null;
       const tailKey = `${base}:${head.feedSeq}`;
@@ -138,6 +128,8 @@ export function registerPull(
         if (key) cache.set(page.hasMore ? `full:${key}` : `tail:${tailKey}`, body);
         return body;
       };
+      // At most this many records can follow the checkpoint: small pages are not heavy.
+      const pending = Math.min(parts.limit, Math.max(0, head.feedSeq - parts.cp.hallSeq));
       const work = pending >= heavyRecords ? admission.run(auth.deviceId, gone, build) : build();
       if (key && !inflight.has(key)) {
         inflight.set(key, work);

@@ -415,63 +415,6 @@ for (const { variant, skipReason } of forEachDb()) {
       );
     });
 
-    it('while the loop runs late, a full pull from scratch is refused with Retry-After; a desk part-way through keeps its place', async () => {
-      let late = false;
-      await withCentral(
-        variant,
-        'fleet-shed',
-        { heavyPullRecords: 5, pressure: { high: () => late } },
-        async (c) => {
-          await createHall(c, 'FS');
-          const a = device(await enrollDevice(c, 'FS', 'A'));
-          const b = device(await enrollDevice(c, 'FS', 'B'));
-          const d = device(await enrollDevice(c, 'FS', 'D'));
-          const apps = Array.from({ length: 12 }, () => appFor(a));
-          expect(
-            (
-              await push(
-                c,
-                a,
-                apps.map((x) => change(a, 'application', x)),
-              )
-            ).status,
-          ).toBe(200);
-          const page = (dev: TestDevice, cp?: string) =>
-            call<PullResponse>(
-              c.url,
-              'GET',
-              `${paths.pull}?limit=6${cp ? `&checkpoint=${encodeURIComponent(cp)}` : ''}`,
-              { token: dev.token },
-            );
-          // B has its first page before the loop runs late.
-          const first = await page(b);
-          expect(first.status).toBe(200);
-          expect(first.body.hasMore).toBe(true);
-          late = true;
-          // D starts from scratch: refused, told when to come back; nothing counted as a failure.
-          const refused = await page(d);
-          expect(refused.status).toBe(429);
-          expect(refused.body).toMatchObject({ error: { code: 'E_BUSY' } });
-          const ra = Number(refused.headers.get('retry-after'));
-          expect(ra).toBeGreaterThanOrEqual(2);
-          expect(ra).toBeLessThanOrEqual(4);
-          // B goes on from its checkpoint: served.
-          const next = await page(b, first.body.checkpoint);
-          expect(next.status).toBe(200);
-          expect(next.body.changes.filter((x) => x.kind === 'application').length).toBeGreaterThan(0);
-          // A light pull from scratch (a hall with fewer records than a heavy page) is served.
-          const small = await call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=2`, {
-            token: d.token,
-          });
-          expect(small.status).toBe(200);
-          expect(c.server.admission.stats.shed).toBe(1);
-          // The loop on time again: D's full pull from scratch is served.
-          late = false;
-          expect((await page(d)).status).toBe(200);
-        },
-      );
-    });
-
     it('a desk that hangs up while queued costs no page', async () => {
       await withCentral(
         variant,

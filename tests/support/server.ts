@@ -99,9 +99,6 @@ export async function startCentral(
     ...storage.options,
     adminToken: TEST_ADMIN_TOKEN,
     logger: false,
-    // A test machine running suites in parallel has a late loop now and then: shedding full
-    // pulls from scratch (loopPressure.ts) is asked for by the tests about it, not left to chance.
-    shedLagMs: 0,
     ...extra,
   });
   const url = await server.app.listen({ port: 0, host: '127.0.0.1' });
