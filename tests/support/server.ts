@@ -216,3 +216,29 @@ export function gate(): { wait: Promise<void>; open: () => void } {
   const wait = new Promise<void>((r) => (open = r));
   return { wait, open };
 }
+
+/**
+ * Takes every connection the endpoint has (PGlite: its one connection) until the returned
+ * release is called: what still answers needs no database.
+ */
+export async function holdEveryConnection(
+  c: TestCentral,
+  variant: 'pglite' | 'postgres',
+): Promise<() => Promise<void>> {
+  const hold = gate();
+  const entered: Array<Promise<void>> = [];
+  const holders = Array.from({ length: variant === 'postgres' ? 2 : 1 }, () => {
+    const inside = gate();
+    entered.push(inside.wait);
+    return c.server.db.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      inside.open();
+      await hold.wait;
+    });
+  });
+  await Promise.all(entered);
+  return async () => {
+    hold.open();
+    await Promise.all(holders);
+  };
+}
