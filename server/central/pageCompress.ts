@@ -21,21 +21,25 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 /** Below this many bytes a page is compressed on the loop: the hop would cost more. */
 export const OFF_LOOP_BYTES = 64 * 1024;
 
+/** zlib's options for a page of `size` bytes: one place for both the loop and the thread. */
+function zlibOptions(enc: 'br' | 'gzip', size: number): zlib.BrotliOptions | zlib.ZlibOptions {
+  if (enc === 'gzip') return { level: GZIP_LEVEL };
+  return {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size,
+      [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+    },
+  };
+}
+
 /**
  * Compresses on the calling thread, synchronously. The result never shares memory with `raw`
  * (a page is composed in pooled memory that is reused as soon as the caller returns).
  */
 export function compressPage(raw: Uint8Array, enc: Encoding): Buffer {
-  if (enc === 'br') {
-    return zlib.brotliCompressSync(raw, {
-      params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
-        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
-      },
-    });
-  }
-  if (enc === 'gzip') return zlib.gzipSync(raw, { level: GZIP_LEVEL });
+  if (enc === 'br') return zlib.brotliCompressSync(raw, zlibOptions(enc, raw.length));
+  if (enc === 'gzip') return zlib.gzipSync(raw, zlibOptions(enc, raw.length));
   return Buffer.from(raw);
 }
 
@@ -46,12 +50,8 @@ const zlib = require('node:zlib');
 parentPort.on('message', (m) => {
   try {
     const raw = new Uint8Array(m.ab);
-    const out = m.enc === 'br'
-      ? zlib.brotliCompressSync(raw, { params: {
-          [zlib.constants.BROTLI_PARAM_QUALITY]: ${BROTLI_QUALITY},
-          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-          [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT } })
-      : zlib.gzipSync(raw, { level: ${GZIP_LEVEL} });
+    // The options come with the page (zlibOptions): the levels live in one place.
+    const out = m.enc === 'br' ? zlib.brotliCompressSync(raw, m.opts) : zlib.gzipSync(raw, m.opts);
     // A result that is a view into a larger buffer is copied out: only whole buffers transfer.
     const ab = out.byteOffset === 0 && out.buffer.byteLength === out.length
       ? out.buffer
@@ -107,7 +107,7 @@ export class PageCompressor {
     this.offLoop++;
     return new Promise<Buffer>((resolve, reject) => {
       t.pending.set(id, { resolve, reject });
-      t.worker.postMessage({ id, enc, ab }, [ab]);
+      t.worker.postMessage({ id, enc, ab, opts: zlibOptions(enc, raw.length) }, [ab]);
     });
   }
 
