@@ -15,6 +15,43 @@ export function cpuSplitMs(pid: number): { user: number; sys: number } {
   // USER_HZ is 100 on Linux
   return { user: Number(fields[11]) * 10, sys: Number(fields[12]) * 10 };
 }
+/**
+ * A process's CPU time in ms to the nanosecond: the scheduler's run time of each of its threads
+ * (/proc/<pid>/task/<tid>/schedstat). /proc/<pid>/stat counts 10 ms ticks, too coarse for a few
+ * milliseconds per page. Falls back to the ticks where schedstat is missing.
+ */
+export function runMs(pid: number): number {
+  let ns = 0;
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+  } catch {
+    return cpuMs(pid);
+  }
+  return Number.isFinite(ns) && ns > 0 ? ns / 1e6 : cpuMs(pid);
+}
+
+/**
+ * Waits (at most `maxMs`) until the machine has been nearly idle for half a second: what a seed
+ * leaves behind (PostgreSQL writing back its buffers) would otherwise be measured with the page.
+ * Returns the busy share of the last half second.
+ */
+export async function waitQuiet(maxPct = 15, maxMs = 20_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const a = machineCpuMs();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = machineCpuMs();
+    const pct = (100 * (b.busy - a.busy)) / Math.max(1, b.total - a.total);
+    if (pct <= maxPct || performance.now() - t0 > maxMs) return Math.round(pct);
+  }
+}
+
 export function cpuMs(pid: number): number {
   const c = cpuSplitMs(pid);
   return c.user + c.sys;
