@@ -2,7 +2,7 @@
 // application's generated record_text), the same records in every encoding; built in the
 // database with skipOwn and an exact hasMore; shared pages older than a write still leave a desk
 // with the latest versions; a desk's next shared page needs no database round trip.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Application } from '../../shared/domain/model';
 import type { PullChange, PullResponse } from '../../shared/protocol';
 import { decodeCheckpoint, paths } from '../../shared/protocol';
@@ -290,6 +290,68 @@ for (const { variant, skipReason } of forEachDb()) {
           (x) => x.kind === 'application',
         );
         expect(all).toHaveLength(12);
+      });
+    });
+    it('a turn of first pulls reads each configuration document once; a new version reaches the desks', async () => {
+      await withCentral(variant, 'fleet-config', {}, async (c) => {
+        await createHall(c, 'FC');
+        const desks: TestDevice[] = [];
+        for (let i = 0; i < 30; i++) desks.push(device(await enrollDevice(c, 'FC', `C${i}`)));
+        const stored = async () =>
+          new Map(
+            (
+              await c.server.db.query<{ key: string; version: number; data: string }>(
+                'SELECT key, version, data::text AS data FROM config',
+              )
+            ).rows.map((r) => [r.key, { version: Number(r.version), data: JSON.parse(r.data) }]),
+          );
+        const docs = await stored();
+        const total = [...docs.values()].reduce((n, d) => n + JSON.stringify(d.data).length, 0);
+        expect(total).toBeGreaterThan(10_000); // the catalogue
+        // What the database sends of the configuration while the desks start together.
+        const spy = vi.spyOn(c.server.db, 'query');
+        const first = await Promise.all(
+          desks.map((d) =>
+            call<PullResponse>(c.url, 'GET', `${paths.pull}?limit=1`, { token: d.token }),
+          ),
+        );
+        let configBytes = 0;
+        for (const [i, [sql]] of spy.mock.calls.entries()) {
+          if (!/FROM config/.test(sql)) continue;
+          const r = (await spy.mock.results[i]!.value) as { rows: unknown[] };
+          configBytes += JSON.stringify(r.rows).length;
+        }
+        spy.mockRestore();
+        // Once (or twice, across event-loop turns), not once per desk.
+        expect(configBytes).toBeLessThan(total * 3);
+        for (const r of first) {
+          expect(r.status).toBe(200);
+          const cfg = r.body.changes.filter((x) => x.kind === 'config');
+          expect(new Map(cfg.map((x) => [x.key, { version: x.version, data: x.data }]))).toEqual(
+            docs,
+          );
+        }
+
+        // The centre changes a document: a desk's next pull carries the new version's content.
+        const settings = docs.get('settings')!.data as { idCard: { expiringWithinDays: number } };
+        const changed = { ...settings, idCard: { ...settings.idCard, expiringWithinDays: 45 } };
+        const put = await call(c.url, 'PUT', paths.adminConfigKey('settings'), {
+          token: c.adminToken,
+          body: { data: changed },
+        });
+        expect(put.status).toBe(200);
+        const next = await call<PullResponse>(
+          c.url,
+          'GET',
+          `${paths.pull}?limit=1&checkpoint=${encodeURIComponent(first[0]!.body.checkpoint)}`,
+          { token: desks[0]!.token },
+        );
+        const got = next.body.changes.filter((x) => x.kind === 'config');
+        expect(got.map((x) => x.key)).toEqual(['settings']);
+        expect(got[0]).toMatchObject({
+          version: (await stored()).get('settings')!.version,
+          data: changed,
+        });
       });
     });
   });
