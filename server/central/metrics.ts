@@ -26,7 +26,14 @@ export interface MetricsSnapshot {
     byKind: Record<string, { count: number; totalMs: number }>;
   };
   /** Queries waiting for a pooled connection, sampled every SAMPLE_MS (PostgreSQL only). */
-  pool: { size: number; waitingMax: number; waitingMean: number; busyMean: number };
+  pool: {
+    size: number;
+    waitingMax: number;
+    waitingMean: number;
+    busyMean: number;
+    /** plan_cache_mode switches in the window (prepared.ts PlanModes): a few per connection. */
+    planModeSwitches: number;
+  };
   /** CPU time of the process in the window (ms; all threads). */
   cpu: { userMs: number; systemMs: number };
   /**
@@ -50,6 +57,7 @@ export interface PoolCounts {
   total: number;
   idle: number;
   waiting: number;
+  planSwitches: number;
 }
 
 /** Pool sampling interval (ms): often enough to see a burst, cheap enough to leave on. */
@@ -65,6 +73,7 @@ export class ProcessMetrics {
   private start = performance.now();
   private cpu0 = process.cpuUsage();
   private sched0 = loopThreadSched();
+  private planSwitches0 = 0;
   private gcCount = 0;
   private gcMs = 0;
   private gcMax = 0;
@@ -140,6 +149,7 @@ export class ProcessMetrics {
         waitingMax: this.waitingMax,
         waitingMean: round1(this.waitingSum / n),
         busyMean: round1(this.busySum / n),
+        planModeSwitches: (this.pool()?.planSwitches ?? 0) - this.planSwitches0,
       },
       cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000) },
       loopThread: schedBetween(this.sched0, loopThreadSched()),
@@ -164,6 +174,7 @@ export class ProcessMetrics {
     this.start = performance.now();
     this.cpu0 = process.cpuUsage();
     this.sched0 = loopThreadSched();
+    this.planSwitches0 = this.pool()?.planSwitches ?? 0;
     this.gcCount = this.gcMs = this.gcMax = 0;
     this.gcKinds = {};
     this.samples = this.waitingSum = this.waitingMax = this.busySum = 0;

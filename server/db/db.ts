@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { CopyOutBinary, PooledBytes, pagePool, parseBinaryCopy } from './copyOut';
-import { preparedName } from './prepared';
+import { PlanModes, planModeOf, preparedName } from './prepared';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -33,7 +33,8 @@ export interface Db extends Queryable {
   /** Pool size (1 on PGlite). */
   readonly poolSize: number;
   /** The pool's connections now (total, idle) and queries waiting for one; null on PGlite. */
-  poolCounts(): { total: number; idle: number; waiting: number } | null;
+  /** PostgreSQL's pool now; planSwitches: plan_cache_mode SETs sent since start (prepared.ts). */
+  poolCounts(): { total: number; idle: number; waiting: number; planSwitches: number } | null;
   /**
    * PostgreSQL only: one SELECT without parameters (values inlined by the caller, checked) whose
    * rows come back as raw bytes, not decoded by the driver (copyOut.ts). The bytes are borrowed
@@ -190,6 +191,8 @@ class PgDb implements Db {
     private readonly root: PgDb | null = null,
     /** Registered statements run named (prepared.ts). */
     private readonly prepare = true,
+    /** Registered statements run with generic plans (prepared.ts); shared with the sibling. */
+    private readonly planModes: PlanModes | null = prepare ? new PlanModes() : null,
   ) {}
 
   /** The query as pg takes it: named when its text is registered (prepared.ts). */
@@ -208,6 +211,7 @@ class PgDb implements Db {
       true,
       this,
       this.prepare,
+      this.planModes,
     );
     return this.sibling;
   }
@@ -226,18 +230,34 @@ class PgDb implements Db {
     return within(this.probe.query('SELECT 1'), timeoutMs);
   }
 
-  poolCounts(): { total: number; idle: number; waiting: number } {
+  poolCounts(): { total: number; idle: number; waiting: number; planSwitches: number } {
     return {
       total: this.pool.totalCount,
       idle: this.pool.idleCount,
       waiting: this.gate.waiting + this.pool.waitingCount,
+      planSwitches: this.planModes?.switches ?? 0,
     };
   }
 
   query<T>(sql: string, params: unknown[] = []): Promise<QueryResult<T>> {
     return this.gated(async () => {
-      const r = await this.pool.query(this.config(sql, params));
-      return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+      const modes = this.planModes;
+      if (!modes) {
+        const r = await this.pool.query(this.config(sql, params));
+        return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+      }
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await modes.ensure(client, planModeOf(sql, params));
+        const r = await client.query(this.config(sql, params));
+        return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
+      } catch (err) {
+        broken = !(err as { code?: string }).code; // no SQLSTATE: the connection itself failed
+        throw err;
+      } finally {
+        client.release(broken);
+      }
     });
   }
 
@@ -284,11 +304,14 @@ class PgDb implements Db {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
+      const modes = this.planModes;
+      const modeBefore = modes?.current(client);
       try {
         await client.query('BEGIN');
         const config = (sql: string, params: unknown[]) => this.config(sql, params);
         const q: Queryable = {
           async query<R>(sql: string, params: unknown[] = []) {
+            await modes?.ensure(client, planModeOf(sql, params));
             const r = await client.query(config(sql, params));
             return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
           },
@@ -302,6 +325,8 @@ class PgDb implements Db {
       } catch (err) {
         try {
           await client.query('ROLLBACK');
+          // A plan mode SET inside the transaction is undone with it.
+          if (modes && modeBefore) modes.rolledBack(client, modeBefore);
         } catch {
           broken = true; // connection is gone: do not give it back to the pool
         }
