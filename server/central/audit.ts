@@ -7,6 +7,7 @@ import { iso, type Db } from '../db/db';
 import type { DeviceAuth } from './auth';
 import { hallId, parse } from './admin';
 import { checkArrivingChain } from './auditChain';
+import { preparedSql } from '../db/prepared';
 import { fail } from './errors';
 
 export async function storeAudit(
@@ -33,15 +34,16 @@ export async function storeAudit(
     // The hash chain is checked before the rows are stored (auditChain.ts): a gap or an altered
     // entry is flagged for the console; the rows are kept all the same (they are evidence).
     await checkArrivingChain(tx, auth, entries);
+    // Every desk sends its log every round: prepared, one generic plan (prepared.ts).
     await tx.query(
-      `INSERT INTO audit_events (device_id, local_id, hall_id, at, actor, action, entity, entity_id,
+      preparedSql(`INSERT INTO audit_events (device_id, local_id, hall_id, at, actor, action, entity, entity_id,
               label, detail, staff_no, chain_n, prev_hash, hash, at_text)
        SELECT $1, x.local_id, $2, x.at::timestamptz, x.actor, x.action, x.entity, x.entity_id, x.label, x.detail,
               x.staff_no, x.chain_n, x.prev_hash, x.hash, x.at
          FROM jsonb_to_recordset($3::jsonb) AS x(local_id bigint, at text, actor text,
               action text, entity text, entity_id text, label text, detail text, staff_no text,
               chain_n bigint, prev_hash text, hash text)
-       ON CONFLICT (device_id, local_id) DO NOTHING`,
+       ON CONFLICT (device_id, local_id) DO NOTHING`),
       [auth.deviceId, auth.hallId, JSON.stringify(rows)],
     );
   });

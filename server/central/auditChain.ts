@@ -4,6 +4,7 @@
 import type { AuditRecord } from '../../shared/protocol';
 import { verifyChain, type ChainProblem } from '../../shared/staff/chain';
 import type { Db, Queryable } from '../db/db';
+import { preparedSql } from '../db/prepared';
 import { hallId } from './admin';
 import type { DeviceAuth } from './auth';
 
@@ -17,16 +18,18 @@ export async function checkArrivingChain(
   if (chained.length === 0) return [];
   // Resends of rows the centre has are not checked twice.
   const known = await tx.query<{ local_id: string | number }>(
-    'SELECT local_id FROM audit_events WHERE device_id = $1 AND local_id = ANY($2::bigint[])',
+    preparedSql(
+      'SELECT local_id FROM audit_events WHERE device_id = $1 AND local_id = ANY($2::bigint[])',
+    ),
     [auth.deviceId, chained.map((e) => e.localId)],
   );
   const have = new Set(known.rows.map((r) => Number(r.local_id)));
   const fresh = chained.filter((e) => !have.has(e.localId)).sort((a, b) => a.n! - b.n!);
   if (fresh.length === 0) return [];
   const prev = await tx.query<{ chain_n: string | number; hash: string }>(
-    `SELECT chain_n, hash FROM audit_events
+    preparedSql(`SELECT chain_n, hash FROM audit_events
       WHERE device_id = $1 AND chain_n IS NOT NULL AND chain_n < $2
-      ORDER BY chain_n DESC LIMIT 1`,
+      ORDER BY chain_n DESC LIMIT 1`),
     [auth.deviceId, fresh[0]!.n],
   );
   const before = prev.rows[0] ? { n: Number(prev.rows[0].chain_n), hash: prev.rows[0].hash } : null;
