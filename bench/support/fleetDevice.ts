@@ -173,8 +173,26 @@ export class VirtualDesk {
   /** A full pull from the start has completed: from then on skipOwn=1 (the engine's fix). */
   fullPullDone = false;
   firstPullDoneMs: number | null = null;
+  /**
+   * What the desk applied to its view of the hall, in order: decoded pages (shared by the hall's
+   * desks: PageDecoder) and single versions from push results. The view (application id →
+   * serverVersion) is built from it when asked, after the run: writing every desk's 4,000
+   * records into a map of its own as they came was a second of the generators' CPU (and their
+   * collections) in the storm's first 10 s, taken from the endpoint they share the cores with.
+   */
+  private readonly applied: Array<Decoded | readonly [string, number]> = [];
+
   /** The desk's view of its hall: application id → serverVersion. */
-  readonly view = new Map<string, number>();
+  get view(): Map<string, number> {
+    const view = new Map<string, number>();
+    for (const a of this.applied) {
+      if (!('apps' in a)) view.set(a[0], a[1]);
+      else
+        for (let i = 0; i < a.apps.length; i += 2)
+          view.set(a.apps[i] as string, a.apps[i + 1] as number);
+    }
+    return view;
+  }
   /** Changes not yet acknowledged, in seq order. */
   outbox: Array<{ changeId: string; seq: number; app: Application }> = [];
   /** changeId → application id, every change the centre acknowledged. */
@@ -370,7 +388,7 @@ export class VirtualDesk {
         this.acked.set(e.changeId, e.app.id);
         this.stats.pushedChanges++;
         // The push result carried serverVersion; with skipOwn the echo will not come.
-        this.view.set(e.app.id, r.serverVersion ?? 0);
+        this.applied.push([e.app.id, r.serverVersion ?? 0]);
       }
       const done = new Set(res.results.map((r) => r.changeId));
       this.outbox = this.outbox.filter((e) => !done.has(e.changeId));
@@ -387,9 +405,7 @@ export class VirtualDesk {
         this.stats.pull.push([t - this.stats.t0, performance.now() - t, this.fullPullDone]);
       const enc = String(r.headers['content-encoding'] ?? 'identity');
       const d = await this.decoder.decode(r.body, enc);
-      for (let i = 0; i < d.apps.length; i += 2) {
-        this.view.set(d.apps[i] as string, d.apps[i + 1] as number);
-      }
+      if (d.n > 0) this.applied.push(d);
       const same = d.checkpoint === this.checkpoint;
       this.checkpoint = d.checkpoint;
       if (!d.hasMore || same) break;

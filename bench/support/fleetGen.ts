@@ -148,14 +148,17 @@ async function handle(msg: GenRequest): Promise<unknown> {
         loop: loopOf(runLoop),
         cpuMs: cpuRun,
       };
-      const perDesk: GenDeskReport[] = desks.map((d) => ({
-        deviceId: d.creds.deviceId,
-        hallCode: d.creds.hallCode,
-        firstPullDoneMs: d.firstPullDoneMs,
-        acked: [...d.acked],
-        viewSize: d.view.size,
-        viewDigest: viewDigest(d.view),
-      }));
+      const perDesk: GenDeskReport[] = desks.map((d) => {
+        const view = d.view; // built from what the desk applied (VirtualDesk.view)
+        return {
+          deviceId: d.creds.deviceId,
+          hallCode: d.creds.hallCode,
+          firstPullDoneMs: d.firstPullDoneMs,
+          acked: [...d.acked],
+          viewSize: view.size,
+          viewDigest: viewDigest(view),
+        };
+      });
       return { report, desks: perDesk };
     }
   }
