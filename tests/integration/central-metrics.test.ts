@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../shared/protocol';
 import type { MetricsSnapshot } from '../../server/central/metrics';
+import { preparedSql } from '../../server/db/prepared';
 import { call, enrollDevice, createHall, forEachDb, withCentral } from '../support/server';
 
 const METRICS = '/api/v1/admin/metrics';
@@ -68,6 +69,10 @@ for (const { variant, skipReason } of forEachDb()) {
           const r = await call<MetricsSnapshot>(c.url, 'GET', METRICS, { token: c.adminToken });
           expect(r.body.pool.size).toBe(2);
           expect(r.body.pool.waitingMax).toBeGreaterThanOrEqual(2);
+          // A registered statement switched its connection to generic plans (prepared.ts).
+          await c.server.db.query(preparedSql('SELECT $1::int AS n /* metrics-test */'), [1]);
+          const m = await call<MetricsSnapshot>(c.url, 'GET', METRICS, { token: c.adminToken });
+          expect(m.body.pool.planModeSwitches).toBeGreaterThanOrEqual(1);
         });
       });
     }
