@@ -71,9 +71,10 @@ const DOCS_SQL = preparedSql(
 );
 
 /**
- * The configuration documents this process has read, newest version per key. `docs` gives the
- * documents a head names, reading the keys the cache lacks at that version (one query for the
- * turn); a version newer than the head's is as good (the desk gets it, and its checkpoint).
+ * The configuration documents this process has read, newest version per key. Given what a turn's
+ * heads name, it first reads the keys it lacks at that version (one query for the turn) and
+ * returns the cache; a version newer than a head's is as good (the desk gets it, and its
+ * checkpoint).
  */
 const configDocs = perOwner((db: Db) => {
   const byKey = new Map<string, ConfigDoc>();

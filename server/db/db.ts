@@ -32,8 +32,10 @@ export interface Db extends Queryable {
   ping(timeoutMs: number): Promise<boolean>;
   /** Pool size (1 on PGlite). */
   readonly poolSize: number;
-  /** The pool's connections now (total, idle) and queries waiting for one; null on PGlite. */
-  /** PostgreSQL's pool now; planSwitches: plan_cache_mode SETs sent since start (prepared.ts). */
+  /**
+   * The pool's connections now (total, idle), queries waiting for one, and the plan_cache_mode
+   * switches sent since start (prepared.ts); null on PGlite.
+   */
   poolCounts(): { total: number; idle: number; waiting: number; planSwitches: number } | null;
   /**
    * PostgreSQL only: one SELECT without parameters (values inlined by the caller, checked) whose
