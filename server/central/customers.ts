@@ -54,14 +54,7 @@ export function customerLocksSql(param: string): string {
  */
 export async function refreshCustomers(tx: Queryable, applicationIds: string[]): Promise<void> {
   if (applicationIds.length === 0) return;
-  await tx.query(
-    preparedSql(`${UPSERT_CUSTOMERS}
-      WHERE a.customer_key IN (SELECT customer_key FROM applications
-                                WHERE id = ANY($1::uuid[]) AND customer_key IS NOT NULL)
-      GROUP BY a.customer_key
-     ${ON_CUSTOMER_CONFLICT}`),
-    [applicationIds],
-  );
+  await tx.query(REFRESH_SQL, [applicationIds]);
 }
 
 const UPSERT_CUSTOMERS = `INSERT INTO customers AS c (ckey, name, names, phone, account_nos,
@@ -81,6 +74,13 @@ const ON_CUSTOMER_CONFLICT = `ON CONFLICT (ckey) DO UPDATE SET name = excluded.n
             names = excluded.names, phone = excluded.phone, account_nos = excluded.account_nos,
             hall_ids = excluded.hall_ids, app_count = excluded.app_count,
             last_at = excluded.last_at, updated_at = now()`;
+
+/** refreshCustomers' statement, built and registered once (prepared.ts). */
+const REFRESH_SQL = preparedSql(`${UPSERT_CUSTOMERS}
+      WHERE a.customer_key IN (SELECT customer_key FROM applications
+                                WHERE id = ANY($1::uuid[]) AND customer_key IS NOT NULL)
+      GROUP BY a.customer_key
+     ${ON_CUSTOMER_CONFLICT}`);
 
 /**
  * Recomputes the customers rows of these keys. Each key is locked first (sorted: no deadlock

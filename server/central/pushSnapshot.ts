@@ -9,7 +9,7 @@ import { fail } from './errors';
 import type { Prepared } from './pushPrepare';
 import { staffRefusals, type StaffCheckInput, type StaffRefusal } from './pushStaff';
 import type { EntityState, entityTable } from './pushWrite';
-import { preparedSql } from '../db/prepared';
+import { preparedOnce, preparedSql } from '../db/prepared';
 
 export interface ExistingChange {
   change_id: string;
@@ -92,6 +92,65 @@ const versionsOf = (table: string, param: string) =>
   `(SELECT coalesce(string_agg(id::text || '@' || xmin::text, ',' ORDER BY id::text), '')
       FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
 
+// The statements below are built and registered once (prepared.ts; one that uses another
+// module's helper on first use, preparedOnce), not concatenated and looked up again on every
+// push.
+
+/** lockForWrite: the hall row, the device rows, the customers' keys ($1 hall, $2 ids, $3 records). */
+const lockSql = preparedOnce(
+  () => `SELECT (SELECT count(*) FROM (SELECT 1 FROM halls WHERE id = $1 FOR UPDATE) hl)
+          + (SELECT count(*) FROM (SELECT 1 FROM devices WHERE id = ANY($2::uuid[])
+                                    ORDER BY id FOR UPDATE) dl)
+          + (SELECT count(*) FROM (${customerLocksSql('$3')}) cl) AS n`,
+);
+
+/** checkVersions: each job's version, as readSnapshot's (the jobs as $1). */
+const CHECK_VERSIONS_SQL = preparedSql(`SELECT j.i, d.revoked_at,
+            d.push_count::text || '|' || ${versionsOf('applications', 'j.apps')} || '|' ||
+            ${versionsOf('feedback', 'j.fb')} || '|' || ${versionsOf('attachments', 'j.att')}
+            || '|' || ${versionsOf('supervision_notes', 'j.notes')} AS version
+       FROM jsonb_to_recordset($1::jsonb) AS j(i int, device uuid, apps uuid[], fb uuid[],
+            att uuid[], notes uuid[])
+       JOIN devices d ON d.id = j.device`);
+
+/** readSnapshot's statement, whole or (versionOnly) the version alone. */
+function snapshotSql(versionOnly: boolean): string {
+  const version = `d.push_count::text || '|' || ${versionsOf('applications', '$4')} || '|' ||
+          ${versionsOf('feedback', '$5')} || '|' || ${versionsOf('attachments', '$6')} || '|' ||
+          ${versionsOf('supervision_notes', '$7')}`;
+  const states = (table: string, param: string) =>
+    `(SELECT coalesce(json_agg(json_build_object('id', id, 'hall_id', hall_id, 'record', record,
+              'last_device_id', last_device_id, 'last_device_seq', last_device_seq)), '[]')
+        FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
+  return preparedSql(`SELECT d.ack_seq, d.max_seq, d.revoked_at, ${version} AS version
+            ${
+              versionOnly
+                ? // Every parameter must appear (PostgreSQL types them from their use).
+                  ', cardinality($2::uuid[]) + cardinality($3::int[]) AS n'
+                : `,
+            CASE WHEN d.max_seq > d.ack_seq THEN
+              (SELECT json_agg(s.seq) FROM (SELECT seq FROM changes
+                 WHERE device_id = d.id AND seq > d.ack_seq ORDER BY seq LIMIT 100000) s)
+            END AS later,
+            (SELECT json_agg(c) FROM (
+               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
+                      server_version, entity, entity_id
+                 FROM changes WHERE change_id = ANY($2::uuid[])
+               UNION
+               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
+                      server_version, entity, entity_id
+                 FROM changes WHERE device_id = $1 AND seq = ANY($3::int[])) c) AS existing,
+            ${states('applications', '$4')} AS apps,
+            ${states('feedback', '$5')} AS feedback,
+            ${states('attachments', '$6')} AS attachments,
+            ${states('supervision_notes', '$7')} AS notes`
+            }
+       FROM devices d JOIN halls h ON h.id = d.hall_id
+      WHERE d.id = $1`);
+}
+const SNAPSHOT_SQL = snapshotSql(false);
+const SNAPSHOT_VERSION_SQL = snapshotSql(true);
+
 /** The records a push's decisions read, by table. */
 export function snapshotIds(prepared: Prepared[]) {
   const idsOf = (entity: keyof typeof entityTable) => [
@@ -133,13 +192,7 @@ export async function lockForWrite(
   deviceIds: string[],
   records: Array<{ record: unknown }>,
 ): Promise<void> {
-  await q.query(
-    preparedSql(`SELECT (SELECT count(*) FROM (SELECT 1 FROM halls WHERE id = $1 FOR UPDATE) hl)
-          + (SELECT count(*) FROM (SELECT 1 FROM devices WHERE id = ANY($2::uuid[])
-                                    ORDER BY id FOR UPDATE) dl)
-          + (SELECT count(*) FROM (${customerLocksSql('$3')}) cl) AS n`),
-    [hallId, [...new Set(deviceIds)], JSON.stringify(records)],
-  );
+  await q.query(lockSql(), [hallId, [...new Set(deviceIds)], JSON.stringify(records)]);
 }
 
 /**
@@ -160,13 +213,7 @@ export async function checkVersions(
     notes: ids.noteIds,
   }));
   const { rows } = await q.query<{ i: number; revoked_at: unknown; version: string }>(
-    preparedSql(`SELECT j.i, d.revoked_at,
-            d.push_count::text || '|' || ${versionsOf('applications', 'j.apps')} || '|' ||
-            ${versionsOf('feedback', 'j.fb')} || '|' || ${versionsOf('attachments', 'j.att')}
-            || '|' || ${versionsOf('supervision_notes', 'j.notes')} AS version
-       FROM jsonb_to_recordset($1::jsonb) AS j(i int, device uuid, apps uuid[], fb uuid[],
-            att uuid[], notes uuid[])
-       JOIN devices d ON d.id = j.device`),
+    CHECK_VERSIONS_SQL,
     [JSON.stringify(input)],
   );
   const byIndex = new Map(rows.map((r) => [r.i, r]));
@@ -190,13 +237,6 @@ export async function readSnapshot(
   versionOnly = false,
 ): Promise<Snapshot> {
   const { appIds, feedbackIds, attachmentIds, noteIds } = snapshotIds(prepared);
-  const version = `d.push_count::text || '|' || ${versionsOf('applications', '$4')} || '|' ||
-          ${versionsOf('feedback', '$5')} || '|' || ${versionsOf('attachments', '$6')} || '|' ||
-          ${versionsOf('supervision_notes', '$7')}`;
-  const states = (table: string, param: string) =>
-    `(SELECT coalesce(json_agg(json_build_object('id', id, 'hall_id', hall_id, 'record', record,
-              'last_device_id', last_device_id, 'last_device_seq', last_device_seq)), '[]')
-        FROM ${table} WHERE id = ANY(${param}::uuid[]))`;
   const { rows } = await q.query<
     DeviceRow & {
       version: string;
@@ -207,42 +247,15 @@ export async function readSnapshot(
       attachments: StateRow[] | null;
       notes: StateRow[] | null;
     }
-  >(
-    preparedSql(`SELECT d.ack_seq, d.max_seq, d.revoked_at, ${version} AS version
-            ${
-              versionOnly
-                ? // Every parameter must appear (PostgreSQL types them from their use).
-                  ', cardinality($2::uuid[]) + cardinality($3::int[]) AS n'
-                : `,
-            CASE WHEN d.max_seq > d.ack_seq THEN
-              (SELECT json_agg(s.seq) FROM (SELECT seq FROM changes
-                 WHERE device_id = d.id AND seq > d.ack_seq ORDER BY seq LIMIT 100000) s)
-            END AS later,
-            (SELECT json_agg(c) FROM (
-               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
-                      server_version, entity, entity_id
-                 FROM changes WHERE change_id = ANY($2::uuid[])
-               UNION
-               SELECT change_id, device_id, seq, payload_sha256, status, code, reason,
-                      server_version, entity, entity_id
-                 FROM changes WHERE device_id = $1 AND seq = ANY($3::int[])) c) AS existing,
-            ${states('applications', '$4')} AS apps,
-            ${states('feedback', '$5')} AS feedback,
-            ${states('attachments', '$6')} AS attachments,
-            ${states('supervision_notes', '$7')} AS notes`
-            }
-       FROM devices d JOIN halls h ON h.id = d.hall_id
-      WHERE d.id = $1`),
-    [
-      auth.deviceId,
-      prepared.map((p) => p.change.changeId),
-      prepared.map((p) => p.change.seq),
-      appIds,
-      feedbackIds,
-      attachmentIds,
-      noteIds,
-    ],
-  );
+  >(versionOnly ? SNAPSHOT_VERSION_SQL : SNAPSHOT_SQL, [
+    auth.deviceId,
+    prepared.map((p) => p.change.changeId),
+    prepared.map((p) => p.change.seq),
+    appIds,
+    feedbackIds,
+    attachmentIds,
+    noteIds,
+  ]);
   const device = rows[0];
   if (!device) fail('E_AUTH', '设备不存在 (unknown device)');
   if (device.revoked_at) fail('E_TOKEN_REVOKED', '设备已被吊销 (device revoked)');

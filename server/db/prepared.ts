@@ -27,6 +27,16 @@ export function preparedSql(sql: string): string {
   return sql;
 }
 
+/**
+ * A registered text built on first use: for a statement put together from another module's
+ * helpers, which a module-level constant could call before that module has run (an import
+ * cycle through admin.ts).
+ */
+export function preparedOnce(build: () => string): () => string {
+  let sql: string | undefined;
+  return () => (sql ??= preparedSql(build()));
+}
+
 /** The statement name of a registered text, else undefined (run unnamed). */
 export function preparedName(sql: string): string | undefined {
   return names.get(sql);
