@@ -248,19 +248,26 @@ class PgDb implements Db {
         const r = await this.pool.query(this.config(sql, params));
         return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
       }
-      const client = await this.pool.connect();
-      let broken = false;
-      try {
+      return this.withClient(async (client) => {
         await modes.ensure(client, planModeOf(sql, params));
         const r = await client.query(this.config(sql, params));
         return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
-      } catch (err) {
-        broken = !(err as { code?: string }).code; // no SQLSTATE: the connection itself failed
-        throw err;
-      } finally {
-        client.release(broken);
-      }
+      });
     });
+  }
+
+  /** Runs `fn` on a pooled client; a client whose connection failed (no SQLSTATE) is dropped. */
+  private async withClient<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await fn(client);
+    } catch (err) {
+      broken = !(err as { code?: string }).code; // no SQLSTATE: the connection itself failed
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   exec(sql: string): Promise<void> {
@@ -280,18 +287,11 @@ class PgDb implements Db {
     const bytes = new PooledBytes(pagePool);
     const copy = new CopyOutBinary(`COPY (${select}) TO STDOUT (FORMAT binary)`, bytes);
     try {
-      const client = await this.pool.connect();
-      let broken = false;
-      try {
+      await this.withClient(async (client) => {
         // pg runs any object with submit()/handle*() as a query (a "submittable").
         void client.query(copy as unknown as pg.QueryConfig);
         await copy.done;
-      } catch (err) {
-        broken = !(err as { code?: string }).code; // no SQLSTATE: the connection itself failed
-        throw err;
-      } finally {
-        client.release(broken);
-      }
+      });
       return use(parseBinaryCopy(bytes.view()));
     } finally {
       bytes.release();
